@@ -1,0 +1,74 @@
+/**
+ * The downhill command line. Results go to stdout, diagnostics to stderr.
+ * Run it through `npm run --silent downhill -- COMMAND [options]`, which sets
+ * up the Vulkan driver for Dawn (bin/downhill.mjs).
+ */
+import { parseArgs } from 'node:util';
+import { NoAdapterError, WebGpuUnavailableError, LimitExceededError } from '../gpu/errors.ts';
+import { FormulaError } from '../core/expr/index.ts';
+import { EXIT_INTERNAL, EXIT_NO_ADAPTER, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
+import { parseRunOptions, RUN_OPTION_TABLE } from './options.ts';
+import { formatRunReport, runCommand } from './runCommand.ts';
+import { registerNodeShaders } from './shaders.ts';
+
+const USAGE = `usage: downhill run [options]
+
+Descends a grid (or list) of starts and prints every particle's final state.
+
+  --surface NAME          parabola, quadratic (default), rosenbrock, himmelblau, rastrigin
+  --optimizer NAME        gd (default)
+  --lr X                  learning rate, a positive number (default 0.1)
+  --steps N               updates per particle (default 100)
+  --grid N                N×N starts at cell centres of the domain, x fastest (1D: N starts; default 8)
+  --start X[,Y]           one start; repeat for more (instead of --grid)
+  --domain XMIN,XMAX[,YMIN,YMAX]
+                          region of the grid of starts (default: the surface's standard domain)
+  --backend cpu|webgpu    where to compute (default webgpu)
+  --precision f32|f64     arithmetic of --backend cpu (default f32, as the GPU)
+  --json                  one JSON object on stdout instead of a summary
+
+Exit status: 0 done, 2 invalid command line, 3 no WebGPU adapter, 70 internal error.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (command !== 'run') {
+    throw new UsageError(`unknown command ${JSON.stringify(command)}: expected run (see downhill --help)`);
+  }
+
+  let values;
+  try {
+    ({ values } = parseArgs({ args: rest, options: RUN_OPTION_TABLE, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)} (see downhill --help)`);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+
+  const options = parseRunOptions(values);
+  registerNodeShaders();
+  const report = await runCommand(options);
+  process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatRunReport(report)}\n`);
+  return EXIT_OK;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError || error instanceof FormulaError || error instanceof LimitExceededError) {
+      process.stderr.write(`downhill: ${error.message}\n`);
+      process.exit(EXIT_USAGE);
+    }
+    if (error instanceof NoAdapterError || error instanceof WebGpuUnavailableError) {
+      process.stderr.write(`downhill: ${error.message} Or run on the CPU reference with --backend cpu.\n`);
+      process.exit(EXIT_NO_ADAPTER);
+    }
+    process.stderr.write(`downhill: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(EXIT_INTERNAL);
+  },
+);

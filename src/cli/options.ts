@@ -1,0 +1,152 @@
+/**
+ * Parsing and validation of the options shared by the commands: surface,
+ * optimizer, learning rate, steps, starts, domain and backend.
+ */
+import { OPTIMIZER_NAMES, type OptimizerName } from '../core/config.ts';
+import { GRID_1D, GRID_2D, LEARNING_RATE, RUN_STEPS } from '../core/limits.ts';
+import { SURFACE_NAMES, findSurface, type Domain, type SurfaceDefinition } from '../core/surfaces.ts';
+import type { Starts } from '../core/grid.ts';
+import { UsageError } from './errors.ts';
+
+export type Backend = 'cpu' | 'webgpu';
+
+export interface RunOptions {
+  surface: SurfaceDefinition;
+  optimizer: OptimizerName;
+  lr: number;
+  steps: number;
+  starts: Starts;
+  domain: Domain;
+  /** Starts per side (2D) or starts (1D) when the starts are a grid. */
+  grid: number | undefined;
+  backend: Backend;
+  precision: 'f32' | 'f64';
+  json: boolean;
+}
+
+/** Raw option values as util.parseArgs returns them. */
+export interface RawRunOptions {
+  surface?: string;
+  optimizer?: string;
+  lr?: string;
+  steps?: string;
+  grid?: string;
+  start?: string[];
+  domain?: string;
+  backend?: string;
+  precision?: string;
+  json?: boolean;
+}
+
+/** parseArgs option table for `run`. */
+export const RUN_OPTION_TABLE = {
+  surface: { type: 'string' },
+  optimizer: { type: 'string' },
+  lr: { type: 'string' },
+  steps: { type: 'string' },
+  grid: { type: 'string' },
+  start: { type: 'string', multiple: true },
+  domain: { type: 'string' },
+  backend: { type: 'string' },
+  precision: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const DEFAULT_GRID = 8;
+
+/** Parses a decimal or scientific number; anything else (including '', 'NaN', '0x10') is undefined. */
+function parseDecimal(text: string): number | undefined {
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim())) {
+    return undefined;
+  }
+  return Number(text);
+}
+
+function numberOption(name: string, text: string, min: number, max: number, accepted: string): number {
+  const value = parseDecimal(text);
+  if (value === undefined || !Number.isFinite(value) || value < min || value > max) {
+    throw new UsageError(`invalid --${name} ${JSON.stringify(text)}: expected ${accepted}`);
+  }
+  return value;
+}
+
+function integerOption(name: string, text: string, min: number, max: number): number {
+  const value = parseDecimal(text);
+  if (value === undefined || !Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`invalid --${name} ${JSON.stringify(text)}: expected an integer from ${min} to ${max.toLocaleString('en-US')}`);
+  }
+  return value;
+}
+
+function numberList(name: string, text: string, counts: readonly number[], meaning: string): number[] {
+  const parts = text.split(',');
+  const values = parts.map((part) => parseDecimal(part));
+  if (!counts.includes(parts.length) || values.some((value) => value === undefined || !Number.isFinite(value))) {
+    throw new UsageError(`invalid --${name} ${JSON.stringify(text)}: expected ${meaning}`);
+  }
+  return values as number[];
+}
+
+function parseDomain(text: string, surface: SurfaceDefinition): Domain {
+  const expected = surface.dims === 1 ? 'xmin,xmax with xmin < xmax' : 'xmin,xmax,ymin,ymax with xmin < xmax and ymin < ymax';
+  const values = numberList('domain', text, surface.dims === 1 ? [2] : [4], `${expected} (${surface.name} is ${surface.dims}D)`);
+  const [xMin, xMax, yMin = 0, yMax = 0] = values;
+  if (!(xMin < xMax) || (surface.dims === 2 && !(yMin < yMax))) {
+    throw new UsageError(`invalid --domain ${JSON.stringify(text)}: expected ${expected}`);
+  }
+  return { xMin, xMax, yMin, yMax };
+}
+
+/** Validates every option of `run`; throws UsageError naming the first invalid one. */
+export function parseRunOptions(raw: RawRunOptions): RunOptions {
+  const surfaceName = raw.surface ?? 'quadratic';
+  const surface = findSurface(surfaceName);
+  if (!surface) {
+    throw new UsageError(`unknown --surface ${JSON.stringify(surfaceName)}: expected one of ${SURFACE_NAMES.join(', ')}`);
+  }
+
+  const optimizer = raw.optimizer ?? 'gd';
+  if (!(OPTIMIZER_NAMES as readonly string[]).includes(optimizer)) {
+    throw new UsageError(`unknown --optimizer ${JSON.stringify(optimizer)}: expected one of ${OPTIMIZER_NAMES.join(', ')}`);
+  }
+
+  const lr = raw.lr === undefined ? 0.1 : numberOption('lr', raw.lr, LEARNING_RATE.min, LEARNING_RATE.max, `a positive finite number from ${LEARNING_RATE.min} to ${LEARNING_RATE.max}`);
+  const steps = raw.steps === undefined ? 100 : integerOption('steps', raw.steps, RUN_STEPS.min, RUN_STEPS.max);
+
+  const backend = raw.backend ?? 'webgpu';
+  if (backend !== 'cpu' && backend !== 'webgpu') {
+    throw new UsageError(`unknown --backend ${JSON.stringify(backend)}: expected cpu or webgpu`);
+  }
+  const precision = raw.precision ?? 'f32';
+  if (precision !== 'f32' && precision !== 'f64') {
+    throw new UsageError(`unknown --precision ${JSON.stringify(precision)}: expected f32 or f64`);
+  }
+  if (precision === 'f64' && backend !== 'cpu') {
+    throw new UsageError('--precision f64 needs --backend cpu: the GPU computes in float32 only');
+  }
+
+  const domain = raw.domain === undefined ? surface.domain : parseDomain(raw.domain, surface);
+
+  let starts: Starts;
+  let grid: number | undefined;
+  if (raw.start && raw.start.length > 0) {
+    if (raw.grid !== undefined) {
+      throw new UsageError('--grid and --start exclude each other: give a grid of starts or a list of them');
+    }
+    const meaning = surface.dims === 1 ? `one number X per --start (${surface.name} is 1D)` : `X,Y per --start (${surface.name} is 2D)`;
+    const points = new Float64Array(2 * raw.start.length);
+    raw.start.forEach((text, k) => {
+      const [x, y = 0] = numberList('start', text, [surface.dims], meaning);
+      points[2 * k] = Math.fround(x);
+      points[2 * k + 1] = Math.fround(y);
+    });
+    starts = { kind: 'list', points };
+  } else {
+    const range = surface.dims === 1 ? GRID_1D : GRID_2D;
+    grid = raw.grid === undefined ? DEFAULT_GRID : integerOption('grid', raw.grid, range.min, range.max);
+    starts = { kind: 'grid', nx: grid, ny: surface.dims === 1 ? 1 : grid, domain };
+  }
+
+  return { surface, optimizer: optimizer as OptimizerName, lr, steps, starts, domain, grid, backend, precision, json: raw.json ?? false };
+}

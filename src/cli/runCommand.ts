@@ -1,0 +1,109 @@
+/**
+ * `downhill run`: descends a grid or list of starts on the GPU or the CPU
+ * reference and prints the final state of every particle.
+ */
+import { compileFormula } from '../core/expr/index.ts';
+import { DEFAULT_CRITERIA, DEFAULT_OPTIMIZER, STATUS_NAMES, type StatusName } from '../core/config.ts';
+import { ReferenceRun } from '../core/reference.ts';
+import { runDescent } from '../gpu/runDescent.ts';
+import { createNodeGpuContext } from './nodeGpu.ts';
+import type { RunOptions } from './options.ts';
+
+export interface RunReport {
+  surface: string;
+  formula: string;
+  dims: 1 | 2;
+  optimizer: string;
+  lr: number;
+  steps: number;
+  backend: 'cpu' | 'webgpu';
+  /** Arithmetic of the run: float32 on the GPU, float32 or float64 on the CPU. */
+  precision: 'f32' | 'f64';
+  /** GPU adapter description; null on the CPU. */
+  adapter: string | null;
+  particles: number;
+  grid: number | null;
+  domain: [number, number] | [number, number, number, number];
+  criteria: typeof DEFAULT_CRITERIA;
+  /** Final position per particle: [x] in 1D, [x, y] in 2D. */
+  final: number[][];
+  loss: number[];
+  status: StatusName[];
+  /** Update count at which each particle converged or diverged; 0 while moving. */
+  stopSteps: number[];
+  summary: Record<StatusName, number>;
+}
+
+export async function runCommand(options: RunOptions): Promise<RunReport> {
+  const surface = compileFormula(options.surface.formula);
+  const optimizer = { ...DEFAULT_OPTIMIZER, name: options.optimizer, lr: options.lr };
+  const criteria = DEFAULT_CRITERIA;
+
+  let positions: ArrayLike<number>;
+  let loss: ArrayLike<number>;
+  let status: ArrayLike<number>;
+  let stopSteps: ArrayLike<number>;
+  let adapter: string | null = null;
+
+  if (options.backend === 'webgpu') {
+    const gpu = await createNodeGpuContext();
+    adapter = gpu.adapterName;
+    const result = await runDescent(gpu, { surface, optimizer, criteria, starts: options.starts }, options.steps);
+    ({ positions, loss, status, stopSteps } = result);
+    gpu.device.destroy();
+  } else {
+    const reference = new ReferenceRun({ surface, optimizer, criteria, starts: options.starts }, options.precision);
+    reference.advance(options.steps);
+    ({ positions, loss, status, stopSteps } = reference);
+  }
+
+  const particles = loss.length;
+  const dims = options.surface.dims;
+  const final: number[][] = [];
+  const statusNames: StatusName[] = [];
+  const summary: Record<StatusName, number> = { moving: 0, converged: 0, diverged: 0 };
+  for (let i = 0; i < particles; i++) {
+    final.push(dims === 1 ? [positions[2 * i]] : [positions[2 * i], positions[2 * i + 1]]);
+    const name = STATUS_NAMES[status[i]];
+    statusNames.push(name);
+    summary[name]++;
+  }
+
+  const domain = options.domain;
+  return {
+    surface: options.surface.name,
+    formula: options.surface.formula,
+    dims,
+    optimizer: options.optimizer,
+    lr: options.lr,
+    steps: options.steps,
+    backend: options.backend,
+    precision: options.backend === 'webgpu' ? 'f32' : options.precision,
+    adapter,
+    particles,
+    grid: options.grid ?? null,
+    domain: dims === 1 ? [domain.xMin, domain.xMax] : [domain.xMin, domain.xMax, domain.yMin, domain.yMax],
+    criteria,
+    final,
+    loss: Array.from(loss),
+    status: statusNames,
+    stopSteps: Array.from(stopSteps),
+    summary,
+  };
+}
+
+/** A few lines for a person: the configuration, the outcome counts and the loss range. */
+export function formatRunReport(report: RunReport): string {
+  const finiteLoss = report.loss.filter((value, i) => report.status[i] !== 'diverged').sort((a, b) => a - b);
+  const median = finiteLoss.length > 0 ? finiteLoss[Math.floor(finiteLoss.length / 2)] : Number.NaN;
+  const where = report.backend === 'webgpu' ? `webgpu (${report.adapter})` : `cpu (${report.precision})`;
+  const lines = [
+    `${report.surface}: f = ${report.formula}`,
+    `${report.optimizer}, lr ${report.lr}, ${report.steps} steps on ${where}`,
+    `${report.particles} particles: ${report.summary.converged} converged, ${report.summary.diverged} diverged, ${report.summary.moving} still moving`,
+  ];
+  if (finiteLoss.length > 0) {
+    lines.push(`loss of particles not diverged: min ${finiteLoss[0].toPrecision(6)}, median ${median.toPrecision(6)}, max ${finiteLoss[finiteLoss.length - 1].toPrecision(6)}`);
+  }
+  return lines.join('\n');
+}

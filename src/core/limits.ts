@@ -1,0 +1,46 @@
+/**
+ * Accepted ranges of the user-facing settings, shared by the panel, the URL
+ * and the CLI so that all three accept and reject the same values.
+ */
+
+/** Starts per side of a 2D grid. */
+export const GRID_2D = { min: 1, max: 2048 } as const;
+/** Starts of a 1D grid. */
+export const GRID_1D = { min: 1, max: 1_048_576 } as const;
+/** Learning rates: positive, finite, and not so large that one update overflows float32 at once. */
+export const LEARNING_RATE = { min: 1e-8, max: 1e6 } as const;
+/** Updates per animation frame in the app (fractions run one update every few frames). */
+export const STEPS_PER_FRAME = { min: 0.01, max: 2000 } as const;
+/** Updates in one GPU dispatch; longer runs are split into several dispatches. */
+export const MAX_STEPS_PER_DISPATCH = 2000;
+
+/** A setting value outside its accepted range, or not a number at all. */
+export class InvalidSettingError extends Error {
+  override name = 'InvalidSettingError';
+  constructor(
+    readonly setting: string,
+    readonly value: unknown,
+    readonly accepted: string,
+  ) {
+    super(`invalid ${setting} ${JSON.stringify(typeof value === 'number' && !Number.isFinite(value) ? String(value) : value)}: expected ${accepted}`);
+  }
+}
+
+/** Returns value when it is a finite number in [min, max]; throws InvalidSettingError otherwise. */
+export function checkNumber(setting: string, value: number, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new InvalidSettingError(setting, value, `a number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** Returns value when it is an integer in [min, max]; throws InvalidSettingError otherwise. */
+export function checkInteger(setting: string, value: number, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidSettingError(setting, value, `an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** Updates of one CLI run. */
+export const RUN_STEPS = { min: 1, max: 100_000_000 } as const;

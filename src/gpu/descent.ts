@@ -1,0 +1,366 @@
+/**
+ * The descent pipeline: particle buffers on the GPU, the `init` and `step`
+ * kernels of shaders/descent.wgsl, and the per-dispatch uniform and schedule.
+ * Particle state never leaves the GPU in the frame loop; the renderer binds
+ * `points` and `trails` directly.
+ */
+import type { CompiledSurface } from '../core/expr/index.ts';
+import type { OptimizerConfig, StopCriteria } from '../core/config.ts';
+import { startCount, gridOrigin, type Starts } from '../core/grid.ts';
+import { LimitExceededError } from './errors.ts';
+import type { GpuContext } from './device.ts';
+import {
+  BINDING,
+  DESCENT_PARAMS,
+  HISTORY_ENTRY_STRIDE,
+  POINT_STRIDE,
+  SCHEDULE_ENTRY_STRIDE,
+  START_STRIDE,
+  STAT_LOSS_MIN,
+  STAT_WORDS,
+  STATE_ENTRY_STRIDE,
+  STOP_STEP_STRIDE,
+  TRAIL_POINT_STRIDE,
+} from './layout.ts';
+import { createComputePipelines, dispatchSize } from './pipeline.ts';
+import { shaderSource } from './shaderSource.ts';
+import { StructWriter } from './struct.ts';
+import { EMPTY_ENTRY_STEP, StatsRing, type StatsSnapshot } from './statsRing.ts';
+
+export const WORKGROUP_SIZE = 64;
+
+/** Statistics before a dispatch: zero counts, and a loss range that any value narrows. */
+const STATS_INITIAL = new Uint32Array(STAT_WORDS);
+STATS_INITIAL[STAT_LOSS_MIN] = 0xffffffff;
+
+export interface TrailOptions {
+  /** Upper bound on particles that keep a trail; a grid is subsampled evenly to stay under it. */
+  maxParticles: number;
+  /** Points per trail. */
+  length: number;
+  /** Record a point every this many updates. */
+  every: number;
+}
+
+export interface DescentSetup {
+  surface: CompiledSurface;
+  optimizer: OptimizerConfig;
+  criteria: StopCriteria;
+  starts: Starts;
+  trail: TrailOptions;
+  /** Entries in the picked particle's history ring. */
+  historyLength: number;
+  pickedIndex: number;
+  /** Most updates a single dispatch may do; sizes the schedule buffer. */
+  maxStepsPerDispatch: number;
+  /** Receives status counts and the picked history, asynchronously. */
+  onStats?: (snapshot: StatsSnapshot) => void;
+}
+
+/** Which particles keep a trail: every stride-th column and row of the start grid. */
+export interface TrailLayout {
+  stride: [number, number];
+  columns: number;
+  rows: number;
+  count: number;
+  length: number;
+  every: number;
+}
+
+/** Chooses an even subsample of a columns × rows grid with at most maxParticles trails. */
+export function planTrails(columns: number, rows: number, options: TrailOptions): TrailLayout {
+  let stride: [number, number];
+  if (rows === 1) {
+    stride = [Math.max(1, Math.ceil(columns / options.maxParticles)), 1];
+  } else {
+    const s = Math.max(1, Math.ceil(Math.sqrt((columns * rows) / options.maxParticles)));
+    stride = [s, s];
+  }
+  const trailColumns = Math.ceil(columns / stride[0]);
+  const trailRows = Math.ceil(rows / stride[1]);
+  return {
+    stride,
+    columns: trailColumns,
+    rows: trailRows,
+    count: trailColumns * trailRows,
+    length: options.length,
+    every: options.every,
+  };
+}
+
+/** Optimizer state entries (vec4f) per particle. */
+export function stateEntries(optimizer: OptimizerConfig): number {
+  switch (optimizer.name) {
+    case 'gd':
+      return 0;
+  }
+}
+
+/** Bytes of GPU memory per particle for an optimizer, trails and history excluded. */
+export function bytesPerParticle(optimizer: OptimizerConfig): number {
+  return POINT_STRIDE + STOP_STEP_STRIDE + stateEntries(optimizer) * STATE_ENTRY_STRIDE;
+}
+
+export class Descent {
+  readonly particleCount: number;
+  readonly trailLayout: TrailLayout;
+  readonly points: GPUBuffer;
+  readonly trails: GPUBuffer;
+  /** Per particle: the update count at which it stopped (u32), 0 while moving. */
+  readonly stopSteps: GPUBuffer;
+  /** Updates done so far by every particle that is still moving. */
+  stepsDone = 0;
+
+  private optimizer: OptimizerConfig;
+  private criteria: StopCriteria;
+  private pickedIndex: number;
+  private readonly params = new StructWriter(DESCENT_PARAMS);
+  private readonly buffers: GPUBuffer[] = [];
+  private readonly paramsBuffer: GPUBuffer;
+  private readonly stats: GPUBuffer;
+  private readonly history: GPUBuffer;
+  private readonly schedule: GPUBuffer;
+  private readonly bindGroup: GPUBindGroup;
+  private readonly statsRing: StatsRing | undefined;
+  private readonly gridSize: [number, number];
+  private readonly useGrid: boolean;
+  private readonly gridOrigin: [number, number, number, number];
+
+  private constructor(
+    private readonly gpu: GpuContext,
+    private readonly setup: DescentSetup,
+    private readonly pipelines: Record<'init' | 'step', GPUComputePipeline>,
+    layout: GPUBindGroupLayout,
+  ) {
+    const device = gpu.device;
+    const starts = setup.starts;
+    this.particleCount = startCount(starts);
+    this.optimizer = { ...setup.optimizer };
+    this.criteria = { ...setup.criteria };
+    this.pickedIndex = setup.pickedIndex;
+
+    this.useGrid = starts.kind === 'grid';
+    this.gridSize = starts.kind === 'grid' ? [starts.nx, starts.ny] : [this.particleCount, 1];
+    if (starts.kind === 'grid') {
+      const origin = gridOrigin(starts);
+      this.gridOrigin = [origin.xMin, origin.yMin, origin.dx, origin.dy];
+    } else {
+      this.gridOrigin = [0, 0, 0, 0];
+    }
+    this.trailLayout = planTrails(this.gridSize[0], this.gridSize[1], setup.trail);
+
+    const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    const create = (label: string, size: number, usage: number): GPUBuffer => {
+      const buffer = device.createBuffer({ label: `Descent.${label}`, size: Math.max(16, Math.ceil(size / 16) * 16), usage });
+      this.buffers.push(buffer);
+      return buffer;
+    };
+
+    this.paramsBuffer = create('params', DESCENT_PARAMS.size, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.points = create('points', this.particleCount * POINT_STRIDE, storage | GPUBufferUsage.VERTEX);
+    const optState = create('optState', this.particleCount * stateEntries(this.optimizer) * STATE_ENTRY_STRIDE, storage);
+    const stopSteps = (this.stopSteps = create('stopSteps', this.particleCount * STOP_STEP_STRIDE, storage));
+    this.trails = create('trails', this.trailLayout.count * this.trailLayout.length * TRAIL_POINT_STRIDE, storage | GPUBufferUsage.VERTEX);
+    this.history = create('history', setup.historyLength * HISTORY_ENTRY_STRIDE, storage);
+    this.stats = create('stats', STAT_WORDS * 4, storage);
+    const startsBuffer = create('starts', starts.kind === 'list' ? this.particleCount * START_STRIDE : 16, storage);
+    this.schedule = create('schedule', setup.maxStepsPerDispatch * SCHEDULE_ENTRY_STRIDE, storage);
+
+    if (starts.kind === 'list') {
+      device.queue.writeBuffer(startsBuffer, 0, new Float32Array(starts.points));
+    }
+
+    const entries: [number, GPUBuffer][] = [
+      [BINDING.params, this.paramsBuffer],
+      [BINDING.points, this.points],
+      [BINDING.optState, optState],
+      [BINDING.stopSteps, stopSteps],
+      [BINDING.trails, this.trails],
+      [BINDING.history, this.history],
+      [BINDING.stats, this.stats],
+      [BINDING.starts, startsBuffer],
+      [BINDING.schedule, this.schedule],
+    ];
+    this.bindGroup = device.createBindGroup({
+      label: 'Descent.bindGroup',
+      layout,
+      entries: entries.map(([binding, buffer]) => ({ binding, resource: { buffer } })),
+    });
+
+    if (setup.onStats) {
+      this.statsRing = new StatsRing(device, setup.historyLength, setup.onStats);
+    }
+  }
+
+  /**
+   * Compiles the pipelines and allocates the buffers; rejects with
+   * LimitExceededError before allocating when a buffer would not fit.
+   */
+  static async create(gpu: GpuContext, setup: DescentSetup): Promise<Descent> {
+    const count = startCount(setup.starts);
+    checkLimits(gpu.device, count, setup);
+
+    const device = gpu.device;
+    const storageEntry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
+      binding,
+      visibility: GPUShaderStage.COMPUTE,
+      buffer: { type },
+    });
+    const layout = device.createBindGroupLayout({
+      label: 'Descent.bindGroupLayout',
+      entries: [
+        storageEntry(BINDING.params, 'uniform'),
+        storageEntry(BINDING.points, 'storage'),
+        storageEntry(BINDING.optState, 'storage'),
+        storageEntry(BINDING.stopSteps, 'storage'),
+        storageEntry(BINDING.trails, 'storage'),
+        storageEntry(BINDING.history, 'storage'),
+        storageEntry(BINDING.stats, 'storage'),
+        storageEntry(BINDING.starts, 'read-only-storage'),
+        storageEntry(BINDING.schedule, 'read-only-storage'),
+      ],
+    });
+    const pipelineLayout = device.createPipelineLayout({ label: 'Descent.pipelineLayout', bindGroupLayouts: [layout] });
+    const code = `${setup.surface.wgsl}\n${shaderSource('descent')}`;
+    const pipelines = await createComputePipelines(device, 'Descent', code, pipelineLayout, ['init', 'step'] as const, {
+      WORKGROUP_SIZE,
+    });
+
+    const descent = new Descent(gpu, setup, pipelines, layout);
+    descent.reset();
+    return descent;
+  }
+
+  get picked(): number {
+    return this.pickedIndex;
+  }
+
+  /** Changes hyperparameters; the next dispatch uses them, the particles keep their state. */
+  setOptimizer(optimizer: OptimizerConfig): void {
+    if (optimizer.name !== this.optimizer.name) {
+      throw new Error(`Descent.setOptimizer cannot switch from ${this.optimizer.name} to ${optimizer.name}; build a new Descent`);
+    }
+    this.optimizer = { ...optimizer };
+  }
+
+  setCriteria(criteria: StopCriteria): void {
+    this.criteria = { ...criteria };
+  }
+
+  /** Picks the particle whose updates are recorded from the next dispatch on, and empties the history. */
+  setPicked(index: number): void {
+    this.pickedIndex = Math.min(Math.max(0, Math.floor(index)), this.particleCount - 1);
+    this.clearHistory();
+  }
+
+  /** Puts every particle back on its start. */
+  reset(): void {
+    this.stepsDone = 0;
+    this.clearHistory();
+    const encoder = this.gpu.device.createCommandEncoder({ label: 'Descent.reset' });
+    this.writeParams(0);
+    const pass = encoder.beginComputePass({ label: 'Descent.init' });
+    pass.setPipeline(this.pipelines.init);
+    pass.setBindGroup(0, this.bindGroup);
+    pass.dispatchWorkgroups(...this.workgroups());
+    pass.end();
+    this.gpu.device.queue.submit([encoder.finish()]);
+  }
+
+  /**
+   * Advances every moving particle by `steps` updates in one dispatch, and
+   * queues the asynchronous statistics readback when a staging buffer is free.
+   */
+  step(steps: number): void {
+    if (!Number.isInteger(steps) || steps < 1 || steps > this.setup.maxStepsPerDispatch) {
+      throw new RangeError(`steps per dispatch must be an integer from 1 to ${this.setup.maxStepsPerDispatch}, not ${steps}`);
+    }
+    const device = this.gpu.device;
+    this.writeParams(steps);
+    this.writeSchedule(steps);
+
+    device.queue.writeBuffer(this.stats, 0, STATS_INITIAL);
+
+    const encoder = device.createCommandEncoder({ label: 'Descent.step' });
+    const pass = encoder.beginComputePass({ label: 'Descent.step' });
+    pass.setPipeline(this.pipelines.step);
+    pass.setBindGroup(0, this.bindGroup);
+    pass.dispatchWorkgroups(...this.workgroups());
+    pass.end();
+
+    this.stepsDone += steps;
+    this.statsRing?.capture(encoder, this.stats, this.history, this.stepsDone, this.pickedIndex);
+    device.queue.submit([encoder.finish()]);
+    this.statsRing?.afterSubmit();
+  }
+
+  destroy(): void {
+    this.statsRing?.destroy();
+    for (const buffer of this.buffers) {
+      buffer.destroy();
+    }
+  }
+
+  private clearHistory(): void {
+    const empty = new Uint32Array(this.setup.historyLength * (HISTORY_ENTRY_STRIDE / 4)).fill(EMPTY_ENTRY_STEP);
+    this.gpu.device.queue.writeBuffer(this.history, 0, empty);
+  }
+
+  private workgroups(): [number, number] {
+    const groups = Math.ceil(this.particleCount / WORKGROUP_SIZE);
+    return dispatchSize(groups, this.gpu.device.limits.maxComputeWorkgroupsPerDimension);
+  }
+
+  private writeParams(steps: number): void {
+    const criteria = this.criteria;
+    const trail = this.trailLayout;
+    this.params
+      .set('particle_count', this.particleCount)
+      .set('step_start', this.stepsDone)
+      .set('step_count', steps)
+      .set('picked_index', this.pickedIndex)
+      .set('grid_size', this.gridSize)
+      .set('trail_stride', trail.stride)
+      .set('grid_origin', this.gridOrigin)
+      .set('use_grid', this.useGrid ? 1 : 0)
+      .set('trail_columns', trail.columns)
+      .set('trail_every', trail.every)
+      .set('trail_length', trail.length)
+      .set('lr', this.optimizer.lr)
+      .set('weight_decay', this.optimizer.weightDecay)
+      .set('grad_tol_sq', criteria.gradTol * criteria.gradTol)
+      .set('step_tol_sq', criteria.stepTol * criteria.stepTol)
+      .set('diverge_bound', criteria.divergeBound)
+      .set('history_length', this.setup.historyLength);
+    this.gpu.device.queue.writeBuffer(this.paramsBuffer, 0, this.params.data);
+  }
+
+  private writeSchedule(steps: number): void {
+    // Constant schedule: lr_t = 1 · lr + 0 for every update.
+    const table = new Float32Array(steps * 2);
+    for (let k = 0; k < steps; k++) {
+      table[2 * k] = 1;
+      table[2 * k + 1] = 0;
+    }
+    this.gpu.device.queue.writeBuffer(this.schedule, 0, table);
+  }
+}
+
+/** Rejects a setup whose buffers exceed the device's limits, before anything is allocated. */
+function checkLimits(device: GPUDevice, count: number, setup: DescentSetup): void {
+  const limits = device.limits;
+  const largest = Math.max(count * POINT_STRIDE, count * stateEntries(setup.optimizer) * STATE_ENTRY_STRIDE);
+  const what = `${count.toLocaleString('en-US')} particles with ${setup.optimizer.name}`;
+  if (largest > limits.maxStorageBufferBindingSize) {
+    throw new LimitExceededError('maxStorageBufferBindingSize', largest, limits.maxStorageBufferBindingSize, what);
+  }
+  if (largest > limits.maxBufferSize) {
+    throw new LimitExceededError('maxBufferSize', largest, limits.maxBufferSize, what);
+  }
+  const groups = Math.ceil(count / WORKGROUP_SIZE);
+  const maxGroups = limits.maxComputeWorkgroupsPerDimension ** 2;
+  if (groups > maxGroups) {
+    throw new LimitExceededError('maxComputeWorkgroupsPerDimension', Math.ceil(Math.sqrt(groups)), limits.maxComputeWorkgroupsPerDimension, what);
+  }
+}
+

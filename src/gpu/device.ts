@@ -1,0 +1,79 @@
+/**
+ * The one place where WebGPU starts: adapter, limits, device, and the
+ * handlers for lost devices and uncaught errors.
+ */
+import { NoAdapterError, WebGpuUnavailableError } from './errors.ts';
+
+export interface GpuContext {
+  device: GPUDevice;
+  adapter: GPUAdapter;
+  /** Short adapter description for reports, e.g. "google swiftshader". */
+  adapterName: string;
+}
+
+export interface DeviceOptions {
+  /** Called once when the device is lost for a reason other than our own destroy(). */
+  onLost?: (info: GPUDeviceLostInfo) => void;
+  /** Called once per distinct message of an uncaught validation or out-of-memory error. */
+  onUncapturedError?: (message: string) => void;
+}
+
+/** Limits the descent pipeline raises above the WebGPU defaults when the adapter allows. */
+const RAISED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupsPerDimension',
+  'maxStorageBuffersPerShaderStage',
+] as const;
+
+/** Describes an adapter in a few words: vendor, architecture, device or description. */
+export function describeAdapter(info: GPUAdapterInfo | undefined): string {
+  if (!info) {
+    return 'unknown adapter';
+  }
+  const parts = [info.vendor, info.architecture, info.device, info.description].filter((part) => part && part.length > 0);
+  return parts.length > 0 ? [...new Set(parts)].join(' ') : 'unknown adapter';
+}
+
+/**
+ * Requests an adapter and a device with raised limits. `gpu` is
+ * navigator.gpu in a browser or the object from the `webgpu` package in Node.
+ */
+export async function createGpuContext(gpu: GPU | undefined, options: DeviceOptions = {}): Promise<GpuContext> {
+  if (!gpu) {
+    throw new WebGpuUnavailableError(
+      'WebGPU is not available here (navigator.gpu is missing). Use a current Chrome, Edge or Safari, or Firefox 141 or later; on Linux, Chrome needs the flag --enable-unsafe-webgpu.',
+    );
+  }
+
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) {
+    throw new NoAdapterError(
+      'WebGPU offered no adapter: the GPU or its driver is blocked or missing. Update the graphics driver, check chrome://gpu, or on a machine without a GPU install a software Vulkan driver (SwiftShader ships with Chromium).',
+    );
+  }
+
+  const requiredLimits: Record<string, number> = {};
+  for (const name of RAISED_LIMITS) {
+    requiredLimits[name] = adapter.limits[name];
+  }
+  const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+  const device = await adapter.requestDevice({ label: 'downhill', requiredLimits, requiredFeatures });
+
+  device.lost.then((info) => {
+    if (info.reason !== 'destroyed') {
+      options.onLost?.(info);
+    }
+  });
+
+  const seen = new Set<string>();
+  device.addEventListener('uncapturederror', (event) => {
+    const message = (event as GPUUncapturedErrorEvent).error.message;
+    if (!seen.has(message)) {
+      seen.add(message);
+      options.onUncapturedError?.(message);
+    }
+  });
+
+  return { device, adapter, adapterName: describeAdapter(adapter.info) };
+}

@@ -1,0 +1,65 @@
+/**
+ * Buffer layouts of the descent pipeline (shaders/descent.wgsl), described
+ * once here. test/gpu/layout.test.ts checks them against the WGSL.
+ */
+import { defineStruct } from './struct.ts';
+
+/** The uniform `Params` of shaders/descent.wgsl, field for field. */
+export const DESCENT_PARAMS = defineStruct('Params', [
+  ['particle_count', 'u32'],
+  ['step_start', 'u32'],
+  ['step_count', 'u32'],
+  ['picked_index', 'u32'],
+  ['grid_size', 'vec2u'],
+  ['trail_stride', 'vec2u'],
+  ['grid_origin', 'vec4f'],
+  ['use_grid', 'u32'],
+  ['trail_columns', 'u32'],
+  ['trail_every', 'u32'],
+  ['trail_length', 'u32'],
+  ['lr', 'f32'],
+  ['weight_decay', 'f32'],
+  ['grad_tol_sq', 'f32'],
+  ['step_tol_sq', 'f32'],
+  ['diverge_bound', 'f32'],
+  ['history_length', 'u32'],
+  ['_pad0', 'u32'],
+  ['_pad1', 'u32'],
+] as const);
+
+/** Bytes per particle in `points`: x, y, loss, status (vec4f). */
+export const POINT_STRIDE = 16;
+/** Bytes per entry of `opt_state` (vec4f); an optimizer uses a whole number of them per particle. */
+export const STATE_ENTRY_STRIDE = 16;
+/** Bytes per particle in `stop_steps` (u32). */
+export const STOP_STEP_STRIDE = 4;
+/** Bytes per trail point (vec4f: x, y, loss, unused). */
+export const TRAIL_POINT_STRIDE = 16;
+/** Bytes per entry of `history` (vec4f: x, y, loss, update count as bits). */
+export const HISTORY_ENTRY_STRIDE = 16;
+/** Bytes per entry of `schedule` (vec2f: factor a, offset b). */
+export const SCHEDULE_ENTRY_STRIDE = 8;
+/** Bytes per listed start (vec2f). */
+export const START_STRIDE = 8;
+
+/** Indices into the statistics buffer, as the STAT_* constants of the WGSL. */
+export const STAT_MOVING = 0;
+export const STAT_CONVERGED = 1;
+export const STAT_DIVERGED = 2;
+export const STAT_LOSS_MIN = 3;
+export const STAT_LOSS_MAX = 4;
+/** u32 words in the statistics buffer. */
+export const STAT_WORDS = 8;
+
+/** Binding numbers of group 0. */
+export const BINDING = {
+  params: 0,
+  points: 1,
+  optState: 2,
+  stopSteps: 3,
+  trails: 4,
+  history: 5,
+  stats: 6,
+  starts: 7,
+  schedule: 8,
+} as const;

@@ -1,0 +1,145 @@
+/**
+ * Asynchronous readback of the small per-dispatch results (status counts,
+ * loss range, the picked particle's history) through a ring of staging
+ * buffers. A staging buffer is copied into only while it is free and is
+ * mapped only after the submit that fills it, so a frame never waits for the
+ * GPU and no buffer is mapped twice or submitted while mapped.
+ */
+import { HISTORY_ENTRY_STRIDE, STAT_CONVERGED, STAT_DIVERGED, STAT_LOSS_MAX, STAT_LOSS_MIN, STAT_MOVING, STAT_WORDS } from './layout.ts';
+
+/** Step value of a history entry that was never written since the last reset or pick. */
+export const EMPTY_ENTRY_STEP = 0xffffffff;
+
+export interface HistoryEntry {
+  /** Updates done when the entry was written. */
+  step: number;
+  x: number;
+  y: number;
+  loss: number;
+}
+
+export interface StatsSnapshot {
+  /** Updates done by every particle when the copy was made. */
+  stepsDone: number;
+  moving: number;
+  converged: number;
+  diverged: number;
+  /** Loss range over particles that have not diverged; NaN when there are none. */
+  lossMin: number;
+  lossMax: number;
+  /** Entries of the picked particle's history ring, in ring order. */
+  history: HistoryEntry[];
+  /** Picked particle index the history belongs to. */
+  pickedIndex: number;
+}
+
+/** Inverts the WGSL order_key: from an order-preserving u32 back to the float. */
+export function floatFromOrderKey(key: number): number {
+  const bits = (key & 0x80000000) !== 0 ? (key & 0x7fffffff) >>> 0 : ~key >>> 0;
+  const view = new DataView(new ArrayBuffer(4));
+  view.setUint32(0, bits, true);
+  return view.getFloat32(0, true);
+}
+
+interface Slot {
+  buffer: GPUBuffer;
+  busy: boolean;
+  stepsDone: number;
+  pickedIndex: number;
+}
+
+export class StatsRing {
+  private readonly slots: Slot[] = [];
+  private pending: Slot[] = [];
+  private readonly statsBytes = STAT_WORDS * 4;
+  private destroyed = false;
+
+  constructor(
+    device: GPUDevice,
+    private readonly historyLength: number,
+    private readonly onSnapshot: (snapshot: StatsSnapshot) => void,
+    ringSize = 3,
+  ) {
+    const size = this.statsBytes + historyLength * HISTORY_ENTRY_STRIDE;
+    for (let k = 0; k < ringSize; k++) {
+      this.slots.push({
+        buffer: device.createBuffer({ label: `Descent.statsStaging${k}`, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+        busy: false,
+        stepsDone: 0,
+        pickedIndex: 0,
+      });
+    }
+  }
+
+  /**
+   * Copies the statistics and history into a free staging buffer, if there
+   * is one; returns false when every buffer is still waiting for its map.
+   */
+  capture(encoder: GPUCommandEncoder, stats: GPUBuffer, history: GPUBuffer, stepsDone: number, pickedIndex: number): boolean {
+    const slot = this.slots.find((candidate) => !candidate.busy);
+    if (!slot) {
+      return false;
+    }
+    slot.busy = true;
+    slot.stepsDone = stepsDone;
+    slot.pickedIndex = pickedIndex;
+    encoder.copyBufferToBuffer(stats, 0, slot.buffer, 0, this.statsBytes);
+    encoder.copyBufferToBuffer(history, 0, slot.buffer, this.statsBytes, this.historyLength * HISTORY_ENTRY_STRIDE);
+    this.pending.push(slot);
+    return true;
+  }
+
+  /** Starts mapping the buffers captured since the last submit; call right after queue.submit. */
+  afterSubmit(): void {
+    const submitted = this.pending;
+    this.pending = [];
+    for (const slot of submitted) {
+      slot.buffer.mapAsync(GPUMapMode.READ).then(
+        () => {
+          if (this.destroyed) {
+            return;
+          }
+          const snapshot = this.decode(slot);
+          slot.buffer.unmap();
+          slot.busy = false;
+          this.onSnapshot(snapshot);
+        },
+        () => {
+          // The map fails when the buffer was destroyed or the device lost; nothing to read then.
+          slot.busy = false;
+        },
+      );
+    }
+  }
+
+  private decode(slot: Slot): StatsSnapshot {
+    const bytes = slot.buffer.getMappedRange();
+    const words = new Uint32Array(bytes, 0, STAT_WORDS);
+    const entries = new Float32Array(bytes, this.statsBytes, this.historyLength * 4);
+    const entryBits = new Uint32Array(bytes, this.statsBytes, this.historyLength * 4);
+
+    const history: HistoryEntry[] = [];
+    for (let k = 0; k < this.historyLength; k++) {
+      history.push({ x: entries[4 * k], y: entries[4 * k + 1], loss: entries[4 * k + 2], step: entryBits[4 * k + 3] });
+    }
+
+    const anyFinite = words[STAT_MOVING] + words[STAT_CONVERGED] > 0;
+    return {
+      stepsDone: slot.stepsDone,
+      moving: words[STAT_MOVING],
+      converged: words[STAT_CONVERGED],
+      diverged: words[STAT_DIVERGED],
+      lossMin: anyFinite ? floatFromOrderKey(words[STAT_LOSS_MIN]) : Number.NaN,
+      lossMax: anyFinite ? floatFromOrderKey(words[STAT_LOSS_MAX]) : Number.NaN,
+      history,
+      pickedIndex: slot.pickedIndex,
+    };
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    for (const slot of this.slots) {
+      slot.buffer.destroy();
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Every particle as a round screen-aligned quad of fixed pixel size, one
+ * instance per particle, positioned in the vertex shader from the compute
+ * pipeline's `points` buffer (x, y, loss, status). WebGPU has no wide points,
+ * hence quads.
+ */
+import {
+  Discard,
+  Fn,
+  If,
+  cameraProjectionMatrix,
+  float,
+  instanceIndex,
+  length,
+  mix,
+  modelViewMatrix,
+  positionGeometry,
+  select,
+  smoothstep,
+  storage,
+  uint,
+  uniform,
+  uv,
+  vec2,
+  vec3,
+  vec4,
+} from 'three/tsl';
+import { Mesh, MeshBasicNodeMaterial, PlaneGeometry, type Node, type WebGPURenderer } from 'three/webgpu';
+import { externalStorageAttribute } from './externalBuffer.ts';
+import type { WorldMapping } from './worldMapping.ts';
+
+/** Colours of the particle states: moving, converged, diverged (linear RGB). */
+export const STATUS_COLORS = {
+  moving: [1.0, 0.55, 0.1],
+  converged: [0.95, 0.95, 0.95],
+  diverged: [0.9, 0.05, 0.05],
+} as const;
+
+export interface ParticleLayerOptions {
+  /** Quad size in device pixels. */
+  sizePixels: number;
+  /** Draw only this one particle (the picked one), larger and highlighted. */
+  highlight?: boolean;
+}
+
+/**
+ * A drawable layer over a `points` buffer. `pixelToClip` must be updated
+ * on resize with (2 / width, 2 / height) in device pixels.
+ */
+export class ParticleLayer {
+  readonly mesh: Mesh;
+  readonly pickedIndex = uniform(uint(0));
+  readonly sizePixels = uniform(4);
+
+  constructor(
+    renderer: WebGPURenderer,
+    points: GPUBuffer,
+    count: number,
+    mapping: WorldMapping,
+    pixelToClip: Node<'vec2'>,
+    options: ParticleLayerOptions,
+  ) {
+    const attribute = externalStorageAttribute(renderer, points, count, 4);
+    const pointNodes = storage(attribute, 'vec4', count).toReadOnly();
+    const index = options.highlight ? this.pickedIndex : instanceIndex;
+    const point = pointNodes.element(index);
+    this.sizePixels.value = options.sizePixels;
+
+    const material = new MeshBasicNodeMaterial({ transparent: false, depthWrite: true });
+    material.vertexNode = Fn(() => {
+      const world = mapping.world(point.xy, point.z, 0.004);
+      const clip = cameraProjectionMatrix.mul(modelViewMatrix).mul(vec4(world, 1)).toVar();
+      const offset = positionGeometry.xy.mul(this.sizePixels).mul(pixelToClip).mul(clip.w);
+      clip.assign(vec4(clip.xy.add(offset), clip.z, clip.w));
+      return clip;
+    })();
+
+    const status = point.w;
+    const moving = vec3(...STATUS_COLORS.moving);
+    const converged = vec3(...STATUS_COLORS.converged);
+    const diverged = vec3(...STATUS_COLORS.diverged);
+    const fill = options.highlight
+      ? vec3(1.0, 0.2, 0.85)
+      : select(status.lessThan(0.5), moving, select(status.lessThan(1.5), converged, diverged));
+
+    material.colorNode = Fn(() => {
+      const radius = length(uv().sub(vec2(0.5))).mul(2);
+      If(radius.greaterThan(1), () => {
+        Discard();
+      });
+      // A dark rim keeps light particles visible on light parts of the surface.
+      const rim = smoothstep(float(0.6), float(0.8), radius);
+      return vec4(mix(fill, vec3(0.05, 0.05, 0.08), rim), 1);
+    })();
+
+    this.mesh = new Mesh(new PlaneGeometry(1, 1), material);
+    this.mesh.count = options.highlight ? 1 : count;
+    this.mesh.frustumCulled = false;
+    this.mesh.renderOrder = options.highlight ? 3 : 2;
+  }
+
+  dispose(): void {
+    this.mesh.geometry.dispose();
+    (this.mesh.material as MeshBasicNodeMaterial).dispose();
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The loss surface: a lit height-mapped mesh coloured by normalised loss with
+ * contour lines (2D surfaces), or a curve in the x–z plane (1D surfaces).
+ * Heights come from the float64 evaluator through the shared height map.
+ */
+import { attribute, float, fract, fwidth, min, mix, smoothstep, texture, uniform, vec2, vec3 } from 'three/tsl';
+import {
+  BufferGeometry,
+  Float32BufferAttribute,
+  Line,
+  LineBasicNodeMaterial,
+  Mesh,
+  MeshStandardNodeMaterial,
+  PlaneGeometry,
+  DoubleSide,
+  type DataTexture,
+  type Object3D,
+} from 'three/webgpu';
+import type { Domain } from '../core/surfaces.ts';
+import { normalizeLoss, worldX, worldY, type HeightMap } from './heightMap.ts';
+
+/** Vertices per side of the 2D mesh, and points of the 1D curve. */
+export const MESH_RESOLUTION = 256;
+
+export interface SurfaceShape {
+  value: (x: number, y: number) => number;
+  domain: Domain;
+  dims: 1 | 2;
+}
+
+export class SurfaceObject {
+  readonly object: Object3D;
+  /** Contour lines per unit of normalised height. */
+  readonly contourLevels = uniform(12);
+
+  constructor(shape: SurfaceShape, map: HeightMap, colormap: DataTexture) {
+    this.object = shape.dims === 1 ? this.createCurve(shape, map) : this.createMesh(shape, map, colormap);
+  }
+
+  private createMesh(shape: SurfaceShape, map: HeightMap, colormap: DataTexture): Mesh {
+    const n = MESH_RESOLUTION;
+    const { domain } = shape;
+    const geometry = new PlaneGeometry(1, 1, n - 1, n - 1);
+    const positions = geometry.getAttribute('position');
+    const levels = new Float32Array(n * n);
+
+    // PlaneGeometry orders vertices row by row from the top (+y) edge.
+    for (let row = 0; row < n; row++) {
+      const y = domain.yMax - ((domain.yMax - domain.yMin) * row) / (n - 1);
+      for (let column = 0; column < n; column++) {
+        const x = domain.xMin + ((domain.xMax - domain.xMin) * column) / (n - 1);
+        const vertex = row * n + column;
+        const level = normalizeLoss(map, shape.value(x, y));
+        const safeLevel = Number.isFinite(level) ? level : 1.5;
+        levels[vertex] = safeLevel;
+        positions.setXYZ(vertex, worldX(map, x), worldY(map, y), safeLevel * map.height);
+      }
+    }
+    geometry.setAttribute('level', new Float32BufferAttribute(levels, 1));
+    geometry.computeVertexNormals();
+
+    const level = attribute('level', 'float');
+    const base = texture(colormap, vec2(level.clamp(0, 1), 0.5)).rgb;
+    const scaled = level.mul(this.contourLevels);
+    const distance = min(fract(scaled), float(1).sub(fract(scaled)));
+    const width = fwidth(scaled);
+    const line = float(1).sub(smoothstep(width.mul(0.5), width.mul(1.5), distance));
+
+    const material = new MeshStandardNodeMaterial({ roughness: 0.85, metalness: 0, side: DoubleSide });
+    material.colorNode = mix(base, vec3(0.02, 0.02, 0.05), line.mul(0.55));
+    return new Mesh(geometry, material);
+  }
+
+  private createCurve(shape: SurfaceShape, map: HeightMap): Line {
+    const n = MESH_RESOLUTION * 2;
+    const { domain } = shape;
+    const positions = new Float32Array(n * 3);
+    for (let i = 0; i < n; i++) {
+      const x = domain.xMin + ((domain.xMax - domain.xMin) * i) / (n - 1);
+      const level = normalizeLoss(map, shape.value(x, 0));
+      positions.set([worldX(map, x), 0, (Number.isFinite(level) ? level : 1.5) * map.height], 3 * i);
+    }
+    const geometry = new BufferGeometry();
+    geometry.setAttribute('position', new Float32BufferAttribute(positions, 3));
+    const material = new LineBasicNodeMaterial();
+    material.colorNode = vec3(0.35, 0.75, 0.95);
+    return new Line(geometry, material);
+  }
+
+  /** Scales heights for the view: 1 in 3D, nearly 0 in the top-down 2D view. */
+  setVerticalScale(scale: number): void {
+    this.object.scale.z = scale;
+  }
+
+  dispose(): void {
+    const drawable = this.object as Mesh | Line;
+    drawable.geometry.dispose();
+    (drawable.material as MeshStandardNodeMaterial | LineBasicNodeMaterial).dispose();
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The height map of heightMap.ts as TSL uniforms, so vertex shaders place
+ * particles and trail points exactly where the CPU put the surface mesh.
+ */
+import { clamp, log, max, select, uniform, vec2, vec3 } from 'three/tsl';
+import type { Node } from 'three/webgpu';
+import type { HeightMap } from './heightMap.ts';
+
+export class WorldMapping {
+  readonly center = uniform(vec2(0, 0));
+  readonly scale = uniform(1);
+  readonly lossMin = uniform(0);
+  readonly lossSpan = uniform(1);
+  readonly logOffset = uniform(1);
+  /** 1 for the log scale, 0 for linear. */
+  readonly logScale = uniform(0);
+  /** World height of normalised loss 1, times the view's vertical scale (0 flattens the 2D view). */
+  readonly height = uniform(0.8);
+  /** Domain box, for clamping diverged particles to its edge: xMin, yMin, xMax, yMax. */
+  readonly boxMin = uniform(vec2(-1, -1));
+  readonly boxMax = uniform(vec2(1, 1));
+
+  update(map: HeightMap, verticalScale: number, box: { xMin: number; xMax: number; yMin: number; yMax: number }): void {
+    this.center.value.set(map.centerX, map.centerY);
+    this.scale.value = map.scale;
+    this.lossMin.value = map.lossMin;
+    this.lossSpan.value = map.lossSpan;
+    this.logOffset.value = map.logOffset;
+    this.logScale.value = map.kind === 'log' ? 1 : 0;
+    this.height.value = map.height * verticalScale;
+    this.boxMin.value.set(box.xMin, box.yMin);
+    this.boxMax.value.set(box.xMax, box.yMax);
+  }
+
+  /** Normalised height of a loss node, the TSL twin of normalizeLoss. */
+  normalized(loss: Node<'float'>): Node<'float'> {
+    const above = max(loss.sub(this.lossMin), 0);
+    const logHeight = log(above.div(this.logOffset).add(1)).div(log(this.lossSpan.div(this.logOffset).add(1)));
+    const linearHeight = loss.sub(this.lossMin).div(this.lossSpan);
+    return clamp(select(this.logScale.greaterThan(0.5), logHeight, linearHeight), -0.2, 1.5);
+  }
+
+  /** World position of a surface point (x, y) with the given loss, lifted by `lift` world units. */
+  world(xy: Node<'vec2'>, loss: Node<'float'>, lift = 0): Node<'vec3'> {
+    const planar = clamp(xy, this.boxMin, this.boxMax).sub(this.center).mul(this.scale);
+    return vec3(planar, this.normalized(loss).mul(this.height).add(lift));
+  }
+}

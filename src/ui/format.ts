@@ -1,0 +1,39 @@
+/** Number formatting for the status line, the panel and the plots. */
+
+/** Formats a count with thousands separators: 1048576 → "1,048,576". */
+export function formatCount(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+/** Formats a rate or large quantity compactly: 2.1e7 → "21.0 M". */
+export function formatRate(value: number): string {
+  if (!Number.isFinite(value) || value <= 0) {
+    return '–';
+  }
+  const units: [number, string][] = [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
+  for (const [size, unit] of units) {
+    if (value >= size) {
+      return `${(value / size).toFixed(1)} ${unit}`;
+    }
+  }
+  return value.toFixed(0);
+}
+
+/** Formats a share as a percentage with one decimal: 0.953 → "95.3%". */
+export function formatShare(part: number, whole: number): string {
+  return whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '–';
+}
+
+/** Formats a learning rate or tolerance with up to 4 significant digits. */
+export function formatValue(value: number): string {
+  if (value === 0) {
+    return '0';
+  }
+  const magnitude = Math.abs(value);
+  return magnitude >= 1e-3 && magnitude < 1e5 ? String(Number(value.toPrecision(4))) : value.toExponential(3).replace(/\.?0+e/, 'e');
+}

@@ -1,0 +1,63 @@
+/**
+ * Messages over the view: dismissable notices for rejected input and
+ * recoverable faults, and a full-page blocker when the app cannot run.
+ */
+
+export type NoticeKind = 'info' | 'error';
+
+export class Notices {
+  private readonly shown = new Map<string, HTMLElement>();
+
+  constructor(private readonly container: HTMLElement) {}
+
+  /** Shows a message once; showing the same text again does not stack a copy. */
+  show(text: string, kind: NoticeKind = 'info', timeoutMs = kind === 'error' ? 12000 : 8000): void {
+    const existing = this.shown.get(text);
+    if (existing) {
+      existing.remove();
+    }
+
+    const element = document.createElement('div');
+    element.className = `notice ${kind}`;
+    element.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+    const close = document.createElement('button');
+    close.type = 'button';
+    close.textContent = '×';
+    close.setAttribute('aria-label', 'Dismiss');
+    close.addEventListener('click', () => this.remove(text));
+    element.append(close, document.createTextNode(text));
+    this.container.append(element);
+    this.shown.set(text, element);
+
+    if (timeoutMs > 0) {
+      window.setTimeout(() => {
+        if (this.shown.get(text) === element) {
+          this.remove(text);
+        }
+      }, timeoutMs);
+    }
+  }
+
+  private remove(text: string): void {
+    this.shown.get(text)?.remove();
+    this.shown.delete(text);
+  }
+}
+
+/** Replaces the view with a page that says what is missing and how to get it. */
+export function showBlocker(root: HTMLElement, title: string, body: string[]): void {
+  const blocker = document.createElement('div');
+  blocker.className = 'blocker';
+  blocker.setAttribute('role', 'alert');
+  const article = document.createElement('article');
+  const heading = document.createElement('h1');
+  heading.textContent = title;
+  article.append(heading);
+  for (const paragraph of body) {
+    const element = document.createElement('p');
+    element.textContent = paragraph;
+    article.append(element);
+  }
+  blocker.append(article);
+  root.append(blocker);
+}
