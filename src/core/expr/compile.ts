@@ -1,0 +1,156 @@
+import { usedVariables, type Expr, type Span } from './ast.ts';
+import { differentiate } from './differentiate.ts';
+import { FormulaError } from './errors.ts';
+import { ProgramEvaluator, type Precision } from './evaluate.ts';
+import { parseFormula } from './parser.ts';
+import { ProgramBuilder, type Program } from './program.ts';
+import { checkDerivedConstants, simplifyExpression } from './simplify.ts';
+import { emitWgsl } from './wgsl.ts';
+
+/** Allocation-free evaluator of one surface at one precision, for hot loops. Not reentrant. */
+export interface SurfaceEvaluator {
+  value(x: number, y: number): number;
+  /** Writes out[0] = df/dx and out[1] = df/dy (0 for a 1D surface). */
+  gradient(x: number, y: number, out: Float64Array): void;
+  /** Writes the gradient like `gradient` and returns f, sharing the work of both. */
+  valueAndGradient(x: number, y: number, out: Float64Array): number;
+}
+
+/** A formula compiled to WGSL and to CPU evaluators that run the same operations. */
+export interface CompiledSurface {
+  /** 2 when the formula uses y (even if y cancels out), else 1. */
+  readonly dims: 1 | 2;
+  /** Simplified tree of f. */
+  readonly expression: Expr;
+  /** WGSL module defining `surface_value(p: vec2f) -> f32` and `surface_gradient(p: vec2f) -> vec2f`. */
+  readonly wgsl: string;
+  /** Evaluates f; precision 'f32' rounds every operation to float32 like the WGSL, 'f64' is plain double. */
+  value(x: number, y: number, precision: Precision): number;
+  /** Writes out[0] = df/dx and out[1] = df/dy (0 for a 1D surface). */
+  gradient(x: number, y: number, precision: Precision, out: Float64Array): void;
+  /** Writes the float64 Hessian as out = [fxx, fxy, fyy] (fxy = fyy = 0 in 1D). */
+  hessian(x: number, y: number, out: Float64Array): void;
+  /** Returns the evaluator for one precision; each call returns the same object. */
+  evaluator(precision: Precision): SurfaceEvaluator;
+}
+
+interface Programs {
+  readonly value: Program;
+  readonly gradient: Program;
+  readonly valueAndGradient: Program;
+  readonly hessian: Program;
+}
+
+class ProgramSurfaceEvaluator implements SurfaceEvaluator {
+  private readonly valueRunner: ProgramEvaluator;
+  private readonly gradientRunner: ProgramEvaluator;
+  private readonly bothRunner: ProgramEvaluator;
+
+  constructor(programs: Programs, precision: Precision) {
+    this.valueRunner = new ProgramEvaluator(programs.value, precision);
+    this.gradientRunner = new ProgramEvaluator(programs.gradient, precision);
+    this.bothRunner = new ProgramEvaluator(programs.valueAndGradient, precision);
+  }
+
+  value(x: number, y: number): number {
+    return this.valueRunner.run(x, y)[this.valueRunner.outputs[0]];
+  }
+
+  gradient(x: number, y: number, out: Float64Array): void {
+    const registers = this.gradientRunner.run(x, y);
+    const outputs = this.gradientRunner.outputs;
+    out[0] = registers[outputs[0]];
+    out[1] = registers[outputs[1]];
+  }
+
+  valueAndGradient(x: number, y: number, out: Float64Array): number {
+    const registers = this.bothRunner.run(x, y);
+    const outputs = this.bothRunner.outputs;
+    out[0] = registers[outputs[1]];
+    out[1] = registers[outputs[2]];
+    return registers[outputs[0]];
+  }
+}
+
+class Surface implements CompiledSurface {
+  private readonly float32: ProgramSurfaceEvaluator;
+  private readonly float64: ProgramSurfaceEvaluator;
+  private readonly hessianRunner: ProgramEvaluator;
+
+  constructor(
+    readonly dims: 1 | 2,
+    readonly expression: Expr,
+    readonly wgsl: string,
+    programs: Programs,
+  ) {
+    this.float32 = new ProgramSurfaceEvaluator(programs, 'f32');
+    this.float64 = new ProgramSurfaceEvaluator(programs, 'f64');
+    this.hessianRunner = new ProgramEvaluator(programs.hessian, 'f64');
+  }
+
+  value(x: number, y: number, precision: Precision): number {
+    return this.evaluator(precision).value(x, y);
+  }
+
+  gradient(x: number, y: number, precision: Precision, out: Float64Array): void {
+    this.evaluator(precision).gradient(x, y, out);
+  }
+
+  hessian(x: number, y: number, out: Float64Array): void {
+    const registers = this.hessianRunner.run(x, y);
+    const outputs = this.hessianRunner.outputs;
+    out[0] = registers[outputs[0]];
+    out[1] = registers[outputs[1]];
+    out[2] = registers[outputs[2]];
+  }
+
+  evaluator(precision: Precision): SurfaceEvaluator {
+    return precision === 'f32' ? this.float32 : this.float64;
+  }
+}
+
+/**
+ * Compiles a tree: simplifies it, derives the gradient and Hessian
+ * symbolically, merges common subexpressions, and emits WGSL and CPU programs
+ * from the same instruction list. Throws FormulaError when the tree uses
+ * neither x nor y or needs a constant outside float32; faults that belong to no
+ * subexpression get the span of the root.
+ */
+export function compileExpression(expr: Expr): CompiledSurface {
+  return compileTree(expr, { start: expr.span?.start ?? 0, end: expr.span?.end ?? 0 });
+}
+
+/** Parses and compiles a formula; throws FormulaError with the span of the fault. */
+export function compileFormula(text: string): CompiledSurface {
+  return compileTree(parseFormula(text), { start: 0, end: text.length });
+}
+
+function compileTree(expr: Expr, whole: Span): CompiledSurface {
+  const variables = usedVariables(expr);
+  if (variables.size === 0) {
+    throw new FormulaError('formula uses neither x nor y; a surface is a function of x, or of x and y', whole.start, whole.end);
+  }
+
+  const f = simplifyExpression(expr);
+  const fx = differentiate(f, 'x');
+  const fy = differentiate(f, 'y');
+  checkDerivedConstants(fx, 'gradient', whole);
+  checkDerivedConstants(fy, 'gradient', whole);
+
+  const fxx = differentiate(fx, 'x');
+  const fxy = differentiate(fx, 'y');
+  const fyy = differentiate(fy, 'y');
+  for (const entry of [fxx, fxy, fyy]) checkDerivedConstants(entry, 'Hessian', whole);
+
+  const builder = new ProgramBuilder();
+  const [value, dx, dy, dxx, dxy, dyy] = [f, fx, fy, fxx, fxy, fyy].map((tree) => builder.lower(tree));
+  const programs: Programs = {
+    value: builder.extract([value]),
+    gradient: builder.extract([dx, dy]),
+    valueAndGradient: builder.extract([value, dx, dy]),
+    hessian: builder.extract([dxx, dxy, dyy]),
+  };
+
+  const dims = variables.has('y') ? 2 : 1;
+  return new Surface(dims, f, emitWgsl(programs.value, programs.gradient), programs);
+}
