@@ -27,8 +27,9 @@ const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
  *
  * The driver is the first of these that exists. It is whatever
  * VK_ICD_FILENAMES or VK_DRIVER_FILES already name, else a driver manifest in
- * the system's ICD folders (a machine with a GPU), else SwiftShader from
- * Debian's chromium package. The Vulkan loader is the system's
+ * the system's ICD folders when the machine also has a GPU device node (Mesa's
+ * hardware drivers are often installed on machines without a GPU), else
+ * SwiftShader from Debian's chromium package. The Vulkan loader is the system's
  * `libvulkan.so.1` if ldconfig lists one, else chromium's copy, reached by
  * prepending its folder to LD_LIBRARY_PATH. The dynamic loader reads
  * LD_LIBRARY_PATH only when a process starts, so these variables must be given
@@ -49,7 +50,7 @@ export function findVulkanEnv() {
 
   if (presetDrivers) {
     driver = `${presetDrivers}, preset in the environment`;
-  } else if (systemLoader && systemManifests.length > 0) {
+  } else if (systemLoader && systemManifests.length > 0 && hasGpuDeviceNode()) {
     driver = `system, ${systemManifests.join(', ')}`;
   } else if (existsSync(SWIFTSHADER_ICD)) {
     env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
@@ -177,6 +178,21 @@ function findSystemDriverManifests() {
     }
   }
   return manifests;
+}
+
+/**
+ * True when the kernel exposes a GPU: a DRM render node (Mesa's and AMD's
+ * drivers), an NVIDIA control device, or WSL's GPU device.
+ */
+function hasGpuDeviceNode() {
+  if (existsSync('/dev/nvidiactl') || existsSync('/dev/dxg')) {
+    return true;
+  }
+  try {
+    return readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+  } catch {
+    return false;
+  }
 }
 
 function makeRuntimeDir() {

@@ -16,7 +16,10 @@ async function compilationErrors(module: GPUShaderModule): Promise<string | unde
 
 /**
  * Compiles `code` and creates a compute pipeline for each entry point; every
- * GPU object is labelled `${label}.${entryPoint}`.
+ * GPU object is labelled `${label}.${entryPoint}`. All GPU round trips
+ * (error scopes, compilation info, async pipeline creation) are issued first
+ * and awaited together, because each one waits behind the frames already
+ * queued on a busy GPU.
  */
 export async function createComputePipelines<Entry extends string>(
   device: GPUDevice,
@@ -28,31 +31,41 @@ export async function createComputePipelines<Entry extends string>(
 ): Promise<Record<Entry, GPUComputePipeline>> {
   device.pushErrorScope('validation');
   const module = device.createShaderModule({ label: `${label}.module`, code });
-  const moduleError = await device.popErrorScope();
-  const compileMessage = await compilationErrors(module);
+  const moduleScope = device.popErrorScope();
+  const compilation = compilationErrors(module);
+
+  const creations = entryPoints.map((entryPoint) => {
+    const stage = `${label}.${entryPoint}`;
+    device.pushErrorScope('validation');
+    const pipeline = device.createComputePipelineAsync({ label: stage, layout, compute: { module, entryPoint, constants } });
+    const scope = device.popErrorScope();
+    return { stage, pipeline, scope };
+  });
+
+  const [moduleError, compileMessage] = await Promise.all([moduleScope, compilation]);
+  const settled = await Promise.all(
+    creations.map(async ({ stage, pipeline, scope }) => {
+      const [result, scopeError] = await Promise.all([
+        pipeline.then(
+          (value) => ({ value, error: undefined }),
+          (error: unknown) => ({ value: undefined, error: error instanceof Error ? error.message : String(error) }),
+        ),
+        scope,
+      ]);
+      return { stage, pipeline: result.value, error: result.error ?? scopeError?.message };
+    }),
+  );
+
   if (compileMessage || moduleError) {
     throw new PipelineError(`${label}.module`, compileMessage ?? moduleError!.message);
   }
-
   const pipelines = {} as Record<Entry, GPUComputePipeline>;
-  for (const entryPoint of entryPoints) {
-    const stage = `${label}.${entryPoint}`;
-    device.pushErrorScope('validation');
-    try {
-      pipelines[entryPoint] = await device.createComputePipelineAsync({
-        label: stage,
-        layout,
-        compute: { module, entryPoint, constants },
-      });
-    } catch (error) {
-      await device.popErrorScope();
-      throw new PipelineError(stage, error instanceof Error ? error.message : String(error));
+  settled.forEach(({ stage, pipeline, error }, k) => {
+    if (error || !pipeline) {
+      throw new PipelineError(stage, error ?? 'pipeline creation returned nothing');
     }
-    const scopeError = await device.popErrorScope();
-    if (scopeError) {
-      throw new PipelineError(stage, scopeError.message);
-    }
-  }
+    pipelines[entryPoints[k]] = pipeline;
+  });
   return pipelines;
 }
 

@@ -89,7 +89,7 @@ export class ParticleLayer {
         Discard();
       });
       // A dark rim keeps light particles visible on light parts of the surface.
-      const rim = smoothstep(float(0.6), float(0.8), radius);
+      const rim = smoothstep(float(0.7), float(0.9), radius);
       return vec4(mix(fill, vec3(0.05, 0.05, 0.08), rim), 1);
     })();
 

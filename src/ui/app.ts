@@ -21,11 +21,13 @@ import { DEFAULT_SETTINGS, validateSettings, type AppSettings } from './settings
 import { StatusBar } from './statusBar.ts';
 
 /** Trails: at most this many particles keep one, of TRAIL_LENGTH points, one every TRAIL_EVERY updates. */
-const TRAIL_PARTICLES = 4096;
-const TRAIL_LENGTH = 48;
+const TRAIL_PARTICLES = 256;
+const TRAIL_LENGTH = 64;
 const TRAIL_EVERY = 1;
 /** Entries of the picked particle's history ring; more updates than this between two readbacks lose the oldest. */
 const HISTORY_LENGTH = 4096;
+/** Frames submitted but not finished on the GPU before the loop waits. */
+const MAX_FRAMES_IN_FLIGHT = 2;
 
 export interface AppElements {
   root: HTMLElement;
@@ -58,6 +60,7 @@ export class App implements AppHandle {
   private surface: CompiledSurface | undefined;
   private surfaceDefinition: SurfaceDefinition | undefined;
   private pendingSteps = 0;
+  private framesInFlight = 0;
   private pickAt: [number, number] = [0.95, 0.9];
   private rebuilding: Promise<void> = Promise.resolve();
 
@@ -95,7 +98,7 @@ export class App implements AppHandle {
     console.info(`downhill: WebGPU adapter ${this.gpu.adapterName}`);
 
     this.view = await SceneView.create(this.elements.canvas, this.gpu.device);
-    this.panel = new Panel(this.elements.root, this.settings, {
+    this.panel = new Panel(this.settings, {
       change: (update) => this.change(update),
       step: () => this.singleStep(),
       reset: () => this.reset(),
@@ -182,6 +185,8 @@ export class App implements AppHandle {
   private async rebuildNow(): Promise<void> {
     const settings = this.settings;
     const definition = findSurface(settings.surface)!;
+    const started = performance.now();
+    console.info(`downhill: building surface ${settings.surface}, grid ${settings.grid}, lr ${settings.lr}`);
     let descent: Descent;
     let surface: CompiledSurface;
     try {
@@ -205,6 +210,7 @@ export class App implements AppHandle {
       return;
     }
 
+    console.info(`downhill: built ${descent.particleCount} particles in ${(performance.now() - started).toFixed(0)} ms`);
     const surfaceChanged = definition !== this.surfaceDefinition;
     this.descent?.destroy();
     this.descent = descent;
@@ -234,6 +240,13 @@ export class App implements AppHandle {
   }
 
   private frame(time: number): void {
+    // Frames whose GPU work is still queued: a slow GPU must not let work pile
+    // up behind requestAnimationFrame, or every later command waits for it.
+    if (this.framesInFlight >= MAX_FRAMES_IN_FLIGHT) {
+      requestAnimationFrame((next) => this.frame(next));
+      return;
+    }
+
     const descent = this.descent;
     if (descent && !this.settings.paused) {
       this.pendingSteps += this.settings.stepsPerFrame;
@@ -247,6 +260,8 @@ export class App implements AppHandle {
     }
 
     this.view.render(this.stepsDone);
+    this.framesInFlight++;
+    void this.gpu.device.queue.onSubmittedWorkDone().finally(() => this.framesInFlight--);
     this.statusBar.frame(time);
     this.statusBar.render(this.particleCount, this.stepsDone, this.lastStats, this.settings.paused);
     this.plot?.redraw();

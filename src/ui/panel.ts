@@ -26,11 +26,10 @@ export class Panel {
   private readonly gridController: Controller;
 
   constructor(
-    container: HTMLElement,
     settings: AppSettings,
     private readonly actions: PanelActions,
   ) {
-    this.gui = new GUI({ container, title: 'downhill' });
+    this.gui = new GUI({ title: 'downhill', width: 290 });
     this.model = { ...settings, log10Lr: Math.log10(settings.lr), log10Speed: Math.log10(settings.stepsPerFrame), preset: '' };
     const gui = this.gui;
 

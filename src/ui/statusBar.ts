@@ -7,19 +7,20 @@ import { formatCount, formatRate, formatShare } from './format.ts';
 
 export class StatusBar {
   private framesPerSecond = 0;
-  private lastFrame = 0;
+  /** Frame times of the last second, for a frames-per-second count that bursts cannot skew. */
+  private frameTimes: number[] = [];
   private rate = 0;
   private lastSnapshot: { stepsDone: number; time: number } | undefined;
 
   constructor(private readonly element: HTMLElement) {}
 
-  /** Counts a drawn frame for the frames-per-second estimate. */
+  /** Counts a drawn frame: frames per second is the number of frames in the last second. */
   frame(now: number): void {
-    if (this.lastFrame > 0) {
-      const instant = 1000 / Math.max(now - this.lastFrame, 1e-3);
-      this.framesPerSecond = this.framesPerSecond === 0 ? instant : 0.9 * this.framesPerSecond + 0.1 * instant;
+    this.frameTimes.push(now);
+    while (this.frameTimes.length > 0 && this.frameTimes[0] <= now - 1000) {
+      this.frameTimes.shift();
     }
-    this.lastFrame = now;
+    this.framesPerSecond = this.frameTimes.length;
   }
 
   /**

@@ -1,0 +1,32 @@
+/**
+ * Takes a screenshot of the built app in headless Chromium, for looking at
+ * what a user sees:
+ *   npx tsx scripts/screenshot.ts OUT.png [WAIT_MS] [SCRIPT]
+ * SCRIPT is JavaScript run in the page after load (for example
+ * "downhill.change({ view: '2d' })"), before waiting WAIT_MS.
+ */
+import { launchBrowser, startApp } from '../test/helpers/browser.ts';
+
+const outPath = process.argv[2] ?? 'app.png';
+const waitMs = Number(process.argv[3] ?? 4000);
+const script = process.argv[4];
+
+const app = await startApp();
+const browser = await launchBrowser();
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('console', (message) => console.log(`[page ${message.type()}] ${message.text()}`));
+  page.on('pageerror', (error) => console.log(`[page error] ${error.message}`));
+  await page.goto(app.url);
+  await page.waitForFunction(() => (window as unknown as { downhill?: { stepsDone: number } }).downhill?.stepsDone !== undefined);
+  await page.waitForTimeout(1500);
+  if (script) {
+    await page.evaluate(script);
+  }
+  await page.waitForTimeout(waitMs);
+  await page.screenshot({ path: outPath });
+  console.log(await page.locator('#status').textContent());
+} finally {
+  await browser.close();
+  await app.close();
+}
