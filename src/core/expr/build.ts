@@ -4,9 +4,10 @@ import type { BinaryOperator, Comparison, Expr, FunctionName } from './ast.ts';
  * Smart constructors: each takes simplified operands and returns a simplified
  * node. They fold constants in float64, drop neutral elements, move numeric
  * factors to the front and gather them (2*(3*x) becomes 6*x), and move constant
- * terms to the end of sums and gather them. Every rewrite keeps the value of the
- * formula for finite inputs. Some change it where the original is Infinity or
- * NaN (a*0 becomes 0), and reassociation can change the float rounding.
+ * terms to the end of sums and gather them. Every rewrite is an identity of real
+ * arithmetic wherever the original is defined. Some give a value where the
+ * original is NaN or Infinity (a*0 and 0/a become 0), and reassociation can
+ * change the float rounding.
  */
 
 /** Float64 implementations for folding constant calls; a Map so that no prototype name is found. */
@@ -131,10 +132,12 @@ export function multiply(a: Expr, b: Expr): Expr {
 
   if (b.kind === 'binary' && (b.operator === '*' || b.operator === '/')) {
     const factor = numericValue(b.left);
+    // c1*(c2*q) = (c1*c2)*q and a*(c*q) = c*(a*q), and the same for c/q.
+    if (factor !== undefined && b.operator === '*') {
+      return left !== undefined ? multiply(num(left * factor), b.right) : multiply(b.left, multiply(a, b.right));
+    }
     if (factor !== undefined) {
-      // c1*(c2*q) = (c1*c2)*q, a*(c*q) = c*(a*q), and the same for c/q.
-      if (left !== undefined) return b.operator === '*' ? multiply(num(left * factor), b.right) : divide(num(left * factor), b.right);
-      return b.operator === '*' ? multiply(b.left, multiply(a, b.right)) : divide(multiply(b.left, a), b.right);
+      return left !== undefined ? divide(num(left * factor), b.right) : divide(multiply(b.left, a), b.right);
     }
   }
 

@@ -177,7 +177,8 @@ class Parser {
     const close = this.expectClosing(open);
 
     if (args.length < arity.min || args.length > arity.max) {
-      const accepted = arity.max === Infinity ? `${arity.min} or more arguments` : `${arity.min} argument${arity.min === 1 ? '' : 's'}`;
+      let accepted = `${arity.min} or more arguments`;
+      if (arity.max !== Infinity) accepted = arity.min === 1 ? '1 argument' : `${arity.min} arguments`;
       throw new FormulaError(
         `${token.text} takes ${accepted} ${token.text}${arity.signature}, but got ${args.length}`,
         token.start,
@@ -215,7 +216,11 @@ class Parser {
       );
     }
     if (token.text === ')') {
-      throw new FormulaError(`unmatched ')' at position ${token.start}; remove it or add a '(' before it`, token.start, token.end);
+      throw new FormulaError(
+        `unmatched ')' at position ${token.start}; remove it or add a '(' before it`,
+        token.start,
+        token.end,
+      );
     }
     if (token.text === ',') {
       throw new FormulaError(

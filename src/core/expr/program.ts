@@ -17,16 +17,15 @@ export type Op = (typeof Op)[keyof typeof Op];
 /** Name of each opcode, indexed by opcode; WGSL builtins have the same name. */
 export const OP_NAMES: readonly string[] = Object.keys(Op);
 
-/** Largest |n| for which a^n becomes multiplications (at most 2 log2(64) + 1 = 13 of them). */
+/** Largest |n| for which a^n becomes multiplications: at most 10 (n = 63), plus a division for n < 0. */
 export const MAX_EXPANDED_EXPONENT = 64;
 
 /** Registers 0 and 1 hold x and y; constants follow from register 2. */
 export const FIRST_CONSTANT_REGISTER = 2;
 
-/** Values each instruction reads: 1, 2, or 3 for select. */
-const OPERAND_COUNTS: readonly number[] = OP_NAMES.map((name) =>
-  name === 'select' ? 3 : ['add', 'subtract', 'multiply', 'divide', 'atan2', 'min', 'max', 'pow', 'less', 'greater', 'equal'].includes(name) ? 2 : 1,
-);
+const BINARY_OPS = new Set<number>([
+  Op.add, Op.subtract, Op.multiply, Op.divide, Op.atan2, Op.min, Op.max, Op.pow, Op.less, Op.greater, Op.equal,
+]);
 
 /** Instructions whose operands may be swapped without changing any bit of the result. */
 const COMMUTATIVE = new Set<number>([Op.add, Op.multiply]);
@@ -149,8 +148,9 @@ export class ProgramBuilder {
 
     // hypot(a, b) = sqrt(a*a + b*b): WGSL has no hypot, and both sides must run the same operations.
     // NOTE: this overflows float32 for |a| or |b| above about 1.8e19, where a true hypot would not.
-    const sum = this.instruction(Op.add, this.instruction(Op.multiply, args[0], args[0]), this.instruction(Op.multiply, args[1], args[1]));
-    return this.instruction(Op.sqrt, sum);
+    const first = this.instruction(Op.multiply, args[0], args[0]);
+    const second = this.instruction(Op.multiply, args[1], args[1]);
+    return this.instruction(Op.sqrt, this.instruction(Op.add, first, second));
   }
 
   /** Lowers base^exponent: integer constant exponents become multiplications by repeated squaring. */
@@ -215,7 +215,8 @@ export class ProgramBuilder {
   }
 }
 
-/** Returns how many operands an opcode reads. */
+/** Returns how many operands an opcode reads: 3 for select, 2 or 1 for the others. */
 export function operandCount(op: number): number {
-  return OPERAND_COUNTS[op];
+  if (op === Op.select) return 3;
+  return BINARY_OPS.has(op) ? 2 : 1;
 }
