@@ -1,4 +1,4 @@
-// `npm test`: checks the test environment, builds the app, then runs Vitest
+// `npm test`: checks the test environment, type-checks and builds the app, then runs Vitest
 // with the variables that Dawn needs. Extra arguments go to `vitest run`,
 // for example `npm test -- test/gpu` or `npm test -- -t adapter`.
 
@@ -14,6 +14,11 @@ function main() {
   const setupStatus = runStep('check the test environment', [join(repoRoot, 'scripts/setup-test-env.mjs')]);
   if (setupStatus !== 0) {
     return setupStatus;
+  }
+
+  const typeStatus = runStep('type-check the project', [join(repoRoot, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', repoRoot]);
+  if (typeStatus !== 0) {
+    return typeStatus;
   }
 
   // The end-to-end tests serve dist/, so a failed build stops here rather

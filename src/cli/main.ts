@@ -29,6 +29,25 @@ Descends a grid (or list) of starts and prints every particle's final state.
 
 Exit status: 0 done, 2 invalid command line, 3 no WebGPU adapter, 70 internal error.`;
 
+/**
+ * Joins `--option -1.5` into `--option=-1.5` for options that take a value,
+ * because util.parseArgs reads a token starting with '-' as another option.
+ */
+function attachNegativeValues(args: string[], table: Record<string, { type: string }>): string[] {
+  const joined: string[] = [];
+  for (let k = 0; k < args.length; k++) {
+    const name = args[k].startsWith('--') ? args[k].slice(2) : undefined;
+    const next = args[k + 1];
+    if (name !== undefined && table[name]?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+      joined.push(`${args[k]}=${next}`);
+      k++;
+    } else {
+      joined.push(args[k]);
+    }
+  }
+  return joined;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
@@ -41,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
 
   let values;
   try {
-    ({ values } = parseArgs({ args: rest, options: RUN_OPTION_TABLE, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args: attachNegativeValues(rest, RUN_OPTION_TABLE), options: RUN_OPTION_TABLE, strict: true, allowPositionals: false }));
   } catch (error) {
     throw new UsageError(`${error instanceof Error ? error.message : String(error)} (see downhill --help)`);
   }

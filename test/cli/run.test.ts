@@ -1,0 +1,130 @@
+// The `downhill run` command as a user calls it: through npm's launcher
+// script, with real processes, exit statuses, stdout and stderr.
+
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+import { describe, expect, test } from 'vitest';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+interface Outcome {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function downhill(args: string[], env: Record<string, string> = {}): Outcome {
+  const result = spawnSync(process.execPath, ['bin/downhill.mjs', ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('downhill run --json', () => {
+  test('quadratic on the GPU: the documented fields and closed-form values', () => {
+    const outcome = downhill(['run', '--surface', 'quadratic', '--optimizer', 'gd', '--lr', '0.1', '--steps', '20', '--grid', '8', '--backend', 'webgpu', '--json']);
+    expect(outcome.stderr).toBe('');
+    expect(outcome.status).toBe(0);
+
+    const report = JSON.parse(outcome.stdout);
+    expect(report).toMatchObject({ surface: 'quadratic', optimizer: 'gd', lr: 0.1, steps: 20, backend: 'webgpu', particles: 64 });
+    expect(typeof report.adapter).toBe('string');
+    expect(report.adapter.length).toBeGreaterThan(0);
+    expect(report.final).toHaveLength(64);
+    expect(report.loss).toHaveLength(64);
+    expect(report.status).toHaveLength(64);
+    expect(report.summary.moving + report.summary.converged + report.summary.diverged).toBe(64);
+
+    // Start 0 is the cell centre (−1.75, −1.75): after 20 updates x = −1.75 · 0.8²⁰
+    // and y = −1.75 · 0.6²⁰, to float32 accuracy (relative 1e-5 covers 20 updates).
+    const [x, y] = report.final[0];
+    expect(x).toBeCloseTo(-1.75 * 0.8 ** 20, 6);
+    expect(Math.abs(y - -1.75 * 0.6 ** 20)).toBeLessThanOrEqual(1e-5 * Math.abs(y));
+  });
+
+  test('1D surface: one number per particle, starts from --start', () => {
+    const outcome = downhill(['run', '--surface', 'parabola', '--lr', '0.25', '--steps', '3', '--start', '1', '--start', '-2', '--backend', 'cpu', '--json']);
+    expect(outcome.status).toBe(0);
+    const report = JSON.parse(outcome.stdout);
+    expect(report.final).toEqual([[0.125], [-0.25]]);
+    expect(report.adapter).toBeNull();
+    expect(report.backend).toBe('cpu');
+  });
+
+  test('too large a learning rate: every particle diverged, finite output', () => {
+    const outcome = downhill(['run', '--surface', 'parabola', '--lr', '1.5', '--steps', '100', '--grid', '16', '--backend', 'webgpu', '--json']);
+    expect(outcome.status).toBe(0);
+    const report = JSON.parse(outcome.stdout);
+    expect(report.summary.diverged).toBe(16);
+    expect(report.loss.every(Number.isFinite)).toBe(true);
+  });
+
+  test('GPU and CPU reports agree', () => {
+    const common = ['run', '--surface', 'himmelblau', '--lr', '0.01', '--steps', '300', '--grid', '6', '--json'];
+    const gpu = JSON.parse(downhill([...common, '--backend', 'webgpu']).stdout);
+    const cpu = JSON.parse(downhill([...common, '--backend', 'cpu']).stdout);
+    expect(gpu.status).toEqual(cpu.status);
+    for (let i = 0; i < gpu.final.length; i++) {
+      // Polynomial surface: the same float32 operations; 1e-5 allows for fused multiply-adds.
+      expect(Math.abs(gpu.final[i][0] - cpu.final[i][0])).toBeLessThanOrEqual(1e-5);
+      expect(Math.abs(gpu.final[i][1] - cpu.final[i][1])).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
+  test('without --json: a short summary', () => {
+    const outcome = downhill(['run', '--surface', 'rosenbrock', '--lr', '0.001', '--steps', '50', '--grid', '4', '--backend', 'cpu']);
+    expect(outcome.status).toBe(0);
+    expect(outcome.stdout).toMatch(/^rosenbrock: f = /);
+    expect(outcome.stdout).toMatch(/16 particles: \d+ converged, \d+ diverged, \d+ still moving/);
+  });
+});
+
+describe('downhill run: bad input', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['unknown surface', ['--surface', 'banana'], /unknown --surface "banana": expected one of parabola, quadratic/],
+    ['unknown optimizer', ['--optimizer', 'sgdx'], /unknown --optimizer "sgdx": expected one of gd/],
+    ['learning rate not a number', ['--lr', 'abc'], /invalid --lr "abc": expected a positive finite number/],
+    ['learning rate zero', ['--lr', '0'], /invalid --lr "0"/],
+    ['learning rate negative', ['--lr', '-0.1'], /invalid --lr "-0.1"/],
+    ['learning rate infinite', ['--lr', 'Infinity'], /invalid --lr "Infinity"/],
+    ['learning rate NaN', ['--lr', 'NaN'], /invalid --lr "NaN"/],
+    ['zero steps', ['--steps', '0'], /invalid --steps "0": expected an integer from 1/],
+    ['negative steps', ['--steps', '-5'], /invalid --steps "-5"/],
+    ['fractional steps', ['--steps', '2.5'], /invalid --steps "2.5"/],
+    ['zero grid', ['--grid', '0'], /invalid --grid "0": expected an integer from 1 to 2,048/],
+    ['negative grid', ['--grid', '-3'], /invalid --grid "-3"/],
+    ['grid beyond the limits', ['--grid', '100000'], /invalid --grid "100000"/],
+    ['domain reversed', ['--domain', '2,-2,-1,1'], /invalid --domain "2,-2,-1,1": expected xmin,xmax,ymin,ymax with xmin < xmax/],
+    ['domain of the wrong length', ['--domain', '1,2,3'], /invalid --domain "1,2,3"/],
+    ['start with one coordinate on a 2D surface', ['--start', '1'], /invalid --start "1": expected X,Y per --start/],
+    ['grid and start together', ['--grid', '4', '--start', '1,1'], /--grid and --start exclude each other/],
+    ['unknown backend', ['--backend', 'cuda'], /unknown --backend "cuda": expected cpu or webgpu/],
+    ['unknown option', ['--speed', '3'], /Unknown option '--speed'/],
+  ];
+
+  test.each(cases)('%s: one line on stderr, exit status 2', (_name, args, message) => {
+    const outcome = downhill(['run', ...args, '--json']);
+    expect(outcome.status).toBe(2);
+    expect(outcome.stdout).toBe('');
+    expect(outcome.stderr).toMatch(message);
+    expect(outcome.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('unknown command', () => {
+    const outcome = downhill(['fly']);
+    expect(outcome.status).toBe(2);
+    expect(outcome.stderr).toMatch(/unknown command "fly": expected run/);
+  });
+
+  test('no WebGPU adapter: exit status 3 and how to get one', () => {
+    const outcome = downhill(['run', '--backend', 'webgpu', '--json'], { VK_ICD_FILENAMES: '/nonexistent/no_icd.json' });
+    expect(outcome.status).toBe(3);
+    expect(outcome.stdout).toBe('');
+    expect(outcome.stderr).toMatch(/no adapter/);
+    expect(outcome.stderr).toMatch(/--backend cpu/);
+  });
+});

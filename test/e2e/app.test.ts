@@ -1,0 +1,196 @@
+// The built app in headless Chromium with real WebGPU (SwiftShader): it
+// loads, particles step, the canvas shows the scene, the panel's learning
+// rate takes effect, and a page without WebGPU says what is missing.
+
+import type { Browser, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
+
+interface AppState {
+  stepsDone: number;
+  particleCount: number;
+  lr: number;
+  surface: string;
+  diverged: number;
+  converged: number;
+}
+
+async function appState(page: Page): Promise<AppState> {
+  return page.evaluate(() => {
+    const app = (window as unknown as { downhill: any }).downhill;
+    return {
+      stepsDone: app.stepsDone,
+      particleCount: app.particleCount,
+      lr: app.settings.lr,
+      surface: app.settings.surface,
+      diverged: app.lastStats?.diverged ?? 0,
+      converged: app.lastStats?.converged ?? 0,
+    };
+  });
+}
+
+/** Waits until the app reports `predicate` true, polling its state. */
+async function waitForState(page: Page, predicate: (state: AppState) => boolean, timeoutMs = 30_000): Promise<AppState> {
+  const deadline = Date.now() + timeoutMs;
+  let state = await appState(page);
+  while (!predicate(state)) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for the app; last state ${JSON.stringify(state)}`);
+    }
+    await page.waitForTimeout(200);
+    state = await appState(page);
+  }
+  return state;
+}
+
+/** The lil-gui control whose label is exactly `label`. */
+function control(page: Page, label: string) {
+  return page.locator('.lil-gui .lil-controller').filter({ has: page.locator('.lil-name', { hasText: new RegExp(`^${label}$`) }) });
+}
+
+describe('the app in headless Chromium', () => {
+  let server: RunningApp;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    server = await startApp();
+    browser = await launchBrowser();
+    // A small viewport: SwiftShader draws every frame on the CPU.
+    page = await browser.newPage({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 1 });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') {
+        pageErrors.push(message.text());
+      }
+    });
+    await page.goto(server.url);
+    await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
+      timeout: 30_000,
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('opens on x² + 2y² with a 64×64 grid at η = 0.1', async () => {
+    const state = await appState(page);
+    expect(state.surface).toBe('quadratic');
+    expect(state.particleCount).toBe(64 * 64);
+    expect(state.lr).toBe(0.1);
+  });
+
+  test('step count rises', async () => {
+    const before = (await appState(page)).stepsDone;
+    const after = await waitForState(page, (state) => state.stepsDone >= before + 3);
+    expect(after.stepsDone).toBeGreaterThanOrEqual(before + 3);
+    await expect.poll(() => page.locator('#status').getAttribute('data-steps')).not.toBe('0');
+  });
+
+  test('particles converge to (0, 0) and the status line says so', async () => {
+    // Eight updates per frame through the panel, so that convergence takes
+    // seconds on SwiftShader; 46 updates bring every start within tolerance.
+    const speed = control(page, 'steps per frame').locator('input');
+    await speed.fill('8');
+    await speed.press('Enter');
+    const state = await waitForState(page, (current) => current.converged === 64 * 64, 60_000);
+    expect(state.diverged).toBe(0);
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/converged 100\.0%\s+diverged 0\.0%/);
+  });
+
+  test('canvas is not blank', async () => {
+    const png = PNG.sync.read(await page.locator('#view').screenshot());
+    const background = [0x10, 0x14, 0x18];
+    let differing = 0;
+    const colours = new Set<number>();
+    for (let k = 0; k < png.data.length; k += 4) {
+      const [r, g, b] = [png.data[k], png.data[k + 1], png.data[k + 2]];
+      if (Math.abs(r - background[0]) + Math.abs(g - background[1]) + Math.abs(b - background[2]) > 24) {
+        differing++;
+      }
+      colours.add((r << 16) | (g << 8) | b);
+    }
+    // The surface covers about a third of the default view; a blank or
+    // uniformly filled canvas has one or two colours.
+    expect(differing / (png.width * png.height)).toBeGreaterThan(0.15);
+    expect(colours.size).toBeGreaterThan(500);
+  });
+
+  test('learning rate typed into the panel takes effect without a reload', async () => {
+    // lil-gui draws its own box over a transparent <select>.
+    await control(page, 'surface').locator('select').selectOption({ label: 'parabola: x²' }, { force: true });
+    await waitForState(page, (state) => state.surface === 'parabola' && state.particleCount === 33);
+    const running = await waitForState(page, (state) => state.stepsDone > 0);
+
+    const field = control(page, 'η').locator('input');
+    await field.fill('1.5');
+    await field.press('Enter');
+
+    // At η = 1.5 every update multiplies x by −2: every start passes the
+    // divergence bound 1e6 within 25 updates, except the middle one of the 33,
+    // which starts exactly at the minimum x = 0 and stays there.
+    const state = await waitForState(page, (current) => current.diverged === 32, 60_000);
+    expect(state.converged).toBe(1);
+    expect(state.lr).toBe(1.5);
+    // The particles kept running: the learning rate changed without a reset.
+    expect(state.stepsDone).toBeGreaterThan(running.stepsDone);
+  });
+
+  test('invalid learning rate is rejected with a notice and the scene keeps running', async () => {
+    const before = await appState(page);
+    const field = control(page, 'η').locator('input');
+    await field.fill('-3');
+    await field.press('Enter');
+    await expect.poll(() => page.locator('.notice.error').last().textContent()).toMatch(/invalid learning rate -3: expected a number from 1e-8 to 1000000/);
+    const after = await appState(page);
+    expect(after.lr).toBe(before.lr);
+    await expect.poll(() => field.inputValue()).toBe(String(before.lr));
+  });
+
+  test('no errors on the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('without WebGPU', () => {
+  let server: RunningApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startApp();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('no navigator.gpu: the page says what is missing and how to get it', async () => {
+    const page = await browser.newPage();
+    await page.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined });
+    });
+    await page.goto(server.url);
+    const blocker = page.locator('.blocker');
+    await expect.poll(() => blocker.textContent()).toMatch(/downhill needs WebGPU/);
+    expect(await blocker.textContent()).toMatch(/navigator\.gpu is missing/);
+    expect(await blocker.textContent()).toMatch(/--enable-unsafe-webgpu/);
+    await page.close();
+  });
+
+  test('no adapter: the page says so', async () => {
+    const page = await browser.newPage();
+    await page.addInitScript(() => {
+      GPU.prototype.requestAdapter = async () => null;
+    });
+    await page.goto(server.url);
+    await expect.poll(() => page.locator('.blocker').textContent()).toMatch(/WebGPU offered no adapter/);
+    await page.close();
+  });
+});
