@@ -92,7 +92,7 @@ export async function runCommand(options: RunOptions): Promise<RunReport> {
   };
 }
 
-/** A few lines for a person: the configuration, the outcome counts and the loss range. */
+/** Formats a few lines for a person: the configuration, the outcome counts and the loss range. */
 export function formatRunReport(report: RunReport): string {
   const finiteLoss = report.loss.filter((value, i) => report.status[i] !== 'diverged').sort((a, b) => a - b);
   const median = finiteLoss.length > 0 ? finiteLoss[Math.floor(finiteLoss.length / 2)] : Number.NaN;

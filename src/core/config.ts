@@ -1,7 +1,7 @@
 /**
- * What one descent run is: the optimizer and its hyperparameters, and the
- * rules that decide when a particle has converged or diverged. Shared by the
- * GPU pipeline, the CPU reference, the panel and the CLI.
+ * The configuration of one descent run: the optimizer and its
+ * hyperparameters, and the rules that decide when a particle has converged or
+ * diverged. The GPU pipeline, the CPU reference, the panel and the CLI share it.
  */
 
 export const OPTIMIZER_NAMES = ['gd'] as const;
@@ -23,8 +23,8 @@ export const DEFAULT_OPTIMIZER: OptimizerConfig = {
 
 /**
  * Convergence and divergence rules. A particle converges on the update whose
- * gradient norm is at most gradTol and whose step length is at most stepTol;
- * it diverges when a coordinate becomes non-finite or its magnitude exceeds
+ * gradient norm is at most gradTol and whose step length is at most stepTol.
+ * It diverges when a coordinate becomes non-finite or its magnitude exceeds
  * divergeBound. Either way it is frozen from then on.
  */
 export interface StopCriteria {

@@ -30,9 +30,9 @@ export interface SurfaceDefinition {
   /** Standard domain for starts and drawing. */
   domain: Domain;
   minima: Minimum[];
-  /** What the surface teaches, in one sentence. */
+  /** The lesson of the surface, in one sentence. */
   description: string;
-  /** Where the definition, domain and minima come from. */
+  /** Source of the definition, domain and minima. */
   source: string;
 }
 
@@ -82,7 +82,7 @@ export const SURFACES: readonly SurfaceDefinition[] = [
       { x: 3.584428340330492, y: -1.848126526964404, value: 0 },
     ],
     description: 'Four minima of equal value: every start falls into one of four basins.',
-    source: 'D. M. Himmelblau, Applied Nonlinear Programming, McGraw-Hill, 1972; minima locations to 15 digits from Newton iterations on the gradient.',
+    source: 'D. M. Himmelblau, Applied Nonlinear Programming, McGraw-Hill, 1972; minima locations to 15 digits (the tests check that each is a stationary point).',
   },
   {
     name: 'rastrigin',

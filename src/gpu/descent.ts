@@ -57,7 +57,7 @@ export interface DescentSetup {
   onStats?: (snapshot: StatsSnapshot) => void;
 }
 
-/** Which particles keep a trail: every stride-th column and row of the start grid. */
+/** Trail sampling: the particles of every stride-th column and row of the start grid keep a trail. */
 export interface TrailLayout {
   stride: [number, number];
   columns: number;

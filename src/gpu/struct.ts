@@ -33,8 +33,8 @@ export interface StructLayout<Name extends string> {
 }
 
 /**
- * Lays a struct out field by field; in WGSL a scalar or vector is aligned to
- * its own size, which holds for every type FieldType allows.
+ * Lays a struct out field by field. Every type FieldType allows is a scalar,
+ * vec2 or vec4, which WGSL aligns to its own size.
  */
 export function defineStruct<Name extends string>(
   name: string,

@@ -1,9 +1,9 @@
 /**
- * How surface coordinates and loss values map to world space: the domain is
- * scaled into a square of side 2 centred at the origin (x → X, y → Y), and
- * the loss to a height Z through a linear or logarithmic normalisation. The
- * same numbers drive the CPU-built surface mesh and the GPU-side particle
- * and trail vertices, so particles sit on the drawn surface.
+ * The mapping of surface coordinates and loss values to world space. The
+ * domain is scaled into a square of side 2 centred at the origin (x → X,
+ * y → Y), and the loss to a height Z by a linear or logarithmic normalisation.
+ * The same numbers place the CPU-built surface mesh and the GPU-drawn
+ * particles and trails, so particles sit on the drawn surface.
  */
 import type { Domain } from '../core/surfaces.ts';
 
@@ -55,7 +55,12 @@ export function createHeightMap(domain: Domain, samples: Float64Array, kind: Hei
   const median = finite.length > 0 ? finite[Math.floor(finite.length / 2)] - lossMin : 0;
 
   const wide = median <= 0 || lossSpan / median >= LOG_SCALE_RATIO;
-  const chosen: HeightScaleKind = kind === 'auto' ? (wide ? 'log' : 'linear') : kind;
+  let chosen: HeightScaleKind;
+  if (kind === 'auto') {
+    chosen = wide ? 'log' : 'linear';
+  } else {
+    chosen = kind;
+  }
 
   const xRange = domain.xMax - domain.xMin;
   const yRange = domain.yMax - domain.yMin;

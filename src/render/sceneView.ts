@@ -217,7 +217,13 @@ export class SceneView {
     }
     this.controls.object = this.activeCamera();
     this.controls.enableRotate = this.activeCamera() === this.perspective;
-    this.controls.target.set(0, 0, this.activeCamera() === this.perspective ? 0.25 : this.dims === 1 ? 0.4 : 0);
+    let targetHeight = 0;
+    if (this.activeCamera() === this.perspective) {
+      targetHeight = 0.25;
+    } else if (this.dims === 1) {
+      targetHeight = 0.4;
+    }
+    this.controls.target.set(0, 0, targetHeight);
     this.controls.update();
     this.fitOrthographic(this.canvas.clientWidth / Math.max(1, this.canvas.clientHeight));
   }

@@ -44,7 +44,7 @@ export class Notices {
   }
 }
 
-/** Replaces the view with a page that says what is missing and how to get it. */
+/** Replaces the view with a page that explains what is missing and how to get it. */
 export function showBlocker(root: HTMLElement, title: string, body: string[]): void {
   const blocker = document.createElement('div');
   blocker.className = 'blocker';

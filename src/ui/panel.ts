@@ -1,6 +1,6 @@
 /**
  * The control panel (lil-gui). It edits a copy of the settings and hands
- * every change to the app, which validates it; a rejected value is put back
+ * every change to the app, which validates it. A rejected value is put back
  * in the panel.
  */
 import GUI, { type Controller } from 'lil-gui';

@@ -1,6 +1,6 @@
 /**
  * Scenes that retell the first lesson on gradient descent. Each preset sets
- * the panel's settings and says what to watch.
+ * the panel's settings and explains what to watch.
  */
 import type { AppSettings } from './settings.ts';
 

@@ -1,6 +1,6 @@
 /**
- * What the user has chosen in the panel: one plain object, so that presets,
- * the URL and tests can set it whole.
+ * The user's choices in the panel: one plain object, so that presets, the URL
+ * and tests can set it whole.
  */
 import { findSurface } from '../core/surfaces.ts';
 import { GRID_1D, GRID_2D, LEARNING_RATE, STEPS_PER_FRAME, checkInteger, checkNumber, InvalidSettingError } from '../core/limits.ts';

@@ -1,6 +1,6 @@
 // The built app in headless Chromium with real WebGPU (SwiftShader): it
 // loads, particles step, the canvas shows the scene, the panel's learning
-// rate takes effect, and a page without WebGPU says what is missing.
+// rate takes effect, and a page without WebGPU explains what is missing.
 
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -45,7 +45,7 @@ async function waitForState(page: Page, predicate: (state: AppState) => boolean,
   return state;
 }
 
-/** The lil-gui control whose label is exactly `label`. */
+/** Finds the lil-gui control whose label is exactly `label`. */
 function control(page: Page, label: string) {
   return page.locator('.lil-gui .lil-controller').filter({ has: page.locator('.lil-name', { hasText: new RegExp(`^${label}$`) }) });
 }

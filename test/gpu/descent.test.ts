@@ -53,7 +53,7 @@ interface Case {
   tolerance: number;
 }
 
-// Polynomial surfaces use only +, − and ×, which WGSL rounds correctly; an
+// Polynomial surfaces use only +, − and ×, which WGSL rounds correctly. An
 // implementation may still fuse a multiply and an add (one rounding instead of
 // two), so trajectories may part by an ulp now and then. Contracting dynamics
 // keep such differences at the scale of the final coordinate's ulp: 1e-5 is
@@ -242,7 +242,7 @@ describe('what the app reads without stalling', () => {
       expect(entries.map((entry) => entry.step).sort((a, b) => a - b)).toEqual(Array.from({ length: lastUpdate + 1 }, (_, k) => k));
 
       // Trails: particle 0 keeps one; after 30 updates at one point every 2,
-      // its ring of 8 holds the positions after updates 16, 18, …, 30.
+      // its ring of 8 contains the positions after updates 16, 18, …, 30.
       const trailBytes = await readBuffer(gpu.device, descent.trails, 8 * TRAIL_POINT_STRIDE);
       const ring = new Float32Array(trailBytes);
       const reference0 = new ReferenceRun({ surface, optimizer: { ...DEFAULT_OPTIMIZER, lr: 0.2 }, criteria: DEFAULT_CRITERIA, starts }, 'f32');

@@ -99,8 +99,8 @@ describe('quadratic x² + 2y²', () => {
 
   test('converged particle stops at the step the tolerances are met', () => {
     const reference = run('quadratic', 0.1, list(1, 0), 1000, 'f64', DEFAULT_CRITERIA);
-    // The gradient at x is 2x and the step 0.2x; the step tolerance 1e-5
-    // binds first: 0.2 · 0.8ⁿ ≤ 1e-5 needs n ≥ 45, so update 46 stops it.
+    // The gradient at x is 2x and the step 0.2x, so the step tolerance 1e-5
+    // binds first. 0.2 · 0.8ⁿ ≤ 1e-5 needs n ≥ 45, so update 46 stops it.
     expect(reference.status[0]).toBe(STATUS.converged);
     expect(reference.stopSteps[0]).toBe(46);
     expect(reference.positions[0]).toBeCloseTo(0.8 ** 46, 15);
