@@ -20,7 +20,7 @@ export class TrailLayer {
   readonly lines: LineSegments;
   /** Ring index of the newest point: floor(stepsDone / every) mod length. */
   readonly head = uniform(uint(0));
-  readonly opacity = uniform(0.55);
+  readonly opacity = uniform(0.45);
 
   constructor(renderer: WebGPURenderer, trails: GPUBuffer, shape: TrailShape, mapping: WorldMapping) {
     const pointCount = shape.count * shape.length;

@@ -47,7 +47,7 @@ export class Panel {
 
     const lrFolder = gui.addFolder('Learning rate η');
     this.track(
-      lrFolder.add(this.model, 'log10Lr', -5, 1, 0.01).name('log₁₀ η'),
+      lrFolder.add(this.model, 'log10Lr', -5, 1, 0.01).decimals(2).name('log₁₀ η'),
       (value) => this.send({ lr: Number((10 ** (value as number)).toPrecision(4)) }),
     );
     this.track(lrFolder.add(this.model, 'lr').name('η'), (value) => this.send({ lr: value as number }), true);
@@ -56,7 +56,7 @@ export class Panel {
     this.gridController = runFolder.add(this.model, 'grid', GRID_CHOICES_2D).name('grid (per side)');
     this.track(this.gridController, (value) => this.send({ grid: Number(value) }));
     this.track(
-      runFolder.add(this.model, 'log10Speed', Math.log10(STEPS_PER_FRAME.min), Math.log10(1000), 0.01).name('log₁₀ steps/frame'),
+      runFolder.add(this.model, 'log10Speed', Math.log10(STEPS_PER_FRAME.min), Math.log10(1000), 0.01).decimals(2).name('log₁₀ steps/frame'),
       (value) => this.send({ stepsPerFrame: Number((10 ** (value as number)).toPrecision(3)) }),
     );
     this.track(runFolder.add(this.model, 'stepsPerFrame').name('steps per frame'), (value) => this.send({ stepsPerFrame: value as number }), true);
