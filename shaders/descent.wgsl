@@ -13,6 +13,25 @@
 // order; keep the two in step.
 
 override WORKGROUP_SIZE: u32 = 64u;
+// Update rule; the same numbers as OPTIMIZER_CODES in src/gpu/layout.ts.
+override OPTIMIZER: u32 = 0u;
+// vec4f entries of optimizer state per particle (0 to 2).
+override STATE_ENTRIES: u32 = 0u;
+
+const OPTIMIZER_GD: u32 = 0u;
+const OPTIMIZER_MOMENTUM: u32 = 1u;
+const OPTIMIZER_NESTEROV: u32 = 2u;
+const OPTIMIZER_ADAGRAD: u32 = 3u;
+const OPTIMIZER_RMSPROP: u32 = 4u;
+const OPTIMIZER_ADAM: u32 = 5u;
+const OPTIMIZER_ADAMW: u32 = 6u;
+
+// Bits of Params.flags; the same as FLAG_* in src/gpu/layout.ts.
+const FLAG_CENTERED: u32 = 1u;
+const FLAG_AMSGRAD: u32 = 2u;
+
+// Polar-method attempts per Gaussian pair before giving up with (0, 0).
+const MAX_NOISE_ATTEMPTS: u32 = 16u;
 
 // Status codes; the same numbers as STATUS in src/core/config.ts.
 const STATUS_MOVING: u32 = 0u;
@@ -51,7 +70,7 @@ struct Params {
   trail_length: u32,
   // Learning rate η; the update at step t uses schedule[t - step_start].x * η + schedule[...].y.
   lr: f32,
-  // Coupled L2 penalty, added to the gradient as torch.optim does.
+  // L2 penalty λ: added to the gradient, or decoupled (AdamW: p ← p − η λ p).
   weight_decay: f32,
   // Convergence: squared gradient norm and squared step length at most these.
   grad_tol_sq: f32,
@@ -60,8 +79,27 @@ struct Params {
   diverge_bound: f32,
   // Entries in the `history` ring.
   history_length: u32,
-  _pad0: u32,
-  _pad1: u32,
+  // Momentum μ (SGD, Nesterov, RMSprop) and 1 − dampening (SGD).
+  momentum: f32,
+  one_minus_dampening: f32,
+  // ε of AdaGrad, RMSprop and Adam.
+  eps: f32,
+  // AdaGrad: learning-rate decay, and the starting sum of squared gradients.
+  lr_decay: f32,
+  initial_accumulator: f32,
+  // RMSprop: α and 1 − α, each rounded once from float64 as PyTorch does.
+  alpha: f32,
+  one_minus_alpha: f32,
+  // Adam: β₁, β₂ and 1 − β₁, 1 − β₂.
+  beta1: f32,
+  beta2: f32,
+  one_minus_beta1: f32,
+  one_minus_beta2: f32,
+  // FLAG_CENTERED, FLAG_AMSGRAD.
+  flags: u32,
+  // Gradient noise: standard deviation σ per component, and the generator's seed.
+  noise_sigma: f32,
+  noise_seed: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -136,6 +174,157 @@ fn record_trail(slot: i32, updates_done: u32, p: vec2f, loss: f32) {
   trails[u32(slot) * params.trail_length + ring] = vec4f(p, loss, 0.0);
 }
 
+// The lowbias32 mixer (C. Wellons, "Prospecting for Hash Functions", 2018); lowbias32 in src/core/noise.ts.
+fn lowbias32(value: u32) -> u32 {
+  var x = value;
+  x ^= x >> 16u;
+  x *= 0x7feb352du;
+  x ^= x >> 15u;
+  x *= 0x846ca68bu;
+  x ^= x >> 16u;
+  return x;
+}
+
+fn noise_bits(particle: u32, step: u32, draw: u32) -> u32 {
+  var h = lowbias32(params.noise_seed ^ 0x9e3779b9u);
+  h = lowbias32(h ^ particle);
+  h = lowbias32(h ^ step);
+  return lowbias32(h ^ draw);
+}
+
+// Uniform in [-1, 1) from the top 24 bits, exact in float32.
+fn uniform_signed(bits: u32) -> f32 {
+  return f32(bits >> 8u) * 1.1920928955078125e-7 - 1.0;
+}
+
+// Two independent standard normal samples by Marsaglia's polar method; gaussianPair in src/core/noise.ts.
+fn gaussian_pair(particle: u32, step: u32) -> vec2f {
+  for (var attempt = 0u; attempt < MAX_NOISE_ATTEMPTS; attempt++) {
+    let u = uniform_signed(noise_bits(particle, step, 2u * attempt));
+    let v = uniform_signed(noise_bits(particle, step, 2u * attempt + 1u));
+    let s = u * u + v * v;
+    if (s > 0.0 && s < 1.0) {
+      let factor = sqrt(-2.0 * log(s) / s);
+      return vec2f(u * factor, v * factor);
+    }
+  }
+  return vec2f(0.0);
+}
+
+// Optimizer state of one particle, in registers during a dispatch. Entry
+// meanings per optimizer (see src/gpu/layout.ts, stateEntries):
+//   momentum, nesterov: s0.xy = momentum buffer b
+//   adagrad:            s0.xy = sum of squared gradients
+//   rmsprop:            s0.xy = square average v, s0.zw = gradient average, s1.xy = momentum buffer
+//   adam, adamw:        s0.xy = first moment m, s0.zw = second moment v, s1.xy = β₁ᵗ, β₂ᵗ, s1.zw = max of v̂ (AMSGrad)
+struct OptimizerState {
+  s0: vec4f,
+  s1: vec4f,
+}
+
+// Applies one update of the optimizer at update t with learning rate lr to
+// position p and gradient g (noise and coupled weight decay included), and
+// returns the new position. The order of operations is mirrored by
+// advanceParticle in src/core/reference.ts.
+fn optimizer_step(p: vec2f, g: vec2f, lr: f32, t: u32, state: ptr<function, OptimizerState>) -> vec2f {
+  switch OPTIMIZER {
+    case OPTIMIZER_MOMENTUM, OPTIMIZER_NESTEROV: {
+      var buffer = (*state).s0.xy;
+      if (t == 0u) {
+        buffer = g;
+      } else {
+        buffer = params.momentum * buffer + params.one_minus_dampening * g;
+      }
+      (*state).s0 = vec4f(buffer, 0.0, 0.0);
+      var direction = buffer;
+      if (OPTIMIZER == OPTIMIZER_NESTEROV) {
+        direction = g + params.momentum * buffer;
+      }
+      return p + (-lr) * direction;
+    }
+    case OPTIMIZER_ADAGRAD: {
+      let decayed_lr = lr / (1.0 + f32(t) * params.lr_decay);
+      let sum = (*state).s0.xy + g * g;
+      (*state).s0 = vec4f(sum, 0.0, 0.0);
+      return p + (-decayed_lr) * g / (sqrt(sum) + params.eps);
+    }
+    case OPTIMIZER_RMSPROP: {
+      let square_average = params.alpha * (*state).s0.xy + params.one_minus_alpha * g * g;
+      var grad_average = (*state).s0.zw;
+      var denominator_square = square_average;
+      if ((params.flags & FLAG_CENTERED) != 0u) {
+        grad_average = params.alpha * grad_average + params.one_minus_alpha * g;
+        denominator_square = denominator_square - grad_average * grad_average;
+      }
+      (*state).s0 = vec4f(square_average, grad_average);
+      let scaled = g / (sqrt(denominator_square) + params.eps);
+      if (params.momentum > 0.0) {
+        let buffer = params.momentum * (*state).s1.xy + scaled;
+        (*state).s1 = vec4f(buffer, 0.0, 0.0);
+        return p + (-lr) * buffer;
+      }
+      return p + (-lr) * scaled;
+    }
+    case OPTIMIZER_ADAM, OPTIMIZER_ADAMW: {
+      var start = p;
+      if (OPTIMIZER == OPTIMIZER_ADAMW) {
+        start = p - lr * params.weight_decay * p;
+      }
+      let m = params.beta1 * (*state).s0.xy + params.one_minus_beta1 * g;
+      let v = params.beta2 * (*state).s0.zw + params.one_minus_beta2 * g * g;
+      let powers = (*state).s1.xy * vec2f(params.beta1, params.beta2);
+      let m_hat = m / (1.0 - powers.x);
+      var v_hat = v / (1.0 - powers.y);
+      var v_max = (*state).s1.zw;
+      if ((params.flags & FLAG_AMSGRAD) != 0u) {
+        v_max = max(v_max, v_hat);
+        v_hat = v_max;
+      }
+      (*state).s0 = vec4f(m, v);
+      (*state).s1 = vec4f(powers, v_max);
+      return start + (-lr) * m_hat / (sqrt(v_hat) + params.eps);
+    }
+    default: {
+      return p + (-lr) * g;
+    }
+  }
+}
+
+fn initial_state() -> OptimizerState {
+  switch OPTIMIZER {
+    case OPTIMIZER_ADAGRAD: {
+      return OptimizerState(vec4f(params.initial_accumulator, params.initial_accumulator, 0.0, 0.0), vec4f(0.0));
+    }
+    case OPTIMIZER_ADAM, OPTIMIZER_ADAMW: {
+      // β₁⁰ = β₂⁰ = 1: the running powers start at 1.
+      return OptimizerState(vec4f(0.0), vec4f(1.0, 1.0, 0.0, 0.0));
+    }
+    default: {
+      return OptimizerState(vec4f(0.0), vec4f(0.0));
+    }
+  }
+}
+
+fn load_state(index: u32) -> OptimizerState {
+  var state = OptimizerState(vec4f(0.0), vec4f(0.0));
+  if (STATE_ENTRIES >= 1u) {
+    state.s0 = opt_state[index * STATE_ENTRIES];
+  }
+  if (STATE_ENTRIES >= 2u) {
+    state.s1 = opt_state[index * STATE_ENTRIES + 1u];
+  }
+  return state;
+}
+
+fn store_state(index: u32, state: OptimizerState) {
+  if (STATE_ENTRIES >= 1u) {
+    opt_state[index * STATE_ENTRIES] = state.s0;
+  }
+  if (STATE_ENTRIES >= 2u) {
+    opt_state[index * STATE_ENTRIES + 1u] = state.s1;
+  }
+}
+
 fn grid_start(index: u32) -> vec2f {
   let column = f32(index % params.grid_size.x);
   let row = f32(index / params.grid_size.x);
@@ -162,6 +351,7 @@ fn init(@builtin(workgroup_id) group: vec3u,
   let loss = finite_loss(p);
   points[index] = vec4f(p, loss, f32(STATUS_MOVING));
   stop_steps[index] = 0u;
+  store_state(index, initial_state());
 
   let slot = trail_slot(index);
   if (slot >= 0) {
@@ -201,16 +391,21 @@ fn step(@builtin(workgroup_id) group: vec3u,
     var stop_step = 0u;
     let slot = trail_slot(index);
 
+    var state = load_state(index);
+
     while (status == STATUS_MOVING && t < step_end) {
       var g = surface_gradient(p);
-      if (params.weight_decay != 0.0) {
+      if (params.noise_sigma != 0.0) {
+        g = g + params.noise_sigma * gaussian_pair(index, t);
+      }
+      if (params.weight_decay != 0.0 && OPTIMIZER != OPTIMIZER_ADAMW) {
         g = g + params.weight_decay * p;
       }
 
       let coefficients = schedule[t - params.step_start];
       let lr = coefficients.x * params.lr + coefficients.y;
-      let delta = -lr * g;
-      let next = p + delta;
+      let next = optimizer_step(p, g, lr, t, &state);
+      let delta = next - p;
       t = t + 1u;
 
       if (escapes(next)) {
@@ -253,6 +448,9 @@ fn step(@builtin(workgroup_id) group: vec3u,
 
     if (stop_step != 0u) {
       stop_steps[index] = stop_step;
+    }
+    if (t != params.step_start) {
+      store_state(index, state);
     }
     if (t != params.step_start) {
       loss = finite_loss(p);

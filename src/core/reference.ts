@@ -5,14 +5,21 @@
  * oracle of the GPU tests and of the verify report.
  */
 import type { CompiledSurface, SurfaceEvaluator } from './expr/index.ts';
-import { STATUS, type OptimizerConfig, type StopCriteria } from './config.ts';
+import { DEFAULT_NOISE, DEFAULT_SCHEDULE, STATUS, type NoiseConfig, type OptimizerConfig, type ScheduleConfig, type StopCriteria } from './config.ts';
 import { fillStarts, startCount, type Starts } from './grid.ts';
+import { gaussianPair } from './noise.ts';
+import { createOptimizerStep, initialState, STATE_SIZE, type OptimizerStep } from './optimizers.ts';
+import { scheduleCoefficients } from './schedule.ts';
 
 export type Precision = 'f32' | 'f64';
 
 export interface ReferenceSetup {
   surface: CompiledSurface;
   optimizer: OptimizerConfig;
+  /** Learning-rate schedule; constant when absent. */
+  schedule?: ScheduleConfig;
+  /** Gradient noise; none when absent. */
+  noise?: NoiseConfig;
   criteria: StopCriteria;
   starts: Starts;
 }
@@ -32,12 +39,19 @@ export class ReferenceRun {
   readonly status: Uint8Array;
   /** Update count at which each particle converged or diverged; 0 while moving. */
   readonly stopSteps: Uint32Array;
+  /** Optimizer state, STATE_SIZE numbers per particle (the two vec4f entries of the WGSL). */
+  readonly state: Float64Array;
   /** Updates done by every particle that is still moving. */
   stepsDone = 0;
 
   private readonly round: (value: number) => number;
   private readonly evaluator: SurfaceEvaluator;
+  private readonly optimizerStep: OptimizerStep;
+  private readonly schedule: ScheduleConfig;
+  private readonly noise: NoiseConfig;
   private readonly gradient = new Float64Array(2);
+  private readonly noiseSample = new Float64Array(2);
+  private readonly next = new Float64Array(2);
 
   constructor(
     private readonly setup: ReferenceSetup,
@@ -46,6 +60,9 @@ export class ReferenceRun {
     this.particleCount = startCount(setup.starts);
     this.round = precision === 'f32' ? Math.fround : identity;
     this.evaluator = setup.surface.evaluator(precision);
+    this.optimizerStep = createOptimizerStep(setup.optimizer, this.round);
+    this.schedule = setup.schedule ?? DEFAULT_SCHEDULE;
+    this.noise = setup.noise ?? DEFAULT_NOISE;
 
     const starts = new Float32Array(2 * this.particleCount);
     fillStarts(setup.starts, starts);
@@ -53,7 +70,10 @@ export class ReferenceRun {
     this.loss = new Float64Array(this.particleCount);
     this.status = new Uint8Array(this.particleCount);
     this.stopSteps = new Uint32Array(this.particleCount);
+    this.state = new Float64Array(STATE_SIZE * this.particleCount);
+    const start = initialState(setup.optimizer, this.round);
     for (let i = 0; i < this.particleCount; i++) {
+      this.state.set(start, STATE_SIZE * i);
       this.loss[i] = this.finiteLoss(this.positions[2 * i], this.positions[2 * i + 1]);
     }
   }
@@ -74,10 +94,15 @@ export class ReferenceRun {
     const { optimizer, criteria } = this.setup;
     const lr = r(optimizer.lr);
     const weightDecay = r(optimizer.weightDecay);
+    const coupledDecay = weightDecay !== 0 && optimizer.name !== 'adamw';
+    const sigma = r(this.noise.sigma);
     const gradTolSq = r(criteria.gradTol * criteria.gradTol);
     const stepTolSq = r(criteria.stepTol * criteria.stepTol);
     const bound = r(criteria.divergeBound);
     const g = this.gradient;
+    const noise = this.noiseSample;
+    const next = this.next;
+    const state = this.state.subarray(STATE_SIZE * i, STATE_SIZE * (i + 1));
 
     let x = this.positions[2 * i];
     let y = this.positions[2 * i + 1];
@@ -88,25 +113,29 @@ export class ReferenceRun {
       this.evaluator.gradient(x, y, g);
       let gx = g[0];
       let gy = g[1];
-      if (weightDecay !== 0) {
+      if (sigma !== 0) {
+        gaussianPair(this.noise.seed >>> 0, i, t, r, noise);
+        gx = r(gx + r(sigma * noise[0]));
+        gy = r(gy + r(sigma * noise[1]));
+      }
+      if (coupledDecay) {
         gx = r(gx + r(weightDecay * x));
         gy = r(gy + r(weightDecay * y));
       }
 
-      // Constant schedule: lr_t = 1 · lr + 0.
-      const lrT = r(r(1 * lr) + 0);
-      const dx = r(-lrT * gx);
-      const dy = r(-lrT * gy);
-      const nextX = r(x + dx);
-      const nextY = r(y + dy);
+      const [a, b] = scheduleCoefficients(this.schedule, t);
+      const lrT = r(r(r(a) * lr) + r(b));
+      this.optimizerStep(x, y, gx, gy, lrT, t, state, next);
+      const dx = r(next[0] - x);
+      const dy = r(next[1] - y);
       t++;
 
-      if (escapes(nextX, bound) || escapes(nextY, bound)) {
+      if (escapes(next[0], bound) || escapes(next[1], bound)) {
         status = STATUS.diverged;
         this.stopSteps[i] = t;
       } else {
-        x = nextX;
-        y = nextY;
+        x = next[0];
+        y = next[1];
         const gradSq = r(r(gx * gx) + r(gy * gy));
         const stepSq = r(r(dx * dx) + r(dy * dy));
         if (gradSq <= gradTolSq && stepSq <= stepTolSq) {

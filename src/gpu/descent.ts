@@ -5,13 +5,18 @@
  * `points` and `trails` directly.
  */
 import type { CompiledSurface } from '../core/expr/index.ts';
-import type { OptimizerConfig, StopCriteria } from '../core/config.ts';
+import { DEFAULT_NOISE, DEFAULT_SCHEDULE, type NoiseConfig, type OptimizerConfig, type ScheduleConfig, type StopCriteria } from '../core/config.ts';
+import { fillScheduleTable } from '../core/schedule.ts';
 import { startCount, gridOrigin, type Starts } from '../core/grid.ts';
 import { LimitExceededError } from './errors.ts';
 import type { GpuContext } from './device.ts';
 import {
   BINDING,
   DESCENT_PARAMS,
+  FLAG_AMSGRAD,
+  FLAG_CENTERED,
+  OPTIMIZER_CODES,
+  stateEntries,
   HISTORY_ENTRY_STRIDE,
   POINT_STRIDE,
   SCHEDULE_ENTRY_STRIDE,
@@ -45,6 +50,10 @@ export interface TrailOptions {
 export interface DescentSetup {
   surface: CompiledSurface;
   optimizer: OptimizerConfig;
+  /** Learning-rate schedule; constant when absent. */
+  schedule?: ScheduleConfig;
+  /** Gradient noise; none when absent. */
+  noise?: NoiseConfig;
   criteria: StopCriteria;
   starts: Starts;
   trail: TrailOptions;
@@ -88,17 +97,9 @@ export function planTrails(columns: number, rows: number, options: TrailOptions)
   };
 }
 
-/** Optimizer state entries (vec4f) per particle. */
-export function stateEntries(optimizer: OptimizerConfig): number {
-  switch (optimizer.name) {
-    case 'gd':
-      return 0;
-  }
-}
-
 /** Bytes of GPU memory per particle for an optimizer, trails and history excluded. */
 export function bytesPerParticle(optimizer: OptimizerConfig): number {
-  return POINT_STRIDE + STOP_STEP_STRIDE + stateEntries(optimizer) * STATE_ENTRY_STRIDE;
+  return POINT_STRIDE + STOP_STEP_STRIDE + stateEntries(optimizer.name) * STATE_ENTRY_STRIDE;
 }
 
 export class Descent {
@@ -112,14 +113,17 @@ export class Descent {
   stepsDone = 0;
 
   private optimizer: OptimizerConfig;
+  private schedule: ScheduleConfig;
+  private noise: NoiseConfig;
   private criteria: StopCriteria;
+  private readonly scheduleTable: Float32Array<ArrayBuffer>;
   private pickedIndex: number;
   private readonly params = new StructWriter(DESCENT_PARAMS);
   private readonly buffers: GPUBuffer[] = [];
   private readonly paramsBuffer: GPUBuffer;
   private readonly stats: GPUBuffer;
   private readonly history: GPUBuffer;
-  private readonly schedule: GPUBuffer;
+  private readonly scheduleBuffer: GPUBuffer;
   private readonly bindGroup: GPUBindGroup;
   private readonly statsRing: StatsRing | undefined;
   private readonly gridSize: [number, number];
@@ -136,7 +140,10 @@ export class Descent {
     const starts = setup.starts;
     this.particleCount = startCount(starts);
     this.optimizer = { ...setup.optimizer };
+    this.schedule = { ...(setup.schedule ?? DEFAULT_SCHEDULE) };
+    this.noise = { ...(setup.noise ?? DEFAULT_NOISE) };
     this.criteria = { ...setup.criteria };
+    this.scheduleTable = new Float32Array(2 * setup.maxStepsPerDispatch);
     this.pickedIndex = setup.pickedIndex;
 
     this.useGrid = starts.kind === 'grid';
@@ -158,13 +165,13 @@ export class Descent {
 
     this.paramsBuffer = create('params', DESCENT_PARAMS.size, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     this.points = create('points', this.particleCount * POINT_STRIDE, storage | GPUBufferUsage.VERTEX);
-    const optState = create('optState', this.particleCount * stateEntries(this.optimizer) * STATE_ENTRY_STRIDE, storage);
+    const optState = create('optState', this.particleCount * stateEntries(this.optimizer.name) * STATE_ENTRY_STRIDE, storage);
     const stopSteps = (this.stopSteps = create('stopSteps', this.particleCount * STOP_STEP_STRIDE, storage));
     this.trails = create('trails', this.trailLayout.count * this.trailLayout.length * TRAIL_POINT_STRIDE, storage | GPUBufferUsage.VERTEX);
     this.history = create('history', setup.historyLength * HISTORY_ENTRY_STRIDE, storage);
     this.stats = create('stats', STAT_WORDS * 4, storage);
     const startsBuffer = create('starts', starts.kind === 'list' ? this.particleCount * START_STRIDE : 16, storage);
-    this.schedule = create('schedule', setup.maxStepsPerDispatch * SCHEDULE_ENTRY_STRIDE, storage);
+    this.scheduleBuffer = create('schedule', setup.maxStepsPerDispatch * SCHEDULE_ENTRY_STRIDE, storage);
 
     if (starts.kind === 'list') {
       device.queue.writeBuffer(startsBuffer, 0, new Float32Array(starts.points));
@@ -179,7 +186,7 @@ export class Descent {
       [BINDING.history, this.history],
       [BINDING.stats, this.stats],
       [BINDING.starts, startsBuffer],
-      [BINDING.schedule, this.schedule],
+      [BINDING.schedule, this.scheduleBuffer],
     ];
     this.bindGroup = device.createBindGroup({
       label: 'Descent.bindGroup',
@@ -224,6 +231,8 @@ export class Descent {
     const code = `${setup.surface.wgsl}\n${shaderSource('descent')}`;
     const pipelines = await createComputePipelines(device, 'Descent', code, pipelineLayout, ['init', 'step'] as const, {
       WORKGROUP_SIZE,
+      OPTIMIZER: OPTIMIZER_CODES[setup.optimizer.name],
+      STATE_ENTRIES: stateEntries(setup.optimizer.name),
     });
 
     const descent = new Descent(gpu, setup, pipelines, layout);
@@ -241,6 +250,15 @@ export class Descent {
       throw new Error(`Descent.setOptimizer cannot switch from ${this.optimizer.name} to ${optimizer.name}; build a new Descent`);
     }
     this.optimizer = { ...optimizer };
+  }
+
+  /** Changes the schedule from the next dispatch on; it is evaluated at the particles' update count. */
+  setSchedule(schedule: ScheduleConfig): void {
+    this.schedule = { ...schedule };
+  }
+
+  setNoise(noise: NoiseConfig): void {
+    this.noise = { ...noise };
   }
 
   setCriteria(criteria: StopCriteria): void {
@@ -313,6 +331,7 @@ export class Descent {
 
   private writeParams(steps: number): void {
     const criteria = this.criteria;
+    const optimizer = this.optimizer;
     const trail = this.trailLayout;
     this.params
       .set('particle_count', this.particleCount)
@@ -326,30 +345,40 @@ export class Descent {
       .set('trail_columns', trail.columns)
       .set('trail_every', trail.every)
       .set('trail_length', trail.length)
-      .set('lr', this.optimizer.lr)
-      .set('weight_decay', this.optimizer.weightDecay)
+      .set('lr', optimizer.lr)
+      .set('weight_decay', optimizer.weightDecay)
       .set('grad_tol_sq', criteria.gradTol * criteria.gradTol)
       .set('step_tol_sq', criteria.stepTol * criteria.stepTol)
       .set('diverge_bound', criteria.divergeBound)
-      .set('history_length', this.setup.historyLength);
+      .set('history_length', this.setup.historyLength)
+      .set('momentum', optimizer.momentum)
+      .set('one_minus_dampening', 1 - optimizer.dampening)
+      .set('eps', optimizer.eps)
+      .set('lr_decay', optimizer.lrDecay)
+      .set('initial_accumulator', optimizer.initialAccumulator)
+      .set('alpha', optimizer.alpha)
+      .set('one_minus_alpha', 1 - optimizer.alpha)
+      .set('beta1', optimizer.beta1)
+      .set('beta2', optimizer.beta2)
+      .set('one_minus_beta1', 1 - optimizer.beta1)
+      .set('one_minus_beta2', 1 - optimizer.beta2)
+      .set('flags', (optimizer.centered ? FLAG_CENTERED : 0) | (optimizer.amsgrad ? FLAG_AMSGRAD : 0))
+      .set('noise_sigma', this.noise.sigma)
+      .set('noise_seed', this.noise.seed >>> 0);
     this.gpu.device.queue.writeBuffer(this.paramsBuffer, 0, this.params.data);
   }
 
   private writeSchedule(steps: number): void {
-    // Constant schedule: lr_t = 1 · lr + 0 for every update.
-    const table = new Float32Array(steps * 2);
-    for (let k = 0; k < steps; k++) {
-      table[2 * k] = 1;
-      table[2 * k + 1] = 0;
-    }
-    this.gpu.device.queue.writeBuffer(this.schedule, 0, table);
+    fillScheduleTable(this.schedule, this.stepsDone, steps, this.scheduleTable);
+    this.gpu.device.queue.writeBuffer(this.scheduleBuffer, 0, this.scheduleTable, 0, 2 * steps);
   }
+
 }
 
 /** Rejects a setup whose buffers exceed the device's limits, before anything is allocated. */
 function checkLimits(device: GPUDevice, count: number, setup: DescentSetup): void {
   const limits = device.limits;
-  const largest = Math.max(count * POINT_STRIDE, count * stateEntries(setup.optimizer) * STATE_ENTRY_STRIDE);
+  const largest = Math.max(count * POINT_STRIDE, count * stateEntries(setup.optimizer.name) * STATE_ENTRY_STRIDE);
   const what = `${count.toLocaleString('en-US')} particles with ${setup.optimizer.name}`;
   if (largest > limits.maxStorageBufferBindingSize) {
     throw new LimitExceededError('maxStorageBufferBindingSize', largest, limits.maxStorageBufferBindingSize, what);

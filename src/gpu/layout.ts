@@ -2,6 +2,7 @@
  * Buffer layouts of the descent pipeline (shaders/descent.wgsl), described
  * once here. test/gpu/layout.test.ts checks them against the WGSL.
  */
+import type { OptimizerName } from '../core/config.ts';
 import { defineStruct } from './struct.ts';
 
 /** The uniform `Params` of shaders/descent.wgsl, field for field. */
@@ -23,9 +24,57 @@ export const DESCENT_PARAMS = defineStruct('Params', [
   ['step_tol_sq', 'f32'],
   ['diverge_bound', 'f32'],
   ['history_length', 'u32'],
-  ['_pad0', 'u32'],
-  ['_pad1', 'u32'],
+  ['momentum', 'f32'],
+  ['one_minus_dampening', 'f32'],
+  ['eps', 'f32'],
+  ['lr_decay', 'f32'],
+  ['initial_accumulator', 'f32'],
+  ['alpha', 'f32'],
+  ['one_minus_alpha', 'f32'],
+  ['beta1', 'f32'],
+  ['beta2', 'f32'],
+  ['one_minus_beta1', 'f32'],
+  ['one_minus_beta2', 'f32'],
+  ['flags', 'u32'],
+  ['noise_sigma', 'f32'],
+  ['noise_seed', 'u32'],
 ] as const);
+
+/** Values of the OPTIMIZER override constant, as the OPTIMIZER_* constants of the WGSL. */
+export const OPTIMIZER_CODES: Record<OptimizerName, number> = {
+  gd: 0,
+  momentum: 1,
+  nesterov: 2,
+  adagrad: 3,
+  rmsprop: 4,
+  adam: 5,
+  adamw: 6,
+};
+
+/** Bits of Params.flags, as FLAG_* in the WGSL. */
+export const FLAG_CENTERED = 1;
+export const FLAG_AMSGRAD = 2;
+
+/**
+ * Optimizer state entries (vec4f) per particle: momentum and nesterov keep
+ * the momentum buffer, adagrad the sum of squared gradients, rmsprop the
+ * square and gradient averages and a momentum buffer, adam and adamw both
+ * moments, the running powers β₁ᵗ and β₂ᵗ and the AMSGrad maximum.
+ */
+export function stateEntries(optimizer: OptimizerName): number {
+  switch (optimizer) {
+    case 'gd':
+      return 0;
+    case 'momentum':
+    case 'nesterov':
+    case 'adagrad':
+      return 1;
+    case 'rmsprop':
+    case 'adam':
+    case 'adamw':
+      return 2;
+  }
+}
 
 /** Bytes per particle in `points`: x, y, loss, status (vec4f). */
 export const POINT_STRIDE = 16;

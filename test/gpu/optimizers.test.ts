@@ -1,0 +1,141 @@
+// Every optimizer and schedule, with and without gradient noise, on several
+// surfaces: the WGSL kernel against the float32 CPU reference.
+
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { compileFormula } from '../../src/core/expr/index.ts';
+import {
+  DEFAULT_CRITERIA,
+  DEFAULT_NOISE,
+  DEFAULT_SCHEDULE,
+  OPTIMIZER_NAMES,
+  defaultOptimizer,
+  type NoiseConfig,
+  type OptimizerName,
+  type ScheduleConfig,
+} from '../../src/core/config.ts';
+import type { Starts } from '../../src/core/grid.ts';
+import { ReferenceRun } from '../../src/core/reference.ts';
+import { findSurface } from '../../src/core/surfaces.ts';
+import { createNodeGpuContext } from '../../src/cli/nodeGpu.ts';
+import { registerNodeShaders } from '../../src/cli/shaders.ts';
+import type { GpuContext } from '../../src/gpu/device.ts';
+import { Descent } from '../../src/gpu/descent.ts';
+import { readResult } from '../../src/gpu/runDescent.ts';
+
+let gpu: GpuContext;
+
+beforeAll(async () => {
+  registerNodeShaders();
+  gpu = await createNodeGpuContext();
+  expect(gpu.adapterName).not.toMatch(/null/i);
+});
+
+afterAll(() => {
+  gpu?.device.destroy();
+});
+
+/** Schedules for base rate η; lrMin stays below η, so no schedule leaves the stable range. */
+function schedules(lr: number): ScheduleConfig[] {
+  return [
+    DEFAULT_SCHEDULE,
+    { ...DEFAULT_SCHEDULE, name: 'step', stepSize: 20, gamma: 0.5 },
+    { ...DEFAULT_SCHEDULE, name: 'exponential', gamma: 0.98 },
+    { ...DEFAULT_SCHEDULE, name: 'cosine', tMax: 60, lrMin: 0.1 * lr },
+    { ...DEFAULT_SCHEDULE, name: 'cyclic', stepSize: 15, lrMin: 0.2 * lr, warmup: 10 },
+  ];
+}
+const NOISES: NoiseConfig[] = [DEFAULT_NOISE, { sigma: 0.5, seed: 7 }];
+
+// Learning rates that keep every optimizer stable on each surface.
+const SURFACES: Record<string, Record<OptimizerName, number>> = {
+  quadratic: { gd: 0.1, momentum: 0.05, nesterov: 0.05, adagrad: 0.3, rmsprop: 0.01, adam: 0.05, adamw: 0.05 },
+  himmelblau: { gd: 0.005, momentum: 0.002, nesterov: 0.002, adagrad: 0.3, rmsprop: 0.01, adam: 0.05, adamw: 0.05 },
+  rosenbrock: { gd: 0.0005, momentum: 0.0002, nesterov: 0.0002, adagrad: 0.1, rmsprop: 0.002, adam: 0.01, adamw: 0.01 },
+};
+const STEPS = 80;
+
+/**
+ * Largest accepted difference of a final coordinate, GPU against CPU float32.
+ * These polynomial surfaces need only +, − and × (correctly rounded in WGSL),
+ * but the adaptive optimizers divide and take square roots, which WGSL allows
+ * 2.5 ulp of error, and the noise calls log and sqrt. Differences of a few ulp
+ * per update in 80 updates stay far below 1e-4 on contracting dynamics.
+ */
+const TOLERANCE = 1e-4;
+
+describe.each(Object.keys(SURFACES))('%s', (surfaceName) => {
+  test.each(OPTIMIZER_NAMES)('%s: all schedules, with and without noise', async (optimizerName) => {
+    const definition = findSurface(surfaceName)!;
+    const surface = compileFormula(definition.formula);
+    const optimizer = { ...defaultOptimizer(optimizerName, SURFACES[surfaceName][optimizerName]), amsgrad: optimizerName === 'adam' };
+    if (optimizerName === 'rmsprop') {
+      optimizer.centered = true;
+      optimizer.momentum = 0.3;
+    }
+    const starts: Starts = { kind: 'grid', nx: 8, ny: 8, domain: definition.domain };
+    const descent = await Descent.create(gpu, {
+      surface,
+      optimizer,
+      criteria: DEFAULT_CRITERIA,
+      starts,
+      trail: { maxParticles: 1, length: 2, every: 1 },
+      historyLength: 1,
+      pickedIndex: 0xffffffff,
+      maxStepsPerDispatch: STEPS,
+    });
+
+    try {
+      for (const schedule of schedules(optimizer.lr)) {
+        for (const noise of NOISES) {
+          descent.setSchedule(schedule);
+          descent.setNoise(noise);
+          descent.reset();
+          descent.step(STEPS / 2);
+          descent.step(STEPS / 2);
+          const result = await readResult(gpu.device, descent);
+
+          const reference = new ReferenceRun({ surface, optimizer, schedule, noise, criteria: DEFAULT_CRITERIA, starts }, 'f32');
+          reference.advance(STEPS);
+
+          const label = `${schedule.name}, σ = ${noise.sigma}`;
+          let worst = 0;
+          for (let i = 0; i < result.particleCount; i++) {
+            expect(result.status[i], `${label}: status of particle ${i}`).toBe(reference.status[i]);
+            worst = Math.max(worst, Math.abs(result.positions[2 * i] - reference.positions[2 * i]), Math.abs(result.positions[2 * i + 1] - reference.positions[2 * i + 1]));
+          }
+          expect(worst, label).toBeLessThanOrEqual(TOLERANCE);
+        }
+      }
+    } finally {
+      descent.destroy();
+    }
+  });
+});
+
+describe('a start at a minimum on the GPU', () => {
+  test.each(OPTIMIZER_NAMES)('%s: stays at (0, 0) without NaN', async (optimizerName) => {
+    const surface = compileFormula('x^2 + 2*y^2');
+    const optimizer = { ...defaultOptimizer(optimizerName), weightDecay: 0 };
+    const starts: Starts = { kind: 'list', points: Float64Array.of(0, 0, 1, 0) };
+    const descent = await Descent.create(gpu, {
+      surface,
+      optimizer,
+      criteria: { ...DEFAULT_CRITERIA, gradTol: 0, stepTol: 0 },
+      starts,
+      trail: { maxParticles: 1, length: 2, every: 1 },
+      historyLength: 1,
+      pickedIndex: 0xffffffff,
+      maxStepsPerDispatch: 50,
+    });
+    try {
+      descent.step(50);
+      const result = await readResult(gpu.device, descent);
+      expect(result.positions[0]).toBe(0);
+      expect(result.positions[1]).toBe(0);
+      expect(Number.isFinite(result.loss[0])).toBe(true);
+    } finally {
+      descent.destroy();
+    }
+  });
+});
