@@ -16,8 +16,27 @@ const USAGE = `usage: downhill run [options]
 Descends a grid (or list) of starts and prints every particle's final state.
 
   --surface NAME          parabola, quadratic (default), rosenbrock, himmelblau, rastrigin
-  --optimizer NAME        gd (default)
-  --lr X                  learning rate, a positive number (default 0.1)
+  --optimizer NAME        gd (default), momentum, nesterov, adagrad, rmsprop, adam, adamw
+  --lr X                  learning rate η, a positive number (default 0.1)
+  --momentum M            momentum, nesterov (default 0.9), rmsprop (default 0)
+  --dampening D           momentum's dampening (default 0)
+  --weight-decay L        L2 penalty added to the gradient; adamw decays the weights directly (default 0, adamw 0.01)
+  --eps E                 adagrad (default 1e-10), rmsprop, adam, adamw (default 1e-8)
+  --lr-decay D            adagrad: η / (1 + t·D) (default 0)
+  --initial-accumulator A adagrad's starting sum of squared gradients (default 0)
+  --alpha A               rmsprop's smoothing constant (default 0.99)
+  --centered              rmsprop: divide by the centred second moment
+  --beta1 B, --beta2 B    adam, adamw moment decay rates (default 0.9, 0.999)
+  --amsgrad               adam, adamw: divide by the running maximum of v̂
+  --schedule NAME         constant (default), step, exponential, cosine, cyclic; rate at update t (t = 0 first):
+                            step: η·γ^⌊t/k⌋   exponential: η·γ^t
+                            cosine: m + (η − m)(1 + cos(π·min(t, T)/T))/2
+                            cyclic: triangular between m and η with period 2k, starting at m
+  --step-size K, --gamma G, --t-max T, --lr-min M
+                          the schedule's parameters (defaults 100, 0.5, 1000, 0)
+  --warmup W              multiply the rate by min(1, (t + 1)/W) (default 0: none)
+  --noise S               Gaussian noise of standard deviation S added to every gradient component
+  --seed N                seed of the noise generator, 0 to 4294967295 (default 1)
   --steps N               updates per particle (default 100)
   --grid N                N×N starts at cell centres of the domain, x fastest (1D: N starts; default 8)
   --start X[,Y]           one start; repeat for more (instead of --grid)

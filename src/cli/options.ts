@@ -2,18 +2,16 @@
  * Parsing and validation of the options shared by the commands: surface,
  * optimizer, learning rate, steps, starts, domain and backend.
  */
-import { OPTIMIZER_NAMES, type OptimizerName } from '../core/config.ts';
-import { GRID_1D, GRID_2D, LEARNING_RATE, RUN_STEPS } from '../core/limits.ts';
+import { GRID_1D, GRID_2D, RUN_STEPS } from '../core/limits.ts';
 import { SURFACE_NAMES, findSurface, type Domain, type SurfaceDefinition } from '../core/surfaces.ts';
 import type { Starts } from '../core/grid.ts';
 import { UsageError } from './errors.ts';
+import { OPTIMIZER_OPTION_TABLE, parseDecimal, parseOptimizerOptions, type OptimizerChoice, type RawOptimizerOptions } from './optimizerOptions.ts';
 
 export type Backend = 'cpu' | 'webgpu';
 
-export interface RunOptions {
+export interface RunOptions extends OptimizerChoice {
   surface: SurfaceDefinition;
-  optimizer: OptimizerName;
-  lr: number;
   steps: number;
   starts: Starts;
   domain: Domain;
@@ -25,10 +23,8 @@ export interface RunOptions {
 }
 
 /** Raw option values as util.parseArgs returns them. */
-export interface RawRunOptions {
+export interface RawRunOptions extends RawOptimizerOptions {
   surface?: string;
-  optimizer?: string;
-  lr?: string;
   steps?: string;
   grid?: string;
   start?: string[];
@@ -51,17 +47,10 @@ export const RUN_OPTION_TABLE = {
   precision: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...OPTIMIZER_OPTION_TABLE,
 } as const;
 
 const DEFAULT_GRID = 8;
-
-/** Parses a decimal or scientific number; anything else (including '', 'NaN', '0x10') is undefined. */
-function parseDecimal(text: string): number | undefined {
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim())) {
-    return undefined;
-  }
-  return Number(text);
-}
 
 function numberOption(name: string, text: string, min: number, max: number, accepted: string): number {
   const value = parseDecimal(text);
@@ -106,12 +95,7 @@ export function parseRunOptions(raw: RawRunOptions): RunOptions {
     throw new UsageError(`unknown --surface ${JSON.stringify(surfaceName)}: expected one of ${SURFACE_NAMES.join(', ')}`);
   }
 
-  const optimizer = raw.optimizer ?? 'gd';
-  if (!(OPTIMIZER_NAMES as readonly string[]).includes(optimizer)) {
-    throw new UsageError(`unknown --optimizer ${JSON.stringify(optimizer)}: expected one of ${OPTIMIZER_NAMES.join(', ')}`);
-  }
-
-  const lr = raw.lr === undefined ? 0.1 : numberOption('lr', raw.lr, LEARNING_RATE.min, LEARNING_RATE.max, `a positive finite number from ${LEARNING_RATE.min} to ${LEARNING_RATE.max}`);
+  const choice = parseOptimizerOptions(raw);
   const steps = raw.steps === undefined ? 100 : integerOption('steps', raw.steps, RUN_STEPS.min, RUN_STEPS.max);
 
   const backend = raw.backend ?? 'webgpu';
@@ -148,5 +132,5 @@ export function parseRunOptions(raw: RawRunOptions): RunOptions {
     starts = { kind: 'grid', nx: grid, ny: surface.dims === 1 ? 1 : grid, domain };
   }
 
-  return { surface, optimizer: optimizer as OptimizerName, lr, steps, starts, domain, grid, backend, precision, json: raw.json ?? false };
+  return { surface, ...choice, steps, starts, domain, grid, backend, precision, json: raw.json ?? false };
 }

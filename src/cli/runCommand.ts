@@ -3,7 +3,7 @@
  * reference and prints the final state of every particle.
  */
 import { compileFormula } from '../core/expr/index.ts';
-import { DEFAULT_CRITERIA, DEFAULT_OPTIMIZER, STATUS_NAMES, type StatusName } from '../core/config.ts';
+import { DEFAULT_CRITERIA, STATUS_NAMES, type NoiseConfig, type OptimizerConfig, type ScheduleConfig, type StatusName } from '../core/config.ts';
 import { ReferenceRun } from '../core/reference.ts';
 import { runDescent } from '../gpu/runDescent.ts';
 import { createNodeGpuContext } from './nodeGpu.ts';
@@ -15,6 +15,10 @@ export interface RunReport {
   dims: 1 | 2;
   optimizer: string;
   lr: number;
+  /** Every hyperparameter of the optimizer, torch.optim's defaults where not given. */
+  hyperparameters: OptimizerConfig;
+  schedule: ScheduleConfig;
+  noise: NoiseConfig;
   steps: number;
   backend: 'cpu' | 'webgpu';
   /** Arithmetic of the run: float32 on the GPU, float32 or float64 on the CPU. */
@@ -36,8 +40,9 @@ export interface RunReport {
 
 export async function runCommand(options: RunOptions): Promise<RunReport> {
   const surface = compileFormula(options.surface.formula);
-  const optimizer = { ...DEFAULT_OPTIMIZER, name: options.optimizer, lr: options.lr };
+  const { optimizer, schedule, noise } = options;
   const criteria = DEFAULT_CRITERIA;
+  const setup = { surface, optimizer, schedule, noise, criteria, starts: options.starts };
 
   let positions: ArrayLike<number>;
   let loss: ArrayLike<number>;
@@ -48,11 +53,11 @@ export async function runCommand(options: RunOptions): Promise<RunReport> {
   if (options.backend === 'webgpu') {
     const gpu = await createNodeGpuContext();
     adapter = gpu.adapterName;
-    const result = await runDescent(gpu, { surface, optimizer, criteria, starts: options.starts }, options.steps);
+    const result = await runDescent(gpu, setup, options.steps);
     ({ positions, loss, status, stopSteps } = result);
     gpu.device.destroy();
   } else {
-    const reference = new ReferenceRun({ surface, optimizer, criteria, starts: options.starts }, options.precision);
+    const reference = new ReferenceRun(setup, options.precision);
     reference.advance(options.steps);
     ({ positions, loss, status, stopSteps } = reference);
   }
@@ -74,8 +79,11 @@ export async function runCommand(options: RunOptions): Promise<RunReport> {
     surface: options.surface.name,
     formula: options.surface.formula,
     dims,
-    optimizer: options.optimizer,
-    lr: options.lr,
+    optimizer: optimizer.name,
+    lr: optimizer.lr,
+    hyperparameters: optimizer,
+    schedule,
+    noise,
     steps: options.steps,
     backend: options.backend,
     precision: options.backend === 'webgpu' ? 'f32' : options.precision,
@@ -99,7 +107,7 @@ export function formatRunReport(report: RunReport): string {
   const where = report.backend === 'webgpu' ? `webgpu (${report.adapter})` : `cpu (${report.precision})`;
   const lines = [
     `${report.surface}: f = ${report.formula}`,
-    `${report.optimizer}, lr ${report.lr}, ${report.steps} steps on ${where}`,
+    `${report.optimizer}, lr ${report.lr}${report.schedule.name === 'constant' ? '' : ` (${report.schedule.name} schedule)`}${report.noise.sigma > 0 ? `, noise σ ${report.noise.sigma}` : ''}, ${report.steps} steps on ${where}`,
     `${report.particles} particles: ${report.summary.converged} converged, ${report.summary.diverged} diverged, ${report.summary.moving} still moving`,
   ];
   if (finiteLoss.length > 0) {

@@ -3,7 +3,8 @@
  * and tests can set it whole.
  */
 import { findSurface } from '../core/surfaces.ts';
-import { GRID_1D, GRID_2D, LEARNING_RATE, STEPS_PER_FRAME, checkInteger, checkNumber, InvalidSettingError } from '../core/limits.ts';
+import { GRID_1D, GRID_2D, STEPS_PER_FRAME, checkInteger, checkNumber, InvalidSettingError } from '../core/limits.ts';
+import { OPTIMIZER_SPECS, describeRange, inRange } from '../core/hyperparameters.ts';
 import type { ViewMode } from '../render/sceneView.ts';
 
 export interface AppSettings {
@@ -34,7 +35,9 @@ export function validateSettings(settings: AppSettings): AppSettings {
   if (!surface) {
     throw new InvalidSettingError('surface', settings.surface, 'the name of a built-in surface');
   }
-  checkNumber('learning rate', settings.lr, LEARNING_RATE.min, LEARNING_RATE.max);
+  if (!inRange(OPTIMIZER_SPECS.lr, settings.lr)) {
+    throw new InvalidSettingError('learning rate', settings.lr, describeRange(OPTIMIZER_SPECS.lr));
+  }
   const gridRange = surface.dims === 1 ? GRID_1D : GRID_2D;
   checkInteger(surface.dims === 1 ? 'number of starts' : 'grid size', settings.grid, gridRange.min, gridRange.max);
   checkNumber('steps per frame', settings.stepsPerFrame, STEPS_PER_FRAME.min, STEPS_PER_FRAME.max);

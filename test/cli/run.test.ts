@@ -83,10 +83,54 @@ describe('downhill run --json', () => {
   });
 });
 
+describe('downhill run: optimizers, schedules, noise', () => {
+  test('adam with every option: the report lists the hyperparameters', () => {
+    const outcome = downhill([
+      'run', '--surface', 'himmelblau', '--optimizer', 'adam', '--lr', '0.05', '--beta1', '0.8', '--beta2', '0.99', '--eps', '1e-7', '--amsgrad',
+      '--schedule', 'cosine', '--t-max', '100', '--lr-min', '0.001', '--warmup', '10', '--noise', '0.2', '--seed', '9',
+      '--steps', '100', '--grid', '4', '--backend', 'webgpu', '--json',
+    ]);
+    expect(outcome.stderr).toBe('');
+    const report = JSON.parse(outcome.stdout);
+    expect(report.hyperparameters).toMatchObject({ name: 'adam', lr: 0.05, beta1: 0.8, beta2: 0.99, eps: 1e-7, amsgrad: true });
+    expect(report.schedule).toMatchObject({ name: 'cosine', tMax: 100, lrMin: 0.001, warmup: 10 });
+    expect(report.noise).toEqual({ sigma: 0.2, seed: 9 });
+  });
+
+  test('torch.optim defaults per optimizer', () => {
+    const defaults = (optimizer: string) => JSON.parse(downhill(['run', '--optimizer', optimizer, '--steps', '1', '--grid', '1', '--backend', 'cpu', '--json']).stdout).hyperparameters;
+    expect(defaults('momentum')).toMatchObject({ momentum: 0.9, dampening: 0, weightDecay: 0 });
+    expect(defaults('adagrad')).toMatchObject({ eps: 1e-10, lrDecay: 0, initialAccumulator: 0 });
+    expect(defaults('rmsprop')).toMatchObject({ alpha: 0.99, eps: 1e-8, momentum: 0, centered: false });
+    expect(defaults('adamw')).toMatchObject({ beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, amsgrad: false });
+  });
+
+  test('nesterov on GPU and CPU: the same trajectory, with noise', () => {
+    const common = ['run', '--surface', 'rosenbrock', '--optimizer', 'nesterov', '--lr', '0.0002', '--noise', '0.3', '--steps', '200', '--grid', '5', '--json'];
+    const gpu = JSON.parse(downhill([...common, '--backend', 'webgpu']).stdout);
+    const cpu = JSON.parse(downhill([...common, '--backend', 'cpu']).stdout);
+    for (let i = 0; i < gpu.final.length; i++) {
+      // The noise calls log and sqrt, which WGSL computes to a few ulp: 1e-4 on a coordinate after 200 updates.
+      expect(Math.abs(gpu.final[i][0] - cpu.final[i][0])).toBeLessThanOrEqual(1e-4);
+      expect(Math.abs(gpu.final[i][1] - cpu.final[i][1])).toBeLessThanOrEqual(1e-4);
+    }
+  });
+});
+
 describe('downhill run: bad input', () => {
   const cases: [string, string[], RegExp][] = [
     ['unknown surface', ['--surface', 'banana'], /unknown --surface "banana": expected one of parabola, quadratic/],
-    ['unknown optimizer', ['--optimizer', 'sgdx'], /unknown --optimizer "sgdx": expected one of gd/],
+    ['unknown optimizer', ['--optimizer', 'sgdx'], /unknown --optimizer "sgdx": expected one of gd, momentum, nesterov, adagrad, rmsprop, adam, adamw/],
+    ['beta1 out of range', ['--optimizer', 'adam', '--beta1', '1'], /invalid --beta1 "1": expected a number in \[0, 1\)/],
+    ['beta1 on plain descent', ['--beta1', '0.5'], /--beta1 applies to adam and adamw, not gd/],
+    ['negative momentum', ['--optimizer', 'momentum', '--momentum', '-0.5'], /invalid --momentum "-0.5": expected a number in \[0, 1\)/],
+    ['nesterov with dampening', ['--optimizer', 'nesterov', '--dampening', '0.1'], /--dampening applies to momentum, not nesterov/],
+    ['zero epsilon', ['--optimizer', 'adam', '--eps', '0'], /invalid --eps "0": expected a number in \(0, 1\]/],
+    ['unknown schedule', ['--schedule', 'linear'], /unknown --schedule "linear": expected one of constant, step, exponential, cosine, cyclic/],
+    ['schedule option of another schedule', ['--schedule', 'cosine', '--gamma', '0.5'], /--gamma applies to --schedule step and exponential, not cosine/],
+    ['fractional step size', ['--schedule', 'step', '--step-size', '2.5'], /invalid --step-size "2.5": expected an integer in \[1, 100000000\]/],
+    ['negative noise', ['--noise', '-1'], /invalid --noise "-1": expected a number in \[0, 1000000\]/],
+    ['seed beyond 32 bits', ['--seed', '4294967296'], /invalid --seed "4294967296": expected an integer in \[0, 4294967295\]/],
     ['learning rate not a number', ['--lr', 'abc'], /invalid --lr "abc": expected a positive finite number/],
     ['learning rate zero', ['--lr', '0'], /invalid --lr "0"/],
     ['learning rate negative', ['--lr', '-0.1'], /invalid --lr "-0.1"/],

@@ -1,0 +1,124 @@
+/**
+ * Accepted values of every optimizer, schedule and noise setting, and which
+ * optimizer or schedule reads it. The CLI, the panel and the URL validate
+ * against this one table.
+ */
+import { OPTIMIZER_NAMES, SCHEDULE_NAMES, type NoiseConfig, type OptimizerConfig, type OptimizerName, type ScheduleConfig, type ScheduleName } from './config.ts';
+import { InvalidSettingError, LEARNING_RATE } from './limits.ts';
+
+export interface NumberSpec {
+  /** The setting's name on the command line (without --) and in the URL. */
+  flag: string;
+  /** Label in the panel and in messages. */
+  label: string;
+  min: number;
+  max: number;
+  /** The upper bound itself is not accepted. */
+  maxExclusive?: boolean;
+  /** The lower bound itself is not accepted. */
+  minExclusive?: boolean;
+  integer?: boolean;
+  /** Words for the accepted values, where they say more than the range. */
+  accepted?: string;
+}
+
+type NumericOptimizerField = Exclude<keyof OptimizerConfig, 'name' | 'centered' | 'amsgrad'>;
+type NumericScheduleField = Exclude<keyof ScheduleConfig, 'name'>;
+
+export const OPTIMIZER_SPECS: Record<NumericOptimizerField, NumberSpec & { optimizers: readonly OptimizerName[] }> = {
+  lr: {
+    flag: 'lr',
+    label: 'learning rate',
+    min: LEARNING_RATE.min,
+    max: LEARNING_RATE.max,
+    accepted: 'a positive finite number from 1e-8 to 1e6',
+    optimizers: OPTIMIZER_NAMES,
+  },
+  momentum: { flag: 'momentum', label: 'momentum', min: 0, max: 1, maxExclusive: true, optimizers: ['momentum', 'nesterov', 'rmsprop'] },
+  dampening: { flag: 'dampening', label: 'dampening', min: 0, max: 1, optimizers: ['momentum'] },
+  weightDecay: { flag: 'weight-decay', label: 'weight decay', min: 0, max: 1e3, optimizers: OPTIMIZER_NAMES },
+  eps: { flag: 'eps', label: 'epsilon', min: 0, max: 1, minExclusive: true, optimizers: ['adagrad', 'rmsprop', 'adam', 'adamw'] },
+  lrDecay: { flag: 'lr-decay', label: 'learning-rate decay', min: 0, max: 1e3, optimizers: ['adagrad'] },
+  initialAccumulator: { flag: 'initial-accumulator', label: 'initial accumulator', min: 0, max: 1e6, optimizers: ['adagrad'] },
+  alpha: { flag: 'alpha', label: 'alpha', min: 0, max: 1, maxExclusive: true, optimizers: ['rmsprop'] },
+  beta1: { flag: 'beta1', label: 'beta1', min: 0, max: 1, maxExclusive: true, optimizers: ['adam', 'adamw'] },
+  beta2: { flag: 'beta2', label: 'beta2', min: 0, max: 1, maxExclusive: true, optimizers: ['adam', 'adamw'] },
+};
+
+export const OPTIMIZER_FLAGS: Record<'centered' | 'amsgrad', { flag: string; optimizers: readonly OptimizerName[] }> = {
+  centered: { flag: 'centered', optimizers: ['rmsprop'] },
+  amsgrad: { flag: 'amsgrad', optimizers: ['adam', 'adamw'] },
+};
+
+export const SCHEDULE_SPECS: Record<NumericScheduleField, NumberSpec & { schedules: readonly ScheduleName[] }> = {
+  stepSize: { flag: 'step-size', label: 'step size', min: 1, max: 1e8, integer: true, schedules: ['step', 'cyclic'] },
+  gamma: { flag: 'gamma', label: 'gamma', min: 0, max: 10, minExclusive: true, schedules: ['step', 'exponential'] },
+  tMax: { flag: 't-max', label: 'T max', min: 1, max: 1e8, integer: true, schedules: ['cosine'] },
+  lrMin: { flag: 'lr-min', label: 'minimum learning rate', min: 0, max: LEARNING_RATE.max, schedules: ['cosine', 'cyclic'] },
+  warmup: { flag: 'warmup', label: 'warm-up', min: 0, max: 1e8, integer: true, schedules: SCHEDULE_NAMES },
+};
+
+export const NOISE_SPECS: Record<keyof NoiseConfig, NumberSpec> = {
+  sigma: { flag: 'noise', label: 'noise σ', min: 0, max: 1e6 },
+  seed: { flag: 'seed', label: 'seed', min: 0, max: 0xffffffff, integer: true },
+};
+
+/** Describes the accepted range in words, e.g. "a number in [0, 1)". */
+export function describeRange(spec: NumberSpec): string {
+  if (spec.accepted) {
+    return spec.accepted;
+  }
+  const open = spec.minExclusive ? '(' : '[';
+  const close = spec.maxExclusive ? ')' : ']';
+  const kind = spec.integer ? 'an integer' : 'a number';
+  return `${kind} in ${open}${spec.min}, ${spec.max}${close}`;
+}
+
+/** True when `value` is accepted by `spec`. */
+export function inRange(spec: NumberSpec, value: number): boolean {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    return false;
+  }
+  if (spec.integer && !Number.isInteger(value)) {
+    return false;
+  }
+  const aboveMin = spec.minExclusive ? value > spec.min : value >= spec.min;
+  const belowMax = spec.maxExclusive ? value < spec.max : value <= spec.max;
+  return aboveMin && belowMax;
+}
+
+function check(spec: NumberSpec, value: number): void {
+  if (!inRange(spec, value)) {
+    throw new InvalidSettingError(spec.label, value, describeRange(spec));
+  }
+}
+
+/** Throws InvalidSettingError naming the first invalid hyperparameter of `config`. */
+export function validateOptimizer(config: OptimizerConfig): OptimizerConfig {
+  if (!(OPTIMIZER_NAMES as readonly string[]).includes(config.name)) {
+    throw new InvalidSettingError('optimizer', config.name, `one of ${OPTIMIZER_NAMES.join(', ')}`);
+  }
+  for (const [field, spec] of Object.entries(OPTIMIZER_SPECS) as [NumericOptimizerField, NumberSpec][]) {
+    check(spec, config[field]);
+  }
+  if (config.name === 'nesterov' && (config.momentum <= 0 || config.dampening !== 0)) {
+    throw new InvalidSettingError('momentum', config.momentum, 'a momentum above 0 and zero dampening for Nesterov momentum (as torch.optim.SGD requires)');
+  }
+  return config;
+}
+
+export function validateSchedule(schedule: ScheduleConfig): ScheduleConfig {
+  if (!(SCHEDULE_NAMES as readonly string[]).includes(schedule.name)) {
+    throw new InvalidSettingError('schedule', schedule.name, `one of ${SCHEDULE_NAMES.join(', ')}`);
+  }
+  for (const [field, spec] of Object.entries(SCHEDULE_SPECS) as [NumericScheduleField, NumberSpec][]) {
+    check(spec, schedule[field]);
+  }
+  return schedule;
+}
+
+export function validateNoise(noise: NoiseConfig): NoiseConfig {
+  check(NOISE_SPECS.sigma, noise.sigma);
+  check(NOISE_SPECS.seed, noise.seed);
+  return noise;
+}
