@@ -30,7 +30,7 @@ import {
 import { createComputePipelines, dispatchSize } from './pipeline.ts';
 import { shaderSource } from './shaderSource.ts';
 import { StructWriter } from './struct.ts';
-import { EMPTY_ENTRY_STEP, StatsRing, type StatsSnapshot } from './statsRing.ts';
+import { EMPTY_ENTRY_STEP, StatsRing, type PickedSources, type StatsSnapshot } from './statsRing.ts';
 
 export const WORKGROUP_SIZE = 64;
 
@@ -126,6 +126,7 @@ export class Descent {
   private readonly scheduleBuffer: GPUBuffer;
   private readonly bindGroup: GPUBindGroup;
   private readonly statsRing: StatsRing | undefined;
+  private readonly pickedSources: PickedSources;
   private readonly gridSize: [number, number];
   private readonly useGrid: boolean;
   private readonly gridOrigin: [number, number, number, number];
@@ -194,6 +195,7 @@ export class Descent {
       entries: entries.map(([binding, buffer]) => ({ binding, resource: { buffer } })),
     });
 
+    this.pickedSources = { points: this.points, optState, stateEntries: stateEntries(this.optimizer.name) };
     if (setup.onStats) {
       this.statsRing = new StatsRing(device, setup.historyLength, setup.onStats);
     }
@@ -307,7 +309,7 @@ export class Descent {
     pass.end();
 
     this.stepsDone += steps;
-    this.statsRing?.capture(encoder, this.stats, this.history, this.stepsDone, this.pickedIndex);
+    this.statsRing?.capture(encoder, this.stats, this.history, this.stepsDone, this.pickedIndex, this.pickedSources, this.particleCount);
     device.queue.submit([encoder.finish()]);
     this.statsRing?.afterSubmit();
   }

@@ -5,7 +5,7 @@
  * mapped only after the submit that fills it, so a frame never waits for the
  * GPU and no buffer is mapped twice or submitted while mapped.
  */
-import { HISTORY_ENTRY_STRIDE, STAT_CONVERGED, STAT_DIVERGED, STAT_LOSS_MAX, STAT_LOSS_MIN, STAT_MOVING, STAT_WORDS } from './layout.ts';
+import { HISTORY_ENTRY_STRIDE, POINT_STRIDE, STATE_ENTRY_STRIDE, STAT_CONVERGED, STAT_DIVERGED, STAT_LOSS_MAX, STAT_LOSS_MIN, STAT_MOVING, STAT_WORDS } from './layout.ts';
 
 /** Step value of a history entry that was never written since the last reset or pick. */
 export const EMPTY_ENTRY_STEP = 0xffffffff;
@@ -31,6 +31,18 @@ export interface StatsSnapshot {
   history: HistoryEntry[];
   /** Picked particle index the history belongs to. */
   pickedIndex: number;
+  /** The picked particle now: x, y, loss and status code. */
+  pickedPoint: [number, number, number, number];
+  /** The picked particle's optimizer state: the s0 and s1 entries of the WGSL, 8 numbers. */
+  pickedState: Float32Array;
+}
+
+/** Where the picked particle's point and state are copied from. */
+export interface PickedSources {
+  points: GPUBuffer;
+  optState: GPUBuffer;
+  /** vec4f state entries per particle. */
+  stateEntries: number;
 }
 
 /** Inverts the WGSL order_key: from an order-preserving u32 back to the float. */
@@ -52,6 +64,8 @@ export class StatsRing {
   private readonly slots: Slot[] = [];
   private pending: Slot[] = [];
   private readonly statsBytes = STAT_WORDS * 4;
+  /** The picked particle's point and up to two state entries follow the history. */
+  private readonly pickedBytes = POINT_STRIDE + 2 * STATE_ENTRY_STRIDE;
   private destroyed = false;
 
   constructor(
@@ -60,7 +74,7 @@ export class StatsRing {
     private readonly onSnapshot: (snapshot: StatsSnapshot) => void,
     ringSize = 3,
   ) {
-    const size = this.statsBytes + historyLength * HISTORY_ENTRY_STRIDE;
+    const size = this.statsBytes + historyLength * HISTORY_ENTRY_STRIDE + this.pickedBytes;
     for (let k = 0; k < ringSize; k++) {
       this.slots.push({
         buffer: device.createBuffer({ label: `Descent.statsStaging${k}`, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
@@ -75,7 +89,15 @@ export class StatsRing {
    * Copies the statistics and history into a free staging buffer, if there
    * is one; returns false when every buffer is still waiting for its map.
    */
-  capture(encoder: GPUCommandEncoder, stats: GPUBuffer, history: GPUBuffer, stepsDone: number, pickedIndex: number): boolean {
+  capture(
+    encoder: GPUCommandEncoder,
+    stats: GPUBuffer,
+    history: GPUBuffer,
+    stepsDone: number,
+    pickedIndex: number,
+    picked: PickedSources,
+    particleCount: number,
+  ): boolean {
     const slot = this.slots.find((candidate) => !candidate.busy);
     if (!slot) {
       return false;
@@ -85,6 +107,14 @@ export class StatsRing {
     slot.pickedIndex = pickedIndex;
     encoder.copyBufferToBuffer(stats, 0, slot.buffer, 0, this.statsBytes);
     encoder.copyBufferToBuffer(history, 0, slot.buffer, this.statsBytes, this.historyLength * HISTORY_ENTRY_STRIDE);
+    if (pickedIndex < particleCount) {
+      const offset = this.statsBytes + this.historyLength * HISTORY_ENTRY_STRIDE;
+      encoder.copyBufferToBuffer(picked.points, pickedIndex * POINT_STRIDE, slot.buffer, offset, POINT_STRIDE);
+      if (picked.stateEntries > 0) {
+        const stateBytes = picked.stateEntries * STATE_ENTRY_STRIDE;
+        encoder.copyBufferToBuffer(picked.optState, pickedIndex * stateBytes, slot.buffer, offset + POINT_STRIDE, stateBytes);
+      }
+    }
     this.pending.push(slot);
     return true;
   }
@@ -123,6 +153,8 @@ export class StatsRing {
       history.push({ x: entries[4 * k], y: entries[4 * k + 1], loss: entries[4 * k + 2], step: entryBits[4 * k + 3] });
     }
 
+    const pickedFloats = new Float32Array(bytes, this.statsBytes + this.historyLength * HISTORY_ENTRY_STRIDE, this.pickedBytes / 4);
+
     const anyFinite = words[STAT_MOVING] + words[STAT_CONVERGED] > 0;
     return {
       stepsDone: slot.stepsDone,
@@ -133,6 +165,8 @@ export class StatsRing {
       lossMax: anyFinite ? floatFromOrderKey(words[STAT_LOSS_MAX]) : Number.NaN,
       history,
       pickedIndex: slot.pickedIndex,
+      pickedPoint: [pickedFloats[0], pickedFloats[1], pickedFloats[2], pickedFloats[3]],
+      pickedState: pickedFloats.slice(4),
     };
   }
 

@@ -29,16 +29,16 @@ import { Mesh, MeshBasicNodeMaterial, PlaneGeometry, type Node, type WebGPURende
 import { externalStorageAttribute } from './externalBuffer.ts';
 import type { WorldMapping } from './worldMapping.ts';
 
-/** Colours of the particle states: moving, converged, diverged (linear RGB). */
-export const STATUS_COLORS = {
-  moving: [1.0, 0.55, 0.1],
-  converged: [0.95, 0.95, 0.95],
-  diverged: [0.9, 0.05, 0.05],
-} as const;
+/** Colour of diverged particles (linear RGB). */
+export const DIVERGED_COLOR = [0.9, 0.05, 0.05] as const;
+/** Share of white mixed into a run's colour for converged particles. */
+const CONVERGED_LIGHTEN = 0.6;
 
 export interface ParticleLayerOptions {
   /** Quad size in device pixels. */
   sizePixels: number;
+  /** Colour of moving particles (linear RGB); converged ones are drawn lighter, diverged ones red. */
+  color: readonly [number, number, number];
   /** Draw only this one particle (the picked one), larger and highlighted. */
   highlight?: boolean;
 }
@@ -76,9 +76,9 @@ export class ParticleLayer {
     })();
 
     const status = point.w;
-    const moving = vec3(...STATUS_COLORS.moving);
-    const converged = vec3(...STATUS_COLORS.converged);
-    const diverged = vec3(...STATUS_COLORS.diverged);
+    const moving = vec3(...options.color);
+    const converged = mix(moving, vec3(1, 1, 1), CONVERGED_LIGHTEN);
+    const diverged = vec3(...DIVERGED_COLOR);
     const fill = options.highlight
       ? vec3(1.0, 0.2, 0.85)
       : select(status.lessThan(0.5), moving, select(status.lessThan(1.5), converged, diverged));

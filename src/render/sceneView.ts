@@ -6,7 +6,9 @@
 import { uniform, vec2 } from 'three/tsl';
 import {
   AmbientLight,
+  ArrowHelper,
   Color,
+  Group,
   DirectionalLight,
   OrthographicCamera,
   PerspectiveCamera,
@@ -19,7 +21,7 @@ import {
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import type { Domain } from '../core/surfaces.ts';
 import { createViridisTexture } from './colormap.ts';
-import { createHeightMap, sampleLoss, type HeightMap, type HeightScaleKind } from './heightMap.ts';
+import { createHeightMap, normalizeLoss, sampleLoss, worldX, worldY, type HeightMap, type HeightScaleKind } from './heightMap.ts';
 import { ParticleLayer } from './particles.ts';
 import { SurfaceObject, type SurfaceShape } from './surfaceMesh.ts';
 import { TrailLayer, type TrailShape } from './trails.ts';
@@ -37,6 +39,25 @@ export interface ParticleSource {
   trailShape: TrailShape;
   /** Updates between two trail points. */
   trailEvery: number;
+  /** Colour of the run's particles and trails (linear RGB). */
+  color: readonly [number, number, number];
+  visible: boolean;
+}
+
+/** The layers drawn for one run. */
+interface RunLayers {
+  source: ParticleSource;
+  particles: ParticleLayer;
+  picked: ParticleLayer;
+  trails: TrailLayer;
+}
+
+/** An arrow drawn in the horizontal plane from a particle, in surface units. */
+export interface SurfaceArrow {
+  dx: number;
+  dy: number;
+  /** CSS colour. */
+  color: string;
 }
 
 export class SceneView {
@@ -49,10 +70,9 @@ export class SceneView {
   private readonly pixelToClip = uniform(vec2(0.001, 0.001));
   private readonly colormap: DataTexture;
   private surface: SurfaceObject | undefined;
-  private particles: ParticleLayer | undefined;
-  private picked: ParticleLayer | undefined;
-  private trails: TrailLayer | undefined;
-  private source: ParticleSource | undefined;
+  private runs: RunLayers[] = [];
+  private trailsVisible = true;
+  private readonly arrows = new Group();
   private heightMap: HeightMap | undefined;
   private domain: Domain | undefined;
   private dims: 1 | 2 = 2;
@@ -73,6 +93,8 @@ export class SceneView {
     const sun = new DirectionalLight(0xffffff, 2.2);
     sun.position.set(1.5, -2.5, 4);
     this.scene.add(sun);
+    this.arrows.renderOrder = 4;
+    this.scene.add(this.arrows);
 
     this.controls = new OrbitControls(this.perspective, canvas);
     this.controls.target.set(0, 0, 0.25);
@@ -105,31 +127,100 @@ export class SceneView {
     return this.heightMap;
   }
 
-  /** Draws particles and trails straight from the compute buffers of `source`. */
-  setParticles(source: ParticleSource): void {
+  /** Draws the particles and trails of each run straight from its compute buffers. */
+  setParticles(sources: ParticleSource[]): void {
     this.removeParticles();
-    this.source = source;
-    this.particles = new ParticleLayer(this.renderer, source.points, source.count, this.mapping, this.pixelToClip, {
-      sizePixels: particleSize(source.count) * this.renderer.getPixelRatio(),
-    });
-    this.picked = new ParticleLayer(this.renderer, source.points, source.count, this.mapping, this.pixelToClip, {
-      sizePixels: 11 * this.renderer.getPixelRatio(),
-      highlight: true,
-    });
-    this.trails = new TrailLayer(this.renderer, source.trails, source.trailShape, this.mapping);
-    this.scene.add(this.trails.lines, this.particles.mesh, this.picked.mesh);
+    const ratio = this.renderer.getPixelRatio();
+    for (const source of sources) {
+      const particles = new ParticleLayer(this.renderer, source.points, source.count, this.mapping, this.pixelToClip, {
+        sizePixels: particleSize(source.count) * ratio,
+        color: source.color,
+      });
+      const picked = new ParticleLayer(this.renderer, source.points, source.count, this.mapping, this.pixelToClip, {
+        sizePixels: 11 * ratio,
+        color: source.color,
+        highlight: true,
+      });
+      const trails = new TrailLayer(this.renderer, source.trails, source.trailShape, this.mapping, source.color);
+      this.scene.add(trails.lines, particles.mesh, picked.mesh);
+      this.runs.push({ source, particles, picked, trails });
+    }
+    this.applyVisibility();
+  }
+
+  setRunVisible(index: number, visible: boolean): void {
+    const run = this.runs[index];
+    if (run) {
+      run.source.visible = visible;
+      this.applyVisibility();
+    }
   }
 
   setPicked(index: number): void {
-    if (this.picked) {
-      this.picked.pickedIndex.value = index;
+    for (const run of this.runs) {
+      run.picked.pickedIndex.value = index;
     }
   }
 
   setTrailsVisible(visible: boolean): void {
-    if (this.trails) {
-      this.trails.lines.visible = visible;
+    this.trailsVisible = visible;
+    this.applyVisibility();
+  }
+
+  /**
+   * Draws arrows from the point (x, y) at height `loss`, in the plane; each
+   * arrow's (dx, dy) is in surface units. An empty list removes them.
+   */
+  setArrows(x: number, y: number, loss: number, arrows: SurfaceArrow[]): void {
+    this.arrows.clear();
+    const map = this.heightMap;
+    if (!map || arrows.length === 0) {
+      return;
     }
+    const verticalScale = this.dims === 2 && this.mode === '2d' ? FLAT : 1;
+    const origin = new Vector3(worldX(map, x), worldY(map, y), normalizeLoss(map, loss) * map.height * verticalScale + 0.01);
+    for (const arrow of arrows) {
+      const direction = new Vector3(arrow.dx * map.scale, arrow.dy * map.scale, 0);
+      const length = direction.length();
+      if (!(length > 1e-9) || !Number.isFinite(length)) {
+        continue;
+      }
+      const helper = new ArrowHelper(direction.normalize(), origin, length, new Color(arrow.color).getHex(), Math.min(0.06, length * 0.35), Math.min(0.035, length * 0.2));
+      this.arrows.add(helper);
+    }
+  }
+
+  /**
+   * Index of the particle drawn nearest to canvas pixel (px, py), within
+   * `radius` CSS pixels, from a copy of the `points` buffer (x, y, loss,
+   * status per particle); -1 when none is that close.
+   */
+  pickParticle(points: Float32Array, px: number, py: number, radius = 14): number {
+    const map = this.heightMap;
+    if (!map) {
+      return -1;
+    }
+    const camera = this.activeCamera();
+    camera.updateMatrixWorld();
+    const width = this.canvas.clientWidth;
+    const height = this.canvas.clientHeight;
+    const verticalScale = this.dims === 2 && this.mode === '2d' ? FLAT : 1;
+    const projected = new Vector3();
+    let best = -1;
+    let bestDistance = radius * radius;
+    for (let i = 0; i < points.length / 4; i++) {
+      const loss = points[4 * i + 2];
+      projected.set(worldX(map, points[4 * i]), worldY(map, points[4 * i + 1]), normalizeLoss(map, loss) * map.height * verticalScale);
+      projected.project(camera);
+      const sx = ((projected.x + 1) / 2) * width;
+      const sy = ((1 - projected.y) / 2) * height;
+      const distance = (sx - px) ** 2 + (sy - py) ** 2;
+      if (distance < bestDistance) {
+        bestDistance = distance;
+        best = i;
+      }
+    }
+    return best;
   }
 
   get viewMode(): ViewMode {
@@ -152,11 +243,11 @@ export class SceneView {
     this.fitOrthographic(width / height);
   }
 
-  /** Draws a frame; `stepsDone` places the newest point of each trail ring. */
-  render(stepsDone: number): void {
-    if (this.trails && this.source) {
-      this.trails.head.value = Math.floor(stepsDone / this.source.trailEvery) % this.source.trailShape.length;
-    }
+  /** Draws a frame; `stepsDone[k]` places the newest point of run k's trail rings. */
+  render(stepsDone: readonly number[]): void {
+    this.runs.forEach((run, k) => {
+      run.trails.head.value = Math.floor((stepsDone[k] ?? 0) / run.source.trailEvery) % run.source.trailShape.length;
+    });
     this.controls.update();
     void this.renderer.render(this.scene, this.activeCamera());
   }
@@ -174,19 +265,21 @@ export class SceneView {
   }
 
   private removeParticles(): void {
-    for (const layer of [this.particles, this.picked]) {
-      if (layer) {
-        this.scene.remove(layer.mesh);
-        layer.dispose();
-      }
+    for (const run of this.runs) {
+      this.scene.remove(run.particles.mesh, run.picked.mesh, run.trails.lines);
+      run.particles.dispose();
+      run.picked.dispose();
+      run.trails.dispose();
     }
-    if (this.trails) {
-      this.scene.remove(this.trails.lines);
-      this.trails.dispose();
+    this.runs = [];
+  }
+
+  private applyVisibility(): void {
+    for (const run of this.runs) {
+      run.particles.mesh.visible = run.source.visible;
+      run.picked.mesh.visible = run.source.visible;
+      run.trails.lines.visible = run.source.visible && this.trailsVisible;
     }
-    this.particles = undefined;
-    this.picked = undefined;
-    this.trails = undefined;
   }
 
   private applyViewMode(): void {

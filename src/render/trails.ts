@@ -22,7 +22,7 @@ export class TrailLayer {
   readonly head = uniform(uint(0));
   readonly opacity = uniform(0.45);
 
-  constructor(renderer: WebGPURenderer, trails: GPUBuffer, shape: TrailShape, mapping: WorldMapping) {
+  constructor(renderer: WebGPURenderer, trails: GPUBuffer, shape: TrailShape, mapping: WorldMapping, color: readonly [number, number, number]) {
     const pointCount = shape.count * shape.length;
     const attribute = externalStorageAttribute(renderer, trails, pointCount, 4);
     const points = storage(attribute, 'vec4', pointCount).toReadOnly();
@@ -41,7 +41,9 @@ export class TrailLayer {
       return cameraProjectionMatrix.mul(modelViewMatrix).mul(vec4(world, 1));
     })();
     const freshness = age.toFloat().add(1).div(float(shape.length));
-    material.colorNode = vec4(vec3(1.0, 0.85, 0.6), freshness.mul(this.opacity));
+    // Trails in the run's colour, lightened so that they read as paths behind the particles.
+    const tint = vec3(...color).mul(0.5).add(0.5);
+    material.colorNode = vec4(tint, freshness.mul(this.opacity));
 
     const geometry = new BufferGeometry();
     geometry.setAttribute('position', new Float32BufferAttribute([0, 0, 0, 1, 0, 0], 3));

@@ -1,23 +1,28 @@
 /**
- * The app: settings in, a running scene out. It owns the GPU context, the
- * descent pipeline and the three.js view, applies validated changes, and
- * drives the frame loop (dispatch, draw, status) without reading particle
- * state back.
+ * The app: settings in, a running scene out. It owns the GPU context, one
+ * descent pipeline per optimizer configuration and the three.js view,
+ * applies validated changes, and drives the frame loop (dispatch, draw,
+ * status) without reading particle state back.
  */
 import { compileFormula, type CompiledSurface } from '../core/expr/index.ts';
-import { DEFAULT_CRITERIA, DEFAULT_OPTIMIZER, type OptimizerConfig } from '../core/config.ts';
+import { DEFAULT_CRITERIA } from '../core/config.ts';
 import { MAX_STEPS_PER_DISPATCH } from '../core/limits.ts';
 import { findSurface, type SurfaceDefinition } from '../core/surfaces.ts';
-import type { GridStarts } from '../core/grid.ts';
+import { fillStarts, type GridStarts } from '../core/grid.ts';
 import { createGpuContext, type GpuContext } from '../gpu/device.ts';
 import { Descent } from '../gpu/descent.ts';
+import { POINT_STRIDE } from '../gpu/layout.ts';
+import { readBuffer } from '../gpu/readback.ts';
 import type { StatsSnapshot } from '../gpu/statsRing.ts';
 import { SceneView } from '../render/sceneView.ts';
 import { HistoryPlot } from './historyPlot.ts';
+import { Inspector } from './inspector.ts';
+import { Legend } from './legend.ts';
 import { Notices, showBlocker } from './notices.ts';
 import { Panel } from './panel.ts';
-import { findPreset } from './presets.ts';
-import { DEFAULT_SETTINGS, validateSettings, type AppSettings } from './settings.ts';
+import { applyPresetSettings, findPreset } from './presets.ts';
+import { runColorLinear } from './runColors.ts';
+import { DEFAULT_SETTINGS, activeRun, cloneSettings, validateSettings, type AppSettings, type RunSettings } from './settings.ts';
 import { StatusBar } from './statusBar.ts';
 
 /** Trails: at most this many particles keep one, of TRAIL_LENGTH points, one every TRAIL_EVERY updates. */
@@ -28,6 +33,8 @@ const TRAIL_EVERY = 1;
 const HISTORY_LENGTH = 4096;
 /** Frames submitted but not finished on the GPU before the loop waits. */
 const MAX_FRAMES_IN_FLIGHT = 2;
+/** A pointer that moves less than this many CSS pixels between press and release is a click, not an orbit drag. */
+const CLICK_SLOP = 4;
 
 export interface AppElements {
   root: HTMLElement;
@@ -35,30 +42,32 @@ export interface AppElements {
   status: HTMLElement;
   notices: HTMLElement;
   plot: HTMLElement;
+  legend: HTMLElement;
+  inspector: HTMLElement;
 }
 
-/** The parts of the app a test or the browser console may read. */
-export interface AppHandle {
-  readonly settings: AppSettings;
-  readonly stepsDone: number;
-  readonly particleCount: number;
-  readonly lastStats: StatsSnapshot | undefined;
-  readonly adapterName: string;
+/** One optimizer configuration with its particles on the GPU. */
+interface Run {
+  descent: Descent;
+  stats: StatsSnapshot | undefined;
 }
 
-export class App implements AppHandle {
-  settings: AppSettings = { ...DEFAULT_SETTINGS };
-  lastStats: StatsSnapshot | undefined;
+export class App {
+  settings: AppSettings = cloneSettings(DEFAULT_SETTINGS);
 
   private gpu!: GpuContext;
   private view!: SceneView;
   private panel!: Panel;
   private readonly notices: Notices;
   private readonly statusBar: StatusBar;
+  private readonly legend: Legend;
+  private readonly inspector: Inspector;
   private plot: HistoryPlot | undefined;
-  private descent: Descent | undefined;
+  private runs: Run[] = [];
   private surface: CompiledSurface | undefined;
   private surfaceDefinition: SurfaceDefinition | undefined;
+  private starts: Float32Array = new Float32Array(0);
+  private pickedIndex = 0;
   private pendingSteps = 0;
   private framesInFlight = 0;
   private pickAt: [number, number] = [0.95, 0.9];
@@ -67,18 +76,38 @@ export class App implements AppHandle {
   constructor(private readonly elements: AppElements) {
     this.notices = new Notices(elements.notices);
     this.statusBar = new StatusBar(elements.status);
+    this.legend = new Legend(elements.legend, (index, visible) => {
+      const next = cloneSettings(this.settings);
+      next.runs[index].visible = visible;
+      this.change(next);
+    });
+    this.inspector = new Inspector(elements.inspector);
   }
 
+  /** Updates done by the active configuration's particles. */
   get stepsDone(): number {
-    return this.descent?.stepsDone ?? 0;
+    return this.activeDescent?.stepsDone ?? 0;
   }
 
   get particleCount(): number {
-    return this.descent?.particleCount ?? 0;
+    return this.activeDescent?.particleCount ?? 0;
+  }
+
+  /** Status counts of the active configuration, as last read back. */
+  get lastStats(): StatsSnapshot | undefined {
+    return this.runs[this.settings.active]?.stats;
   }
 
   get adapterName(): string {
     return this.gpu?.adapterName ?? '';
+  }
+
+  get picked(): number {
+    return this.pickedIndex;
+  }
+
+  private get activeDescent(): Descent | undefined {
+    return this.runs[this.settings.active]?.descent;
   }
 
   /** Starts WebGPU, builds the first scene and the panel, and begins the frame loop. */
@@ -99,11 +128,12 @@ export class App implements AppHandle {
 
     this.view = await SceneView.create(this.elements.canvas, this.gpu.device);
     this.panel = new Panel(this.settings, {
-      change: (update) => this.change(update),
+      change: (next) => this.change(next),
       step: () => this.singleStep(),
       reset: () => this.reset(),
       preset: (name) => this.applyPreset(name),
     });
+    this.listenForPicks();
 
     await this.rebuild();
     new ResizeObserver(() => this.view.resize()).observe(this.elements.canvas);
@@ -111,14 +141,10 @@ export class App implements AppHandle {
   }
 
   /**
-   * Applies a change of settings. Invalid values are rejected with a notice
-   * naming them, and the previous settings and scene stay as they were.
+   * Applies new settings. Invalid values are rejected with a notice naming
+   * them, and the previous settings and scene stay as they were.
    */
-  change(update: Partial<AppSettings>): boolean {
-    const next = { ...this.settings, ...update };
-    if (update.surface && update.surface !== this.settings.surface && update.grid === undefined) {
-      next.grid = this.defaultGrid(update.surface);
-    }
+  change(next: AppSettings): boolean {
     try {
       validateSettings(next);
     } catch (error) {
@@ -128,14 +154,23 @@ export class App implements AppHandle {
     }
 
     const previous = this.settings;
-    this.settings = next;
-    this.panel.show(next);
+    this.settings = cloneSettings(next);
+    this.panel.show(this.settings);
     this.panel.clearPreset();
 
-    if (next.surface !== previous.surface || next.grid !== previous.grid) {
+    if (needsRebuild(previous, this.settings)) {
       void this.rebuild();
-    } else if (next.lr !== previous.lr) {
-      this.descent?.setOptimizer(this.optimizerConfig());
+    } else {
+      this.runs.forEach((run, k) => {
+        run.descent.setOptimizer(this.settings.runs[k].optimizer);
+        run.descent.setSchedule(this.settings.runs[k].schedule);
+        run.descent.setNoise(this.settings.noise);
+        this.view.setRunVisible(k, this.settings.runs[k].visible);
+      });
+      this.legend.setRuns(this.settings.runs, this.settings.active);
+      if (previous.active !== this.settings.active) {
+        this.createPlot();
+      }
     }
     if (next.view !== previous.view) {
       this.view.setViewMode(next.view);
@@ -154,28 +189,43 @@ export class App implements AppHandle {
       return;
     }
     this.pickAt = preset.pickAt;
-    const next = validateSettings({ ...this.settings, ...preset.settings });
-    this.settings = next;
-    this.panel.show(next);
+    this.surfaceDefinition = undefined;
+    this.settings = validateSettings(applyPresetSettings(this.settings, preset));
+    this.panel.show(this.settings);
     this.notices.show(preset.explanation, 'info', 20000);
-    this.view.setViewMode(next.view);
+    this.view.setViewMode(this.settings.view);
     void this.rebuild();
   }
 
   singleStep(): void {
-    this.descent?.step(1);
+    for (const run of this.runs) {
+      run.descent.step(1);
+    }
   }
 
   reset(): void {
-    this.descent?.reset();
+    for (const run of this.runs) {
+      run.descent.reset();
+      run.stats = undefined;
+    }
     this.plot?.clear();
     this.statusBar.restart();
-    this.lastStats = undefined;
+  }
+
+  /** Picks particle `index` in every configuration: its path is highlighted and the inspector follows it. */
+  pick(index: number): void {
+    this.pickedIndex = index;
+    for (const run of this.runs) {
+      run.descent.setPicked(index);
+    }
+    this.view.setPicked(index);
+    this.plot?.clear();
   }
 
   /**
-   * Compiles the surface and builds a new descent pipeline. The old one keeps
-   * running until the new one is ready, and stays if the new one fails.
+   * Compiles the surface and builds one descent pipeline per configuration.
+   * The old ones keep running until the new ones are ready, and stay if any
+   * new one fails.
    */
   private rebuild(): Promise<void> {
     this.rebuilding = this.rebuilding.then(() => this.rebuildNow());
@@ -183,60 +233,96 @@ export class App implements AppHandle {
   }
 
   private async rebuildNow(): Promise<void> {
-    const settings = this.settings;
+    const settings = cloneSettings(this.settings);
     const definition = findSurface(settings.surface)!;
     const started = performance.now();
-    console.info(`downhill: building surface ${settings.surface}, grid ${settings.grid}, lr ${settings.lr}`);
-    let descent: Descent;
+    console.info(`downhill: building surface ${settings.surface}, grid ${settings.grid}, ${settings.runs.map((run) => run.optimizer.name).join(' + ')}`);
+
     let surface: CompiledSurface;
+    let starts: GridStarts;
+    const built: Run[] = [];
     try {
       surface = definition === this.surfaceDefinition && this.surface ? this.surface : compileFormula(definition.formula);
-      const starts = this.gridStarts(definition, settings.grid);
-      descent = await Descent.create(this.gpu, {
-        surface,
-        optimizer: this.optimizerConfig(),
-        criteria: DEFAULT_CRITERIA,
-        starts,
-        trail: { maxParticles: TRAIL_PARTICLES, length: TRAIL_LENGTH, every: TRAIL_EVERY },
-        historyLength: HISTORY_LENGTH,
-        pickedIndex: pickIndex(starts, this.pickAt),
-        maxStepsPerDispatch: MAX_STEPS_PER_DISPATCH,
-        onStats: (snapshot) => this.receiveStats(descent, snapshot),
-      });
+      starts = gridStarts(definition, settings.grid);
+      const sameStarts = definition === this.surfaceDefinition && this.runs[0]?.descent.particleCount === starts.nx * starts.ny;
+      const pickedIndex = sameStarts ? this.pickedIndex : pickIndex(starts, this.pickAt);
+      const creations = settings.runs.map((runSettings) => this.createRun(surface, starts, runSettings, settings, pickedIndex));
+      const results = await Promise.allSettled(creations);
+      for (const result of results) {
+        if (result.status === 'fulfilled') {
+          built.push(result.value);
+        }
+      }
+      const failure = results.find((result) => result.status === 'rejected');
+      if (failure) {
+        throw (failure as PromiseRejectedResult).reason;
+      }
     } catch (error) {
+      for (const run of built) {
+        run.descent.destroy();
+      }
       const message = error instanceof Error ? error.message : String(error);
       console.error(`downhill: rebuild failed for surface ${settings.surface}, grid ${settings.grid}: ${message}`);
       this.notices.show(`Could not build the scene: ${message}`, 'error');
       return;
     }
+    console.info(`downhill: built ${built.length} × ${built[0].descent.particleCount} particles in ${(performance.now() - started).toFixed(0)} ms`);
 
-    console.info(`downhill: built ${descent.particleCount} particles in ${(performance.now() - started).toFixed(0)} ms`);
     const surfaceChanged = definition !== this.surfaceDefinition;
-    this.descent?.destroy();
-    this.descent = descent;
+    for (const run of this.runs) {
+      run.descent.destroy();
+    }
+    this.runs = built;
     this.surface = surface;
     this.surfaceDefinition = definition;
-    this.lastStats = undefined;
+    this.pickedIndex = built[0].descent.picked;
+    this.starts = new Float32Array(2 * built[0].descent.particleCount);
+    fillStarts(starts, this.starts);
     this.pendingSteps = 0;
     this.statusBar.restart();
 
     if (surfaceChanged) {
       this.view.setSurface({ value: (x, y) => surface.value(x, y, 'f64'), domain: definition.domain, dims: definition.dims }, 'auto');
-      this.plot?.destroy();
-      this.plot = new HistoryPlot(this.elements.plot, definition.dims);
-    } else {
-      this.plot?.clear();
     }
-    this.view.setParticles({
-      points: descent.points,
-      count: descent.particleCount,
-      trails: descent.trails,
-      trailShape: { count: descent.trailLayout.count, length: descent.trailLayout.length },
-      trailEvery: descent.trailLayout.every,
-    });
-    this.view.setPicked(descent.picked);
+    this.view.setParticles(
+      built.map((run, k) => ({
+        points: run.descent.points,
+        count: run.descent.particleCount,
+        trails: run.descent.trails,
+        trailShape: { count: run.descent.trailLayout.count, length: run.descent.trailLayout.length },
+        trailEvery: run.descent.trailLayout.every,
+        color: runColorLinear(k),
+        visible: settings.runs[k].visible,
+      })),
+    );
+    this.view.setPicked(this.pickedIndex);
     this.view.setTrailsVisible(settings.trails);
     this.view.setViewMode(settings.view);
+    this.legend.setRuns(settings.runs, settings.active);
+    this.createPlot();
+  }
+
+  private async createRun(surface: CompiledSurface, starts: GridStarts, runSettings: RunSettings, settings: AppSettings, pickedIndex: number): Promise<Run> {
+    const run: Run = { descent: undefined as unknown as Descent, stats: undefined };
+    run.descent = await Descent.create(this.gpu, {
+      surface,
+      optimizer: runSettings.optimizer,
+      schedule: runSettings.schedule,
+      noise: settings.noise,
+      criteria: DEFAULT_CRITERIA,
+      starts,
+      trail: { maxParticles: TRAIL_PARTICLES, length: TRAIL_LENGTH, every: TRAIL_EVERY },
+      historyLength: HISTORY_LENGTH,
+      pickedIndex,
+      maxStepsPerDispatch: MAX_STEPS_PER_DISPATCH,
+      onStats: (snapshot) => this.receiveStats(run, snapshot),
+    });
+    return run;
+  }
+
+  private createPlot(): void {
+    this.plot?.destroy();
+    this.plot = new HistoryPlot(this.elements.plot, this.surfaceDefinition?.dims ?? 2, this.runs.length, this.settings.active);
   }
 
   private frame(time: number): void {
@@ -247,19 +333,20 @@ export class App implements AppHandle {
       return;
     }
 
-    const descent = this.descent;
-    if (descent && !this.settings.paused) {
+    if (this.runs.length > 0 && !this.settings.paused) {
       this.pendingSteps += this.settings.stepsPerFrame;
       let steps = Math.floor(this.pendingSteps);
       this.pendingSteps -= steps;
       while (steps > 0) {
         const chunk = Math.min(steps, MAX_STEPS_PER_DISPATCH);
-        descent.step(chunk);
+        for (const run of this.runs) {
+          run.descent.step(chunk);
+        }
         steps -= chunk;
       }
     }
 
-    this.view.render(this.stepsDone);
+    this.view.render(this.runs.map((run) => run.descent.stepsDone));
     this.framesInFlight++;
     void this.gpu.device.queue.onSubmittedWorkDone().finally(() => this.framesInFlight--);
     this.statusBar.frame(time);
@@ -268,29 +355,73 @@ export class App implements AppHandle {
     requestAnimationFrame((next) => this.frame(next));
   }
 
-  private receiveStats(source: Descent, snapshot: StatsSnapshot): void {
-    if (source !== this.descent) {
+  private receiveStats(run: Run, snapshot: StatsSnapshot): void {
+    const index = this.runs.indexOf(run);
+    if (index < 0) {
       return;
     }
-    this.lastStats = snapshot;
-    this.statusBar.snapshot(snapshot, source.particleCount, performance.now());
-    if (snapshot.pickedIndex === source.picked) {
-      this.plot?.add(snapshot.history);
+    run.stats = snapshot;
+    this.legend.update(index, snapshot, run.descent.particleCount);
+    if (index === this.settings.active) {
+      this.statusBar.snapshot(snapshot, run.descent.particleCount, performance.now());
+      this.showInspector(snapshot);
+    }
+    if (snapshot.pickedIndex === this.pickedIndex) {
+      this.plot?.add(index, snapshot.history);
     }
   }
 
-  private optimizerConfig(): OptimizerConfig {
-    return { ...DEFAULT_OPTIMIZER, lr: this.settings.lr };
+  private showInspector(snapshot: StatsSnapshot): void {
+    const definition = this.surfaceDefinition;
+    if (!definition || !this.surface || snapshot.pickedIndex !== this.pickedIndex || this.pickedIndex >= this.starts.length / 2) {
+      return;
+    }
+    const domain = definition.domain;
+    const arrows = this.inspector.show(
+      {
+        index: this.pickedIndex,
+        start: [this.starts[2 * this.pickedIndex], this.starts[2 * this.pickedIndex + 1]],
+        point: snapshot.pickedPoint,
+        state: snapshot.pickedState,
+        stepsDone: snapshot.stepsDone,
+      },
+      this.surface,
+      activeRun(this.settings).optimizer,
+      definition.dims,
+      0.12 * (domain.xMax - domain.xMin),
+    );
+    const [x, y, loss] = snapshot.pickedPoint;
+    this.view.setArrows(x, y, loss, arrows);
   }
 
-  private gridStarts(definition: SurfaceDefinition, grid: number): GridStarts {
-    return definition.dims === 1
-      ? { kind: 'grid', nx: grid, ny: 1, domain: definition.domain }
-      : { kind: 'grid', nx: grid, ny: grid, domain: definition.domain };
+  /** A click (not an orbit drag) on the canvas picks the particle drawn nearest to it. */
+  private listenForPicks(): void {
+    const canvas = this.elements.canvas;
+    let down: { x: number; y: number } | undefined;
+    canvas.addEventListener('pointerdown', (event) => {
+      down = { x: event.clientX, y: event.clientY };
+    });
+    canvas.addEventListener('pointerup', (event) => {
+      if (!down || Math.hypot(event.clientX - down.x, event.clientY - down.y) > CLICK_SLOP) {
+        return;
+      }
+      const rect = canvas.getBoundingClientRect();
+      void this.pickAtPixel(event.clientX - rect.left, event.clientY - rect.top);
+    });
   }
 
-  private defaultGrid(surfaceName: string): number {
-    return findSurface(surfaceName)?.dims === 1 ? 33 : 64;
+  /** Reads the active configuration's positions back once (a click, not a frame) and picks the nearest particle. */
+  async pickAtPixel(px: number, py: number): Promise<number> {
+    const descent = this.activeDescent;
+    if (!descent) {
+      return -1;
+    }
+    const bytes = await readBuffer(this.gpu.device, descent.points, descent.particleCount * POINT_STRIDE);
+    const index = this.view.pickParticle(new Float32Array(bytes), px, py);
+    if (index >= 0) {
+      this.pick(index);
+    }
+    return index;
   }
 
   private deviceLost(info: GPUDeviceLostInfo): void {
@@ -310,6 +441,20 @@ export class App implements AppHandle {
       'downhill runs its particles in WebGPU compute shaders. Chrome and Edge 113 or later enable WebGPU on Windows, macOS and ChromeOS; on Linux start Chrome with --enable-unsafe-webgpu; Safari 26 and Firefox 141 or later on Windows also support it.',
     ]);
   }
+}
+
+/** True when a change needs new pipelines or buffers: another surface, grid, or set of optimizers. */
+function needsRebuild(previous: AppSettings, next: AppSettings): boolean {
+  if (previous.surface !== next.surface || previous.grid !== next.grid || previous.runs.length !== next.runs.length) {
+    return true;
+  }
+  return previous.runs.some((run, k) => run.optimizer.name !== next.runs[k].optimizer.name);
+}
+
+function gridStarts(definition: SurfaceDefinition, grid: number): GridStarts {
+  return definition.dims === 1
+    ? { kind: 'grid', nx: grid, ny: 1, domain: definition.domain }
+    : { kind: 'grid', nx: grid, ny: grid, domain: definition.domain };
 }
 
 /** Index of the start nearest to a point given as fractions (0 to 1) of the domain. */

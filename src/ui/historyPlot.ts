@@ -1,44 +1,50 @@
 /**
- * The picked particle against update step: its coordinates (left axis,
- * linear) and its loss (right axis, logarithmic, so exponential decay or
- * growth is a straight line). Drawn with uPlot.
+ * The picked particle against update step: the active run's coordinates
+ * (left axis, linear) and every run's loss (right axis, logarithmic, so
+ * exponential decay or growth is a straight line). Drawn with uPlot.
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { EMPTY_ENTRY_STEP, type HistoryEntry } from '../gpu/statsRing.ts';
+import { runColor } from './runColors.ts';
 
-/** Points kept for the plot; older ones are dropped. */
+/** Updates kept for the plot; older ones are dropped. */
 const MAX_POINTS = 5000;
 /** Floor of the log axis, so a loss of exactly 0 can be drawn. */
 const LOG_FLOOR = 1e-30;
 
+interface Row {
+  x?: number;
+  y?: number;
+  losses: (number | undefined)[];
+}
+
 export class HistoryPlot {
   private readonly plot: uPlot;
-  private steps: number[] = [];
-  private xs: number[] = [];
-  private ys: number[] = [];
-  private losses: number[] = [];
-  private lastStep = -1;
+  private readonly rows = new Map<number, Row>();
+  private readonly lastStep: number[];
   private dirty = false;
 
   constructor(
     container: HTMLElement,
     private readonly dims: 1 | 2,
+    private readonly runCount: number,
+    private readonly active: number,
   ) {
     container.replaceChildren();
     const title = document.createElement('div');
     title.className = 'title';
-    title.textContent = 'Picked particle (magenta) against update step';
+    title.textContent = 'Picked particle (magenta ring) against update step';
     container.append(title);
+    this.lastStep = Array.from({ length: runCount }, () => -1);
 
-    const series: uPlot.Series[] = [
-      { label: 'step' },
-      { label: 'x', stroke: '#4cc9f0', scale: 'position', width: 1.5 },
-    ];
+    const series: uPlot.Series[] = [{ label: 'step' }, { label: 'x', stroke: '#e6e8eb', scale: 'position', width: 1.25, dash: [4, 3] }];
     if (dims === 2) {
-      series.push({ label: 'y', stroke: '#b8e986', scale: 'position', width: 1.5 });
+      series.push({ label: 'y', stroke: '#9aa3ad', scale: 'position', width: 1.25, dash: [2, 3] });
     }
-    series.push({ label: 'loss', stroke: '#ff8c1a', scale: 'loss', width: 1.5 });
+    for (let k = 0; k < runCount; k++) {
+      series.push({ label: runCount > 1 ? `loss ${k + 1}` : 'loss', stroke: runColor(k), scale: 'loss', width: k === active ? 2 : 1.25 });
+    }
 
     this.plot = new uPlot(
       {
@@ -54,38 +60,43 @@ export class HistoryPlot {
         legend: { show: true },
         cursor: { drag: { x: true, y: false } },
       },
-      this.data(dims),
+      this.data(),
       container,
     );
   }
 
   /** Forgets all points (on reset or when another particle is picked). */
   clear(): void {
-    this.steps = [];
-    this.xs = [];
-    this.ys = [];
-    this.losses = [];
-    this.lastStep = -1;
+    this.rows.clear();
+    this.lastStep.fill(-1);
     this.dirty = true;
   }
 
-  /** Adds the ring entries newer than the last one seen, in step order. */
-  add(entries: readonly HistoryEntry[]): void {
-    const fresh = entries.filter((entry) => entry.step !== EMPTY_ENTRY_STEP && entry.step > this.lastStep && Number.isFinite(entry.loss)).sort((a, b) => a.step - b.step);
+  /** Adds run `run`'s ring entries newer than the last one seen. */
+  add(run: number, entries: readonly HistoryEntry[]): void {
+    const fresh = entries
+      .filter((entry) => entry.step !== EMPTY_ENTRY_STEP && entry.step > this.lastStep[run] && Number.isFinite(entry.loss))
+      .sort((a, b) => a.step - b.step);
     if (fresh.length === 0) {
       return;
     }
     for (const entry of fresh) {
-      this.steps.push(entry.step);
-      this.xs.push(entry.x);
-      this.ys.push(entry.y);
-      this.losses.push(Math.max(entry.loss, LOG_FLOOR));
+      let row = this.rows.get(entry.step);
+      if (!row) {
+        row = { losses: [] };
+        this.rows.set(entry.step, row);
+      }
+      row.losses[run] = Math.max(entry.loss, LOG_FLOOR);
+      if (run === this.active) {
+        row.x = entry.x;
+        row.y = entry.y;
+      }
     }
-    this.lastStep = fresh[fresh.length - 1].step;
-    if (this.steps.length > MAX_POINTS) {
-      const drop = this.steps.length - MAX_POINTS;
-      for (const list of [this.steps, this.xs, this.ys, this.losses]) {
-        list.splice(0, drop);
+    this.lastStep[run] = fresh[fresh.length - 1].step;
+    if (this.rows.size > MAX_POINTS) {
+      const steps = [...this.rows.keys()].sort((a, b) => a - b);
+      for (const step of steps.slice(0, this.rows.size - MAX_POINTS)) {
+        this.rows.delete(step);
       }
     }
     this.dirty = true;
@@ -94,7 +105,7 @@ export class HistoryPlot {
   /** Redraws when points were added since the last redraw. */
   redraw(): void {
     if (this.dirty) {
-      this.plot.setData(this.data(this.dims));
+      this.plot.setData(this.data());
       this.dirty = false;
     }
   }
@@ -103,7 +114,16 @@ export class HistoryPlot {
     this.plot.destroy();
   }
 
-  private data(dims: 1 | 2): uPlot.AlignedData {
-    return dims === 2 ? [this.steps, this.xs, this.ys, this.losses] : [this.steps, this.xs, this.losses];
+  private data(): uPlot.AlignedData {
+    const steps = [...this.rows.keys()].sort((a, b) => a - b);
+    const rows = steps.map((step) => this.rows.get(step)!);
+    const columns: (number | null | undefined)[][] = [steps, rows.map((row) => row.x ?? null)];
+    if (this.dims === 2) {
+      columns.push(rows.map((row) => row.y ?? null));
+    }
+    for (let k = 0; k < this.runCount; k++) {
+      columns.push(rows.map((row) => row.losses[k] ?? null));
+    }
+    return columns as uPlot.AlignedData;
   }
 }

@@ -19,6 +19,8 @@ const app = new App({
   status: element('status'),
   notices: element('notices'),
   plot: element('plot'),
+  legend: element('legend'),
+  inspector: element('inspector'),
 });
 
 // Read-only handle for the browser console and the end-to-end tests.

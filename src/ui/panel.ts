@@ -6,12 +6,13 @@
 import GUI, { type Controller } from 'lil-gui';
 import { SURFACES, findSurface } from '../core/surfaces.ts';
 import { STEPS_PER_FRAME } from '../core/limits.ts';
+import { OptimizerPanel } from './optimizerPanel.ts';
 import { PRESETS } from './presets.ts';
-import type { AppSettings } from './settings.ts';
+import { cloneSettings, type AppSettings } from './settings.ts';
 
 export interface PanelActions {
-  /** A setting changed; returns false when the app rejected it. */
-  change(update: Partial<AppSettings>): boolean;
+  /** The settings changed; returns false when the app rejected them. */
+  change(next: AppSettings): boolean;
   step(): void;
   reset(): void;
   preset(name: string): void;
@@ -22,15 +23,18 @@ const GRID_CHOICES_1D = [8, 16, 33, 64, 128, 256, 1024, 4096, 16384, 65536];
 
 export class Panel {
   readonly gui: GUI;
-  private readonly model: AppSettings & { log10Lr: number; log10Speed: number; preset: string };
+  private readonly model: { surface: string; grid: number; log10Speed: number; stepsPerFrame: number; paused: boolean; view: string; trails: boolean; preset: string };
   private readonly gridController: Controller;
+  private readonly optimizerPanel: OptimizerPanel;
+  private settings: AppSettings;
 
   constructor(
     settings: AppSettings,
     private readonly actions: PanelActions,
   ) {
-    this.gui = new GUI({ title: 'downhill', width: 290 });
-    this.model = { ...settings, log10Lr: Math.log10(settings.lr), log10Speed: Math.log10(settings.stepsPerFrame), preset: '' };
+    this.settings = cloneSettings(settings);
+    this.gui = new GUI({ title: 'downhill', width: 300 });
+    this.model = { ...this.modelFrom(settings), preset: '' };
     const gui = this.gui;
 
     gui
@@ -43,44 +47,56 @@ export class Panel {
       });
 
     const surfaceNames = Object.fromEntries(SURFACES.map((surface) => [`${surface.name}: ${surface.label}`, surface.name]));
-    this.track(gui.add(this.model, 'surface', surfaceNames).name('surface'), (value) => this.send({ surface: value as string }));
+    gui
+      .add(this.model, 'surface', surfaceNames)
+      .name('surface')
+      .onChange((name: string) =>
+        this.send((next) => {
+          next.surface = name;
+          next.grid = findSurface(name)?.dims === 1 ? 33 : 64;
+        }),
+      );
 
-    const lrFolder = gui.addFolder('Learning rate η');
-    this.track(
-      lrFolder.add(this.model, 'log10Lr', -5, 1, 0.01).decimals(2).name('log₁₀ η'),
-      (value) => this.send({ lr: Number((10 ** (value as number)).toPrecision(4)) }),
-    );
-    this.track(lrFolder.add(this.model, 'lr').name('η'), (value) => this.send({ lr: value as number }), true);
+    this.optimizerPanel = new OptimizerPanel(gui, settings, (next) => this.actions.change(next));
 
     const runFolder = gui.addFolder('Particles');
     this.gridController = runFolder.add(this.model, 'grid', GRID_CHOICES_2D).name('grid (per side)');
-    this.track(this.gridController, (value) => this.send({ grid: Number(value) }));
-    this.track(
-      runFolder.add(this.model, 'log10Speed', Math.log10(STEPS_PER_FRAME.min), Math.log10(1000), 0.01).decimals(2).name('log₁₀ steps/frame'),
-      (value) => this.send({ stepsPerFrame: Number((10 ** (value as number)).toPrecision(3)) }),
-    );
-    this.track(runFolder.add(this.model, 'stepsPerFrame').name('steps per frame'), (value) => this.send({ stepsPerFrame: value as number }), true);
-    this.track(runFolder.add(this.model, 'paused').name('pause'), (value) => this.send({ paused: value as boolean }));
+    this.gridController.onChange((value: unknown) => this.send((next) => (next.grid = Number(value))));
+    runFolder
+      .add(this.model, 'log10Speed', Math.log10(STEPS_PER_FRAME.min), Math.log10(1000), 0.01)
+      .decimals(2)
+      .name('log₁₀ steps/frame')
+      .onChange((value: number) => this.send((next) => (next.stepsPerFrame = Number((10 ** value).toPrecision(3)))));
+    runFolder
+      .add(this.model, 'stepsPerFrame')
+      .name('steps per frame')
+      .onFinishChange((value: number) => this.send((next) => (next.stepsPerFrame = value)));
+    runFolder
+      .add(this.model, 'paused')
+      .name('pause')
+      .onChange((value: boolean) => this.send((next) => (next.paused = value)));
     runFolder.add({ step: () => actions.step() }, 'step').name('single step');
     runFolder.add({ reset: () => actions.reset() }, 'reset').name('reset');
 
     const viewFolder = gui.addFolder('View');
-    this.track(viewFolder.add(this.model, 'view', { '3D orbit': '3d', '2D top-down': '2d' }).name('view'), (value) =>
-      this.send({ view: value as AppSettings['view'] }),
-    );
-    this.track(viewFolder.add(this.model, 'trails').name('trails'), (value) => this.send({ trails: value as boolean }));
+    viewFolder
+      .add(this.model, 'view', { '3D orbit': '3d', '2D top-down': '2d' })
+      .name('view')
+      .onChange((value: string) => this.send((next) => (next.view = value as AppSettings['view'])));
+    viewFolder
+      .add(this.model, 'trails')
+      .name('trails')
+      .onChange((value: boolean) => this.send((next) => (next.trails = value)));
 
-    this.setGridChoices(findSurface(settings.surface)?.dims ?? 2);
     this.show(settings);
   }
 
   /** Puts `settings` into every control, without firing change handlers. */
   show(settings: AppSettings): void {
-    Object.assign(this.model, settings, {
-      log10Lr: Math.log10(settings.lr),
-      log10Speed: Math.log10(settings.stepsPerFrame),
-    });
+    this.settings = cloneSettings(settings);
+    Object.assign(this.model, this.modelFrom(settings));
     this.setGridChoices(findSurface(settings.surface)?.dims ?? 2);
+    this.optimizerPanel.show(settings);
     for (const controller of this.gui.controllersRecursive()) {
       controller.updateDisplay();
     }
@@ -93,6 +109,18 @@ export class Panel {
     }
   }
 
+  private modelFrom(settings: AppSettings) {
+    return {
+      surface: settings.surface,
+      grid: settings.grid,
+      log10Speed: Math.log10(settings.stepsPerFrame),
+      stepsPerFrame: settings.stepsPerFrame,
+      paused: settings.paused,
+      view: settings.view,
+      trails: settings.trails,
+    };
+  }
+
   private setGridChoices(dims: 1 | 2): void {
     const standard = dims === 1 ? GRID_CHOICES_1D : GRID_CHOICES_2D;
     const choices = standard.includes(this.model.grid) ? standard : [...standard, this.model.grid].sort((a, b) => a - b);
@@ -100,19 +128,12 @@ export class Panel {
     this.gridController.name(dims === 1 ? 'starts' : 'grid (per side)');
   }
 
-  /**
-   * Calls `handler` when the control changes (or, for typed fields, when
-   * editing finishes); the panel snaps back if the app rejects the value.
-   */
-  private track(controller: Controller, handler: (value: unknown) => void, onFinish = false): void {
-    if (onFinish) {
-      controller.onFinishChange(handler);
-    } else {
-      controller.onChange(handler);
+  /** Copies the settings, applies `edit`, and hands the result to the app; the controls snap back if it is rejected. */
+  private send(edit: (next: AppSettings) => void): void {
+    const next = cloneSettings(this.settings);
+    edit(next);
+    if (!this.actions.change(next)) {
+      this.show(this.settings);
     }
-  }
-
-  private send(update: Partial<AppSettings>): void {
-    this.actions.change(update);
   }
 }

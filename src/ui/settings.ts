@@ -2,16 +2,33 @@
  * The user's choices in the panel: one plain object, so that presets, the URL
  * and tests can set it whole.
  */
-import { findSurface } from '../core/surfaces.ts';
+import { DEFAULT_NOISE, DEFAULT_SCHEDULE, defaultOptimizer, type NoiseConfig, type OptimizerConfig, type ScheduleConfig } from '../core/config.ts';
+import { validateNoise, validateOptimizer, validateSchedule } from '../core/hyperparameters.ts';
 import { GRID_1D, GRID_2D, STEPS_PER_FRAME, checkInteger, checkNumber, InvalidSettingError } from '../core/limits.ts';
-import { OPTIMIZER_SPECS, describeRange, inRange } from '../core/hyperparameters.ts';
+import { findSurface } from '../core/surfaces.ts';
 import type { ViewMode } from '../render/sceneView.ts';
+
+/** One optimizer configuration of a comparison: its own particles on the shared grid of starts. */
+export interface RunSettings {
+  optimizer: OptimizerConfig;
+  schedule: ScheduleConfig;
+  /** Drawn in the view (hidden runs keep running). */
+  visible: boolean;
+}
+
+/** Optimizer configurations that can run side by side. */
+export const MAX_RUNS = 4;
 
 export interface AppSettings {
   surface: string;
-  lr: number;
   /** Starts per side of the grid (2D) or number of starts (1D). */
   grid: number;
+  /** Optimizer configurations on the same grid; the first is shown when there is one. */
+  runs: RunSettings[];
+  /** Index of the run the panel edits and the inspector shows. */
+  active: number;
+  /** Gradient noise, shared by every run so that a comparison sees the same noise. */
+  noise: NoiseConfig;
   /** Updates per frame; below 1, one update every 1/stepsPerFrame frames. */
   stepsPerFrame: number;
   paused: boolean;
@@ -19,15 +36,35 @@ export interface AppSettings {
   trails: boolean;
 }
 
+export function defaultRun(lr = 0.1): RunSettings {
+  return { optimizer: defaultOptimizer('gd', lr), schedule: { ...DEFAULT_SCHEDULE }, visible: true };
+}
+
 export const DEFAULT_SETTINGS: AppSettings = {
   surface: 'quadratic',
-  lr: 0.1,
   grid: 64,
+  runs: [defaultRun()],
+  active: 0,
+  noise: { ...DEFAULT_NOISE },
   stepsPerFrame: 1,
   paused: false,
   view: '3d',
   trails: true,
 };
+
+/** A deep copy, so that edits to one copy never reach another. */
+export function cloneSettings(settings: AppSettings): AppSettings {
+  return {
+    ...settings,
+    noise: { ...settings.noise },
+    runs: settings.runs.map((run) => ({ optimizer: { ...run.optimizer }, schedule: { ...run.schedule }, visible: run.visible })),
+  };
+}
+
+/** The run the panel edits. */
+export function activeRun(settings: AppSettings): RunSettings {
+  return settings.runs[settings.active];
+}
 
 /** Throws InvalidSettingError naming the first invalid value of `settings`. */
 export function validateSettings(settings: AppSettings): AppSettings {
@@ -35,11 +72,17 @@ export function validateSettings(settings: AppSettings): AppSettings {
   if (!surface) {
     throw new InvalidSettingError('surface', settings.surface, 'the name of a built-in surface');
   }
-  if (!inRange(OPTIMIZER_SPECS.lr, settings.lr)) {
-    throw new InvalidSettingError('learning rate', settings.lr, describeRange(OPTIMIZER_SPECS.lr));
-  }
   const gridRange = surface.dims === 1 ? GRID_1D : GRID_2D;
   checkInteger(surface.dims === 1 ? 'number of starts' : 'grid size', settings.grid, gridRange.min, gridRange.max);
+  if (!Array.isArray(settings.runs) || settings.runs.length < 1 || settings.runs.length > MAX_RUNS) {
+    throw new InvalidSettingError('number of optimizer configurations', settings.runs?.length, `1 to ${MAX_RUNS}`);
+  }
+  for (const run of settings.runs) {
+    validateOptimizer(run.optimizer);
+    validateSchedule(run.schedule);
+  }
+  checkInteger('active configuration', settings.active, 0, settings.runs.length - 1);
+  validateNoise(settings.noise);
   checkNumber('steps per frame', settings.stepsPerFrame, STEPS_PER_FRAME.min, STEPS_PER_FRAME.max);
   if (settings.view !== '2d' && settings.view !== '3d') {
     throw new InvalidSettingError('view', settings.view, '"2d" or "3d"');

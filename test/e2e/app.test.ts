@@ -23,7 +23,7 @@ async function appState(page: Page): Promise<AppState> {
     return {
       stepsDone: app.stepsDone,
       particleCount: app.particleCount,
-      lr: app.settings.lr,
+      lr: app.settings.runs[app.settings.active].optimizer.lr,
       surface: app.settings.surface,
       diverged: app.lastStats?.diverged ?? 0,
       converged: app.lastStats?.converged ?? 0,
