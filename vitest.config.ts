@@ -58,6 +58,9 @@ export default defineConfig({
     // takes one to a few seconds.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll waits up to this long: a page on SwiftShader draws a frame
+    // in a few hundred milliseconds and compiles a pipeline in a second or two.
+    expect: { poll: { timeout: 20_000 } },
 
     reporters: ['default', new SummaryLineReporter()],
   },

@@ -18,7 +18,7 @@ export interface NumberSpec {
   /** The lower bound itself is not accepted. */
   minExclusive?: boolean;
   integer?: boolean;
-  /** Words for the accepted values, where they say more than the range. */
+  /** Words for the accepted values, where they tell more than the range. */
   accepted?: string;
 }
 

@@ -9,7 +9,7 @@
  * method, which needs log and sqrt but no sine or cosine.
  */
 
-/** One round of the lowbias32 mixer on an unsigned 32-bit integer. */
+/** Mixes an unsigned 32-bit integer with one round of lowbias32. */
 export function lowbias32(value: number): number {
   let x = value >>> 0;
   x ^= x >>> 16;
@@ -28,7 +28,7 @@ export function noiseBits(seed: number, particle: number, step: number, draw: nu
   return lowbias32((h ^ draw) >>> 0);
 }
 
-/** A uniform float32 in [−1, 1) from the top 24 bits: exact in float32. */
+/** Maps the top 24 bits to a uniform float32 in [−1, 1), exactly. */
 export function uniformSigned(bits: number): number {
   return Math.fround((bits >>> 8) * 2 ** -23) - 1;
 }

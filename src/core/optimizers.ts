@@ -17,13 +17,13 @@ import type { OptimizerConfig } from './config.ts';
 export const STATE_SIZE = 8;
 
 /**
- * One update: from position (x, y) and gradient (gx, gy), noise and coupled
- * weight decay included, at update t with learning rate lr; updates `state`
- * in place and writes the new position to out[0], out[1].
+ * One update from position (x, y) and gradient (gx, gy), noise and coupled
+ * weight decay included, at update t with learning rate lr. It updates
+ * `state` in place and writes the new position to out[0], out[1].
  */
 export type OptimizerStep = (x: number, y: number, gx: number, gy: number, lr: number, t: number, state: Float64Array, out: Float64Array) => void;
 
-/** The state of a particle before its first update. */
+/** Creates the state of a particle before its first update. */
 export function initialState(config: OptimizerConfig, round: (value: number) => number): Float64Array {
   const state = new Float64Array(STATE_SIZE);
   if (config.name === 'adagrad') {

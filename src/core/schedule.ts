@@ -49,7 +49,7 @@ export function scheduleCoefficients(schedule: ScheduleConfig, t: number): [numb
   return [a, b];
 }
 
-/** The learning rate at update t for base rate η, in float64. */
+/** Computes the learning rate at update t for base rate η, in float64. */
 export function learningRateAt(schedule: ScheduleConfig, lr: number, t: number): number {
   const [a, b] = scheduleCoefficients(schedule, t);
   return a * lr + b;

@@ -246,6 +246,11 @@ export class Descent {
     return this.pickedIndex;
   }
 
+  /** The optimizer this pipeline was compiled for; hyperparameters can change, the optimizer cannot. */
+  get optimizerName(): OptimizerConfig['name'] {
+    return this.optimizer.name;
+  }
+
   /** Changes hyperparameters; the next dispatch uses them, the particles keep their state. */
   setOptimizer(optimizer: OptimizerConfig): void {
     if (optimizer.name !== this.optimizer.name) {

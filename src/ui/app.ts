@@ -161,12 +161,7 @@ export class App {
     if (needsRebuild(previous, this.settings)) {
       void this.rebuild();
     } else {
-      this.runs.forEach((run, k) => {
-        run.descent.setOptimizer(this.settings.runs[k].optimizer);
-        run.descent.setSchedule(this.settings.runs[k].schedule);
-        run.descent.setNoise(this.settings.noise);
-        this.view.setRunVisible(k, this.settings.runs[k].visible);
-      });
+      this.applyLiveSettings();
       this.legend.setRuns(this.settings.runs, this.settings.active);
       if (previous.active !== this.settings.active) {
         this.createPlot();
@@ -179,6 +174,24 @@ export class App {
       this.view.setTrailsVisible(next.trails);
     }
     return true;
+  }
+
+  /**
+   * Hands hyperparameters, schedules, noise and visibility to the running
+   * descents, from the next dispatch on. A run whose optimizer differs from
+   * its descent's is skipped: a rebuild for it is queued.
+   */
+  private applyLiveSettings(): void {
+    this.runs.forEach((run, k) => {
+      const runSettings = this.settings.runs[k];
+      if (!runSettings || runSettings.optimizer.name !== run.descent.optimizerName) {
+        return;
+      }
+      run.descent.setOptimizer(runSettings.optimizer);
+      run.descent.setSchedule(runSettings.schedule);
+      run.descent.setNoise(this.settings.noise);
+      this.view.setRunVisible(k, runSettings.visible);
+    });
   }
 
   /** Applies a preset's settings and explains what it shows. */
@@ -300,6 +313,8 @@ export class App {
     this.view.setViewMode(settings.view);
     this.legend.setRuns(settings.runs, settings.active);
     this.createPlot();
+    // Settings changed while the pipelines compiled apply now.
+    this.applyLiveSettings();
   }
 
   private async createRun(surface: CompiledSurface, starts: GridStarts, runSettings: RunSettings, settings: AppSettings, pickedIndex: number): Promise<Run> {
@@ -394,7 +409,7 @@ export class App {
     this.view.setArrows(x, y, loss, arrows);
   }
 
-  /** A click (not an orbit drag) on the canvas picks the particle drawn nearest to it. */
+  /** Listens for a click (not an orbit drag) on the canvas, which picks the particle drawn nearest to it. */
   private listenForPicks(): void {
     const canvas = this.elements.canvas;
     let down: { x: number; y: number } | undefined;

@@ -1,9 +1,9 @@
 /**
  * The inspector of the picked particle: its start, position, loss and
  * gradient, and the optimizer's state, written out and drawn as arrows on
- * the surface (the negative gradient, and the step the optimizer takes:
- * the momentum velocity, or the per-coordinate step after the adaptive
- * denominator of AdaGrad, RMSprop and Adam).
+ * the surface. One arrow is the negative gradient. The other is the step the
+ * optimizer takes: the momentum velocity, or the per-coordinate step after
+ * the adaptive denominator of AdaGrad, RMSprop and Adam.
  */
 import type { CompiledSurface } from '../core/expr/index.ts';
 import { STATUS_NAMES, type OptimizerConfig } from '../core/config.ts';

@@ -116,7 +116,7 @@ describe('first three updates, worked by hand', () => {
   test('adam: ε added after the square root (constant gradient 1e-6, η = 0.01)', () => {
     // m̂ = g and v̂ = g² on the first update, so the step is η g / (|g| + ε)
     // = 0.01 · 1e-6 / (1e-6 + 1e-8) = 0.00990099. Adding ε inside the root
-    // would move 1e-4, and TensorFlow's ε̂ would move about 0.0099.
+    // would move 1e-4, and TensorFlow's ε̂ form would move 0.0076.
     const config = { ...defaultOptimizer('adam'), lr: 0.01 };
     const xs = firstThree('1e-6*x', config, 0);
     expect(xs[0]).toBeCloseTo(-0.00990099, 8);
