@@ -3,11 +3,15 @@
  * 3D orbit view, the top-down 2D view and the 1D side view, lights, and the
  * surface, particle and trail layers.
  */
-import { uniform, vec2 } from 'three/tsl';
+import { uniform, vec2, vec4 } from 'three/tsl';
 import {
   AmbientLight,
   ArrowHelper,
+  BufferGeometry,
   Color,
+  Float32BufferAttribute,
+  Line,
+  LineBasicNodeMaterial,
   Group,
   DirectionalLight,
   OrthographicCamera,
@@ -28,6 +32,9 @@ import { TrailLayer, type TrailShape } from './trails.ts';
 import { WorldMapping } from './worldMapping.ts';
 
 export type ViewMode = '3d' | '2d';
+
+/** Points of the picked particle's drawn path. */
+const PICKED_PATH_POINTS = 4096;
 
 /** Vertical scale of the top-down view: flat, but not zero, so normals stay defined. */
 const FLAT = 1e-4;
@@ -73,6 +80,7 @@ export class SceneView {
   private runs: RunLayers[] = [];
   private trailsVisible = true;
   private readonly arrows = new Group();
+  private readonly pickedPath: Line;
   private heightMap: HeightMap | undefined;
   private domain: Domain | undefined;
   private dims: 1 | 2 = 2;
@@ -95,6 +103,16 @@ export class SceneView {
     this.scene.add(sun);
     this.arrows.renderOrder = 4;
     this.scene.add(this.arrows);
+
+    const pathGeometry = new BufferGeometry();
+    pathGeometry.setAttribute('position', new Float32BufferAttribute(new Float32Array(3 * PICKED_PATH_POINTS), 3));
+    const pathMaterial = new LineBasicNodeMaterial({ transparent: true, depthWrite: false });
+    pathMaterial.colorNode = vec4(1.0, 0.25, 0.85, 0.95);
+    this.pickedPath = new Line(pathGeometry, pathMaterial);
+    this.pickedPath.frustumCulled = false;
+    this.pickedPath.renderOrder = 3;
+    this.pickedPath.visible = false;
+    this.scene.add(this.pickedPath);
 
     this.controls = new OrbitControls(this.perspective, canvas);
     this.controls.target.set(0, 0, 0.25);
@@ -188,6 +206,29 @@ export class SceneView {
       const helper = new ArrowHelper(direction.normalize(), origin, length, new Color(arrow.color).getHex(), Math.min(0.06, length * 0.35), Math.min(0.035, length * 0.2));
       this.arrows.add(helper);
     }
+  }
+
+  /**
+   * Draws the picked particle's path through the given points (x, y, loss
+   * triples, oldest first); an empty list removes it.
+   */
+  setPickedPath(points: readonly (readonly [number, number, number])[]): void {
+    const map = this.heightMap;
+    const count = Math.min(points.length, PICKED_PATH_POINTS);
+    if (!map || count < 2) {
+      this.pickedPath.visible = false;
+      return;
+    }
+    const verticalScale = this.dims === 2 && this.mode === '2d' ? FLAT : 1;
+    const first = points.length - count;
+    const attribute = this.pickedPath.geometry.getAttribute('position') as Float32BufferAttribute;
+    for (let k = 0; k < count; k++) {
+      const [x, y, loss] = points[first + k];
+      attribute.setXYZ(k, worldX(map, x), worldY(map, y), normalizeLoss(map, loss) * map.height * verticalScale + 0.006);
+    }
+    attribute.needsUpdate = true;
+    this.pickedPath.geometry.setDrawRange(0, count);
+    this.pickedPath.visible = true;
   }
 
   /**

@@ -68,6 +68,8 @@ export class App {
   private surfaceDefinition: SurfaceDefinition | undefined;
   private starts: Float32Array = new Float32Array(0);
   private pickedIndex = 0;
+  /** The picked particle's positions and losses in the active run, by update count. */
+  private pickedPath = new Map<number, [number, number, number]>();
   private pendingSteps = 0;
   private framesInFlight = 0;
   private pickAt: [number, number] = [0.95, 0.9];
@@ -169,6 +171,7 @@ export class App {
     }
     if (next.view !== previous.view) {
       this.view.setViewMode(next.view);
+      this.drawPickedPath();
     }
     if (next.trails !== previous.trails) {
       this.view.setTrailsVisible(next.trails);
@@ -221,7 +224,7 @@ export class App {
       run.descent.reset();
       run.stats = undefined;
     }
-    this.plot?.clear();
+    this.clearPickedPath();
     this.statusBar.restart();
   }
 
@@ -232,7 +235,13 @@ export class App {
       run.descent.setPicked(index);
     }
     this.view.setPicked(index);
+    this.clearPickedPath();
+  }
+
+  private clearPickedPath(): void {
+    this.pickedPath.clear();
     this.plot?.clear();
+    this.view.setPickedPath([]);
   }
 
   /**
@@ -336,6 +345,8 @@ export class App {
   }
 
   private createPlot(): void {
+    this.pickedPath.clear();
+    this.view.setPickedPath([]);
     this.plot?.destroy();
     this.plot = new HistoryPlot(this.elements.plot, this.surfaceDefinition?.dims ?? 2, this.runs.length, this.settings.active);
   }
@@ -383,7 +394,28 @@ export class App {
     }
     if (snapshot.pickedIndex === this.pickedIndex) {
       this.plot?.add(index, snapshot.history);
+      if (index === this.settings.active) {
+        this.extendPickedPath(snapshot);
+      }
     }
+  }
+
+  private extendPickedPath(snapshot: StatsSnapshot): void {
+    let added = false;
+    for (const entry of snapshot.history) {
+      if (entry.step <= snapshot.stepsDone && !this.pickedPath.has(entry.step) && Number.isFinite(entry.x)) {
+        this.pickedPath.set(entry.step, [entry.x, entry.y, entry.loss]);
+        added = true;
+      }
+    }
+    if (added) {
+      this.drawPickedPath();
+    }
+  }
+
+  private drawPickedPath(): void {
+    const steps = [...this.pickedPath.keys()].sort((a, b) => a - b);
+    this.view.setPickedPath(steps.map((step) => this.pickedPath.get(step)!));
   }
 
   private showInspector(snapshot: StatsSnapshot): void {
