@@ -34,15 +34,20 @@ export async function runDescent(gpu: GpuContext, setup: RunSetup, steps: number
   });
 
   try {
-    let done = 0;
-    while (done < steps) {
-      const chunk = Math.min(stepsPerDispatch, steps - done);
-      descent.step(chunk);
-      done += chunk;
-    }
+    runDescentSteps(descent, steps, stepsPerDispatch);
     return await readResult(gpu.device, descent);
   } finally {
     descent.destroy();
+  }
+}
+
+/** Queues `steps` updates in dispatches of at most `stepsPerDispatch`, one submit each. */
+export function runDescentSteps(descent: Descent, steps: number, stepsPerDispatch: number): void {
+  let done = 0;
+  while (done < steps) {
+    const chunk = Math.min(stepsPerDispatch, steps - done);
+    descent.step(chunk);
+    done += chunk;
   }
 }
 

@@ -2,9 +2,15 @@
 // script, with real processes, exit statuses, stdout and stderr.
 
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { PNG } from 'pngjs';
 import { describe, expect, test } from 'vitest';
+
+import { basinColor } from '../../src/core/basins.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -170,5 +176,50 @@ describe('downhill run: bad input', () => {
     expect(outcome.stdout).toBe('');
     expect(outcome.stderr).toMatch(/no adapter/);
     expect(outcome.stderr).toMatch(/--backend cpu/);
+  });
+});
+
+describe('downhill basins', () => {
+  test('Himmelblau: the four minima, shares summing to 1, and a PNG of grid × grid pixels in the legend colours', () => {
+    const png = join(mkdtempSync(join(tmpdir(), 'downhill-basins-')), 'basins.png');
+    const outcome = downhill(['basins', '--surface', 'himmelblau', '--optimizer', 'gd', '--lr', '0.01', '--steps', '2000', '--grid', '48', '--backend', 'webgpu', '--png', png, '--json']);
+    expect(outcome.stderr).toBe('');
+    expect(outcome.status).toBe(0);
+    const report = JSON.parse(outcome.stdout);
+    expect(report.grid).toBe(48);
+    expect(report.minima).toHaveLength(4);
+    for (const minimum of report.minima) {
+      expect(minimum).toHaveProperty('x');
+      expect(minimum).toHaveProperty('y');
+      expect(minimum).toHaveProperty('value');
+      expect(minimum.share).toBeGreaterThan(0.15);
+    }
+    const total = report.minima.reduce((sum: number, minimum: { share: number }) => sum + minimum.share, 0) + report.other + report.diverged + report.unconverged;
+    // Shares are counts over 2,304 starts; their sum is 1 up to float64 rounding.
+    expect(Math.abs(total - 1)).toBeLessThan(1e-12);
+
+    const image = PNG.sync.read(readFileSync(png));
+    expect(image.width).toBe(48);
+    expect(image.height).toBe(48);
+    const pixelsByColour = new Map<string, number>();
+    for (let k = 0; k < image.data.length; k += 4) {
+      const key = `${image.data[k]},${image.data[k + 1]},${image.data[k + 2]}`;
+      pixelsByColour.set(key, (pixelsByColour.get(key) ?? 0) + 1);
+    }
+    report.minima.forEach((minimum: { count: number }, k: number) => {
+      expect(pixelsByColour.get(basinColor(k).join(','))).toBe(minimum.count);
+    });
+  });
+
+  test('basins needs a grid', () => {
+    const outcome = downhill(['basins', '--start', '1,1', '--json']);
+    expect(outcome.status).toBe(2);
+    expect(outcome.stderr).toMatch(/basins needs a grid of starts/);
+  });
+
+  test('invalid radius', () => {
+    const outcome = downhill(['basins', '--radius', '0', '--json']);
+    expect(outcome.status).toBe(2);
+    expect(outcome.stderr).toMatch(/invalid --radius "0"/);
   });
 });
