@@ -219,6 +219,19 @@ export class SceneView {
     }
   }
 
+  /** Canvas pixel (CSS pixels) where the surface point (x, y) with `loss` is drawn, in the single view. */
+  screenPositionOf(x: number, y: number, loss: number): { px: number; py: number } | undefined {
+    const map = this.heightMap;
+    if (!map) {
+      return undefined;
+    }
+    const verticalScale = this.dims === 2 && this.mode === '2d' ? FLAT : 1;
+    const camera = this.activeCamera();
+    camera.updateMatrixWorld();
+    const point = new Vector3(worldX(map, x), worldY(map, y), normalizeLoss(map, loss) * map.height * verticalScale).project(camera);
+    return { px: ((point.x + 1) / 2) * this.canvas.clientWidth, py: ((1 - point.y) / 2) * this.canvas.clientHeight };
+  }
+
   /**
    * Draws the picked particle's path through the given points (x, y, loss
    * triples, oldest first); an empty list removes it.
@@ -482,8 +495,13 @@ export class SceneView {
     const height = Math.max(1, this.canvas.clientHeight);
     const width = aspect * height;
     const split = this.basinMap !== undefined && this.splitRuns && this.runs.length >= 2;
-    const left = split ? 0 : Math.min(this.insets.left, width * 0.45);
-    const right = split ? 0 : Math.min(this.insets.right, width * 0.45);
+    let left = split ? 0 : this.insets.left;
+    let right = split ? 0 : this.insets.right;
+    // On a narrow window the panels would leave too little room: draw under them instead.
+    if (width - left - right < 0.8 * height) {
+      left = 0;
+      right = 0;
+    }
     const free = Math.max(1, width - left - right);
     // Pixels per world unit, so that the square fits both the free width and the height.
     const scale = Math.min(free, height) / (2 * half);

@@ -126,6 +126,11 @@ export class App {
     return this.pickedIndex;
   }
 
+  /** Resolves once every queued rebuild (new surface, grid or optimizers) has finished. */
+  whenBuilt(): Promise<void> {
+    return this.rebuilding;
+  }
+
   private get activeDescent(): Descent | undefined {
     return this.runs[this.settings.active]?.descent;
   }
@@ -329,11 +334,12 @@ export class App {
 
     let surface: CompiledSurface;
     let starts: GridStarts;
+    let sameStarts = false;
     const built: Run[] = [];
     try {
       surface = definition === this.surfaceDefinition && this.surface ? this.surface : compileFormula(definition.formula);
       starts = gridStarts(definition, settings.grid, settings.region);
-      const sameStarts = definition === this.surfaceDefinition && this.runs[0]?.descent.particleCount === starts.nx * starts.ny;
+      sameStarts = definition === this.surfaceDefinition && JSON.stringify(starts.domain) === JSON.stringify(this.gridStartsInUse?.domain) && this.runs[0]?.descent.particleCount === starts.nx * starts.ny;
       const pickedIndex = sameStarts ? this.pickedIndex : pickIndex(starts, this.pickAt);
       const creations = settings.runs.map((runSettings) => this.createRun(surface, starts, runSettings, settings, pickedIndex));
       const results = await Promise.allSettled(creations);
@@ -380,6 +386,12 @@ export class App {
     this.gridStartsInUse = starts;
     this.surface = surface;
     this.surfaceDefinition = definition;
+    // A particle picked while the pipelines compiled stays picked.
+    if (sameStarts && this.pickedIndex !== built[0].descent.picked) {
+      for (const run of built) {
+        run.descent.setPicked(this.pickedIndex);
+      }
+    }
     this.pickedIndex = built[0].descent.picked;
     this.starts = new Float32Array(2 * built[0].descent.particleCount);
     fillStarts(starts, this.starts);
@@ -574,6 +586,12 @@ export class App {
       const rect = canvas.getBoundingClientRect();
       void this.pickAtPixel(event.clientX - rect.left, event.clientY - rect.top);
     });
+  }
+
+  /** Canvas pixel (CSS pixels) where the surface point (x, y) is drawn, for scripted clicks and tests. */
+  screenPositionOf(x: number, y: number): { px: number; py: number } | undefined {
+    const loss = this.surface?.value(x, y, 'f64') ?? 0;
+    return this.view.screenPositionOf(x, y, loss);
   }
 
   /** Reads the active configuration's positions back once (a click, not a frame) and picks the nearest particle. */

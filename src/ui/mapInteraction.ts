@@ -33,7 +33,9 @@ export class MapInteraction {
   private readonly tooltip: HTMLElement;
   private readonly band: HTMLElement;
   private dragStart: { px: number; py: number; zoom: boolean } | undefined;
-  private lastHover = 0;
+  private hoverAt: { px: number; py: number } | undefined;
+  private hoverTimer: number | undefined;
+  private hoverRequest = 0;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -52,6 +54,7 @@ export class MapInteraction {
     canvas.addEventListener('pointermove', (event) => this.move(event));
     canvas.addEventListener('pointerup', (event) => this.up(event));
     canvas.addEventListener('pointerleave', () => {
+      this.hoverAt = undefined;
       this.tooltip.hidden = true;
     });
   }
@@ -91,16 +94,33 @@ export class MapInteraction {
       this.band.hidden = false;
       return;
     }
-    if (event.buttons !== 0 || event.timeStamp - this.lastHover < HOVER_INTERVAL) {
+    if (event.buttons !== 0) {
       return;
     }
-    this.lastHover = event.timeStamp;
+    // Throttled, but the latest position always gets its turn.
+    this.hoverAt = { px, py };
+    if (this.hoverTimer === undefined) {
+      this.hoverTimer = window.setTimeout(() => {
+        this.hoverTimer = undefined;
+        if (this.hoverAt) {
+          this.hover(this.hoverAt.px, this.hoverAt.py);
+        }
+      }, HOVER_INTERVAL);
+    }
+  }
+
+  private hover(px: number, py: number): void {
     const point = this.callbacks.pointAt(px, py);
     if (!point) {
       this.tooltip.hidden = true;
       return;
     }
+    // Readbacks can finish out of order; only the latest request may show.
+    const request = ++this.hoverRequest;
     void this.callbacks.describe(point).then((text) => {
+      if (request !== this.hoverRequest) {
+        return;
+      }
       if (text === undefined) {
         this.tooltip.hidden = true;
         return;
