@@ -9,6 +9,7 @@ import { FormulaError } from '../core/expr/index.ts';
 import { EXIT_INTERNAL, EXIT_NO_ADAPTER, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
 import { BASINS_OPTION_TABLE, basinsCommand, formatBasinsReport, parseBasinsOptions } from './basinsCommand.ts';
 import { parseRunOptions, RUN_OPTION_TABLE, type RawRunOptions } from './options.ts';
+import { formatSweepReport, parseSweepOptions, splitSweepValues, SWEEP_OPTION_TABLE, sweepCommand } from './sweepCommand.ts';
 import { formatRunReport, runCommand } from './runCommand.ts';
 import { registerNodeShaders } from './shaders.ts';
 
@@ -50,6 +51,8 @@ const USAGE = `usage: downhill COMMAND [options]
 Commands:
   run      descend a grid (or list) of starts and print every particle's final state
   basins   descend a grid of starts and print which minimum each start reaches
+  sweep    run every start at many learning rates at once and print, per rate, the
+           share diverged, loss percentiles and updates to converge
 
 Options of both:
 ${COMMON_OPTIONS}
@@ -57,6 +60,16 @@ ${COMMON_OPTIONS}
 Options of basins:
   --radius R              converged particles within R of a known minimum take its basin (default 1% of the domain)
   --png FILE              write the basin map as a PNG of grid × grid pixels in the legend colours
+
+Options of sweep (instead of --lr):
+  --lr-min A, --lr-max B  learning rates from A to B, log-spaced (default 0.01 to 1)
+  --lrs N                 number of rates (default 64)
+  --sweep-y NAME          a phase map: momentum (momentum, nesterov, rmsprop) or beta1 (adam, adamw)
+  --y-min A, --y-max B, --ys N
+                          its values, linearly spaced (default 0 to 0.99, 32 values)
+  --csv FILE              write the table as CSV
+  --png FILE              write the phase map as a PNG, one pixel per cell: converged, diverged or neither
+  --schedule-lr-min M     the minimum of a cosine or cyclic schedule (--lr-min is the sweep's here)
 
 Exit status: 0 done, 2 invalid command line, 3 no WebGPU adapter, 70 internal error.`;
 
@@ -85,11 +98,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? EXIT_USAGE : EXIT_OK;
   }
-  if (command !== 'run' && command !== 'basins') {
-    throw new UsageError(`unknown command ${JSON.stringify(command)}: expected run or basins (see downhill --help)`);
+  if (command !== 'run' && command !== 'basins' && command !== 'sweep') {
+    throw new UsageError(`unknown command ${JSON.stringify(command)}: expected run, basins or sweep (see downhill --help)`);
   }
 
-  const table = command === 'basins' ? { ...RUN_OPTION_TABLE, ...BASINS_OPTION_TABLE } : RUN_OPTION_TABLE;
+  const extra = command === 'basins' ? BASINS_OPTION_TABLE : command === 'sweep' ? SWEEP_OPTION_TABLE : {};
+  const table = { ...RUN_OPTION_TABLE, ...extra };
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({ args: attachNegativeValues(rest, table), options: table, strict: true, allowPositionals: false }));
@@ -98,6 +112,15 @@ async function main(argv: string[]): Promise<number> {
   }
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+
+  if (command === 'sweep') {
+    const { run, sweep } = splitSweepValues(values);
+    const sweepOptions = parseSweepOptions(parseRunOptions(run as RawRunOptions), sweep);
+    registerNodeShaders();
+    const report = await sweepCommand(sweepOptions);
+    process.stdout.write(sweepOptions.json ? `${JSON.stringify(report)}\n` : `${formatSweepReport(report)}\n`);
     return EXIT_OK;
   }
 

@@ -36,7 +36,11 @@ export function logSpace(min: number, max: number, count: number): number[] {
   if (count === 1) {
     return [min];
   }
-  return Array.from({ length: count }, (_, k) => Math.exp(Math.log(min) + ((Math.log(max) - Math.log(min)) * k) / (count - 1)));
+  const values = Array.from({ length: count }, (_, k) => Math.exp(Math.log(min) + ((Math.log(max) - Math.log(min)) * k) / (count - 1)));
+  // The ends exactly as given, not as exp(log(x)) rounds them.
+  values[0] = min;
+  values[count - 1] = max;
+  return values;
 }
 
 /** Linearly spaced values from min to max inclusive (min alone when count is 1). */
