@@ -279,6 +279,10 @@ export class Descent {
     }
   }
 
+  get cellCount(): number {
+    return this.cells.length;
+  }
+
   /** Replaces the cells' hyperparameters (same number of cells) from the next dispatch on. */
   setCells(cells: readonly CellHyperparameters[]): void {
     if (cells.length !== this.cells.length) {

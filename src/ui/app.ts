@@ -6,11 +6,14 @@
  */
 import { compileFormula, type CompiledSurface } from '../core/expr/index.ts';
 import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER } from '../core/basins.ts';
+import { STATUS } from '../core/config.ts';
 import { MAX_STEPS_PER_DISPATCH } from '../core/limits.ts';
 import { findSurface, type Domain, type SurfaceDefinition } from '../core/surfaces.ts';
 import { fillStarts, type GridStarts } from '../core/grid.ts';
 import { createGpuContext, type GpuContext } from '../gpu/device.ts';
+import { cellStatistics, quantile, surfaceStabilityLimit, sweepCells } from '../core/sweep.ts';
 import { BasinClassifier, BasinComparer, BASIN_STRIDE, type BasinCounts } from '../gpu/basins.ts';
+import { PopulationSampler, type PopulationSample } from '../gpu/sampler.ts';
 import { Descent } from '../gpu/descent.ts';
 import { POINT_STRIDE, STOP_STEP_STRIDE } from '../gpu/layout.ts';
 import { readBuffer } from '../gpu/readback.ts';
@@ -28,7 +31,8 @@ import { Notices, showBlocker } from './notices.ts';
 import { Panel } from './panel.ts';
 import { applyPresetSettings, findPreset } from './presets.ts';
 import { runColorLinear } from './runColors.ts';
-import { DEFAULT_SETTINGS, activeRun, cloneSettings, validateSettings, type AppSettings, type RunSettings } from './settings.ts';
+import { DEFAULT_SETTINGS, activeRun, cloneSettings, sweepAxes, validateSettings, type AppSettings, type RunSettings } from './settings.ts';
+import { SweepPlots } from './sweepPlots.ts';
 import { StatusBar } from './statusBar.ts';
 
 /** Trails: at most this many particles keep one, of TRAIL_LENGTH points, one every TRAIL_EVERY updates. */
@@ -41,6 +45,10 @@ const HISTORY_LENGTH = 4096;
 const MAX_FRAMES_IN_FLIGHT = 2;
 /** A pointer that moves less than this many CSS pixels between press and release is a click, not an orbit drag. */
 const CLICK_SLOP = 4;
+/** Most particles sampled for the population statistics and the sweep plots. */
+const MAX_SAMPLES = 65_536;
+/** Time between two population samples, in milliseconds. */
+const SAMPLE_INTERVAL = 500;
 
 export interface AppElements {
   root: HTMLElement;
@@ -51,12 +59,14 @@ export interface AppElements {
   legend: HTMLElement;
   inspector: HTMLElement;
   basinLegend: HTMLElement;
+  sweep: HTMLElement;
 }
 
 /** One optimizer configuration with its particles on the GPU. */
 interface Run {
   descent: Descent;
   classifier: BasinClassifier;
+  sampler: PopulationSampler;
   stats: StatsSnapshot | undefined;
   basinCounts: BasinCounts | undefined;
 }
@@ -72,6 +82,8 @@ export class App {
   private readonly legend: Legend;
   private readonly inspector: Inspector;
   private readonly basinLegend: BasinLegend;
+  private readonly sweepPlots: SweepPlots;
+  private lastSample = 0;
   private mapInteraction!: MapInteraction;
   private comparer: BasinComparer | undefined;
   private differing: number | undefined;
@@ -102,6 +114,7 @@ export class App {
     });
     this.inspector = new Inspector(elements.inspector);
     this.basinLegend = new BasinLegend(elements.basinLegend);
+    this.sweepPlots = new SweepPlots(elements.sweep);
   }
 
   /** Updates done by the active configuration's particles. */
@@ -204,6 +217,14 @@ export class App {
       void this.rebuild();
     } else {
       this.applyLiveSettings();
+      const hyperparametersChanged =
+        JSON.stringify(previous.runs.map((run) => [run.optimizer, run.schedule])) !== JSON.stringify(this.settings.runs.map((run) => [run.optimizer, run.schedule])) ||
+        JSON.stringify(previous.sweep) !== JSON.stringify(this.settings.sweep) ||
+        JSON.stringify(previous.noise) !== JSON.stringify(this.settings.noise);
+      if (hyperparametersChanged && (this.settings.restartOnChange || this.settings.sweep.enabled)) {
+        // A sweep's plots describe runs from the start, so a changed sweep restarts.
+        this.reset();
+      }
       this.legend.setRuns(this.settings.runs, this.settings.active);
       if (previous.active !== this.settings.active) {
         this.createPlot();
@@ -233,6 +254,12 @@ export class App {
         return;
       }
       run.descent.setOptimizer(runSettings.optimizer);
+      const axes = sweepAxes(this.settings);
+      const cells = axes ? sweepCells(runSettings.optimizer, axes) : undefined;
+      // A sweep of another size waits for its rebuild, which is queued.
+      if (cells && cells.length === run.descent.cellCount) {
+        run.descent.setCells(cells);
+      }
       run.descent.setSchedule(runSettings.schedule);
       run.descent.setNoise(this.settings.noise);
       run.descent.setCriteria(this.settings.criteria);
@@ -322,7 +349,13 @@ export class App {
    * new one fails.
    */
   private rebuild(): Promise<void> {
-    this.rebuilding = this.rebuilding.then(() => this.rebuildNow());
+    // Each rebuild waits for the one before; a failure is reported and does not stop later ones.
+    this.rebuilding = this.rebuilding.then(() =>
+      this.rebuildNow().catch((error: unknown) => {
+        console.error('downhill: rebuild failed', error);
+        this.notices.show(`Could not build the scene: ${error instanceof Error ? error.message : String(error)}`, 'error');
+      }),
+    );
     return this.rebuilding;
   }
 
@@ -354,6 +387,7 @@ export class App {
       }
     } catch (error) {
       for (const run of built) {
+        run.sampler.destroy();
         run.classifier.destroy();
         run.descent.destroy();
       }
@@ -376,6 +410,7 @@ export class App {
       });
     }
     for (const run of this.runs) {
+      run.sampler.destroy();
       run.classifier.destroy();
       run.descent.destroy();
     }
@@ -417,18 +452,30 @@ export class App {
     this.view.setViewMode(settings.view);
     this.legend.setRuns(settings.runs, settings.active);
     this.createPlot();
+    this.elements.root.classList.toggle('sweep-mode', settings.sweep.enabled);
+    if (!settings.sweep.enabled) {
+      this.sweepPlots.hide();
+    }
     // Settings changed while the pipelines compiled apply now.
     this.applyLiveSettings();
   }
 
   private async createRun(surface: CompiledSurface, starts: GridStarts, runSettings: RunSettings, settings: AppSettings, pickedIndex: number): Promise<Run> {
-    const run: Run = { descent: undefined as unknown as Descent, classifier: undefined as unknown as BasinClassifier, stats: undefined, basinCounts: undefined };
+    const run: Run = {
+      descent: undefined as unknown as Descent,
+      classifier: undefined as unknown as BasinClassifier,
+      sampler: undefined as unknown as PopulationSampler,
+      stats: undefined,
+      basinCounts: undefined,
+    };
+    const axes = sweepAxes(settings);
     run.descent = await Descent.create(this.gpu, {
       surface,
       optimizer: runSettings.optimizer,
       schedule: runSettings.schedule,
       noise: settings.noise,
       criteria: settings.criteria,
+      cells: axes ? sweepCells(runSettings.optimizer, axes) : undefined,
       starts,
       trail: { maxParticles: TRAIL_PARTICLES, length: TRAIL_LENGTH, every: TRAIL_EVERY },
       historyLength: HISTORY_LENGTH,
@@ -443,11 +490,38 @@ export class App {
         { points: run.descent.points, particleCount: run.descent.particleCount, minima: definition.minima, radius: effectiveRadius(settings) },
         (counts) => this.receiveBasinCounts(run, counts),
       );
+      run.sampler = await PopulationSampler.create(this.gpu, run.descent, MAX_SAMPLES, (sample) => this.receiveSample(run, sample));
     } catch (error) {
+      run.classifier?.destroy();
       run.descent.destroy();
       throw error;
     }
     return run;
+  }
+
+  /** Updates the population band of the loss plot, or the sweep plots, from a sample of the active run. */
+  private receiveSample(run: Run, sample: PopulationSample): void {
+    if (run !== this.runs[this.settings.active]) {
+      return;
+    }
+    const axes = sweepAxes(this.settings);
+    if (axes && sample.cells !== axes.lrCount * (axes.second?.count ?? 1)) {
+      // A sample of the descent that a rebuild for this sweep is about to replace.
+      return;
+    }
+    if (axes) {
+      const statistics = cellStatistics(sample.cells, sample.status, sample.loss, sample.stopSteps, (k) => Math.floor(k / sample.samplesPerCell));
+      const definition = this.surfaceDefinition;
+      const optimizer = activeRun(this.settings).optimizer;
+      const limit = definition && this.surface ? surfaceStabilityLimit(definition, this.surface, optimizer) : undefined;
+      const perCell = sample.samplesPerCell === run.descent.startsPerCell ? 'every start' : `${sample.samplesPerCell} of ${run.descent.startsPerCell} starts`;
+      const shownLimit = axes.second ? undefined : limit;
+      const legend = shownLimit === undefined ? '' : `; dashed: stability limit η = ${formatValue(shownLimit)}`;
+      this.sweepPlots.show(axes, statistics, shownLimit, `Sweep of ${optimizer.name} after ${sample.stepsDone} updates (${perCell} per rate${legend})`);
+      return;
+    }
+    const losses = Array.from(sample.loss, (loss, k) => (sample.status[k] === STATUS.diverged ? Infinity : loss)).sort((a, b) => a - b);
+    this.plot?.addPopulation(sample.stepsDone, quantile(losses, 0.1), quantile(losses, 0.5), quantile(losses, 0.9));
   }
 
   private receiveBasinCounts(run: Run, counts: BasinCounts): void {
@@ -501,6 +575,12 @@ export class App {
         this.comparer?.compare();
       }
       this.basinNodes.stepsDone.value = Math.max(1, this.stepsDone);
+    }
+
+    const active = this.runs[this.settings.active];
+    if (active && time - this.lastSample >= SAMPLE_INTERVAL) {
+      this.lastSample = time;
+      active.sampler.sample(active.descent.stepsDone);
     }
 
     this.view.render(this.runs.map((run) => run.descent.stepsDone));
@@ -715,6 +795,11 @@ function needsRebuild(previous: AppSettings, next: AppSettings): boolean {
     return true;
   }
   if (JSON.stringify(previous.region) !== JSON.stringify(next.region)) {
+    return true;
+  }
+  const sweepShape = (settings: AppSettings): string =>
+    settings.sweep.enabled ? `${settings.sweep.lrCount} ${settings.sweep.second} ${settings.sweep.second === 'none' ? 1 : settings.sweep.secondCount}` : 'off';
+  if (sweepShape(previous) !== sweepShape(next)) {
     return true;
   }
   return previous.runs.some((run, k) => run.optimizer.name !== next.runs[k].optimizer.name);

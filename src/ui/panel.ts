@@ -8,6 +8,7 @@ import { SURFACES, findSurface } from '../core/surfaces.ts';
 import { STEPS_PER_FRAME } from '../core/limits.ts';
 import { BasinPanel } from './basinPanel.ts';
 import { OptimizerPanel } from './optimizerPanel.ts';
+import { SweepPanel } from './sweepPanel.ts';
 import { PRESETS } from './presets.ts';
 import { cloneSettings, type AppSettings } from './settings.ts';
 
@@ -35,6 +36,7 @@ export class Panel {
   private readonly gridController: Controller;
   private readonly optimizerPanel: OptimizerPanel;
   private readonly basinPanel: BasinPanel;
+  private readonly sweepPanel: SweepPanel;
   private settings: AppSettings;
 
   constructor(
@@ -68,6 +70,7 @@ export class Panel {
       );
 
     this.optimizerPanel = new OptimizerPanel(gui, settings, (next) => this.actions.change(next));
+    this.sweepPanel = new SweepPanel(gui, settings, (next) => this.actions.change(next));
     this.basinPanel = new BasinPanel(gui, settings, (next) => this.actions.change(next), () => this.actions.zoomOut());
 
     const runFolder = gui.addFolder('Particles');
@@ -108,6 +111,7 @@ export class Panel {
     Object.assign(this.model, this.modelFrom(settings));
     this.setGridChoices(findSurface(settings.surface)?.dims ?? 2);
     this.optimizerPanel.show(settings);
+    this.sweepPanel.show(settings);
     this.basinPanel.show(settings, state.canZoomOut);
     for (const controller of this.gui.controllersRecursive()) {
       controller.updateDisplay();

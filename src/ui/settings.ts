@@ -6,6 +6,7 @@ import { DEFAULT_CRITERIA, DEFAULT_NOISE, DEFAULT_SCHEDULE, defaultOptimizer, ty
 import { validateNoise, validateOptimizer, validateSchedule } from '../core/hyperparameters.ts';
 import { GRID_1D, GRID_2D, STEPS_PER_FRAME, checkInteger, checkNumber, InvalidSettingError } from '../core/limits.ts';
 import { findSurface, type Domain } from '../core/surfaces.ts';
+import { SWEEP_PARAMETERS, type SweepAxes, type SweepParameter } from '../core/sweep.ts';
 import type { ViewMode } from '../render/sceneView.ts';
 
 /** One optimizer configuration of a comparison: its own particles on the shared grid of starts. */
@@ -22,6 +23,21 @@ export const MAX_RUNS = 4;
 /** How the basin map is shown: not at all, the active configuration's, two side by side, or where two differ. */
 export type BasinView = 'off' | 'map' | 'side-by-side' | 'difference';
 export const BASIN_VIEWS: readonly BasinView[] = ['off', 'map', 'side-by-side', 'difference'];
+
+/** A learning-rate sweep of every configuration: its rates, and optionally a second axis (a phase map). */
+export interface SweepSettings {
+  enabled: boolean;
+  lrMin: number;
+  lrMax: number;
+  lrCount: number;
+  second: 'none' | SweepParameter;
+  secondMin: number;
+  secondMax: number;
+  secondCount: number;
+}
+
+/** Most cells of a sweep in the app (rates × second values). */
+export const MAX_APP_SWEEP_CELLS = 16_384;
 
 export interface AppSettings {
   surface: string;
@@ -45,6 +61,9 @@ export interface AppSettings {
   basinView: BasinView;
   /** Assignment radius of the basin map in surface units; null for 1% of the region's larger side. */
   radius: number | null;
+  sweep: SweepSettings;
+  /** Put the particles back on their starts whenever a hyperparameter changes, instead of retargeting them. */
+  restartOnChange: boolean;
 }
 
 export function defaultRun(lr = 0.1): RunSettings {
@@ -65,6 +84,8 @@ export const DEFAULT_SETTINGS: AppSettings = {
   criteria: { ...DEFAULT_CRITERIA },
   basinView: 'off',
   radius: null,
+  sweep: { enabled: false, lrMin: 0.01, lrMax: 1, lrCount: 64, second: 'none', secondMin: 0, secondMax: 0.99, secondCount: 32 },
+  restartOnChange: false,
 };
 
 /** A deep copy, so that edits to one copy never reach another. */
@@ -73,8 +94,56 @@ export function cloneSettings(settings: AppSettings): AppSettings {
     ...settings,
     noise: { ...settings.noise },
     criteria: { ...settings.criteria },
+    sweep: { ...settings.sweep },
     region: settings.region ? { ...settings.region } : null,
     runs: settings.runs.map((run) => ({ optimizer: { ...run.optimizer }, schedule: { ...run.schedule }, visible: run.visible })),
+  };
+}
+
+function validateSweep(settings: AppSettings): void {
+  const sweep = settings.sweep;
+  checkNumber('lowest swept learning rate', sweep.lrMin, 1e-8, 1e6);
+  checkNumber('highest swept learning rate', sweep.lrMax, 1e-8, 1e6);
+  if (!(sweep.lrMin < sweep.lrMax)) {
+    throw new InvalidSettingError('swept learning rates', `${sweep.lrMin} to ${sweep.lrMax}`, 'a lowest rate below the highest');
+  }
+  checkInteger('number of swept learning rates', sweep.lrCount, 1, MAX_APP_SWEEP_CELLS);
+  if (sweep.second !== 'none') {
+    if (!(sweep.second in SWEEP_PARAMETERS)) {
+      throw new InvalidSettingError('second sweep axis', sweep.second, `none, ${Object.keys(SWEEP_PARAMETERS).join(' or ')}`);
+    }
+    checkNumber(`lowest ${sweep.second}`, sweep.secondMin, 0, 0.9999);
+    checkNumber(`highest ${sweep.second}`, sweep.secondMax, 0, 0.9999);
+    if (!(sweep.secondMin < sweep.secondMax)) {
+      throw new InvalidSettingError(`swept ${sweep.second}`, `${sweep.secondMin} to ${sweep.secondMax}`, 'a lowest value below the highest');
+    }
+    checkInteger(`number of ${sweep.second} values`, sweep.secondCount, 1, MAX_APP_SWEEP_CELLS);
+    const readers: readonly string[] = SWEEP_PARAMETERS[sweep.second];
+    const other = settings.runs.findIndex((run) => !readers.includes(run.optimizer.name));
+    if (sweep.enabled && other >= 0) {
+      throw new InvalidSettingError(
+        'second sweep axis',
+        sweep.second,
+        `an axis that every configuration reads (${sweep.second} applies to ${readers.join(', ')}; configuration ${other + 1} is ${settings.runs[other].optimizer.name})`,
+      );
+    }
+    if (sweep.lrCount * sweep.secondCount > MAX_APP_SWEEP_CELLS) {
+      throw new InvalidSettingError('number of sweep cells', sweep.lrCount * sweep.secondCount, `at most ${MAX_APP_SWEEP_CELLS} rates × values`);
+    }
+  }
+}
+
+/** The sweep axes of the settings, or undefined when no sweep is on. */
+export function sweepAxes(settings: AppSettings): SweepAxes | undefined {
+  const sweep = settings.sweep;
+  if (!sweep.enabled) {
+    return undefined;
+  }
+  return {
+    lrMin: sweep.lrMin,
+    lrMax: sweep.lrMax,
+    lrCount: sweep.lrCount,
+    second: sweep.second === 'none' ? undefined : { parameter: sweep.second, min: sweep.secondMin, max: sweep.secondMax, count: sweep.secondCount },
   };
 }
 
@@ -125,5 +194,6 @@ export function validateSettings(settings: AppSettings): AppSettings {
   if (settings.region !== null) {
     validateRegion(settings.region, surface.dims);
   }
+  validateSweep(settings);
   return settings;
 }
