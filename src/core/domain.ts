@@ -16,7 +16,7 @@ export function acceptedDomains(dims: 1 | 2): string {
   const order = dims === 1 ? 'xmin < xmax' : 'xmin < xmax and ymin < ymax';
   return (
     `${order}, every bound within ±${DOMAIN_LIMITS.maxMagnitude.toLocaleString('en-US')}, ` +
-    `and each side at least ${DOMAIN_LIMITS.minRelativeSpan} times its largest bound (and at least ${DOMAIN_LIMITS.minRelativeSpan})`
+    `and each side at least ${DOMAIN_LIMITS.minRelativeSpan} times the larger of 1 and its largest bound`
   );
 }
 
