@@ -51,7 +51,7 @@ afterAll(() => {
 });
 
 /** Float32 points: a GRID × GRID grid over the domain (GRID points on x in 1D), plus extra points. */
-function gridPoints(domain: Domain, dims: 1 | 2, extra: readonly [number, number][]): Float32Array {
+function gridPoints(domain: Domain, dims: 1 | 2, extra: readonly [number, number][]): Float32Array<ArrayBuffer> {
   const points: number[] = [];
   const rows = dims === 1 ? 1 : GRID;
   for (let j = 0; j < rows; j++) {
@@ -68,7 +68,7 @@ function gridPoints(domain: Domain, dims: 1 | 2, extra: readonly [number, number
 }
 
 /** Runs the surface's WGSL over `points` and returns value, df/dx, df/dy and padding per point. */
-async function evaluateOnGpu(surface: CompiledSurface, points: Float32Array): Promise<Float32Array> {
+async function evaluateOnGpu(surface: CompiledSurface, points: Float32Array<ArrayBuffer>): Promise<Float32Array> {
   const device = gpu.device;
   const count = points.length / 2;
   device.pushErrorScope('validation');
