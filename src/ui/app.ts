@@ -4,15 +4,21 @@
  * drives the frame loop (dispatch, draw, status) without reading particle
  * state back.
  */
-import { compileFormula, type CompiledSurface } from '../core/expr/index.ts';
-import { DEFAULT_CRITERIA, DEFAULT_OPTIMIZER, type OptimizerConfig } from '../core/config.ts';
+import { FormulaError, type CompiledSurface } from '../core/expr/index.ts';
+import { DEFAULT_CRITERIA, DEFAULT_OPTIMIZER, STATUS, type OptimizerConfig } from '../core/config.ts';
+import { formatDomain } from '../core/domain.ts';
 import { MAX_STEPS_PER_DISPATCH } from '../core/limits.ts';
-import { findSurface, type SurfaceDefinition } from '../core/surfaces.ts';
+import { clusterMinima, type FoundMinimum } from '../core/minima.ts';
+import { resolveSurface } from '../core/surfaceChoice.ts';
+import { CUSTOM_SURFACE_NAME, type Domain, type SurfaceDefinition } from '../core/surfaces.ts';
 import type { GridStarts } from '../core/grid.ts';
 import { createGpuContext, type GpuContext } from '../gpu/device.ts';
 import { Descent } from '../gpu/descent.ts';
+import { readResult } from '../gpu/runDescent.ts';
 import type { StatsSnapshot } from '../gpu/statsRing.ts';
 import { SceneView } from '../render/sceneView.ts';
+import { ColorLegend } from './colorLegend.ts';
+import { formatValue } from './format.ts';
 import { HistoryPlot } from './historyPlot.ts';
 import { Notices, showBlocker } from './notices.ts';
 import { Panel } from './panel.ts';
@@ -28,6 +34,10 @@ const TRAIL_EVERY = 1;
 const HISTORY_LENGTH = 4096;
 /** Frames submitted but not finished on the GPU before the loop waits. */
 const MAX_FRAMES_IN_FLIGHT = 2;
+/** Characters of a rejected formula that the log repeats. */
+const LOGGED_FORMULA_LENGTH = 80;
+/** Minima listed in the notice of 'list minima found'. */
+const LISTED_MINIMA = 8;
 
 export interface AppElements {
   root: HTMLElement;
@@ -37,9 +47,20 @@ export interface AppElements {
   plot: HTMLElement;
 }
 
+/** The surface the particles run on. */
+export interface RunningSurface {
+  readonly definition: SurfaceDefinition;
+  readonly compiled: CompiledSurface;
+  readonly domain: Domain;
+}
+
 /** The parts of the app a test or the browser console may read. */
 export interface AppHandle {
   readonly settings: AppSettings;
+  /** Name, formula and domain of the surface that runs; it changes when a new scene is built, after the settings. */
+  readonly surface: { name: string; formula: string; dims: 1 | 2; domain: Domain } | undefined;
+  /** Minima of the last 'list minima found'. */
+  readonly foundMinima: readonly FoundMinimum[];
   readonly stepsDone: number;
   readonly particleCount: number;
   readonly lastStats: StatsSnapshot | undefined;
@@ -49,6 +70,7 @@ export interface AppHandle {
 export class App implements AppHandle {
   settings: AppSettings = { ...DEFAULT_SETTINGS };
   lastStats: StatsSnapshot | undefined;
+  foundMinima: FoundMinimum[] = [];
 
   private gpu!: GpuContext;
   private view!: SceneView;
@@ -56,9 +78,11 @@ export class App implements AppHandle {
   private readonly notices: Notices;
   private readonly statusBar: StatusBar;
   private plot: HistoryPlot | undefined;
+  private legend!: ColorLegend;
   private descent: Descent | undefined;
-  private surface: CompiledSurface | undefined;
-  private surfaceDefinition: SurfaceDefinition | undefined;
+  private running: RunningSurface | undefined;
+  /** Formula, domain and z scale of the drawn surface mesh, so that it is redrawn only when one changes. */
+  private drawnKey = '';
   private pendingSteps = 0;
   private framesInFlight = 0;
   private pickAt: [number, number] = [0.95, 0.9];
@@ -81,6 +105,15 @@ export class App implements AppHandle {
     return this.gpu?.adapterName ?? '';
   }
 
+  get surface(): AppHandle['surface'] {
+    const running = this.running;
+    if (!running) {
+      return undefined;
+    }
+    const { name, formula, dims } = running.definition;
+    return { name, formula, dims, domain: { ...running.domain } };
+  }
+
   /** Starts WebGPU, builds the first scene and the panel, and begins the frame loop. */
   async start(): Promise<void> {
     try {
@@ -98,11 +131,13 @@ export class App implements AppHandle {
     console.info(`downhill: WebGPU adapter ${this.gpu.adapterName}`);
 
     this.view = await SceneView.create(this.elements.canvas, this.gpu.device);
+    this.legend = new ColorLegend(this.elements.root);
     this.panel = new Panel(this.settings, {
       change: (update) => this.change(update),
       step: () => this.singleStep(),
       reset: () => this.reset(),
       preset: (name) => this.applyPreset(name),
+      listMinima: () => void this.listMinima(),
     });
 
     await this.rebuild();
@@ -112,41 +147,54 @@ export class App implements AppHandle {
 
   /**
    * Applies a change of settings. Invalid values are rejected with a notice
-   * naming them, and the previous settings and scene stay as they were.
+   * naming them, an invalid formula with its message and position next to
+   * the formula field, and the previous settings and scene stay as they were.
    */
   change(update: Partial<AppSettings>): boolean {
-    const next = { ...this.settings, ...update };
-    if (update.surface && update.surface !== this.settings.surface && update.grid === undefined) {
-      next.grid = this.defaultGrid(update.surface);
+    const previous = this.settings;
+    const next: AppSettings = { ...previous, ...update };
+    const surfaceChanged = next.surface !== previous.surface || (next.surface === CUSTOM_SURFACE_NAME && next.formula !== previous.formula);
+    if (surfaceChanged && !('domain' in update)) {
+      next.domain = undefined;
     }
+
+    let valid: AppSettings;
     try {
-      validateSettings(next);
+      // A 1D and a 2D grid mean different things, so a change of dimension starts from the default grid.
+      const dims = resolveSurface(next).definition.dims;
+      if (update.grid === undefined && dims !== resolveSurface(previous).definition.dims) {
+        next.grid = defaultGrid(dims);
+      }
+      valid = validateSettings(next);
     } catch (error) {
-      this.notices.show(error instanceof Error ? error.message : String(error), 'error');
-      this.panel.show(this.settings);
+      this.reject(next, error);
       return false;
     }
 
-    const previous = this.settings;
-    this.settings = next;
-    this.panel.show(next);
+    this.settings = valid;
+    this.panel.show(valid);
     this.panel.clearPreset();
 
-    if (next.surface !== previous.surface || next.grid !== previous.grid) {
+    if (sceneKey(valid) !== sceneKey(previous)) {
       void this.rebuild();
-    } else if (next.lr !== previous.lr) {
-      this.descent?.setOptimizer(this.optimizerConfig());
+    } else {
+      if (valid.lr !== previous.lr) {
+        this.descent?.setOptimizer(this.optimizerConfig());
+      }
+      if (valid.zScale !== previous.zScale) {
+        this.drawSurface();
+      }
     }
-    if (next.view !== previous.view) {
-      this.view.setViewMode(next.view);
+    if (valid.view !== previous.view) {
+      this.view.setViewMode(valid.view);
     }
-    if (next.trails !== previous.trails) {
-      this.view.setTrailsVisible(next.trails);
+    if (valid.trails !== previous.trails) {
+      this.view.setTrailsVisible(valid.trails);
     }
     return true;
   }
 
-  /** Applies a preset's settings and explains what it shows. */
+  /** Applies a preset's settings and explains what it shows; the preset's surface starts on its standard domain. */
   applyPreset(name: string): void {
     const preset = findPreset(name);
     if (!preset) {
@@ -154,12 +202,61 @@ export class App implements AppHandle {
       return;
     }
     this.pickAt = preset.pickAt;
-    const next = validateSettings({ ...this.settings, ...preset.settings });
+    const next = validateSettings({ ...this.settings, domain: undefined, ...preset.settings });
     this.settings = next;
     this.panel.show(next);
     this.notices.show(preset.explanation, 'info', 20000);
     this.view.setViewMode(next.view);
     void this.rebuild();
+  }
+
+  /**
+   * Reads every particle back, clusters the converged ones into minima
+   * (minima.ts) and lists them in a notice. Returns the minima, or none while
+   * no scene runs.
+   */
+  async listMinima(): Promise<FoundMinimum[]> {
+    const descent = this.descent;
+    const running = this.running;
+    if (!descent || !running) {
+      return [];
+    }
+
+    const result = await readResult(this.gpu.device, descent);
+    if (descent !== this.descent) {
+      return [];
+    }
+    const found = clusterMinima(result.positions, result.status, running.compiled, { domain: running.domain });
+    this.foundMinima = found;
+
+    const converged = result.status.filter((status) => status === STATUS.converged).length;
+    console.info(`downhill: ${found.length} minima from ${converged} converged particles on ${running.definition.name}`);
+    if (found.length === 0) {
+      this.notices.show('No particle has converged yet, so no minimum is known. Let the particles run longer, or raise the learning rate.', 'info');
+      return found;
+    }
+    const lines = found.slice(0, LISTED_MINIMA).map(
+      (minimum) =>
+        `(${formatValue(minimum.x)}${running.definition.dims === 2 ? `, ${formatValue(minimum.y)}` : ''}): ` +
+        `f = ${formatValue(minimum.value)}, ${minimum.count} particles${minimum.refined ? '' : ', not refined'}`,
+    );
+    const more = found.length > LISTED_MINIMA ? `; ${found.length - LISTED_MINIMA} more` : '';
+    const noun = found.length === 1 ? 'minimum' : 'minima';
+    this.notices.show(`${found.length} ${noun} from ${converged} converged particles: ${lines.join('; ')}${more}.`, 'info', 30000);
+    return found;
+  }
+
+  /** Shows why a change was rejected: a formula fault next to the field, anything else as a notice. */
+  private reject(next: AppSettings, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.panel.show(this.settings);
+    if (error instanceof FormulaError && next.surface === CUSTOM_SURFACE_NAME && typeof next.formula === 'string') {
+      const shown = next.formula.length > LOGGED_FORMULA_LENGTH ? `${next.formula.slice(0, LOGGED_FORMULA_LENGTH)}…` : next.formula;
+      console.info(`downhill: rejected formula "${shown}" (${next.formula.length} characters): ${message}`);
+      this.panel.surface.showFormulaError(next.formula, error);
+      return;
+    }
+    this.notices.show(message, 'error');
   }
 
   singleStep(): void {
@@ -184,16 +281,20 @@ export class App implements AppHandle {
 
   private async rebuildNow(): Promise<void> {
     const settings = this.settings;
-    const definition = findSurface(settings.surface)!;
     const started = performance.now();
-    console.info(`downhill: building surface ${settings.surface}, grid ${settings.grid}, lr ${settings.lr}`);
     let descent: Descent;
-    let surface: CompiledSurface;
+    let running: RunningSurface;
     try {
-      surface = definition === this.surfaceDefinition && this.surface ? this.surface : compileFormula(definition.formula);
-      const starts = this.gridStarts(definition, settings.grid);
+      const { definition, compiled } = resolveSurface(settings);
+      const domain = settings.domain ?? definition.domain;
+      running = { definition, compiled, domain };
+      console.info(
+        `downhill: building surface ${definition.name} (${definition.formula}) on ${formatDomain(domain, definition.dims)}, ` +
+          `grid ${settings.grid}, lr ${settings.lr}`,
+      );
+      const starts = gridStarts(definition.dims, domain, settings.grid);
       descent = await Descent.create(this.gpu, {
-        surface,
+        surface: compiled,
         optimizer: this.optimizerConfig(),
         criteria: DEFAULT_CRITERIA,
         starts,
@@ -211,21 +312,21 @@ export class App implements AppHandle {
     }
 
     console.info(`downhill: built ${descent.particleCount} particles in ${(performance.now() - started).toFixed(0)} ms`);
-    const surfaceChanged = definition !== this.surfaceDefinition;
+    const dimsChanged = running.definition.dims !== this.running?.definition.dims;
     this.descent?.destroy();
     this.descent = descent;
-    this.surface = surface;
-    this.surfaceDefinition = definition;
+    this.running = running;
+    this.foundMinima = [];
     this.lastStats = undefined;
     this.pendingSteps = 0;
     this.statusBar.restart();
 
-    if (surfaceChanged) {
-      this.view.setSurface({ value: (x, y) => surface.value(x, y, 'f64'), domain: definition.domain, dims: definition.dims }, 'auto');
+    this.drawSurface();
+    if (dimsChanged || !this.plot) {
       this.plot?.destroy();
-      this.plot = new HistoryPlot(this.elements.plot, definition.dims);
+      this.plot = new HistoryPlot(this.elements.plot, running.definition.dims);
     } else {
-      this.plot?.clear();
+      this.plot.clear();
     }
     this.view.setParticles({
       points: descent.points,
@@ -237,6 +338,31 @@ export class App implements AppHandle {
     this.view.setPicked(descent.picked);
     this.view.setTrailsVisible(settings.trails);
     this.view.setViewMode(settings.view);
+  }
+
+  /** Draws the running surface with the current z scale, unless that very surface is drawn already. */
+  private drawSurface(): void {
+    const running = this.running;
+    if (!running) {
+      return;
+    }
+    const { definition, compiled, domain } = running;
+    const key = [definition.formula, formatDomain(domain, definition.dims), this.settings.zScale].join('|');
+    if (key === this.drawnKey) {
+      return;
+    }
+
+    const scale = this.view.setSurface(
+      {
+        value: (x, y) => compiled.value(x, y, 'f64'),
+        domain,
+        dims: definition.dims,
+        knownMinimum: definition.minima.find((minimum) => minimum.global)?.value,
+      },
+      this.settings.zScale,
+    );
+    this.legend.show(scale, definition.dims);
+    this.drawnKey = key;
   }
 
   private frame(time: number): void {
@@ -283,16 +409,6 @@ export class App implements AppHandle {
     return { ...DEFAULT_OPTIMIZER, lr: this.settings.lr };
   }
 
-  private gridStarts(definition: SurfaceDefinition, grid: number): GridStarts {
-    return definition.dims === 1
-      ? { kind: 'grid', nx: grid, ny: 1, domain: definition.domain }
-      : { kind: 'grid', nx: grid, ny: grid, domain: definition.domain };
-  }
-
-  private defaultGrid(surfaceName: string): number {
-    return findSurface(surfaceName)?.dims === 1 ? 33 : 64;
-  }
-
   private deviceLost(info: GPUDeviceLostInfo): void {
     console.error(`downhill: WebGPU device lost (${info.reason}): ${info.message}`);
     // TODO: acquire a new device and rebuild the scene instead of stopping.
@@ -310,6 +426,23 @@ export class App implements AppHandle {
       'downhill runs its particles in WebGPU compute shaders. Chrome and Edge 113 or later enable WebGPU on Windows, macOS and ChromeOS; on Linux start Chrome with --enable-unsafe-webgpu; Safari 26 and Firefox 141 or later on Windows also support it.',
     ]);
   }
+}
+
+/** Builds the grid of starts over `domain`: grid × grid cell centres in 2D, grid starts on x in 1D. */
+function gridStarts(dims: 1 | 2, domain: Domain, grid: number): GridStarts {
+  return { kind: 'grid', nx: grid, ny: dims === 1 ? 1 : grid, domain };
+}
+
+/** Returns the grid size a surface starts with: 33 starts on a line, 64 × 64 in 2D. */
+function defaultGrid(dims: 1 | 2): number {
+  return dims === 1 ? 33 : 64;
+}
+
+/** Returns a key of the settings that need a new descent pipeline when they change: the surface, its domain and the grid. */
+function sceneKey(settings: AppSettings): string {
+  const { definition } = resolveSurface(settings);
+  const domain = settings.domain ?? definition.domain;
+  return [definition.name, definition.formula, formatDomain(domain, definition.dims), settings.grid].join('|');
 }
 
 /** Index of the start nearest to a point given as fractions (0 to 1) of the domain. */

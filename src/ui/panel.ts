@@ -4,14 +4,12 @@
  * in the panel.
  */
 import GUI, { type Controller } from 'lil-gui';
-import { SURFACES, findSurface } from '../core/surfaces.ts';
 import { STEPS_PER_FRAME } from '../core/limits.ts';
 import { PRESETS } from './presets.ts';
-import type { AppSettings } from './settings.ts';
+import { surfaceDims, type AppSettings, type ZScale } from './settings.ts';
+import { SurfacePanel, type SurfacePanelActions } from './surfacePanel.ts';
 
-export interface PanelActions {
-  /** A setting changed; returns false when the app rejected it. */
-  change(update: Partial<AppSettings>): boolean;
+export interface PanelActions extends SurfacePanelActions {
   step(): void;
   reset(): void;
   preset(name: string): void;
@@ -22,6 +20,7 @@ const GRID_CHOICES_1D = [8, 16, 33, 64, 128, 256, 1024, 4096, 16384, 65536];
 
 export class Panel {
   readonly gui: GUI;
+  readonly surface: SurfacePanel;
   private readonly model: AppSettings & { log10Lr: number; log10Speed: number; preset: string };
   private readonly gridController: Controller;
 
@@ -42,8 +41,7 @@ export class Panel {
         }
       });
 
-    const surfaceNames = Object.fromEntries(SURFACES.map((surface) => [`${surface.name}: ${surface.label}`, surface.name]));
-    this.track(gui.add(this.model, 'surface', surfaceNames).name('surface'), (value) => this.send({ surface: value as string }));
+    this.surface = new SurfacePanel(gui, settings, actions);
 
     const lrFolder = gui.addFolder('Learning rate η');
     this.track(
@@ -69,8 +67,11 @@ export class Panel {
       this.send({ view: value as AppSettings['view'] }),
     );
     this.track(viewFolder.add(this.model, 'trails').name('trails'), (value) => this.send({ trails: value as boolean }));
+    this.track(viewFolder.add(this.model, 'zScale', { auto: 'auto', linear: 'linear', log: 'log' }).name('z scale'), (value) =>
+      this.send({ zScale: value as ZScale }),
+    );
 
-    this.setGridChoices(findSurface(settings.surface)?.dims ?? 2);
+    this.setGridChoices(surfaceDims(settings));
     this.show(settings);
   }
 
@@ -80,7 +81,8 @@ export class Panel {
       log10Lr: Math.log10(settings.lr),
       log10Speed: Math.log10(settings.stepsPerFrame),
     });
-    this.setGridChoices(findSurface(settings.surface)?.dims ?? 2);
+    this.setGridChoices(surfaceDims(settings));
+    this.surface.show(settings);
     for (const controller of this.gui.controllersRecursive()) {
       controller.updateDisplay();
     }

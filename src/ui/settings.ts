@@ -2,12 +2,26 @@
  * The user's choices in the panel: one plain object, so that presets, the URL
  * and tests can set it whole.
  */
-import { findSurface } from '../core/surfaces.ts';
-import { GRID_1D, GRID_2D, LEARNING_RATE, STEPS_PER_FRAME, checkInteger, checkNumber, InvalidSettingError } from '../core/limits.ts';
+import { checkDomain } from '../core/domain.ts';
+import { CONDITION_NUMBER, GRID_1D, GRID_2D, LEARNING_RATE, STEPS_PER_FRAME, checkInteger, checkNumber, InvalidSettingError } from '../core/limits.ts';
+import { resolveSurface } from '../core/surfaceChoice.ts';
+import type { Domain } from '../core/surfaces.ts';
 import type { ViewMode } from '../render/sceneView.ts';
 
+/** Height scale of the drawn surface: 'auto' picks log when the loss spans a wide range. */
+export type ZScale = 'auto' | 'linear' | 'log';
+export const Z_SCALES: readonly ZScale[] = ['auto', 'linear', 'log'];
+
 export interface AppSettings {
+  /** A built-in surface's name, or 'custom' for `formula`. */
   surface: string;
+  /** Typed formula of the custom surface; kept while a built-in runs, so the custom surface can come back. */
+  formula?: string;
+  /** Condition number κ of the ill-conditioned quadratic. */
+  condition: number;
+  /** Region of the starts and of the drawn surface; undefined for the surface's standard domain. */
+  domain?: Domain;
+  zScale: ZScale;
   lr: number;
   /** Starts per side of the grid (2D) or number of starts (1D). */
   grid: number;
@@ -20,6 +34,8 @@ export interface AppSettings {
 
 export const DEFAULT_SETTINGS: AppSettings = {
   surface: 'quadratic',
+  condition: CONDITION_NUMBER.default,
+  zScale: 'auto',
   lr: 0.1,
   grid: 64,
   stepsPerFrame: 1,
@@ -28,18 +44,30 @@ export const DEFAULT_SETTINGS: AppSettings = {
   trails: true,
 };
 
-/** Throws InvalidSettingError naming the first invalid value of `settings`. */
+/**
+ * Throws InvalidSettingError naming the first invalid value of `settings`,
+ * or FormulaError for a custom formula that does not compile. Returns the
+ * settings with a 1D domain's y bounds set to 0.
+ */
 export function validateSettings(settings: AppSettings): AppSettings {
-  const surface = findSurface(settings.surface);
-  if (!surface) {
-    throw new InvalidSettingError('surface', settings.surface, 'the name of a built-in surface');
-  }
+  const { definition } = resolveSurface(settings);
+  const dims = definition.dims;
+  const domain = settings.domain === undefined ? undefined : checkDomain(settings.domain, dims);
+
   checkNumber('learning rate', settings.lr, LEARNING_RATE.min, LEARNING_RATE.max);
-  const gridRange = surface.dims === 1 ? GRID_1D : GRID_2D;
-  checkInteger(surface.dims === 1 ? 'number of starts' : 'grid size', settings.grid, gridRange.min, gridRange.max);
+  const gridRange = dims === 1 ? GRID_1D : GRID_2D;
+  checkInteger(dims === 1 ? 'number of starts' : 'grid size', settings.grid, gridRange.min, gridRange.max);
   checkNumber('steps per frame', settings.stepsPerFrame, STEPS_PER_FRAME.min, STEPS_PER_FRAME.max);
   if (settings.view !== '2d' && settings.view !== '3d') {
     throw new InvalidSettingError('view', settings.view, '"2d" or "3d"');
   }
-  return settings;
+  if (!Z_SCALES.includes(settings.zScale)) {
+    throw new InvalidSettingError('z scale', settings.zScale, Z_SCALES.map((scale) => `"${scale}"`).join(', '));
+  }
+  return domain === undefined ? settings : { ...settings, domain };
+}
+
+/** Returns the dimension of the surface that valid settings select. */
+export function surfaceDims(settings: AppSettings): 1 | 2 {
+  return resolveSurface(settings).definition.dims;
 }

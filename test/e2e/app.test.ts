@@ -6,49 +6,8 @@ import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
+import { appState, control, waitForState } from '../helpers/appPage.ts';
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
-
-interface AppState {
-  stepsDone: number;
-  particleCount: number;
-  lr: number;
-  surface: string;
-  diverged: number;
-  converged: number;
-}
-
-async function appState(page: Page): Promise<AppState> {
-  return page.evaluate(() => {
-    const app = (window as unknown as { downhill: any }).downhill;
-    return {
-      stepsDone: app.stepsDone,
-      particleCount: app.particleCount,
-      lr: app.settings.lr,
-      surface: app.settings.surface,
-      diverged: app.lastStats?.diverged ?? 0,
-      converged: app.lastStats?.converged ?? 0,
-    };
-  });
-}
-
-/** Waits until the app reports `predicate` true, polling its state. */
-async function waitForState(page: Page, predicate: (state: AppState) => boolean, timeoutMs = 30_000): Promise<AppState> {
-  const deadline = Date.now() + timeoutMs;
-  let state = await appState(page);
-  while (!predicate(state)) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for the app; last state ${JSON.stringify(state)}`);
-    }
-    await page.waitForTimeout(200);
-    state = await appState(page);
-  }
-  return state;
-}
-
-/** Finds the lil-gui control whose label is exactly `label`. */
-function control(page: Page, label: string) {
-  return page.locator('.lil-gui .lil-controller').filter({ has: page.locator('.lil-name', { hasText: new RegExp(`^${label}$`) }) });
-}
 
 describe('the app in headless Chromium', () => {
   let server: RunningApp;
