@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { appState, control, waitForState } from '../helpers/appPage.ts';
+import { appState, control, openAppPage, waitForState } from '../helpers/appPage.ts';
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
 
 describe('the app in headless Chromium', () => {
@@ -19,17 +19,7 @@ describe('the app in headless Chromium', () => {
     server = await startApp();
     browser = await launchBrowser();
     // A small viewport: SwiftShader draws every frame on the CPU.
-    page = await browser.newPage({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 1 });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') {
-        pageErrors.push(message.text());
-      }
-    });
-    await page.goto(server.url);
-    await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
-      timeout: 30_000,
-    });
+    page = await openAppPage(browser, server.url, { width: 640, height: 400 }, pageErrors);
   });
 
   afterAll(async () => {

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { findSurface } from '../../src/core/surfaces.ts';
-import { appState, control, waitForState } from '../helpers/appPage.ts';
+import { appState, control, openAppPage, waitForState } from '../helpers/appPage.ts';
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
 
 interface BadFormula {
@@ -50,17 +50,7 @@ describe('surfaces in the app', () => {
   beforeAll(async () => {
     server = await startApp();
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 900, height: 700 }, deviceScaleFactor: 1 });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') {
-        pageErrors.push(message.text());
-      }
-    });
-    await page.goto(server.url);
-    await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
-      timeout: 30_000,
-    });
+    page = await openAppPage(browser, server.url, { width: 900, height: 700 }, pageErrors);
     // A smaller grid and more updates per frame, so that SwiftShader shows progress within seconds.
     await page.evaluate(() => (window as unknown as { downhill: { change(update: object): boolean } }).downhill.change({ grid: 16, stepsPerFrame: 4 }));
     await waitForState(page, (state) => state.particleCount === 256);

@@ -1,7 +1,7 @@
 // Reading the app's state from a page, for the end-to-end tests: the handle
 // that src/ui/main.ts puts on window.downhill, and the panel's controls.
 
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 export interface AppState {
   stepsDone: number;
@@ -46,4 +46,24 @@ export async function waitForState(page: Page, predicate: (state: AppState) => b
 /** Finds the lil-gui control whose label is exactly `label`. */
 export function control(page: Page, label: string) {
   return page.locator('.lil-gui .lil-controller').filter({ has: page.locator('.lil-name', { hasText: new RegExp(`^${label}$`) }) });
+}
+
+/**
+ * Opens the app at `url` in a new page of `browser`, collects uncaught page
+ * errors and console errors into `errors`, and waits until the first scene
+ * has particles.
+ */
+export async function openAppPage(browser: Browser, url: string, viewport: { width: number; height: number }, errors: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') {
+      errors.push(message.text());
+    }
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
+    timeout: 30_000,
+  });
+  return page;
 }
