@@ -71,14 +71,22 @@ describe('the app in headless Chromium', () => {
   });
 
   test('learning rate typed into the panel takes effect without a reload', async () => {
+    // Paused, so that no particle converges at η = 0.1 before η changes, however slowly the
+    // browser runs: three single steps at η = 0.1 leave every start but x = 0 far from it.
+    await control(page, 'pause').locator('input').check();
     // lil-gui draws its own box over a transparent <select>.
     await control(page, 'surface').locator('select').selectOption({ label: 'parabola: x²' }, { force: true });
     await waitForState(page, (state) => state.surface === 'parabola' && state.particleCount === 33);
-    const running = await waitForState(page, (state) => state.stepsDone > 0);
+    const singleStep = page.locator('.lil-gui button', { hasText: 'single step' });
+    for (let k = 0; k < 3; k++) {
+      await singleStep.click();
+    }
+    const running = await waitForState(page, (state) => state.stepsDone === 3);
 
     const field = control(page, 'η').locator('input');
     await field.fill('1.5');
     await field.press('Enter');
+    await control(page, 'pause').locator('input').uncheck();
 
     // At η = 1.5 every update multiplies x by −2: every start passes the
     // divergence bound 1e6 within 25 updates, except the middle one of the 33,

@@ -50,7 +50,8 @@ describe('surfaces in the app', () => {
   beforeAll(async () => {
     server = await startApp();
     browser = await launchBrowser();
-    page = await openAppPage(browser, server.url, { width: 900, height: 700 }, pageErrors);
+    // A small viewport, as SwiftShader draws every frame on the CPU; the panel scrolls.
+    page = await openAppPage(browser, server.url, { width: 640, height: 400 }, pageErrors);
     // A smaller grid and more updates per frame, so that SwiftShader shows progress within seconds.
     await page.evaluate(() => (window as unknown as { downhill: { change(update: object): boolean } }).downhill.change({ grid: 16, stepsPerFrame: 4 }));
     await waitForState(page, (state) => state.particleCount === 256);
