@@ -77,7 +77,7 @@ class DisjointSets {
  * the merge distance belong to the same minimum (single linkage), so a chain
  * of converged points along a flat valley forms one cluster. Each cluster
  * starts from its lowest end point, which Newton's method refines where the
- * Hessian is positive definite; clusters that refine to the same point merge.
+ * Hessian is positive definite. Clusters that refine to the same point merge.
  * Returns the minima sorted by value, then x, then y.
  */
 export function clusterMinima(
