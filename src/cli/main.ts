@@ -5,7 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import { NoAdapterError, WebGpuUnavailableError, LimitExceededError } from '../gpu/errors.ts';
-import { FormulaError } from '../core/expr/index.ts';
+import { FORMULA_FUNCTIONS, FormulaError } from '../core/expr/index.ts';
+import { CONDITION_NUMBER } from '../core/limits.ts';
+import { SURFACE_NAMES } from '../core/surfaces.ts';
 import { EXIT_INTERNAL, EXIT_NO_ADAPTER, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
 import { BASINS_OPTION_TABLE, basinsCommand, formatBasinsReport, parseBasinsOptions } from './basinsCommand.ts';
 import { parseRunOptions, RUN_OPTION_TABLE, type RawRunOptions } from './options.ts';
@@ -13,8 +15,32 @@ import { formatSweepReport, parseSweepOptions, splitSweepValues, SWEEP_OPTION_TA
 import { formatRunReport, runCommand } from './runCommand.ts';
 import { registerNodeShaders } from './shaders.ts';
 
+/** Column where the help text of an option starts. */
+const HELP_COLUMN = 26;
+
+/** Joins items with commas into lines of at most 100 characters, indented to HELP_COLUMN after the first. */
+function wrapList(items: readonly string[]): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of items) {
+    const next = line === '' ? item : `${line}, ${item}`;
+    if (HELP_COLUMN + next.length > 100 && line !== '') {
+      lines.push(`${line},`);
+      line = item;
+    } else {
+      line = next;
+    }
+  }
+  lines.push(line);
+  return lines.join(`\n${' '.repeat(HELP_COLUMN)}`);
+}
+
 const COMMON_OPTIONS = `
-  --surface NAME          parabola, quadratic (default), rosenbrock, himmelblau, rastrigin
+  --surface NAME          ${wrapList(SURFACE_NAMES.map((name) => (name === 'quadratic' ? 'quadratic (default)' : name)))}
+  --formula EXPR          a typed surface instead of --surface: f(x) or f(x, y) written with
+                          + - * / ^, numbers, pi, e and the functions
+                          ${wrapList([...FORMULA_FUNCTIONS.keys()])}
+  --condition K           condition number κ of --surface ill-conditioned, ${CONDITION_NUMBER.min} to ${CONDITION_NUMBER.max} (default ${CONDITION_NUMBER.default})
   --optimizer NAME        gd (default), momentum, nesterov, adagrad, rmsprop, adam, adamw
   --lr X                  learning rate η, a positive number (default 0.1)
   --momentum M            momentum, nesterov (default 0.9), rmsprop (default 0)
@@ -40,7 +66,8 @@ const COMMON_OPTIONS = `
   --grid N                N×N starts at cell centres of the domain, x fastest (1D: N starts; default 8)
   --start X[,Y]           one start; repeat for more (instead of --grid)
   --domain XMIN,XMAX[,YMIN,YMAX]
-                          region of the grid of starts (default: the surface's standard domain)
+                          region of the grid of starts (default: the surface's standard domain,
+                          [-3, 3] or [-3, 3]² for --formula)
   --backend cpu|webgpu    where to compute (default webgpu)
   --precision f32|f64     arithmetic of --backend cpu (default f32, as the GPU)
   --json                  one JSON object on stdout instead of a summary`;
@@ -54,7 +81,7 @@ Commands:
   sweep    run every start at many learning rates at once and print, per rate, the
            share diverged, loss percentiles and updates to converge
 
-Options of both:
+Options of every command:
 ${COMMON_OPTIONS}
 
 Options of basins:

@@ -4,11 +4,14 @@
  * applies validated changes, and drives the frame loop (dispatch, draw,
  * status) without reading particle state back.
  */
-import { compileFormula, type CompiledSurface } from '../core/expr/index.ts';
-import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER } from '../core/basins.ts';
+import { FormulaError, type CompiledSurface } from '../core/expr/index.ts';
+import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER, type BasinMinimum } from '../core/basins.ts';
 import { STATUS } from '../core/config.ts';
 import { MAX_STEPS_PER_DISPATCH } from '../core/limits.ts';
-import { findSurface, type Domain, type SurfaceDefinition } from '../core/surfaces.ts';
+import { formatDomain } from '../core/domain.ts';
+import { clusterMinima, type FoundMinimum } from '../core/minima.ts';
+import { resolveSurface } from '../core/surfaceChoice.ts';
+import { CUSTOM_SURFACE_NAME, type Domain, type Minimum, type SurfaceDefinition } from '../core/surfaces.ts';
 import { fillStarts, type GridStarts } from '../core/grid.ts';
 import { createGpuContext, type GpuContext } from '../gpu/device.ts';
 import { cellStatistics, quantile, surfaceStabilityLimit, sweepCells } from '../core/sweep.ts';
@@ -17,10 +20,12 @@ import { PopulationSampler, type PopulationSample } from '../gpu/sampler.ts';
 import { Descent } from '../gpu/descent.ts';
 import { POINT_STRIDE, STOP_STEP_STRIDE } from '../gpu/layout.ts';
 import { readBuffer } from '../gpu/readback.ts';
+import { readResult } from '../gpu/runDescent.ts';
 import type { StatsSnapshot } from '../gpu/statsRing.ts';
 import { BasinMapNodes } from '../render/basinMap.ts';
 import { SceneView } from '../render/sceneView.ts';
 import { BasinLegend } from './basinLegend.ts';
+import { ColorLegend } from './colorLegend.ts';
 import { effectiveRadius } from './basinPanel.ts';
 import { formatValue } from './format.ts';
 import { MapInteraction, type MapPoint } from './mapInteraction.ts';
@@ -49,6 +54,10 @@ const CLICK_SLOP = 4;
 const MAX_SAMPLES = 65_536;
 /** Time between two population samples, in milliseconds. */
 const SAMPLE_INTERVAL = 500;
+/** Characters of a rejected formula that the log repeats. */
+const LOGGED_FORMULA_LENGTH = 80;
+/** Minima listed in the notice of 'list minima found'. */
+const LISTED_MINIMA = 8;
 
 export interface AppElements {
   root: HTMLElement;
@@ -88,12 +97,17 @@ export class App {
   private comparer: BasinComparer | undefined;
   private differing: number | undefined;
   /** Regions left by zooming in, innermost last, for zooming back out. */
-  private readonly regionStack: (Domain | null)[] = [];
+  private readonly regionStack: (Domain | undefined)[] = [];
   private gridStartsInUse: GridStarts | undefined;
   private plot: HistoryPlot | undefined;
   private runs: Run[] = [];
   private surface: CompiledSurface | undefined;
   private surfaceDefinition: SurfaceDefinition | undefined;
+  private colorLegend!: ColorLegend;
+  /** Formula, domain and z scale of the drawn surface mesh, so that it is redrawn only when one changes. */
+  private drawnKey = '';
+  /** Minima of the last clustering of converged particles: the basins of a surface with none listed. */
+  foundMinima: FoundMinimum[] = [];
   private starts: Float32Array = new Float32Array(0);
   private pickedIndex = 0;
   /** The picked particle's positions and losses in the active run, by update count. */
@@ -165,12 +179,14 @@ export class App {
     console.info(`downhill: WebGPU adapter ${this.gpu.adapterName}`);
 
     this.view = await SceneView.create(this.elements.canvas, this.gpu.device);
+    this.colorLegend = new ColorLegend(this.elements.root);
     this.panel = new Panel(this.settings, {
       change: (next) => this.change(next),
       step: () => this.singleStep(),
       reset: () => this.reset(),
       preset: (name) => this.applyPreset(name),
       zoomOut: () => this.zoomOut(),
+      listMinima: () => void this.listMinima(),
     });
     this.listenForPicks();
     this.mapInteraction = new MapInteraction(this.elements.canvas, this.elements.root, {
@@ -200,13 +216,14 @@ export class App {
    * them, and the previous settings and scene stay as they were.
    */
   change(next: AppSettings): boolean {
+    let valid: AppSettings;
     try {
-      validateSettings(next);
+      valid = validateSettings(next);
     } catch (error) {
-      this.notices.show(error instanceof Error ? error.message : String(error), 'error');
-      this.panel.show(this.settings);
+      this.reject(next, error);
       return false;
     }
+    next = valid;
 
     const previous = this.settings;
     this.settings = cloneSettings(next);
@@ -237,7 +254,107 @@ export class App {
     if (next.trails !== previous.trails) {
       this.view.setTrailsVisible(next.trails);
     }
+    if (next.zScale !== previous.zScale) {
+      this.drawSurface();
+    }
     return true;
+  }
+
+  /** Shows why a change was rejected: a formula fault next to the field, anything else as a notice. */
+  private reject(next: AppSettings, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.panel.show(this.settings, { canZoomOut: this.regionStack.length > 0 });
+    if (error instanceof FormulaError && next.surface === CUSTOM_SURFACE_NAME && typeof next.formula === 'string') {
+      const shown = next.formula.length > LOGGED_FORMULA_LENGTH ? `${next.formula.slice(0, LOGGED_FORMULA_LENGTH)}…` : next.formula;
+      console.info(`downhill: rejected formula "${shown}" (${next.formula.length} characters): ${message}`);
+      this.panel.surface.showFormulaError(next.formula, error);
+      return;
+    }
+    this.notices.show(message, 'error');
+  }
+
+  /** The minima that name the basins: the surface's listed ones, else those found by clustering converged particles. */
+  private basinMinima(): readonly BasinMinimum[] {
+    const listed = this.surfaceDefinition?.minima ?? [];
+    return listed.length > 0 ? listed : this.foundMinima;
+  }
+
+  /** Name, formula and domain of the surface that runs; it changes when a new scene is built, after the settings. */
+  get runningSurface(): { name: string; formula: string; dims: 1 | 2; domain: Domain } | undefined {
+    const definition = this.surfaceDefinition;
+    const starts = this.gridStartsInUse;
+    if (!definition || !starts) {
+      return undefined;
+    }
+    return { name: definition.name, formula: definition.formula, dims: definition.dims, domain: { ...starts.domain } };
+  }
+
+  /**
+   * Reads every particle of the active configuration back, clusters the
+   * converged ones into minima (src/core/minima.ts) and lists them in a
+   * notice; a surface with no listed minima takes them as its basins.
+   */
+  async listMinima(notify = true): Promise<FoundMinimum[]> {
+    const descent = this.activeDescent;
+    const definition = this.surfaceDefinition;
+    const surface = this.surface;
+    const starts = this.gridStartsInUse;
+    if (!descent || !definition || !surface || !starts) {
+      return [];
+    }
+    const result = await readResult(this.gpu.device, descent);
+    if (descent !== this.activeDescent) {
+      return [];
+    }
+    const found = clusterMinima(result.positions, result.status, surface, { domain: starts.domain });
+    this.foundMinima = found;
+    if (definition.minima.length === 0) {
+      this.applyLiveSettings();
+    }
+
+    if (!notify) {
+      return found;
+    }
+    const converged = result.status.filter((status) => status === STATUS.converged).length;
+    console.info(`downhill: ${found.length} minima from ${converged} converged particles on ${definition.name}`);
+    if (found.length === 0) {
+      this.notices.show('No particle has converged yet, so no minimum is known. Let the particles run longer, or raise the learning rate.', 'info');
+      return found;
+    }
+    const lines = found.slice(0, LISTED_MINIMA).map(
+      (minimum) =>
+        `(${formatValue(minimum.x)}${definition.dims === 2 ? `, ${formatValue(minimum.y)}` : ''}): ` +
+        `f = ${formatValue(minimum.value)}, ${minimum.count} particles${minimum.refined ? '' : ', not refined'}`,
+    );
+    const more = found.length > LISTED_MINIMA ? `; ${found.length - LISTED_MINIMA} more` : '';
+    const noun = found.length === 1 ? 'minimum' : 'minima';
+    this.notices.show(`${found.length} ${noun} from ${converged} converged particles: ${lines.join('; ')}${more}.`, 'info', 30000);
+    return found;
+  }
+
+  /** Draws the running surface with the current z scale, unless that very surface is drawn already. */
+  private drawSurface(): void {
+    const definition = this.surfaceDefinition;
+    const surface = this.surface;
+    const starts = this.gridStartsInUse;
+    if (!definition || !surface || !starts) {
+      return;
+    }
+    const key = [definition.formula, formatDomain(starts.domain, definition.dims), this.settings.zScale].join('|');
+    if (key === this.drawnKey) {
+      return;
+    }
+    const scale = this.view.setSurface(
+      {
+        value: (x, y) => surface.value(x, y, 'f64'),
+        domain: starts.domain,
+        dims: definition.dims,
+        knownMinimum: definition.minima.find((minimum) => minimum.global)?.value,
+      },
+      this.settings.zScale,
+    );
+    this.colorLegend.show(scale, definition.dims);
+    this.drawnKey = key;
   }
 
   /**
@@ -246,7 +363,7 @@ export class App {
    * its descent's is skipped: a rebuild for it is queued.
    */
   private applyLiveSettings(): void {
-    const minima = this.surfaceDefinition?.minima ?? [];
+    const minima = this.basinMinima();
     const radius = effectiveRadius(this.settings);
     this.runs.forEach((run, k) => {
       const runSettings = this.settings.runs[k];
@@ -293,7 +410,7 @@ export class App {
     this.basinNodes = nodes;
     this.view.setBasinMap(nodes, view === 'side-by-side');
     this.mapInteraction.enabled = true;
-    this.basinLegend.setMinima(this.surfaceDefinition?.minima ?? []);
+    this.basinLegend.setMinima(this.basinMinima());
   }
 
   /** Applies a preset's settings and explains what it shows. */
@@ -361,18 +478,18 @@ export class App {
 
   private async rebuildNow(): Promise<void> {
     const settings = cloneSettings(this.settings);
-    const definition = findSurface(settings.surface)!;
     const started = performance.now();
     console.info(`downhill: building surface ${settings.surface}, grid ${settings.grid}, ${settings.runs.map((run) => run.optimizer.name).join(' + ')}`);
 
     let surface: CompiledSurface;
+    let definition: SurfaceDefinition;
     let starts: GridStarts;
     let sameStarts = false;
     const built: Run[] = [];
     try {
-      surface = definition === this.surfaceDefinition && this.surface ? this.surface : compileFormula(definition.formula);
-      starts = gridStarts(definition, settings.grid, settings.region);
-      sameStarts = definition === this.surfaceDefinition && JSON.stringify(starts.domain) === JSON.stringify(this.gridStartsInUse?.domain) && this.runs[0]?.descent.particleCount === starts.nx * starts.ny;
+      ({ definition, compiled: surface } = resolveSurface(settings));
+      starts = gridStarts(definition, settings.grid, settings.domain);
+      sameStarts = definition.formula === this.surfaceDefinition?.formula && JSON.stringify(starts.domain) === JSON.stringify(this.gridStartsInUse?.domain) && this.runs[0]?.descent.particleCount === starts.nx * starts.ny;
       const pickedIndex = sameStarts ? this.pickedIndex : pickIndex(starts, this.pickAt);
       const creations = settings.runs.map((runSettings) => this.createRun(surface, starts, runSettings, settings, pickedIndex));
       const results = await Promise.allSettled(creations);
@@ -398,7 +515,7 @@ export class App {
     }
     console.info(`downhill: built ${built.length} × ${built[0].descent.particleCount} particles in ${(performance.now() - started).toFixed(0)} ms`);
 
-    const surfaceChanged = definition !== this.surfaceDefinition || JSON.stringify(starts.domain) !== JSON.stringify(this.gridStartsInUse?.domain);
+    const surfaceChanged = definition.formula !== this.surfaceDefinition?.formula;
     // Everything new is built before anything old is destroyed: from here to
     // the end of this function nothing awaits, so no frame draws in between.
     let comparer: BasinComparer | undefined;
@@ -434,8 +551,9 @@ export class App {
     this.statusBar.restart();
 
     if (surfaceChanged) {
-      this.view.setSurface({ value: (x, y) => surface.value(x, y, 'f64'), domain: starts.domain, dims: definition.dims }, 'auto');
+      this.foundMinima = [];
     }
+    this.drawSurface();
     this.view.setParticles(
       built.map((run, k) => ({
         points: run.descent.points,
@@ -484,10 +602,9 @@ export class App {
       onStats: (snapshot) => this.receiveStats(run, snapshot),
     });
     try {
-      const definition = findSurface(settings.surface)!;
       run.classifier = await BasinClassifier.create(
         this.gpu,
-        { points: run.descent.points, particleCount: run.descent.particleCount, minima: definition.minima, radius: effectiveRadius(settings) },
+        { points: run.descent.points, particleCount: run.descent.particleCount, minima: this.basinMinima(), radius: effectiveRadius(settings) },
         (counts) => this.receiveBasinCounts(run, counts),
       );
       run.sampler = await PopulationSampler.create(this.gpu, run.descent, MAX_SAMPLES, (sample) => this.receiveSample(run, sample));
@@ -719,7 +836,7 @@ export class App {
     const [x, y, loss] = new Float32Array(pointBytes);
     const stopStep = new Uint32Array(stopBytes)[0];
     const basin = new Uint32Array(basinBytes)[0];
-    const minima = this.surfaceDefinition?.minima ?? [];
+    const minima = this.basinMinima();
     let outcome: string;
     if (basin === BASIN_MOVING) {
       outcome = 'not converged yet';
@@ -752,8 +869,8 @@ export class App {
       yMax: dims === 1 ? 0 : Math.max(a.y, b.y),
     };
     const next = cloneSettings(this.settings);
-    next.region = region;
-    const previous = this.settings.region;
+    next.domain = region;
+    const previous = this.settings.domain;
     if (this.change(next)) {
       this.regionStack.push(previous);
       this.panel.show(this.settings, { canZoomOut: true });
@@ -766,7 +883,7 @@ export class App {
       return;
     }
     const next = cloneSettings(this.settings);
-    next.region = this.regionStack.pop()!;
+    next.domain = this.regionStack.pop();
     this.change(next);
   }
 
@@ -794,7 +911,13 @@ function needsRebuild(previous: AppSettings, next: AppSettings): boolean {
   if (previous.surface !== next.surface || previous.grid !== next.grid || previous.runs.length !== next.runs.length) {
     return true;
   }
-  if (JSON.stringify(previous.region) !== JSON.stringify(next.region)) {
+  if (JSON.stringify(previous.domain) !== JSON.stringify(next.domain)) {
+    return true;
+  }
+  if (previous.formula !== next.formula && next.surface === CUSTOM_SURFACE_NAME) {
+    return true;
+  }
+  if (previous.condition !== next.condition) {
     return true;
   }
   const sweepShape = (settings: AppSettings): string =>
@@ -805,7 +928,7 @@ function needsRebuild(previous: AppSettings, next: AppSettings): boolean {
   return previous.runs.some((run, k) => run.optimizer.name !== next.runs[k].optimizer.name);
 }
 
-function gridStarts(definition: SurfaceDefinition, grid: number, region: Domain | null): GridStarts {
+function gridStarts(definition: SurfaceDefinition, grid: number, region: Domain | undefined): GridStarts {
   const domain = region ?? definition.domain;
   return definition.dims === 1 ? { kind: 'grid', nx: grid, ny: 1, domain } : { kind: 'grid', nx: grid, ny: grid, domain };
 }

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
-import { control, waitForState } from './appHelpers.ts';
+import { control, waitForState } from '../helpers/appPage.ts';
 
 describe('learning-rate sweeps', () => {
   let server: RunningApp;
