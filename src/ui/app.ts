@@ -54,6 +54,8 @@ const CLICK_SLOP = 4;
 const MAX_SAMPLES = 65_536;
 /** Time between two population samples, in milliseconds. */
 const SAMPLE_INTERVAL = 500;
+/** Time between two clusterings of converged particles for the basins of a typed formula, in milliseconds. */
+const CLUSTER_INTERVAL = 2000;
 /** Characters of a rejected formula that the log repeats. */
 const LOGGED_FORMULA_LENGTH = 80;
 /** Minima listed in the notice of 'list minima found'. */
@@ -93,6 +95,7 @@ export class App {
   private readonly basinLegend: BasinLegend;
   private readonly sweepPlots: SweepPlots;
   private lastSample = 0;
+  private lastClustering = 0;
   private mapInteraction!: MapInteraction;
   private comparer: BasinComparer | undefined;
   private differing: number | undefined;
@@ -685,6 +688,11 @@ export class App {
     }
 
     if (this.basinNodes && this.settings.basinView !== 'off') {
+      // A surface without listed minima takes its basins from clusters of converged particles.
+      if (this.surfaceDefinition?.minima.length === 0 && time - this.lastClustering >= CLUSTER_INTERVAL) {
+        this.lastClustering = time;
+        void this.listMinima(false);
+      }
       for (const run of this.runs) {
         run.classifier.classify(run.descent.stepsDone);
       }

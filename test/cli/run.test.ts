@@ -339,3 +339,19 @@ describe('downhill sweep', () => {
     expect(downhill(['sweep', '--lrs', '4096', '--json']).status).toBe(0);
   });
 });
+
+describe('downhill basins of a typed formula', () => {
+  test('minima come from clusters of converged particles', () => {
+    const outcome = downhill(['basins', '--formula', '(x^2 - 1)^2 + y^2', '--lr', '0.05', '--steps', '1000', '--grid', '16', '--json']);
+    expect(outcome.stderr).toBe('');
+    const report = JSON.parse(outcome.stdout);
+    expect(report.minimaSource).toBe('clustered');
+    // Two minima, (±1, 0), each draining the half of the grid on its side.
+    const minima = [...report.minima].sort((a: { x: number }, b: { x: number }) => a.x - b.x);
+    expect(minima).toHaveLength(2);
+    expect(minima[0].x).toBeCloseTo(-1, 6);
+    expect(minima[1].x).toBeCloseTo(1, 6);
+    expect(minima[0].share).toBe(0.5);
+    expect(minima[1].share).toBe(0.5);
+  });
+});
