@@ -2,7 +2,7 @@
 // script, with real processes, exit statuses, stdout and stderr.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -353,5 +353,54 @@ describe('downhill basins of a typed formula', () => {
     expect(minima[1].x).toBeCloseTo(1, 6);
     expect(minima[0].share).toBe(0.5);
     expect(minima[1].share).toBe(0.5);
+  });
+});
+
+describe('downhill verify', () => {
+  test('x² + 2y²: GPU and CPU float32 within a few ulp; the report explains itself', () => {
+    const outcome = downhill(['verify', '--surface', 'quadratic', '--lr', '0.1', '--steps', '60', '--grid', '16', '--min-agreement', '0.999', '--json']);
+    expect(outcome.stderr).toBe('');
+    expect(outcome.status).toBe(0);
+    const report = JSON.parse(outcome.stdout);
+    expect(report.checked).toBe(256);
+    expect(report.sampled).toBe(false);
+    // Same float32 operations in the same order; 2 ulp allows for one fused multiply-add.
+    expect(report.gpuVsF32.ulp.max).toBeLessThanOrEqual(2);
+    expect(report.gpuVsF32.statusAgreement).toBe(1);
+    expect(report.gpuVsF32.basinAgreement).toBe(1);
+    expect(report.f32VsF64.maxRelError).toBeGreaterThan(0);
+    expect(report.passed).toBe(true);
+    expect(report.explanation.join(' ')).toMatch(/implementation/);
+    expect(report.explanation.join(' ')).toMatch(/single precision/);
+    expect(typeof report.adapter).toBe('string');
+  });
+
+  test('a faulty kernel is caught and fails --min-agreement', () => {
+    // A copy of the shaders whose update uses 1% too large a learning rate.
+    const folder = mkdtempSync(join(tmpdir(), 'downhill-faulty-'));
+    for (const name of readdirSync(join(repoRoot, 'shaders'))) {
+      let code = readFileSync(join(repoRoot, 'shaders', name), 'utf8');
+      if (name === 'descent.wgsl') {
+        const correct = 'let lr = coefficients.x * cell.x + coefficients.y;';
+        expect(code).toContain(correct);
+        code = code.replace(correct, 'let lr = (coefficients.x * cell.x + coefficients.y) * 1.01;');
+      }
+      writeFileSync(join(folder, name), code);
+    }
+    const outcome = downhill(['verify', '--surface', 'himmelblau', '--lr', '0.02', '--steps', '400', '--grid', '16', '--min-agreement', '0.999', '--json'], {
+      DOWNHILL_SHADER_DIR: folder,
+    });
+    expect(outcome.status).toBe(1);
+    expect(outcome.stderr).toMatch(/verify below --min-agreement 0\.999/);
+    const report = JSON.parse(outcome.stdout);
+    expect(report.passed).toBe(false);
+    expect(report.gpuVsF32.ulp.max).toBeGreaterThan(1000);
+    expect(report.gpuVsF32.disagreeing.length).toBeGreaterThan(0);
+  });
+
+  test('verify needs the GPU', () => {
+    const outcome = downhill(['verify', '--backend', 'cpu', '--json']);
+    expect(outcome.status).toBe(2);
+    expect(outcome.stderr).toMatch(/verify compares the GPU with the CPU/);
   });
 });
