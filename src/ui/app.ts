@@ -20,9 +20,12 @@ import { PopulationSampler, type PopulationSample } from '../gpu/sampler.ts';
 import { Descent } from '../gpu/descent.ts';
 import { POINT_STRIDE, STOP_STEP_STRIDE } from '../gpu/layout.ts';
 import { readBuffer } from '../gpu/readback.ts';
-import { readResult } from '../gpu/runDescent.ts';
+import { readResult, runDescent } from '../gpu/runDescent.ts';
 import type { StatsSnapshot } from '../gpu/statsRing.ts';
-import { BasinMapNodes } from '../render/basinMap.ts';
+import { BasinMapNodes, MARK_DISAGREE, MARK_UNRESOLVED } from '../render/basinMap.ts';
+import { chooseParticles, type VerifyReport } from '../core/verify.ts';
+import { VerifyView } from './verifyView.ts';
+import type { VerifyMessage, VerifyRequest } from './verifyWorker.ts';
 import { SceneView } from '../render/sceneView.ts';
 import { BasinLegend } from './basinLegend.ts';
 import { ColorLegend } from './colorLegend.ts';
@@ -71,6 +74,7 @@ export interface AppElements {
   inspector: HTMLElement;
   basinLegend: HTMLElement;
   sweep: HTMLElement;
+  verify: HTMLElement;
 }
 
 /** One optimizer configuration with its particles on the GPU. */
@@ -94,6 +98,14 @@ export class App {
   private readonly inspector: Inspector;
   private readonly basinLegend: BasinLegend;
   private readonly sweepPlots: SweepPlots;
+  private readonly verifyView: VerifyView;
+  private verifyWorker: Worker | undefined;
+  /** The verification in progress, if any; cancelling marks it so each of its stages stops. */
+  private verifyAttempt: { cancelled: boolean } | undefined;
+  /** Per particle of the active run, the marks of the last verification (see MARK_*); its buffer is drawn on the basin map. */
+  private verifyMarks: GPUBuffer | undefined;
+  /** The last verification report, for the console and the tests. */
+  lastVerifyReport: VerifyReport | undefined;
   private lastSample = 0;
   private lastClustering = 0;
   private mapInteraction!: MapInteraction;
@@ -132,6 +144,7 @@ export class App {
     this.inspector = new Inspector(elements.inspector);
     this.basinLegend = new BasinLegend(elements.basinLegend);
     this.sweepPlots = new SweepPlots(elements.sweep);
+    this.verifyView = new VerifyView(elements.verify, () => this.cancelVerify());
   }
 
   /** Updates done by the active configuration's particles. */
@@ -190,6 +203,7 @@ export class App {
       preset: (name) => this.applyPreset(name),
       zoomOut: () => this.zoomOut(),
       listMinima: () => void this.listMinima(),
+      verify: () => void this.verify(),
     });
     this.listenForPicks();
     this.mapInteraction = new MapInteraction(this.elements.canvas, this.elements.root, {
@@ -406,7 +420,8 @@ export class App {
     const first = needsTwo ? this.runs[0] : this.runs[this.settings.active];
     const second = needsTwo ? this.runs[1] : undefined;
     const source = (run: Run) => ({ basins: run.classifier.basins, stopSteps: run.descent.stopSteps, count: run.descent.particleCount });
-    const nodes = new BasinMapNodes(this.view.renderer, source(first), second ? source(second) : undefined);
+    const marks = view === 'map' ? this.verifyMarks : undefined;
+    const nodes = new BasinMapNodes(this.view.renderer, { ...source(first), marks }, second ? source(second) : undefined);
     const starts = this.gridStartsInUse!;
     nodes.setGrid(starts.domain, starts.nx, starts.ny);
     nodes.mode.value = view === 'difference' ? 2 : 0;
@@ -536,6 +551,10 @@ export class App {
     }
     this.comparer?.destroy();
     this.comparer = comparer;
+    // A report and its marks belong to the particles they checked.
+    this.cancelVerify();
+    this.clearVerifyMarks();
+    this.verifyView.markEarlier();
     this.differing = undefined;
     this.runs = built;
     this.gridStartsInUse = starts;
@@ -893,6 +912,140 @@ export class App {
     const next = cloneSettings(this.settings);
     next.domain = this.regionStack.pop();
     this.change(next);
+  }
+
+  /**
+   * Verifies the active configuration: a fresh GPU run to the current update
+   * count, then the CPU reference in float32 and float64 in a Web Worker
+   * (every particle, or a uniform sample of a large run), then the report and
+   * the marks on the basin map. Resolves with the report, or undefined when
+   * cancelled or failed.
+   */
+  async verify(): Promise<VerifyReport | undefined> {
+    this.cancelVerify();
+    const run = this.runs[this.settings.active];
+    const definition = this.surfaceDefinition;
+    const surface = this.surface;
+    const starts = this.gridStartsInUse;
+    if (!run || !definition || !surface || !starts) {
+      return undefined;
+    }
+    const settings = cloneSettings(this.settings);
+    const runSettings = activeRun(settings);
+    const axes = sweepAxes(settings);
+    const steps = Math.max(1, run.descent.stepsDone);
+    const setup = {
+      optimizer: runSettings.optimizer,
+      schedule: runSettings.schedule,
+      noise: settings.noise,
+      criteria: settings.criteria,
+      starts,
+      cells: axes ? sweepCells(runSettings.optimizer, axes) : undefined,
+    };
+    console.info(`downhill: verifying ${definition.name}, ${runSettings.optimizer.name} at η ${runSettings.optimizer.lr}, ${steps} updates`);
+    const attempt = { cancelled: false };
+    this.verifyAttempt = attempt;
+
+    // The live particles may have seen several rates; a fresh GPU run has one history, which the CPU can repeat.
+    this.verifyView.running(0, 0, false);
+    let gpuResult;
+    try {
+      gpuResult = await runDescent(this.gpu, { surface, ...setup }, steps);
+    } catch (error) {
+      if (!attempt.cancelled) {
+        this.verifyView.failed(error instanceof Error ? error.message : String(error));
+      }
+      return undefined;
+    }
+    if (attempt.cancelled) {
+      return undefined;
+    }
+    const checked = chooseParticles(gpuResult.particleCount, steps, 1);
+    const sampled = checked.length < gpuResult.particleCount;
+    this.verifyView.running(0, checked.length, sampled);
+
+    const minima = this.basinMinima();
+    const request: VerifyRequest = {
+      formula: definition.formula,
+      setup: { ...setup, steps, minima: minima.map(({ x, y, value }) => ({ x, y, value })), radius: effectiveRadius(settings) },
+      gpu: { positions: gpuResult.positions, status: gpuResult.status, stopSteps: gpuResult.stopSteps },
+      adapter: this.gpu.adapterName,
+      checked,
+    };
+    const worker = new Worker(new URL('./verifyWorker.ts', import.meta.url), { type: 'module' });
+    this.verifyWorker = worker;
+    const report = await new Promise<VerifyReport | undefined>((resolve) => {
+      worker.onmessage = (event: MessageEvent<VerifyMessage>) => {
+        const message = event.data;
+        if (message.kind === 'progress') {
+          this.verifyView.running(message.share, checked.length, sampled);
+        } else if (message.kind === 'report') {
+          resolve(message.report);
+        } else {
+          this.verifyView.failed(message.message);
+          resolve(undefined);
+        }
+      };
+      worker.onerror = (event) => {
+        this.verifyView.failed(event.message);
+        resolve(undefined);
+      };
+      worker.addEventListener('downhill-cancel', () => resolve(undefined));
+      worker.postMessage(request);
+    });
+    worker.terminate();
+    if (attempt.cancelled) {
+      return undefined;
+    }
+    this.verifyWorker = undefined;
+    this.verifyAttempt = undefined;
+    if (!report) {
+      return undefined;
+    }
+    this.lastVerifyReport = report;
+    this.verifyView.report(report);
+    console.info(`downhill: verify done: status agreement ${report.gpuVsF32.statusAgreement}, max ulp ${report.gpuVsF32.ulp.max}`);
+    this.showVerifyMarks(report, run);
+    return report;
+  }
+
+  private cancelVerify(): void {
+    const attempt = this.verifyAttempt;
+    if (!attempt || attempt.cancelled) {
+      return;
+    }
+    attempt.cancelled = true;
+    const worker = this.verifyWorker;
+    this.verifyWorker = undefined;
+    if (worker) {
+      worker.terminate();
+      worker.dispatchEvent(new Event('downhill-cancel'));
+    }
+    this.verifyView.hide();
+  }
+
+  /** Uploads the report's marks for the basin map and shows the map of the verified configuration. */
+  private showVerifyMarks(report: VerifyReport, run: Run): void {
+    this.clearVerifyMarks();
+    const marks = new Uint32Array(run.descent.particleCount);
+    for (const index of report.f32VsF64.unresolved) {
+      marks[index] = MARK_UNRESOLVED;
+    }
+    for (const index of report.gpuVsF32.disagreeing) {
+      marks[index] = MARK_DISAGREE;
+    }
+    this.verifyMarks = this.gpu.device.createBuffer({ label: 'Verify.marks', size: Math.max(16, marks.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    this.gpu.device.queue.writeBuffer(this.verifyMarks, 0, marks);
+    if (this.settings.basinView !== 'map') {
+      this.change({ ...cloneSettings(this.settings), basinView: 'map' });
+    } else {
+      this.applyBasinView();
+    }
+  }
+
+  private clearVerifyMarks(): void {
+    this.verifyMarks?.destroy();
+    this.verifyMarks = undefined;
   }
 
   private deviceLost(info: GPUDeviceLostInfo): void {

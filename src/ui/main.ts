@@ -23,6 +23,7 @@ const app = new App({
   inspector: element('inspector'),
   basinLegend: element('basin-legend'),
   sweep: element('sweep'),
+  verify: element('verify'),
 });
 
 // Read-only handle for the browser console and the end-to-end tests.

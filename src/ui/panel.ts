@@ -17,6 +17,8 @@ export interface PanelActions {
   change(next: AppSettings): boolean;
   /** Reads the particles back and shows the minima they converged to. */
   listMinima(): void;
+  /** Reruns the active configuration on the CPU reference and reports how far the GPU is from it. */
+  verify(): void;
   step(): void;
   reset(): void;
   preset(name: string): void;
@@ -96,6 +98,13 @@ export class Panel {
       .onChange((value: boolean) => this.send((next) => (next.paused = value)));
     runFolder.add({ step: () => actions.step() }, 'step').name('single step');
     runFolder.add({ reset: () => actions.reset() }, 'reset').name('reset');
+
+    const verifyFolder = gui.addFolder('Verify');
+    verifyFolder.add({ verify: () => actions.verify() }, 'verify').name('verify against the CPU');
+    const verifyNote = document.createElement('p');
+    verifyNote.className = 'panel-note';
+    verifyNote.textContent = 'Reruns the active configuration on the GPU and on the CPU in float32 and float64, every particle or a uniform sample of a large run, and reports how far apart they are.';
+    verifyFolder.$children.append(verifyNote);
 
     const viewFolder = gui.addFolder('View');
     viewFolder

@@ -375,6 +375,16 @@ describe('downhill verify', () => {
     expect(typeof report.adapter).toBe('string');
   });
 
+  test('x²: GPU and CPU float32 within a few ulp', () => {
+    const outcome = downhill(['verify', '--surface', 'parabola', '--lr', '0.1', '--steps', '60', '--grid', '64', '--min-agreement', '0.999', '--json']);
+    expect(outcome.status).toBe(0);
+    const report = JSON.parse(outcome.stdout);
+    expect(report).toMatchObject({ formula: 'x^2', particles: 64, checked: 64, passed: true });
+    // x ← x − 2ηx is one multiply-add per step; 2 ulp allows for it being fused.
+    expect(report.gpuVsF32.ulp.max).toBeLessThanOrEqual(2);
+    expect(report.gpuVsF32.statusAgreement).toBe(1);
+  });
+
   test('a faulty kernel is caught and fails --min-agreement', () => {
     // A copy of the shaders whose update uses 1% too large a learning rate.
     const folder = mkdtempSync(join(tmpdir(), 'downhill-faulty-'));
