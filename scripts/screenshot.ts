@@ -3,7 +3,8 @@
  * what a user sees:
  *   npx tsx scripts/screenshot.ts OUT.png [WAIT_MS] [SCRIPT]
  * SCRIPT is JavaScript run in the page after load (for example
- * "downhill.change({ view: '2d' })"), before waiting WAIT_MS.
+ * "downhill.change({ view: '2d' })"), before waiting WAIT_MS. The environment
+ * variable SCREENSHOT_HASH opens the app at that fragment (a link's scene).
  */
 import { launchBrowser, startApp } from '../test/helpers/browser.ts';
 
@@ -17,7 +18,7 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('console', (message) => console.log(`[page ${message.type()}] ${message.text()}`));
   page.on('pageerror', (error) => console.log(`[page error] ${error.message}`));
-  await page.goto(app.url);
+  await page.goto(`${app.url}${process.env.SCREENSHOT_HASH ?? ''}`);
   await page.waitForFunction(() => (window as unknown as { downhill?: { stepsDone: number } }).downhill?.stepsDone !== undefined);
   await page.waitForTimeout(1500);
   if (script) {

@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { compileFormula } from '../core/expr/index.ts';
+import { phaseImage, sweepCsv, type SweepRow } from '../core/exportTables.ts';
 import { DEFAULT_CRITERIA } from '../core/config.ts';
 import { ReferenceRun } from '../core/reference.ts';
 import {
@@ -46,12 +47,6 @@ export interface SweepOptions extends RunOptions {
   axes: SweepAxes;
   csv: string | undefined;
   png: string | undefined;
-}
-
-export interface SweepRow extends CellStatistics {
-  lr: number;
-  /** Value of the second hyperparameter, in a phase map. */
-  y?: number;
 }
 
 export interface SweepReport {
@@ -222,33 +217,14 @@ export async function sweepCommand(options: SweepOptions): Promise<SweepReport> 
   };
 }
 
-/** Colours of the phase map's outcomes as 8-bit sRGB. */
-export const OUTCOME_COLORS = {
-  converged: [0, 158, 115],
-  diverged: [213, 94, 0],
-  neither: [86, 180, 233],
-} as const;
-
 function writePhaseMap(path: string, statistics: CellStatistics[], columns: number, rows: number): void {
   const png = new PNG({ width: columns, height: rows });
-  for (let row = 0; row < rows; row++) {
-    // Row 0 of the image is the largest y.
-    const source = rows - 1 - row;
-    for (let column = 0; column < columns; column++) {
-      const [r, g, b] = OUTCOME_COLORS[statistics[source * columns + column].outcome];
-      png.data.set([r, g, b, 255], 4 * (row * columns + column));
-    }
-  }
+  png.data.set(phaseImage(statistics, columns, rows));
   write(path, PNG.sync.write(png), 'png');
 }
 
 function writeCsv(path: string, rows: SweepRow[], parameter: string | undefined): void {
-  const header = ['lr', ...(parameter ? [parameter] : []), 'converged', 'diverged', 'medianLoss', 'p10Loss', 'p90Loss', 'medianStepsToConverge', 'outcome'];
-  const cell = (value: number | null | undefined | string): string => (value === null || value === undefined ? '' : String(value));
-  const lines = rows.map((row) =>
-    [row.lr, ...(parameter ? [row.y] : []), row.converged, row.diverged, row.medianLoss, row.p10Loss, row.p90Loss, row.medianStepsToConverge, row.outcome].map(cell).join(','),
-  );
-  write(path, `${[header.join(','), ...lines].join('\n')}\n`, 'csv');
+  write(path, sweepCsv(rows, parameter), 'csv');
 }
 
 function write(path: string, data: string | Buffer, option: string): void {

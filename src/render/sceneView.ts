@@ -302,6 +302,52 @@ export class SceneView {
     return best;
   }
 
+  /** Where the camera of the current view is, what it looks at, and its zoom. */
+  cameraState(): { position: [number, number, number]; target: [number, number, number]; zoom: number } {
+    const camera = this.activeCamera() as PerspectiveCamera | OrthographicCamera;
+    const { x, y, z } = camera.position;
+    const target = this.controls.target;
+    return { position: [x, y, z], target: [target.x, target.y, target.z], zoom: camera.zoom };
+  }
+
+  /** Moves the current view's camera; the orbit controls continue from there. */
+  setCameraState(state: { position: readonly number[]; target: readonly number[]; zoom: number }): void {
+    const camera = this.activeCamera() as PerspectiveCamera | OrthographicCamera;
+    camera.position.set(state.position[0], state.position[1], state.position[2]);
+    camera.zoom = state.zoom;
+    camera.updateProjectionMatrix();
+    this.controls.target.set(state.target[0], state.target[1], state.target[2]);
+    this.controls.update();
+  }
+
+  /** Calls `listener` when the user ends a rotation, pan or zoom of the view. */
+  onCameraChange(listener: () => void): void {
+    this.controls.addEventListener('end', listener);
+  }
+
+  /**
+   * A PNG of the view at `scale` times the canvas resolution, with particles
+   * and lines as thick, relative to the picture, as on screen. Resolves with
+   * the image and its size; the canvas returns to its own resolution at once.
+   */
+  captureImage(scale: number, stepsDone: readonly number[]): Promise<{ blob: Blob; width: number; height: number }> {
+    const renderer = this.renderer;
+    const ratio = renderer.getPixelRatio();
+    // Only the drawing buffer grows: the pixel-to-clip factor stays the on-screen
+    // one, so point and line sizes grow with the picture.
+    renderer.setPixelRatio(ratio * scale);
+    renderer.setSize(Math.max(1, this.canvas.clientWidth), Math.max(1, this.canvas.clientHeight), false);
+    const { width, height } = this.canvas;
+    this.render(stepsDone);
+    // toBlob copies the canvas now, in this task, before the frame is presented and the size restored.
+    const blob = new Promise<Blob>((resolve, reject) =>
+      this.canvas.toBlob((result) => (result ? resolve(result) : reject(new Error('the browser could not encode the view as PNG'))), 'image/png'),
+    );
+    renderer.setPixelRatio(ratio);
+    this.resize();
+    return blob.then((result) => ({ blob: result, width, height }));
+  }
+
   /** Turns the orbit controls off while another gesture (a zoom rectangle) owns the pointer. */
   setControlsEnabled(enabled: boolean): void {
     this.controls.enabled = enabled;

@@ -5,7 +5,7 @@
  * status) without reading particle state back.
  */
 import { FormulaError, type CompiledSurface } from '../core/expr/index.ts';
-import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER, type BasinMinimum } from '../core/basins.ts';
+import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER, basinImage, classifyAll, type BasinMinimum } from '../core/basins.ts';
 import { STATUS } from '../core/config.ts';
 import { MAX_STEPS_PER_DISPATCH } from '../core/limits.ts';
 import { formatDomain } from '../core/domain.ts';
@@ -41,7 +41,17 @@ import { applyPresetSettings, findPreset } from './presets.ts';
 import { runColorLinear } from './runColors.ts';
 import { DEFAULT_SETTINGS, activeRun, cloneSettings, sweepAxes, validateSettings, type AppSettings, type RunSettings } from './settings.ts';
 import { SweepPlots } from './sweepPlots.ts';
+import { finalStatesCsv, finalStatesJson, phaseImage, sweepCsv, toCsv, type FinalStates, type SweepRow } from '../core/exportTables.ts';
+import { encodePng, fileName, saveFile, saveText } from './download.ts';
+import { LinkSync, type LinkChange } from './linkSync.ts';
+import { Shortcuts } from './shortcuts.ts';
+import { decodeLink, roundCamera, type DecodedLink, type LinkState } from './urlState.ts';
 import { StatusBar } from './statusBar.ts';
+
+/** What the app exports; see App.exportFile. */
+export type ExportKind = 'view' | 'basin-map' | 'phase-map' | 'final-csv' | 'final-json' | 'loss-csv' | 'sweep-csv';
+/** Scales of the exported view image, relative to the canvas resolution. */
+export const EXPORT_SCALES: readonly number[] = [1, 2, 4];
 
 /** Trails: at most this many particles keep one, of TRAIL_LENGTH points, one every TRAIL_EVERY updates. */
 const TRAIL_PARTICLES = 256;
@@ -132,6 +142,10 @@ export class App {
   private pickAt: [number, number] = [0.95, 0.9];
   private basinNodes: BasinMapNodes | undefined;
   private rebuilding: Promise<void> = Promise.resolve();
+  private linkSync: LinkSync | undefined;
+  private shortcuts!: Shortcuts;
+  /** Update count a paused scene runs to (from a link), then stays paused. */
+  private runTo: number | undefined;
 
   constructor(private readonly elements: AppElements) {
     this.notices = new Notices(elements.notices);
@@ -204,6 +218,18 @@ export class App {
       zoomOut: () => this.zoomOut(),
       listMinima: () => void this.listMinima(),
       verify: () => void this.verify(),
+      copyLink: () => void this.copyLink(),
+      exportFile: (kind, scale) => void this.exportFile(kind, scale),
+      showHelp: () => this.shortcuts.toggleHelp(),
+    });
+    this.shortcuts = new Shortcuts(this.elements.root, {
+      togglePause: () => this.change({ ...cloneSettings(this.settings), paused: !this.settings.paused }),
+      step: () => this.singleStep(),
+      reset: () => this.reset(),
+      view: (mode) => this.change({ ...cloneSettings(this.settings), view: mode }),
+      verify: () => void this.verify(),
+      copyLink: () => void this.copyLink(),
+      saveView: () => void this.exportFile('view', 1),
     });
     this.listenForPicks();
     this.mapInteraction = new MapInteraction(this.elements.canvas, this.elements.root, {
@@ -214,7 +240,22 @@ export class App {
       setControlsEnabled: (enabled) => this.view.setControlsEnabled(enabled),
     });
 
+    const link = location.hash.length > 1 ? decodeLink(location.hash) : undefined;
+    if (link) {
+      this.settings = link.state.settings;
+      this.panel.show(this.settings);
+      this.view.setViewMode(this.settings.view);
+    }
     await this.rebuild();
+    if (link) {
+      this.applyLinkExtras(link);
+    }
+    this.linkSync = new LinkSync(
+      () => this.linkState(),
+      (decoded) => void this.applyLink(decoded),
+    );
+    this.view.onCameraChange(() => this.linkChanged('replace'));
+    this.linkChanged('replace');
     const updateInsets = (): void => {
       const side = this.elements.root.querySelector('.side')?.getBoundingClientRect();
       const panel = this.panel.gui.domElement.getBoundingClientRect();
@@ -274,7 +315,81 @@ export class App {
     if (next.zScale !== previous.zScale) {
       this.drawSurface();
     }
+    this.linkChanged('entry');
     return true;
+  }
+
+  /** The scene as a link carries it. */
+  linkState(): LinkState {
+    const state: LinkState = { settings: cloneSettings(this.settings), camera: roundCamera(this.view.cameraState()) };
+    if (this.settings.paused) {
+      state.step = this.runTo ?? this.stepsDone;
+    }
+    if (this.pickedIndex < this.particleCount) {
+      state.pick = this.pickedIndex;
+    }
+    return state;
+  }
+
+  /** The address of this scene, for sharing. */
+  get link(): string {
+    this.linkSync?.flush();
+    return this.linkSync?.link ?? location.href;
+  }
+
+  /** Copies the link of this scene to the clipboard, or shows it to copy by hand where the browser refuses. */
+  async copyLink(): Promise<void> {
+    const link = this.link;
+    try {
+      await navigator.clipboard.writeText(link);
+      this.notices.show(`Link to this scene copied (${link.length} characters).`, 'info', 4000);
+    } catch {
+      this.notices.show(`The browser did not allow copying; the link to this scene is ${link}`, 'info', 30000);
+    }
+  }
+
+  private linkChanged(kind: LinkChange): void {
+    this.linkSync?.changed(kind);
+  }
+
+  /** Applies a link (Back, Forward, or one typed in): its settings, then its camera, pick and step. */
+  private async applyLink(decoded: DecodedLink): Promise<void> {
+    this.showLinkProblems(decoded.problems);
+    if (!this.change(decoded.state.settings)) {
+      return;
+    }
+    await this.whenBuilt();
+    this.applyLinkExtras(decoded);
+  }
+
+  private applyLinkExtras(decoded: DecodedLink): void {
+    const { state, problems } = decoded;
+    this.showLinkProblems(problems);
+    if (state.camera) {
+      this.view.setCameraState(state.camera);
+    }
+    if (state.pick !== undefined) {
+      if (state.pick < this.particleCount) {
+        this.pick(state.pick);
+      } else {
+        this.notices.show(`The link's pick=${state.pick} was not applied: this scene has ${this.particleCount} particles (0 to ${this.particleCount - 1}).`, 'error');
+      }
+    }
+    if (state.step !== undefined && this.settings.paused && state.step !== this.stepsDone) {
+      this.reset();
+      this.runTo = state.step;
+    }
+  }
+
+  private shownLinkProblems: readonly string[] = [];
+
+  private showLinkProblems(problems: readonly string[]): void {
+    if (problems.length === 0 || problems === this.shownLinkProblems) {
+      return;
+    }
+    this.shownLinkProblems = problems;
+    console.warn(`downhill: link problems: ${problems.join(' ')}`);
+    this.notices.show(problems.join(' '), 'error', 30000);
   }
 
   /** Shows why a change was rejected: a formula fault next to the field, anything else as a notice. */
@@ -445,12 +560,14 @@ export class App {
     this.notices.show(preset.explanation, 'info', 20000);
     this.view.setViewMode(this.settings.view);
     void this.rebuild();
+    this.linkChanged('entry');
   }
 
   singleStep(): void {
     for (const run of this.runs) {
       run.descent.step(1);
     }
+    this.linkChanged('replace');
   }
 
   reset(): void {
@@ -460,6 +577,8 @@ export class App {
     }
     this.clearPickedPath();
     this.statusBar.restart();
+    this.runTo = undefined;
+    this.linkChanged('replace');
   }
 
   /** Picks particle `index` in every configuration: its path is highlighted and the inspector follows it. */
@@ -470,6 +589,7 @@ export class App {
     }
     this.view.setPicked(index);
     this.clearPickedPath();
+    this.linkChanged('replace');
   }
 
   private clearPickedPath(): void {
@@ -567,8 +687,13 @@ export class App {
       }
     }
     this.pickedIndex = built[0].descent.picked;
+    // Particle k starts at start k mod startsPerCell: a sweep repeats the grid once per cell.
     this.starts = new Float32Array(2 * built[0].descent.particleCount);
-    fillStarts(starts, this.starts);
+    const perCell = 2 * built[0].descent.startsPerCell;
+    fillStarts(starts, this.starts.subarray(0, perCell));
+    for (let offset = perCell; offset < this.starts.length; offset += perCell) {
+      this.starts.copyWithin(offset, 0, perCell);
+    }
     this.pendingSteps = 0;
     this.statusBar.restart();
 
@@ -693,10 +818,19 @@ export class App {
       return;
     }
 
-    if (this.runs.length > 0 && !this.settings.paused) {
+    const target = this.runTo;
+    if (target !== undefined && (!this.settings.paused || this.stepsDone >= target)) {
+      this.runTo = undefined;
+    }
+    if (this.runs.length > 0 && (!this.settings.paused || this.runTo !== undefined)) {
       this.pendingSteps += this.settings.stepsPerFrame;
       let steps = Math.floor(this.pendingSteps);
       this.pendingSteps -= steps;
+      if (this.runTo !== undefined) {
+        // A link's paused scene: straight to its update count, a dispatch's worth per frame.
+        steps = Math.min(this.runTo - this.stepsDone, MAX_STEPS_PER_DISPATCH);
+        this.pendingSteps = 0;
+      }
       while (steps > 0) {
         const chunk = Math.min(steps, MAX_STEPS_PER_DISPATCH);
         for (const run of this.runs) {
@@ -1007,6 +1141,149 @@ export class App {
     console.info(`downhill: verify done: status agreement ${report.gpuVsF32.statusAgreement}, max ulp ${report.gpuVsF32.ulp.max}`);
     this.showVerifyMarks(report, run);
     return report;
+  }
+
+  /**
+   * Saves a file of the scene: `view` (PNG at `scale` times the canvas
+   * resolution), `basin-map` or `phase-map` (PNG, one pixel per start or
+   * cell), `final-csv` or `final-json` (every particle's start, end, loss,
+   * status, basin and updates), `loss-csv` (the plotted curves) or
+   * `sweep-csv` (one row per swept cell). Resolves with the file's name, or
+   * undefined when this scene has no such data (a notice says why).
+   */
+  async exportFile(kind: ExportKind, scale = 1): Promise<string | undefined> {
+    try {
+      return await this.exportNow(kind, scale);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(`downhill: export ${kind} failed: ${message}`);
+      this.notices.show(`Could not export: ${message}`, 'error');
+      return undefined;
+    }
+  }
+
+  private async exportNow(kind: ExportKind, scale: number): Promise<string | undefined> {
+    const settings = this.settings;
+    const run = this.runs[settings.active];
+    const definition = this.surfaceDefinition;
+    if (!run || !definition) {
+      return undefined;
+    }
+    const optimizer = activeRun(settings).optimizer.name;
+    const name = (extension: string, ...parts: (string | number)[]): string => fileName([definition.name, ...parts, `step${run.descent.stepsDone}`], extension);
+    const axes = sweepAxes(settings);
+    const refuse = (message: string): undefined => {
+      this.notices.show(message, 'info');
+      return undefined;
+    };
+
+    switch (kind) {
+      case 'view': {
+        if (!EXPORT_SCALES.includes(scale)) {
+          return refuse(`An image scale of ${scale} is not offered: choose ${EXPORT_SCALES.join(', ')}.`);
+        }
+        const largest = this.gpu.device.limits.maxTextureDimension2D;
+        const ratio = this.view.renderer.getPixelRatio();
+        const width = Math.round(this.elements.canvas.clientWidth * ratio * scale);
+        const height = Math.round(this.elements.canvas.clientHeight * ratio * scale);
+        if (Math.max(width, height) > largest) {
+          return refuse(`A ${width} × ${height} image exceeds this GPU's largest texture side of ${largest} pixels: choose a smaller scale.`);
+        }
+        const image = await this.view.captureImage(scale, this.runs.map((each) => each.descent.stepsDone));
+        const file = name('png', 'view', `${image.width}x${image.height}`);
+        saveFile(file, image.blob);
+        return file;
+      }
+      case 'basin-map': {
+        const starts = this.gridStartsInUse;
+        const minima = this.basinMinima();
+        if (!starts || axes) {
+          return refuse('The basin map is exported for a run without a sweep: turn the sweep off first.');
+        }
+        if (minima.length === 0) {
+          return refuse('No minimum is known yet, so there are no basins to draw: let the particles converge, then list the minima found.');
+        }
+        const result = await readResult(this.gpu.device, run.descent);
+        const basins = classifyAll(result.status, result.positions, minima, effectiveRadius(settings));
+        const file = name('png', 'basins', optimizer, `${starts.nx}x${starts.ny}`);
+        saveFile(file, await encodePng(basinImage(basins, starts.nx, starts.ny), starts.nx, starts.ny));
+        return file;
+      }
+      case 'phase-map': {
+        if (!axes?.second) {
+          return refuse('A phase map needs a sweep with a second axis (momentum or β₁): set one in the Sweep folder.');
+        }
+        const statistics = await this.sweepStatistics(run);
+        const file = name('png', 'phase', optimizer, `${axes.lrCount}x${axes.second.count}`);
+        saveFile(file, await encodePng(phaseImage(statistics, axes.lrCount, axes.second.count), axes.lrCount, axes.second.count));
+        return file;
+      }
+      case 'sweep-csv': {
+        if (!axes) {
+          return refuse('There is no sweep to export: turn the sweep on in the Sweep folder.');
+        }
+        const statistics = await this.sweepStatistics(run);
+        const cells = sweepCells(activeRun(settings).optimizer, axes);
+        const rows: SweepRow[] = statistics.map((cell, c) => ({ ...cell, lr: cells[c].lr, ...(axes.second ? { y: cells[c][axes.second.parameter] } : {}) }));
+        const file = name('csv', 'sweep', optimizer);
+        saveText(file, sweepCsv(rows, axes.second?.parameter), 'text/csv');
+        return file;
+      }
+      case 'final-csv':
+      case 'final-json': {
+        const states = await this.finalStates();
+        if (kind === 'final-csv') {
+          const file = name('csv', 'final', optimizer);
+          saveText(file, finalStatesCsv(states), 'text/csv');
+          return file;
+        }
+        const context = { surface: definition.name, formula: definition.formula, link: this.link, settings: cloneSettings(settings), adapter: this.gpu.adapterName };
+        const file = name('json', 'final', optimizer);
+        saveText(file, finalStatesJson(states, context), 'application/json');
+        return file;
+      }
+      case 'loss-csv': {
+        const table = this.plot?.table();
+        if (!table || table.rows.length === 0) {
+          return refuse('The loss plot has no points yet: let the particles run a few updates.');
+        }
+        const file = name('csv', 'loss', optimizer);
+        saveText(file, toCsv(table.header, table.rows), 'text/csv');
+        return file;
+      }
+    }
+  }
+
+  /** Statistics of every cell of the active sweep, from all of its particles. */
+  private async sweepStatistics(run: Run) {
+    const result = await readResult(this.gpu.device, run.descent);
+    const perCell = run.descent.startsPerCell;
+    return cellStatistics(run.descent.particleCount / perCell, result.status, result.loss, result.stopSteps, (k) => Math.floor(k / perCell));
+  }
+
+  /** Every configuration's particles as they are now. */
+  private async finalStates(): Promise<FinalStates[]> {
+    const minima = this.basinMinima();
+    const radius = effectiveRadius(this.settings);
+    const dims = this.surfaceDefinition?.dims ?? 2;
+    const names = minima.map((minimum) => (dims === 1 ? `(${formatValue(minimum.x)})` : `(${formatValue(minimum.x)}, ${formatValue(minimum.y)})`));
+    return Promise.all(
+      this.runs.map(async (run, k) => {
+        const result = await readResult(this.gpu.device, run.descent);
+        return {
+          configuration: k + 1,
+          optimizer: this.settings.runs[k]?.optimizer.name ?? '',
+          starts: this.starts,
+          positions: result.positions,
+          loss: result.loss,
+          status: result.status,
+          stopSteps: result.stopSteps,
+          basins: minima.length > 0 ? classifyAll(result.status, result.positions, minima, radius) : undefined,
+          basinNames: names,
+          stepsDone: run.descent.stepsDone,
+        };
+      }),
+    );
   }
 
   private cancelVerify(): void {

@@ -85,8 +85,7 @@ export class HistoryPlot {
       row = { losses: [] };
       this.rows.set(step, row);
     }
-    const floor = (value: number | null): number | null => (value === null ? null : Math.max(value, LOG_FLOOR));
-    row.population = [floor(p10), floor(median), floor(p90)];
+    row.population = [p10, median, p90];
     this.dirty = true;
   }
 
@@ -111,7 +110,7 @@ export class HistoryPlot {
         row = { losses: [] };
         this.rows.set(entry.step, row);
       }
-      row.losses[run] = Math.max(entry.loss, LOG_FLOOR);
+      row.losses[run] = entry.loss;
       if (run === this.active) {
         row.x = entry.x;
         row.y = entry.y;
@@ -139,18 +138,37 @@ export class HistoryPlot {
     this.plot.destroy();
   }
 
-  private data(): uPlot.AlignedData {
-    const steps = [...this.rows.keys()].sort((a, b) => a - b);
-    const rows = steps.map((step) => this.rows.get(step)!);
-    const columns: (number | null | undefined)[][] = [steps, rows.map((row) => row.x ?? null)];
-    if (this.dims === 2) {
-      columns.push(rows.map((row) => row.y ?? null));
-    }
+  /**
+   * The plotted values as a table: update step, the picked particle's
+   * coordinates (active run) and loss (every run), and the population's loss
+   * percentiles; null where a value was not recorded at that step.
+   */
+  table(): { header: string[]; rows: (number | null)[][] } {
+    const header = ['step', 'x', ...(this.dims === 2 ? ['y'] : [])];
     for (let k = 0; k < this.runCount; k++) {
-      columns.push(rows.map((row) => row.losses[k] ?? null));
+      header.push(this.runCount > 1 ? `loss${k + 1}` : 'loss');
     }
-    for (let q = 0; q < 3; q++) {
-      columns.push(rows.map((row) => row.population?.[q] ?? null));
+    header.push('populationLossP10', 'populationLossMedian', 'populationLossP90');
+    const steps = [...this.rows.keys()].sort((a, b) => a - b);
+    const rows = steps.map((step) => {
+      const row = this.rows.get(step)!;
+      const values: (number | null)[] = [step, row.x ?? null, ...(this.dims === 2 ? [row.y ?? null] : [])];
+      for (let k = 0; k < this.runCount; k++) {
+        values.push(row.losses[k] ?? null);
+      }
+      values.push(...(row.population ?? [null, null, null]));
+      return values;
+    });
+    return { header, rows };
+  }
+
+  private data(): uPlot.AlignedData {
+    const { header, rows } = this.table();
+    const columns: (number | null)[][] = header.map((_, c) => rows.map((row) => row[c]));
+    // The loss axis is logarithmic: a loss of exactly 0 is drawn at its floor.
+    const firstLoss = this.dims === 2 ? 3 : 2;
+    for (let c = firstLoss; c < columns.length; c++) {
+      columns[c] = columns[c].map((value) => (value === null ? null : Math.max(value, LOG_FLOOR)));
     }
     return columns as uPlot.AlignedData;
   }

@@ -11,6 +11,7 @@ import { SweepPanel } from './sweepPanel.ts';
 import { PRESETS } from './presets.ts';
 import { cloneSettings, surfaceDims, type AppSettings, type ZScale } from './settings.ts';
 import { SurfacePanel } from './surfacePanel.ts';
+import type { ExportKind } from './app.ts';
 
 export interface PanelActions {
   /** The settings changed; returns false when the app rejected them. */
@@ -24,6 +25,12 @@ export interface PanelActions {
   preset(name: string): void;
   /** Goes back to the region before the last zoom into the basin map. */
   zoomOut(): void;
+  /** Copies the link of this scene. */
+  copyLink(): void;
+  /** Saves a picture or the data of the scene; `scale` applies to the view image. */
+  exportFile(kind: ExportKind, scale: number): void;
+  /** Shows the keyboard shortcuts. */
+  showHelp(): void;
 }
 
 export interface PanelState {
@@ -105,6 +112,20 @@ export class Panel {
     verifyNote.className = 'panel-note';
     verifyNote.textContent = 'Reruns the active configuration on the GPU and on the CPU in float32 and float64, every particle or a uniform sample of a large run, and reports how far apart they are.';
     verifyFolder.$children.append(verifyNote);
+
+    const shareFolder = gui.addFolder('Share and export');
+    shareFolder.add({ copy: () => actions.copyLink() }, 'copy').name('copy link to this scene');
+    const image = { scale: 1 };
+    shareFolder.add(image, 'scale', { '1× canvas': 1, '2× canvas': 2, '4× canvas': 4 }).name('image size');
+    shareFolder.add({ view: () => actions.exportFile('view', image.scale) }, 'view').name('view as PNG');
+    shareFolder.add({ basins: () => actions.exportFile('basin-map', 1) }, 'basins').name('basin map as PNG');
+    shareFolder.add({ phase: () => actions.exportFile('phase-map', 1) }, 'phase').name('phase map as PNG');
+    shareFolder.add({ csv: () => actions.exportFile('final-csv', 1) }, 'csv').name('final states as CSV');
+    shareFolder.add({ json: () => actions.exportFile('final-json', 1) }, 'json').name('final states as JSON');
+    shareFolder.add({ loss: () => actions.exportFile('loss-csv', 1) }, 'loss').name('loss curves as CSV');
+    shareFolder.add({ sweep: () => actions.exportFile('sweep-csv', 1) }, 'sweep').name('sweep table as CSV');
+    shareFolder.add({ help: () => actions.showHelp() }, 'help').name('keyboard shortcuts (?)');
+    shareFolder.close();
 
     const viewFolder = gui.addFolder('View');
     viewFolder

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import type { VerifyReport } from '../../src/core/verify.ts';
-import { control, openAppPage } from '../helpers/appPage.ts';
+import { control, openAppPage, runAdamAndPause } from '../helpers/appPage.ts';
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -33,17 +33,7 @@ describe('Verify in the app', () => {
     browser = await launchBrowser();
     page = await openAppPage(browser, server.url, { width: 1400, height: 900 }, errors);
     // Himmelblau with Adam at η 0.05 on a 24 × 24 grid, paused once it has run a while.
-    await page.evaluate(async () => {
-      const downhill = (window as unknown as { downhill: Handle }).downhill;
-      const run = { ...downhill.settings.runs[0], optimizer: { ...downhill.settings.runs[0].optimizer, name: 'adam', lr: 0.05 } };
-      downhill.change({ ...downhill.settings, surface: 'himmelblau', grid: 24, view: '2d', stepsPerFrame: 50, runs: [run], trails: false });
-      await downhill.whenBuilt();
-    });
-    await page.waitForFunction(() => (window as unknown as { downhill: Handle }).downhill.stepsDone >= 200, null, { timeout: 60_000 });
-    await page.evaluate(() => {
-      const downhill = (window as unknown as { downhill: Handle }).downhill;
-      downhill.change({ ...downhill.settings, paused: true });
-    });
+    await runAdamAndPause(page, { surface: 'himmelblau', grid: 24, view: '2d', stepsPerFrame: 50, trails: false }, 0.05, 200);
   });
 
   afterAll(async () => {

@@ -63,7 +63,29 @@ export async function openAppPage(browser: Browser, url: string, viewport: { wid
   });
   await page.goto(url);
   await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
-    timeout: 30_000,
+    timeout: 60_000,
   });
   return page;
+}
+
+/**
+ * Runs Adam at η = `lr` on a surface with `settings` on top, until `steps`
+ * updates are done, then pauses: the common start of the tests that need a
+ * settled scene.
+ */
+export async function runAdamAndPause(page: Page, settings: Record<string, unknown>, lr: number, steps: number): Promise<void> {
+  await page.evaluate(
+    async ([patch, rate]) => {
+      const downhill = (window as unknown as { downhill: any }).downhill;
+      const run = { ...downhill.settings.runs[0], optimizer: { ...downhill.settings.runs[0].optimizer, name: 'adam', lr: rate } };
+      downhill.change({ ...downhill.settings, ...patch, runs: [run] });
+      await downhill.whenBuilt();
+    },
+    [settings, lr] as const,
+  );
+  await page.waitForFunction((target) => (window as unknown as { downhill: { stepsDone: number } }).downhill.stepsDone >= target, steps, { timeout: 60_000 });
+  await page.evaluate(() => {
+    const downhill = (window as unknown as { downhill: any }).downhill;
+    downhill.change({ ...downhill.settings, paused: true });
+  });
 }

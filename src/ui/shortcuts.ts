@@ -1,0 +1,111 @@
+/**
+ * Keyboard shortcuts and the help overlay that lists them ('?'). Keys typed
+ * into a text field, a number field or a list belong to that field.
+ */
+
+export interface ShortcutActions {
+  togglePause(): void;
+  step(): void;
+  reset(): void;
+  view(mode: '2d' | '3d'): void;
+  verify(): void;
+  copyLink(): void;
+  saveView(): void;
+}
+
+interface Shortcut {
+  /** KeyboardEvent.key values that trigger it. */
+  keys: readonly string[];
+  /** How the key is shown in the help. */
+  label: string;
+  what: string;
+  run(actions: ShortcutActions): void;
+}
+
+export const SHORTCUTS: readonly Shortcut[] = [
+  { keys: [' '], label: 'Space', what: 'run or pause', run: (actions) => actions.togglePause() },
+  { keys: ['s', 'S'], label: 'S', what: 'single step (while paused)', run: (actions) => actions.step() },
+  { keys: ['r', 'R'], label: 'R', what: 'reset: every particle back to its start', run: (actions) => actions.reset() },
+  { keys: ['2'], label: '2', what: '2D top-down view', run: (actions) => actions.view('2d') },
+  { keys: ['3'], label: '3', what: '3D orbit view', run: (actions) => actions.view('3d') },
+  { keys: ['v', 'V'], label: 'V', what: 'verify the GPU against the CPU', run: (actions) => actions.verify() },
+  { keys: ['l', 'L'], label: 'L', what: 'copy a link to this scene', run: (actions) => actions.copyLink() },
+  { keys: ['p', 'P'], label: 'P', what: 'save the view as PNG', run: (actions) => actions.saveView() },
+];
+
+/** Whether a key press belongs to a form field rather than to the app. */
+function typingIn(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) {
+    return false;
+  }
+  return target.isContentEditable || target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
+}
+
+export class Shortcuts {
+  private readonly dialog: HTMLDialogElement;
+
+  constructor(root: HTMLElement, actions: ShortcutActions) {
+    this.dialog = this.buildHelp();
+    root.append(this.dialog);
+    window.addEventListener('keydown', (event) => {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) {
+        return;
+      }
+      if (event.key === '?') {
+        event.preventDefault();
+        this.toggleHelp();
+        return;
+      }
+      if (this.dialog.open) {
+        return;
+      }
+      const shortcut = SHORTCUTS.find((candidate) => candidate.keys.includes(event.key));
+      if (shortcut) {
+        event.preventDefault();
+        shortcut.run(actions);
+      }
+    });
+  }
+
+  get helpOpen(): boolean {
+    return this.dialog.open;
+  }
+
+  toggleHelp(): void {
+    if (this.dialog.open) {
+      this.dialog.close();
+    } else {
+      this.dialog.showModal();
+    }
+  }
+
+  private buildHelp(): HTMLDialogElement {
+    const dialog = document.createElement('dialog');
+    dialog.className = 'help';
+    dialog.setAttribute('aria-label', 'Keyboard shortcuts');
+    const heading = document.createElement('h2');
+    heading.textContent = 'Keyboard shortcuts';
+    const table = document.createElement('table');
+    for (const { label, what } of [...SHORTCUTS, { label: '?', what: 'show or hide this help' }, { label: 'Esc', what: 'close this help' }]) {
+      const row = table.insertRow();
+      const key = document.createElement('kbd');
+      key.textContent = label;
+      row.insertCell().append(key);
+      row.insertCell().textContent = what;
+    }
+    const note = document.createElement('p');
+    note.textContent = 'Drag to orbit the 3D view, right-drag to pan, scroll to zoom. Click a particle to pick it. On the basin map, shift-drag a rectangle to run its starts at full resolution.';
+    const close = document.createElement('button');
+    close.type = 'button';
+    close.textContent = 'close';
+    close.addEventListener('click', () => dialog.close());
+    dialog.append(heading, table, note, close);
+    // A click on the backdrop (outside the dialog's box) closes it too.
+    dialog.addEventListener('click', (event) => {
+      if (event.target === dialog) {
+        dialog.close();
+      }
+    });
+    return dialog;
+  }
+}

@@ -1,0 +1,432 @@
+/**
+ * The scene in the URL fragment, as readable key=value pairs:
+ *
+ *     #v=1&surface=himmelblau&grid=128&run1.optimizer=adam&run1.lr=0.05&camera=…
+ *
+ * Only values that differ from the defaults are written, so links stay short
+ * and say what is special about the scene. Reading a link never evaluates its
+ * text: every value is parsed as a number, a boolean or a name, checked by
+ * the same validation as the panel, and a value that fails is left out with a
+ * problem naming it, while the rest of the link still applies.
+ */
+import { defaultOptimizer, DEFAULT_SCHEDULE, OPTIMIZER_NAMES, SCHEDULE_NAMES, type OptimizerConfig, type OptimizerName, type ScheduleConfig } from '../core/config.ts';
+import type { Domain } from '../core/surfaces.ts';
+import { cloneSettings, DEFAULT_SETTINGS, defaultRun, MAX_RUNS, validateSettings, type AppSettings, type RunSettings } from './settings.ts';
+
+/** Format of the fragment; a later format can read this one by its number. */
+export const LINK_VERSION = 1;
+
+/** Orbit camera: where it is, the point it looks at, and its zoom (2D views). */
+export interface CameraState {
+  position: [number, number, number];
+  target: [number, number, number];
+  zoom: number;
+}
+
+/** Everything a link carries. */
+export interface LinkState {
+  settings: AppSettings;
+  camera?: CameraState;
+  /** Update count of a paused scene: the link runs to it and stays paused. */
+  step?: number;
+  /** Index of the picked particle. */
+  pick?: number;
+}
+
+export interface DecodedLink {
+  state: LinkState;
+  /** One sentence per value that was not applied, naming the key, the value and why. */
+  problems: string[];
+}
+
+/** Most characters of a fragment that is read; longer ones are refused whole. */
+export const MAX_LINK_LENGTH = 16_384;
+
+/** Most updates a link may ask a paused scene to run to. */
+export const MAX_LINK_STEP = 10_000_000;
+
+type Scalar = number | boolean | string | null;
+
+// Flat groups of settings written as `group.key`; their defaults give each value's type.
+const GROUPS = ['noise', 'criteria', 'sweep'] as const;
+
+// Top-level settings written under their own names, in this order.
+const TOP_KEYS = ['surface', 'formula', 'condition', 'zScale', 'grid', 'stepsPerFrame', 'paused', 'view', 'trails', 'basinView', 'radius', 'restartOnChange', 'active'] as const;
+
+/** Writes `state` as a fragment without the leading '#'. */
+export function encodeLink(state: LinkState): string {
+  const params = new URLSearchParams();
+  params.set('v', String(LINK_VERSION));
+  const settings = state.settings;
+  for (const key of TOP_KEYS) {
+    const value = settings[key] as Scalar | undefined;
+    if (value !== undefined && value !== DEFAULT_SETTINGS[key]) {
+      params.set(key, formatScalar(value));
+    }
+  }
+  if (settings.domain) {
+    const { xMin, xMax, yMin, yMax } = settings.domain;
+    params.set('domain', [xMin, xMax, yMin, yMax].map(formatNumber).join(','));
+  }
+  for (const group of GROUPS) {
+    const values = settings[group] as unknown as Record<string, Scalar>;
+    const defaults = DEFAULT_SETTINGS[group] as unknown as Record<string, Scalar>;
+    for (const [key, value] of Object.entries(values)) {
+      if (value !== defaults[key]) {
+        params.set(`${group}.${key}`, formatScalar(value));
+      }
+    }
+  }
+  settings.runs.forEach((run, index) => encodeRun(params, `run${index + 1}`, run, index === 0));
+  if (state.camera) {
+    const { position, target, zoom } = state.camera;
+    params.set('camera', [...position, ...target, zoom].map(formatNumber).join(','));
+  }
+  if (state.step !== undefined) {
+    params.set('step', String(state.step));
+  }
+  if (state.pick !== undefined) {
+    params.set('pick', String(state.pick));
+  }
+  return params.toString();
+}
+
+function encodeRun(params: URLSearchParams, prefix: string, run: RunSettings, first: boolean): void {
+  const optimizer = defaultOptimizer(run.optimizer.name);
+  if (!first || run.optimizer.name !== DEFAULT_SETTINGS.runs[0].optimizer.name) {
+    params.set(`${prefix}.optimizer`, run.optimizer.name);
+  }
+  for (const [key, value] of Object.entries(run.optimizer)) {
+    // The default run's rate differs from the optimizer's own default; write it whenever it is not the default run's.
+    const standard = key === 'lr' ? DEFAULT_SETTINGS.runs[0].optimizer.lr : optimizer[key as keyof OptimizerConfig];
+    if (key !== 'name' && value !== standard) {
+      params.set(`${prefix}.${key}`, formatScalar(value));
+    }
+  }
+  if (run.schedule.name !== DEFAULT_SCHEDULE.name) {
+    params.set(`${prefix}.schedule`, run.schedule.name);
+  }
+  for (const [key, value] of Object.entries(run.schedule)) {
+    if (key !== 'name' && value !== DEFAULT_SCHEDULE[key as keyof ScheduleConfig]) {
+      params.set(`${prefix}.schedule.${key}`, formatScalar(value));
+    }
+  }
+  if (!run.visible) {
+    params.set(`${prefix}.visible`, 'false');
+  }
+}
+
+function formatScalar(value: Scalar): string {
+  if (value === null) {
+    return 'auto';
+  }
+  return typeof value === 'number' ? formatNumber(value) : String(value);
+}
+
+/** Shortest text that reads back as the same double. */
+function formatNumber(value: number): string {
+  return String(value);
+}
+
+/** Camera values rounded to 5 significant digits: enough to see the same view, short in a link. */
+export function roundCamera(camera: CameraState): CameraState {
+  const round = (value: number): number => Number(value.toPrecision(5));
+  return {
+    position: camera.position.map(round) as [number, number, number],
+    target: camera.target.map(round) as [number, number, number],
+    zoom: round(camera.zoom),
+  };
+}
+
+/** A decimal number as people type it: no hex, no 'Infinity', no trailing garbage. */
+const NUMBER_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+class ValueError extends Error {}
+
+function parseNumberText(text: string): number {
+  if (!NUMBER_PATTERN.test(text)) {
+    throw new ValueError('expected a decimal number');
+  }
+  const value = Number(text);
+  if (!Number.isFinite(value)) {
+    throw new ValueError('expected a finite number');
+  }
+  return value;
+}
+
+/** Parses `text` as a value of the same type as `template`. */
+function parseLike(template: Scalar, text: string, nullable: boolean): Scalar {
+  if (nullable && text === 'auto') {
+    return null;
+  }
+  if (typeof template === 'number' || (nullable && template === null)) {
+    return parseNumberText(text);
+  }
+  if (typeof template === 'boolean') {
+    if (text === 'true') {
+      return true;
+    }
+    if (text === 'false') {
+      return false;
+    }
+    throw new ValueError('expected true or false');
+  }
+  return text;
+}
+
+/** One key of a link: where it goes, applied to settings being assembled. */
+interface Assignment {
+  key: string;
+  text: string;
+  apply(settings: AppSettings): void;
+}
+
+/**
+ * Reads a fragment (with or without '#'). Values that cannot be read or fail
+ * validation are left at their defaults and listed in `problems`; so is every
+ * unknown key.
+ */
+export function decodeLink(fragment: string): DecodedLink {
+  const text = fragment.startsWith('#') ? fragment.slice(1) : fragment;
+  const problems: string[] = [];
+  const state: LinkState = { settings: cloneSettings(DEFAULT_SETTINGS) };
+  if (text.length > MAX_LINK_LENGTH) {
+    problems.push(`The link is ${text.length} characters long; at most ${MAX_LINK_LENGTH} are read, so it was ignored.`);
+    return { state, problems };
+  }
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(text);
+  } catch {
+    problems.push('The link could not be read as key=value pairs, so it was ignored.');
+    return { state, problems };
+  }
+  const seen = new Set<string>();
+  const assignments: Assignment[] = [];
+  // Run k's optimizer and schedule names come first: they choose which fields that run has.
+  const runNames = new Map<number, { optimizer?: string; schedule?: string }>();
+  for (const [key, value] of params) {
+    if (seen.has(key)) {
+      problems.push(`The link repeats "${key}"; the first value was used.`);
+      continue;
+    }
+    seen.add(key);
+    try {
+      const assignment = readKey(key, value, state, runNames);
+      if (assignment) {
+        assignments.push(assignment);
+      }
+    } catch (error) {
+      problems.push(describeProblem(key, value, error));
+    }
+  }
+
+  // A typed formula and the choice of it are one setting: the formula's own fault names the formula.
+  const formula = assignments.find((assignment) => assignment.key === 'formula');
+  const surface = assignments.find((assignment) => assignment.key === 'surface');
+  if (formula && surface) {
+    assignments.splice(assignments.indexOf(surface), 1);
+    const applyFormula = formula.apply;
+    formula.apply = (settings) => {
+      surface.apply(settings);
+      applyFormula(settings);
+    };
+  }
+
+  // Runs named in the link, with their optimizers' defaults.
+  const runCount = Math.max(1, ...runNames.keys());
+  const runs: RunSettings[] = [];
+  for (let k = 1; k <= runCount; k++) {
+    const names = runNames.get(k) ?? {};
+    const run = defaultRun();
+    const optimizerName = names.optimizer ?? (k === 1 ? run.optimizer.name : undefined);
+    if (optimizerName === undefined) {
+      problems.push(`The link sets run${k} without run${k}.optimizer; run${k} was left out.`);
+      break;
+    }
+    if (!(OPTIMIZER_NAMES as readonly string[]).includes(optimizerName)) {
+      problems.push(`The link's run${k}.optimizer=${optimizerName} is not an optimizer (expected one of ${OPTIMIZER_NAMES.join(', ')}); run${k} was left out.`);
+      break;
+    }
+    run.optimizer = { ...defaultOptimizer(optimizerName as OptimizerName, run.optimizer.lr) };
+    if (names.schedule !== undefined) {
+      if ((SCHEDULE_NAMES as readonly string[]).includes(names.schedule)) {
+        run.schedule = { ...DEFAULT_SCHEDULE, name: names.schedule as ScheduleConfig['name'] };
+      } else {
+        problems.push(`The link's run${k}.schedule=${names.schedule} was not applied: expected one of ${SCHEDULE_NAMES.join(', ')}.`);
+      }
+    }
+    runs.push(run);
+  }
+  state.settings.runs = runs;
+
+  // Everything at once first. When that fails, key by key, keeping each key
+  // that validates. Two passes let in keys that are checked against each
+  // other, such as the two ends of a range.
+  const all = cloneSettings(state.settings);
+  const applied = assignments.filter((assignment) => tryApply(assignment, all, problems));
+  try {
+    state.settings = validateSettings(applyAll(state.settings, applied));
+  } catch {
+    let current = validateOrDefault(state.settings, problems);
+    let pending = applied;
+    for (let pass = 0; pass < 2; pass++) {
+      const failed: { assignment: Assignment; error: unknown }[] = [];
+      for (const assignment of pending) {
+        const candidate = cloneSettings(current);
+        try {
+          assignment.apply(candidate);
+          current = validateSettings(candidate);
+        } catch (error) {
+          failed.push({ assignment, error });
+        }
+      }
+      pending = failed.map((entry) => entry.assignment);
+      if (pass === 1) {
+        for (const { assignment, error } of failed) {
+          problems.push(describeProblem(assignment.key, assignment.text, error));
+        }
+      }
+    }
+    state.settings = current;
+  }
+  if (state.settings.active >= state.settings.runs.length) {
+    state.settings.active = 0;
+  }
+  return { state, problems };
+}
+
+function applyAll(settings: AppSettings, assignments: Assignment[]): AppSettings {
+  const next = cloneSettings(settings);
+  for (const assignment of assignments) {
+    assignment.apply(next);
+  }
+  return next;
+}
+
+/** Applies one assignment to a scratch copy to catch type errors early; returns whether it applies. */
+function tryApply(assignment: Assignment, scratch: AppSettings, problems: string[]): boolean {
+  try {
+    assignment.apply(scratch);
+    return true;
+  } catch (error) {
+    problems.push(describeProblem(assignment.key, assignment.text, error));
+    return false;
+  }
+}
+
+/** The settings with the link's runs, or the defaults if even those fail. */
+function validateOrDefault(settings: AppSettings, problems: string[]): AppSettings {
+  try {
+    return validateSettings(settings);
+  } catch (error) {
+    problems.push(`The link's runs were not applied: ${error instanceof Error ? error.message : String(error)}.`);
+    return cloneSettings(DEFAULT_SETTINGS);
+  }
+}
+
+function describeProblem(key: string, value: string, error: unknown): string {
+  const reason = error instanceof Error ? error.message : String(error);
+  const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
+  return `The link's ${key}=${shown} was not applied: ${reason}.`;
+}
+
+const RUN_KEY = /^run([1-9]\d*)\.(.+)$/;
+
+/** Reads one key; returns what it sets in the settings, or undefined for keys kept in `state` itself. */
+function readKey(key: string, value: string, state: LinkState, runNames: Map<number, { optimizer?: string; schedule?: string }>): Assignment | undefined {
+  if (key === 'v') {
+    if (value !== String(LINK_VERSION)) {
+      throw new ValueError(`expected version ${LINK_VERSION}; the rest of the link is read as version ${LINK_VERSION}`);
+    }
+    return undefined;
+  }
+  if (key === 'camera') {
+    const numbers = value.split(',').map(parseNumberText);
+    if (numbers.length !== 7 || !(numbers[6] > 0)) {
+      throw new ValueError('expected 7 numbers: position x, y, z, target x, y, z and a positive zoom');
+    }
+    state.camera = { position: [numbers[0], numbers[1], numbers[2]], target: [numbers[3], numbers[4], numbers[5]], zoom: numbers[6] };
+    return undefined;
+  }
+  if (key === 'step' || key === 'pick') {
+    const number = parseNumberText(value);
+    const limit = key === 'step' ? MAX_LINK_STEP : 2 ** 32 - 1;
+    if (!Number.isInteger(number) || number < 0 || number > limit) {
+      throw new ValueError(`expected an integer from 0 to ${limit}`);
+    }
+    state[key] = number;
+    return undefined;
+  }
+  if (key === 'domain') {
+    const numbers = value.split(',').map(parseNumberText);
+    if (numbers.length !== 4) {
+      throw new ValueError('expected 4 numbers: x min, x max, y min, y max');
+    }
+    const domain: Domain = { xMin: numbers[0], xMax: numbers[1], yMin: numbers[2], yMax: numbers[3] };
+    return { key, text: value, apply: (settings) => (settings.domain = { ...domain }) };
+  }
+  if ((TOP_KEYS as readonly string[]).includes(key)) {
+    const name = key as (typeof TOP_KEYS)[number];
+    const template = key === 'formula' ? '' : (DEFAULT_SETTINGS[name] as Scalar);
+    const parsed = parseLike(template, value, key === 'radius');
+    return { key, text: value, apply: (settings) => ((settings as unknown as Record<string, Scalar>)[name] = parsed) };
+  }
+  const dot = key.indexOf('.');
+  const group = key.slice(0, dot) as (typeof GROUPS)[number];
+  if (dot > 0 && (GROUPS as readonly string[]).includes(group)) {
+    const field = key.slice(dot + 1);
+    const defaults = DEFAULT_SETTINGS[group] as unknown as Record<string, Scalar>;
+    if (!Object.hasOwn(defaults, field)) {
+      throw new ValueError(`${group} has no setting "${field}" (expected one of ${Object.keys(defaults).join(', ')})`);
+    }
+    const parsed = parseLike(defaults[field], value, false);
+    return { key, text: value, apply: (settings) => ((settings[group] as unknown as Record<string, Scalar>)[field] = parsed) };
+  }
+  const run = RUN_KEY.exec(key);
+  if (run) {
+    return readRunKey(key, value, Number(run[1]), run[2], runNames);
+  }
+  throw new ValueError('not a setting of downhill; ignored');
+}
+
+function readRunKey(key: string, value: string, index: number, field: string, runNames: Map<number, { optimizer?: string; schedule?: string }>): Assignment | undefined {
+  if (index > MAX_RUNS) {
+    throw new ValueError(`at most ${MAX_RUNS} configurations run side by side`);
+  }
+  const names = runNames.get(index) ?? {};
+  runNames.set(index, names);
+  if (field === 'optimizer') {
+    names.optimizer = value;
+    return undefined;
+  }
+  if (field === 'schedule') {
+    names.schedule = value;
+    return undefined;
+  }
+  const at = (settings: AppSettings): RunSettings => {
+    const run = settings.runs[index - 1];
+    if (!run) {
+      throw new ValueError(`run${index} is not in the link`);
+    }
+    return run;
+  };
+  if (field === 'visible') {
+    const parsed = parseLike(true, value, false) as boolean;
+    return { key, text: value, apply: (settings) => (at(settings).visible = parsed) };
+  }
+  if (field.startsWith('schedule.')) {
+    const name = field.slice('schedule.'.length);
+    if (name === 'name' || !Object.hasOwn(DEFAULT_SCHEDULE, name)) {
+      throw new ValueError(`a schedule has no setting "${name}"`);
+    }
+    const parsed = parseLike(DEFAULT_SCHEDULE[name as keyof ScheduleConfig] as Scalar, value, false);
+    return { key, text: value, apply: (settings) => ((at(settings).schedule as unknown as Record<string, Scalar>)[name] = parsed) };
+  }
+  const template = defaultOptimizer('gd');
+  if (field === 'name' || !Object.hasOwn(template, field)) {
+    throw new ValueError(`an optimizer has no setting "${field}"`);
+  }
+  const parsed = parseLike(template[field as keyof OptimizerConfig] as Scalar, value, false);
+  return { key, text: value, apply: (settings) => ((at(settings).optimizer as unknown as Record<string, Scalar>)[field] = parsed) };
+}

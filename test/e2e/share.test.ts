@@ -1,0 +1,281 @@
+// Links and exports in headless Chromium: a link reproduces the scene and its
+// numbers, Back and Forward move between scenes, every export is saved and
+// parsed back, and the keyboard shortcuts work.
+
+import { readFileSync } from 'node:fs';
+
+import type { Browser, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { control, openAppPage, runAdamAndPause } from '../helpers/appPage.ts';
+import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
+
+type Handle = {
+  settings: any;
+  change(next: unknown): boolean;
+  whenBuilt(): Promise<void>;
+  stepsDone: number;
+  particleCount: number;
+  link: string;
+  exportFile(kind: string, scale?: number): Promise<string | undefined>;
+};
+
+const VIEWPORT = { width: 1400, height: 860 };
+
+/** Runs `action` in the page and returns the name and bytes of the file it saves. */
+async function download(page: Page, action: () => Promise<unknown>): Promise<{ name: string; data: Buffer }> {
+  const [saved] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), action()]);
+  const path = await saved.path();
+  return { name: saved.suggestedFilename(), data: readFileSync(path) };
+}
+
+function exportIn(page: Page, kind: string, scale = 1) {
+  return download(page, () => page.evaluate(([k, s]) => (window as unknown as { downhill: Handle }).downhill.exportFile(k as string, s as number), [kind, scale] as const));
+}
+
+/** Parses CSV as RFC 4180 writes it: fields with commas or quotes are quoted, quotes doubled. */
+function csvRows(text: string): string[][] {
+  const rows: string[][] = [];
+  for (const line of text.trimEnd().split('\n')) {
+    const fields: string[] = [];
+    const pattern = /("(?:[^"]|"")*"|[^,]*)(,|$)/g;
+    let match: RegExpExecArray | null;
+    while ((match = pattern.exec(line)) !== null) {
+      const field = match[1];
+      fields.push(field.startsWith('"') ? field.slice(1, -1).replaceAll('""', '"') : field);
+      if (match[2] === '') {
+        break;
+      }
+    }
+    rows.push(fields);
+  }
+  return rows;
+}
+
+describe('share and export', () => {
+  let server: RunningApp;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    server = await startApp();
+    browser = await launchBrowser();
+    page = await openAppPage(browser, server.url, VIEWPORT, errors);
+    // A seeded, noisy Adam run on Himmelblau, paused after 120 updates.
+    await runAdamAndPause(page, { surface: 'himmelblau', grid: 24, view: '2d', stepsPerFrame: 20, noise: { sigma: 0.5, seed: 11 } }, 0.05, 120);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('a link reproduces the scene, and with the same seed the same final positions', { timeout: 150_000 }, async () => {
+    const link = await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.link);
+    expect(link).toMatch(/#v=1&/);
+    expect(link).toMatch(/surface=himmelblau/);
+    expect(link).toMatch(/run1\.optimizer=adam/);
+    expect(link).toMatch(/noise\.seed=11/);
+    expect(link).toMatch(/paused=true/);
+    const step = Number(/[#&]step=(\d+)/.exec(link)![1]);
+    expect(step).toBeGreaterThanOrEqual(120);
+    const original = await exportIn(page, 'final-csv');
+
+    const copyErrors: string[] = [];
+    const copy = await openAppPage(browser, link, VIEWPORT, copyErrors);
+    try {
+      await copy.waitForFunction((target) => (window as unknown as { downhill: Handle }).downhill.stepsDone === target, step, { timeout: 60_000 });
+      // Serialised again: the same link.
+      expect(await copy.evaluate(() => (window as unknown as { downhill: Handle }).downhill.link)).toBe(link);
+      // It stays paused at that update.
+      await copy.waitForTimeout(500);
+      expect(await copy.evaluate(() => (window as unknown as { downhill: Handle }).downhill.stepsDone)).toBe(step);
+      const reproduced = await exportIn(copy, 'final-csv');
+      expect(reproduced.name).toBe(original.name);
+      // Same device, same seed, same starts: every final position equal to the bit.
+      expect(reproduced.data.toString()).toBe(original.data.toString());
+      expect(copyErrors).toEqual([]);
+    } finally {
+      await copy.close();
+    }
+  });
+
+  test('final states as CSV and JSON: one record per particle', { timeout: 120_000 }, async () => {
+    // Without noise the particles converge, so they have basins.
+    await page.evaluate(() => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      downhill.change({ ...downhill.settings, noise: { sigma: 0, seed: 11 }, paused: false, stepsPerFrame: 100, restartOnChange: true });
+    });
+    await page.waitForFunction(() => ((window as unknown as { downhill: { lastStats?: { converged: number } } }).downhill.lastStats?.converged ?? 0) >= 0.9 * 576, null, {
+      timeout: 60_000,
+    });
+    const csv = await exportIn(page, 'final-csv');
+    expect(csv.name).toMatch(/^downhill-himmelblau-final-adam-step\d+\.csv$/);
+    const rows = csvRows(csv.data.toString());
+    expect(rows[0]).toEqual(['configuration', 'optimizer', 'particle', 'startX', 'startY', 'endX', 'endY', 'loss', 'status', 'basin', 'steps']);
+    expect(rows.length - 1).toBe(24 * 24);
+    // Start 0 is the centre of the lowest-left cell of [-5, 5]²: (-5 + 10/48, the same).
+    expect(Number(rows[1][3])).toBeCloseTo(-5 + 10 / 48, 5);
+    expect(rows.slice(1).every((row) => ['moving', 'converged', 'diverged'].includes(row[8]))).toBe(true);
+    expect(rows.slice(1).some((row) => row[9] === '(3, 2)')).toBe(true);
+
+    const json = await exportIn(page, 'final-json');
+    const parsed = JSON.parse(json.data.toString());
+    expect(parsed.surface).toBe('himmelblau');
+    expect(parsed.particles).toHaveLength(24 * 24);
+    expect(parsed.particles[0]).toMatchObject({ configuration: 1, optimizer: 'adam', particle: 0 });
+    expect(parsed.link).toMatch(/surface=himmelblau/);
+  });
+
+  test('the view as PNG at the canvas resolution and at twice it', async () => {
+    const canvas = await page.evaluate(() => {
+      const element = document.getElementById('view') as HTMLCanvasElement;
+      return { width: element.width, height: element.height };
+    });
+    const single = PNG.sync.read((await exportIn(page, 'view', 1)).data);
+    expect([single.width, single.height]).toEqual([canvas.width, canvas.height]);
+    const double = PNG.sync.read((await exportIn(page, 'view', 2)).data);
+    expect([double.width, double.height]).toEqual([2 * canvas.width, 2 * canvas.height]);
+    // The picture has the surface in it, not a blank canvas: many distinct colours.
+    const colours = new Set<number>();
+    for (let i = 0; i < double.data.length; i += 4 * 97) {
+      colours.add(double.data.readUInt32BE(i));
+    }
+    expect(colours.size).toBeGreaterThan(50);
+    // The canvas went back to its own size.
+    expect(await page.evaluate(() => (document.getElementById('view') as HTMLCanvasElement).width)).toBe(canvas.width);
+  });
+
+  test('the basin map as PNG at grid resolution', async () => {
+    const map = PNG.sync.read((await exportIn(page, 'basin-map')).data);
+    expect([map.width, map.height]).toEqual([24, 24]);
+    // Himmelblau's four basins: at least four distinct colours.
+    const colours = new Set<number>();
+    for (let i = 0; i < map.data.length; i += 4) {
+      colours.add(map.data.readUInt32BE(i));
+    }
+    expect(colours.size).toBeGreaterThanOrEqual(4);
+  });
+
+  test('loss curves as CSV', async () => {
+    const loss = await exportIn(page, 'loss-csv');
+    const rows = csvRows(loss.data.toString());
+    expect(rows[0]).toEqual(['step', 'x', 'y', 'loss', 'populationLossP10', 'populationLossMedian', 'populationLossP90']);
+    expect(rows.length).toBeGreaterThan(10);
+    const steps = rows.slice(1).map((row) => Number(row[0]));
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    expect(rows.slice(1).every((row) => row.every((field) => field !== 'NaN'))).toBe(true);
+  });
+
+  test('a sweep: its table as CSV and its phase map as PNG at cell resolution', { timeout: 120_000 }, async () => {
+    await page.evaluate(async () => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      downhill.change({
+        ...downhill.settings,
+        paused: false,
+        grid: 8,
+        sweep: { ...downhill.settings.sweep, enabled: true, lrMin: 0.001, lrMax: 1, lrCount: 12, second: 'beta1', secondMin: 0, secondMax: 0.99, secondCount: 5 },
+      });
+      await downhill.whenBuilt();
+    });
+    await page.waitForFunction(() => (window as unknown as { downhill: Handle }).downhill.stepsDone >= 50, null, { timeout: 60_000 });
+    const table = csvRows((await exportIn(page, 'sweep-csv')).data.toString());
+    expect(table[0]).toEqual(['lr', 'beta1', 'converged', 'diverged', 'medianLoss', 'p10Loss', 'p90Loss', 'medianStepsToConverge', 'outcome']);
+    expect(table.length - 1).toBe(12 * 5);
+    expect(Number(table[1][0])).toBe(0.001);
+    expect(Number(table[12][0])).toBe(1);
+    expect(Number(table[60][1])).toBe(0.99);
+    const phase = PNG.sync.read((await exportIn(page, 'phase-map')).data);
+    expect([phase.width, phase.height]).toEqual([12, 5]);
+    await page.evaluate(async () => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      downhill.change({ ...downhill.settings, sweep: { ...downhill.settings.sweep, enabled: false }, grid: 24 });
+      await downhill.whenBuilt();
+    });
+  });
+
+  test('Back and Forward move between scenes', async () => {
+    const grid = () => page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.grid);
+    await page.evaluate(() => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      downhill.change({ ...downhill.settings, grid: 16 });
+    });
+    // Entries closer than a second merge; wait past that, then change again.
+    await page.waitForTimeout(1300);
+    await page.evaluate(() => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      downhill.change({ ...downhill.settings, grid: 40 });
+    });
+    await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/grid=40/);
+    await page.goBack();
+    await expect.poll(grid).toBe(16);
+    expect(await page.evaluate(() => location.hash)).toMatch(/grid=16/);
+    await page.goForward();
+    await expect.poll(grid).toBe(40);
+  });
+
+  test('copy link puts the link on the clipboard', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+    await page.locator('.lil-gui .lil-title', { hasText: 'Share and export' }).click();
+    await control(page, 'copy link to this scene').locator('button').click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.link));
+    await expect.poll(() => page.locator('#notices').textContent()).toMatch(/Link to this scene copied/);
+  });
+
+  test('keyboard shortcuts, and the help that lists them', async () => {
+    const settings = () => page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings);
+    await page.locator('#view').click({ position: { x: 5, y: 5 } });
+    const paused = (await settings()).paused;
+    await page.keyboard.press(' ');
+    expect((await settings()).paused).toBe(!paused);
+    await page.keyboard.press('3');
+    expect((await settings()).view).toBe('3d');
+    await page.keyboard.press('2');
+    expect((await settings()).view).toBe('2d');
+
+    await page.keyboard.press('?');
+    const help = page.locator('dialog.help');
+    await expect.poll(() => help.isVisible()).toBe(true);
+    expect(await help.textContent()).toMatch(/Space\s*run or pause/);
+    // While the help is open, keys do not reach the scene.
+    await page.keyboard.press('3');
+    expect((await settings()).view).toBe('2d');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => help.isVisible()).toBe(false);
+
+    // Keys typed into the formula field stay there.
+    const before = await settings();
+    await page.locator('.surface-formula textarea').focus();
+    await page.keyboard.type('3 2');
+    expect((await settings()).view).toBe(before.view);
+    expect((await settings()).paused).toBe(before.paused);
+    expect(errors).toEqual([]);
+  });
+
+  test('a link with bad values names them, applies the rest and keeps running', { timeout: 120_000 }, async () => {
+    // One scene at a time on a software GPU.
+    await page.evaluate(() => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      downhill.change({ ...downhill.settings, paused: true });
+    });
+    const badErrors: string[] = [];
+    const bad = await openAppPage(browser, `${server.url}#v=1&grid=1000000000&trails=false&run1.lr=1e300&view=2d`, VIEWPORT, badErrors);
+    try {
+      const text = await bad.locator('#notices').textContent();
+      expect(text).toContain("The link's grid=1000000000 was not applied: invalid grid size 1000000000: expected an integer from 1 to 2048.");
+      expect(text).toContain("The link's run1.lr=1e300 was not applied");
+      const state = await bad.evaluate(() => {
+        const downhill = (window as unknown as { downhill: Handle }).downhill;
+        return { trails: downhill.settings.trails, view: downhill.settings.view, grid: downhill.settings.grid };
+      });
+      expect(state).toEqual({ trails: false, view: '2d', grid: 64 });
+      await bad.waitForFunction(() => (window as unknown as { downhill: Handle }).downhill.stepsDone > 2, null, { timeout: 60_000 });
+      // The problems were reported as warnings, not errors.
+      expect(badErrors).toEqual([]);
+    } finally {
+      await bad.close();
+    }
+  });
+});

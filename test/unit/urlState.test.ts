@@ -1,0 +1,156 @@
+// The scene in the URL fragment: writing and reading back, and links with
+// bad values, which keep the rest of the link and name what was left out.
+
+import { describe, expect, test } from 'vitest';
+
+import { defaultOptimizer } from '../../src/core/config.ts';
+import { cloneSettings, DEFAULT_SETTINGS, type AppSettings } from '../../src/ui/settings.ts';
+import { decodeLink, encodeLink, MAX_LINK_LENGTH, type LinkState } from '../../src/ui/urlState.ts';
+
+function scene(): AppSettings {
+  const settings = cloneSettings(DEFAULT_SETTINGS);
+  settings.surface = 'himmelblau';
+  settings.grid = 128;
+  settings.view = '2d';
+  settings.domain = { xMin: -4.5, xMax: 1.25, yMin: 0, yMax: 3.3 };
+  settings.noise = { sigma: 0.25, seed: 7 };
+  settings.basinView = 'difference';
+  settings.radius = 0.05;
+  settings.runs = [
+    { optimizer: { ...defaultOptimizer('adam', 0.05), beta2: 0.95, amsgrad: true }, schedule: { name: 'cosine', stepSize: 100, gamma: 0.5, tMax: 400, lrMin: 0.001, warmup: 20 }, visible: true },
+    { optimizer: defaultOptimizer('nesterov', 0.01), schedule: { ...DEFAULT_SETTINGS.runs[0].schedule }, visible: false },
+  ];
+  settings.active = 1;
+  settings.sweep = { ...settings.sweep, lrMin: 0.001, lrCount: 32 };
+  return settings;
+}
+
+describe('a link round-trips', () => {
+  test('the defaults are just the version', () => {
+    expect(encodeLink({ settings: DEFAULT_SETTINGS })).toBe('v=1');
+    const decoded = decodeLink('#v=1');
+    expect(decoded.problems).toEqual([]);
+    expect(decoded.state.settings).toEqual(DEFAULT_SETTINGS);
+  });
+
+  test('every kind of setting, the camera, the step and the pick come back equal', () => {
+    const state: LinkState = {
+      settings: scene(),
+      camera: { position: [1.5, -2.25, 3], target: [0, 0, 0.25], zoom: 1.75 },
+      step: 437,
+      pick: 1234,
+    };
+    const fragment = encodeLink(state);
+    const decoded = decodeLink(`#${fragment}`);
+    expect(decoded.problems).toEqual([]);
+    expect(decoded.state).toEqual(state);
+    // Serialised again: identical text.
+    expect(encodeLink(decoded.state)).toBe(fragment);
+  });
+
+  test('a typed formula with the characters a URL reserves', () => {
+    const settings = cloneSettings(DEFAULT_SETTINGS);
+    settings.surface = 'custom';
+    settings.formula = '(x + 1)^2 & y # 3 = sin(x*y) / 2';
+    const decoded = decodeLink(encodeLink({ settings }));
+    // The formula itself does not compile ('&', '#', '='), so it is named and the rest kept.
+    expect(decoded.problems.some((problem) => problem.startsWith("The link's formula="))).toBe(true);
+
+    settings.formula = '(x + 1)^2 + 0.5*sin(3*x*y) - y/4';
+    const good = decodeLink(encodeLink({ settings }));
+    expect(good.problems).toEqual([]);
+    expect(good.state.settings.formula).toBe(settings.formula);
+    expect(good.state.settings.surface).toBe('custom');
+  });
+
+  test('numbers keep every bit', () => {
+    const settings = cloneSettings(DEFAULT_SETTINGS);
+    settings.runs[0].optimizer.lr = 0.1 + 0.2;
+    settings.criteria.gradTol = 1.2345678901234567e-7;
+    const decoded = decodeLink(encodeLink({ settings }));
+    expect(decoded.state.settings.runs[0].optimizer.lr).toBe(0.1 + 0.2);
+    expect(decoded.state.settings.criteria.gradTol).toBe(1.2345678901234567e-7);
+  });
+});
+
+describe('a link with bad values', () => {
+  // [fragment, the key named in the problem]; the good key beside it must still apply.
+  const table: [string, string][] = [
+    ['grid=1000000000', 'grid=1000000000'],
+    ['grid=abc', 'grid=abc'],
+    ['grid=', 'grid='],
+    ['grid=12.5', 'grid=12.5'],
+    ['grid=-4', 'grid=-4'],
+    ['grid=0x40', 'grid=0x40'],
+    ['run1.lr=1e300', 'run1.lr=1e300'],
+    ['run1.lr=NaN', 'run1.lr=NaN'],
+    ['run1.lr=Infinity', 'run1.lr=Infinity'],
+    ['run1.lr=-0.1', 'run1.lr=-0.1'],
+    ['run1.lr=1e999', 'run1.lr=1e999'],
+    ['run1.momentum=2', 'run1.momentum=2'],
+    ['run1.eval=1', 'run1.eval=1'],
+    ['run1.__proto__=1', 'run1.__proto__=1'],
+    ['run1.optimizer=alert(1)', 'run1.optimizer=alert(1)'],
+    ['run1.schedule=sometimes', 'run1.schedule=sometimes'],
+    ['run9.optimizer=adam', 'run9.optimizer=adam'],
+    ['domain=2,1,0,1', 'domain=2,1,0,1'],
+    ['domain=0,1', 'domain=0,1'],
+    ['domain=0,1,0,1e300', 'domain=0,1,0,1e300'],
+    ['surface=nowhere', 'surface=nowhere'],
+    ['surface=custom&formula=alert(document.cookie)', 'formula=alert(document.cookie)'],
+    ['surface=custom&formula=x); } fn evil() {', 'formula=x); } fn evil() {'],
+    ['view=4d', 'view=4d'],
+    ['paused=yes', 'paused=yes'],
+    ['stepsPerFrame=1e9', 'stepsPerFrame=1e9'],
+    ['noise.sigma=-1', 'noise.sigma=-1'],
+    ['noise.seed=1.5', 'noise.seed=1.5'],
+    ['noise.color=red', 'noise.color=red'],
+    ['sweep.lrMin=5&sweep.lrMax=1', 'sweep.lr'],
+    ['__proto__=1', '__proto__=1'],
+    ['constructor=1', 'constructor=1'],
+    ['camera=1,2,3', 'camera=1,2,3'],
+    ['camera=0,0,5,0,0,0,-1', 'camera=0,0,5,0,0,0,-1'],
+    ['step=-1', 'step=-1'],
+    ['step=1e12', 'step=1e12'],
+  ];
+
+  test.each(table)('%s is named, and trails=false beside it still applies', (fragment, named) => {
+    const decoded = decodeLink(`#v=1&trails=false&${fragment}`);
+    expect(decoded.problems.length).toBeGreaterThanOrEqual(1);
+    expect(decoded.problems.join(' ')).toContain(named);
+    expect(decoded.state.settings.trails).toBe(false);
+    // Nothing invalid got in: the settings are the defaults apart from trails (and what a multi-key case kept).
+    expect(decoded.state.settings.grid).toBe(DEFAULT_SETTINGS.grid);
+    expect(decoded.state.settings.runs[0].optimizer.lr).toBe(DEFAULT_SETTINGS.runs[0].optimizer.lr);
+    expect(Object.getPrototypeOf(decoded.state.settings)).toBe(Object.prototype);
+  });
+
+  test('a later version is named and read as version 1', () => {
+    const decoded = decodeLink('v=2&grid=32');
+    expect(decoded.state.settings.grid).toBe(32);
+    expect(decoded.problems).toEqual(["The link's v=2 was not applied: expected version 1; the rest of the link is read as version 1."]);
+  });
+
+  test('a repeated key uses the first value and says so', () => {
+    const decoded = decodeLink('grid=32&grid=64');
+    expect(decoded.state.settings.grid).toBe(32);
+    expect(decoded.problems).toEqual(['The link repeats "grid"; the first value was used.']);
+  });
+
+  test('two ends of a range that only fit together both apply', () => {
+    const decoded = decodeLink('sweep.lrMin=2&sweep.lrMax=3');
+    expect(decoded.problems).toEqual([]);
+    expect(decoded.state.settings.sweep).toMatchObject({ lrMin: 2, lrMax: 3 });
+  });
+
+  test('an overlong link is ignored whole', () => {
+    const decoded = decodeLink(`grid=32&formula=${'x+'.repeat(MAX_LINK_LENGTH)}x`);
+    expect(decoded.state.settings).toEqual(DEFAULT_SETTINGS);
+    expect(decoded.problems[0]).toMatch(/characters long; at most 16384 are read/);
+  });
+
+  test('a message names the value and what is accepted', () => {
+    const decoded = decodeLink('grid=1000000000');
+    expect(decoded.problems).toEqual(["The link's grid=1000000000 was not applied: invalid grid size 1000000000: expected an integer from 1 to 2048."]);
+  });
+});
