@@ -6,7 +6,7 @@
  */
 import { compileFormula, type CompiledSurface } from '../core/expr/index.ts';
 import { DEFAULT_CRITERIA } from '../core/config.ts';
-import { MAX_STEPS_PER_DISPATCH } from '../core/limits.ts';
+import { MAX_STEPS_PER_DISPATCH, stepsPerSubmit } from '../core/limits.ts';
 import { findSurface, type SurfaceDefinition } from '../core/surfaces.ts';
 import { fillStarts, type GridStarts } from '../core/grid.ts';
 import { createGpuContext, type GpuContext } from '../gpu/device.ts';
@@ -363,8 +363,10 @@ export class App {
       this.pendingSteps += this.settings.stepsPerFrame;
       let steps = Math.floor(this.pendingSteps);
       this.pendingSteps -= steps;
+      // One submit per dispatch, each short enough for the GPU watchdog.
+      const perSubmit = stepsPerSubmit(this.particleCount);
       while (steps > 0) {
-        const chunk = Math.min(steps, MAX_STEPS_PER_DISPATCH);
+        const chunk = Math.min(steps, perSubmit);
         for (const run of this.runs) {
           run.descent.step(chunk);
         }
