@@ -5,7 +5,7 @@
 import { OPTIMIZER_NAMES, defaultOptimizer, type OptimizerName } from '../src/core/config.ts';
 import { GRID_2D, MAX_STEPS_PER_DISPATCH } from '../src/core/limits.ts';
 import { bytesPerParticle } from '../src/gpu/descent.ts';
-import { HISTORY_ENTRY_STRIDE, POINT_STRIDE, SCHEDULE_ENTRY_STRIDE, STAT_WORDS, STATE_ENTRY_STRIDE, TRAIL_POINT_STRIDE, stateEntries } from '../src/gpu/layout.ts';
+import { HISTORY_ENTRY_STRIDE, POINT_STRIDE, STAT_WORDS, STATE_ENTRY_STRIDE, TABLE_ENTRY_STRIDE, TRAIL_POINT_STRIDE, stateEntries } from '../src/gpu/layout.ts';
 import { APP_HISTORY_LENGTH, APP_TRAIL } from './productPath.ts';
 
 /** WebGPU's default maxStorageBufferBindingSize and maxBufferSize, which a device gets unless it requests more. */
@@ -31,7 +31,8 @@ export function fixedBytes(): Record<string, number> {
   return {
     trails: APP_TRAIL.maxParticles * APP_TRAIL.length * TRAIL_POINT_STRIDE,
     history: APP_HISTORY_LENGTH * HISTORY_ENTRY_STRIDE,
-    schedule: MAX_STEPS_PER_DISPATCH * SCHEDULE_ENTRY_STRIDE,
+    // The schedule of one dispatch and the hyperparameters of one cell (a sweep has more cells).
+    tables: (MAX_STEPS_PER_DISPATCH + 1) * TABLE_ENTRY_STRIDE,
     stats: statsBytes,
     // Three staging buffers of statistics, history and the picked particle's point and state (src/gpu/statsRing.ts).
     statsRing: 3 * (statsBytes + APP_HISTORY_LENGTH * HISTORY_ENTRY_STRIDE + POINT_STRIDE + 2 * STATE_ENTRY_STRIDE),

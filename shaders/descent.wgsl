@@ -29,7 +29,7 @@ const OPTIMIZER_ADAMW: u32 = 6u;
 // Bits of Params.flags; the same as FLAG_* in src/gpu/layout.ts.
 const FLAG_CENTERED: u32 = 1u;
 const FLAG_AMSGRAD: u32 = 2u;
-// Every update of this dispatch has the learning rate of schedule[0] and adds
+// Every update of this dispatch has the schedule entry tables[0] and adds
 // neither gradient noise nor coupled weight decay, so `step` may take its fast loop.
 const FLAG_UNIFORM_UPDATES: u32 = 4u;
 
@@ -71,8 +71,10 @@ struct Params {
   trail_every: u32,
   // Points in each trail's ring.
   trail_length: u32,
-  // Learning rate η; the update at step t uses schedule[t - step_start].x * η + schedule[...].y.
-  lr: f32,
+  // Starts per cell: particle i starts at start i mod starts_per_cell and
+  // reads its hyperparameters from cell i / starts_per_cell (sweeps have
+  // several cells, other runs one).
+  starts_per_cell: u32,
   // L2 penalty λ: added to the gradient, or decoupled (AdamW: p ← p − η λ p).
   weight_decay: f32,
   // Convergence: squared gradient norm and squared step length at most these.
@@ -82,8 +84,7 @@ struct Params {
   diverge_bound: f32,
   // Entries in the `history` ring.
   history_length: u32,
-  // Momentum μ (SGD, Nesterov, RMSprop) and 1 − dampening (SGD).
-  momentum: f32,
+  // 1 − dampening (SGD); the momentum itself is per cell, in `tables`.
   one_minus_dampening: f32,
   // ε of AdaGrad, RMSprop and Adam.
   eps: f32,
@@ -93,16 +94,17 @@ struct Params {
   // RMSprop: α and 1 − α, each rounded once from float64 as PyTorch does.
   alpha: f32,
   one_minus_alpha: f32,
-  // Adam: β₁, β₂ and 1 − β₁, 1 − β₂.
-  beta1: f32,
+  // Adam: β₂ and 1 − β₂; β₁ is per cell, in `tables`.
   beta2: f32,
-  one_minus_beta1: f32,
   one_minus_beta2: f32,
   // FLAG_CENTERED, FLAG_AMSGRAD.
   flags: u32,
   // Gradient noise: standard deviation σ per component, and the generator's seed.
   noise_sigma: f32,
   noise_seed: u32,
+  // Entry of `tables` where the per-cell hyperparameters begin (after the schedule).
+  cell_offset: u32,
+  _pad0: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -121,7 +123,10 @@ struct Params {
 // Listed starts, x and y (read by `init` when use_grid is 0).
 @group(0) @binding(7) var<storage, read> starts: array<vec2f>;
 // Per update of this dispatch: learning-rate factor a and offset b, so lr_t = a * lr + b.
-@group(0) @binding(8) var<storage, read> schedule: array<vec2f>;
+// Per update of this dispatch: learning-rate factor a and offset b (x, y), so
+// lr_t = a * lr + b. Then, from cell_offset on, per cell: learning rate η,
+// momentum μ, β₁ and 1 − β₁.
+@group(0) @binding(8) var<storage, read> tables: array<vec4f>;
 
 // Linear particle index from a 2D dispatch, which allows more than 65,535 workgroups.
 fn particle_index(group: vec3u, groups: vec3u, local: u32) -> u32 {
@@ -175,6 +180,10 @@ fn finite_loss(p: vec2f) -> f32 {
 }
 
 fn trail_slot(index: u32) -> i32 {
+  // Only the particles of the first cell keep trails.
+  if (index >= params.starts_per_cell) {
+    return -1;
+  }
   let column = index % params.grid_size.x;
   let row = index / params.grid_size.x;
   if (column % params.trail_stride.x != 0u || row % params.trail_stride.y != 0u) {
@@ -240,19 +249,22 @@ struct OptimizerState {
 // position p and gradient g (noise and coupled weight decay included), and
 // returns the new position. The order of operations is mirrored by
 // advanceParticle in src/core/reference.ts.
-fn optimizer_step(p: vec2f, g: vec2f, lr: f32, t: u32, state: ptr<function, OptimizerState>) -> vec2f {
+fn optimizer_step(p: vec2f, g: vec2f, lr: f32, t: u32, cell: vec4f, state: ptr<function, OptimizerState>) -> vec2f {
+  let momentum = cell.y;
+  let beta1 = cell.z;
+  let one_minus_beta1 = cell.w;
   switch OPTIMIZER {
     case OPTIMIZER_MOMENTUM, OPTIMIZER_NESTEROV: {
       var buffer = (*state).s0.xy;
       if (t == 0u) {
         buffer = g;
       } else {
-        buffer = params.momentum * buffer + params.one_minus_dampening * g;
+        buffer = momentum * buffer + params.one_minus_dampening * g;
       }
       (*state).s0 = vec4f(buffer, 0.0, 0.0);
       var direction = buffer;
       if (OPTIMIZER == OPTIMIZER_NESTEROV) {
-        direction = g + params.momentum * buffer;
+        direction = g + momentum * buffer;
       }
       return p + (-lr) * direction;
     }
@@ -272,8 +284,8 @@ fn optimizer_step(p: vec2f, g: vec2f, lr: f32, t: u32, state: ptr<function, Opti
       }
       (*state).s0 = vec4f(square_average, grad_average);
       let scaled = g / (sqrt(denominator_square) + params.eps);
-      if (params.momentum > 0.0) {
-        let buffer = params.momentum * (*state).s1.xy + scaled;
+      if (momentum > 0.0) {
+        let buffer = momentum * (*state).s1.xy + scaled;
         (*state).s1 = vec4f(buffer, 0.0, 0.0);
         return p + (-lr) * buffer;
       }
@@ -284,9 +296,9 @@ fn optimizer_step(p: vec2f, g: vec2f, lr: f32, t: u32, state: ptr<function, Opti
       if (OPTIMIZER == OPTIMIZER_ADAMW) {
         start = p - lr * params.weight_decay * p;
       }
-      let m = params.beta1 * (*state).s0.xy + params.one_minus_beta1 * g;
+      let m = beta1 * (*state).s0.xy + one_minus_beta1 * g;
       let v = params.beta2 * (*state).s0.zw + params.one_minus_beta2 * g * g;
-      let powers = (*state).s1.xy * vec2f(params.beta1, params.beta2);
+      let powers = (*state).s1.xy * vec2f(beta1, params.beta2);
       let m_hat = m / (1.0 - powers.x);
       var v_hat = v / (1.0 - powers.y);
       var v_max = (*state).s1.zw;
@@ -355,11 +367,12 @@ fn init(@builtin(workgroup_id) group: vec3u,
     return;
   }
 
+  let start = index % params.starts_per_cell;
   var p: vec2f;
   if (params.use_grid == 1u) {
-    p = grid_start(index);
+    p = grid_start(start);
   } else {
-    p = starts[index];
+    p = starts[start];
   }
 
   let loss = finite_loss(p);
@@ -395,6 +408,7 @@ fn step(@builtin(workgroup_id) group: vec3u,
     let slot = trail_slot(index);
 
     var state = load_state(index);
+    let cell = tables[params.cell_offset + index / params.starts_per_cell];
 
     // The fast loop: the updates and stopping tests of the loop below, for a
     // particle that keeps no trail and no history, in a dispatch of uniform
@@ -403,12 +417,12 @@ fn step(@builtin(workgroup_id) group: vec3u,
     // as the update itself on cheap surfaces. It leaves the loop below nothing
     // to do. Keep the two loops' arithmetic the same.
     if ((params.flags & FLAG_UNIFORM_UPDATES) != 0u && slot < 0 && index != params.picked_index) {
-      let coefficients = schedule[0];
-      let lr = coefficients.x * params.lr + coefficients.y;
+      let coefficients = tables[0];
+      let lr = coefficients.x * cell.x + coefficients.y;
       let bound = escape_bound();
       while ((status == STATUS_MOVING) & (t < step_end)) {
         let g = surface_gradient(p);
-        let next = optimizer_step(p, g, lr, t, &state);
+        let next = optimizer_step(p, g, lr, t, cell, &state);
         let delta = next - p;
         t = t + 1u;
 
@@ -435,9 +449,9 @@ fn step(@builtin(workgroup_id) group: vec3u,
         g = g + params.weight_decay * p;
       }
 
-      let coefficients = schedule[t - params.step_start];
-      let lr = coefficients.x * params.lr + coefficients.y;
-      let next = optimizer_step(p, g, lr, t, &state);
+      let coefficients = tables[t - params.step_start];
+      let lr = coefficients.x * cell.x + coefficients.y;
+      let next = optimizer_step(p, g, lr, t, cell, &state);
       let delta = next - p;
       t = t + 1u;
 

@@ -7,14 +7,13 @@ import { parseArgs } from 'node:util';
 import { NoAdapterError, WebGpuUnavailableError, LimitExceededError } from '../gpu/errors.ts';
 import { FormulaError } from '../core/expr/index.ts';
 import { EXIT_INTERNAL, EXIT_NO_ADAPTER, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
-import { parseRunOptions, RUN_OPTION_TABLE } from './options.ts';
+import { BASINS_OPTION_TABLE, basinsCommand, formatBasinsReport, parseBasinsOptions } from './basinsCommand.ts';
+import { parseRunOptions, RUN_OPTION_TABLE, type RawRunOptions } from './options.ts';
+import { formatSweepReport, parseSweepOptions, splitSweepValues, SWEEP_OPTION_TABLE, sweepCommand } from './sweepCommand.ts';
 import { formatRunReport, runCommand } from './runCommand.ts';
 import { registerNodeShaders } from './shaders.ts';
 
-const USAGE = `usage: downhill run [options]
-
-Descends a grid (or list) of starts and prints every particle's final state.
-
+const COMMON_OPTIONS = `
   --surface NAME          parabola, quadratic (default), rosenbrock, himmelblau, rastrigin
   --optimizer NAME        gd (default), momentum, nesterov, adagrad, rmsprop, adam, adamw
   --lr X                  learning rate η, a positive number (default 0.1)
@@ -44,7 +43,33 @@ Descends a grid (or list) of starts and prints every particle's final state.
                           region of the grid of starts (default: the surface's standard domain)
   --backend cpu|webgpu    where to compute (default webgpu)
   --precision f32|f64     arithmetic of --backend cpu (default f32, as the GPU)
-  --json                  one JSON object on stdout instead of a summary
+  --json                  one JSON object on stdout instead of a summary`;
+
+
+const USAGE = `usage: downhill COMMAND [options]
+
+Commands:
+  run      descend a grid (or list) of starts and print every particle's final state
+  basins   descend a grid of starts and print which minimum each start reaches
+  sweep    run every start at many learning rates at once and print, per rate, the
+           share diverged, loss percentiles and updates to converge
+
+Options of both:
+${COMMON_OPTIONS}
+
+Options of basins:
+  --radius R              converged particles within R of a known minimum take its basin (default 1% of the domain)
+  --png FILE              write the basin map as a PNG of grid × grid pixels in the legend colours
+
+Options of sweep (instead of --lr):
+  --lr-min A, --lr-max B  learning rates from A to B, log-spaced (default 0.01 to 1)
+  --lrs N                 number of rates (default 64)
+  --sweep-y NAME          a phase map: momentum (momentum, nesterov, rmsprop) or beta1 (adam, adamw)
+  --y-min A, --y-max B, --ys N
+                          its values, linearly spaced (default 0 to 0.99, 32 values)
+  --csv FILE              write the table as CSV
+  --png FILE              write the phase map as a PNG, one pixel per cell: converged, diverged or neither
+  --schedule-lr-min M     the minimum of a cosine or cyclic schedule (--lr-min is the sweep's here)
 
 Exit status: 0 done, 2 invalid command line, 3 no WebGPU adapter, 70 internal error.`;
 
@@ -73,13 +98,15 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? EXIT_USAGE : EXIT_OK;
   }
-  if (command !== 'run') {
-    throw new UsageError(`unknown command ${JSON.stringify(command)}: expected run (see downhill --help)`);
+  if (command !== 'run' && command !== 'basins' && command !== 'sweep') {
+    throw new UsageError(`unknown command ${JSON.stringify(command)}: expected run, basins or sweep (see downhill --help)`);
   }
 
-  let values;
+  const extra = command === 'basins' ? BASINS_OPTION_TABLE : command === 'sweep' ? SWEEP_OPTION_TABLE : {};
+  const table = { ...RUN_OPTION_TABLE, ...extra };
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
-    ({ values } = parseArgs({ args: attachNegativeValues(rest, RUN_OPTION_TABLE), options: RUN_OPTION_TABLE, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args: attachNegativeValues(rest, table), options: table, strict: true, allowPositionals: false }));
   } catch (error) {
     throw new UsageError(`${error instanceof Error ? error.message : String(error)} (see downhill --help)`);
   }
@@ -88,8 +115,23 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
 
-  const options = parseRunOptions(values);
+  if (command === 'sweep') {
+    const { run, sweep } = splitSweepValues(values);
+    const sweepOptions = parseSweepOptions(parseRunOptions(run as RawRunOptions), sweep);
+    registerNodeShaders();
+    const report = await sweepCommand(sweepOptions);
+    process.stdout.write(sweepOptions.json ? `${JSON.stringify(report)}\n` : `${formatSweepReport(report)}\n`);
+    return EXIT_OK;
+  }
+
+  const options = parseRunOptions(values as RawRunOptions);
   registerNodeShaders();
+  if (command === 'basins') {
+    const basinsOptions = parseBasinsOptions(options, values as { png?: string; radius?: string });
+    const report = await basinsCommand(basinsOptions);
+    process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatBasinsReport(report)}\n`);
+    return EXIT_OK;
+  }
   const report = await runCommand(options);
   process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatRunReport(report)}\n`);
   return EXIT_OK;

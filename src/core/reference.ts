@@ -10,6 +10,7 @@ import { fillStarts, startCount, type Starts } from './grid.ts';
 import { gaussianPair } from './noise.ts';
 import { createOptimizerStep, initialState, STATE_SIZE, type OptimizerStep } from './optimizers.ts';
 import { scheduleCoefficients } from './schedule.ts';
+import { singleCell, type CellHyperparameters } from './sweep.ts';
 
 export type Precision = 'f32' | 'f64';
 
@@ -22,6 +23,8 @@ export interface ReferenceSetup {
   noise?: NoiseConfig;
   criteria: StopCriteria;
   starts: Starts;
+  /** Cells of a sweep: every start runs once per cell (see src/core/sweep.ts). Absent: one cell. */
+  cells?: readonly CellHyperparameters[];
 }
 
 /** Loss stored for a point where the surface overflows, as finite_loss in the WGSL. */
@@ -44,29 +47,39 @@ export class ReferenceRun {
   /** Updates done by every particle that is still moving. */
   stepsDone = 0;
 
+  /** Starts per cell; particle i starts at start i mod startsPerCell and belongs to cell ⌊i / startsPerCell⌋. */
+  readonly startsPerCell: number;
   private readonly round: (value: number) => number;
   private readonly evaluator: SurfaceEvaluator;
-  private readonly optimizerStep: OptimizerStep;
+  private readonly optimizerSteps: OptimizerStep[];
   private readonly schedule: ScheduleConfig;
   private readonly noise: NoiseConfig;
   private readonly gradient = new Float64Array(2);
   private readonly noiseSample = new Float64Array(2);
   private readonly next = new Float64Array(2);
+  private readonly cellRates: number[];
 
   constructor(
     private readonly setup: ReferenceSetup,
     readonly precision: Precision,
   ) {
-    this.particleCount = startCount(setup.starts);
+    const cells = setup.cells ?? singleCell(setup.optimizer);
+    this.startsPerCell = startCount(setup.starts);
+    this.particleCount = this.startsPerCell * cells.length;
     this.round = precision === 'f32' ? Math.fround : identity;
     this.evaluator = setup.surface.evaluator(precision);
-    this.optimizerStep = createOptimizerStep(setup.optimizer, this.round);
+    // One update function per cell, each with the cell's η, μ and β₁, rounded as the GPU's table is.
+    this.optimizerSteps = cells.map((cell) => createOptimizerStep({ ...setup.optimizer, ...cell }, this.round));
+    this.cellRates = cells.map((cell) => this.round(cell.lr));
     this.schedule = setup.schedule ?? DEFAULT_SCHEDULE;
     this.noise = setup.noise ?? DEFAULT_NOISE;
 
-    const starts = new Float32Array(2 * this.particleCount);
+    const starts = new Float32Array(2 * this.startsPerCell);
     fillStarts(setup.starts, starts);
-    this.positions = Float64Array.from(starts);
+    this.positions = new Float64Array(2 * this.particleCount);
+    for (let cell = 0; cell < cells.length; cell++) {
+      this.positions.set(starts, 2 * this.startsPerCell * cell);
+    }
     this.loss = new Float64Array(this.particleCount);
     this.status = new Uint8Array(this.particleCount);
     this.stopSteps = new Uint32Array(this.particleCount);
@@ -92,7 +105,9 @@ export class ReferenceRun {
   private advanceParticle(i: number, stepStart: number, stepEnd: number): void {
     const r = this.round;
     const { optimizer, criteria } = this.setup;
-    const lr = r(optimizer.lr);
+    const cell = Math.floor(i / this.startsPerCell);
+    const lr = this.cellRates[cell];
+    const optimizerStep = this.optimizerSteps[cell];
     const weightDecay = r(optimizer.weightDecay);
     const coupledDecay = weightDecay !== 0 && optimizer.name !== 'adamw';
     const sigma = r(this.noise.sigma);
@@ -125,7 +140,7 @@ export class ReferenceRun {
 
       const [a, b] = scheduleCoefficients(this.schedule, t);
       const lrT = r(r(r(a) * lr) + r(b));
-      this.optimizerStep(x, y, gx, gy, lrT, t, state, next);
+      optimizerStep(x, y, gx, gy, lrT, t, state, next);
       const dx = r(next[0] - x);
       const dy = r(next[1] - y);
       t++;

@@ -6,7 +6,8 @@
  */
 import type { CompiledSurface } from '../core/expr/index.ts';
 import { DEFAULT_NOISE, DEFAULT_SCHEDULE, type NoiseConfig, type OptimizerConfig, type ScheduleConfig, type StopCriteria } from '../core/config.ts';
-import { fillScheduleTable } from '../core/schedule.ts';
+import { scheduleCoefficients } from '../core/schedule.ts';
+import { cellTable, singleCell, type CellHyperparameters } from '../core/sweep.ts';
 import { startCount, gridOrigin, type Starts } from '../core/grid.ts';
 import { LimitExceededError } from './errors.ts';
 import type { GpuContext } from './device.ts';
@@ -20,7 +21,7 @@ import {
   stateEntries,
   HISTORY_ENTRY_STRIDE,
   POINT_STRIDE,
-  SCHEDULE_ENTRY_STRIDE,
+  TABLE_ENTRY_STRIDE,
   START_STRIDE,
   STAT_LOSS_MIN,
   STAT_WORDS,
@@ -55,6 +56,11 @@ export interface DescentSetup {
   optimizer: OptimizerConfig;
   /** Learning-rate schedule; constant when absent. */
   schedule?: ScheduleConfig;
+  /**
+   * Cells of a sweep: every start runs once per cell with the cell's η, μ
+   * and β₁. Absent: one cell with the optimizer's own values.
+   */
+  cells?: readonly CellHyperparameters[];
   /** Gradient noise; none when absent. */
   noise?: NoiseConfig;
   criteria: StopCriteria;
@@ -63,7 +69,7 @@ export interface DescentSetup {
   /** Entries in the picked particle's history ring. */
   historyLength: number;
   pickedIndex: number;
-  /** Most updates a single dispatch may do; sizes the schedule buffer. */
+  /** Most updates a single dispatch may do; sizes the schedule part of the tables. */
   maxStepsPerDispatch: number;
   /** Receives status counts and the picked history, asynchronously. */
   onStats?: (snapshot: StatsSnapshot) => void;
@@ -120,13 +126,16 @@ export class Descent {
   private noise: NoiseConfig;
   private criteria: StopCriteria;
   private readonly scheduleTable: Float32Array<ArrayBuffer>;
+  private cells: CellHyperparameters[];
+  /** Starts per cell; particleCount = startsPerCell × cells. */
+  readonly startsPerCell: number;
   private pickedIndex: number;
   private readonly params = new StructWriter(DESCENT_PARAMS);
   private readonly buffers: GPUBuffer[] = [];
   private readonly paramsBuffer: GPUBuffer;
   private readonly stats: GPUBuffer;
   private readonly history: GPUBuffer;
-  private readonly scheduleBuffer: GPUBuffer;
+  private readonly tablesBuffer: GPUBuffer;
   private readonly bindGroup: GPUBindGroup;
   private readonly statsRing: StatsRing | undefined;
   private readonly pickedSources: PickedSources;
@@ -142,16 +151,18 @@ export class Descent {
   ) {
     const device = gpu.device;
     const starts = setup.starts;
-    this.particleCount = startCount(starts);
+    this.cells = [...(setup.cells ?? singleCell(setup.optimizer))];
+    this.startsPerCell = startCount(starts);
+    this.particleCount = this.startsPerCell * this.cells.length;
     this.optimizer = { ...setup.optimizer };
     this.schedule = { ...(setup.schedule ?? DEFAULT_SCHEDULE) };
     this.noise = { ...(setup.noise ?? DEFAULT_NOISE) };
     this.criteria = { ...setup.criteria };
-    this.scheduleTable = new Float32Array(2 * setup.maxStepsPerDispatch);
+    this.scheduleTable = new Float32Array(4 * setup.maxStepsPerDispatch);
     this.pickedIndex = setup.pickedIndex;
 
     this.useGrid = starts.kind === 'grid';
-    this.gridSize = starts.kind === 'grid' ? [starts.nx, starts.ny] : [this.particleCount, 1];
+    this.gridSize = starts.kind === 'grid' ? [starts.nx, starts.ny] : [this.startsPerCell, 1];
     if (starts.kind === 'grid') {
       const origin = gridOrigin(starts);
       this.gridOrigin = [origin.xMin, origin.yMin, origin.dx, origin.dy];
@@ -174,8 +185,9 @@ export class Descent {
     this.trails = create('trails', this.trailLayout.count * this.trailLayout.length * TRAIL_POINT_STRIDE, storage | GPUBufferUsage.VERTEX);
     this.history = create('history', setup.historyLength * HISTORY_ENTRY_STRIDE, storage);
     this.stats = create('stats', STAT_WORDS * 4, storage);
-    const startsBuffer = create('starts', starts.kind === 'list' ? this.particleCount * START_STRIDE : 16, storage);
-    this.scheduleBuffer = create('schedule', setup.maxStepsPerDispatch * SCHEDULE_ENTRY_STRIDE, storage);
+    const startsBuffer = create('starts', starts.kind === 'list' ? this.startsPerCell * START_STRIDE : 16, storage);
+    this.tablesBuffer = create('tables', (setup.maxStepsPerDispatch + this.cells.length) * TABLE_ENTRY_STRIDE, storage);
+    this.writeCells();
 
     if (starts.kind === 'list') {
       device.queue.writeBuffer(startsBuffer, 0, new Float32Array(starts.points));
@@ -190,7 +202,7 @@ export class Descent {
       [BINDING.history, this.history],
       [BINDING.stats, this.stats],
       [BINDING.starts, startsBuffer],
-      [BINDING.schedule, this.scheduleBuffer],
+      [BINDING.tables, this.tablesBuffer],
     ];
     this.bindGroup = device.createBindGroup({
       label: 'Descent.bindGroup',
@@ -209,7 +221,7 @@ export class Descent {
    * LimitExceededError before allocating when a buffer would not fit.
    */
   static async create(gpu: GpuContext, setup: DescentSetup): Promise<Descent> {
-    const count = startCount(setup.starts);
+    const count = startCount(setup.starts) * (setup.cells?.length ?? 1);
     checkLimits(gpu.device, count, setup);
     checkCriteria(setup.criteria);
 
@@ -230,7 +242,7 @@ export class Descent {
         storageEntry(BINDING.history, 'storage'),
         storageEntry(BINDING.stats, 'storage'),
         storageEntry(BINDING.starts, 'read-only-storage'),
-        storageEntry(BINDING.schedule, 'read-only-storage'),
+        storageEntry(BINDING.tables, 'read-only-storage'),
       ],
     });
     const pipelineLayout = device.createPipelineLayout({ label: 'Descent.pipelineLayout', bindGroupLayouts: [layout] });
@@ -255,12 +267,29 @@ export class Descent {
     return this.optimizer.name;
   }
 
-  /** Changes hyperparameters; the next dispatch uses them, the particles keep their state. */
+  /**
+   * Changes hyperparameters; the next dispatch uses them, the particles keep
+   * their state. A run with one cell takes η, μ and β₁ from `optimizer` too;
+   * a sweep keeps its cells (see setCells).
+   */
   setOptimizer(optimizer: OptimizerConfig): void {
     if (optimizer.name !== this.optimizer.name) {
       throw new Error(`Descent.setOptimizer cannot switch from ${this.optimizer.name} to ${optimizer.name}; build a new Descent`);
     }
     this.optimizer = { ...optimizer };
+    if (this.cells.length === 1) {
+      this.cells = singleCell(optimizer);
+      this.writeCells();
+    }
+  }
+
+  /** Replaces the cells' hyperparameters (same number of cells) from the next dispatch on. */
+  setCells(cells: readonly CellHyperparameters[]): void {
+    if (cells.length !== this.cells.length) {
+      throw new RangeError(`Descent.setCells needs ${this.cells.length} cells, not ${cells.length}; build a new Descent for another size`);
+    }
+    this.cells = [...cells];
+    this.writeCells();
   }
 
   /** Changes the schedule from the next dispatch on; it is evaluated at the particles' update count. */
@@ -369,40 +398,46 @@ export class Descent {
       .set('trail_columns', trail.columns)
       .set('trail_every', trail.every)
       .set('trail_length', trail.length)
-      .set('lr', optimizer.lr)
+      .set('starts_per_cell', this.startsPerCell)
       .set('weight_decay', optimizer.weightDecay)
       .set('grad_tol_sq', criteria.gradTol * criteria.gradTol)
       .set('step_tol_sq', criteria.stepTol * criteria.stepTol)
       .set('diverge_bound', criteria.divergeBound)
       .set('history_length', this.setup.historyLength)
-      .set('momentum', optimizer.momentum)
       .set('one_minus_dampening', 1 - optimizer.dampening)
       .set('eps', optimizer.eps)
       .set('lr_decay', optimizer.lrDecay)
       .set('initial_accumulator', optimizer.initialAccumulator)
       .set('alpha', optimizer.alpha)
       .set('one_minus_alpha', 1 - optimizer.alpha)
-      .set('beta1', optimizer.beta1)
       .set('beta2', optimizer.beta2)
-      .set('one_minus_beta1', 1 - optimizer.beta1)
       .set('one_minus_beta2', 1 - optimizer.beta2)
       .set('flags', (optimizer.centered ? FLAG_CENTERED : 0) | (optimizer.amsgrad ? FLAG_AMSGRAD : 0) | (this.uniformUpdates(uniformSchedule) ? FLAG_UNIFORM_UPDATES : 0))
       .set('noise_sigma', this.noise.sigma)
-      .set('noise_seed', this.noise.seed >>> 0);
+      .set('noise_seed', this.noise.seed >>> 0)
+      .set('cell_offset', this.setup.maxStepsPerDispatch);
     this.gpu.device.queue.writeBuffer(this.paramsBuffer, 0, this.params.data);
   }
 
   /** Writes the schedule's factor and offset for each update of the dispatch; returns true when all are the same. */
   private writeSchedule(steps: number): boolean {
     const table = this.scheduleTable;
-    fillScheduleTable(this.schedule, this.stepsDone, steps, table);
-    this.gpu.device.queue.writeBuffer(this.scheduleBuffer, 0, table, 0, 2 * steps);
+    for (let k = 0; k < steps; k++) {
+      const [a, b] = scheduleCoefficients(this.schedule, this.stepsDone + k);
+      table[4 * k] = a;
+      table[4 * k + 1] = b;
+    }
+    this.gpu.device.queue.writeBuffer(this.tablesBuffer, 0, table, 0, 4 * steps);
     for (let k = 1; k < steps; k++) {
-      if (table[2 * k] !== table[0] || table[2 * k + 1] !== table[1]) {
+      if (table[4 * k] !== table[0] || table[4 * k + 1] !== table[1]) {
         return false;
       }
     }
     return true;
+  }
+
+  private writeCells(): void {
+    this.gpu.device.queue.writeBuffer(this.tablesBuffer, this.setup.maxStepsPerDispatch * TABLE_ENTRY_STRIDE, cellTable(this.cells));
   }
 
   /**

@@ -18,26 +18,25 @@ export const DESCENT_PARAMS = defineStruct('Params', [
   ['trail_columns', 'u32'],
   ['trail_every', 'u32'],
   ['trail_length', 'u32'],
-  ['lr', 'f32'],
+  ['starts_per_cell', 'u32'],
   ['weight_decay', 'f32'],
   ['grad_tol_sq', 'f32'],
   ['step_tol_sq', 'f32'],
   ['diverge_bound', 'f32'],
   ['history_length', 'u32'],
-  ['momentum', 'f32'],
   ['one_minus_dampening', 'f32'],
   ['eps', 'f32'],
   ['lr_decay', 'f32'],
   ['initial_accumulator', 'f32'],
   ['alpha', 'f32'],
   ['one_minus_alpha', 'f32'],
-  ['beta1', 'f32'],
   ['beta2', 'f32'],
-  ['one_minus_beta1', 'f32'],
   ['one_minus_beta2', 'f32'],
   ['flags', 'u32'],
   ['noise_sigma', 'f32'],
   ['noise_seed', 'u32'],
+  ['cell_offset', 'u32'],
+  ['_pad0', 'u32'],
 ] as const);
 
 /** Values of the OPTIMIZER override constant, as the OPTIMIZER_* constants of the WGSL. */
@@ -88,8 +87,11 @@ export const STOP_STEP_STRIDE = 4;
 export const TRAIL_POINT_STRIDE = 16;
 /** Bytes per entry of `history` (vec4f: x, y, loss, update count as bits). */
 export const HISTORY_ENTRY_STRIDE = 16;
-/** Bytes per entry of `schedule` (vec2f: factor a, offset b). */
-export const SCHEDULE_ENTRY_STRIDE = 8;
+/**
+ * Bytes per entry of `tables` (vec4f): the schedule's factor a and offset b
+ * per update of a dispatch, then η, μ, β₁, 1 − β₁ per cell.
+ */
+export const TABLE_ENTRY_STRIDE = 16;
 /** Bytes per listed start (vec2f). */
 export const START_STRIDE = 8;
 
@@ -112,5 +114,5 @@ export const BINDING = {
   history: 5,
   stats: 6,
   starts: 7,
-  schedule: 8,
+  tables: 8,
 } as const;

@@ -3,15 +3,15 @@
  * never called from the frame loop.
  */
 
-/** Copies `size` bytes of `buffer` (which needs COPY_SRC) into a new ArrayBuffer. */
-export async function readBuffer(device: GPUDevice, buffer: GPUBuffer, size = buffer.size): Promise<ArrayBuffer> {
+/** Copies `size` bytes of `buffer` (which needs COPY_SRC) from `offset` on into a new ArrayBuffer. */
+export async function readBuffer(device: GPUDevice, buffer: GPUBuffer, size = buffer.size, offset = 0): Promise<ArrayBuffer> {
   const staging = device.createBuffer({
     label: `${buffer.label}.readback`,
     size,
     usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
   });
   const encoder = device.createCommandEncoder({ label: `${buffer.label}.readback` });
-  encoder.copyBufferToBuffer(buffer, 0, staging, 0, size);
+  encoder.copyBufferToBuffer(buffer, offset, staging, 0, size);
   device.queue.submit([encoder.finish()]);
 
   try {

@@ -35,12 +35,20 @@ export async function runDescent(gpu: GpuContext, setup: RunSetup, steps: number
   });
 
   try {
-    for (const chunk of planDispatches(descent.particleCount, steps, stepsPerDispatch)) {
-      descent.step(chunk);
-    }
+    runDescentSteps(descent, steps, stepsPerDispatch);
     return await readResult(gpu.device, descent);
   } finally {
     descent.destroy();
+  }
+}
+
+/**
+ * Queues `steps` updates in dispatches of at most `stepsPerDispatch` updates
+ * and MAX_PARTICLE_STEPS_PER_SUBMIT particle-steps, one submit each.
+ */
+export function runDescentSteps(descent: Descent, steps: number, stepsPerDispatch: number): void {
+  for (const chunk of planDispatches(descent.particleCount, steps, stepsPerDispatch)) {
+    descent.step(chunk);
   }
 }
 

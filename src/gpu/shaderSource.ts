@@ -3,7 +3,7 @@
  * Vite's ?raw imports, Node reads the files; src/gpu itself stays free of both.
  */
 
-export type ShaderName = 'descent';
+export type ShaderName = 'descent' | 'basins' | 'sample';
 
 let loadShader: ((name: ShaderName) => string) | undefined;
 

@@ -12,6 +12,9 @@ import {
   Float32BufferAttribute,
   Line,
   LineBasicNodeMaterial,
+  Plane,
+  Raycaster,
+  Vector2,
   Group,
   DirectionalLight,
   OrthographicCamera,
@@ -24,6 +27,7 @@ import {
 } from 'three/webgpu';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import type { Domain } from '../core/surfaces.ts';
+import type { BasinMapNodes } from './basinMap.ts';
 import { createViridisTexture } from './colormap.ts';
 import { createHeightMap, normalizeLoss, sampleLoss, worldX, worldY, type HeightMap, type HeightScaleKind } from './heightMap.ts';
 import { ParticleLayer } from './particles.ts';
@@ -82,6 +86,9 @@ export class SceneView {
   private readonly arrows = new Group();
   private readonly pickedPath: Line;
   private heightMap: HeightMap | undefined;
+  private basinMap: BasinMapNodes | undefined;
+  private splitRuns = false;
+  private insets = { left: 0, right: 0 };
   private domain: Domain | undefined;
   private dims: 1 | 2 = 2;
   private mode: ViewMode = '3d';
@@ -141,6 +148,10 @@ export class SceneView {
     this.dims = shape.dims;
     this.surface = new SurfaceObject(shape, this.heightMap, this.colormap);
     this.scene.add(this.surface.object);
+    const basinMap = this.basinMap;
+    if (basinMap) {
+      this.surface.setOverlay((xy) => basinMap.colorAt(xy));
+    }
     this.applyViewMode();
     return this.heightMap;
   }
@@ -208,6 +219,19 @@ export class SceneView {
     }
   }
 
+  /** Canvas pixel (CSS pixels) where the surface point (x, y) with `loss` is drawn, in the single view. */
+  screenPositionOf(x: number, y: number, loss: number): { px: number; py: number } | undefined {
+    const map = this.heightMap;
+    if (!map) {
+      return undefined;
+    }
+    const verticalScale = this.dims === 2 && this.mode === '2d' ? FLAT : 1;
+    const camera = this.activeCamera();
+    camera.updateMatrixWorld();
+    const point = new Vector3(worldX(map, x), worldY(map, y), normalizeLoss(map, loss) * map.height * verticalScale).project(camera);
+    return { px: ((point.x + 1) / 2) * this.canvas.clientWidth, py: ((1 - point.y) / 2) * this.canvas.clientHeight };
+  }
+
   /**
    * Draws the picked particle's path through the given points (x, y, loss
    * triples, oldest first); an empty list removes it.
@@ -264,6 +288,11 @@ export class SceneView {
     return best;
   }
 
+  /** Turns the orbit controls off while another gesture (a zoom rectangle) owns the pointer. */
+  setControlsEnabled(enabled: boolean): void {
+    this.controls.enabled = enabled;
+  }
+
   get viewMode(): ViewMode {
     return this.mode;
   }
@@ -279,9 +308,7 @@ export class SceneView {
     this.renderer.setSize(width, height, false);
     const ratio = this.renderer.getPixelRatio();
     this.pixelToClip.value.set(2 / (width * ratio), 2 / (height * ratio));
-    this.perspective.aspect = width / height;
-    this.perspective.updateProjectionMatrix();
-    this.fitOrthographic(width / height);
+    this.fitCameras(width / height);
   }
 
   /** Draws a frame; `stepsDone[k]` places the newest point of run k's trail rings. */
@@ -290,7 +317,102 @@ export class SceneView {
       run.trails.head.value = Math.floor((stepsDone[k] ?? 0) / run.source.trailEvery) % run.source.trailShape.length;
     });
     this.controls.update();
-    void this.renderer.render(this.scene, this.activeCamera());
+    if (this.basinMap && this.splitRuns && this.runs.length >= 2) {
+      this.renderSideBySide();
+    } else {
+      void this.renderer.render(this.scene, this.activeCamera());
+    }
+  }
+
+  /**
+   * Lays the basin map over the surface (undefined removes it). With
+   * `split`, the left half of the view shows configuration 1 with its map
+   * and the right half configuration 2 with its map.
+   */
+  setBasinMap(map: BasinMapNodes | undefined, split: boolean): void {
+    this.basinMap = map;
+    this.splitRuns = split;
+    this.surface?.setOverlay(map ? (xy) => map.colorAt(xy) : undefined);
+    this.resize();
+  }
+
+  /**
+   * The surface point (x, y) under canvas pixel (px, py), in CSS pixels, or
+   * undefined off the surface. In the side-by-side view, `half` says which
+   * configuration's half the pixel is in (0 or 1).
+   */
+  surfacePointAt(px: number, py: number): { x: number; y: number; half: number } | undefined {
+    const map = this.heightMap;
+    if (!map) {
+      return undefined;
+    }
+    const split = this.basinMap !== undefined && this.splitRuns && this.runs.length >= 2;
+    const width = this.canvas.clientWidth;
+    const height = this.canvas.clientHeight;
+    const viewportWidth = split ? width / 2 : width;
+    const half = split && px >= viewportWidth ? 1 : 0;
+    const localX = px - half * viewportWidth;
+    const ndc = new Vector2((localX / viewportWidth) * 2 - 1, 1 - (py / height) * 2);
+    const camera = this.activeCamera();
+    this.fitCameras(viewportWidth / height);
+    const raycaster = new Raycaster();
+    raycaster.setFromCamera(ndc, camera);
+
+    let world: Vector3 | null = null;
+    if (this.dims === 2 && this.mode === '3d' && this.surface) {
+      world = raycaster.intersectObject(this.surface.object, false)[0]?.point ?? null;
+    } else {
+      const plane = this.dims === 1 ? new Plane(new Vector3(0, 1, 0), 0) : new Plane(new Vector3(0, 0, 1), 0);
+      world = raycaster.ray.intersectPlane(plane, new Vector3());
+    }
+    this.fitCameras(width / height);
+    if (!world) {
+      return undefined;
+    }
+    return { x: world.x / map.scale + map.centerX, y: this.dims === 1 ? 0 : world.y / map.scale + map.centerY, half };
+  }
+
+  private renderSideBySide(): void {
+    const renderer = this.renderer;
+    const width = this.canvas.clientWidth;
+    const height = this.canvas.clientHeight;
+    const map = this.basinMap!;
+    const camera = this.activeCamera();
+    const [first, second] = this.runs;
+    const firstVisible = first.source.visible;
+    const secondVisible = second.source.visible;
+
+    this.fitCameras(width / 2 / height);
+    renderer.autoClear = false;
+    renderer.setScissorTest(true);
+    renderer.clear();
+    for (const half of [0, 1]) {
+      map.mode.value = half;
+      this.showRun(first, firstVisible && half === 0);
+      this.showRun(second, secondVisible && half === 1);
+      renderer.setViewport(half * (width / 2), 0, width / 2, height);
+      renderer.setScissor(half * (width / 2), 0, width / 2, height);
+      void renderer.render(this.scene, camera);
+    }
+    renderer.setScissorTest(false);
+    renderer.setViewport(0, 0, width, height);
+    renderer.autoClear = true;
+    this.showRun(first, firstVisible);
+    this.showRun(second, secondVisible);
+    map.mode.value = 0;
+    this.fitCameras(width / height);
+  }
+
+  private showRun(run: RunLayers, visible: boolean): void {
+    run.particles.mesh.visible = visible;
+    run.picked.mesh.visible = visible;
+    run.trails.lines.visible = visible && this.trailsVisible;
+  }
+
+  private fitCameras(aspect: number): void {
+    this.perspective.aspect = aspect;
+    this.perspective.updateProjectionMatrix();
+    this.fitOrthographic(aspect);
   }
 
   dispose(): void {
@@ -362,22 +484,39 @@ export class SceneView {
     this.fitOrthographic(this.canvas.clientWidth / Math.max(1, this.canvas.clientHeight));
   }
 
-  /** Fits the orthographic frustum around the square [-1.15, 1.15]² seen by the 2D and 1D views. */
+  /**
+   * Fits the orthographic frustum so that the square [-1.15, 1.15]² seen by
+   * the 2D and 1D views fills the part of the viewport not covered by the
+   * panels (see setInsets), centred in it.
+   */
   private fitOrthographic(aspect: number): void {
     const camera = this.orthographic;
     const half = 1.15;
-    if (aspect >= 1) {
-      camera.left = -half * aspect;
-      camera.right = half * aspect;
-      camera.top = half;
-      camera.bottom = -half;
-    } else {
-      camera.left = -half;
-      camera.right = half;
-      camera.top = half / aspect;
-      camera.bottom = -half / aspect;
+    const height = Math.max(1, this.canvas.clientHeight);
+    const width = aspect * height;
+    const split = this.basinMap !== undefined && this.splitRuns && this.runs.length >= 2;
+    let left = split ? 0 : this.insets.left;
+    let right = split ? 0 : this.insets.right;
+    // On a narrow window the panels would leave too little room: draw under them instead.
+    if (width - left - right < 0.8 * height) {
+      left = 0;
+      right = 0;
     }
+    const free = Math.max(1, width - left - right);
+    // Pixels per world unit, so that the square fits both the free width and the height.
+    const scale = Math.min(free, height) / (2 * half);
+    const centre = left + free / 2;
+    camera.left = -centre / scale;
+    camera.right = (width - centre) / scale;
+    camera.top = height / 2 / scale;
+    camera.bottom = -height / 2 / scale;
     camera.updateProjectionMatrix();
+  }
+
+  /** Sets the widths, in CSS pixels, of the panels over the left and right edges of the canvas. */
+  setInsets(left: number, right: number): void {
+    this.insets = { left, right };
+    this.resize();
   }
 }
 

@@ -3,17 +3,19 @@
  * contour lines (2D surfaces), or a curve in the x–z plane (1D surfaces).
  * Heights come from the float64 evaluator through the shared height map.
  */
-import { attribute, float, fract, fwidth, min, mix, smoothstep, texture, uniform, vec2, vec3 } from 'three/tsl';
+import { attribute, float, fract, fwidth, min, mix, smoothstep, texture, uniform, uv, vec2, vec3 } from 'three/tsl';
 import {
   BufferGeometry,
   Float32BufferAttribute,
   Line,
   LineBasicNodeMaterial,
   Mesh,
+  MeshBasicNodeMaterial,
   MeshStandardNodeMaterial,
   PlaneGeometry,
   DoubleSide,
   type DataTexture,
+  type Node,
   type Object3D,
 } from 'three/webgpu';
 import type { Domain } from '../core/surfaces.ts';
@@ -28,13 +30,64 @@ export interface SurfaceShape {
   dims: 1 | 2;
 }
 
+/** A colour laid over the surface: rgb, and a = 1 where it replaces the surface's own colour. */
+export type SurfaceOverlay = (xy: Node<'vec2'>) => Node<'vec4'>;
+
 export class SurfaceObject {
   readonly object: Object3D;
   /** Contour lines per unit of normalised height. */
   readonly contourLevels = uniform(12);
+  /** The surface's own colour, without an overlay. */
+  private ownColor: Node<'vec3'> | undefined;
+  /** A strip under a 1D curve that shows the overlay, created on demand. */
+  private strip: Mesh | undefined;
 
-  constructor(shape: SurfaceShape, map: HeightMap, colormap: DataTexture) {
+  constructor(
+    private readonly shape: SurfaceShape,
+    private readonly map: HeightMap,
+    colormap: DataTexture,
+  ) {
     this.object = shape.dims === 1 ? this.createCurve(shape, map) : this.createMesh(shape, map, colormap);
+  }
+
+  /**
+   * Lays `overlay` (for example the basin map) over the surface: on the mesh
+   * of a 2D surface, or on a strip under the curve of a 1D one. Undefined
+   * removes it.
+   */
+  setOverlay(overlay: SurfaceOverlay | undefined): void {
+    const { domain } = this.shape;
+    const surfacePoint = vec2(uv().x.mul(domain.xMax - domain.xMin).add(domain.xMin), uv().y.mul(domain.yMax - domain.yMin).add(domain.yMin));
+
+    if (this.shape.dims === 2) {
+      const material = (this.object as Mesh).material as MeshStandardNodeMaterial;
+      if (overlay) {
+        const color = overlay(surfacePoint);
+        material.colorNode = mix(this.ownColor!, color.xyz, color.w);
+      } else {
+        material.colorNode = this.ownColor!;
+      }
+      material.needsUpdate = true;
+      return;
+    }
+
+    if (this.strip) {
+      this.object.remove(this.strip);
+      this.strip.geometry.dispose();
+      (this.strip.material as MeshBasicNodeMaterial).dispose();
+      this.strip = undefined;
+    }
+    if (overlay) {
+      // A band below the curve in the x–z plane, spanning the domain.
+      const width = (domain.xMax - domain.xMin) * this.map.scale;
+      const geometry = new PlaneGeometry(width, 0.06);
+      geometry.rotateX(Math.PI / 2);
+      const material = new MeshBasicNodeMaterial({ side: DoubleSide });
+      material.colorNode = overlay(vec2(uv().x.mul(domain.xMax - domain.xMin).add(domain.xMin), domain.yMin)).xyz;
+      this.strip = new Mesh(geometry, material);
+      this.strip.position.set(worldX(this.map, (domain.xMin + domain.xMax) / 2), 0.001, -0.08);
+      this.object.add(this.strip);
+    }
   }
 
   private createMesh(shape: SurfaceShape, map: HeightMap, colormap: DataTexture): Mesh {
@@ -67,7 +120,8 @@ export class SurfaceObject {
     const line = float(1).sub(smoothstep(width.mul(0.5), width.mul(1.5), distance));
 
     const material = new MeshStandardNodeMaterial({ roughness: 0.85, metalness: 0, side: DoubleSide });
-    material.colorNode = mix(base, vec3(0.02, 0.02, 0.05), line.mul(0.55));
+    this.ownColor = mix(base, vec3(0.02, 0.02, 0.05), line.mul(0.55));
+    material.colorNode = this.ownColor;
     return new Mesh(geometry, material);
   }
 
@@ -93,6 +147,7 @@ export class SurfaceObject {
   }
 
   dispose(): void {
+    this.setOverlay(undefined);
     const drawable = this.object as Mesh | Line;
     drawable.geometry.dispose();
     (drawable.material as MeshStandardNodeMaterial | LineBasicNodeMaterial).dispose();

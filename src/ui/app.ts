@@ -5,16 +5,22 @@
  * status) without reading particle state back.
  */
 import { compileFormula, type CompiledSurface } from '../core/expr/index.ts';
-import { DEFAULT_CRITERIA } from '../core/config.ts';
+import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER } from '../core/basins.ts';
 import { MAX_STEPS_PER_DISPATCH, stepsPerSubmit } from '../core/limits.ts';
-import { findSurface, type SurfaceDefinition } from '../core/surfaces.ts';
+import { findSurface, type Domain, type SurfaceDefinition } from '../core/surfaces.ts';
 import { fillStarts, type GridStarts } from '../core/grid.ts';
 import { createGpuContext, type GpuContext } from '../gpu/device.ts';
+import { BasinClassifier, BasinComparer, BASIN_STRIDE, type BasinCounts } from '../gpu/basins.ts';
 import { Descent } from '../gpu/descent.ts';
-import { POINT_STRIDE } from '../gpu/layout.ts';
+import { POINT_STRIDE, STOP_STEP_STRIDE } from '../gpu/layout.ts';
 import { readBuffer } from '../gpu/readback.ts';
 import type { StatsSnapshot } from '../gpu/statsRing.ts';
+import { BasinMapNodes } from '../render/basinMap.ts';
 import { SceneView } from '../render/sceneView.ts';
+import { BasinLegend } from './basinLegend.ts';
+import { effectiveRadius } from './basinPanel.ts';
+import { formatValue } from './format.ts';
+import { MapInteraction, type MapPoint } from './mapInteraction.ts';
 import { HistoryPlot } from './historyPlot.ts';
 import { Inspector } from './inspector.ts';
 import { Legend } from './legend.ts';
@@ -44,12 +50,15 @@ export interface AppElements {
   plot: HTMLElement;
   legend: HTMLElement;
   inspector: HTMLElement;
+  basinLegend: HTMLElement;
 }
 
 /** One optimizer configuration with its particles on the GPU. */
 interface Run {
   descent: Descent;
+  classifier: BasinClassifier;
   stats: StatsSnapshot | undefined;
+  basinCounts: BasinCounts | undefined;
 }
 
 export class App {
@@ -62,6 +71,13 @@ export class App {
   private readonly statusBar: StatusBar;
   private readonly legend: Legend;
   private readonly inspector: Inspector;
+  private readonly basinLegend: BasinLegend;
+  private mapInteraction!: MapInteraction;
+  private comparer: BasinComparer | undefined;
+  private differing: number | undefined;
+  /** Regions left by zooming in, innermost last, for zooming back out. */
+  private readonly regionStack: (Domain | null)[] = [];
+  private gridStartsInUse: GridStarts | undefined;
   private plot: HistoryPlot | undefined;
   private runs: Run[] = [];
   private surface: CompiledSurface | undefined;
@@ -73,6 +89,7 @@ export class App {
   private pendingSteps = 0;
   private framesInFlight = 0;
   private pickAt: [number, number] = [0.95, 0.9];
+  private basinNodes: BasinMapNodes | undefined;
   private rebuilding: Promise<void> = Promise.resolve();
 
   constructor(private readonly elements: AppElements) {
@@ -84,6 +101,7 @@ export class App {
       this.change(next);
     });
     this.inspector = new Inspector(elements.inspector);
+    this.basinLegend = new BasinLegend(elements.basinLegend);
   }
 
   /** Updates done by the active configuration's particles. */
@@ -106,6 +124,11 @@ export class App {
 
   get picked(): number {
     return this.pickedIndex;
+  }
+
+  /** Resolves once every queued rebuild (new surface, grid or optimizers) has finished. */
+  whenBuilt(): Promise<void> {
+    return this.rebuilding;
   }
 
   private get activeDescent(): Descent | undefined {
@@ -134,11 +157,28 @@ export class App {
       step: () => this.singleStep(),
       reset: () => this.reset(),
       preset: (name) => this.applyPreset(name),
+      zoomOut: () => this.zoomOut(),
     });
     this.listenForPicks();
+    this.mapInteraction = new MapInteraction(this.elements.canvas, this.elements.root, {
+      pointAt: (px, py) => this.view.surfacePointAt(px, py),
+      describe: (point) => this.describeStart(point),
+      pick: (point) => this.pickStart(point),
+      zoom: (a, b) => this.zoomTo(a, b),
+      setControlsEnabled: (enabled) => this.view.setControlsEnabled(enabled),
+    });
 
     await this.rebuild();
-    new ResizeObserver(() => this.view.resize()).observe(this.elements.canvas);
+    const updateInsets = (): void => {
+      const side = this.elements.root.querySelector('.side')?.getBoundingClientRect();
+      const panel = this.panel.gui.domElement.getBoundingClientRect();
+      this.view.setInsets(side ? side.right + 8 : 0, panel.width + 16);
+    };
+    new ResizeObserver(() => {
+      this.view.resize();
+      updateInsets();
+    }).observe(this.elements.canvas);
+    updateInsets();
     requestAnimationFrame((time) => this.frame(time));
   }
 
@@ -157,7 +197,7 @@ export class App {
 
     const previous = this.settings;
     this.settings = cloneSettings(next);
-    this.panel.show(this.settings);
+    this.panel.show(this.settings, { canZoomOut: this.regionStack.length > 0 });
     this.panel.clearPreset();
 
     if (needsRebuild(previous, this.settings)) {
@@ -185,6 +225,8 @@ export class App {
    * its descent's is skipped: a rebuild for it is queued.
    */
   private applyLiveSettings(): void {
+    const minima = this.surfaceDefinition?.minima ?? [];
+    const radius = effectiveRadius(this.settings);
     this.runs.forEach((run, k) => {
       const runSettings = this.settings.runs[k];
       if (!runSettings || runSettings.optimizer.name !== run.descent.optimizerName) {
@@ -193,8 +235,38 @@ export class App {
       run.descent.setOptimizer(runSettings.optimizer);
       run.descent.setSchedule(runSettings.schedule);
       run.descent.setNoise(this.settings.noise);
+      run.descent.setCriteria(this.settings.criteria);
+      run.classifier.setMinima(minima, radius);
       this.view.setRunVisible(k, runSettings.visible);
     });
+    this.applyBasinView();
+  }
+
+  /** Shows or hides the basin map and its legend as the settings say, and enables the map gestures. */
+  private applyBasinView(): void {
+    const view = this.settings.basinView;
+    const needsTwo = view === 'side-by-side' || view === 'difference';
+    if (view === 'off' || this.runs.length === 0 || (needsTwo && this.runs.length < 2)) {
+      this.view.setBasinMap(undefined, false);
+      this.basinLegend.hide();
+      this.mapInteraction.enabled = false;
+      if (needsTwo && this.runs.length < 2) {
+        this.notices.show('The side-by-side and difference views compare two optimizer configurations: add a second one in the Optimizer folder.', 'info');
+      }
+      return;
+    }
+
+    const first = needsTwo ? this.runs[0] : this.runs[this.settings.active];
+    const second = needsTwo ? this.runs[1] : undefined;
+    const source = (run: Run) => ({ basins: run.classifier.basins, stopSteps: run.descent.stopSteps, count: run.descent.particleCount });
+    const nodes = new BasinMapNodes(this.view.renderer, source(first), second ? source(second) : undefined);
+    const starts = this.gridStartsInUse!;
+    nodes.setGrid(starts.domain, starts.nx, starts.ny);
+    nodes.mode.value = view === 'difference' ? 2 : 0;
+    this.basinNodes = nodes;
+    this.view.setBasinMap(nodes, view === 'side-by-side');
+    this.mapInteraction.enabled = true;
+    this.basinLegend.setMinima(this.surfaceDefinition?.minima ?? []);
   }
 
   /** Applies a preset's settings and explains what it shows. */
@@ -262,11 +334,12 @@ export class App {
 
     let surface: CompiledSurface;
     let starts: GridStarts;
+    let sameStarts = false;
     const built: Run[] = [];
     try {
       surface = definition === this.surfaceDefinition && this.surface ? this.surface : compileFormula(definition.formula);
-      starts = gridStarts(definition, settings.grid);
-      const sameStarts = definition === this.surfaceDefinition && this.runs[0]?.descent.particleCount === starts.nx * starts.ny;
+      starts = gridStarts(definition, settings.grid, settings.region);
+      sameStarts = definition === this.surfaceDefinition && JSON.stringify(starts.domain) === JSON.stringify(this.gridStartsInUse?.domain) && this.runs[0]?.descent.particleCount === starts.nx * starts.ny;
       const pickedIndex = sameStarts ? this.pickedIndex : pickIndex(starts, this.pickAt);
       const creations = settings.runs.map((runSettings) => this.createRun(surface, starts, runSettings, settings, pickedIndex));
       const results = await Promise.allSettled(creations);
@@ -281,6 +354,7 @@ export class App {
       }
     } catch (error) {
       for (const run of built) {
+        run.classifier.destroy();
         run.descent.destroy();
       }
       const message = error instanceof Error ? error.message : String(error);
@@ -290,13 +364,34 @@ export class App {
     }
     console.info(`downhill: built ${built.length} × ${built[0].descent.particleCount} particles in ${(performance.now() - started).toFixed(0)} ms`);
 
-    const surfaceChanged = definition !== this.surfaceDefinition;
+    const surfaceChanged = definition !== this.surfaceDefinition || JSON.stringify(starts.domain) !== JSON.stringify(this.gridStartsInUse?.domain);
+    // Everything new is built before anything old is destroyed: from here to
+    // the end of this function nothing awaits, so no frame draws in between.
+    let comparer: BasinComparer | undefined;
+    if (built.length >= 2) {
+      comparer = await BasinComparer.create(this.gpu, built[0].classifier, built[1].classifier, built[0].descent.particleCount, (differing) => {
+        if (this.comparer === comparer) {
+          this.differing = differing;
+        }
+      });
+    }
     for (const run of this.runs) {
+      run.classifier.destroy();
       run.descent.destroy();
     }
+    this.comparer?.destroy();
+    this.comparer = comparer;
+    this.differing = undefined;
     this.runs = built;
+    this.gridStartsInUse = starts;
     this.surface = surface;
     this.surfaceDefinition = definition;
+    // A particle picked while the pipelines compiled stays picked.
+    if (sameStarts && this.pickedIndex !== built[0].descent.picked) {
+      for (const run of built) {
+        run.descent.setPicked(this.pickedIndex);
+      }
+    }
     this.pickedIndex = built[0].descent.picked;
     this.starts = new Float32Array(2 * built[0].descent.particleCount);
     fillStarts(starts, this.starts);
@@ -304,7 +399,7 @@ export class App {
     this.statusBar.restart();
 
     if (surfaceChanged) {
-      this.view.setSurface({ value: (x, y) => surface.value(x, y, 'f64'), domain: definition.domain, dims: definition.dims }, 'auto');
+      this.view.setSurface({ value: (x, y) => surface.value(x, y, 'f64'), domain: starts.domain, dims: definition.dims }, 'auto');
     }
     this.view.setParticles(
       built.map((run, k) => ({
@@ -327,13 +422,13 @@ export class App {
   }
 
   private async createRun(surface: CompiledSurface, starts: GridStarts, runSettings: RunSettings, settings: AppSettings, pickedIndex: number): Promise<Run> {
-    const run: Run = { descent: undefined as unknown as Descent, stats: undefined };
+    const run: Run = { descent: undefined as unknown as Descent, classifier: undefined as unknown as BasinClassifier, stats: undefined, basinCounts: undefined };
     run.descent = await Descent.create(this.gpu, {
       surface,
       optimizer: runSettings.optimizer,
       schedule: runSettings.schedule,
       noise: settings.noise,
-      criteria: DEFAULT_CRITERIA,
+      criteria: settings.criteria,
       starts,
       trail: { maxParticles: TRAIL_PARTICLES, length: TRAIL_LENGTH, every: TRAIL_EVERY },
       historyLength: HISTORY_LENGTH,
@@ -341,7 +436,33 @@ export class App {
       maxStepsPerDispatch: MAX_STEPS_PER_DISPATCH,
       onStats: (snapshot) => this.receiveStats(run, snapshot),
     });
+    try {
+      const definition = findSurface(settings.surface)!;
+      run.classifier = await BasinClassifier.create(
+        this.gpu,
+        { points: run.descent.points, particleCount: run.descent.particleCount, minima: definition.minima, radius: effectiveRadius(settings) },
+        (counts) => this.receiveBasinCounts(run, counts),
+      );
+    } catch (error) {
+      run.descent.destroy();
+      throw error;
+    }
     return run;
+  }
+
+  private receiveBasinCounts(run: Run, counts: BasinCounts): void {
+    run.basinCounts = counts;
+    const view = this.settings.basinView;
+    const shown = view === 'map' ? this.runs[this.settings.active] : this.runs[0];
+    if (view === 'off' || run !== shown) {
+      return;
+    }
+    const index = this.runs.indexOf(run);
+    const title =
+      view === 'map'
+        ? `Basins of ${index + 1}: ${this.settings.runs[index].optimizer.name}`
+        : `Basins of 1: ${this.settings.runs[0].optimizer.name}${view === 'side-by-side' ? ' (left); 2 on the right' : ''}`;
+    this.basinLegend.update(title, counts, run.descent.particleCount, view === 'difference' ? this.differing : undefined);
   }
 
   private createPlot(): void {
@@ -372,6 +493,16 @@ export class App {
         }
         steps -= chunk;
       }
+    }
+
+    if (this.basinNodes && this.settings.basinView !== 'off') {
+      for (const run of this.runs) {
+        run.classifier.classify(run.descent.stepsDone);
+      }
+      if (this.settings.basinView === 'difference') {
+        this.comparer?.compare();
+      }
+      this.basinNodes.stepsDone.value = Math.max(1, this.stepsDone);
     }
 
     this.view.render(this.runs.map((run) => run.descent.stepsDone));
@@ -451,12 +582,18 @@ export class App {
       down = { x: event.clientX, y: event.clientY };
     });
     canvas.addEventListener('pointerup', (event) => {
-      if (!down || Math.hypot(event.clientX - down.x, event.clientY - down.y) > CLICK_SLOP) {
+      if (!down || Math.hypot(event.clientX - down.x, event.clientY - down.y) > CLICK_SLOP || this.mapInteraction.enabled) {
         return;
       }
       const rect = canvas.getBoundingClientRect();
       void this.pickAtPixel(event.clientX - rect.left, event.clientY - rect.top);
     });
+  }
+
+  /** Canvas pixel (CSS pixels) where the surface point (x, y) is drawn, for scripted clicks and tests. */
+  screenPositionOf(x: number, y: number): { px: number; py: number } | undefined {
+    const loss = this.surface?.value(x, y, 'f64') ?? 0;
+    return this.view.screenPositionOf(x, y, loss);
   }
 
   /** Reads the active configuration's positions back once (a click, not a frame) and picks the nearest particle. */
@@ -471,6 +608,88 @@ export class App {
       this.pick(index);
     }
     return index;
+  }
+
+  /** Index of the grid start whose cell contains (x, y), or -1 outside the grid. */
+  private startIndexAt(x: number, y: number): number {
+    const starts = this.gridStartsInUse;
+    if (!starts) {
+      return -1;
+    }
+    const { domain, nx, ny } = starts;
+    const column = Math.floor(((x - domain.xMin) / (domain.xMax - domain.xMin)) * nx);
+    const row = ny === 1 ? 0 : Math.floor(((y - domain.yMin) / (domain.yMax - domain.yMin)) * ny);
+    if (column < 0 || column >= nx || row < 0 || row >= ny) {
+      return -1;
+    }
+    return row * nx + column;
+  }
+
+  /** Reads one start's end point, stop step and basin back (a hover, not a frame) and describes them. */
+  private async describeStart(point: MapPoint): Promise<string | undefined> {
+    const index = this.startIndexAt(point.x, point.y);
+    const run = this.settings.basinView === 'map' ? this.runs[this.settings.active] : this.runs[point.half];
+    if (index < 0 || !run) {
+      return undefined;
+    }
+    const device = this.gpu.device;
+    const [pointBytes, stopBytes, basinBytes] = await Promise.all([
+      readBuffer(device, run.descent.points, POINT_STRIDE, index * POINT_STRIDE),
+      readBuffer(device, run.descent.stopSteps, STOP_STEP_STRIDE, index * STOP_STEP_STRIDE),
+      readBuffer(device, run.classifier.basins, BASIN_STRIDE, index * BASIN_STRIDE),
+    ]);
+    const [x, y, loss] = new Float32Array(pointBytes);
+    const stopStep = new Uint32Array(stopBytes)[0];
+    const basin = new Uint32Array(basinBytes)[0];
+    const minima = this.surfaceDefinition?.minima ?? [];
+    let outcome: string;
+    if (basin === BASIN_MOVING) {
+      outcome = 'not converged yet';
+    } else if (basin === BASIN_DIVERGED) {
+      outcome = `diverged at update ${stopStep}`;
+    } else if (basin === BASIN_OTHER) {
+      outcome = `converged elsewhere after ${stopStep} updates`;
+    } else {
+      outcome = `basin of (${formatValue(minima[basin].x)}, ${formatValue(minima[basin].y)}) after ${stopStep} updates`;
+    }
+    const dims = this.surfaceDefinition?.dims ?? 2;
+    const where = (a: number, b: number): string => (dims === 1 ? formatValue(a) : `(${formatValue(a)}, ${formatValue(b)})`);
+    return [`start ${index}: ${where(this.starts[2 * index], this.starts[2 * index + 1])}`, `end ${where(x, y)}, loss ${formatValue(loss)}`, outcome].join('\n');
+  }
+
+  private pickStart(point: MapPoint): void {
+    const index = this.startIndexAt(point.x, point.y);
+    if (index >= 0) {
+      this.pick(index);
+    }
+  }
+
+  /** Re-grids the rectangle between two map points at the same resolution; zoomOut() goes back. */
+  private zoomTo(a: MapPoint, b: MapPoint): void {
+    const dims = this.surfaceDefinition?.dims ?? 2;
+    const region: Domain = {
+      xMin: Math.min(a.x, b.x),
+      xMax: Math.max(a.x, b.x),
+      yMin: dims === 1 ? 0 : Math.min(a.y, b.y),
+      yMax: dims === 1 ? 0 : Math.max(a.y, b.y),
+    };
+    const next = cloneSettings(this.settings);
+    next.region = region;
+    const previous = this.settings.region;
+    if (this.change(next)) {
+      this.regionStack.push(previous);
+      this.panel.show(this.settings, { canZoomOut: true });
+    }
+  }
+
+  /** Goes back to the region before the last zoom. */
+  zoomOut(): void {
+    if (this.regionStack.length === 0) {
+      return;
+    }
+    const next = cloneSettings(this.settings);
+    next.region = this.regionStack.pop()!;
+    this.change(next);
   }
 
   private deviceLost(info: GPUDeviceLostInfo): void {
@@ -497,13 +716,15 @@ function needsRebuild(previous: AppSettings, next: AppSettings): boolean {
   if (previous.surface !== next.surface || previous.grid !== next.grid || previous.runs.length !== next.runs.length) {
     return true;
   }
+  if (JSON.stringify(previous.region) !== JSON.stringify(next.region)) {
+    return true;
+  }
   return previous.runs.some((run, k) => run.optimizer.name !== next.runs[k].optimizer.name);
 }
 
-function gridStarts(definition: SurfaceDefinition, grid: number): GridStarts {
-  return definition.dims === 1
-    ? { kind: 'grid', nx: grid, ny: 1, domain: definition.domain }
-    : { kind: 'grid', nx: grid, ny: grid, domain: definition.domain };
+function gridStarts(definition: SurfaceDefinition, grid: number, region: Domain | null): GridStarts {
+  const domain = region ?? definition.domain;
+  return definition.dims === 1 ? { kind: 'grid', nx: grid, ny: 1, domain } : { kind: 'grid', nx: grid, ny: grid, domain };
 }
 
 /** Index of the start nearest to a point given as fractions (0 to 1) of the domain. */

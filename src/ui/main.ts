@@ -21,6 +21,7 @@ const app = new App({
   plot: element('plot'),
   legend: element('legend'),
   inspector: element('inspector'),
+  basinLegend: element('basin-legend'),
 });
 
 // Read-only handle for the browser console and the end-to-end tests.

@@ -6,6 +6,7 @@
 import GUI, { type Controller } from 'lil-gui';
 import { SURFACES, findSurface } from '../core/surfaces.ts';
 import { STEPS_PER_FRAME } from '../core/limits.ts';
+import { BasinPanel } from './basinPanel.ts';
 import { OptimizerPanel } from './optimizerPanel.ts';
 import { PRESETS } from './presets.ts';
 import { cloneSettings, type AppSettings } from './settings.ts';
@@ -16,6 +17,13 @@ export interface PanelActions {
   step(): void;
   reset(): void;
   preset(name: string): void;
+  /** Goes back to the region before the last zoom into the basin map. */
+  zoomOut(): void;
+}
+
+export interface PanelState {
+  /** A zoom into the basin map can be undone. */
+  canZoomOut: boolean;
 }
 
 const GRID_CHOICES_2D = [8, 16, 32, 64, 128, 256, 512, 1024, 2048];
@@ -26,6 +34,7 @@ export class Panel {
   private readonly model: { surface: string; grid: number; log10Speed: number; stepsPerFrame: number; paused: boolean; view: string; trails: boolean; preset: string };
   private readonly gridController: Controller;
   private readonly optimizerPanel: OptimizerPanel;
+  private readonly basinPanel: BasinPanel;
   private settings: AppSettings;
 
   constructor(
@@ -54,10 +63,12 @@ export class Panel {
         this.send((next) => {
           next.surface = name;
           next.grid = findSurface(name)?.dims === 1 ? 33 : 64;
+          next.region = null;
         }),
       );
 
     this.optimizerPanel = new OptimizerPanel(gui, settings, (next) => this.actions.change(next));
+    this.basinPanel = new BasinPanel(gui, settings, (next) => this.actions.change(next), () => this.actions.zoomOut());
 
     const runFolder = gui.addFolder('Particles');
     this.gridController = runFolder.add(this.model, 'grid', GRID_CHOICES_2D).name('grid (per side)');
@@ -92,11 +103,12 @@ export class Panel {
   }
 
   /** Puts `settings` into every control, without firing change handlers. */
-  show(settings: AppSettings): void {
+  show(settings: AppSettings, state: PanelState = { canZoomOut: false }): void {
     this.settings = cloneSettings(settings);
     Object.assign(this.model, this.modelFrom(settings));
     this.setGridChoices(findSurface(settings.surface)?.dims ?? 2);
     this.optimizerPanel.show(settings);
+    this.basinPanel.show(settings, state.canZoomOut);
     for (const controller of this.gui.controllersRecursive()) {
       controller.updateDisplay();
     }

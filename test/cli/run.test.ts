@@ -2,9 +2,15 @@
 // script, with real processes, exit statuses, stdout and stderr.
 
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { PNG } from 'pngjs';
 import { describe, expect, test } from 'vitest';
+
+import { basinColor } from '../../src/core/basins.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -170,5 +176,104 @@ describe('downhill run: bad input', () => {
     expect(outcome.stdout).toBe('');
     expect(outcome.stderr).toMatch(/no adapter/);
     expect(outcome.stderr).toMatch(/--backend cpu/);
+  });
+});
+
+describe('downhill basins', () => {
+  test('Himmelblau: the four minima, shares summing to 1, and a PNG of grid × grid pixels in the legend colours', () => {
+    const png = join(mkdtempSync(join(tmpdir(), 'downhill-basins-')), 'basins.png');
+    const outcome = downhill(['basins', '--surface', 'himmelblau', '--optimizer', 'gd', '--lr', '0.01', '--steps', '2000', '--grid', '48', '--backend', 'webgpu', '--png', png, '--json']);
+    expect(outcome.stderr).toBe('');
+    expect(outcome.status).toBe(0);
+    const report = JSON.parse(outcome.stdout);
+    expect(report.grid).toBe(48);
+    expect(report.minima).toHaveLength(4);
+    for (const minimum of report.minima) {
+      expect(minimum).toHaveProperty('x');
+      expect(minimum).toHaveProperty('y');
+      expect(minimum).toHaveProperty('value');
+      expect(minimum.share).toBeGreaterThan(0.15);
+    }
+    const total = report.minima.reduce((sum: number, minimum: { share: number }) => sum + minimum.share, 0) + report.other + report.diverged + report.unconverged;
+    // Shares are counts over 2,304 starts; their sum is 1 up to float64 rounding.
+    expect(Math.abs(total - 1)).toBeLessThan(1e-12);
+
+    const image = PNG.sync.read(readFileSync(png));
+    expect(image.width).toBe(48);
+    expect(image.height).toBe(48);
+    const pixelsByColour = new Map<string, number>();
+    for (let k = 0; k < image.data.length; k += 4) {
+      const key = `${image.data[k]},${image.data[k + 1]},${image.data[k + 2]}`;
+      pixelsByColour.set(key, (pixelsByColour.get(key) ?? 0) + 1);
+    }
+    report.minima.forEach((minimum: { count: number }, k: number) => {
+      expect(pixelsByColour.get(basinColor(k).join(','))).toBe(minimum.count);
+    });
+  });
+
+  test('basins needs a grid', () => {
+    const outcome = downhill(['basins', '--start', '1,1', '--json']);
+    expect(outcome.status).toBe(2);
+    expect(outcome.stderr).toMatch(/basins needs a grid of starts/);
+  });
+
+  test('invalid radius', () => {
+    const outcome = downhill(['basins', '--radius', '0', '--json']);
+    expect(outcome.status).toBe(2);
+    expect(outcome.stderr).toMatch(/invalid --radius "0"/);
+  });
+});
+
+describe('downhill sweep', () => {
+  test('x²: the documented command, rates and per-rate fields; divergence starts above η = 1', () => {
+    const outcome = downhill(['sweep', '--surface', 'parabola', '--optimizer', 'gd', '--lr-min', '0.5', '--lr-max', '1.5', '--lrs', '101', '--grid', '16', '--steps', '200', '--backend', 'webgpu', '--json']);
+    expect(outcome.stderr).toBe('');
+    expect(outcome.status).toBe(0);
+    const report = JSON.parse(outcome.stdout);
+    expect(report.lr).toHaveLength(101);
+    expect(report.lr[0]).toBe(0.5);
+    expect(report.lr[100]).toBe(1.5);
+    for (const key of ['diverged', 'medianLoss', 'p10Loss', 'p90Loss', 'medianStepsToConverge']) {
+      expect(report[key], key).toHaveLength(101);
+    }
+    report.lr.forEach((lr: number, k: number) => {
+      if (lr < 1) {
+        expect(report.diverged[k], `η = ${lr}`).toBe(0);
+      }
+      // 200 updates are enough to pass the bound 1e6 from |x| ≥ 0.125 once |1 − 2η| ≥ 1.1.
+      if (lr > 1.05) {
+        expect(report.diverged[k], `η = ${lr}`).toBe(1);
+      }
+    });
+    expect(report.stabilityLimit).toBe(1);
+  });
+
+  test('phase map: CSV with one row per cell, PNG of rates × values', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'downhill-sweep-'));
+    const csv = join(folder, 'sweep.csv');
+    const png = join(folder, 'phase.png');
+    const outcome = downhill([
+      'sweep', '--surface', 'parabola', '--optimizer', 'momentum', '--lr-min', '0.2', '--lr-max', '3', '--lrs', '24',
+      '--sweep-y', 'momentum', '--y-min', '0', '--y-max', '0.9', '--ys', '10', '--grid', '4', '--steps', '2000', '--csv', csv, '--png', png, '--json',
+    ]);
+    expect(outcome.stderr).toBe('');
+    const report = JSON.parse(outcome.stdout);
+    expect(report.rows).toHaveLength(240);
+    expect(report.sweepY.values).toHaveLength(10);
+    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('lr,momentum,converged,diverged,medianLoss,p10Loss,p90Loss,medianStepsToConverge,outcome');
+    expect(lines).toHaveLength(241);
+    const image = PNG.sync.read(readFileSync(png));
+    expect([image.width, image.height]).toEqual([24, 10]);
+  });
+
+  test('bad sweep input', () => {
+    expect(downhill(['sweep', '--lr', '0.1', '--json']).stderr).toMatch(/give --lr-min and --lr-max instead of --lr/);
+    expect(downhill(['sweep', '--lr-min', '1', '--lr-max', '0.5', '--json']).stderr).toMatch(/expected lr-min < lr-max/);
+    expect(downhill(['sweep', '--lrs', '0', '--json']).stderr).toMatch(/invalid --lrs "0"/);
+    expect(downhill(['sweep', '--sweep-y', 'beta1', '--json']).stderr).toMatch(/--sweep-y beta1 applies to adam, adamw, not gd/);
+    expect(downhill(['sweep', '--sweep-y', 'gamma', '--json']).stderr).toMatch(/unknown --sweep-y "gamma"/);
+    expect(downhill(['sweep', '--lrs', '4096', '--sweep-y', 'momentum', '--optimizer', 'momentum', '--ys', '4096', '--json']).stderr).toMatch(/exceeds the maximum 65,536/);
+    expect(downhill(['sweep', '--lrs', '4096', '--json']).status).toBe(0);
   });
 });

@@ -15,7 +15,7 @@ import {
   DESCENT_PARAMS,
   HISTORY_ENTRY_STRIDE,
   POINT_STRIDE,
-  SCHEDULE_ENTRY_STRIDE,
+  TABLE_ENTRY_STRIDE,
   START_STRIDE,
   STAT_CONVERGED,
   STAT_DIVERGED,
@@ -67,7 +67,7 @@ describe('descent buffer layouts', () => {
       history: BINDING.history,
       stats: BINDING.stats,
       starts: BINDING.starts,
-      schedule: BINDING.schedule,
+      tables: BINDING.tables,
     });
   });
 
@@ -78,7 +78,7 @@ describe('descent buffer layouts', () => {
     expect(elementSize('trails')).toBe(TRAIL_POINT_STRIDE);
     expect(elementSize('history')).toBe(HISTORY_ENTRY_STRIDE);
     expect(elementSize('starts')).toBe(START_STRIDE);
-    expect(elementSize('schedule')).toBe(SCHEDULE_ENTRY_STRIDE);
+    expect(elementSize('tables')).toBe(TABLE_ENTRY_STRIDE);
   });
 
   test('status and statistics constants match the WGSL', () => {

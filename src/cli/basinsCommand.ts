@@ -1,0 +1,160 @@
+/**
+ * `downhill basins`: descends a grid of starts, assigns each start the
+ * minimum its particle reached, and prints the share of every basin;
+ * --png writes the map.
+ */
+import { writeFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { basinImage, classifyAll, countBasins, defaultAssignmentRadius, type BasinShares } from '../core/basins.ts';
+import { compileFormula } from '../core/expr/index.ts';
+import { DEFAULT_CRITERIA } from '../core/config.ts';
+import { ReferenceRun } from '../core/reference.ts';
+import type { Minimum } from '../core/surfaces.ts';
+import { BasinClassifier, BASIN_STRIDE } from '../gpu/basins.ts';
+import { Descent } from '../gpu/descent.ts';
+import { readBuffer } from '../gpu/readback.ts';
+import { runDescentSteps } from '../gpu/runDescent.ts';
+import { UsageError } from './errors.ts';
+import { createNodeGpuContext } from './nodeGpu.ts';
+import type { RunOptions } from './options.ts';
+import { numberFlag } from './optimizerOptions.ts';
+
+/** parseArgs entries that `basins` adds to those of `run`. */
+export const BASINS_OPTION_TABLE = {
+  png: { type: 'string' },
+  radius: { type: 'string' },
+} as const;
+
+export interface BasinsOptions extends RunOptions {
+  /** File for the PNG map, if any. */
+  png: string | undefined;
+  /** Assignment radius in surface units. */
+  radius: number;
+}
+
+export interface BasinsReport {
+  surface: string;
+  formula: string;
+  optimizer: string;
+  lr: number;
+  steps: number;
+  backend: 'cpu' | 'webgpu';
+  adapter: string | null;
+  /** Starts per side; the map is grid × grid pixels (grid × 1 for a 1D surface). */
+  grid: number;
+  domain: number[];
+  /** Converged particles within this distance of a minimum take its basin. */
+  radius: number;
+  minima: { x: number; y: number; value: number; count: number; share: number }[];
+  /** Converged, but not within the radius of any known minimum. */
+  other: number;
+  diverged: number;
+  /** Still moving after the last update. */
+  unconverged: number;
+  png: string | null;
+}
+
+export function parseBasinsOptions(run: RunOptions, raw: { png?: string; radius?: string }): BasinsOptions {
+  if (run.starts.kind !== 'grid' || run.grid === undefined) {
+    throw new UsageError('basins needs a grid of starts (--grid N), not --start');
+  }
+  const domain = run.starts.domain;
+  const radius =
+    raw.radius === undefined
+      ? defaultAssignmentRadius(run.surface.dims === 1 ? { ...domain, yMin: 0, yMax: 0 } : domain)
+      : numberFlag({ flag: 'radius', label: 'radius', min: 0, max: 1e6, minExclusive: true }, raw.radius);
+  if (raw.png !== undefined && raw.png.trim() === '') {
+    throw new UsageError('invalid --png "": expected a file name');
+  }
+  return { ...run, png: raw.png, radius };
+}
+
+export async function basinsCommand(options: BasinsOptions): Promise<BasinsReport> {
+  const surface = compileFormula(options.surface.formula);
+  const { optimizer, schedule, noise, starts } = options;
+  const setup = { surface, optimizer, schedule, noise, criteria: DEFAULT_CRITERIA, starts };
+  const minima: readonly Minimum[] = options.surface.minima;
+
+  let basins: Uint32Array;
+  let adapter: string | null = null;
+  if (options.backend === 'webgpu') {
+    const gpu = await createNodeGpuContext();
+    adapter = gpu.adapterName;
+    const descent = await Descent.create(gpu, {
+      ...setup,
+      trail: { maxParticles: 1, length: 2, every: 1 },
+      historyLength: 1,
+      pickedIndex: 0xffffffff,
+      maxStepsPerDispatch: 500,
+    });
+    const classifier = await BasinClassifier.create(gpu, { points: descent.points, particleCount: descent.particleCount, minima, radius: options.radius });
+    try {
+      runDescentSteps(descent, options.steps, 500);
+      classifier.classify(options.steps);
+      basins = new Uint32Array(await readBuffer(gpu.device, classifier.basins, descent.particleCount * BASIN_STRIDE));
+    } finally {
+      classifier.destroy();
+      descent.destroy();
+      gpu.device.destroy();
+    }
+  } else {
+    const reference = new ReferenceRun(setup, options.precision);
+    reference.advance(options.steps);
+    basins = classifyAll(reference.status, reference.positions, minima, options.radius);
+  }
+
+  const grid = options.grid!;
+  const rows = options.surface.dims === 1 ? 1 : grid;
+  if (options.png) {
+    writePng(options.png, basinImage(basins, grid, rows), grid, rows);
+  }
+
+  const shares = countBasins(basins, minima.length);
+  return report(options, shares, minima, adapter);
+}
+
+function report(options: BasinsOptions, shares: BasinShares, minima: readonly Minimum[], adapter: string | null): BasinsReport {
+  const share = (count: number): number => count / shares.total;
+  const domain = options.starts.kind === 'grid' ? options.starts.domain : options.surface.domain;
+  return {
+    surface: options.surface.name,
+    formula: options.surface.formula,
+    optimizer: options.optimizer.name,
+    lr: options.optimizer.lr,
+    steps: options.steps,
+    backend: options.backend,
+    adapter,
+    grid: options.grid!,
+    domain: options.surface.dims === 1 ? [domain.xMin, domain.xMax] : [domain.xMin, domain.xMax, domain.yMin, domain.yMax],
+    radius: options.radius,
+    minima: shares.minima.map((count, k) => ({ x: minima[k].x, y: minima[k].y, value: minima[k].value, count, share: share(count) })),
+    other: share(shares.other),
+    diverged: share(shares.diverged),
+    unconverged: share(shares.moving),
+    png: options.png ?? null,
+  };
+}
+
+function writePng(path: string, pixels: Uint8Array, width: number, height: number): void {
+  const png = new PNG({ width, height });
+  png.data.set(pixels);
+  try {
+    writeFileSync(path, PNG.sync.write(png));
+  } catch (error) {
+    throw new UsageError(`cannot write --png ${JSON.stringify(path)}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** A few lines for a person: the shares of every basin. */
+export function formatBasinsReport(report: BasinsReport): string {
+  const percent = (value: number): string => `${(100 * value).toFixed(1)}%`;
+  const lines = [`${report.surface}: ${report.optimizer}, lr ${report.lr}, ${report.steps} steps, ${report.grid}×${report.grid} starts`];
+  for (const minimum of report.minima) {
+    lines.push(`  minimum (${minimum.x.toPrecision(6)}, ${minimum.y.toPrecision(6)}), f = ${minimum.value}: ${percent(minimum.share)}`);
+  }
+  lines.push(`  elsewhere ${percent(report.other)}, diverged ${percent(report.diverged)}, not converged ${percent(report.unconverged)}`);
+  if (report.png) {
+    lines.push(`map written to ${report.png}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,293 @@
+/**
+ * `downhill sweep`: runs every start once per learning rate (log-spaced), or
+ * per cell of a learning rate × hyperparameter phase map, all in one GPU
+ * run, and prints per rate the share diverged, loss percentiles and the
+ * median number of updates to converge.
+ */
+import { writeFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { compileFormula, type CompiledSurface } from '../core/expr/index.ts';
+import { DEFAULT_CRITERIA } from '../core/config.ts';
+import { ReferenceRun } from '../core/reference.ts';
+import {
+  SWEEP_PARAMETERS,
+  cellStatistics,
+  largestEigenvalue,
+  logSpace,
+  linearSpace,
+  stabilityLimit,
+  sweepCells,
+  type CellStatistics,
+  type SweepAxes,
+  type SweepParameter,
+} from '../core/sweep.ts';
+import type { SurfaceDefinition } from '../core/surfaces.ts';
+import { runDescent } from '../gpu/runDescent.ts';
+import { UsageError } from './errors.ts';
+import { createNodeGpuContext } from './nodeGpu.ts';
+import type { RunOptions } from './options.ts';
+import { numberFlag, parseDecimal } from './optimizerOptions.ts';
+
+/** parseArgs entries that `sweep` adds to those of `run`; its --lr-min is the sweep's, not the schedule's. */
+export const SWEEP_OPTION_TABLE = {
+  'lr-max': { type: 'string' },
+  lrs: { type: 'string' },
+  'sweep-y': { type: 'string' },
+  'y-min': { type: 'string' },
+  'y-max': { type: 'string' },
+  ys: { type: 'string' },
+  csv: { type: 'string' },
+  png: { type: 'string' },
+  'schedule-lr-min': { type: 'string' },
+} as const;
+
+/** Most cells of one sweep; each cell runs every start. */
+export const MAX_SWEEP_CELLS = 65_536;
+
+export interface SweepOptions extends RunOptions {
+  axes: SweepAxes;
+  csv: string | undefined;
+  png: string | undefined;
+}
+
+export interface SweepRow extends CellStatistics {
+  lr: number;
+  /** Value of the second hyperparameter, in a phase map. */
+  y?: number;
+}
+
+export interface SweepReport {
+  surface: string;
+  formula: string;
+  optimizer: string;
+  steps: number;
+  backend: 'cpu' | 'webgpu';
+  adapter: string | null;
+  /** Starts per rate. */
+  starts: number;
+  /** The learning rates, log-spaced. */
+  lr: number[];
+  /** The second axis of a phase map, if any. */
+  sweepY: { parameter: SweepParameter; values: number[] } | null;
+  /** One row per cell: every rate for the first y, then the next y. */
+  rows: SweepRow[];
+  /** Per rate (first y of a phase map): the share diverged. */
+  diverged: number[];
+  medianLoss: (number | null)[];
+  p10Loss: (number | null)[];
+  p90Loss: (number | null)[];
+  medianStepsToConverge: (number | null)[];
+  /** The largest stable rate where it is known from the Hessian at the minimum (plain descent and heavy-ball momentum). */
+  stabilityLimit: number | null;
+  csv: string | null;
+  png: string | null;
+}
+
+/**
+ * Takes the sweep's own options out of the raw values before the run options
+ * are parsed: --lr-min is the low end of the sweep there, and a cosine or
+ * cyclic schedule's minimum is --schedule-lr-min.
+ */
+export function splitSweepValues(values: Record<string, unknown>): { run: Record<string, unknown>; sweep: Record<string, string | undefined> } {
+  const run = { ...values };
+  const sweep: Record<string, string | undefined> = {};
+  for (const key of ['lr-min', ...Object.keys(SWEEP_OPTION_TABLE)]) {
+    sweep[key] = run[key] as string | undefined;
+    delete run[key];
+  }
+  if (sweep['schedule-lr-min'] !== undefined) {
+    run['lr-min'] = sweep['schedule-lr-min'];
+  }
+  if (run.lr !== undefined) {
+    throw new UsageError('sweep varies the learning rate: give --lr-min and --lr-max instead of --lr');
+  }
+  return { run, sweep };
+}
+
+function count(name: string, text: string | undefined, fallback: number, max: number): number {
+  if (text === undefined) {
+    return fallback;
+  }
+  const value = parseDecimal(text);
+  if (value === undefined || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new UsageError(`invalid --${name} ${JSON.stringify(text)}: expected an integer from 1 to ${max.toLocaleString('en-US')}`);
+  }
+  return value;
+}
+
+export function parseSweepOptions(run: RunOptions, raw: Record<string, string | undefined>): SweepOptions {
+  const rateSpec = { flag: 'lr-min', label: 'learning rate', min: 1e-8, max: 1e6, accepted: 'a positive finite number from 1e-8 to 1e6' };
+  const lrMin = raw['lr-min'] === undefined ? 0.01 : numberFlag(rateSpec, raw['lr-min']);
+  const lrMax = raw['lr-max'] === undefined ? 1 : numberFlag({ ...rateSpec, flag: 'lr-max' }, raw['lr-max']);
+  if (!(lrMin < lrMax)) {
+    throw new UsageError(`invalid --lr-min ${lrMin} and --lr-max ${lrMax}: expected lr-min < lr-max`);
+  }
+  const lrCount = count('lrs', raw.lrs, 64, 4096);
+
+  let second: SweepAxes['second'];
+  const parameter = raw['sweep-y'];
+  if (parameter !== undefined) {
+    if (!(parameter in SWEEP_PARAMETERS)) {
+      throw new UsageError(`unknown --sweep-y ${JSON.stringify(parameter)}: expected ${Object.keys(SWEEP_PARAMETERS).join(' or ')}`);
+    }
+    const optimizers: readonly string[] = SWEEP_PARAMETERS[parameter as SweepParameter];
+    if (!optimizers.includes(run.optimizer.name)) {
+      throw new UsageError(`--sweep-y ${parameter} applies to ${optimizers.join(', ')}, not ${run.optimizer.name}`);
+    }
+    const spec = { flag: 'y-min', label: parameter, min: 0, max: 1, maxExclusive: true };
+    const min = raw['y-min'] === undefined ? 0 : numberFlag(spec, raw['y-min']);
+    const max = raw['y-max'] === undefined ? 0.99 : numberFlag({ ...spec, flag: 'y-max' }, raw['y-max']);
+    if (!(min < max)) {
+      throw new UsageError(`invalid --y-min ${min} and --y-max ${max}: expected y-min < y-max`);
+    }
+    second = { parameter: parameter as SweepParameter, min, max, count: count('ys', raw.ys, 32, 4096) };
+  } else if (raw['y-min'] !== undefined || raw['y-max'] !== undefined || raw.ys !== undefined) {
+    throw new UsageError('--y-min, --y-max and --ys need --sweep-y momentum or --sweep-y beta1');
+  }
+
+  const cells = lrCount * (second?.count ?? 1);
+  if (cells > MAX_SWEEP_CELLS) {
+    throw new UsageError(`a sweep of ${cells.toLocaleString('en-US')} cells exceeds the maximum ${MAX_SWEEP_CELLS.toLocaleString('en-US')}: use fewer --lrs or --ys`);
+  }
+  for (const name of ['csv', 'png'] as const) {
+    if (raw[name] !== undefined && raw[name]!.trim() === '') {
+      throw new UsageError(`invalid --${name} "": expected a file name`);
+    }
+  }
+  if (raw.png !== undefined && !second) {
+    throw new UsageError('--png writes a phase map: give --sweep-y too');
+  }
+  return { ...run, axes: { lrMin, lrMax, lrCount, second }, csv: raw.csv, png: raw.png };
+}
+
+/** The stability limit at the surface's first listed minimum, from the exact Hessian. */
+export function surfaceStabilityLimit(definition: SurfaceDefinition, surface: CompiledSurface, options: RunOptions): number | null {
+  const minimum = definition.minima[0];
+  if (!minimum) {
+    return null;
+  }
+  const hessian = new Float64Array(3);
+  surface.hessian(minimum.x, minimum.y, hessian);
+  const curvature = definition.dims === 1 ? hessian[0] : largestEigenvalue(hessian[0], hessian[1], hessian[2]);
+  return stabilityLimit(options.optimizer.name, curvature, options.optimizer.momentum) ?? null;
+}
+
+export async function sweepCommand(options: SweepOptions): Promise<SweepReport> {
+  const surface = compileFormula(options.surface.formula);
+  const cells = sweepCells(options.optimizer, options.axes);
+  const setup = { surface, optimizer: options.optimizer, schedule: options.schedule, noise: options.noise, criteria: DEFAULT_CRITERIA, starts: options.starts, cells };
+
+  let status: ArrayLike<number>;
+  let loss: ArrayLike<number>;
+  let stopSteps: ArrayLike<number>;
+  let startsPerCell: number;
+  let adapter: string | null = null;
+  if (options.backend === 'webgpu') {
+    const gpu = await createNodeGpuContext();
+    adapter = gpu.adapterName;
+    const result = await runDescent(gpu, setup, options.steps);
+    gpu.device.destroy();
+    ({ status, loss, stopSteps } = result);
+    startsPerCell = result.particleCount / cells.length;
+  } else {
+    const reference = new ReferenceRun(setup, options.precision);
+    reference.advance(options.steps);
+    ({ status, loss, stopSteps } = reference);
+    startsPerCell = reference.startsPerCell;
+  }
+
+  const statistics = cellStatistics(cells.length, status, loss, stopSteps, (k) => Math.floor(k / startsPerCell));
+  const lrs = logSpace(options.axes.lrMin, options.axes.lrMax, options.axes.lrCount);
+  const second = options.axes.second;
+  const ys = second ? linearSpace(second.min, second.max, second.count) : undefined;
+  const rows: SweepRow[] = statistics.map((cell, c) => ({
+    lr: lrs[c % lrs.length],
+    ...(ys ? { y: ys[Math.floor(c / lrs.length)] } : {}),
+    ...cell,
+  }));
+
+  if (options.csv) {
+    writeCsv(options.csv, rows, second?.parameter);
+  }
+  if (options.png && ys) {
+    writePhaseMap(options.png, statistics, lrs.length, ys.length);
+  }
+
+  const firstRow = rows.slice(0, lrs.length);
+  return {
+    surface: options.surface.name,
+    formula: options.surface.formula,
+    optimizer: options.optimizer.name,
+    steps: options.steps,
+    backend: options.backend,
+    adapter,
+    starts: startsPerCell,
+    lr: lrs,
+    sweepY: second && ys ? { parameter: second.parameter, values: ys } : null,
+    rows,
+    diverged: firstRow.map((row) => row.diverged),
+    medianLoss: firstRow.map((row) => row.medianLoss),
+    p10Loss: firstRow.map((row) => row.p10Loss),
+    p90Loss: firstRow.map((row) => row.p90Loss),
+    medianStepsToConverge: firstRow.map((row) => row.medianStepsToConverge),
+    stabilityLimit: surfaceStabilityLimit(options.surface, surface, options),
+    csv: options.csv ?? null,
+    png: options.png ?? null,
+  };
+}
+
+/** Colours of the phase map's outcomes as 8-bit sRGB. */
+export const OUTCOME_COLORS = {
+  converged: [0, 158, 115],
+  diverged: [213, 94, 0],
+  neither: [86, 180, 233],
+} as const;
+
+function writePhaseMap(path: string, statistics: CellStatistics[], columns: number, rows: number): void {
+  const png = new PNG({ width: columns, height: rows });
+  for (let row = 0; row < rows; row++) {
+    // Row 0 of the image is the largest y.
+    const source = rows - 1 - row;
+    for (let column = 0; column < columns; column++) {
+      const [r, g, b] = OUTCOME_COLORS[statistics[source * columns + column].outcome];
+      png.data.set([r, g, b, 255], 4 * (row * columns + column));
+    }
+  }
+  write(path, PNG.sync.write(png), 'png');
+}
+
+function writeCsv(path: string, rows: SweepRow[], parameter: string | undefined): void {
+  const header = ['lr', ...(parameter ? [parameter] : []), 'converged', 'diverged', 'medianLoss', 'p10Loss', 'p90Loss', 'medianStepsToConverge', 'outcome'];
+  const cell = (value: number | null | undefined | string): string => (value === null || value === undefined ? '' : String(value));
+  const lines = rows.map((row) =>
+    [row.lr, ...(parameter ? [row.y] : []), row.converged, row.diverged, row.medianLoss, row.p10Loss, row.p90Loss, row.medianStepsToConverge, row.outcome].map(cell).join(','),
+  );
+  write(path, `${[header.join(','), ...lines].join('\n')}\n`, 'csv');
+}
+
+function write(path: string, data: string | Buffer, option: string): void {
+  try {
+    writeFileSync(path, data);
+  } catch (error) {
+    throw new UsageError(`cannot write --${option} ${JSON.stringify(path)}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** A few lines for a person: the rate where particles start to diverge, and the limit where it is known. */
+export function formatSweepReport(report: SweepReport): string {
+  const firstDiverging = report.rows.find((row) => row.y === undefined || row.y === report.sweepY?.values[0] ? row.diverged > 0 : false);
+  const lines = [
+    `${report.surface}: ${report.optimizer}, ${report.lr.length} learning rates from ${report.lr[0]} to ${report.lr[report.lr.length - 1]}, ${report.starts} starts each, ${report.steps} steps`,
+    firstDiverging ? `particles start to diverge at η = ${firstDiverging.lr.toPrecision(4)}` : 'no particle diverged',
+  ];
+  if (report.stabilityLimit !== null) {
+    lines.push(`stability limit from the Hessian at the minimum: η = ${report.stabilityLimit.toPrecision(4)}`);
+  }
+  if (report.csv) {
+    lines.push(`table written to ${report.csv}`);
+  }
+  if (report.png) {
+    lines.push(`phase map written to ${report.png}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,169 @@
+/**
+ * Basins of attraction: which minimum each start reaches. A converged
+ * particle takes the basin of the nearest known minimum within the
+ * assignment radius; the rest are diverged, not yet converged, or converged
+ * elsewhere (a saddle or a minimum nobody listed). The GPU classifier in
+ * shaders/basins.wgsl applies the same rule.
+ */
+import { STATUS } from './config.ts';
+import type { Domain, Minimum } from './surfaces.ts';
+
+/** Basin codes past the minima indices, identical in TypeScript and WGSL. */
+export const BASIN_OTHER = 0xfffffffd;
+export const BASIN_DIVERGED = 0xfffffffe;
+export const BASIN_MOVING = 0xffffffff;
+
+/** Most minima a basin map distinguishes; more are merged into "other". */
+export const MAX_BASINS = 64;
+
+/** Default assignment radius: this share of the larger side of the domain. */
+export const ASSIGNMENT_RADIUS_SHARE = 0.01;
+
+export function defaultAssignmentRadius(domain: Domain): number {
+  return ASSIGNMENT_RADIUS_SHARE * Math.max(domain.xMax - domain.xMin, domain.yMax - domain.yMin);
+}
+
+/**
+ * Basin of one particle from its status and position: the index of the
+ * nearest minimum within `radius` (squared distances compared in float32,
+ * as the GPU does), or one of the BASIN_* codes.
+ */
+export function classifyParticle(status: number, x: number, y: number, minima: readonly Minimum[], radius: number): number {
+  if (status === STATUS.diverged) {
+    return BASIN_DIVERGED;
+  }
+  if (status !== STATUS.converged) {
+    return BASIN_MOVING;
+  }
+  const r = Math.fround;
+  const radiusSq = r(radius * radius);
+  let best = BASIN_OTHER;
+  let bestDistance = Infinity;
+  const count = Math.min(minima.length, MAX_BASINS);
+  for (let k = 0; k < count; k++) {
+    const dx = r(r(x) - r(minima[k].x));
+    const dy = r(r(y) - r(minima[k].y));
+    const distance = r(r(dx * dx) + r(dy * dy));
+    if (distance <= radiusSq && distance < bestDistance) {
+      best = k;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Basin of every particle; positions are x, y pairs. */
+export function classifyAll(status: ArrayLike<number>, positions: ArrayLike<number>, minima: readonly Minimum[], radius: number): Uint32Array {
+  const basins = new Uint32Array(status.length);
+  for (let i = 0; i < status.length; i++) {
+    basins[i] = classifyParticle(status[i], positions[2 * i], positions[2 * i + 1], minima, radius);
+  }
+  return basins;
+}
+
+export interface BasinShares {
+  /** Starts per minimum, in the order of the minima. */
+  minima: number[];
+  other: number;
+  diverged: number;
+  moving: number;
+  total: number;
+}
+
+export function countBasins(basins: ArrayLike<number>, minimaCount: number): BasinShares {
+  const counts: BasinShares = { minima: new Array(Math.min(minimaCount, MAX_BASINS)).fill(0), other: 0, diverged: 0, moving: 0, total: basins.length };
+  for (let i = 0; i < basins.length; i++) {
+    const basin = basins[i];
+    if (basin === BASIN_DIVERGED) {
+      counts.diverged++;
+    } else if (basin === BASIN_MOVING) {
+      counts.moving++;
+    } else if (basin === BASIN_OTHER) {
+      counts.other++;
+    } else {
+      counts.minima[basin]++;
+    }
+  }
+  return counts;
+}
+
+/** Colours of the basin map as 8-bit sRGB: one per minimum, cycling, and fixed ones for the other codes. */
+const MINIMUM_COLORS: readonly [number, number, number][] = [
+  [230, 159, 0],
+  [86, 180, 233],
+  [0, 158, 115],
+  [204, 121, 167],
+  [240, 228, 66],
+  [0, 114, 178],
+  [213, 94, 0],
+  [170, 120, 255],
+  [140, 200, 90],
+  [255, 120, 120],
+];
+/** Converged, but at no known minimum (a saddle, or an unlisted minimum). */
+export const OTHER_COLOR: [number, number, number] = [235, 235, 235];
+export const DIVERGED_COLOR: [number, number, number] = [120, 0, 0];
+export const MOVING_COLOR: [number, number, number] = [45, 50, 58];
+
+/**
+ * The legend colour of a basin code. Minimum colours follow the Okabe–Ito
+ * palette for the first seven (distinguishable with colour-vision
+ * deficiencies), then further hues, cycling.
+ */
+export function basinColor(basin: number): [number, number, number] {
+  if (basin === BASIN_OTHER) {
+    return OTHER_COLOR;
+  }
+  if (basin === BASIN_DIVERGED) {
+    return DIVERGED_COLOR;
+  }
+  if (basin === BASIN_MOVING) {
+    return MOVING_COLOR;
+  }
+  return MINIMUM_COLORS[basin % MINIMUM_COLORS.length];
+}
+
+/** Palette table for the GPU: MAX_BASINS minimum colours, then other, diverged, moving (RGBA in [0, 1]). */
+export function basinPalette(): Float32Array {
+  const palette = new Float32Array(4 * (MAX_BASINS + 3));
+  const put = (slot: number, color: [number, number, number]): void => {
+    palette.set([color[0] / 255, color[1] / 255, color[2] / 255, 1], 4 * slot);
+  };
+  for (let k = 0; k < MAX_BASINS; k++) {
+    put(k, basinColor(k));
+  }
+  put(MAX_BASINS, OTHER_COLOR);
+  put(MAX_BASINS + 1, DIVERGED_COLOR);
+  put(MAX_BASINS + 2, MOVING_COLOR);
+  return palette;
+}
+
+/** Slot of a basin code in basinPalette(). */
+export function paletteSlot(basin: number): number {
+  if (basin === BASIN_OTHER) {
+    return MAX_BASINS;
+  }
+  if (basin === BASIN_DIVERGED) {
+    return MAX_BASINS + 1;
+  }
+  if (basin === BASIN_MOVING) {
+    return MAX_BASINS + 2;
+  }
+  return basin;
+}
+
+/**
+ * RGBA pixels (row 0 at the top, so at the largest y) of a basin map of
+ * nx × ny starts, in the flat legend colours.
+ */
+export function basinImage(basins: ArrayLike<number>, nx: number, ny: number): Uint8Array {
+  const pixels = new Uint8Array(4 * nx * ny);
+  for (let row = 0; row < ny; row++) {
+    const sourceRow = ny - 1 - row;
+    for (let column = 0; column < nx; column++) {
+      const [r, g, b] = basinColor(basins[sourceRow * nx + column]);
+      pixels.set([r, g, b, 255], 4 * (row * nx + column));
+    }
+  }
+  return pixels;
+}

@@ -1,0 +1,200 @@
+/**
+ * Learning-rate sweeps and phase maps. A sweep runs every start of the grid
+ * once per cell; a cell is one learning rate (log-spaced between lrMin and
+ * lrMax), or one pair (learning rate, second hyperparameter) of a phase map.
+ * Particle i starts at start i mod S and belongs to cell ⌊i / S⌋, where S is
+ * the number of starts; cell c is learning rate c mod L and second value
+ * ⌊c / L⌋ for L learning rates.
+ */
+import { STATUS, type OptimizerConfig, type OptimizerName } from './config.ts';
+
+/** Hyperparameters a sweep can vary besides the learning rate, and the optimizers that read them. */
+export const SWEEP_PARAMETERS = {
+  momentum: ['momentum', 'nesterov', 'rmsprop'],
+  beta1: ['adam', 'adamw'],
+} as const satisfies Record<string, readonly OptimizerName[]>;
+export type SweepParameter = keyof typeof SWEEP_PARAMETERS;
+
+export interface SweepAxes {
+  lrMin: number;
+  lrMax: number;
+  /** Learning rates, log-spaced from lrMin to lrMax inclusive. */
+  lrCount: number;
+  /** The second axis of a phase map: linearly spaced values of one hyperparameter. */
+  second?: { parameter: SweepParameter; min: number; max: number; count: number };
+}
+
+/** The hyperparameters that can differ between cells. */
+export interface CellHyperparameters {
+  lr: number;
+  momentum: number;
+  beta1: number;
+}
+
+/** Log-spaced values from min to max inclusive (min alone when count is 1). */
+export function logSpace(min: number, max: number, count: number): number[] {
+  if (count === 1) {
+    return [min];
+  }
+  const values = Array.from({ length: count }, (_, k) => Math.exp(Math.log(min) + ((Math.log(max) - Math.log(min)) * k) / (count - 1)));
+  // The ends exactly as given, not as exp(log(x)) rounds them.
+  values[0] = min;
+  values[count - 1] = max;
+  return values;
+}
+
+/** Linearly spaced values from min to max inclusive (min alone when count is 1). */
+export function linearSpace(min: number, max: number, count: number): number[] {
+  if (count === 1) {
+    return [min];
+  }
+  return Array.from({ length: count }, (_, k) => min + ((max - min) * k) / (count - 1));
+}
+
+/** The single cell of a run that sweeps nothing. */
+export function singleCell(optimizer: OptimizerConfig): CellHyperparameters[] {
+  return [{ lr: optimizer.lr, momentum: optimizer.momentum, beta1: optimizer.beta1 }];
+}
+
+/** The cells of a sweep over `axes`, other hyperparameters taken from `optimizer`. */
+export function sweepCells(optimizer: OptimizerConfig, axes: SweepAxes): CellHyperparameters[] {
+  const lrs = logSpace(axes.lrMin, axes.lrMax, axes.lrCount);
+  const seconds = axes.second ? linearSpace(axes.second.min, axes.second.max, axes.second.count) : [undefined];
+  const cells: CellHyperparameters[] = [];
+  for (const second of seconds) {
+    for (const lr of lrs) {
+      const cell = { lr, momentum: optimizer.momentum, beta1: optimizer.beta1 };
+      if (second !== undefined && axes.second) {
+        cell[axes.second.parameter] = second;
+      }
+      cells.push(cell);
+    }
+  }
+  return cells;
+}
+
+/**
+ * The per-cell table of the GPU: η, μ, β₁ and 1 − β₁ per cell, each rounded
+ * once from float64 (so 1 − β₁ is the float32 of the exact difference, as
+ * PyTorch computes it).
+ */
+export function cellTable(cells: readonly CellHyperparameters[]): Float32Array<ArrayBuffer> {
+  const table = new Float32Array(4 * cells.length);
+  cells.forEach((cell, k) => table.set([cell.lr, cell.momentum, cell.beta1, 1 - cell.beta1], 4 * k));
+  return table;
+}
+
+/** What most particles of a cell did. */
+export type Outcome = 'converged' | 'diverged' | 'neither';
+
+export interface CellStatistics {
+  /** Shares of the cell's particles. */
+  converged: number;
+  diverged: number;
+  /** Percentiles of the final loss; a diverged particle counts as +∞ (null when the percentile is infinite). */
+  medianLoss: number | null;
+  p10Loss: number | null;
+  p90Loss: number | null;
+  /** Median update count to convergence; a particle that did not converge counts as +∞. */
+  medianStepsToConverge: number | null;
+  /** converged or diverged when more than half of the particles did, neither otherwise (oscillating or slow). */
+  outcome: Outcome;
+}
+
+/** The q-quantile (0 ≤ q ≤ 1) of sorted values by linear interpolation; null when it involves +∞. */
+export function quantile(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) {
+    return null;
+  }
+  const position = q * (sorted.length - 1);
+  const below = Math.floor(position);
+  const above = Math.ceil(position);
+  if (!Number.isFinite(sorted[above])) {
+    return null;
+  }
+  if (below === above) {
+    return sorted[below];
+  }
+  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
+}
+
+/**
+ * Statistics of every cell from the final state of its particles (or a
+ * uniform sample of them): `cellOf(k)` is the cell of entry k.
+ */
+export function cellStatistics(
+  cells: number,
+  status: ArrayLike<number>,
+  loss: ArrayLike<number>,
+  stopSteps: ArrayLike<number>,
+  cellOf: (k: number) => number,
+): CellStatistics[] {
+  const losses: number[][] = Array.from({ length: cells }, () => []);
+  const steps: number[][] = Array.from({ length: cells }, () => []);
+  const converged = new Array<number>(cells).fill(0);
+  const diverged = new Array<number>(cells).fill(0);
+  for (let k = 0; k < status.length; k++) {
+    const cell = cellOf(k);
+    if (status[k] === STATUS.diverged) {
+      diverged[cell]++;
+      losses[cell].push(Infinity);
+      steps[cell].push(Infinity);
+    } else {
+      losses[cell].push(loss[k]);
+      if (status[k] === STATUS.converged) {
+        converged[cell]++;
+        steps[cell].push(stopSteps[k]);
+      } else {
+        steps[cell].push(Infinity);
+      }
+    }
+  }
+
+  return losses.map((cellLosses, cell) => {
+    const count = cellLosses.length;
+    cellLosses.sort((a, b) => a - b);
+    const cellSteps = steps[cell].sort((a, b) => a - b);
+    const convergedShare = count > 0 ? converged[cell] / count : 0;
+    const divergedShare = count > 0 ? diverged[cell] / count : 0;
+    let outcome: Outcome = 'neither';
+    if (convergedShare > 0.5) {
+      outcome = 'converged';
+    } else if (divergedShare > 0.5) {
+      outcome = 'diverged';
+    }
+    return {
+      converged: convergedShare,
+      diverged: divergedShare,
+      medianLoss: quantile(cellLosses, 0.5),
+      p10Loss: quantile(cellLosses, 0.1),
+      p90Loss: quantile(cellLosses, 0.9),
+      medianStepsToConverge: quantile(cellSteps, 0.5),
+      outcome,
+    };
+  });
+}
+
+/**
+ * The stability limit of plain descent on a quadratic with largest curvature
+ * L: 2/L; heavy-ball momentum β raises it to (2 + 2β)/L. Undefined for the
+ * adaptive optimizers, whose limit depends on their state.
+ */
+export function stabilityLimit(optimizer: OptimizerName, largestCurvature: number, momentum: number): number | undefined {
+  if (!(largestCurvature > 0)) {
+    return undefined;
+  }
+  switch (optimizer) {
+    case 'gd':
+      return 2 / largestCurvature;
+    case 'momentum':
+      return (2 + 2 * momentum) / largestCurvature;
+    default:
+      return undefined;
+  }
+}
+
+/** Largest eigenvalue of the symmetric 2 × 2 matrix [[a, b], [b, c]]. */
+export function largestEigenvalue(a: number, b: number, c: number): number {
+  const mean = (a + c) / 2;
+  return mean + Math.sqrt(((a - c) / 2) ** 2 + b * b);
+}

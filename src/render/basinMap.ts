@@ -1,0 +1,114 @@
+/**
+ * The basin map as a fragment colour: each start of the grid is one texel,
+ * read straight from the classifier's `basins` buffer and the descent's
+ * `stop_steps` buffer on the GPU, coloured by basin, brighter where the
+ * particle converged in fewer updates (logarithmic). A difference mode
+ * compares two configurations and marks the starts whose basin differs.
+ *
+ * The map is a storage buffer read by texel index with nearest filtering,
+ * which is what a storage texture would give, without a second way into
+ * three.js's texture internals (see externalBuffer.ts for the buffer one).
+ */
+import { Fn, If, float, floor, log, max, select, storage, uniform, uniformArray, uint, vec2, vec3, vec4 } from 'three/tsl';
+import { Vector4, type Node, type WebGPURenderer } from 'three/webgpu';
+import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER, MAX_BASINS, basinPalette } from '../core/basins.ts';
+
+// The wrap-around in basinColor relies on these being the three largest u32 values.
+if (BASIN_OTHER + 3 !== 2 ** 32 || BASIN_DIVERGED + 2 !== 2 ** 32 || BASIN_MOVING + 1 !== 2 ** 32) {
+  throw new Error('basin codes changed: update BasinMapNodes.basinColor');
+}
+import type { Domain } from '../core/surfaces.ts';
+import { externalStorageAttribute } from './externalBuffer.ts';
+
+export interface BasinMapSource {
+  /** Per start: basin code (u32). */
+  basins: GPUBuffer;
+  /** Per start: update at which it stopped (u32), 0 while moving. */
+  stopSteps: GPUBuffer;
+  count: number;
+}
+
+/** Darkest a basin colour gets, for the slowest convergence. */
+const MIN_BRIGHTNESS = 0.35;
+/** Colour of starts whose basin differs between the two configurations (linear RGB). */
+const DIFFERENCE_COLOR = [1.0, 0.1, 0.75] as const;
+
+export class BasinMapNodes {
+  /** Grid of starts: xMin, yMin, cell width, cell height. */
+  readonly grid = uniform(new Vector4(0, 0, 1, 1));
+  /** Starts per row and rows. */
+  readonly size = uniform(vec2(1, 1));
+  /** Updates done; the brightness scale runs from 1 update to this many. */
+  readonly stepsDone = uniform(1);
+  /** 0: the first configuration's map; 1: the second's; 2: difference of the two. */
+  readonly mode = uniform(uint(0));
+  private readonly palette;
+  private readonly first;
+  private readonly second;
+
+  constructor(renderer: WebGPURenderer, first: BasinMapSource, second?: BasinMapSource) {
+    const colors = basinPalette();
+    const entries: Vector4[] = [];
+    for (let k = 0; k < colors.length / 4; k++) {
+      // The palette is sRGB; the shader works in linear light.
+      const linear = (c: number): number => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+      entries.push(new Vector4(linear(colors[4 * k]), linear(colors[4 * k + 1]), linear(colors[4 * k + 2]), 1));
+    }
+    this.palette = uniformArray(entries, 'vec4');
+    this.first = this.readers(renderer, first);
+    this.second = this.readers(renderer, second ?? first);
+  }
+
+  setGrid(domain: Domain, nx: number, ny: number): void {
+    this.grid.value.set(domain.xMin, domain.yMin, (domain.xMax - domain.xMin) / nx, ny > 1 ? (domain.yMax - domain.yMin) / ny : 1);
+    this.size.value.set(nx, ny);
+  }
+
+  /**
+   * The map colour at surface point `xy` (vec4: rgb, and a = 1 inside the
+   * grid of starts, 0 outside, where the caller keeps its own colour). For a
+   * 1D surface pass y = yMin.
+   */
+  colorAt(xy: Node<'vec2'>): Node<'vec4'> {
+    return Fn(() => {
+      const cell = floor(xy.sub(this.grid.xy).div(this.grid.zw));
+      const inside = cell.x.greaterThanEqual(0).and(cell.y.greaterThanEqual(0)).and(cell.x.lessThan(this.size.x)).and(cell.y.lessThan(this.size.y));
+      const result = vec4(0, 0, 0, 0).toVar();
+      If(inside, () => {
+        const index = cell.y.mul(this.size.x).add(cell.x).toUint();
+        const colorFirst = this.basinColor(this.first, index);
+        If(this.mode.equal(uint(1)), () => {
+          result.assign(vec4(this.basinColor(this.second, index), 1));
+        })
+          .ElseIf(this.mode.equal(uint(2)), () => {
+            const same = this.first.basins.element(index).equal(this.second.basins.element(index));
+            result.assign(vec4(select(same, colorFirst.mul(0.3), vec3(...DIFFERENCE_COLOR)), 1));
+          })
+          .Else(() => {
+            result.assign(vec4(colorFirst, 1));
+          });
+      });
+      return result;
+    })();
+  }
+
+  private readers(renderer: WebGPURenderer, source: BasinMapSource) {
+    return {
+      basins: storage(externalStorageAttribute(renderer, source.basins, source.count, 1), 'uint', source.count).toReadOnly(),
+      stopSteps: storage(externalStorageAttribute(renderer, source.stopSteps, source.count, 1), 'uint', source.count).toReadOnly(),
+    };
+  }
+
+  private basinColor(reader: ReturnType<BasinMapNodes['readers']>, index: Node<'uint'>): Node<'vec3'> {
+    const basin = reader.basins.element(index);
+    // The codes past the minima (BASIN_OTHER, _DIVERGED, _MOVING) are the three
+    // largest u32 values; adding 3 wraps them to 0, 1, 2, which avoids
+    // 32-bit constants in the generated shader.
+    const slot = select(basin.lessThan(uint(MAX_BASINS)), basin, basin.add(uint(3)).add(uint(MAX_BASINS)));
+    const base = vec3(this.palette.element(slot) as unknown as Node<'vec4'>);
+    const steps = reader.stopSteps.element(index).toFloat();
+    const fraction = log(steps.add(1)).div(log(max(this.stepsDone, float(2)).add(1)));
+    const brightness = float(1).sub(fraction.clamp(0, 1).mul(1 - MIN_BRIGHTNESS));
+    return select(slot.equal(uint(MAX_BASINS + 2)), base, base.mul(brightness)) as Node<'vec3'>;
+  }
+}

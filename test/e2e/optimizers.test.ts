@@ -1,0 +1,95 @@
+// The optimizer folder of the panel in headless Chromium: choosing an
+// optimizer, comparing two configurations, schedules, and picking a particle.
+
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
+import { control } from './appHelpers.ts';
+
+describe('optimizers in the panel', () => {
+  let server: RunningApp;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    server = await startApp();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 900, height: 700 }, deviceScaleFactor: 1 });
+    await page.goto(server.url);
+    await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
+      timeout: 30_000,
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const settings = () => page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { downhill: { settings: unknown } }).downhill.settings)));
+
+  test('choosing adam shows its hyperparameters and hides the others', async () => {
+    await control(page, 'optimizer').locator('select').selectOption({ label: 'adam' }, { force: true });
+    await expect.poll(async () => (await settings()).runs[0].optimizer.name).toBe('adam');
+    expect(await control(page, 'beta1').isVisible()).toBe(true);
+    expect(await control(page, 'AMSGrad').isVisible()).toBe(true);
+    expect(await control(page, 'momentum').isVisible()).toBe(false);
+    expect(await control(page, 'dampening').isVisible()).toBe(false);
+
+    const beta1 = control(page, 'beta1').locator('input');
+    await beta1.fill('0.5');
+    await beta1.press('Enter');
+    await expect.poll(async () => (await settings()).runs[0].optimizer.beta1).toBe(0.5);
+  });
+
+  test('a second configuration runs beside the first, and can be hidden', async () => {
+    await page.getByRole('button', { name: 'add configuration to compare' }).click();
+    await expect.poll(async () => (await settings()).runs.length).toBe(2);
+    await expect.poll(() => page.locator('.legend-row').count()).toBe(2);
+    const steps = () => page.evaluate(() => (window as unknown as { downhill: { stepsDone: number } }).downhill.stepsDone);
+    const before = await steps();
+    await expect.poll(steps, { timeout: 20_000 }).toBeGreaterThan(before);
+
+    await page.locator('.legend-row').nth(1).locator('input').uncheck();
+    await expect.poll(async () => (await settings()).runs[1].visible).toBe(false);
+  });
+
+  test('the schedule folder plots the rate against update step', async () => {
+    const folder = page.locator('.lil-title', { hasText: 'Schedule' });
+    if ((await folder.getAttribute('aria-expanded')) !== 'true') {
+      await folder.click();
+    }
+    await expect.poll(() => folder.getAttribute('aria-expanded')).toBe('true');
+    await control(page, 'schedule').locator('select').selectOption({ label: 'cosine' }, { force: true });
+    await expect.poll(async () => (await settings()).runs[(await settings()).active].schedule.name).toBe('cosine');
+    expect(await page.locator('.schedule-plot canvas').count()).toBe(1);
+    await expect.poll(() => control(page, 'T max').isVisible()).toBe(true);
+    expect(await control(page, 'gamma').isVisible()).toBe(false);
+  });
+
+  test('clicking a particle picks it and the inspector shows it', async () => {
+    await page.evaluate(() => {
+      const app = (window as unknown as { downhill: any }).downhill;
+      const adam = { ...app.settings.runs[0], optimizer: { ...app.settings.runs[0].optimizer, name: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 } };
+      app.change({ ...app.settings, view: '2d', paused: true, runs: [adam], active: 0 });
+    });
+    await page.evaluate(() => (window as unknown as { downhill: { whenBuilt(): Promise<void> } }).downhill.whenBuilt());
+    await page.evaluate(() => (window as unknown as { downhill: { reset(): void } }).downhill.reset());
+    await page.waitForTimeout(500);
+
+    // The starts nearest the centre of [−2, 2]² are the four around (0, 0).
+    const box = (await page.locator('#view').boundingBox())!;
+    const centre2d = await page.evaluate(() => (window as unknown as { downhill: { screenPositionOf(x: number, y: number): { px: number; py: number } } }).downhill.screenPositionOf(0, 0));
+    await page.mouse.click(box.x + centre2d.px, box.y + centre2d.py);
+    const centre = [31 * 64 + 31, 31 * 64 + 32, 32 * 64 + 31, 32 * 64 + 32];
+    await expect.poll(() => page.evaluate(() => (window as unknown as { downhill: { picked: number } }).downhill.picked)).toSatisfy((index: number) => centre.includes(index));
+
+    await page.evaluate(() => (window as unknown as { downhill: { singleStep(): void } }).downhill.singleStep());
+    await expect.poll(() => page.locator('#inspector').textContent(), { timeout: 20_000 }).toMatch(/particle (2015|2016|2079|2080) /);
+    const text = await page.locator('#inspector').textContent();
+    expect(text).toMatch(/first moment m/);
+    expect(text).toMatch(/∇f/);
+  });
+});
+

@@ -1,0 +1,81 @@
+// Sweep cells and their statistics, on the CPU.
+
+import { describe, expect, test } from 'vitest';
+
+import { STATUS, defaultOptimizer } from '../../src/core/config.ts';
+import { cellStatistics, cellTable, largestEigenvalue, linearSpace, logSpace, quantile, stabilityLimit, sweepCells } from '../../src/core/sweep.ts';
+
+describe('sweep axes', () => {
+  test('log-spaced rates keep their ends exactly', () => {
+    const rates = logSpace(0.5, 1.5, 101);
+    expect(rates[0]).toBe(0.5);
+    expect(rates[100]).toBe(1.5);
+    // Constant ratio between neighbours: 3^(1/100).
+    expect(rates[51] / rates[50]).toBeCloseTo(3 ** 0.01, 12);
+  });
+
+  test('cells: every rate for the first second value, then the next', () => {
+    const cells = sweepCells(defaultOptimizer('momentum'), { lrMin: 0.1, lrMax: 1, lrCount: 3, second: { parameter: 'momentum', min: 0, max: 0.5, count: 2 } });
+    expect(cells.map((cell) => [Number(cell.lr.toFixed(4)), cell.momentum])).toEqual([
+      [0.1, 0],
+      [0.3162, 0],
+      [1, 0],
+      [0.1, 0.5],
+      [0.3162, 0.5],
+      [1, 0.5],
+    ]);
+    const values = linearSpace(0, 0.9, 4);
+    expect(values[0]).toBe(0);
+    expect(values[3]).toBeCloseTo(0.9, 15);
+    expect(values[1]).toBeCloseTo(0.3, 15);
+  });
+
+  test('the GPU table rounds 1 − β₁ from float64', () => {
+    const table = cellTable([{ lr: 0.1, momentum: 0.9, beta1: 0.9 }]);
+    expect(table[3]).toBe(Math.fround(0.1));
+    expect(table[3]).not.toBe(Math.fround(1 - Math.fround(0.9)));
+  });
+});
+
+describe('cell statistics', () => {
+  test('percentiles count diverged particles as +∞', () => {
+    const status = [STATUS.converged, STATUS.converged, STATUS.moving, STATUS.diverged, STATUS.diverged];
+    const loss = [1, 2, 3, 1e30, 1e30];
+    const steps = [10, 20, 0, 5, 5];
+    const [row] = cellStatistics(1, status, loss, steps, () => 0);
+    expect(row.converged).toBe(0.4);
+    expect(row.diverged).toBe(0.4);
+    expect(row.medianLoss).toBe(3);
+    expect(row.p10Loss).toBeCloseTo(1.4, 12);
+    expect(row.p90Loss).toBeNull();
+    // Steps: 10, 20, ∞, ∞, ∞: the median is infinite.
+    expect(row.medianStepsToConverge).toBeNull();
+    expect(row.outcome).toBe('neither');
+  });
+
+  test('outcome by majority', () => {
+    const rows = cellStatistics(2, [1, 1, 0, 2, 2, 1], [0, 0, 0, 9, 9, 0], [3, 4, 0, 1, 1, 7], (k) => Math.floor(k / 3));
+    expect(rows.map((row) => row.outcome)).toEqual(['converged', 'diverged']);
+    expect(rows[0].medianStepsToConverge).toBe(4);
+  });
+
+  test('quantile interpolates between sorted values', () => {
+    expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5);
+    expect(quantile([5], 0.9)).toBe(5);
+    expect(quantile([], 0.5)).toBeNull();
+  });
+});
+
+describe('stability limit', () => {
+  test('2/L for plain descent and (2 + 2β)/L for heavy ball', () => {
+    expect(stabilityLimit('gd', 4, 0)).toBe(0.5);
+    expect(stabilityLimit('momentum', 4, 0.9)).toBeCloseTo(0.95, 15);
+    expect(stabilityLimit('adam', 4, 0)).toBeUndefined();
+  });
+
+  test('largest eigenvalue of a symmetric 2 × 2 matrix', () => {
+    expect(largestEigenvalue(2, 0, 4)).toBe(4);
+    // [[2, 1], [1, 2]] has eigenvalues 1 and 3.
+    expect(largestEigenvalue(2, 1, 2)).toBeCloseTo(3, 15);
+  });
+});
