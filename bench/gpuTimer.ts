@@ -20,7 +20,7 @@ export interface Timing {
   /**
    * CPU time of this process, all threads, over the same span. With a CPU
    * implementation of WebGPU such as SwiftShader it is the compute work
-   * itself, and other processes on the machine hardly change it; with a GPU it
+   * itself, which other processes on the machine hardly change. With a GPU it
    * is only the driver's and the benchmark's own work.
    */
   cpuSeconds: number;

@@ -1,5 +1,5 @@
 /**
- * What the benchmark ran on: the machine, Node, and the WebGPU adapter.
+ * Descriptions of the machine, Node and the WebGPU adapter that the benchmark ran on.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';

@@ -4,6 +4,7 @@
  */
 import { OPTIMIZER_NAMES, defaultOptimizer, type OptimizerName } from '../src/core/config.ts';
 import { GRID_2D, MAX_STEPS_PER_DISPATCH } from '../src/core/limits.ts';
+import { BASIN_STRIDE } from '../src/gpu/basins.ts';
 import { bytesPerParticle } from '../src/gpu/descent.ts';
 import { HISTORY_ENTRY_STRIDE, POINT_STRIDE, STAT_WORDS, STATE_ENTRY_STRIDE, TABLE_ENTRY_STRIDE, TRAIL_POINT_STRIDE, stateEntries } from '../src/gpu/layout.ts';
 import { APP_HISTORY_LENGTH, APP_TRAIL } from './productPath.ts';
@@ -11,17 +12,19 @@ import { APP_HISTORY_LENGTH, APP_TRAIL } from './productPath.ts';
 /** WebGPU's default maxStorageBufferBindingSize and maxBufferSize, which a device gets unless it requests more. */
 export const DEFAULT_LIMITS = { maxStorageBufferBindingSize: 134_217_728, maxBufferSize: 268_435_456 } as const;
 
-/** The most particles the app allows: a 2048 × 2048 grid. */
+/** Maximum particle count of the app: a 2048 × 2048 grid. */
 export const LARGEST_GRID_PARTICLES = GRID_2D.max * GRID_2D.max;
 
 export interface OptimizerMemory {
   optimizer: OptimizerName;
   /** points + stop step + optimizer state. */
   bytesPerParticle: number;
+  /** bytesPerParticle and the basin index that the app keeps for its basin map. */
+  appBytesPerParticle: number;
   stateBytes: number;
   /** The largest single buffer at LARGEST_GRID_PARTICLES: `points` or `optState`. */
   largestBinding: number;
-  /** Every buffer of one Descent at LARGEST_GRID_PARTICLES, staging ring included. */
+  /** Every buffer of one of the app's runs at LARGEST_GRID_PARTICLES: the Descent, its staging ring and the basin indices. */
   totalBytes: number;
 }
 
@@ -47,9 +50,10 @@ export function optimizerMemory(particles = LARGEST_GRID_PARTICLES): OptimizerMe
     return {
       optimizer: name,
       bytesPerParticle: perParticle,
+      appBytesPerParticle: perParticle + BASIN_STRIDE,
       stateBytes,
       largestBinding: particles * Math.max(POINT_STRIDE, stateBytes),
-      totalBytes: particles * perParticle + fixed,
+      totalBytes: particles * (perParticle + BASIN_STRIDE) + fixed,
     };
   });
 }

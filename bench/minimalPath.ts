@@ -80,7 +80,7 @@ class MinimalKernel {
     this.powers = [1, 1];
   }
 
-  /** One dispatch of `steps` updates, in one submit, as Descent.step does. */
+  /** Dispatches `steps` updates in one submit, as Descent.step does. */
   step(steps: number): void {
     const optimizer = this.setup.optimizer;
     const params = new ArrayBuffer(PARAMS_SIZE);

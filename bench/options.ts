@@ -31,7 +31,7 @@ export interface BenchOptions {
   minParticleStepsPerRun: number;
   /** Particles of the CPU reference's subsample. */
   referenceParticles: number;
-  app: { grids: number[]; stepsPerFrame: number; warmupSeconds: number; windowSeconds: number } | undefined;
+  app: { grids: number[]; surface: string; lr: number; stepsPerFrame: number; warmupSeconds: number; windowSeconds: number; minFrames: number } | undefined;
   writeDocs: boolean;
   /** The command line as typed, for the report. */
   command: string;
@@ -70,6 +70,12 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
   }
 
   const largest = values.quick ? [] : [4_194_304];
+  let windowSeconds = 5;
+  if (values.quick) {
+    windowSeconds = 3;
+  } else if (values.full) {
+    windowSeconds = 10;
+  }
   const options: BenchOptions = {
     sizes: [65_536, 1_048_576, ...largest],
     steps: 100,
@@ -77,7 +83,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
     repetitions: values.full ? 5 : 3,
     minParticleStepsPerRun: 2 ** 25,
     referenceParticles: 65_536,
-    app: values['no-app'] ? undefined : { grids: [256, 1024], stepsPerFrame: 100, warmupSeconds: 3, windowSeconds: values.quick ? 3 : values.full ? 10 : 5 },
+    app: values['no-app']
+      ? undefined
+      : { grids: [256, 1024], surface: 'rosenbrock', lr: 0.0001, stepsPerFrame: 100, warmupSeconds: 3, windowSeconds, minFrames: 5 },
     writeDocs: values.docs ?? false,
     command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
   };

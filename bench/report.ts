@@ -55,17 +55,17 @@ function renderTable(table: Table, format: ReportFormat): string[] {
   return [line(table.headers), widths.map((width) => '-'.repeat(width)).join('  '), ...table.rows.map(line)];
 }
 
-/** 1048576 → "1,048,576". */
+/** Formats an integer with thousands separators: 1048576 → "1,048,576". */
 export function formatInteger(value: number): string {
   return Math.round(value).toLocaleString('en-US');
 }
 
-/** A rate in scientific notation with three significant digits: 4.52e8. */
+/** Formats a rate in scientific notation with three significant digits: 4.52e8. */
 export function formatRate(value: number): string {
   return Number.isFinite(value) ? value.toExponential(2).replace('e+', 'e') : '–';
 }
 
-/** Bytes as MiB with up to two decimals: 134217728 → "128 MiB". */
+/** Formats bytes as MiB with up to two decimals: 134217728 → "128 MiB". */
 export function formatMiB(bytes: number): string {
   return `${Number((bytes / 2 ** 20).toFixed(2))} MiB`;
 }

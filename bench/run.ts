@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the same descent workloads through the product's pipeline,
  * a minimal WGSL kernel and the CPU reference in one process, then the app in
- * headless Chromium; prints particle-steps per second with ratios, the
+ * headless Chromium. It prints particle-steps per second with ratios, the
  * machine and the adapter. Start it through bench/launch.mjs (npm run bench),
  * which gives Node the Vulkan variables that Dawn needs.
  */
@@ -43,7 +43,7 @@ async function benchGpuPaths(gpu: GpuContext, timer: GpuTimer, workload: Workloa
     product = await createProductPath(gpu, timer, setup, options.steps, dispatches);
   } catch (error) {
     if (error instanceof LimitExceededError) {
-      return [{ ...common, path: 'product', seconds: Number.NaN, method: timer.method, rate: Number.NaN, note: `skipped: ${error.message}` }];
+      return [{ ...common, path: 'product', seconds: Number.NaN, cpuSeconds: Number.NaN, method: timer.method, rate: Number.NaN, note: `skipped: ${error.message}` }];
     }
     throw error;
   }
@@ -68,11 +68,20 @@ async function benchGpuPaths(gpu: GpuContext, timer: GpuTimer, workload: Workloa
     const snapshotNote = `${product.snapshots()} statistics snapshots`;
 
     return [
-      { ...common, path: 'minimal kernel', seconds: minimalTime.seconds, method: minimalTime.method, rate: minimal.particleSteps / minimalTime.seconds, note: '' },
+      {
+        ...common,
+        path: 'minimal kernel',
+        seconds: minimalTime.seconds,
+        cpuSeconds: minimalTime.cpuSeconds,
+        method: minimalTime.method,
+        rate: minimal.particleSteps / minimalTime.seconds,
+        note: '',
+      },
       {
         ...common,
         path: 'product',
         seconds: productTime.seconds,
+        cpuSeconds: productTime.cpuSeconds,
         method: productTime.method,
         rate: product.particleSteps / productTime.seconds,
         note: `${movingNote}; ${snapshotNote}`,
@@ -111,6 +120,7 @@ async function main(options: BenchOptions): Promise<void> {
       particles: reference.particles,
       steps: options.steps,
       seconds: reference.measurement.seconds,
+      cpuSeconds: reference.measurement.cpuSeconds,
       method: reference.measurement.method,
       rate: reference.particleSteps / reference.measurement.seconds,
       note: 'float32, one thread',
@@ -119,10 +129,17 @@ async function main(options: BenchOptions): Promise<void> {
   timer.destroy();
   gpu.device.destroy();
 
+  // The GPU and CPU results are reported even when the browser part fails.
   let app: AppReport | undefined;
+  let appError: string | undefined;
   if (options.app) {
     progress(`app in headless Chromium at grids ${options.app.grids.join(', ')}`);
-    app = await benchApp({ ...options.app, viewport: { width: 1280, height: 720 } });
+    try {
+      app = await benchApp({ ...options.app, viewport: { width: 1280, height: 720 } });
+    } catch (error) {
+      appError = error instanceof Error ? error.message : String(error);
+      console.error(`bench: the app measurement failed: ${appError}`);
+    }
   }
 
   const sections: Section[] = [
@@ -145,12 +162,17 @@ async function main(options: BenchOptions): Promise<void> {
   ];
   if (app) {
     sections.push(appSection(app, options));
+  } else if (appError) {
+    sections.push({ title: 'The app in headless Chromium', bullets: [`failed: ${appError}`] });
   }
 
   console.log(renderReport(sections, 'text'));
   if (options.writeDocs) {
     writeDocs(renderReport(sections, 'markdown'));
     progress('wrote the results into docs/benchmarks.md');
+  }
+  if (appError) {
+    process.exitCode = 1;
   }
 }
 
@@ -182,7 +204,7 @@ if (options === 'help') {
 try {
   await main(options);
   // Dawn can keep the process alive after the device is destroyed.
-  process.exit(0);
+  process.exit(process.exitCode ?? 0);
 } catch (error) {
   console.error(`bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exit(1);

@@ -15,10 +15,10 @@ export const STEPS_PER_FRAME = { min: 0.01, max: 2000 } as const;
 export const MAX_STEPS_PER_DISPATCH = 2000;
 
 /**
- * Particle-steps in one GPU submit at most, so that no submission runs long
- * enough for an operating system's GPU watchdog to reset the device (Windows
+ * Maximum particle-steps in one GPU submit, so that no submission runs long
+ * enough for an operating system's GPU watchdog to reset the device. Windows
  * resets a GPU that runs one command buffer for more than 2 s, its default
- * TdrDelay). 2^30 particle-steps take about 0.2 s at 5e9 particle-steps per
+ * TdrDelay. 2^30 particle-steps take about 0.2 s at 5e9 particle-steps per
  * second.
  * NOTE: 5e9 per second for a low-end integrated GPU is an estimate (SwiftShader
  * on two CPU cores reaches about 1e8 with Adam), not a measurement; costly

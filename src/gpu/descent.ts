@@ -379,8 +379,8 @@ export class Descent {
   }
 
   /**
-   * Writes the uniform; `uniformSchedule` says that every update of the
-   * dispatch has the learning rate of the schedule's first entry.
+   * Writes the uniform. `uniformSchedule` is true when every update of the
+   * dispatch has the schedule's first entry.
    */
   private writeParams(steps: number, uniformSchedule = false): void {
     const criteria = this.criteria;

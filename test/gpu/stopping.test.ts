@@ -34,7 +34,7 @@ interface Case {
   lr: number;
   criteria: StopCriteria;
   starts: number[];
-  /** Status every start should end with, to show that the case tests what it says. */
+  /** Status every start should end with, so that the case reaches the stop it is named after. */
   expected: number;
 }
 
