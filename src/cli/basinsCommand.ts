@@ -5,15 +5,15 @@
  */
 import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
-import { basinImage, classifyAll, countBasins, defaultAssignmentRadius, type BasinShares } from '../core/basins.ts';
+import { basinImage, classifyAll, countBasins, defaultAssignmentRadius, type BasinMinimum, type BasinShares } from '../core/basins.ts';
+import { clusterMinima } from '../core/minima.ts';
 import { compileFormula } from '../core/expr/index.ts';
 import { DEFAULT_CRITERIA } from '../core/config.ts';
 import { ReferenceRun } from '../core/reference.ts';
-import type { Minimum } from '../core/surfaces.ts';
 import { BasinClassifier, BASIN_STRIDE } from '../gpu/basins.ts';
 import { Descent } from '../gpu/descent.ts';
 import { readBuffer } from '../gpu/readback.ts';
-import { runDescentSteps } from '../gpu/runDescent.ts';
+import { readResult, runDescentSteps } from '../gpu/runDescent.ts';
 import { UsageError } from './errors.ts';
 import { createNodeGpuContext } from './nodeGpu.ts';
 import type { RunOptions } from './options.ts';
@@ -45,6 +45,8 @@ export interface BasinsReport {
   domain: number[];
   /** Converged particles within this distance of a minimum take its basin. */
   radius: number;
+  /** listed: the surface's known minima; clustered: found from converged end points (typed formulas). */
+  minimaSource: 'listed' | 'clustered';
   minima: { x: number; y: number; value: number; count: number; share: number }[];
   /** Converged, but not within the radius of any known minimum. */
   other: number;
@@ -73,7 +75,12 @@ export async function basinsCommand(options: BasinsOptions): Promise<BasinsRepor
   const surface = compileFormula(options.surface.formula);
   const { optimizer, schedule, noise, starts } = options;
   const setup = { surface, optimizer, schedule, noise, criteria: DEFAULT_CRITERIA, starts };
-  const minima: readonly Minimum[] = options.surface.minima;
+  const listed: readonly BasinMinimum[] = options.surface.minima;
+  const domain = options.starts.kind === 'grid' ? options.starts.domain : options.surface.domain;
+  // A surface without listed minima (a typed formula) takes those its converged particles found.
+  const cluster = (positions: ArrayLike<number>, status: ArrayLike<number>): readonly BasinMinimum[] =>
+    listed.length > 0 ? listed : clusterMinima(positions, status, surface, { domain });
+  let minima = listed;
 
   let basins: Uint32Array;
   let adapter: string | null = null;
@@ -90,6 +97,11 @@ export async function basinsCommand(options: BasinsOptions): Promise<BasinsRepor
     const classifier = await BasinClassifier.create(gpu, { points: descent.points, particleCount: descent.particleCount, minima, radius: options.radius });
     try {
       runDescentSteps(descent, options.steps, 500);
+      if (listed.length === 0) {
+        const result = await readResult(gpu.device, descent);
+        minima = cluster(result.positions, result.status);
+        classifier.setMinima(minima, options.radius);
+      }
       classifier.classify(options.steps);
       basins = new Uint32Array(await readBuffer(gpu.device, classifier.basins, descent.particleCount * BASIN_STRIDE));
     } finally {
@@ -100,6 +112,7 @@ export async function basinsCommand(options: BasinsOptions): Promise<BasinsRepor
   } else {
     const reference = new ReferenceRun(setup, options.precision);
     reference.advance(options.steps);
+    minima = cluster(reference.positions, reference.status);
     basins = classifyAll(reference.status, reference.positions, minima, options.radius);
   }
 
@@ -110,10 +123,10 @@ export async function basinsCommand(options: BasinsOptions): Promise<BasinsRepor
   }
 
   const shares = countBasins(basins, minima.length);
-  return report(options, shares, minima, adapter);
+  return report(options, shares, minima, adapter, listed.length > 0 ? 'listed' : 'clustered');
 }
 
-function report(options: BasinsOptions, shares: BasinShares, minima: readonly Minimum[], adapter: string | null): BasinsReport {
+function report(options: BasinsOptions, shares: BasinShares, minima: readonly BasinMinimum[], adapter: string | null, minimaSource: 'listed' | 'clustered'): BasinsReport {
   const share = (count: number): number => count / shares.total;
   const domain = options.starts.kind === 'grid' ? options.starts.domain : options.surface.domain;
   return {
@@ -127,6 +140,7 @@ function report(options: BasinsOptions, shares: BasinShares, minima: readonly Mi
     grid: options.grid!,
     domain: options.surface.dims === 1 ? [domain.xMin, domain.xMax] : [domain.xMin, domain.xMax, domain.yMin, domain.yMax],
     radius: options.radius,
+    minimaSource,
     minima: shares.minima.map((count, k) => ({ x: minima[k].x, y: minima[k].y, value: minima[k].value, count, share: share(count) })),
     other: share(shares.other),
     diverged: share(shares.diverged),

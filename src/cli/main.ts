@@ -5,16 +5,44 @@
  */
 import { parseArgs } from 'node:util';
 import { NoAdapterError, WebGpuUnavailableError, LimitExceededError } from '../gpu/errors.ts';
-import { FormulaError } from '../core/expr/index.ts';
-import { EXIT_INTERNAL, EXIT_NO_ADAPTER, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
+import { FORMULA_FUNCTIONS, FormulaError } from '../core/expr/index.ts';
+import { CONDITION_NUMBER } from '../core/limits.ts';
+import { SURFACE_NAMES } from '../core/surfaces.ts';
+import { EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_NO_ADAPTER, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
 import { BASINS_OPTION_TABLE, basinsCommand, formatBasinsReport, parseBasinsOptions } from './basinsCommand.ts';
 import { parseRunOptions, RUN_OPTION_TABLE, type RawRunOptions } from './options.ts';
 import { formatSweepReport, parseSweepOptions, splitSweepValues, SWEEP_OPTION_TABLE, sweepCommand } from './sweepCommand.ts';
+import { parseVerifyOptions, VERIFY_OPTION_TABLE, verifyCommand } from './verifyCommand.ts';
+import { formatVerifyReport } from '../core/verify.ts';
 import { formatRunReport, runCommand } from './runCommand.ts';
 import { registerNodeShaders } from './shaders.ts';
 
+/** Column where the help text of an option starts. */
+const HELP_COLUMN = 26;
+
+/** Joins items with commas into lines of at most 100 characters, indented to HELP_COLUMN after the first. */
+function wrapList(items: readonly string[]): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of items) {
+    const next = line === '' ? item : `${line}, ${item}`;
+    if (HELP_COLUMN + next.length > 100 && line !== '') {
+      lines.push(`${line},`);
+      line = item;
+    } else {
+      line = next;
+    }
+  }
+  lines.push(line);
+  return lines.join(`\n${' '.repeat(HELP_COLUMN)}`);
+}
+
 const COMMON_OPTIONS = `
-  --surface NAME          parabola, quadratic (default), rosenbrock, himmelblau, rastrigin
+  --surface NAME          ${wrapList(SURFACE_NAMES.map((name) => (name === 'quadratic' ? 'quadratic (default)' : name)))}
+  --formula EXPR          a typed surface instead of --surface: f(x) or f(x, y) written with
+                          + - * / ^, numbers, pi, e and the functions
+                          ${wrapList([...FORMULA_FUNCTIONS.keys()])}
+  --condition K           condition number κ of --surface ill-conditioned, ${CONDITION_NUMBER.min} to ${CONDITION_NUMBER.max} (default ${CONDITION_NUMBER.default})
   --optimizer NAME        gd (default), momentum, nesterov, adagrad, rmsprop, adam, adamw
   --lr X                  learning rate η, a positive number (default 0.1)
   --momentum M            momentum, nesterov (default 0.9), rmsprop (default 0)
@@ -40,7 +68,8 @@ const COMMON_OPTIONS = `
   --grid N                N×N starts at cell centres of the domain, x fastest (1D: N starts; default 8)
   --start X[,Y]           one start; repeat for more (instead of --grid)
   --domain XMIN,XMAX[,YMIN,YMAX]
-                          region of the grid of starts (default: the surface's standard domain)
+                          region of the grid of starts (default: the surface's standard domain,
+                          [-3, 3] or [-3, 3]² for --formula)
   --backend cpu|webgpu    where to compute (default webgpu)
   --precision f32|f64     arithmetic of --backend cpu (default f32, as the GPU)
   --json                  one JSON object on stdout instead of a summary`;
@@ -53,8 +82,9 @@ Commands:
   basins   descend a grid of starts and print which minimum each start reaches
   sweep    run every start at many learning rates at once and print, per rate, the
            share diverged, loss percentiles and updates to converge
+  verify   run on the GPU, rerun on the CPU in float32 and float64, and print how far apart they are
 
-Options of both:
+Options of every command:
 ${COMMON_OPTIONS}
 
 Options of basins:
@@ -71,7 +101,13 @@ Options of sweep (instead of --lr):
   --png FILE              write the phase map as a PNG, one pixel per cell: converged, diverged or neither
   --schedule-lr-min M     the minimum of a cosine or cyclic schedule (--lr-min is the sweep's here)
 
-Exit status: 0 done, 2 invalid command line, 3 no WebGPU adapter, 70 internal error.`;
+Options of verify:
+  --min-agreement S       exit with status 1 when the share of particles whose status or basin agrees
+                          between the GPU and the CPU in float32 is below S (0 to 1)
+  --radius R              assignment radius of the basins compared (default 1% of the domain)
+
+Exit status: 0 done, 1 verify below --min-agreement, 2 invalid command line, 3 no WebGPU adapter,
+70 internal error.`;
 
 /**
  * Joins `--option -1.5` into `--option=-1.5` for options that take a value,
@@ -98,11 +134,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? EXIT_USAGE : EXIT_OK;
   }
-  if (command !== 'run' && command !== 'basins' && command !== 'sweep') {
-    throw new UsageError(`unknown command ${JSON.stringify(command)}: expected run, basins or sweep (see downhill --help)`);
+  const tables: Record<string, object> = { run: {}, basins: BASINS_OPTION_TABLE, sweep: SWEEP_OPTION_TABLE, verify: VERIFY_OPTION_TABLE };
+  if (!(command in tables)) {
+    throw new UsageError(`unknown command ${JSON.stringify(command)}: expected run, basins, sweep or verify (see downhill --help)`);
   }
 
-  const extra = command === 'basins' ? BASINS_OPTION_TABLE : command === 'sweep' ? SWEEP_OPTION_TABLE : {};
+  const extra = tables[command];
   const table = { ...RUN_OPTION_TABLE, ...extra };
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
@@ -126,6 +163,16 @@ async function main(argv: string[]): Promise<number> {
 
   const options = parseRunOptions(values as RawRunOptions);
   registerNodeShaders();
+  if (command === 'verify') {
+    const verifyOptions = parseVerifyOptions(options, values as { 'min-agreement'?: string; radius?: string });
+    const report = await verifyCommand(verifyOptions);
+    process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatVerifyReport(report)}\n`);
+    if (report.passed === false) {
+      process.stderr.write(`downhill: verify below --min-agreement ${report.minAgreement}: status ${report.gpuVsF32.statusAgreement}, basin ${report.gpuVsF32.basinAgreement}\n`);
+      return EXIT_CHECK_FAILED;
+    }
+    return EXIT_OK;
+  }
   if (command === 'basins') {
     const basinsOptions = parseBasinsOptions(options, values as { png?: string; radius?: string });
     const report = await basinsCommand(basinsOptions);

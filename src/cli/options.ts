@@ -1,9 +1,13 @@
 /**
- * Parsing and validation of the options shared by the commands: surface,
- * optimizer, learning rate, steps, starts, domain and backend.
+ * Parsing and validation of the options shared by the commands: surface or
+ * typed formula, optimizer, learning rate, steps, starts, domain and backend.
  */
-import { GRID_1D, GRID_2D, RUN_STEPS } from '../core/limits.ts';
-import { SURFACE_NAMES, findSurface, type Domain, type SurfaceDefinition } from '../core/surfaces.ts';
+import { acceptedDomains, checkDomain } from '../core/domain.ts';
+import { FormulaError } from '../core/expr/index.ts';
+import { CONDITION_NUMBER, GRID_1D, GRID_2D, RUN_STEPS } from '../core/limits.ts';
+import { resolveSurface } from '../core/surfaceChoice.ts';
+import { ILL_CONDITIONED_NAME } from '../core/surfaceCatalog.ts';
+import { CUSTOM_SURFACE_NAME, SURFACE_NAMES, findSurface, type Domain, type SurfaceDefinition } from '../core/surfaces.ts';
 import type { Starts } from '../core/grid.ts';
 import { UsageError } from './errors.ts';
 import { OPTIMIZER_OPTION_TABLE, parseDecimal, parseOptimizerOptions, type OptimizerChoice, type RawOptimizerOptions } from './optimizerOptions.ts';
@@ -11,7 +15,10 @@ import { OPTIMIZER_OPTION_TABLE, parseDecimal, parseOptimizerOptions, type Optim
 export type Backend = 'cpu' | 'webgpu';
 
 export interface RunOptions extends OptimizerChoice {
+  /** A built-in surface, or the custom surface of --formula. */
   surface: SurfaceDefinition;
+  /** Condition number κ of --surface ill-conditioned; undefined for other surfaces. */
+  condition: number | undefined;
   steps: number;
   starts: Starts;
   domain: Domain;
@@ -32,6 +39,9 @@ export interface RawRunOptions extends RawOptimizerOptions {
   backend?: string;
   precision?: string;
   json?: boolean;
+  // Surface choice beyond --surface.
+  formula?: string;
+  condition?: string;
 }
 
 /** parseArgs option table for `run`. */
@@ -43,6 +53,9 @@ export const RUN_OPTION_TABLE = {
   grid: { type: 'string' },
   start: { type: 'string', multiple: true },
   domain: { type: 'string' },
+  // Surface choice beyond --surface: a typed formula, and κ of the ill-conditioned quadratic.
+  formula: { type: 'string' },
+  condition: { type: 'string' },
   backend: { type: 'string' },
   precision: { type: 'string' },
   json: { type: 'boolean' },
@@ -78,22 +91,66 @@ function numberList(name: string, text: string, counts: readonly number[], meani
 }
 
 function parseDomain(text: string, surface: SurfaceDefinition): Domain {
-  const expected = surface.dims === 1 ? 'xmin,xmax with xmin < xmax' : 'xmin,xmax,ymin,ymax with xmin < xmax and ymin < ymax';
+  const format = surface.dims === 1 ? 'xmin,xmax' : 'xmin,xmax,ymin,ymax';
+  const expected = `${format} with ${acceptedDomains(surface.dims)}`;
   const values = numberList('domain', text, surface.dims === 1 ? [2] : [4], `${expected} (${surface.name} is ${surface.dims}D)`);
   const [xMin, xMax, yMin = 0, yMax = 0] = values;
-  if (!(xMin < xMax) || (surface.dims === 2 && !(yMin < yMax))) {
+  try {
+    return checkDomain({ xMin, xMax, yMin, yMax }, surface.dims);
+  } catch {
     throw new UsageError(`invalid --domain ${JSON.stringify(text)}: expected ${expected}`);
   }
-  return { xMin, xMax, yMin, yMax };
+}
+
+/** Characters of a rejected formula that an error message repeats. */
+const QUOTED_FORMULA_LENGTH = 60;
+
+/** Formats a formula fault as one line: the option, the formula (shortened), the message and the position. */
+function formulaUsageError(text: string, error: FormulaError): UsageError {
+  const quoted = text.length > QUOTED_FORMULA_LENGTH ? `${JSON.stringify(text.slice(0, QUOTED_FORMULA_LENGTH))}…` : JSON.stringify(text);
+  const where = /\bposition \d/.test(error.message) ? '' : ` at position ${error.start}`;
+  return new UsageError(`invalid --formula ${quoted}: ${error.message}${where} (positions count characters from 0)`);
+}
+
+/**
+ * Resolves --surface, --formula and --condition to one surface. The two
+ * surface options exclude each other, and --condition applies only to the
+ * ill-conditioned quadratic.
+ */
+function parseSurface(raw: RawRunOptions): { surface: SurfaceDefinition; condition: number | undefined } {
+  if (raw.formula !== undefined && raw.surface !== undefined) {
+    throw new UsageError('--surface and --formula exclude each other: give a built-in surface or a typed formula');
+  }
+  const name = raw.formula !== undefined ? CUSTOM_SURFACE_NAME : (raw.surface ?? 'quadratic');
+
+  let condition: number | undefined;
+  if (raw.condition !== undefined) {
+    if (name !== ILL_CONDITIONED_NAME) {
+      throw new UsageError(`--condition applies only to --surface ${ILL_CONDITIONED_NAME}, the quadratic whose condition number it sets`);
+    }
+    condition = numberOption('condition', raw.condition, CONDITION_NUMBER.min, CONDITION_NUMBER.max, `a number from ${CONDITION_NUMBER.min} to ${CONDITION_NUMBER.max}`);
+  } else if (name === ILL_CONDITIONED_NAME) {
+    condition = CONDITION_NUMBER.default;
+  }
+
+  if (raw.formula !== undefined) {
+    try {
+      return { surface: resolveSurface({ surface: CUSTOM_SURFACE_NAME, formula: raw.formula, condition: CONDITION_NUMBER.default }).definition, condition };
+    } catch (error) {
+      throw error instanceof FormulaError ? formulaUsageError(raw.formula, error) : error;
+    }
+  }
+
+  const surface = findSurface(name, condition);
+  if (!surface) {
+    throw new UsageError(`unknown --surface ${JSON.stringify(name)}: expected one of ${SURFACE_NAMES.join(', ')}, or a typed --formula`);
+  }
+  return { surface, condition };
 }
 
 /** Validates every option of `run`; throws UsageError naming the first invalid one. */
 export function parseRunOptions(raw: RawRunOptions): RunOptions {
-  const surfaceName = raw.surface ?? 'quadratic';
-  const surface = findSurface(surfaceName);
-  if (!surface) {
-    throw new UsageError(`unknown --surface ${JSON.stringify(surfaceName)}: expected one of ${SURFACE_NAMES.join(', ')}`);
-  }
+  const { surface, condition } = parseSurface(raw);
 
   const choice = parseOptimizerOptions(raw);
   const steps = raw.steps === undefined ? 100 : integerOption('steps', raw.steps, RUN_STEPS.min, RUN_STEPS.max);
@@ -132,5 +189,5 @@ export function parseRunOptions(raw: RawRunOptions): RunOptions {
     starts = { kind: 'grid', nx: grid, ny: surface.dims === 1 ? 1 : grid, domain };
   }
 
-  return { surface, ...choice, steps, starts, domain, grid, backend, precision, json: raw.json ?? false };
+  return { surface, condition, ...choice, steps, starts, domain, grid, backend, precision, json: raw.json ?? false };
 }

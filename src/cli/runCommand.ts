@@ -10,8 +10,11 @@ import { createNodeGpuContext } from './nodeGpu.ts';
 import type { RunOptions } from './options.ts';
 
 export interface RunReport {
+  /** Built-in surface name, or 'custom' for --formula. */
   surface: string;
   formula: string;
+  /** Condition number κ of the ill-conditioned quadratic; null for other surfaces. */
+  condition: number | null;
   dims: 1 | 2;
   optimizer: string;
   lr: number;
@@ -78,6 +81,7 @@ export async function runCommand(options: RunOptions): Promise<RunReport> {
   return {
     surface: options.surface.name,
     formula: options.surface.formula,
+    condition: options.condition ?? null,
     dims,
     optimizer: optimizer.name,
     lr: optimizer.lr,

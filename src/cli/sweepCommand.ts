@@ -6,22 +6,20 @@
  */
 import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
-import { compileFormula, type CompiledSurface } from '../core/expr/index.ts';
+import { compileFormula } from '../core/expr/index.ts';
 import { DEFAULT_CRITERIA } from '../core/config.ts';
 import { ReferenceRun } from '../core/reference.ts';
 import {
   SWEEP_PARAMETERS,
   cellStatistics,
-  largestEigenvalue,
   logSpace,
   linearSpace,
-  stabilityLimit,
+  surfaceStabilityLimit,
   sweepCells,
   type CellStatistics,
   type SweepAxes,
   type SweepParameter,
 } from '../core/sweep.ts';
-import type { SurfaceDefinition } from '../core/surfaces.ts';
 import { runDescent } from '../gpu/runDescent.ts';
 import { UsageError } from './errors.ts';
 import { createNodeGpuContext } from './nodeGpu.ts';
@@ -160,18 +158,6 @@ export function parseSweepOptions(run: RunOptions, raw: Record<string, string | 
   return { ...run, axes: { lrMin, lrMax, lrCount, second }, csv: raw.csv, png: raw.png };
 }
 
-/** The stability limit at the surface's first listed minimum, from the exact Hessian. */
-export function surfaceStabilityLimit(definition: SurfaceDefinition, surface: CompiledSurface, options: RunOptions): number | null {
-  const minimum = definition.minima[0];
-  if (!minimum) {
-    return null;
-  }
-  const hessian = new Float64Array(3);
-  surface.hessian(minimum.x, minimum.y, hessian);
-  const curvature = definition.dims === 1 ? hessian[0] : largestEigenvalue(hessian[0], hessian[1], hessian[2]);
-  return stabilityLimit(options.optimizer.name, curvature, options.optimizer.momentum) ?? null;
-}
-
 export async function sweepCommand(options: SweepOptions): Promise<SweepReport> {
   const surface = compileFormula(options.surface.formula);
   const cells = sweepCells(options.optimizer, options.axes);
@@ -230,7 +216,7 @@ export async function sweepCommand(options: SweepOptions): Promise<SweepReport> 
     p10Loss: firstRow.map((row) => row.p10Loss),
     p90Loss: firstRow.map((row) => row.p90Loss),
     medianStepsToConverge: firstRow.map((row) => row.medianStepsToConverge),
-    stabilityLimit: surfaceStabilityLimit(options.surface, surface, options),
+    stabilityLimit: surfaceStabilityLimit(options.surface, surface, options.optimizer) ?? null,
     csv: options.csv ?? null,
     png: options.png ?? null,
   };

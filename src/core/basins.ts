@@ -8,6 +8,9 @@
 import { STATUS } from './config.ts';
 import type { Domain, Minimum } from './surfaces.ts';
 
+/** What the basin rule needs of a minimum: where it is and its value. */
+export type BasinMinimum = Pick<Minimum, 'x' | 'y' | 'value'>;
+
 /** Basin codes past the minima indices, identical in TypeScript and WGSL. */
 export const BASIN_OTHER = 0xfffffffd;
 export const BASIN_DIVERGED = 0xfffffffe;
@@ -28,7 +31,7 @@ export function defaultAssignmentRadius(domain: Domain): number {
  * nearest minimum within `radius` (squared distances compared in float32,
  * as the GPU does), or one of the BASIN_* codes.
  */
-export function classifyParticle(status: number, x: number, y: number, minima: readonly Minimum[], radius: number): number {
+export function classifyParticle(status: number, x: number, y: number, minima: readonly BasinMinimum[], radius: number): number {
   if (status === STATUS.diverged) {
     return BASIN_DIVERGED;
   }
@@ -53,7 +56,7 @@ export function classifyParticle(status: number, x: number, y: number, minima: r
 }
 
 /** Basin of every particle; positions are x, y pairs. */
-export function classifyAll(status: ArrayLike<number>, positions: ArrayLike<number>, minima: readonly Minimum[], radius: number): Uint32Array {
+export function classifyAll(status: ArrayLike<number>, positions: ArrayLike<number>, minima: readonly BasinMinimum[], radius: number): Uint32Array {
   const basins = new Uint32Array(status.length);
   for (let i = 0; i < status.length; i++) {
     basins[i] = classifyParticle(status[i], positions[2 * i], positions[2 * i + 1], minima, radius);

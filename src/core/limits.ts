@@ -76,3 +76,17 @@ export function checkInteger(setting: string, value: number, min: number, max: n
 
 /** Updates of one CLI run. */
 export const RUN_STEPS = { min: 1, max: 100_000_000 } as const;
+
+/**
+ * Condition number κ of the ill-conditioned quadratic: the ratio of its
+ * Hessian's eigenvalues. Above 1e4 the stable learning rates (η < 2/κ) are so
+ * small that the slow direction barely moves in float32 within a session.
+ */
+export const CONDITION_NUMBER = { min: 1, max: 1e4, default: 10 } as const;
+
+/**
+ * Domains of starts and drawing. Coordinates stay well inside the divergence
+ * bound (1e6), and each side spans at least 1e-3 of its largest coordinate,
+ * so that even 2048 float32 starts per side (24-bit significand) stay distinct.
+ */
+export const DOMAIN_LIMITS = { maxMagnitude: 1e5, minRelativeSpan: 1e-3 } as const;

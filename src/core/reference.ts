@@ -25,6 +25,12 @@ export interface ReferenceSetup {
   starts: Starts;
   /** Cells of a sweep: every start runs once per cell (see src/core/sweep.ts). Absent: one cell. */
   cells?: readonly CellHyperparameters[];
+  /**
+   * Indices (as the GPU numbers them) of the particles to run, for checking
+   * a sample; absent: all of them. Particle k of the run is then particle
+   * particles[k] of the full run: same start, cell and noise.
+   */
+  particles?: ArrayLike<number>;
 }
 
 /** Loss stored for a point where the surface overflows, as finite_loss in the WGSL. */
@@ -49,6 +55,8 @@ export class ReferenceRun {
 
   /** Starts per cell; particle i starts at start i mod startsPerCell and belongs to cell ⌊i / startsPerCell⌋. */
   readonly startsPerCell: number;
+  /** Index of each particle of this run in the full run (the noise key and the source of its start and cell). */
+  readonly globalIndex: Uint32Array;
   private readonly round: (value: number) => number;
   private readonly evaluator: SurfaceEvaluator;
   private readonly optimizerSteps: OptimizerStep[];
@@ -65,7 +73,12 @@ export class ReferenceRun {
   ) {
     const cells = setup.cells ?? singleCell(setup.optimizer);
     this.startsPerCell = startCount(setup.starts);
-    this.particleCount = this.startsPerCell * cells.length;
+    const fullCount = this.startsPerCell * cells.length;
+    this.globalIndex = setup.particles ? Uint32Array.from(setup.particles) : Uint32Array.from({ length: fullCount }, (_, k) => k);
+    if (this.globalIndex.some((index) => index >= fullCount)) {
+      throw new RangeError(`ReferenceRun: a particle index is past the ${fullCount} particles of the run`);
+    }
+    this.particleCount = this.globalIndex.length;
     this.round = precision === 'f32' ? Math.fround : identity;
     this.evaluator = setup.surface.evaluator(precision);
     // One update function per cell, each with the cell's η, μ and β₁, rounded as the GPU's table is.
@@ -77,8 +90,10 @@ export class ReferenceRun {
     const starts = new Float32Array(2 * this.startsPerCell);
     fillStarts(setup.starts, starts);
     this.positions = new Float64Array(2 * this.particleCount);
-    for (let cell = 0; cell < cells.length; cell++) {
-      this.positions.set(starts, 2 * this.startsPerCell * cell);
+    for (let k = 0; k < this.particleCount; k++) {
+      const start = this.globalIndex[k] % this.startsPerCell;
+      this.positions[2 * k] = starts[2 * start];
+      this.positions[2 * k + 1] = starts[2 * start + 1];
     }
     this.loss = new Float64Array(this.particleCount);
     this.status = new Uint8Array(this.particleCount);
@@ -105,7 +120,8 @@ export class ReferenceRun {
   private advanceParticle(i: number, stepStart: number, stepEnd: number): void {
     const r = this.round;
     const { optimizer, criteria } = this.setup;
-    const cell = Math.floor(i / this.startsPerCell);
+    const particle = this.globalIndex[i];
+    const cell = Math.floor(particle / this.startsPerCell);
     const lr = this.cellRates[cell];
     const optimizerStep = this.optimizerSteps[cell];
     const weightDecay = r(optimizer.weightDecay);
@@ -129,7 +145,7 @@ export class ReferenceRun {
       let gx = g[0];
       let gy = g[1];
       if (sigma !== 0) {
-        gaussianPair(this.noise.seed >>> 0, i, t, r, noise);
+        gaussianPair(this.noise.seed >>> 0, particle, t, r, noise);
         gx = r(gx + r(sigma * noise[0]));
         gy = r(gy + r(sigma * noise[1]));
       }

@@ -1,8 +1,12 @@
 /**
- * The catalog of built-in loss surfaces. Each is a formula for the one
- * expression compiler, so the GPU, the float32 reference and the float64
- * reference all derive from the same text.
+ * Loss surfaces: the types every layer shares, the lookup of built-in
+ * surfaces (catalog in surfaceCatalog.ts) and the definition of a typed
+ * formula. Each surface is formula text for the one expression compiler, so
+ * the GPU, the float32 reference and the float64 reference all derive from
+ * the same text.
  */
+import { CONDITION_NUMBER } from './limits.ts';
+import { BUILT_IN_SURFACES, illConditionedQuadratic, ILL_CONDITIONED_NAME } from './surfaceCatalog.ts';
 
 /** Axis-aligned rectangle of the (x, y) plane; a 1D surface uses only x. */
 export interface Domain {
@@ -12,15 +16,26 @@ export interface Domain {
   yMax: number;
 }
 
-/** A known local or global minimum: location and value. */
+/** A local minimum: location and value (y = 0 on a 1D surface). */
 export interface Minimum {
   x: number;
   y: number;
   value: number;
+  /** True when no point of the surface is lower. */
+  global: boolean;
+}
+
+/** A stationary point that is not a minimum, listed where the surface's lesson is about it. */
+export interface StationaryPoint {
+  x: number;
+  y: number;
+  value: number;
+  /** 'saddle': the Hessian has eigenvalues of both signs; 'degenerate': the Hessian is singular. */
+  kind: 'saddle' | 'degenerate';
 }
 
 export interface SurfaceDefinition {
-  /** Name used by the CLI, the URL and the panel. */
+  /** Name used by the CLI, the settings and the panel; 'custom' for a typed formula. */
   name: string;
   /** Human-readable formula for labels. */
   label: string;
@@ -29,76 +44,69 @@ export interface SurfaceDefinition {
   dims: 1 | 2;
   /** Standard domain for starts and drawing. */
   domain: Domain;
-  minima: Minimum[];
-  /** The lesson of the surface, in one sentence. */
+  /** Known local minima inside `domain`, global ones first; empty for saddles and typed formulas. */
+  minima: readonly Minimum[];
+  /**
+   * True when `minima` lists every local minimum inside `domain`. False for
+   * lattices of local minima (Rastrigin, Ackley) and for typed formulas,
+   * whose minima come from converged particles (see minima.ts).
+   */
+  allMinimaListed: boolean;
+  /** Saddle points that the surface is about; absent when there are none to show. */
+  saddles?: readonly StationaryPoint[];
+  /**
+   * Eigenvalues of the Hessian, ascending, for quadratic surfaces, whose
+   * Hessian is the same everywhere. Plain gradient descent is stable for
+   * learning rates below 2 / (largest eigenvalue) when all are positive.
+   */
+  hessianEigenvalues?: readonly number[];
+  /** True when the formula is generated from the condition number κ. */
+  usesCondition?: boolean;
+  /** The lesson of the surface, in one or two sentences. */
   description: string;
   /** Source of the definition, domain and minima. */
   source: string;
 }
 
-const square2 = (half: number): Domain => ({ xMin: -half, xMax: half, yMin: -half, yMax: half });
+/** Name under which a typed formula runs. */
+export const CUSTOM_SURFACE_NAME = 'custom';
 
-export const SURFACES: readonly SurfaceDefinition[] = [
-  {
-    name: 'parabola',
-    label: 'x²',
-    formula: 'x^2',
-    dims: 1,
-    domain: { xMin: -2, xMax: 2, yMin: 0, yMax: 0 },
-    minima: [{ x: 0, y: 0, value: 0 }],
-    description: 'One dimension, one minimum: plain descent multiplies x by (1 − 2η) every step, so it converges for 0 < η < 1.',
-    source: 'The textbook first example of gradient descent.',
-  },
-  {
-    name: 'quadratic',
-    label: 'x² + 2y²',
-    formula: 'x^2 + 2*y^2',
-    dims: 2,
-    domain: square2(2),
-    minima: [{ x: 0, y: 0, value: 0 }],
-    description: 'A convex bowl with curvatures 2 and 4: y contracts by (1 − 4η) and x by (1 − 2η), so descent is stable for η < 0.5.',
-    source: 'Quadratic model f(x) = ½ xᵀAx with A = diag(2, 4).',
-  },
-  {
-    name: 'rosenbrock',
-    label: '(1 − x)² + 100(y − x²)²',
-    formula: '(1 - x)^2 + 100*(y - x^2)^2',
-    dims: 2,
-    domain: { xMin: -2, xMax: 2, yMin: -1, yMax: 3 },
-    minima: [{ x: 1, y: 1, value: 0 }],
-    description: 'A narrow curved valley: particles reach the valley floor quickly and then crawl along it towards (1, 1).',
-    source: 'H. H. Rosenbrock, "An automatic method for finding the greatest or least value of a function", The Computer Journal 3(3), 1960 (a = 1, b = 100).',
-  },
-  {
-    name: 'himmelblau',
-    label: '(x² + y − 11)² + (x + y² − 7)²',
-    formula: '(x^2 + y - 11)^2 + (x + y^2 - 7)^2',
-    dims: 2,
-    domain: square2(5),
-    minima: [
-      { x: 3, y: 2, value: 0 },
-      { x: -2.805118086952745, y: 3.131312518250573, value: 0 },
-      { x: -3.779310253377747, y: -3.283185991286170, value: 0 },
-      { x: 3.584428340330492, y: -1.848126526964404, value: 0 },
-    ],
-    description: 'Four minima of equal value: every start falls into one of four basins.',
-    source: 'D. M. Himmelblau, Applied Nonlinear Programming, McGraw-Hill, 1972; minima locations to 15 digits (the tests check that each is a stationary point).',
-  },
-  {
-    name: 'rastrigin',
-    label: '20 + x² − 10cos 2πx + y² − 10cos 2πy',
-    formula: '20 + x^2 - 10*cos(2*pi*x) + y^2 - 10*cos(2*pi*y)',
-    dims: 2,
-    domain: square2(5.12),
-    minima: [{ x: 0, y: 0, value: 0 }],
-    description: 'A lattice of local minima around one global minimum: small steps get trapped near their start.',
-    source: 'L. A. Rastrigin, Systems of Extremal Control, 1974; n = 2, A = 10, standard domain [−5.12, 5.12]².',
-  },
-];
+/** Domain of a typed formula until the user sets one. */
+export const CUSTOM_DOMAIN_2D: Domain = { xMin: -3, xMax: 3, yMin: -3, yMax: 3 };
+export const CUSTOM_DOMAIN_1D: Domain = { xMin: -3, xMax: 3, yMin: 0, yMax: 0 };
 
-/** Looks a built-in surface up by name; undefined when there is none. */
-export function findSurface(name: string): SurfaceDefinition | undefined {
+/** The built-in surfaces, the ill-conditioned quadratic at its default condition number. */
+export const SURFACES: readonly SurfaceDefinition[] = BUILT_IN_SURFACES;
+
+export const SURFACE_NAMES: readonly string[] = SURFACES.map((surface) => surface.name);
+
+/**
+ * Looks a built-in surface up by name; undefined when there is none. The
+ * ill-conditioned quadratic is generated for `condition` (κ), which the
+ * caller has validated.
+ */
+export function findSurface(name: string, condition: number = CONDITION_NUMBER.default): SurfaceDefinition | undefined {
+  if (name === ILL_CONDITIONED_NAME) {
+    return illConditionedQuadratic(condition);
+  }
   return SURFACES.find((surface) => surface.name === name);
 }
 
-export const SURFACE_NAMES: readonly string[] = SURFACES.map((surface) => surface.name);
+/**
+ * Defines the surface of a typed formula, whose text has compiled to a
+ * surface of `dims` dimensions. Its minima are unknown until particles
+ * converge.
+ */
+export function customSurface(formula: string, dims: 1 | 2): SurfaceDefinition {
+  return {
+    name: CUSTOM_SURFACE_NAME,
+    label: formula,
+    formula,
+    dims,
+    domain: dims === 1 ? CUSTOM_DOMAIN_1D : CUSTOM_DOMAIN_2D,
+    minima: [],
+    allMinimaListed: false,
+    description: 'A typed formula: its minima are found from the particles that converge.',
+    source: 'Typed by the user.',
+  };
+}

@@ -7,6 +7,8 @@
  * ⌊c / L⌋ for L learning rates.
  */
 import { STATUS, type OptimizerConfig, type OptimizerName } from './config.ts';
+import type { CompiledSurface } from './expr/index.ts';
+import type { SurfaceDefinition } from './surfaces.ts';
 
 /** Hyperparameters a sweep can vary besides the learning rate, and the optimizers that read them. */
 export const SWEEP_PARAMETERS = {
@@ -197,4 +199,20 @@ export function stabilityLimit(optimizer: OptimizerName, largestCurvature: numbe
 export function largestEigenvalue(a: number, b: number, c: number): number {
   const mean = (a + c) / 2;
   return mean + Math.sqrt(((a - c) / 2) ** 2 + b * b);
+}
+
+/**
+ * The stability limit of `optimizer` at the surface's first listed minimum,
+ * from the largest eigenvalue of the exact Hessian there; undefined where it
+ * is not known (no listed minimum, or an adaptive optimizer).
+ */
+export function surfaceStabilityLimit(definition: SurfaceDefinition, surface: CompiledSurface, optimizer: OptimizerConfig): number | undefined {
+  const minimum = definition.minima[0];
+  if (!minimum) {
+    return undefined;
+  }
+  const hessian = new Float64Array(3);
+  surface.hessian(minimum.x, minimum.y, hessian);
+  const curvature = definition.dims === 1 ? hessian[0] : largestEigenvalue(hessian[0], hessian[1], hessian[2]);
+  return stabilityLimit(optimizer.name, curvature, optimizer.momentum);
 }

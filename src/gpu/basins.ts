@@ -5,7 +5,7 @@
  * buffer is drawn as the basin map straight from the GPU.
  */
 import { BASIN_MOVING, MAX_BASINS } from '../core/basins.ts';
-import type { Minimum } from '../core/surfaces.ts';
+import type { BasinMinimum } from '../core/basins.ts';
 import type { GpuContext } from './device.ts';
 
 import { createComputePipelines, dispatchSize } from './pipeline.ts';
@@ -44,7 +44,7 @@ export interface BasinCounts {
 export interface BasinInputs {
   points: GPUBuffer;
   particleCount: number;
-  minima: readonly Minimum[];
+  minima: readonly BasinMinimum[];
   /** Assignment radius in surface units. */
   radius: number;
 }
@@ -126,7 +126,7 @@ export class BasinClassifier {
   }
 
   /** Sets the minima and the assignment radius for the next classification. */
-  setMinima(minima: readonly Minimum[], radius: number): void {
+  setMinima(minima: readonly BasinMinimum[], radius: number): void {
     this.minimaCount = Math.min(minima.length, MAX_BASINS);
     const table = new Float32Array(4 * MAX_BASINS);
     for (let k = 0; k < this.minimaCount; k++) {

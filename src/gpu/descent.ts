@@ -225,33 +225,8 @@ export class Descent {
     checkLimits(gpu.device, count, setup);
     checkCriteria(setup.criteria);
 
-    const device = gpu.device;
-    const storageEntry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
-      binding,
-      visibility: GPUShaderStage.COMPUTE,
-      buffer: { type },
-    });
-    const layout = device.createBindGroupLayout({
-      label: 'Descent.bindGroupLayout',
-      entries: [
-        storageEntry(BINDING.params, 'uniform'),
-        storageEntry(BINDING.points, 'storage'),
-        storageEntry(BINDING.optState, 'storage'),
-        storageEntry(BINDING.stopSteps, 'storage'),
-        storageEntry(BINDING.trails, 'storage'),
-        storageEntry(BINDING.history, 'storage'),
-        storageEntry(BINDING.stats, 'storage'),
-        storageEntry(BINDING.starts, 'read-only-storage'),
-        storageEntry(BINDING.tables, 'read-only-storage'),
-      ],
-    });
-    const pipelineLayout = device.createPipelineLayout({ label: 'Descent.pipelineLayout', bindGroupLayouts: [layout] });
     const code = `${setup.surface.wgsl}\n${shaderSource('descent')}`;
-    const pipelines = await createComputePipelines(device, 'Descent', code, pipelineLayout, ['init', 'step', 'reduce_stats'] as const, {
-      WORKGROUP_SIZE,
-      OPTIMIZER: OPTIMIZER_CODES[setup.optimizer.name],
-      STATE_ENTRIES: stateEntries(setup.optimizer.name),
-    });
+    const { layout, pipelines } = await compiledPipelines(gpu.device, code, setup.optimizer.name);
 
     const descent = new Descent(gpu, setup, pipelines, layout);
     descent.reset();
@@ -281,6 +256,10 @@ export class Descent {
       this.cells = singleCell(optimizer);
       this.writeCells();
     }
+  }
+
+  get cellCount(): number {
+    return this.cells.length;
   }
 
   /** Replaces the cells' hyperparameters (same number of cells) from the next dispatch on. */
@@ -457,6 +436,63 @@ function checkCriteria(criteria: StopCriteria): void {
   if (!(criteria.divergeBound >= 0)) {
     throw new RangeError(`invalid divergence bound ${criteria.divergeBound}: expected a number of at least 0`);
   }
+}
+
+interface CompiledDescent {
+  layout: GPUBindGroupLayout;
+  pipelines: Record<'init' | 'step' | 'reduce_stats', GPUComputePipeline>;
+}
+
+/**
+ * Pipelines by device, then by WGSL text and optimizer: a new grid, sweep or
+ * region on the same surface and optimizer reuses them instead of compiling
+ * again (a second or more on a software GPU). A failed compilation is not kept.
+ */
+const pipelineCache = new WeakMap<GPUDevice, Map<string, Promise<CompiledDescent>>>();
+
+function compiledPipelines(device: GPUDevice, code: string, optimizer: OptimizerConfig['name']): Promise<CompiledDescent> {
+  let cache = pipelineCache.get(device);
+  if (!cache) {
+    cache = new Map();
+    pipelineCache.set(device, cache);
+  }
+  const key = `${optimizer}\n${code}`;
+  let compiled = cache.get(key);
+  if (!compiled) {
+    compiled = compileDescent(device, code, optimizer);
+    cache.set(key, compiled);
+    compiled.catch(() => cache.delete(key));
+  }
+  return compiled;
+}
+
+async function compileDescent(device: GPUDevice, code: string, optimizer: OptimizerConfig['name']): Promise<CompiledDescent> {
+  const storageEntry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
+    binding,
+    visibility: GPUShaderStage.COMPUTE,
+    buffer: { type },
+  });
+  const layout = device.createBindGroupLayout({
+    label: 'Descent.bindGroupLayout',
+    entries: [
+      storageEntry(BINDING.params, 'uniform'),
+      storageEntry(BINDING.points, 'storage'),
+      storageEntry(BINDING.optState, 'storage'),
+      storageEntry(BINDING.stopSteps, 'storage'),
+      storageEntry(BINDING.trails, 'storage'),
+      storageEntry(BINDING.history, 'storage'),
+      storageEntry(BINDING.stats, 'storage'),
+      storageEntry(BINDING.starts, 'read-only-storage'),
+      storageEntry(BINDING.tables, 'read-only-storage'),
+    ],
+  });
+  const pipelineLayout = device.createPipelineLayout({ label: 'Descent.pipelineLayout', bindGroupLayouts: [layout] });
+  const pipelines = await createComputePipelines(device, 'Descent', code, pipelineLayout, ['init', 'step', 'reduce_stats'] as const, {
+    WORKGROUP_SIZE,
+    OPTIMIZER: OPTIMIZER_CODES[optimizer],
+    STATE_ENTRIES: stateEntries(optimizer),
+  });
+  return { layout, pipelines };
 }
 
 /** Rejects a setup whose buffers exceed the device's limits, before anything is allocated. */

@@ -26,12 +26,20 @@ export interface BasinMapSource {
   /** Per start: update at which it stopped (u32), 0 while moving. */
   stopSteps: GPUBuffer;
   count: number;
+  /** Per start, from a verification: 0 nothing, 1 GPU and CPU disagree, 2 unresolved (float32 and float64 disagree). */
+  marks?: GPUBuffer;
 }
+
+/** Values of BasinMapSource.marks. */
+export const MARK_DISAGREE = 1;
+export const MARK_UNRESOLVED = 2;
 
 /** Darkest a basin colour gets, for the slowest convergence. */
 const MIN_BRIGHTNESS = 0.35;
-/** Colour of starts whose basin differs between the two configurations (linear RGB). */
+/** Colour of starts whose basin differs between the two configurations, or between GPU and CPU (linear RGB). */
 const DIFFERENCE_COLOR = [1.0, 0.1, 0.75] as const;
+/** Grey of unresolved starts (linear RGB). */
+const UNRESOLVED_COLOR = [0.18, 0.18, 0.18] as const;
 
 export class BasinMapNodes {
   /** Grid of starts: xMin, yMin, cell width, cell height. */
@@ -45,6 +53,7 @@ export class BasinMapNodes {
   private readonly palette;
   private readonly first;
   private readonly second;
+  private readonly marks;
 
   constructor(renderer: WebGPURenderer, first: BasinMapSource, second?: BasinMapSource) {
     const colors = basinPalette();
@@ -57,6 +66,7 @@ export class BasinMapNodes {
     this.palette = uniformArray(entries, 'vec4');
     this.first = this.readers(renderer, first);
     this.second = this.readers(renderer, second ?? first);
+    this.marks = first.marks ? storage(externalStorageAttribute(renderer, first.marks, first.count, 1), 'uint', first.count).toReadOnly() : undefined;
   }
 
   setGrid(domain: Domain, nx: number, ny: number): void {
@@ -87,6 +97,14 @@ export class BasinMapNodes {
           .Else(() => {
             result.assign(vec4(colorFirst, 1));
           });
+        if (this.marks) {
+          const mark = this.marks.element(index);
+          If(mark.equal(uint(MARK_DISAGREE)), () => {
+            result.assign(vec4(vec3(...DIFFERENCE_COLOR), 1));
+          }).ElseIf(mark.equal(uint(MARK_UNRESOLVED)), () => {
+            result.assign(vec4(vec3(...UNRESOLVED_COLOR), 1));
+          });
+        }
       });
       return result;
     })();

@@ -5,7 +5,8 @@
  */
 import { DataTexture, LinearFilter, RGBAFormat, SRGBColorSpace, ClampToEdgeWrapping } from 'three/webgpu';
 
-const VIRIDIS_ANCHORS = ['#440154', '#472c7a', '#3b518b', '#2c718e', '#21908d', '#27ad81', '#5cc863', '#aadc32', '#fde725'];
+/** Viridis at nine equally spaced positions, from 0 to 1, as sRGB hex. */
+export const VIRIDIS_ANCHORS = ['#440154', '#472c7a', '#3b518b', '#2c718e', '#21908d', '#27ad81', '#5cc863', '#aadc32', '#fde725'];
 
 function parseHex(hex: string): [number, number, number] {
   const value = Number.parseInt(hex.slice(1), 16);

@@ -16,7 +16,7 @@ export interface HeightMap {
   scale: number;
   /** Loss that maps to height 0. */
   lossMin: number;
-  /** Loss span that maps to height 1 on a linear scale. */
+  /** Loss above lossMin that maps to height 1: the top of the range. */
   lossSpan: number;
   kind: HeightScaleKind;
   /** Offset δ of the log scale: n = log(1 + (f − min)/δ) / log(1 + span/δ). */
@@ -25,8 +25,27 @@ export interface HeightMap {
   height: number;
 }
 
-/** Ratio of largest to median sampled loss above which the automatic scale is logarithmic. */
-export const LOG_SCALE_RATIO = 20;
+/**
+ * Ratio of the top of the height range to the median sampled loss (both
+ * measured from the minimum) at or above which the automatic scale is
+ * logarithmic. At 10, Rosenbrock, Beale, the camel functions and
+ * Goldstein–Price are drawn on the log scale, the bowls on the linear one.
+ */
+export const LOG_SCALE_RATIO = 10;
+
+/**
+ * Share of the sampled losses below the top of the height range. The top is
+ * this percentile, not the largest sample, so that one steep corner does not
+ * flatten the rest of the surface. Samples above it are clipped.
+ */
+export const TOP_PERCENTILE = 0.99;
+
+/** Decades of loss above the minimum that the log scale shows: its offset is the span times 10^-LOG_DECADES. */
+export const LOG_DECADES = 4;
+
+/** Range of normalised heights: losses above the top of the range are clipped at NORMALIZED_MAX. */
+export const NORMALIZED_MIN = -0.2;
+export const NORMALIZED_MAX = 1.25;
 
 /** Samples the loss on an n × n grid (n points on a line for 1D) of the domain, in float64. */
 export function sampleLoss(value: (x: number, y: number) => number, domain: Domain, dims: 1 | 2, n: number): Float64Array {
@@ -42,17 +61,30 @@ export function sampleLoss(value: (x: number, y: number) => number, domain: Doma
   return samples;
 }
 
+export interface HeightMapOptions {
+  /** World height of normalised loss 1 (default 0.8). */
+  height?: number;
+  /** Lowest value of the surface when known (a global minimum), which the samples may miss. */
+  knownMinimum?: number;
+}
+
 /**
- * Chooses the height map for sampled losses: the range of the finite samples,
- * and a log scale when `kind` is 'auto' and the largest loss exceeds the
- * median by LOG_SCALE_RATIO or more.
+ * Chooses the height map for sampled losses. The range runs from the lowest
+ * finite sample (or `knownMinimum` when lower) to the TOP_PERCENTILE of the
+ * samples. With `kind` 'auto' the scale is logarithmic when that top exceeds
+ * the median by LOG_SCALE_RATIO or more, both measured from the minimum.
  */
-export function createHeightMap(domain: Domain, samples: Float64Array, kind: HeightScaleKind | 'auto', height = 0.8): HeightMap {
+export function createHeightMap(domain: Domain, samples: Float64Array, kind: HeightScaleKind | 'auto', options: HeightMapOptions = {}): HeightMap {
   const finite = Array.from(samples).filter(Number.isFinite).sort((a, b) => a - b);
-  const lossMin = finite.length > 0 ? finite[0] : 0;
-  const lossMax = finite.length > 0 ? finite[finite.length - 1] : 1;
-  const lossSpan = lossMax > lossMin ? lossMax - lossMin : 1;
-  const median = finite.length > 0 ? finite[Math.floor(finite.length / 2)] - lossMin : 0;
+  const percentile = (share: number): number => finite[Math.min(finite.length - 1, Math.floor(share * (finite.length - 1)))];
+
+  let lossMin = finite.length > 0 ? finite[0] : 0;
+  if (options.knownMinimum !== undefined && options.knownMinimum < lossMin) {
+    lossMin = options.knownMinimum;
+  }
+  const lossTop = finite.length > 0 ? percentile(TOP_PERCENTILE) : lossMin + 1;
+  const lossSpan = lossTop > lossMin ? lossTop - lossMin : 1;
+  const median = finite.length > 0 ? percentile(0.5) - lossMin : 0;
 
   const wide = median <= 0 || lossSpan / median >= LOG_SCALE_RATIO;
   let chosen: HeightScaleKind;
@@ -71,21 +103,35 @@ export function createHeightMap(domain: Domain, samples: Float64Array, kind: Hei
     lossMin,
     lossSpan,
     kind: chosen,
-    logOffset: lossSpan * 1e-3,
-    height,
+    logOffset: lossSpan * 10 ** -LOG_DECADES,
+    height: options.height ?? 0.8,
   };
 }
 
-/** Normalised height of a loss: 0 at the sampled minimum, 1 at the maximum; clamped to [-0.2, 1.5]. */
-export function normalizeLoss(map: HeightMap, loss: number): number {
-  const above = Math.max(loss - map.lossMin, 0);
-  let n: number;
+/**
+ * Normalised height of a loss without clipping: 0 at the minimum of the
+ * range, 1 at its top, linear or logarithmic in between. Losses below the
+ * minimum count as the minimum on the log scale.
+ */
+export function unclippedHeight(map: HeightMap, loss: number): number {
   if (map.kind === 'log') {
-    n = Math.log1p(above / map.logOffset) / Math.log1p(map.lossSpan / map.logOffset);
-  } else {
-    n = (loss - map.lossMin) / map.lossSpan;
+    const above = Math.max(loss - map.lossMin, 0);
+    return Math.log1p(above / map.logOffset) / Math.log1p(map.lossSpan / map.logOffset);
   }
-  return Math.min(Math.max(n, -0.2), 1.5);
+  return (loss - map.lossMin) / map.lossSpan;
+}
+
+/** Normalised height of a loss, clipped to [NORMALIZED_MIN, NORMALIZED_MAX]. */
+export function normalizeLoss(map: HeightMap, loss: number): number {
+  return Math.min(Math.max(unclippedHeight(map, loss), NORMALIZED_MIN), NORMALIZED_MAX);
+}
+
+/** Loss at a normalised height: the inverse of unclippedHeight. */
+export function lossAtHeight(map: HeightMap, height: number): number {
+  if (map.kind === 'log') {
+    return map.lossMin + map.logOffset * Math.expm1(height * Math.log1p(map.lossSpan / map.logOffset));
+  }
+  return map.lossMin + height * map.lossSpan;
 }
 
 export function worldX(map: HeightMap, x: number): number {

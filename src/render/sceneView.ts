@@ -29,6 +29,7 @@ import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import type { Domain } from '../core/surfaces.ts';
 import type { BasinMapNodes } from './basinMap.ts';
 import { createViridisTexture } from './colormap.ts';
+import { chooseContourLevels, type ContourLevel } from './contourLevels.ts';
 import { createHeightMap, normalizeLoss, sampleLoss, worldX, worldY, type HeightMap, type HeightScaleKind } from './heightMap.ts';
 import { ParticleLayer } from './particles.ts';
 import { SurfaceObject, type SurfaceShape } from './surfaceMesh.ts';
@@ -42,6 +43,15 @@ const PICKED_PATH_POINTS = 4096;
 
 /** Vertical scale of the top-down view: flat, but not zero, so normals stay defined. */
 const FLAT = 1e-4;
+
+/** Height map of the drawn surface and the levels of its contour lines. */
+export interface SurfaceScale {
+  map: HeightMap;
+  levels: ContourLevel[];
+}
+
+/** Samples per side of the grid that chooses the height range (1D: samples on x). */
+const RANGE_SAMPLES = 129;
 
 export interface ParticleSource {
   points: GPUBuffer;
@@ -135,25 +145,29 @@ export class SceneView {
     return view;
   }
 
-  /** Replaces the surface; heights use `scale` ('auto' picks log for wide loss ranges). */
-  setSurface(shape: SurfaceShape, scale: HeightScaleKind | 'auto'): HeightMap {
+  /**
+   * Replaces the surface; heights use `scale` ('auto' picks log for wide loss
+   * ranges). Returns the height map and the contour levels it drew.
+   */
+  setSurface(shape: SurfaceShape, scale: HeightScaleKind | 'auto'): SurfaceScale {
     this.surface?.dispose();
     if (this.surface) {
       this.scene.remove(this.surface.object);
     }
 
-    const samples = sampleLoss(shape.value, shape.domain, shape.dims, 129);
-    this.heightMap = createHeightMap(shape.domain, samples, scale);
+    const samples = sampleLoss(shape.value, shape.domain, shape.dims, RANGE_SAMPLES);
+    this.heightMap = createHeightMap(shape.domain, samples, scale, { knownMinimum: shape.knownMinimum });
+    const levels = chooseContourLevels(this.heightMap);
     this.domain = shape.domain;
     this.dims = shape.dims;
-    this.surface = new SurfaceObject(shape, this.heightMap, this.colormap);
+    this.surface = new SurfaceObject(shape, this.heightMap, this.colormap, levels);
     this.scene.add(this.surface.object);
     const basinMap = this.basinMap;
     if (basinMap) {
       this.surface.setOverlay((xy) => basinMap.colorAt(xy));
     }
     this.applyViewMode();
-    return this.heightMap;
+    return { map: this.heightMap, levels };
   }
 
   /** Draws the particles and trails of each run straight from its compute buffers. */

@@ -1,9 +1,10 @@
 /**
  * The loss surface: a lit height-mapped mesh coloured by normalised loss with
- * contour lines (2D surfaces), or a curve in the x–z plane (1D surfaces).
- * Heights come from the float64 evaluator through the shared height map.
+ * contour lines at the chosen levels (2D surfaces), or a curve in the x–z
+ * plane (1D surfaces). Heights come from the float64 evaluator through the
+ * shared height map.
  */
-import { attribute, float, fract, fwidth, min, mix, smoothstep, texture, uniform, uv, vec2, vec3 } from 'three/tsl';
+import { attribute, float, fract, fwidth, min, mix, smoothstep, texture, uv, vec2, vec3 } from 'three/tsl';
 import {
   BufferGeometry,
   Float32BufferAttribute,
@@ -19,7 +20,8 @@ import {
   type Object3D,
 } from 'three/webgpu';
 import type { Domain } from '../core/surfaces.ts';
-import { normalizeLoss, worldX, worldY, type HeightMap } from './heightMap.ts';
+import { contourCoordinate, type ContourLevel } from './contourLevels.ts';
+import { NORMALIZED_MAX, normalizeLoss, unclippedHeight, worldX, worldY, type HeightMap } from './heightMap.ts';
 
 /** Vertices per side of the 2D mesh, and points of the 1D curve. */
 export const MESH_RESOLUTION = 256;
@@ -28,6 +30,8 @@ export interface SurfaceShape {
   value: (x: number, y: number) => number;
   domain: Domain;
   dims: 1 | 2;
+  /** Lowest value of the surface when known (a global minimum), for the height range. */
+  knownMinimum?: number;
 }
 
 /** A colour laid over the surface: rgb, and a = 1 where it replaces the surface's own colour. */
@@ -35,8 +39,6 @@ export type SurfaceOverlay = (xy: Node<'vec2'>) => Node<'vec4'>;
 
 export class SurfaceObject {
   readonly object: Object3D;
-  /** Contour lines per unit of normalised height. */
-  readonly contourLevels = uniform(12);
   /** The surface's own colour, without an overlay. */
   private ownColor: Node<'vec3'> | undefined;
   /** A strip under a 1D curve that shows the overlay, created on demand. */
@@ -46,8 +48,9 @@ export class SurfaceObject {
     private readonly shape: SurfaceShape,
     private readonly map: HeightMap,
     colormap: DataTexture,
+    levels: readonly ContourLevel[],
   ) {
-    this.object = shape.dims === 1 ? this.createCurve(shape, map) : this.createMesh(shape, map, colormap);
+    this.object = shape.dims === 1 ? this.createCurve(shape, map) : this.createMesh(shape, map, colormap, levels);
   }
 
   /**
@@ -90,12 +93,13 @@ export class SurfaceObject {
     }
   }
 
-  private createMesh(shape: SurfaceShape, map: HeightMap, colormap: DataTexture): Mesh {
+  private createMesh(shape: SurfaceShape, map: HeightMap, colormap: DataTexture, levels: readonly ContourLevel[]): Mesh {
     const n = MESH_RESOLUTION;
     const { domain } = shape;
     const geometry = new PlaneGeometry(1, 1, n - 1, n - 1);
     const positions = geometry.getAttribute('position');
-    const levels = new Float32Array(n * n);
+    const heights = new Float32Array(n * n);
+    const contours = new Float32Array(n * n);
 
     // PlaneGeometry orders vertices row by row from the top (+y) edge.
     for (let row = 0; row < n; row++) {
@@ -103,20 +107,24 @@ export class SurfaceObject {
       for (let column = 0; column < n; column++) {
         const x = domain.xMin + ((domain.xMax - domain.xMin) * column) / (n - 1);
         const vertex = row * n + column;
-        const level = normalizeLoss(map, shape.value(x, y));
-        const safeLevel = Number.isFinite(level) ? level : 1.5;
-        levels[vertex] = safeLevel;
-        positions.setXYZ(vertex, worldX(map, x), worldY(map, y), safeLevel * map.height);
+        const loss = shape.value(x, y);
+        const height = Number.isFinite(loss) ? normalizeLoss(map, loss) : NORMALIZED_MAX;
+        heights[vertex] = height;
+        // Contours follow the unclipped height, so no lines crowd into the clipped top.
+        contours[vertex] = contourCoordinate(levels, Number.isFinite(loss) ? unclippedHeight(map, loss) : Infinity);
+        positions.setXYZ(vertex, worldX(map, x), worldY(map, y), height * map.height);
       }
     }
-    geometry.setAttribute('level', new Float32BufferAttribute(levels, 1));
+    geometry.setAttribute('level', new Float32BufferAttribute(heights, 1));
+    geometry.setAttribute('contour', new Float32BufferAttribute(contours, 1));
     geometry.computeVertexNormals();
 
     const level = attribute('level', 'float');
     const base = texture(colormap, vec2(level.clamp(0, 1), 0.5)).rgb;
-    const scaled = level.mul(this.contourLevels);
-    const distance = min(fract(scaled), float(1).sub(fract(scaled)));
-    const width = fwidth(scaled);
+    // A line where the contour coordinate crosses an integer, about one pixel wide.
+    const coordinate = attribute('contour', 'float');
+    const distance = min(fract(coordinate), float(1).sub(fract(coordinate)));
+    const width = fwidth(coordinate);
     const line = float(1).sub(smoothstep(width.mul(0.5), width.mul(1.5), distance));
 
     const material = new MeshStandardNodeMaterial({ roughness: 0.85, metalness: 0, side: DoubleSide });
@@ -131,8 +139,9 @@ export class SurfaceObject {
     const positions = new Float32Array(n * 3);
     for (let i = 0; i < n; i++) {
       const x = domain.xMin + ((domain.xMax - domain.xMin) * i) / (n - 1);
-      const level = normalizeLoss(map, shape.value(x, 0));
-      positions.set([worldX(map, x), 0, (Number.isFinite(level) ? level : 1.5) * map.height], 3 * i);
+      const loss = shape.value(x, 0);
+      const height = Number.isFinite(loss) ? normalizeLoss(map, loss) : NORMALIZED_MAX;
+      positions.set([worldX(map, x), 0, height * map.height], 3 * i);
     }
     const geometry = new BufferGeometry();
     geometry.setAttribute('position', new Float32BufferAttribute(positions, 3));

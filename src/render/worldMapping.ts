@@ -4,7 +4,7 @@
  */
 import { clamp, log, max, select, uniform, vec2, vec3 } from 'three/tsl';
 import type { Node } from 'three/webgpu';
-import type { HeightMap } from './heightMap.ts';
+import { NORMALIZED_MAX, NORMALIZED_MIN, type HeightMap } from './heightMap.ts';
 
 export class WorldMapping {
   readonly center = uniform(vec2(0, 0));
@@ -37,7 +37,7 @@ export class WorldMapping {
     const above = max(loss.sub(this.lossMin), 0);
     const logHeight = log(above.div(this.logOffset).add(1)).div(log(this.lossSpan.div(this.logOffset).add(1)));
     const linearHeight = loss.sub(this.lossMin).div(this.lossSpan);
-    return clamp(select(this.logScale.greaterThan(0.5), logHeight, linearHeight), -0.2, 1.5);
+    return clamp(select(this.logScale.greaterThan(0.5), logHeight, linearHeight), NORMALIZED_MIN, NORMALIZED_MAX);
   }
 
   /** World position of a surface point (x, y) with the given loss, lifted by `lift` world units. */

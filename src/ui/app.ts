@@ -4,20 +4,31 @@
  * applies validated changes, and drives the frame loop (dispatch, draw,
  * status) without reading particle state back.
  */
-import { compileFormula, type CompiledSurface } from '../core/expr/index.ts';
-import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER } from '../core/basins.ts';
+import { FormulaError, type CompiledSurface } from '../core/expr/index.ts';
+import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER, type BasinMinimum } from '../core/basins.ts';
+import { STATUS } from '../core/config.ts';
 import { MAX_STEPS_PER_DISPATCH, stepsPerSubmit } from '../core/limits.ts';
-import { findSurface, type Domain, type SurfaceDefinition } from '../core/surfaces.ts';
+import { formatDomain } from '../core/domain.ts';
+import { clusterMinima, type FoundMinimum } from '../core/minima.ts';
+import { resolveSurface } from '../core/surfaceChoice.ts';
+import { CUSTOM_SURFACE_NAME, type Domain, type Minimum, type SurfaceDefinition } from '../core/surfaces.ts';
 import { fillStarts, type GridStarts } from '../core/grid.ts';
 import { createGpuContext, type GpuContext } from '../gpu/device.ts';
+import { cellStatistics, quantile, surfaceStabilityLimit, sweepCells } from '../core/sweep.ts';
 import { BasinClassifier, BasinComparer, BASIN_STRIDE, type BasinCounts } from '../gpu/basins.ts';
+import { PopulationSampler, type PopulationSample } from '../gpu/sampler.ts';
 import { Descent } from '../gpu/descent.ts';
 import { POINT_STRIDE, STOP_STEP_STRIDE } from '../gpu/layout.ts';
 import { readBuffer } from '../gpu/readback.ts';
+import { readResult, runDescent } from '../gpu/runDescent.ts';
 import type { StatsSnapshot } from '../gpu/statsRing.ts';
-import { BasinMapNodes } from '../render/basinMap.ts';
+import { BasinMapNodes, MARK_DISAGREE, MARK_UNRESOLVED } from '../render/basinMap.ts';
+import { chooseParticles, type VerifyReport } from '../core/verify.ts';
+import { VerifyView } from './verifyView.ts';
+import type { VerifyMessage, VerifyRequest } from './verifyWorker.ts';
 import { SceneView } from '../render/sceneView.ts';
 import { BasinLegend } from './basinLegend.ts';
+import { ColorLegend } from './colorLegend.ts';
 import { effectiveRadius } from './basinPanel.ts';
 import { formatValue } from './format.ts';
 import { MapInteraction, type MapPoint } from './mapInteraction.ts';
@@ -28,7 +39,8 @@ import { Notices, showBlocker } from './notices.ts';
 import { Panel } from './panel.ts';
 import { applyPresetSettings, findPreset } from './presets.ts';
 import { runColorLinear } from './runColors.ts';
-import { DEFAULT_SETTINGS, activeRun, cloneSettings, validateSettings, type AppSettings, type RunSettings } from './settings.ts';
+import { DEFAULT_SETTINGS, activeRun, cloneSettings, sweepAxes, validateSettings, type AppSettings, type RunSettings } from './settings.ts';
+import { SweepPlots } from './sweepPlots.ts';
 import { StatusBar } from './statusBar.ts';
 
 /** Trails: at most this many particles keep one, of TRAIL_LENGTH points, one every TRAIL_EVERY updates. */
@@ -41,6 +53,16 @@ const HISTORY_LENGTH = 4096;
 const MAX_FRAMES_IN_FLIGHT = 2;
 /** A pointer that moves less than this many CSS pixels between press and release is a click, not an orbit drag. */
 const CLICK_SLOP = 4;
+/** Most particles sampled for the population statistics and the sweep plots. */
+const MAX_SAMPLES = 65_536;
+/** Time between two population samples, in milliseconds. */
+const SAMPLE_INTERVAL = 500;
+/** Time between two clusterings of converged particles for the basins of a typed formula, in milliseconds. */
+const CLUSTER_INTERVAL = 2000;
+/** Characters of a rejected formula that the log repeats. */
+const LOGGED_FORMULA_LENGTH = 80;
+/** Minima listed in the notice of 'list minima found'. */
+const LISTED_MINIMA = 8;
 
 export interface AppElements {
   root: HTMLElement;
@@ -51,12 +73,15 @@ export interface AppElements {
   legend: HTMLElement;
   inspector: HTMLElement;
   basinLegend: HTMLElement;
+  sweep: HTMLElement;
+  verify: HTMLElement;
 }
 
 /** One optimizer configuration with its particles on the GPU. */
 interface Run {
   descent: Descent;
   classifier: BasinClassifier;
+  sampler: PopulationSampler;
   stats: StatsSnapshot | undefined;
   basinCounts: BasinCounts | undefined;
 }
@@ -72,16 +97,32 @@ export class App {
   private readonly legend: Legend;
   private readonly inspector: Inspector;
   private readonly basinLegend: BasinLegend;
+  private readonly sweepPlots: SweepPlots;
+  private readonly verifyView: VerifyView;
+  private verifyWorker: Worker | undefined;
+  /** The verification in progress, if any; cancelling marks it so each of its stages stops. */
+  private verifyAttempt: { cancelled: boolean } | undefined;
+  /** Per particle of the active run, the marks of the last verification (see MARK_*); its buffer is drawn on the basin map. */
+  private verifyMarks: GPUBuffer | undefined;
+  /** The last verification report, for the console and the tests. */
+  lastVerifyReport: VerifyReport | undefined;
+  private lastSample = 0;
+  private lastClustering = 0;
   private mapInteraction!: MapInteraction;
   private comparer: BasinComparer | undefined;
   private differing: number | undefined;
   /** Regions left by zooming in, innermost last, for zooming back out. */
-  private readonly regionStack: (Domain | null)[] = [];
+  private readonly regionStack: (Domain | undefined)[] = [];
   private gridStartsInUse: GridStarts | undefined;
   private plot: HistoryPlot | undefined;
   private runs: Run[] = [];
   private surface: CompiledSurface | undefined;
   private surfaceDefinition: SurfaceDefinition | undefined;
+  private colorLegend!: ColorLegend;
+  /** Formula, domain and z scale of the drawn surface mesh, so that it is redrawn only when one changes. */
+  private drawnKey = '';
+  /** Minima of the last clustering of converged particles: the basins of a surface with none listed. */
+  foundMinima: FoundMinimum[] = [];
   private starts: Float32Array = new Float32Array(0);
   private pickedIndex = 0;
   /** The picked particle's positions and losses in the active run, by update count. */
@@ -102,6 +143,8 @@ export class App {
     });
     this.inspector = new Inspector(elements.inspector);
     this.basinLegend = new BasinLegend(elements.basinLegend);
+    this.sweepPlots = new SweepPlots(elements.sweep);
+    this.verifyView = new VerifyView(elements.verify, () => this.cancelVerify());
   }
 
   /** Updates done by the active configuration's particles. */
@@ -152,12 +195,15 @@ export class App {
     console.info(`downhill: WebGPU adapter ${this.gpu.adapterName}`);
 
     this.view = await SceneView.create(this.elements.canvas, this.gpu.device);
+    this.colorLegend = new ColorLegend(this.elements.root);
     this.panel = new Panel(this.settings, {
       change: (next) => this.change(next),
       step: () => this.singleStep(),
       reset: () => this.reset(),
       preset: (name) => this.applyPreset(name),
       zoomOut: () => this.zoomOut(),
+      listMinima: () => void this.listMinima(),
+      verify: () => void this.verify(),
     });
     this.listenForPicks();
     this.mapInteraction = new MapInteraction(this.elements.canvas, this.elements.root, {
@@ -187,13 +233,14 @@ export class App {
    * them, and the previous settings and scene stay as they were.
    */
   change(next: AppSettings): boolean {
+    let valid: AppSettings;
     try {
-      validateSettings(next);
+      valid = validateSettings(next);
     } catch (error) {
-      this.notices.show(error instanceof Error ? error.message : String(error), 'error');
-      this.panel.show(this.settings);
+      this.reject(next, error);
       return false;
     }
+    next = valid;
 
     const previous = this.settings;
     this.settings = cloneSettings(next);
@@ -204,6 +251,14 @@ export class App {
       void this.rebuild();
     } else {
       this.applyLiveSettings();
+      const hyperparametersChanged =
+        JSON.stringify(previous.runs.map((run) => [run.optimizer, run.schedule])) !== JSON.stringify(this.settings.runs.map((run) => [run.optimizer, run.schedule])) ||
+        JSON.stringify(previous.sweep) !== JSON.stringify(this.settings.sweep) ||
+        JSON.stringify(previous.noise) !== JSON.stringify(this.settings.noise);
+      if (hyperparametersChanged && (this.settings.restartOnChange || this.settings.sweep.enabled)) {
+        // A sweep's plots describe runs from the start, so a changed sweep restarts.
+        this.reset();
+      }
       this.legend.setRuns(this.settings.runs, this.settings.active);
       if (previous.active !== this.settings.active) {
         this.createPlot();
@@ -216,7 +271,107 @@ export class App {
     if (next.trails !== previous.trails) {
       this.view.setTrailsVisible(next.trails);
     }
+    if (next.zScale !== previous.zScale) {
+      this.drawSurface();
+    }
     return true;
+  }
+
+  /** Shows why a change was rejected: a formula fault next to the field, anything else as a notice. */
+  private reject(next: AppSettings, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.panel.show(this.settings, { canZoomOut: this.regionStack.length > 0 });
+    if (error instanceof FormulaError && next.surface === CUSTOM_SURFACE_NAME && typeof next.formula === 'string') {
+      const shown = next.formula.length > LOGGED_FORMULA_LENGTH ? `${next.formula.slice(0, LOGGED_FORMULA_LENGTH)}…` : next.formula;
+      console.info(`downhill: rejected formula "${shown}" (${next.formula.length} characters): ${message}`);
+      this.panel.surface.showFormulaError(next.formula, error);
+      return;
+    }
+    this.notices.show(message, 'error');
+  }
+
+  /** The minima that name the basins: the surface's listed ones, else those found by clustering converged particles. */
+  private basinMinima(): readonly BasinMinimum[] {
+    const listed = this.surfaceDefinition?.minima ?? [];
+    return listed.length > 0 ? listed : this.foundMinima;
+  }
+
+  /** Name, formula and domain of the surface that runs; it changes when a new scene is built, after the settings. */
+  get runningSurface(): { name: string; formula: string; dims: 1 | 2; domain: Domain } | undefined {
+    const definition = this.surfaceDefinition;
+    const starts = this.gridStartsInUse;
+    if (!definition || !starts) {
+      return undefined;
+    }
+    return { name: definition.name, formula: definition.formula, dims: definition.dims, domain: { ...starts.domain } };
+  }
+
+  /**
+   * Reads every particle of the active configuration back, clusters the
+   * converged ones into minima (src/core/minima.ts) and lists them in a
+   * notice; a surface with no listed minima takes them as its basins.
+   */
+  async listMinima(notify = true): Promise<FoundMinimum[]> {
+    const descent = this.activeDescent;
+    const definition = this.surfaceDefinition;
+    const surface = this.surface;
+    const starts = this.gridStartsInUse;
+    if (!descent || !definition || !surface || !starts) {
+      return [];
+    }
+    const result = await readResult(this.gpu.device, descent);
+    if (descent !== this.activeDescent) {
+      return [];
+    }
+    const found = clusterMinima(result.positions, result.status, surface, { domain: starts.domain });
+    this.foundMinima = found;
+    if (definition.minima.length === 0) {
+      this.applyLiveSettings();
+    }
+
+    if (!notify) {
+      return found;
+    }
+    const converged = result.status.filter((status) => status === STATUS.converged).length;
+    console.info(`downhill: ${found.length} minima from ${converged} converged particles on ${definition.name}`);
+    if (found.length === 0) {
+      this.notices.show('No particle has converged yet, so no minimum is known. Let the particles run longer, or raise the learning rate.', 'info');
+      return found;
+    }
+    const lines = found.slice(0, LISTED_MINIMA).map(
+      (minimum) =>
+        `(${formatValue(minimum.x)}${definition.dims === 2 ? `, ${formatValue(minimum.y)}` : ''}): ` +
+        `f = ${formatValue(minimum.value)}, ${minimum.count} particles${minimum.refined ? '' : ', not refined'}`,
+    );
+    const more = found.length > LISTED_MINIMA ? `; ${found.length - LISTED_MINIMA} more` : '';
+    const noun = found.length === 1 ? 'minimum' : 'minima';
+    this.notices.show(`${found.length} ${noun} from ${converged} converged particles: ${lines.join('; ')}${more}.`, 'info', 30000);
+    return found;
+  }
+
+  /** Draws the running surface with the current z scale, unless that very surface is drawn already. */
+  private drawSurface(): void {
+    const definition = this.surfaceDefinition;
+    const surface = this.surface;
+    const starts = this.gridStartsInUse;
+    if (!definition || !surface || !starts) {
+      return;
+    }
+    const key = [definition.formula, formatDomain(starts.domain, definition.dims), this.settings.zScale].join('|');
+    if (key === this.drawnKey) {
+      return;
+    }
+    const scale = this.view.setSurface(
+      {
+        value: (x, y) => surface.value(x, y, 'f64'),
+        domain: starts.domain,
+        dims: definition.dims,
+        knownMinimum: definition.minima.find((minimum) => minimum.global)?.value,
+      },
+      this.settings.zScale,
+    );
+    this.colorLegend.show(scale, definition.dims);
+    this.drawnKey = key;
   }
 
   /**
@@ -225,7 +380,7 @@ export class App {
    * its descent's is skipped: a rebuild for it is queued.
    */
   private applyLiveSettings(): void {
-    const minima = this.surfaceDefinition?.minima ?? [];
+    const minima = this.basinMinima();
     const radius = effectiveRadius(this.settings);
     this.runs.forEach((run, k) => {
       const runSettings = this.settings.runs[k];
@@ -233,6 +388,12 @@ export class App {
         return;
       }
       run.descent.setOptimizer(runSettings.optimizer);
+      const axes = sweepAxes(this.settings);
+      const cells = axes ? sweepCells(runSettings.optimizer, axes) : undefined;
+      // A sweep of another size waits for its rebuild, which is queued.
+      if (cells && cells.length === run.descent.cellCount) {
+        run.descent.setCells(cells);
+      }
       run.descent.setSchedule(runSettings.schedule);
       run.descent.setNoise(this.settings.noise);
       run.descent.setCriteria(this.settings.criteria);
@@ -259,14 +420,15 @@ export class App {
     const first = needsTwo ? this.runs[0] : this.runs[this.settings.active];
     const second = needsTwo ? this.runs[1] : undefined;
     const source = (run: Run) => ({ basins: run.classifier.basins, stopSteps: run.descent.stopSteps, count: run.descent.particleCount });
-    const nodes = new BasinMapNodes(this.view.renderer, source(first), second ? source(second) : undefined);
+    const marks = view === 'map' ? this.verifyMarks : undefined;
+    const nodes = new BasinMapNodes(this.view.renderer, { ...source(first), marks }, second ? source(second) : undefined);
     const starts = this.gridStartsInUse!;
     nodes.setGrid(starts.domain, starts.nx, starts.ny);
     nodes.mode.value = view === 'difference' ? 2 : 0;
     this.basinNodes = nodes;
     this.view.setBasinMap(nodes, view === 'side-by-side');
     this.mapInteraction.enabled = true;
-    this.basinLegend.setMinima(this.surfaceDefinition?.minima ?? []);
+    this.basinLegend.setMinima(this.basinMinima());
   }
 
   /** Applies a preset's settings and explains what it shows. */
@@ -322,24 +484,30 @@ export class App {
    * new one fails.
    */
   private rebuild(): Promise<void> {
-    this.rebuilding = this.rebuilding.then(() => this.rebuildNow());
+    // Each rebuild waits for the one before; a failure is reported and does not stop later ones.
+    this.rebuilding = this.rebuilding.then(() =>
+      this.rebuildNow().catch((error: unknown) => {
+        console.error('downhill: rebuild failed', error);
+        this.notices.show(`Could not build the scene: ${error instanceof Error ? error.message : String(error)}`, 'error');
+      }),
+    );
     return this.rebuilding;
   }
 
   private async rebuildNow(): Promise<void> {
     const settings = cloneSettings(this.settings);
-    const definition = findSurface(settings.surface)!;
     const started = performance.now();
     console.info(`downhill: building surface ${settings.surface}, grid ${settings.grid}, ${settings.runs.map((run) => run.optimizer.name).join(' + ')}`);
 
     let surface: CompiledSurface;
+    let definition: SurfaceDefinition;
     let starts: GridStarts;
     let sameStarts = false;
     const built: Run[] = [];
     try {
-      surface = definition === this.surfaceDefinition && this.surface ? this.surface : compileFormula(definition.formula);
-      starts = gridStarts(definition, settings.grid, settings.region);
-      sameStarts = definition === this.surfaceDefinition && JSON.stringify(starts.domain) === JSON.stringify(this.gridStartsInUse?.domain) && this.runs[0]?.descent.particleCount === starts.nx * starts.ny;
+      ({ definition, compiled: surface } = resolveSurface(settings));
+      starts = gridStarts(definition, settings.grid, settings.domain);
+      sameStarts = definition.formula === this.surfaceDefinition?.formula && JSON.stringify(starts.domain) === JSON.stringify(this.gridStartsInUse?.domain) && this.runs[0]?.descent.particleCount === starts.nx * starts.ny;
       const pickedIndex = sameStarts ? this.pickedIndex : pickIndex(starts, this.pickAt);
       const creations = settings.runs.map((runSettings) => this.createRun(surface, starts, runSettings, settings, pickedIndex));
       const results = await Promise.allSettled(creations);
@@ -354,6 +522,7 @@ export class App {
       }
     } catch (error) {
       for (const run of built) {
+        run.sampler.destroy();
         run.classifier.destroy();
         run.descent.destroy();
       }
@@ -364,7 +533,7 @@ export class App {
     }
     console.info(`downhill: built ${built.length} × ${built[0].descent.particleCount} particles in ${(performance.now() - started).toFixed(0)} ms`);
 
-    const surfaceChanged = definition !== this.surfaceDefinition || JSON.stringify(starts.domain) !== JSON.stringify(this.gridStartsInUse?.domain);
+    const surfaceChanged = definition.formula !== this.surfaceDefinition?.formula;
     // Everything new is built before anything old is destroyed: from here to
     // the end of this function nothing awaits, so no frame draws in between.
     let comparer: BasinComparer | undefined;
@@ -376,11 +545,16 @@ export class App {
       });
     }
     for (const run of this.runs) {
+      run.sampler.destroy();
       run.classifier.destroy();
       run.descent.destroy();
     }
     this.comparer?.destroy();
     this.comparer = comparer;
+    // A report and its marks belong to the particles they checked.
+    this.cancelVerify();
+    this.clearVerifyMarks();
+    this.verifyView.markEarlier();
     this.differing = undefined;
     this.runs = built;
     this.gridStartsInUse = starts;
@@ -399,8 +573,9 @@ export class App {
     this.statusBar.restart();
 
     if (surfaceChanged) {
-      this.view.setSurface({ value: (x, y) => surface.value(x, y, 'f64'), domain: starts.domain, dims: definition.dims }, 'auto');
+      this.foundMinima = [];
     }
+    this.drawSurface();
     this.view.setParticles(
       built.map((run, k) => ({
         points: run.descent.points,
@@ -417,18 +592,30 @@ export class App {
     this.view.setViewMode(settings.view);
     this.legend.setRuns(settings.runs, settings.active);
     this.createPlot();
+    this.elements.root.classList.toggle('sweep-mode', settings.sweep.enabled);
+    if (!settings.sweep.enabled) {
+      this.sweepPlots.hide();
+    }
     // Settings changed while the pipelines compiled apply now.
     this.applyLiveSettings();
   }
 
   private async createRun(surface: CompiledSurface, starts: GridStarts, runSettings: RunSettings, settings: AppSettings, pickedIndex: number): Promise<Run> {
-    const run: Run = { descent: undefined as unknown as Descent, classifier: undefined as unknown as BasinClassifier, stats: undefined, basinCounts: undefined };
+    const run: Run = {
+      descent: undefined as unknown as Descent,
+      classifier: undefined as unknown as BasinClassifier,
+      sampler: undefined as unknown as PopulationSampler,
+      stats: undefined,
+      basinCounts: undefined,
+    };
+    const axes = sweepAxes(settings);
     run.descent = await Descent.create(this.gpu, {
       surface,
       optimizer: runSettings.optimizer,
       schedule: runSettings.schedule,
       noise: settings.noise,
       criteria: settings.criteria,
+      cells: axes ? sweepCells(runSettings.optimizer, axes) : undefined,
       starts,
       trail: { maxParticles: TRAIL_PARTICLES, length: TRAIL_LENGTH, every: TRAIL_EVERY },
       historyLength: HISTORY_LENGTH,
@@ -437,17 +624,43 @@ export class App {
       onStats: (snapshot) => this.receiveStats(run, snapshot),
     });
     try {
-      const definition = findSurface(settings.surface)!;
       run.classifier = await BasinClassifier.create(
         this.gpu,
-        { points: run.descent.points, particleCount: run.descent.particleCount, minima: definition.minima, radius: effectiveRadius(settings) },
+        { points: run.descent.points, particleCount: run.descent.particleCount, minima: this.basinMinima(), radius: effectiveRadius(settings) },
         (counts) => this.receiveBasinCounts(run, counts),
       );
+      run.sampler = await PopulationSampler.create(this.gpu, run.descent, MAX_SAMPLES, (sample) => this.receiveSample(run, sample));
     } catch (error) {
+      run.classifier?.destroy();
       run.descent.destroy();
       throw error;
     }
     return run;
+  }
+
+  /** Updates the population band of the loss plot, or the sweep plots, from a sample of the active run. */
+  private receiveSample(run: Run, sample: PopulationSample): void {
+    if (run !== this.runs[this.settings.active]) {
+      return;
+    }
+    const axes = sweepAxes(this.settings);
+    if (axes && sample.cells !== axes.lrCount * (axes.second?.count ?? 1)) {
+      // A sample of the descent that a rebuild for this sweep is about to replace.
+      return;
+    }
+    if (axes) {
+      const statistics = cellStatistics(sample.cells, sample.status, sample.loss, sample.stopSteps, (k) => Math.floor(k / sample.samplesPerCell));
+      const definition = this.surfaceDefinition;
+      const optimizer = activeRun(this.settings).optimizer;
+      const limit = definition && this.surface ? surfaceStabilityLimit(definition, this.surface, optimizer) : undefined;
+      const perCell = sample.samplesPerCell === run.descent.startsPerCell ? 'every start' : `${sample.samplesPerCell} of ${run.descent.startsPerCell} starts`;
+      const shownLimit = axes.second ? undefined : limit;
+      const legend = shownLimit === undefined ? '' : `; dashed: stability limit η = ${formatValue(shownLimit)}`;
+      this.sweepPlots.show(axes, statistics, shownLimit, `Sweep of ${optimizer.name} after ${sample.stepsDone} updates (${perCell} per rate${legend})`);
+      return;
+    }
+    const losses = Array.from(sample.loss, (loss, k) => (sample.status[k] === STATUS.diverged ? Infinity : loss)).sort((a, b) => a - b);
+    this.plot?.addPopulation(sample.stepsDone, quantile(losses, 0.1), quantile(losses, 0.5), quantile(losses, 0.9));
   }
 
   private receiveBasinCounts(run: Run, counts: BasinCounts): void {
@@ -496,6 +709,11 @@ export class App {
     }
 
     if (this.basinNodes && this.settings.basinView !== 'off') {
+      // A surface without listed minima takes its basins from clusters of converged particles.
+      if (this.surfaceDefinition?.minima.length === 0 && time - this.lastClustering >= CLUSTER_INTERVAL) {
+        this.lastClustering = time;
+        void this.listMinima(false);
+      }
       for (const run of this.runs) {
         run.classifier.classify(run.descent.stepsDone);
       }
@@ -503,6 +721,12 @@ export class App {
         this.comparer?.compare();
       }
       this.basinNodes.stepsDone.value = Math.max(1, this.stepsDone);
+    }
+
+    const active = this.runs[this.settings.active];
+    if (active && time - this.lastSample >= SAMPLE_INTERVAL) {
+      this.lastSample = time;
+      active.sampler.sample(active.descent.stepsDone);
     }
 
     this.view.render(this.runs.map((run) => run.descent.stepsDone));
@@ -641,7 +865,7 @@ export class App {
     const [x, y, loss] = new Float32Array(pointBytes);
     const stopStep = new Uint32Array(stopBytes)[0];
     const basin = new Uint32Array(basinBytes)[0];
-    const minima = this.surfaceDefinition?.minima ?? [];
+    const minima = this.basinMinima();
     let outcome: string;
     if (basin === BASIN_MOVING) {
       outcome = 'not converged yet';
@@ -674,8 +898,8 @@ export class App {
       yMax: dims === 1 ? 0 : Math.max(a.y, b.y),
     };
     const next = cloneSettings(this.settings);
-    next.region = region;
-    const previous = this.settings.region;
+    next.domain = region;
+    const previous = this.settings.domain;
     if (this.change(next)) {
       this.regionStack.push(previous);
       this.panel.show(this.settings, { canZoomOut: true });
@@ -688,8 +912,142 @@ export class App {
       return;
     }
     const next = cloneSettings(this.settings);
-    next.region = this.regionStack.pop()!;
+    next.domain = this.regionStack.pop();
     this.change(next);
+  }
+
+  /**
+   * Verifies the active configuration: a fresh GPU run to the current update
+   * count, then the CPU reference in float32 and float64 in a Web Worker
+   * (every particle, or a uniform sample of a large run), then the report and
+   * the marks on the basin map. Resolves with the report, or undefined when
+   * cancelled or failed.
+   */
+  async verify(): Promise<VerifyReport | undefined> {
+    this.cancelVerify();
+    const run = this.runs[this.settings.active];
+    const definition = this.surfaceDefinition;
+    const surface = this.surface;
+    const starts = this.gridStartsInUse;
+    if (!run || !definition || !surface || !starts) {
+      return undefined;
+    }
+    const settings = cloneSettings(this.settings);
+    const runSettings = activeRun(settings);
+    const axes = sweepAxes(settings);
+    const steps = Math.max(1, run.descent.stepsDone);
+    const setup = {
+      optimizer: runSettings.optimizer,
+      schedule: runSettings.schedule,
+      noise: settings.noise,
+      criteria: settings.criteria,
+      starts,
+      cells: axes ? sweepCells(runSettings.optimizer, axes) : undefined,
+    };
+    console.info(`downhill: verifying ${definition.name}, ${runSettings.optimizer.name} at η ${runSettings.optimizer.lr}, ${steps} updates`);
+    const attempt = { cancelled: false };
+    this.verifyAttempt = attempt;
+
+    // The live particles may have seen several rates; a fresh GPU run has one history, which the CPU can repeat.
+    this.verifyView.running(0, 0, false);
+    let gpuResult;
+    try {
+      gpuResult = await runDescent(this.gpu, { surface, ...setup }, steps);
+    } catch (error) {
+      if (!attempt.cancelled) {
+        this.verifyView.failed(error instanceof Error ? error.message : String(error));
+      }
+      return undefined;
+    }
+    if (attempt.cancelled) {
+      return undefined;
+    }
+    const checked = chooseParticles(gpuResult.particleCount, steps, 1);
+    const sampled = checked.length < gpuResult.particleCount;
+    this.verifyView.running(0, checked.length, sampled);
+
+    const minima = this.basinMinima();
+    const request: VerifyRequest = {
+      formula: definition.formula,
+      setup: { ...setup, steps, minima: minima.map(({ x, y, value }) => ({ x, y, value })), radius: effectiveRadius(settings) },
+      gpu: { positions: gpuResult.positions, status: gpuResult.status, stopSteps: gpuResult.stopSteps },
+      adapter: this.gpu.adapterName,
+      checked,
+    };
+    const worker = new Worker(new URL('./verifyWorker.ts', import.meta.url), { type: 'module' });
+    this.verifyWorker = worker;
+    const report = await new Promise<VerifyReport | undefined>((resolve) => {
+      worker.onmessage = (event: MessageEvent<VerifyMessage>) => {
+        const message = event.data;
+        if (message.kind === 'progress') {
+          this.verifyView.running(message.share, checked.length, sampled);
+        } else if (message.kind === 'report') {
+          resolve(message.report);
+        } else {
+          this.verifyView.failed(message.message);
+          resolve(undefined);
+        }
+      };
+      worker.onerror = (event) => {
+        this.verifyView.failed(event.message);
+        resolve(undefined);
+      };
+      worker.addEventListener('downhill-cancel', () => resolve(undefined));
+      worker.postMessage(request);
+    });
+    worker.terminate();
+    if (attempt.cancelled) {
+      return undefined;
+    }
+    this.verifyWorker = undefined;
+    this.verifyAttempt = undefined;
+    if (!report) {
+      return undefined;
+    }
+    this.lastVerifyReport = report;
+    this.verifyView.report(report);
+    console.info(`downhill: verify done: status agreement ${report.gpuVsF32.statusAgreement}, max ulp ${report.gpuVsF32.ulp.max}`);
+    this.showVerifyMarks(report, run);
+    return report;
+  }
+
+  private cancelVerify(): void {
+    const attempt = this.verifyAttempt;
+    if (!attempt || attempt.cancelled) {
+      return;
+    }
+    attempt.cancelled = true;
+    const worker = this.verifyWorker;
+    this.verifyWorker = undefined;
+    if (worker) {
+      worker.terminate();
+      worker.dispatchEvent(new Event('downhill-cancel'));
+    }
+    this.verifyView.hide();
+  }
+
+  /** Uploads the report's marks for the basin map and shows the map of the verified configuration. */
+  private showVerifyMarks(report: VerifyReport, run: Run): void {
+    this.clearVerifyMarks();
+    const marks = new Uint32Array(run.descent.particleCount);
+    for (const index of report.f32VsF64.unresolved) {
+      marks[index] = MARK_UNRESOLVED;
+    }
+    for (const index of report.gpuVsF32.disagreeing) {
+      marks[index] = MARK_DISAGREE;
+    }
+    this.verifyMarks = this.gpu.device.createBuffer({ label: 'Verify.marks', size: Math.max(16, marks.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    this.gpu.device.queue.writeBuffer(this.verifyMarks, 0, marks);
+    if (this.settings.basinView !== 'map') {
+      this.change({ ...cloneSettings(this.settings), basinView: 'map' });
+    } else {
+      this.applyBasinView();
+    }
+  }
+
+  private clearVerifyMarks(): void {
+    this.verifyMarks?.destroy();
+    this.verifyMarks = undefined;
   }
 
   private deviceLost(info: GPUDeviceLostInfo): void {
@@ -716,13 +1074,24 @@ function needsRebuild(previous: AppSettings, next: AppSettings): boolean {
   if (previous.surface !== next.surface || previous.grid !== next.grid || previous.runs.length !== next.runs.length) {
     return true;
   }
-  if (JSON.stringify(previous.region) !== JSON.stringify(next.region)) {
+  if (JSON.stringify(previous.domain) !== JSON.stringify(next.domain)) {
+    return true;
+  }
+  if (previous.formula !== next.formula && next.surface === CUSTOM_SURFACE_NAME) {
+    return true;
+  }
+  if (previous.condition !== next.condition) {
+    return true;
+  }
+  const sweepShape = (settings: AppSettings): string =>
+    settings.sweep.enabled ? `${settings.sweep.lrCount} ${settings.sweep.second} ${settings.sweep.second === 'none' ? 1 : settings.sweep.secondCount}` : 'off';
+  if (sweepShape(previous) !== sweepShape(next)) {
     return true;
   }
   return previous.runs.some((run, k) => run.optimizer.name !== next.runs[k].optimizer.name);
 }
 
-function gridStarts(definition: SurfaceDefinition, grid: number, region: Domain | null): GridStarts {
+function gridStarts(definition: SurfaceDefinition, grid: number, region: Domain | undefined): GridStarts {
   const domain = region ?? definition.domain;
   return definition.dims === 1 ? { kind: 'grid', nx: grid, ny: 1, domain } : { kind: 'grid', nx: grid, ny: grid, domain };
 }

@@ -5,12 +5,12 @@
  * starts whose basin differs between the two configurations.
  */
 import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER, basinColor } from '../core/basins.ts';
-import type { Minimum } from '../core/surfaces.ts';
+import type { BasinMinimum } from '../core/basins.ts';
 import type { BasinCounts } from '../gpu/basins.ts';
 import { formatShare, formatValue } from './format.ts';
 
 export class BasinLegend {
-  private minima: readonly Minimum[] = [];
+  private minima: readonly BasinMinimum[] = [];
 
   constructor(private readonly element: HTMLElement) {}
 
@@ -19,7 +19,7 @@ export class BasinLegend {
     this.element.replaceChildren();
   }
 
-  setMinima(minima: readonly Minimum[]): void {
+  setMinima(minima: readonly BasinMinimum[]): void {
     this.minima = minima;
   }
 

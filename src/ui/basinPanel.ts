@@ -6,7 +6,8 @@
 import type GUI from 'lil-gui';
 import type { Controller } from 'lil-gui';
 import { defaultAssignmentRadius } from '../core/basins.ts';
-import { findSurface } from '../core/surfaces.ts';
+import { resolveSurface } from '../core/surfaceChoice.ts';
+import type { SurfaceDefinition } from '../core/surfaces.ts';
 import { formatValue } from './format.ts';
 import { cloneSettings, type AppSettings, type BasinView } from './settings.ts';
 
@@ -116,7 +117,12 @@ export function effectiveRadius(settings: AppSettings): number {
   if (settings.radius !== null) {
     return settings.radius;
   }
-  const definition = findSurface(settings.surface);
-  const region = settings.region ?? definition?.domain;
+  let definition: SurfaceDefinition | undefined;
+  try {
+    definition = resolveSurface(settings).definition;
+  } catch {
+    definition = undefined;
+  }
+  const region = settings.domain ?? definition?.domain;
   return region ? defaultAssignmentRadius(definition?.dims === 1 ? { ...region, yMin: 0, yMax: 0 } : region) : 0.01;
 }

@@ -17,6 +17,8 @@ interface Row {
   x?: number;
   y?: number;
   losses: (number | undefined)[];
+  /** Population loss percentiles of the active run (10%, median, 90%). */
+  population?: [number | null, number | null, number | null];
 }
 
 export class HistoryPlot {
@@ -45,6 +47,14 @@ export class HistoryPlot {
     for (let k = 0; k < runCount; k++) {
       series.push({ label: runCount > 1 ? `loss ${k + 1}` : 'loss', stroke: runColor(k), scale: 'loss', width: k === active ? 2 : 1.25 });
     }
+    // The population of the active run: median loss and the 10–90% band around it.
+    const first = series.length;
+    series.push(
+      { label: 'all 10%', stroke: 'rgba(230, 232, 235, 0.25)', scale: 'loss', width: 1, spanGaps: true },
+      { label: 'all median', stroke: 'rgba(230, 232, 235, 0.8)', scale: 'loss', width: 1.25, spanGaps: true },
+      { label: 'all 90%', stroke: 'rgba(230, 232, 235, 0.25)', scale: 'loss', width: 1, spanGaps: true },
+    );
+    this.bands = [{ series: [first + 2, first], fill: 'rgba(230, 232, 235, 0.1)' }];
 
     this.plot = new uPlot(
       {
@@ -59,10 +69,25 @@ export class HistoryPlot {
         ],
         legend: { show: true },
         cursor: { drag: { x: true, y: false } },
+        bands: this.bands,
       },
       this.data(),
       container,
     );
+  }
+
+  private bands: uPlot.Band[] = [];
+
+  /** Adds the population's loss percentiles at update `step` (from a sample of the particles). */
+  addPopulation(step: number, p10: number | null, median: number | null, p90: number | null): void {
+    let row = this.rows.get(step);
+    if (!row) {
+      row = { losses: [] };
+      this.rows.set(step, row);
+    }
+    const floor = (value: number | null): number | null => (value === null ? null : Math.max(value, LOG_FLOOR));
+    row.population = [floor(p10), floor(median), floor(p90)];
+    this.dirty = true;
   }
 
   /** Forgets all points (on reset or when another particle is picked). */
@@ -123,6 +148,9 @@ export class HistoryPlot {
     }
     for (let k = 0; k < this.runCount; k++) {
       columns.push(rows.map((row) => row.losses[k] ?? null));
+    }
+    for (let q = 0; q < 3; q++) {
+      columns.push(rows.map((row) => row.population?.[q] ?? null));
     }
     return columns as uPlot.AlignedData;
   }

@@ -22,6 +22,8 @@ const app = new App({
   legend: element('legend'),
   inspector: element('inspector'),
   basinLegend: element('basin-legend'),
+  sweep: element('sweep'),
+  verify: element('verify'),
 });
 
 // Read-only handle for the browser console and the end-to-end tests.

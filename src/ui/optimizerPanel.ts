@@ -41,6 +41,7 @@ interface Model {
   warmup: number;
   noise: number;
   seed: number;
+  restartOnChange: boolean;
 }
 
 type HyperparameterField = keyof typeof OPTIMIZER_SPECS;
@@ -90,6 +91,10 @@ export class OptimizerPanel {
       .add(this.model, 'lr')
       .name('η')
       .onFinishChange((value: number) => this.send((next) => (activeRun(next).optimizer.lr = value)));
+    folder
+      .add(this.model, 'restartOnChange')
+      .name('restart on every change')
+      .onChange((value: boolean) => this.send((next) => (next.restartOnChange = value)));
 
     for (const field of Object.keys(OPTIMIZER_SPECS) as HyperparameterField[]) {
       if (field === 'lr') {
@@ -197,6 +202,7 @@ export class OptimizerPanel {
       schedule: run.schedule.name,
       noise: settings.noise.sigma,
       seed: settings.noise.seed,
+      restartOnChange: settings.restartOnChange,
     };
   }
 

@@ -4,16 +4,21 @@
  * in the panel.
  */
 import GUI, { type Controller } from 'lil-gui';
-import { SURFACES, findSurface } from '../core/surfaces.ts';
 import { STEPS_PER_FRAME } from '../core/limits.ts';
 import { BasinPanel } from './basinPanel.ts';
 import { OptimizerPanel } from './optimizerPanel.ts';
+import { SweepPanel } from './sweepPanel.ts';
 import { PRESETS } from './presets.ts';
-import { cloneSettings, type AppSettings } from './settings.ts';
+import { cloneSettings, surfaceDims, type AppSettings, type ZScale } from './settings.ts';
+import { SurfacePanel } from './surfacePanel.ts';
 
 export interface PanelActions {
   /** The settings changed; returns false when the app rejected them. */
   change(next: AppSettings): boolean;
+  /** Reads the particles back and shows the minima they converged to. */
+  listMinima(): void;
+  /** Reruns the active configuration on the CPU reference and reports how far the GPU is from it. */
+  verify(): void;
   step(): void;
   reset(): void;
   preset(name: string): void;
@@ -31,10 +36,21 @@ const GRID_CHOICES_1D = [8, 16, 33, 64, 128, 256, 1024, 4096, 16384, 65536];
 
 export class Panel {
   readonly gui: GUI;
-  private readonly model: { surface: string; grid: number; log10Speed: number; stepsPerFrame: number; paused: boolean; view: string; trails: boolean; preset: string };
+  readonly surface: SurfacePanel;
+  private readonly model: {
+    grid: number;
+    log10Speed: number;
+    stepsPerFrame: number;
+    paused: boolean;
+    view: string;
+    trails: boolean;
+    zScale: ZScale;
+    preset: string;
+  };
   private readonly gridController: Controller;
   private readonly optimizerPanel: OptimizerPanel;
   private readonly basinPanel: BasinPanel;
+  private readonly sweepPanel: SweepPanel;
   private settings: AppSettings;
 
   constructor(
@@ -55,19 +71,13 @@ export class Panel {
         }
       });
 
-    const surfaceNames = Object.fromEntries(SURFACES.map((surface) => [`${surface.name}: ${surface.label}`, surface.name]));
-    gui
-      .add(this.model, 'surface', surfaceNames)
-      .name('surface')
-      .onChange((name: string) =>
-        this.send((next) => {
-          next.surface = name;
-          next.grid = findSurface(name)?.dims === 1 ? 33 : 64;
-          next.region = null;
-        }),
-      );
+    this.surface = new SurfacePanel(gui, settings, {
+      change: (update) => this.changeSurface(update),
+      listMinima: () => actions.listMinima(),
+    });
 
     this.optimizerPanel = new OptimizerPanel(gui, settings, (next) => this.actions.change(next));
+    this.sweepPanel = new SweepPanel(gui, settings, (next) => this.actions.change(next));
     this.basinPanel = new BasinPanel(gui, settings, (next) => this.actions.change(next), () => this.actions.zoomOut());
 
     const runFolder = gui.addFolder('Particles');
@@ -89,6 +99,13 @@ export class Panel {
     runFolder.add({ step: () => actions.step() }, 'step').name('single step');
     runFolder.add({ reset: () => actions.reset() }, 'reset').name('reset');
 
+    const verifyFolder = gui.addFolder('Verify');
+    verifyFolder.add({ verify: () => actions.verify() }, 'verify').name('verify against the CPU');
+    const verifyNote = document.createElement('p');
+    verifyNote.className = 'panel-note';
+    verifyNote.textContent = 'Reruns the active configuration on the GPU and on the CPU in float32 and float64, every particle or a uniform sample of a large run, and reports how far apart they are.';
+    verifyFolder.$children.append(verifyNote);
+
     const viewFolder = gui.addFolder('View');
     viewFolder
       .add(this.model, 'view', { '3D orbit': '3d', '2D top-down': '2d' })
@@ -98,6 +115,10 @@ export class Panel {
       .add(this.model, 'trails')
       .name('trails')
       .onChange((value: boolean) => this.send((next) => (next.trails = value)));
+    viewFolder
+      .add(this.model, 'zScale', { auto: 'auto', linear: 'linear', log: 'log' })
+      .name('z scale')
+      .onChange((value: ZScale) => this.send((next) => (next.zScale = value)));
 
     this.show(settings);
   }
@@ -106,8 +127,10 @@ export class Panel {
   show(settings: AppSettings, state: PanelState = { canZoomOut: false }): void {
     this.settings = cloneSettings(settings);
     Object.assign(this.model, this.modelFrom(settings));
-    this.setGridChoices(findSurface(settings.surface)?.dims ?? 2);
+    this.setGridChoices(surfaceDims(settings));
+    this.surface.show(settings);
     this.optimizerPanel.show(settings);
+    this.sweepPanel.show(settings);
     this.basinPanel.show(settings, state.canZoomOut);
     for (const controller of this.gui.controllersRecursive()) {
       controller.updateDisplay();
@@ -123,14 +146,38 @@ export class Panel {
 
   private modelFrom(settings: AppSettings) {
     return {
-      surface: settings.surface,
       grid: settings.grid,
       log10Speed: Math.log10(settings.stepsPerFrame),
       stepsPerFrame: settings.stepsPerFrame,
       paused: settings.paused,
       view: settings.view,
       trails: settings.trails,
+      zScale: settings.zScale,
     };
+  }
+
+  /**
+   * Applies a change from the Surface folder. Another surface or formula
+   * starts on its standard domain unless the change sets one, and a change of
+   * dimension starts from the default grid, since a 1D and a 2D grid mean
+   * different things.
+   */
+  private changeSurface(update: Partial<AppSettings>): boolean {
+    const next = { ...cloneSettings(this.settings), ...update };
+    const surfaceChanged = next.surface !== this.settings.surface || next.formula !== this.settings.formula;
+    if (surfaceChanged && !('domain' in update)) {
+      next.domain = undefined;
+    }
+    try {
+      const dims = surfaceDims(next);
+      if (update.grid === undefined && dims !== surfaceDims(this.settings)) {
+        next.grid = dims === 1 ? 33 : 64;
+      }
+    } catch {
+      // An invalid formula: the app rejects it and shows why.
+    }
+    // On a rejection the app puts the settings back in the panel and shows the fault.
+    return this.actions.change(next);
   }
 
   private setGridChoices(dims: 1 | 2): void {

@@ -50,7 +50,7 @@ export function applyPresetSettings(settings: AppSettings, preset: Preset): AppS
   next.runs = [defaultRun(preset.lr)];
   next.active = 0;
   next.noise = { ...DEFAULT_NOISE };
-  next.region = null;
+  next.domain = undefined;
   return next;
 }
 

@@ -2,7 +2,7 @@
 // script, with real processes, exit statuses, stdout and stderr.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,9 +123,51 @@ describe('downhill run: optimizers, schedules, noise', () => {
   });
 });
 
+describe('downhill run --formula and --condition', () => {
+  test('typed formula on the GPU: custom surface, its formula, the minimum reached', () => {
+    const outcome = downhill(['run', '--formula', '(x - 1)^2 + 2*(y + 0.5)^2', '--lr', '0.1', '--steps', '300', '--grid', '4', '--backend', 'webgpu', '--json']);
+    expect(outcome.stderr).toBe('');
+    expect(outcome.status).toBe(0);
+
+    const report = JSON.parse(outcome.stdout);
+    expect(report).toMatchObject({ surface: 'custom', formula: '(x - 1)^2 + 2*(y + 0.5)^2', condition: null, dims: 2, particles: 16 });
+    expect(report.domain).toEqual([-3, 3, -3, 3]);
+    expect(report.summary.converged).toBe(16);
+    for (const [x, y] of report.final) {
+      // Converged: the gradient is below 1e-3, so each coordinate is within 1e-3 of the minimum (1, −0.5).
+      expect(Math.abs(x - 1)).toBeLessThanOrEqual(1e-3);
+      expect(Math.abs(y + 0.5)).toBeLessThanOrEqual(1e-3);
+    }
+  });
+
+  test('typed formula in x alone is 1D: one number per particle', () => {
+    const outcome = downhill(['run', '--formula', 'x^2', '--lr', '0.25', '--steps', '3', '--start', '1', '--start', '-2', '--backend', 'cpu', '--json']);
+    expect(outcome.status).toBe(0);
+    const report = JSON.parse(outcome.stdout);
+    expect(report.dims).toBe(1);
+    expect(report.final).toEqual([[0.125], [-0.25]]);
+  });
+
+  test('typed formula with its own domain', () => {
+    const outcome = downhill(['run', '--formula', 'x^2 + y^2', '--domain', '1,3,-1,1', '--grid', '2', '--steps', '1', '--backend', 'cpu', '--json']);
+    expect(outcome.status).toBe(0);
+    expect(JSON.parse(outcome.stdout).domain).toEqual([1, 3, -1, 1]);
+  });
+
+  test('condition number: stable below 2/κ, diverging above', () => {
+    // κ = 100: the Hessian's largest eigenvalue is 100, so plain descent is stable for η < 0.02.
+    const run = (lr: string): { condition: number; summary: { diverged: number } } =>
+      JSON.parse(downhill(['run', '--surface', 'ill-conditioned', '--condition', '100', '--lr', lr, '--steps', '3000', '--grid', '4', '--backend', 'cpu', '--json']).stdout);
+    const stable = run('0.019');
+    expect(stable.condition).toBe(100);
+    expect(stable.summary.diverged).toBe(0);
+    expect(run('0.021').summary.diverged).toBe(16);
+  });
+});
+
 describe('downhill run: bad input', () => {
   const cases: [string, string[], RegExp][] = [
-    ['unknown surface', ['--surface', 'banana'], /unknown --surface "banana": expected one of parabola, quadratic/],
+    ['unknown surface', ['--surface', 'banana'], /unknown --surface "banana": expected one of parabola, double-well, quadratic/],
     ['unknown optimizer', ['--optimizer', 'sgdx'], /unknown --optimizer "sgdx": expected one of gd, momentum, nesterov, adagrad, rmsprop, adam, adamw/],
     ['beta1 out of range', ['--optimizer', 'adam', '--beta1', '1'], /invalid --beta1 "1": expected a number in \[0, 1\)/],
     ['beta1 on plain descent', ['--beta1', '0.5'], /--beta1 applies to adam and adamw, not gd/],
@@ -154,10 +196,30 @@ describe('downhill run: bad input', () => {
     ['grid and start together', ['--grid', '4', '--start', '1,1'], /--grid and --start exclude each other/],
     ['unknown backend', ['--backend', 'cuda'], /unknown --backend "cuda": expected cpu or webgpu/],
     ['unknown option', ['--speed', '3'], /Unknown option '--speed'/],
+    ['surface and formula together', ['--surface', 'rosenbrock', '--formula', 'x^2'], /--surface and --formula exclude each other/],
+    ['condition below 1', ['--surface', 'ill-conditioned', '--condition', '0.5'], /invalid --condition "0.5": expected a number from 1 to 10000/],
+    ['domain beyond the limits', ['--domain', '-1e6,1e6,-1,1'], /invalid --domain "-1e6,1e6,-1,1": expected .*within ±100,000/],
   ];
 
   test.each(cases)('%s: one line on stderr, exit status 2', (_name, args, message) => {
     const outcome = downhill(['run', ...args, '--json']);
+    expect(outcome.status).toBe(2);
+    expect(outcome.stdout).toBe('');
+    expect(outcome.stderr).toMatch(message);
+    expect(outcome.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  // Each bad formula: exit status 2 and one line naming the fault and its position. The
+  // table of bad formulas runs through parseRunOptions in test/unit/cliOptions.test.ts;
+  // these run the whole command, in which non-ASCII and 20,000 characters pass through argv.
+  const badFormulas: [string, string, RegExp][] = [
+    ['missing operand', 'x +', /invalid --formula "x \+": formula ends after '\+'; expected a number.* at position 2/],
+    ['Unicode look-alike', '\u0445^2 + y', /invalid character 'х' \(U\+0445\) at position 0.*type 'x' instead/],
+    ['10,000 nested parentheses', '('.repeat(10_000) + 'x' + ')'.repeat(10_000), /"\({60}"…: formula is 20001 characters long; the maximum is 2000 at position 2000/],
+  ];
+
+  test.each(badFormulas)('bad formula, %s: exit status 2, the fault and its position', (_name, formula, message) => {
+    const outcome = downhill(['run', '--formula', formula, '--backend', 'cpu', '--json']);
     expect(outcome.status).toBe(2);
     expect(outcome.stdout).toBe('');
     expect(outcome.stderr).toMatch(message);
@@ -275,5 +337,80 @@ describe('downhill sweep', () => {
     expect(downhill(['sweep', '--sweep-y', 'gamma', '--json']).stderr).toMatch(/unknown --sweep-y "gamma"/);
     expect(downhill(['sweep', '--lrs', '4096', '--sweep-y', 'momentum', '--optimizer', 'momentum', '--ys', '4096', '--json']).stderr).toMatch(/exceeds the maximum 65,536/);
     expect(downhill(['sweep', '--lrs', '4096', '--json']).status).toBe(0);
+  });
+});
+
+describe('downhill basins of a typed formula', () => {
+  test('minima come from clusters of converged particles', () => {
+    const outcome = downhill(['basins', '--formula', '(x^2 - 1)^2 + y^2', '--lr', '0.05', '--steps', '1000', '--grid', '16', '--json']);
+    expect(outcome.stderr).toBe('');
+    const report = JSON.parse(outcome.stdout);
+    expect(report.minimaSource).toBe('clustered');
+    // Two minima, (±1, 0), each draining the half of the grid on its side.
+    const minima = [...report.minima].sort((a: { x: number }, b: { x: number }) => a.x - b.x);
+    expect(minima).toHaveLength(2);
+    expect(minima[0].x).toBeCloseTo(-1, 6);
+    expect(minima[1].x).toBeCloseTo(1, 6);
+    expect(minima[0].share).toBe(0.5);
+    expect(minima[1].share).toBe(0.5);
+  });
+});
+
+describe('downhill verify', () => {
+  test('x² + 2y²: GPU and CPU float32 within a few ulp; the report explains itself', () => {
+    const outcome = downhill(['verify', '--surface', 'quadratic', '--lr', '0.1', '--steps', '60', '--grid', '16', '--min-agreement', '0.999', '--json']);
+    expect(outcome.stderr).toBe('');
+    expect(outcome.status).toBe(0);
+    const report = JSON.parse(outcome.stdout);
+    expect(report.checked).toBe(256);
+    expect(report.sampled).toBe(false);
+    // Same float32 operations in the same order; 2 ulp allows for one fused multiply-add.
+    expect(report.gpuVsF32.ulp.max).toBeLessThanOrEqual(2);
+    expect(report.gpuVsF32.statusAgreement).toBe(1);
+    expect(report.gpuVsF32.basinAgreement).toBe(1);
+    expect(report.f32VsF64.maxRelError).toBeGreaterThan(0);
+    expect(report.passed).toBe(true);
+    expect(report.explanation.join(' ')).toMatch(/implementation/);
+    expect(report.explanation.join(' ')).toMatch(/single precision/);
+    expect(typeof report.adapter).toBe('string');
+  });
+
+  test('x²: GPU and CPU float32 within a few ulp', () => {
+    const outcome = downhill(['verify', '--surface', 'parabola', '--lr', '0.1', '--steps', '60', '--grid', '64', '--min-agreement', '0.999', '--json']);
+    expect(outcome.status).toBe(0);
+    const report = JSON.parse(outcome.stdout);
+    expect(report).toMatchObject({ formula: 'x^2', particles: 64, checked: 64, passed: true });
+    // x ← x − 2ηx is one multiply-add per step; 2 ulp allows for it being fused.
+    expect(report.gpuVsF32.ulp.max).toBeLessThanOrEqual(2);
+    expect(report.gpuVsF32.statusAgreement).toBe(1);
+  });
+
+  test('a faulty kernel is caught and fails --min-agreement', () => {
+    // A copy of the shaders whose update uses 1% too large a learning rate.
+    const folder = mkdtempSync(join(tmpdir(), 'downhill-faulty-'));
+    for (const name of readdirSync(join(repoRoot, 'shaders'))) {
+      let code = readFileSync(join(repoRoot, 'shaders', name), 'utf8');
+      if (name === 'descent.wgsl') {
+        const correct = 'let lr = coefficients.x * cell.x + coefficients.y;';
+        expect(code).toContain(correct);
+        code = code.replace(correct, 'let lr = (coefficients.x * cell.x + coefficients.y) * 1.01;');
+      }
+      writeFileSync(join(folder, name), code);
+    }
+    const outcome = downhill(['verify', '--surface', 'himmelblau', '--lr', '0.02', '--steps', '400', '--grid', '16', '--min-agreement', '0.999', '--json'], {
+      DOWNHILL_SHADER_DIR: folder,
+    });
+    expect(outcome.status).toBe(1);
+    expect(outcome.stderr).toMatch(/verify below --min-agreement 0\.999/);
+    const report = JSON.parse(outcome.stdout);
+    expect(report.passed).toBe(false);
+    expect(report.gpuVsF32.ulp.max).toBeGreaterThan(1000);
+    expect(report.gpuVsF32.disagreeing.length).toBeGreaterThan(0);
+  });
+
+  test('verify needs the GPU', () => {
+    const outcome = downhill(['verify', '--backend', 'cpu', '--json']);
+    expect(outcome.status).toBe(2);
+    expect(outcome.stderr).toMatch(/verify compares the GPU with the CPU/);
   });
 });

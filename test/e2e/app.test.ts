@@ -6,8 +6,8 @@ import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
+import { appState, control, openAppPage, waitForState } from '../helpers/appPage.ts';
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
-import { appState, control, waitForState } from './appHelpers.ts';
 
 describe('the app in headless Chromium', () => {
   let server: RunningApp;
@@ -19,17 +19,7 @@ describe('the app in headless Chromium', () => {
     server = await startApp();
     browser = await launchBrowser();
     // A small viewport: SwiftShader draws every frame on the CPU.
-    page = await browser.newPage({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 1 });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') {
-        pageErrors.push(message.text());
-      }
-    });
-    await page.goto(server.url);
-    await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
-      timeout: 30_000,
-    });
+    page = await openAppPage(browser, server.url, { width: 640, height: 400 }, pageErrors);
   });
 
   afterAll(async () => {
@@ -81,14 +71,17 @@ describe('the app in headless Chromium', () => {
   });
 
   test('learning rate typed into the panel takes effect without a reload', async () => {
-    // Paused, so that no particle converges at the old rate before the new one
-    // is typed; one single step shows that the particles are not reset later.
+    // Paused, so that no particle converges at η = 0.1 before η changes, however slowly the
+    // browser runs: three single steps at η = 0.1 leave every start but x = 0 far from it.
     await control(page, 'pause').locator('input').check();
     // lil-gui draws its own box over a transparent <select>.
     await control(page, 'surface').locator('select').selectOption({ label: 'parabola: x²' }, { force: true });
     await waitForState(page, (state) => state.surface === 'parabola' && state.particleCount === 33);
-    await page.getByRole('button', { name: 'single step' }).click();
-    await waitForState(page, (state) => state.stepsDone === 1);
+    const singleStep = page.locator('.lil-gui button', { hasText: 'single step' });
+    for (let k = 0; k < 3; k++) {
+      await singleStep.click();
+    }
+    const running = await waitForState(page, (state) => state.stepsDone === 3);
 
     const field = control(page, 'η').locator('input');
     await field.fill('1.5');

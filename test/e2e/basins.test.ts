@@ -6,7 +6,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
-import { control } from './appHelpers.ts';
+import { control } from '../helpers/appPage.ts';
 
 describe('basin map', () => {
   let server: RunningApp;
@@ -103,8 +103,8 @@ describe('basin map', () => {
     await page.mouse.up();
     await page.keyboard.up('Shift');
 
-    await expect.poll(() => handle.evaluate((downhill) => downhill.settings.region)).not.toBeNull();
-    const region = await handle.evaluate((downhill) => downhill.settings.region);
+    await expect.poll(() => handle.evaluate((downhill) => downhill.settings.domain ?? null)).not.toBeNull();
+    const region = await handle.evaluate((downhill) => downhill.settings.domain);
     // The rectangle's corners land within a pixel or two of (±1, ±1).
     expect(region.xMin).toBeCloseTo(-1, 1);
     expect(region.xMax).toBeCloseTo(1, 1);
@@ -113,7 +113,7 @@ describe('basin map', () => {
     expect(await handle.evaluate((downhill) => downhill.particleCount)).toBe(32 * 32);
 
     await page.getByRole('button', { name: 'zoom out to the previous region' }).click();
-    await expect.poll(() => handle.evaluate((downhill) => downhill.settings.region)).toBeNull();
+    await expect.poll(() => handle.evaluate((downhill) => downhill.settings.domain ?? null)).toBeNull();
   });
 
   test('two configurations: difference view counts the starts whose basin differs', async () => {

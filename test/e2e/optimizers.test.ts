@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
-import { control } from './appHelpers.ts';
+import { control } from '../helpers/appPage.ts';
 
 describe('optimizers in the panel', () => {
   let server: RunningApp;

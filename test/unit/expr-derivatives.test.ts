@@ -1,36 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
 import { compileFormula, type CompiledSurface } from '../../src/core/expr/index.ts';
-import { SURFACES, seededRandom, type SurfaceCase } from './exprHelpers.ts';
+import { differenceStep as step, differenceTolerance, randomPointsIn, SURFACES, type SurfaceCase } from './exprHelpers.ts';
 
 const POINTS_PER_SURFACE = 40;
-const EPSILON_64 = 2 ** -52;
-
-/** Central-difference step for a coordinate: 1e-6 relative, at least 1e-6 absolute. */
-function step(coordinate: number): number {
-  return 1e-6 * Math.max(1, Math.abs(coordinate));
-}
-
-/**
- * Tolerance of a central difference (g(t+h) - g(t-h)) / 2h, where |g| is `size`
- * and |g'| is `slope`. Rounding: assuming each g is within 50 ulps of 1 + |g|
- * (the longest operation chains here are shorter), the quotient is off by up to
- * 50 eps (1 + |g|) / h. Truncation is h^2 |g'''| / 6 = 1.7e-13 |g'''| at h = 1e-6,
- * so the second term allows |g'''| up to about 6e6 (1 + |g'|).
- */
-function differenceTolerance(size: number, slope: number, h: number): number {
-  return (50 * EPSILON_64 * (1 + Math.abs(size))) / h + 1e-6 * (1 + Math.abs(slope));
-}
 
 function randomPoints(surface: SurfaceCase, seed: number): [number, number][] {
-  const random = seededRandom(seed);
-  const points: [number, number][] = [];
-  for (let i = 0; i < POINTS_PER_SURFACE; i++) {
-    const x = surface.x[0] + (surface.x[1] - surface.x[0]) * random();
-    const y = surface.y[0] + (surface.y[1] - surface.y[0]) * random();
-    points.push([x, y]);
-  }
-  return points;
+  return randomPointsIn(surface.x, surface.y, POINTS_PER_SURFACE, seed);
 }
 
 function gradientAt(compiled: CompiledSurface, x: number, y: number): Float64Array {

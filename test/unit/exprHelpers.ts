@@ -66,6 +66,36 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Returns `count` seeded random points, uniform in the box x × y. */
+export function randomPointsIn(x: readonly [number, number], y: readonly [number, number], count: number, seed: number): [number, number][] {
+  const random = seededRandom(seed);
+  const points: [number, number][] = [];
+  for (let i = 0; i < count; i++) {
+    const px = x[0] + (x[1] - x[0]) * random();
+    const py = y[0] + (y[1] - y[0]) * random();
+    points.push([px, py]);
+  }
+  return points;
+}
+
+const EPSILON_64 = 2 ** -52;
+
+/** Central-difference step for a coordinate: 1e-6 relative, at least 1e-6 absolute. */
+export function differenceStep(coordinate: number): number {
+  return 1e-6 * Math.max(1, Math.abs(coordinate));
+}
+
+/**
+ * Tolerance of a central difference (g(t+h) - g(t-h)) / 2h, where |g| is `size`
+ * and |g'| is `slope`. Rounding: assuming each g is within 50 ulps of 1 + |g|
+ * (the longest operation chains here are shorter), the quotient is off by up to
+ * 50 eps (1 + |g|) / h. Truncation is h^2 |g'''| / 6 = 1.7e-13 |g'''| at h = 1e-6,
+ * so the second term allows |g'''| up to about 6e6 (1 + |g'|).
+ */
+export function differenceTolerance(size: number, slope: number, h: number): number {
+  return (50 * EPSILON_64 * (1 + Math.abs(size))) / h + 1e-6 * (1 + Math.abs(slope));
+}
+
 /** Test surfaces with the box their random points come from, chosen inside each function's domain. */
 export interface SurfaceCase {
   readonly name: string;

@@ -1,7 +1,7 @@
-// Helpers shared by the end-to-end tests of the app: its state as
-// window.downhill reports it, and the lil-gui controls by label.
+// Reading the app's state from a page, for the end-to-end tests: the handle
+// that src/ui/main.ts puts on window.downhill, and the panel's controls.
 
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 export interface AppState {
   stepsDone: number;
@@ -10,6 +10,8 @@ export interface AppState {
   surface: string;
   diverged: number;
   converged: number;
+  /** Name, formula and domain of the surface that runs (it changes once the new scene is built). */
+  running: { name: string; formula: string; domain: { xMin: number; xMax: number; yMin: number; yMax: number } } | null;
 }
 
 export async function appState(page: Page): Promise<AppState> {
@@ -22,6 +24,7 @@ export async function appState(page: Page): Promise<AppState> {
       surface: app.settings.surface,
       diverged: app.lastStats?.diverged ?? 0,
       converged: app.lastStats?.converged ?? 0,
+      running: app.runningSurface ? { name: app.runningSurface.name, formula: app.runningSurface.formula, domain: app.runningSurface.domain } : null,
     };
   });
 }
@@ -45,3 +48,22 @@ export function control(page: Page, label: string) {
   return page.locator('.lil-gui .lil-controller').filter({ has: page.locator('.lil-name', { hasText: new RegExp(`^${label}$`) }) });
 }
 
+/**
+ * Opens the app at `url` in a new page of `browser`, collects uncaught page
+ * errors and console errors into `errors`, and waits until the first scene
+ * has particles.
+ */
+export async function openAppPage(browser: Browser, url: string, viewport: { width: number; height: number }, errors: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') {
+      errors.push(message.text());
+    }
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
+    timeout: 30_000,
+  });
+  return page;
+}

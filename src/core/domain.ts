@@ -1,0 +1,47 @@
+/**
+ * Validation and formatting of a domain the user sets, shared by the panel,
+ * the settings and the CLI so that all three accept the same rectangles.
+ */
+import { DOMAIN_LIMITS, InvalidSettingError } from './limits.ts';
+import type { Domain } from './surfaces.ts';
+
+/** Formats a domain for messages: "[-2, 2] × [-1, 3]", or "[-2, 2]" in 1D. */
+export function formatDomain(domain: Domain, dims: 1 | 2): string {
+  const x = `[${domain.xMin}, ${domain.xMax}]`;
+  return dims === 1 ? x : `${x} × [${domain.yMin}, ${domain.yMax}]`;
+}
+
+/** Describes the accepted domains, for error messages. */
+export function acceptedDomains(dims: 1 | 2): string {
+  const order = dims === 1 ? 'xmin < xmax' : 'xmin < xmax and ymin < ymax';
+  return (
+    `${order}, every bound within ±${DOMAIN_LIMITS.maxMagnitude.toLocaleString('en-US')}, ` +
+    `and each side at least ${DOMAIN_LIMITS.minRelativeSpan} times the larger of 1 and its largest bound`
+  );
+}
+
+function sideIsValid(min: number, max: number): boolean {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || !(min < max)) {
+    return false;
+  }
+  const largest = Math.max(1, Math.abs(min), Math.abs(max));
+  return largest <= DOMAIN_LIMITS.maxMagnitude && max - min >= DOMAIN_LIMITS.minRelativeSpan * largest;
+}
+
+/**
+ * Returns the domain when its bounds are finite, ordered, within
+ * DOMAIN_LIMITS and wide enough; throws InvalidSettingError naming it
+ * otherwise. A 1D surface ignores yMin and yMax, and the result has both 0.
+ */
+export function checkDomain(domain: Domain, dims: 1 | 2): Domain {
+  const valid =
+    typeof domain === 'object' &&
+    domain !== null &&
+    sideIsValid(domain.xMin, domain.xMax) &&
+    (dims === 1 || sideIsValid(domain.yMin, domain.yMax));
+  if (!valid) {
+    const shown = typeof domain === 'object' && domain !== null ? formatDomain(domain, dims) : String(domain);
+    throw new InvalidSettingError('domain', shown, acceptedDomains(dims));
+  }
+  return dims === 1 ? { xMin: domain.xMin, xMax: domain.xMax, yMin: 0, yMax: 0 } : { ...domain };
+}

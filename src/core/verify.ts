@@ -1,0 +1,236 @@
+/**
+ * Verification of a GPU run against the CPU reference, particle by particle,
+ * three ways: the GPU against the CPU in float32 (is the implementation
+ * faithful?) and the CPU in float32 against float64 (what does single
+ * precision itself cost?). Pure: the CLI and the app's Web Worker both call
+ * it, so they produce the same report for the same inputs.
+ */
+import { classifyAll, type BasinMinimum } from './basins.ts';
+import { type NoiseConfig, type OptimizerConfig, type ScheduleConfig, type StopCriteria } from './config.ts';
+import type { CompiledSurface } from './expr/index.ts';
+import type { Starts } from './grid.ts';
+import { lowbias32 } from './noise.ts';
+import { ReferenceRun } from './reference.ts';
+import type { CellHyperparameters } from './sweep.ts';
+
+/** Particle-updates the CPU checks in full; above this (per precision) a uniform sample is checked. */
+export const FULL_CHECK_BUDGET = 2_000_000;
+
+/** What the GPU computed for every particle of a run. */
+export interface GpuOutcome {
+  /** x, y per particle, float32 values. */
+  positions: ArrayLike<number>;
+  status: ArrayLike<number>;
+  stopSteps: ArrayLike<number>;
+}
+
+export interface VerifySetup {
+  surface: CompiledSurface;
+  optimizer: OptimizerConfig;
+  schedule?: ScheduleConfig;
+  noise?: NoiseConfig;
+  criteria: StopCriteria;
+  starts: Starts;
+  cells?: readonly CellHyperparameters[];
+  steps: number;
+  /** Minima that name the basins, and the assignment radius. */
+  minima: readonly BasinMinimum[];
+  radius: number;
+}
+
+export interface UlpSummary {
+  median: number;
+  p99: number;
+  max: number;
+}
+
+export interface Comparison {
+  /** Largest difference of a final coordinate. */
+  maxAbsError: number;
+  /** Largest difference relative to the second run's coordinate (where that is not 0). */
+  maxRelError: number;
+  /** Shares of the checked particles with the same status and the same basin. */
+  statusAgreement: number;
+  basinAgreement: number;
+}
+
+export interface VerifyReport {
+  adapter: string | null;
+  /** Particles of the run, and how many were checked (all, or a uniform sample). */
+  particles: number;
+  checked: number;
+  sampled: boolean;
+  steps: number;
+  /** Implementation faithfulness: the GPU against the same float32 arithmetic on the CPU. */
+  gpuVsF32: Comparison & {
+    /** Distance in float32 units in the last place of the final coordinates (the larger of x and y per particle). */
+    ulp: UlpSummary;
+    /** Indices of the checked particles whose status or basin differs. */
+    disagreeing: number[];
+  };
+  /** What single precision costs: the CPU in float32 against float64 from the same starts. */
+  f32VsF64: Comparison & {
+    /** Indices of the checked particles whose status or basin differs between float32 and float64: rounding decides them. */
+    unresolved: number[];
+  };
+  /** How to read the two comparisons. */
+  explanation: string[];
+}
+
+/** Distance of two float32 values in units in the last place, across zero. */
+export function ulpDistance(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) {
+    return Infinity;
+  }
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat32(0, a);
+  view.setFloat32(4, b);
+  const ordered = (bits: number): number => (bits & 0x80000000 ? 0x80000000 - (bits & 0x7fffffff) : bits + 0x80000000);
+  return Math.abs(ordered(view.getUint32(0)) - ordered(view.getUint32(4)));
+}
+
+/**
+ * The particles to check: all when `count × steps` fits the budget, else a
+ * uniform sample without replacement, the same for the same seed. Sorted.
+ */
+export function chooseParticles(count: number, steps: number, seed: number, budget = FULL_CHECK_BUDGET): Uint32Array {
+  const size = Math.min(count, Math.max(1, Math.floor(budget / Math.max(1, steps))));
+  if (size >= count) {
+    return Uint32Array.from({ length: count }, (_, k) => k);
+  }
+  // Floyd's algorithm: a uniform subset of `size` from `count`, with a
+  // counter-based generator, so no array of `count` entries is needed.
+  const chosen = new Set<number>();
+  let counter = 0;
+  for (let j = count - size; j < count; j++) {
+    const random = lowbias32((lowbias32(seed ^ 0x5bd1e995) ^ counter++) >>> 0);
+    const t = random % (j + 1);
+    chosen.add(chosen.has(t) ? j : t);
+  }
+  return Uint32Array.from([...chosen].sort((a, b) => a - b));
+}
+
+function compare(
+  first: { positions: ArrayLike<number>; status: ArrayLike<number>; basins: Uint32Array },
+  second: { positions: ArrayLike<number>; status: ArrayLike<number>; basins: Uint32Array },
+  pick: (k: number) => number,
+  count: number,
+): Comparison & { mismatched: number[] } {
+  let maxAbsError = 0;
+  let maxRelError = 0;
+  let sameStatus = 0;
+  let sameBasin = 0;
+  const mismatched: number[] = [];
+  for (let k = 0; k < count; k++) {
+    const i = pick(k);
+    for (const axis of [0, 1]) {
+      const a = first.positions[2 * i + axis];
+      const b = second.positions[2 * k + axis];
+      const difference = Math.abs(a - b);
+      maxAbsError = Math.max(maxAbsError, difference);
+      if (b !== 0) {
+        maxRelError = Math.max(maxRelError, difference / Math.abs(b));
+      }
+    }
+    const statusEqual = first.status[i] === second.status[k];
+    const basinEqual = first.basins[i] === second.basins[k];
+    sameStatus += statusEqual ? 1 : 0;
+    sameBasin += basinEqual ? 1 : 0;
+    if (!statusEqual || !basinEqual) {
+      mismatched.push(i);
+    }
+  }
+  return { maxAbsError, maxRelError, statusAgreement: sameStatus / count, basinAgreement: sameBasin / count, mismatched };
+}
+
+function summarizeUlp(distances: number[]): UlpSummary {
+  const sorted = distances.sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))] ?? 0;
+  return { median: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? 0 };
+}
+
+export const EXPLANATION = [
+  'GPU vs CPU float32 checks the implementation: both do the same float32 operations in the same order, so they differ only where WGSL allows it (a fused multiply-add, 2.5 ulp for division and square root, looser bounds for sin, cos, exp and log). A few ulp is faithful; a wrong rule shows as large errors and disagreeing outcomes.',
+  'CPU float32 vs float64 measures what single precision itself costs, from the same starts. Where the two disagree on a status or a basin, rounding decides the outcome: those starts are unresolved, and the map greys them out rather than presenting rounding noise as structure.',
+];
+
+/**
+ * Runs the checked particles on the CPU in float32 and float64 and compares
+ * them with the GPU's outcome. `onProgress` receives the share done (0 to 1);
+ * `checked` defaults to chooseParticles with seed 1.
+ */
+export function verifyRun(
+  setup: VerifySetup,
+  gpu: GpuOutcome,
+  adapter: string | null,
+  checked?: Uint32Array,
+  onProgress?: (share: number) => void,
+): VerifyReport {
+  const particles = gpu.status.length;
+  const indices = checked ?? chooseParticles(particles, setup.steps, 1);
+  const referenceSetup = { ...setup, particles: indices };
+  const runs = (['f32', 'f64'] as const).map((precision) => new ReferenceRun(referenceSetup, precision));
+
+  // Advance in slices, so that progress can be reported.
+  const slices = 20;
+  let done = 0;
+  for (let slice = 1; slice <= slices; slice++) {
+    const target = Math.round((setup.steps * slice) / slices);
+    for (const run of runs) {
+      run.advance(target - done);
+    }
+    done = target;
+    onProgress?.(slice / slices);
+  }
+  const [f32, f64] = runs;
+
+  const gpuBasins = classifyAll(gpu.status, gpu.positions, setup.minima, setup.radius);
+  const f32Basins = classifyAll(f32.status, f32.positions, setup.minima, setup.radius);
+  const f64Basins = classifyAll(f64.status, f64.positions, setup.minima, setup.radius);
+
+  const gpuSide = { positions: gpu.positions, status: gpu.status, basins: gpuBasins };
+  const gpuComparison = compare(gpuSide, { positions: f32.positions, status: f32.status, basins: f32Basins }, (k) => indices[k], indices.length);
+  const precisionComparison = compare(
+    { positions: f32.positions, status: f32.status, basins: f32Basins },
+    { positions: f64.positions, status: f64.status, basins: f64Basins },
+    (k) => k,
+    indices.length,
+  );
+
+  const ulps: number[] = [];
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k];
+    ulps.push(Math.max(ulpDistance(gpu.positions[2 * i], f32.positions[2 * k]), ulpDistance(gpu.positions[2 * i + 1], f32.positions[2 * k + 1])));
+  }
+
+  const { mismatched: disagreeing, ...gpuVsF32 } = gpuComparison;
+  const { mismatched: unresolvedLocal, ...f32VsF64 } = precisionComparison;
+  return {
+    adapter,
+    particles,
+    checked: indices.length,
+    sampled: indices.length < particles,
+    steps: setup.steps,
+    gpuVsF32: { ...gpuVsF32, ulp: summarizeUlp(ulps), disagreeing },
+    f32VsF64: { ...f32VsF64, unresolved: unresolvedLocal.map((k) => indices[k]) },
+    explanation: EXPLANATION,
+  };
+}
+
+/** True when both agreement shares of the GPU against float32 reach `share`. */
+export function meetsAgreement(report: VerifyReport, share: number): boolean {
+  return report.gpuVsF32.statusAgreement >= share && report.gpuVsF32.basinAgreement >= share;
+}
+
+/** Human-readable lines of a report. */
+export function formatVerifyReport(report: VerifyReport): string {
+  const share = (value: number): string => `${(100 * value).toFixed(2)}%`;
+  const number = (value: number): string => value.toPrecision(3);
+  const g = report.gpuVsF32;
+  const p = report.f32VsF64;
+  return [
+    `checked ${report.checked.toLocaleString('en-US')} of ${report.particles.toLocaleString('en-US')} particles${report.sampled ? ' (uniform sample)' : ''} after ${report.steps} updates on ${report.adapter ?? 'no GPU'}`,
+    `GPU vs CPU float32: max |Δ| ${number(g.maxAbsError)}, max relative ${number(g.maxRelError)}, ulp median ${g.ulp.median} / 99% ${g.ulp.p99} / max ${g.ulp.max}; status ${share(g.statusAgreement)}, basin ${share(g.basinAgreement)} agree`,
+    `CPU float32 vs float64: max |Δ| ${number(p.maxAbsError)}, max relative ${number(p.maxRelError)}; status ${share(p.statusAgreement)}, basin ${share(p.basinAgreement)} agree; ${p.unresolved.length} unresolved`,
+  ].join('\n');
+}

@@ -1,0 +1,61 @@
+/**
+ * The Sweep folder of the panel: a log-spaced range of learning rates run
+ * side by side, and optionally a second hyperparameter for a phase map.
+ */
+import type GUI from 'lil-gui';
+import type { Controller } from 'lil-gui';
+import { cloneSettings, type AppSettings, type SweepSettings } from './settings.ts';
+
+export class SweepPanel {
+  private readonly model: SweepSettings;
+  private readonly secondControllers: Controller[] = [];
+  private settings: AppSettings;
+
+  constructor(
+    gui: GUI,
+    settings: AppSettings,
+    private readonly change: (next: AppSettings) => boolean,
+  ) {
+    this.settings = cloneSettings(settings);
+    this.model = { ...settings.sweep };
+    const folder = gui.addFolder('Learning-rate sweep');
+
+    const field = <K extends keyof SweepSettings>(key: K, name: string, finish = true): Controller => {
+      const controller = folder.add(this.model, key).name(name);
+      const handler = (value: SweepSettings[K]) => this.send((next) => (next.sweep[key] = value));
+      return finish ? controller.onFinishChange(handler) : controller.onChange(handler);
+    };
+    field('enabled', 'sweep every configuration', false);
+    field('lrMin', 'lowest η');
+    field('lrMax', 'highest η');
+    field('lrCount', 'rates (log-spaced)');
+    folder
+      .add(this.model, 'second', { 'none (a sweep)': 'none', 'momentum (phase map)': 'momentum', 'β₁ (phase map)': 'beta1' })
+      .name('second axis')
+      .onChange((value: SweepSettings['second']) => this.send((next) => (next.sweep.second = value)));
+    this.secondControllers.push(field('secondMin', 'lowest value'), field('secondMax', 'highest value'), field('secondCount', 'values'));
+
+    const note = document.createElement('p');
+    note.className = 'panel-note';
+    note.textContent = 'Every start of the grid runs once per rate (per cell of a phase map). The plots read a sample of up to 65,536 particles back twice a second.';
+    folder.$children.append(note);
+    folder.close();
+    this.show(settings);
+  }
+
+  show(settings: AppSettings): void {
+    this.settings = cloneSettings(settings);
+    Object.assign(this.model, settings.sweep);
+    for (const controller of this.secondControllers) {
+      controller.show(settings.sweep.second !== 'none');
+    }
+  }
+
+  private send(edit: (next: AppSettings) => void): void {
+    const next = cloneSettings(this.settings);
+    edit(next);
+    if (!this.change(next)) {
+      this.show(this.settings);
+    }
+  }
+}

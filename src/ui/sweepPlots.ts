@@ -1,0 +1,235 @@
+/**
+ * The plots of a learning-rate sweep, drawn with uPlot: final loss against
+ * the rate (median with the 10–90% band), the shares converged and diverged,
+ * and the median updates to converge, with the stability limit marked; or,
+ * for a phase map, one cell per (rate, second value) coloured by outcome.
+ */
+import uPlot from 'uplot';
+import type { CellStatistics, SweepAxes } from '../core/sweep.ts';
+import { linearSpace, logSpace } from '../core/sweep.ts';
+import { formatValue } from './format.ts';
+
+/** Floor of the log loss axis, so a loss of exactly 0 can be drawn. */
+const LOG_FLOOR = 1e-30;
+const WIDTH = 364;
+
+/** Outcome colours of the phase map (Okabe–Ito green, vermillion, sky blue). */
+export const OUTCOME_CSS = {
+  converged: '#009e73',
+  diverged: '#d55e00',
+  neither: '#56b4e9',
+} as const;
+
+const axisStyle = { stroke: '#9aa3ad', grid: { stroke: '#2a3138' }, font: '10px system-ui' };
+
+/** Draws a dashed vertical line at x = `value` across the plot area. */
+function markLimit(plot: uPlot, value: number | undefined): void {
+  if (value === undefined || !Number.isFinite(value)) {
+    return;
+  }
+  const x = plot.valToPos(value, 'x', true);
+  const { top, height, left, width } = plot.bbox;
+  if (x < left || x > left + width) {
+    return;
+  }
+  const context = plot.ctx;
+  context.save();
+  context.strokeStyle = '#ffffff';
+  context.setLineDash([5, 4]);
+  context.lineWidth = window.devicePixelRatio;
+  context.beginPath();
+  context.moveTo(x, top);
+  context.lineTo(x, top + height);
+  context.stroke();
+  context.restore();
+}
+
+export class SweepPlots {
+  private plots: uPlot[] = [];
+  private heading: HTMLElement | undefined;
+  private shape = '';
+  private limit: number | undefined;
+  private phase: { statistics: CellStatistics[]; lrs: number[]; values: number[] } | undefined;
+
+  constructor(private readonly container: HTMLElement) {}
+
+  hide(): void {
+    this.destroy();
+    this.container.replaceChildren();
+    this.shape = '';
+  }
+
+  /** Draws `statistics` (one per cell) of a sweep over `axes`; `limit` is the stability limit, if known. */
+  show(axes: SweepAxes, statistics: CellStatistics[], limit: number | undefined, title: string): void {
+    const lrs = logSpace(axes.lrMin, axes.lrMax, axes.lrCount);
+    this.limit = limit;
+    const shape = JSON.stringify(axes);
+    if (shape !== this.shape) {
+      this.build(axes);
+      this.shape = shape;
+    }
+    this.heading!.textContent = title;
+
+    if (axes.second) {
+      this.phase = { statistics, lrs, values: linearSpace(axes.second.min, axes.second.max, axes.second.count) };
+      this.plots[0].redraw();
+      return;
+    }
+
+    const loss = (value: number | null): number | null => (value === null ? null : Math.max(value, LOG_FLOOR));
+    this.plots[0].setData([lrs, statistics.map((row) => loss(row.p10Loss)), statistics.map((row) => loss(row.medianLoss)), statistics.map((row) => loss(row.p90Loss))]);
+    this.plots[1].setData([lrs, statistics.map((row) => row.converged), statistics.map((row) => row.diverged)]);
+    this.plots[2].setData([lrs, statistics.map((row) => row.medianStepsToConverge)]);
+  }
+
+  private destroy(): void {
+    for (const plot of this.plots) {
+      plot.destroy();
+    }
+    this.plots = [];
+  }
+
+  private build(axes: SweepAxes): void {
+    this.destroy();
+    this.container.replaceChildren();
+    this.heading = document.createElement('div');
+    this.heading.className = 'title';
+    this.container.append(this.heading);
+    const limitHook = { draw: [(plot: uPlot) => markLimit(plot, this.limit)] };
+    const x: uPlot.Scale = { time: false, distr: 3, auto: false, range: [axes.lrMin, axes.lrMax] };
+    const ticks = (_plot: uPlot, values: number[]): string[] => values.map((value) => (value === null ? '' : formatValue(value)));
+
+    if (axes.second) {
+      const parameter = axes.second.parameter === 'beta1' ? 'β₁' : 'momentum';
+      this.plots.push(
+        new uPlot(
+          {
+            width: WIDTH,
+            height: 220,
+            scales: { x, y: { auto: false, range: [axes.second.min, axes.second.max] } },
+            series: [{ label: 'η' }, { label: parameter, show: false }],
+            axes: [
+              { ...axisStyle, label: 'learning rate η', labelSize: 14, values: ticks },
+              { ...axisStyle, label: parameter, labelSize: 14, size: 40 },
+            ],
+            legend: { show: false },
+            hooks: { draw: [(plot: uPlot) => this.drawPhaseMap(plot)] },
+          },
+          [[axes.lrMin, axes.lrMax], [null, null]],
+          this.container,
+        ),
+      );
+      const legend = document.createElement('div');
+      legend.className = 'phase-legend';
+      for (const [outcome, color] of Object.entries(OUTCOME_CSS)) {
+        const item = document.createElement('span');
+        const swatch = document.createElement('span');
+        swatch.className = 'swatch square';
+        swatch.style.background = color;
+        item.append(swatch, document.createTextNode(outcome === 'neither' ? 'neither (oscillating or slow)' : outcome));
+        legend.append(item);
+      }
+      this.container.append(legend);
+      return;
+    }
+
+    this.plots.push(
+      new uPlot(
+        {
+          width: WIDTH,
+          height: 130,
+          scales: { x, y: { distr: 3 } },
+          series: [
+            { label: 'η', value: (_plot, value) => (value === null ? '–' : formatValue(value)) },
+            { label: '10%', stroke: 'rgba(255, 140, 26, 0.4)', width: 1 },
+            { label: 'median loss', stroke: '#ff8c1a', width: 2 },
+            { label: '90%', stroke: 'rgba(255, 140, 26, 0.4)', width: 1 },
+          ],
+          bands: [{ series: [3, 1], fill: 'rgba(255, 140, 26, 0.18)' }],
+          axes: [
+            { ...axisStyle, values: ticks },
+            { ...axisStyle, size: 52, values: ticks },
+          ],
+          hooks: limitHook,
+        },
+        [[], [], [], []],
+        this.container,
+      ),
+      new uPlot(
+        {
+          width: WIDTH,
+          height: 100,
+          scales: { x, y: { auto: false, range: [0, 1] } },
+          series: [{ label: 'η' }, { label: 'converged', stroke: OUTCOME_CSS.converged, width: 2 }, { label: 'diverged', stroke: OUTCOME_CSS.diverged, width: 2 }],
+          axes: [
+            { ...axisStyle, values: ticks },
+            { ...axisStyle, size: 52 },
+          ],
+          hooks: limitHook,
+        },
+        [[], [], []],
+        this.container,
+      ),
+      new uPlot(
+        {
+          width: WIDTH,
+          height: 100,
+          scales: { x, y: {} },
+          series: [{ label: 'η' }, { label: 'median updates to converge', stroke: '#4cc9f0', width: 2 }],
+          axes: [
+            { ...axisStyle, values: ticks },
+            { ...axisStyle, size: 52 },
+          ],
+          hooks: limitHook,
+        },
+        [[], []],
+        this.container,
+      ),
+    );
+  }
+
+  /** Fills one rectangle per cell, between the geometric midpoints of neighbouring rates. */
+  private drawPhaseMap(plot: uPlot): void {
+    const phase = this.phase;
+    if (!phase) {
+      return;
+    }
+    const { lrs, values, statistics } = phase;
+    const context = plot.ctx;
+    const rateEdges = cellEdges(lrs, true);
+    const valueEdges = cellEdges(values, false);
+    context.save();
+    for (let row = 0; row < values.length; row++) {
+      const top = plot.valToPos(valueEdges[row + 1], 'y', true);
+      const bottom = plot.valToPos(valueEdges[row], 'y', true);
+      for (let column = 0; column < lrs.length; column++) {
+        const left = plot.valToPos(rateEdges[column], 'x', true);
+        const right = plot.valToPos(rateEdges[column + 1], 'x', true);
+        context.fillStyle = OUTCOME_CSS[statistics[row * lrs.length + column].outcome];
+        context.fillRect(left, top, Math.max(1, right - left), Math.max(1, bottom - top));
+      }
+    }
+    context.restore();
+  }
+}
+
+/**
+ * Boundaries of the cells centred on `centres` (n + 1 of them): midpoints
+ * between neighbours, geometric for log-spaced centres, and half a spacing
+ * beyond each end.
+ */
+function cellEdges(centres: readonly number[], geometric: boolean): number[] {
+  const n = centres.length;
+  const middle = (a: number, b: number): number => (geometric ? Math.sqrt(a * b) : (a + b) / 2);
+  if (n === 1) {
+    return geometric ? [centres[0] / 1.05, centres[0] * 1.05] : [centres[0] - 0.5, centres[0] + 0.5];
+  }
+  const edges = [0];
+  for (let k = 1; k < n; k++) {
+    edges.push(middle(centres[k - 1], centres[k]));
+  }
+  edges.push(0);
+  edges[0] = geometric ? (centres[0] * centres[0]) / edges[1] : 2 * centres[0] - edges[1];
+  edges[n] = geometric ? (centres[n - 1] * centres[n - 1]) / edges[n - 1] : 2 * centres[n - 1] - edges[n - 1];
+  return edges;
+}

@@ -1,0 +1,90 @@
+/**
+ * The Verify panel in the side column: a progress bar with a cancel button
+ * while the CPU reruns the particles in a Web Worker, then the report with
+ * the three-way comparison explained, and a link to download it as JSON.
+ */
+import { formatVerifyReport, type VerifyReport } from '../core/verify.ts';
+
+const EARLIER = 'This report is for an earlier scene; its marks are gone. Verify again to check the current one.';
+
+export class VerifyView {
+  private readonly progress: HTMLProgressElement;
+  private readonly cancelButton: HTMLButtonElement;
+  private readonly text: HTMLElement;
+  private readonly download: HTMLAnchorElement;
+  private downloadUrl: string | undefined;
+
+  constructor(
+    private readonly element: HTMLElement,
+    onCancel: () => void,
+  ) {
+    const title = document.createElement('div');
+    title.className = 'title';
+    title.textContent = 'Verify: GPU against the CPU reference';
+    this.progress = document.createElement('progress');
+    this.progress.max = 1;
+    this.cancelButton = document.createElement('button');
+    this.cancelButton.type = 'button';
+    this.cancelButton.textContent = 'cancel';
+    this.cancelButton.addEventListener('click', onCancel);
+    this.text = document.createElement('pre');
+    this.text.className = 'verify-text';
+    this.download = document.createElement('a');
+    this.download.textContent = 'download the report (JSON)';
+    this.download.download = 'downhill-verify.json';
+    const close = document.createElement('button');
+    close.type = 'button';
+    close.className = 'verify-close';
+    close.textContent = '×';
+    close.setAttribute('aria-label', 'Close the report');
+    close.addEventListener('click', () => this.hide());
+    this.element.append(close, title, this.progress, this.cancelButton, this.text, this.download);
+    this.hide();
+  }
+
+  /** Shows the progress bar at `share` (0 to 1) of the CPU rerun of `checked` particles. */
+  running(share: number, checked: number, sampled: boolean): void {
+    this.element.hidden = false;
+    this.progress.hidden = false;
+    this.cancelButton.hidden = false;
+    this.download.hidden = true;
+    this.progress.value = share;
+    this.text.textContent = `The CPU reruns ${checked.toLocaleString('en-US')} particles${sampled ? ' (a uniform sample)' : ''} in float32 and float64…`;
+  }
+
+  report(report: VerifyReport): void {
+    this.element.hidden = false;
+    this.progress.hidden = true;
+    this.cancelButton.hidden = true;
+    const marks =
+      `On the map: ${report.gpuVsF32.disagreeing.length} starts where GPU and CPU float32 disagree are marked magenta; ` +
+      `${report.f32VsF64.unresolved.length} starts that float32 and float64 decide differently are greyed out as unresolved.`;
+    this.text.textContent = [formatVerifyReport(report), '', ...report.explanation, '', marks].join('\n');
+    if (this.downloadUrl) {
+      URL.revokeObjectURL(this.downloadUrl);
+    }
+    this.downloadUrl = URL.createObjectURL(new Blob([JSON.stringify(report, null, 2)], { type: 'application/json' }));
+    this.download.href = this.downloadUrl;
+    this.download.hidden = false;
+  }
+
+  /** Notes on a shown report that the scene it checked has been replaced. */
+  markEarlier(): void {
+    if (this.element.hidden || !this.progress.hidden || this.text.textContent?.startsWith(EARLIER)) {
+      return;
+    }
+    this.text.textContent = `${EARLIER}\n\n${this.text.textContent ?? ''}`;
+  }
+
+  failed(message: string): void {
+    this.element.hidden = false;
+    this.progress.hidden = true;
+    this.cancelButton.hidden = true;
+    this.download.hidden = true;
+    this.text.textContent = `Verification failed: ${message}`;
+  }
+
+  hide(): void {
+    this.element.hidden = true;
+  }
+}

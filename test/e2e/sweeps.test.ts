@@ -1,0 +1,104 @@
+// Learning-rate sweeps in headless Chromium: the panel turns a sweep on, the
+// plots fill in from the GPU, a phase map draws, and the restart option.
+
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
+import { control, waitForState } from '../helpers/appPage.ts';
+
+describe('learning-rate sweeps', () => {
+  let server: RunningApp;
+  let browser: Browser;
+  let page: Page;
+
+  type Handle = { settings: any; change(next: unknown): boolean; stepsDone: number; particleCount: number; whenBuilt(): Promise<void> };
+
+  beforeAll(async () => {
+    server = await startApp();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1000, height: 800 }, deviceScaleFactor: 1 });
+    await page.goto(server.url);
+    await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
+      timeout: 30_000,
+    });
+    await page.evaluate(() => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      downhill.change({ ...downhill.settings, surface: 'parabola', grid: 16, stepsPerFrame: 40, trails: false });
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('the slider retargets running particles; the restart option puts them back on their starts', async () => {
+    const running = await waitForState(page, (state) => state.surface === 'parabola' && state.stepsDone > 40);
+    const field = control(page, 'η').locator('input');
+    await field.fill('0.2');
+    await field.press('Enter');
+    await waitForState(page, (state) => state.lr === 0.2 && state.stepsDone > running.stepsDone);
+
+    await control(page, 'restart on every change').locator('input').check();
+    const before = await waitForState(page, (state) => state.stepsDone > 80);
+    await field.fill('0.3');
+    await field.press('Enter');
+    // After the restart the count starts again from 0, well below where it was.
+    await waitForState(page, (state) => state.lr === 0.3 && state.stepsDone < before.stepsDone);
+    await control(page, 'restart on every change').locator('input').uncheck();
+  });
+
+  test('a sweep from the panel: 64 rates, plots with the stability limit', async () => {
+    await page.locator('.lil-title', { hasText: 'Learning-rate sweep' }).click();
+    await control(page, 'lowest η').locator('input').fill('0.5');
+    await control(page, 'lowest η').locator('input').press('Enter');
+    await control(page, 'highest η').locator('input').fill('1.5');
+    await control(page, 'highest η').locator('input').press('Enter');
+    await control(page, 'sweep every configuration').locator('input').check();
+
+    await expect.poll(() => page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.particleCount)).toBe(16 * 64);
+    await expect.poll(() => page.locator('#sweep .title').textContent()).toMatch(/Sweep of gd after \d+ updates \(every start per rate; dashed: stability limit η = 1\)/);
+    expect(await page.locator('#sweep canvas').count()).toBe(3);
+    // The inspector and the single-particle plot give way to the sweep plots.
+    expect(await page.locator('#plot').isVisible()).toBe(false);
+  });
+
+  test('a phase map over learning rate × momentum', async () => {
+    await page.evaluate(() => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      const run = { ...downhill.settings.runs[0], optimizer: { ...downhill.settings.runs[0].optimizer, name: 'momentum', momentum: 0.9 } };
+      downhill.change({
+        ...downhill.settings,
+        grid: 8,
+        runs: [run],
+        sweep: { ...downhill.settings.sweep, lrMin: 0.1, lrMax: 3, lrCount: 32, second: 'momentum', secondMin: 0, secondMax: 0.9, secondCount: 16 },
+      });
+    });
+    await expect.poll(() => page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.particleCount)).toBe(8 * 32 * 16);
+    await expect.poll(() => page.locator('#sweep .phase-legend').textContent()).toMatch(/converged.*diverged.*neither/);
+    // The map's cells are filled: the plot area holds the outcome colours.
+    await expect
+      .poll(
+        async () => {
+          const png = await page.locator('#sweep canvas').first().screenshot();
+          const { PNG } = await import('pngjs');
+          const image = PNG.sync.read(png);
+          let green = 0;
+          let orange = 0;
+          for (let k = 0; k < image.data.length; k += 4) {
+            const [r, g, b] = [image.data[k], image.data[k + 1], image.data[k + 2]];
+            if (Math.abs(r - 0) < 20 && Math.abs(g - 158) < 20 && Math.abs(b - 115) < 20) {
+              green++;
+            }
+            if (Math.abs(r - 213) < 20 && Math.abs(g - 94) < 20 && Math.abs(b - 0) < 20) {
+              orange++;
+            }
+          }
+          return green > 500 && orange > 500;
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(true);
+  });
+});

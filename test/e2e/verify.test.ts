@@ -1,0 +1,138 @@
+// Verify in the app: the panel button runs the CPU reference in a Web Worker,
+// the report appears with a download link, and it matches what
+// `downhill verify` prints for the same configuration.
+
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import type { VerifyReport } from '../../src/core/verify.ts';
+import { control, openAppPage } from '../helpers/appPage.ts';
+import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+type Handle = {
+  settings: any;
+  change(next: unknown): boolean;
+  whenBuilt(): Promise<void>;
+  stepsDone: number;
+  lastVerifyReport: VerifyReport | undefined;
+};
+
+describe('Verify in the app', () => {
+  let server: RunningApp;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    server = await startApp();
+    browser = await launchBrowser();
+    page = await openAppPage(browser, server.url, { width: 1400, height: 900 }, errors);
+    // Himmelblau with Adam at η 0.05 on a 24 × 24 grid, paused once it has run a while.
+    await page.evaluate(async () => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      const run = { ...downhill.settings.runs[0], optimizer: { ...downhill.settings.runs[0].optimizer, name: 'adam', lr: 0.05 } };
+      downhill.change({ ...downhill.settings, surface: 'himmelblau', grid: 24, view: '2d', stepsPerFrame: 50, runs: [run], trails: false });
+      await downhill.whenBuilt();
+    });
+    await page.waitForFunction(() => (window as unknown as { downhill: Handle }).downhill.stepsDone >= 200, null, { timeout: 60_000 });
+    await page.evaluate(() => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      downhill.change({ ...downhill.settings, paused: true });
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('the panel button shows the report, a download link and the marks on the map', async () => {
+    await control(page, 'verify against the CPU').locator('button').click({ force: true });
+    await expect.poll(() => page.locator('#verify').textContent(), { timeout: 60_000 }).toMatch(/GPU vs CPU float32: max \|Δ\|/);
+    const text = (await page.locator('#verify').textContent())!;
+    expect(text).toMatch(/checked 576 of 576 particles/);
+    expect(text).toMatch(/CPU float32 vs float64/);
+    expect(text).toMatch(/implementation/);
+    expect(text).toMatch(/On the map: \d+ starts where GPU and CPU float32 disagree/);
+
+    // The download link carries the whole report as JSON.
+    const href = await page.locator('#verify a').getAttribute('href');
+    expect(href).toMatch(/^blob:/);
+    const downloaded = JSON.parse(
+      await page.evaluate(async (url) => (await fetch(url)).text(), href!),
+    ) as VerifyReport;
+    expect(downloaded.particles).toBe(576);
+    expect(downloaded.checked).toBe(576);
+    expect(downloaded.adapter).toMatch(/\S/);
+    expect(downloaded.gpuVsF32.ulp.max).toBeLessThan(64);
+
+    // The map of the verified configuration is on.
+    expect(await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.basinView)).toBe('map');
+    expect(errors).toEqual([]);
+  });
+
+  test('the Worker report equals the command line report for the same configuration', async () => {
+    const app = await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.lastVerifyReport!);
+    expect(app).toBeDefined();
+    const outcome = spawnSync(
+      process.execPath,
+      ['bin/downhill.mjs', 'verify', '--surface', 'himmelblau', '--optimizer', 'adam', '--lr', '0.05', '--steps', String(app.steps), '--grid', '24', '--json'],
+      { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(outcome.stderr).toBe('');
+    expect(outcome.status).toBe(0);
+    const cli = JSON.parse(outcome.stdout) as VerifyReport;
+
+    expect(cli.particles).toBe(app.particles);
+    expect(cli.checked).toBe(app.checked);
+    expect(cli.steps).toBe(app.steps);
+    // The CPU half is deterministic JavaScript: float32 against float64 is the same to the bit.
+    expect(cli.f32VsF64).toEqual(app.f32VsF64);
+    // The GPU half ran on two WebGPU implementations (Chromium's and Node's Dawn):
+    // the outcomes agree exactly and the coordinates to within the few ulp that
+    // fused multiply-adds may move them.
+    expect(cli.gpuVsF32.statusAgreement).toBe(app.gpuVsF32.statusAgreement);
+    expect(cli.gpuVsF32.basinAgreement).toBe(app.gpuVsF32.basinAgreement);
+    expect(cli.gpuVsF32.disagreeing).toEqual(app.gpuVsF32.disagreeing);
+    expect(Math.abs(cli.gpuVsF32.ulp.max - app.gpuVsF32.ulp.max)).toBeLessThanOrEqual(8);
+    expect(cli.explanation).toEqual(app.explanation);
+  });
+
+  test('cancel stops the CPU rerun and hides the panel', async () => {
+    // A larger grid so the rerun takes long enough to cancel.
+    await page.evaluate(async () => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      downhill.change({ ...downhill.settings, grid: 128, paused: false });
+      await downhill.whenBuilt();
+    });
+    await page.waitForFunction(() => (window as unknown as { downhill: Handle }).downhill.stepsDone >= 200, null, { timeout: 60_000 });
+    const before = await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.lastVerifyReport?.particles);
+    await control(page, 'verify against the CPU').locator('button').click({ force: true });
+    await expect.poll(() => page.locator('#verify progress').isVisible(), { timeout: 30_000 }).toBe(true);
+    await page.locator('#verify button', { hasText: 'cancel' }).click();
+    await expect.poll(() => page.locator('#verify').isHidden()).toBe(true);
+    // The earlier report stays the last one; the cancelled rerun left nothing.
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.lastVerifyReport?.particles)).toBe(before);
+    expect(errors).toEqual([]);
+  });
+
+  test('a new scene keeps the last report, marked as earlier', async () => {
+    await control(page, 'verify against the CPU').locator('button').click({ force: true });
+    await expect.poll(() => page.locator('#verify .verify-text').textContent(), { timeout: 60_000 }).toMatch(/^checked/);
+    await page.evaluate(async () => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      downhill.change({ ...downhill.settings, grid: 32 });
+      await downhill.whenBuilt();
+    });
+    const text = await page.locator('#verify .verify-text').textContent();
+    expect(text).toMatch(/^This report is for an earlier scene/);
+    expect(text).toMatch(/checked \d/);
+    expect(errors).toEqual([]);
+  });
+});

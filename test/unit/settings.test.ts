@@ -1,0 +1,49 @@
+// Validation of the app's settings: surface, typed formula, condition
+// number, domain and z scale, each rejected with a message naming the value.
+
+import { describe, expect, it } from 'vitest';
+
+import { FormulaError } from '../../src/core/expr/index.ts';
+import { InvalidSettingError } from '../../src/core/limits.ts';
+import { DEFAULT_SETTINGS, surfaceDims, validateSettings, type AppSettings } from '../../src/ui/settings.ts';
+
+function settingsWith(update: Partial<AppSettings>): AppSettings {
+  return { ...DEFAULT_SETTINGS, ...update };
+}
+
+describe('validateSettings', () => {
+  it('accepts the defaults', () => {
+    expect(validateSettings(DEFAULT_SETTINGS)).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('accepts a typed formula and takes its dimension', () => {
+    const settings = settingsWith({ surface: 'custom', formula: 'x^4 - x^2', grid: 33 });
+    expect(validateSettings(settings)).toEqual(settings);
+    expect(surfaceDims(settings)).toBe(1);
+  });
+
+  it('rejects a bad formula with its span', () => {
+    const settings = settingsWith({ surface: 'custom', formula: 'x + foo' });
+    expect(() => validateSettings(settings)).toThrow(FormulaError);
+    expect(() => validateSettings(settings)).toThrow(expect.objectContaining({ start: 4, end: 7 }));
+  });
+
+  it('sets the y bounds of a 1D domain to 0', () => {
+    const valid = validateSettings(settingsWith({ surface: 'parabola', grid: 33, domain: { xMin: -1, xMax: 3, yMin: 5, yMax: 2 } }));
+    expect(valid.domain).toEqual({ xMin: -1, xMax: 3, yMin: 0, yMax: 0 });
+  });
+
+  it.each([
+    ['unknown surface', { surface: 'banana' }, /invalid surface "banana": expected one of parabola, double-well, .* or custom/],
+    ['custom without formula', { surface: 'custom' }, /invalid formula undefined: expected a formula in x, or in x and y/],
+    ['condition below 1', { condition: 0.5 }, /invalid condition number κ 0\.5: expected a number from 1 to 10000/],
+    ['condition not finite', { condition: Number.NaN }, /invalid condition number κ "NaN"/],
+    ['reversed domain', { domain: { xMin: 2, xMax: -2, yMin: -1, yMax: 1 } }, /invalid domain "\[2, -2\] × \[-1, 1\]": expected xmin < xmax and ymin < ymax/],
+    ['flat 2D domain', { domain: { xMin: -2, xMax: 2, yMin: 0, yMax: 0 } }, /invalid domain "\[-2, 2\] × \[0, 0\]"/],
+    ['domain beyond ±1e5', { domain: { xMin: -2e5, xMax: 2, yMin: -1, yMax: 1 } }, /within ±100,000/],
+    ['unknown z scale', { zScale: 'cubic' as AppSettings['zScale'] }, /invalid z scale "cubic": expected "auto", "linear", "log"/],
+  ] as [string, Partial<AppSettings>, RegExp][])('rejects %s', (_label, update, message) => {
+    expect(() => validateSettings(settingsWith(update))).toThrow(InvalidSettingError);
+    expect(() => validateSettings(settingsWith(update))).toThrow(message);
+  });
+});

@@ -1,0 +1,82 @@
+// The verify report's building blocks on the CPU: ulp distances, the sample
+// of particles, and a report of a run against itself.
+
+import { describe, expect, test } from 'vitest';
+
+import { compileFormula } from '../../src/core/expr/index.ts';
+import { DEFAULT_CRITERIA, defaultOptimizer } from '../../src/core/config.ts';
+import { ReferenceRun } from '../../src/core/reference.ts';
+import { chooseParticles, meetsAgreement, ulpDistance, verifyRun } from '../../src/core/verify.ts';
+
+describe('ulp distance', () => {
+  test('neighbouring float32 values are 1 apart, across zero too', () => {
+    const one = Math.fround(1);
+    const next = new Float32Array(new Uint32Array([0x3f800001]).buffer)[0];
+    expect(ulpDistance(one, next)).toBe(1);
+    expect(ulpDistance(0, -0)).toBe(0);
+    const tiny = new Float32Array(new Uint32Array([1]).buffer)[0];
+    expect(ulpDistance(tiny, -tiny)).toBe(2);
+    expect(ulpDistance(1, Number.NaN)).toBe(Infinity);
+  });
+});
+
+describe('particles to check', () => {
+  test('all of them within the budget', () => {
+    expect(Array.from(chooseParticles(100, 10, 1, 10_000))).toEqual(Array.from({ length: 100 }, (_, k) => k));
+  });
+
+  test('a uniform sample without repeats above it, the same for the same seed', () => {
+    const sample = chooseParticles(1_000_000, 100, 7, 1_000_000);
+    expect(sample.length).toBe(10_000);
+    expect(new Set(sample).size).toBe(10_000);
+    expect(sample[sample.length - 1]).toBeLessThan(1_000_000);
+    expect(Array.from(chooseParticles(1_000_000, 100, 7, 1_000_000))).toEqual(Array.from(sample));
+    // Uniform: about a tenth of the sample in each tenth of the range (binomial, n = 10,000, p = 0.1, sd 30).
+    for (let decile = 0; decile < 10; decile++) {
+      const inside = sample.filter((index) => Math.floor(index / 100_000) === decile).length;
+      expect(Math.abs(inside - 1000)).toBeLessThan(150);
+    }
+  });
+});
+
+describe('verify report', () => {
+  test('the CPU float32 run against itself is faithful; float64 differs by rounding only', () => {
+    const surface = compileFormula('(x^2 + y - 11)^2 + (x + y^2 - 7)^2');
+    const starts = { kind: 'grid' as const, nx: 8, ny: 8, domain: { xMin: -5, xMax: 5, yMin: -5, yMax: 5 } };
+    const setup = { surface, optimizer: defaultOptimizer('gd', 0.01), criteria: DEFAULT_CRITERIA, starts };
+    const run = new ReferenceRun(setup, 'f32');
+    run.advance(300);
+    const minima = [
+      { x: 3, y: 2, value: 0 },
+      { x: -2.805118086952745, y: 3.131312518250573, value: 0 },
+      { x: -3.779310253377747, y: -3.28318599128617, value: 0 },
+      { x: 3.584428340330492, y: -1.848126526964404, value: 0 },
+    ];
+    const progress: number[] = [];
+    const report = verifyRun({ ...setup, steps: 300, minima, radius: 0.1 }, run, null, undefined, (share) => progress.push(share));
+    expect(report.checked).toBe(64);
+    expect(report.gpuVsF32.maxAbsError).toBe(0);
+    expect(report.gpuVsF32.ulp).toEqual({ median: 0, p99: 0, max: 0 });
+    expect(report.gpuVsF32.disagreeing).toEqual([]);
+    expect(meetsAgreement(report, 1)).toBe(true);
+    // float32 against float64 after 300 updates: relative differences of a few 1e-7 per update add up, but stay far below 1e-3.
+    expect(report.f32VsF64.maxRelError).toBeGreaterThan(0);
+    expect(report.f32VsF64.maxRelError).toBeLessThan(1e-3);
+    expect(progress[progress.length - 1]).toBe(1);
+  });
+
+  test('a sample checks the same particles as the full run would', () => {
+    const surface = compileFormula('x^2 + 2*y^2');
+    const starts = { kind: 'grid' as const, nx: 16, ny: 16, domain: { xMin: -2, xMax: 2, yMin: -2, yMax: 2 } };
+    const setup = { surface, optimizer: defaultOptimizer('adam', 0.05), noise: { sigma: 0.3, seed: 5 }, criteria: DEFAULT_CRITERIA, starts };
+    const full = new ReferenceRun(setup, 'f32');
+    full.advance(50);
+    const sample = Uint32Array.of(3, 77, 200, 255);
+    const part = new ReferenceRun({ ...setup, particles: sample }, 'f32');
+    part.advance(50);
+    sample.forEach((index, k) => {
+      expect(part.positions[2 * k]).toBe(full.positions[2 * index]);
+      expect(part.positions[2 * k + 1]).toBe(full.positions[2 * index + 1]);
+    });
+  });
+});
