@@ -14,6 +14,38 @@ export const STEPS_PER_FRAME = { min: 0.01, max: 2000 } as const;
 /** Updates in one GPU dispatch; longer runs are split into several dispatches. */
 export const MAX_STEPS_PER_DISPATCH = 2000;
 
+/**
+ * Maximum particle-steps in one GPU submit, so that no submission runs long
+ * enough for an operating system's GPU watchdog to reset the device. Windows
+ * resets a GPU that runs one command buffer for more than 2 s, its default
+ * TdrDelay. 2^30 particle-steps take about 0.2 s at 5e9 particle-steps per
+ * second.
+ * NOTE: 5e9 per second for a low-end integrated GPU is an estimate (SwiftShader
+ * on two CPU cores reaches about 1e8 with Adam), not a measurement; costly
+ * formulas run slower.
+ */
+export const MAX_PARTICLE_STEPS_PER_SUBMIT = 2 ** 30;
+
+/**
+ * Returns the updates per dispatch (one submit each) for `particles`
+ * particles: at most `maxSteps`, at most MAX_PARTICLE_STEPS_PER_SUBMIT
+ * particle-steps, and at least 1.
+ */
+export function stepsPerSubmit(particles: number, maxSteps = MAX_STEPS_PER_DISPATCH): number {
+  const bySubmitSize = Math.floor(MAX_PARTICLE_STEPS_PER_SUBMIT / Math.max(1, particles));
+  return Math.max(1, Math.min(maxSteps, bySubmitSize));
+}
+
+/** Splits `steps` updates of `particles` particles into dispatches of stepsPerSubmit(particles, maxSteps) updates and a remainder. */
+export function planDispatches(particles: number, steps: number, maxSteps = MAX_STEPS_PER_DISPATCH): number[] {
+  const perSubmit = stepsPerSubmit(particles, maxSteps);
+  const dispatches: number[] = [];
+  for (let done = 0; done < steps; done += perSubmit) {
+    dispatches.push(Math.min(perSubmit, steps - done));
+  }
+  return dispatches;
+}
+
 /** A setting value outside its accepted range, or not a number at all. */
 export class InvalidSettingError extends Error {
   override name = 'InvalidSettingError';

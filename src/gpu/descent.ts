@@ -16,6 +16,7 @@ import {
   DESCENT_PARAMS,
   FLAG_AMSGRAD,
   FLAG_CENTERED,
+  FLAG_UNIFORM_UPDATES,
   OPTIMIZER_CODES,
   stateEntries,
   HISTORY_ENTRY_STRIDE,
@@ -34,6 +35,8 @@ import { StructWriter } from './struct.ts';
 import { EMPTY_ENTRY_STEP, StatsRing, type PickedSources, type StatsSnapshot } from './statsRing.ts';
 
 export const WORKGROUP_SIZE = 64;
+/** Particles each invocation of `reduce_stats` folds, at the least; sizes its dispatch. */
+const STATS_PARTICLES_PER_INVOCATION = 64;
 
 /** Statistics before a dispatch: zero counts, and a loss range that any value narrows. */
 const STATS_INITIAL = new Uint32Array(STAT_WORDS);
@@ -143,7 +146,7 @@ export class Descent {
   private constructor(
     private readonly gpu: GpuContext,
     private readonly setup: DescentSetup,
-    private readonly pipelines: Record<'init' | 'step', GPUComputePipeline>,
+    private readonly pipelines: Record<'init' | 'step' | 'reduce_stats', GPUComputePipeline>,
     layout: GPUBindGroupLayout,
   ) {
     const device = gpu.device;
@@ -220,6 +223,7 @@ export class Descent {
   static async create(gpu: GpuContext, setup: DescentSetup): Promise<Descent> {
     const count = startCount(setup.starts) * (setup.cells?.length ?? 1);
     checkLimits(gpu.device, count, setup);
+    checkCriteria(setup.criteria);
 
     const code = `${setup.surface.wgsl}\n${shaderSource('descent')}`;
     const { layout, pipelines } = await compiledPipelines(gpu.device, code, setup.optimizer.name);
@@ -277,6 +281,7 @@ export class Descent {
   }
 
   setCriteria(criteria: StopCriteria): void {
+    checkCriteria(criteria);
     this.criteria = { ...criteria };
   }
 
@@ -309,8 +314,8 @@ export class Descent {
       throw new RangeError(`steps per dispatch must be an integer from 1 to ${this.setup.maxStepsPerDispatch}, not ${steps}`);
     }
     const device = this.gpu.device;
-    this.writeParams(steps);
-    this.writeSchedule(steps);
+    const uniformSchedule = this.writeSchedule(steps);
+    this.writeParams(steps, uniformSchedule);
 
     device.queue.writeBuffer(this.stats, 0, STATS_INITIAL);
 
@@ -319,6 +324,8 @@ export class Descent {
     pass.setPipeline(this.pipelines.step);
     pass.setBindGroup(0, this.bindGroup);
     pass.dispatchWorkgroups(...this.workgroups());
+    pass.setPipeline(this.pipelines.reduce_stats);
+    pass.dispatchWorkgroups(this.statsWorkgroups());
     pass.end();
 
     this.stepsDone += steps;
@@ -344,7 +351,17 @@ export class Descent {
     return dispatchSize(groups, this.gpu.device.limits.maxComputeWorkgroupsPerDimension);
   }
 
-  private writeParams(steps: number): void {
+  /** Workgroups of `reduce_stats`: one dimension, each invocation looping over its share of the particles. */
+  private statsWorkgroups(): number {
+    const groups = Math.ceil(this.particleCount / (WORKGROUP_SIZE * STATS_PARTICLES_PER_INVOCATION));
+    return Math.min(groups, this.gpu.device.limits.maxComputeWorkgroupsPerDimension);
+  }
+
+  /**
+   * Writes the uniform. `uniformSchedule` is true when every update of the
+   * dispatch has the schedule's first entry.
+   */
+  private writeParams(steps: number, uniformSchedule = false): void {
     const criteria = this.criteria;
     const optimizer = this.optimizer;
     const trail = this.trailLayout;
@@ -374,31 +391,56 @@ export class Descent {
       .set('one_minus_alpha', 1 - optimizer.alpha)
       .set('beta2', optimizer.beta2)
       .set('one_minus_beta2', 1 - optimizer.beta2)
-      .set('flags', (optimizer.centered ? FLAG_CENTERED : 0) | (optimizer.amsgrad ? FLAG_AMSGRAD : 0))
+      .set('flags', (optimizer.centered ? FLAG_CENTERED : 0) | (optimizer.amsgrad ? FLAG_AMSGRAD : 0) | (this.uniformUpdates(uniformSchedule) ? FLAG_UNIFORM_UPDATES : 0))
       .set('noise_sigma', this.noise.sigma)
       .set('noise_seed', this.noise.seed >>> 0)
       .set('cell_offset', this.setup.maxStepsPerDispatch);
     this.gpu.device.queue.writeBuffer(this.paramsBuffer, 0, this.params.data);
   }
 
-  private writeSchedule(steps: number): void {
+  /** Writes the schedule's factor and offset for each update of the dispatch; returns true when all are the same. */
+  private writeSchedule(steps: number): boolean {
+    const table = this.scheduleTable;
     for (let k = 0; k < steps; k++) {
       const [a, b] = scheduleCoefficients(this.schedule, this.stepsDone + k);
-      this.scheduleTable[4 * k] = a;
-      this.scheduleTable[4 * k + 1] = b;
+      table[4 * k] = a;
+      table[4 * k + 1] = b;
     }
-    this.gpu.device.queue.writeBuffer(this.tablesBuffer, 0, this.scheduleTable, 0, 4 * steps);
+    this.gpu.device.queue.writeBuffer(this.tablesBuffer, 0, table, 0, 4 * steps);
+    for (let k = 1; k < steps; k++) {
+      if (table[4 * k] !== table[0] || table[4 * k + 1] !== table[1]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private writeCells(): void {
     this.gpu.device.queue.writeBuffer(this.tablesBuffer, this.setup.maxStepsPerDispatch * TABLE_ENTRY_STRIDE, cellTable(this.cells));
   }
 
+  /**
+   * True when `step` may take its fast loop: one learning rate for the whole
+   * dispatch, no gradient noise, and no weight decay added to the gradient
+   * (AdamW's decoupled decay is part of its update).
+   */
+  private uniformUpdates(uniformSchedule: boolean): boolean {
+    const coupledDecay = this.optimizer.weightDecay !== 0 && this.optimizer.name !== 'adamw';
+    return uniformSchedule && this.noise.sigma === 0 && !coupledDecay;
+  }
+
+}
+
+/** Rejects a divergence bound that the kernel's test of magnitude bits (`exceeds` in the WGSL) cannot represent. */
+function checkCriteria(criteria: StopCriteria): void {
+  if (!(criteria.divergeBound >= 0)) {
+    throw new RangeError(`invalid divergence bound ${criteria.divergeBound}: expected a number of at least 0`);
+  }
 }
 
 interface CompiledDescent {
   layout: GPUBindGroupLayout;
-  pipelines: Record<'init' | 'step', GPUComputePipeline>;
+  pipelines: Record<'init' | 'step' | 'reduce_stats', GPUComputePipeline>;
 }
 
 /**
@@ -445,7 +487,7 @@ async function compileDescent(device: GPUDevice, code: string, optimizer: Optimi
     ],
   });
   const pipelineLayout = device.createPipelineLayout({ label: 'Descent.pipelineLayout', bindGroupLayouts: [layout] });
-  const pipelines = await createComputePipelines(device, 'Descent', code, pipelineLayout, ['init', 'step'] as const, {
+  const pipelines = await createComputePipelines(device, 'Descent', code, pipelineLayout, ['init', 'step', 'reduce_stats'] as const, {
     WORKGROUP_SIZE,
     OPTIMIZER: OPTIMIZER_CODES[optimizer],
     STATE_ENTRIES: stateEntries(optimizer),

@@ -2,7 +2,7 @@
  * Runs a descent to a given number of updates and reads the final particle
  * state back: the GPU path of the CLI, the tests and the verifier.
  */
-import { MAX_STEPS_PER_DISPATCH } from '../core/limits.ts';
+import { MAX_STEPS_PER_DISPATCH, planDispatches } from '../core/limits.ts';
 import type { GpuContext } from './device.ts';
 import { Descent, type DescentSetup } from './descent.ts';
 import { POINT_STRIDE, STOP_STEP_STRIDE } from './layout.ts';
@@ -21,8 +21,9 @@ export interface DescentResult {
 export type RunSetup = Omit<DescentSetup, 'trail' | 'historyLength' | 'pickedIndex' | 'maxStepsPerDispatch' | 'onStats'>;
 
 /**
- * Runs `steps` updates in dispatches of at most `stepsPerDispatch`, one
- * submit each, so that no single submission runs long.
+ * Runs `steps` updates in dispatches of at most `stepsPerDispatch` updates
+ * and at most MAX_PARTICLE_STEPS_PER_SUBMIT particle-steps, one submit each,
+ * so that no single submission runs long enough to trip a GPU watchdog.
  */
 export async function runDescent(gpu: GpuContext, setup: RunSetup, steps: number, stepsPerDispatch = MAX_STEPS_PER_DISPATCH): Promise<DescentResult> {
   const descent = await Descent.create(gpu, {
@@ -41,13 +42,13 @@ export async function runDescent(gpu: GpuContext, setup: RunSetup, steps: number
   }
 }
 
-/** Queues `steps` updates in dispatches of at most `stepsPerDispatch`, one submit each. */
+/**
+ * Queues `steps` updates in dispatches of at most `stepsPerDispatch` updates
+ * and MAX_PARTICLE_STEPS_PER_SUBMIT particle-steps, one submit each.
+ */
 export function runDescentSteps(descent: Descent, steps: number, stepsPerDispatch: number): void {
-  let done = 0;
-  while (done < steps) {
-    const chunk = Math.min(stepsPerDispatch, steps - done);
+  for (const chunk of planDispatches(descent.particleCount, steps, stepsPerDispatch)) {
     descent.step(chunk);
-    done += chunk;
   }
 }
 

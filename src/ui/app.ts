@@ -7,7 +7,7 @@
 import { FormulaError, type CompiledSurface } from '../core/expr/index.ts';
 import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER, basinImage, classifyAll, type BasinMinimum } from '../core/basins.ts';
 import { STATUS } from '../core/config.ts';
-import { MAX_STEPS_PER_DISPATCH } from '../core/limits.ts';
+import { MAX_STEPS_PER_DISPATCH, stepsPerSubmit } from '../core/limits.ts';
 import { formatDomain } from '../core/domain.ts';
 import { clusterMinima, type FoundMinimum } from '../core/minima.ts';
 import { resolveSurface } from '../core/surfaceChoice.ts';
@@ -826,13 +826,15 @@ export class App {
       this.pendingSteps += this.settings.stepsPerFrame;
       let steps = Math.floor(this.pendingSteps);
       this.pendingSteps -= steps;
+      // One submit per dispatch, each short enough for the GPU watchdog.
+      const perSubmit = stepsPerSubmit(this.particleCount);
       if (this.runTo !== undefined) {
-        // A link's paused scene: straight to its update count, a dispatch's worth per frame.
-        steps = Math.min(this.runTo - this.stepsDone, MAX_STEPS_PER_DISPATCH);
+        // A link's paused scene: straight to its update count, a submit's worth per frame.
+        steps = Math.min(this.runTo - this.stepsDone, perSubmit);
         this.pendingSteps = 0;
       }
       while (steps > 0) {
-        const chunk = Math.min(steps, MAX_STEPS_PER_DISPATCH);
+        const chunk = Math.min(steps, perSubmit);
         for (const run of this.runs) {
           run.descent.step(chunk);
         }

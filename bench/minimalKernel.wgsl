@@ -1,0 +1,73 @@
+// The arithmetic of the descent update and nothing else: the practical
+// throughput limit that the benchmark compares the product's pipeline with.
+//
+// The surface module from compileFormula is concatenated in front, as for
+// shaders/descent.wgsl, so both kernels evaluate the same gradient. Each
+// invocation keeps one particle in registers for all the updates of a dispatch
+// and touches global memory once to load and once to store. There is no
+// learning-rate schedule, noise, weight decay, status test, trail, history or
+// statistic. The update is the one of optimizer_step in shaders/descent.wgsl,
+// operation for operation, so its results match the product's bit for bit
+// while a particle keeps moving.
+
+override WORKGROUP_SIZE: u32 = 64u;
+// 0 for plain gradient descent, 5 for Adam: the codes of OPTIMIZER_CODES in src/gpu/layout.ts.
+override OPTIMIZER: u32 = 0u;
+
+const OPTIMIZER_ADAM: u32 = 5u;
+
+struct MinimalParams {
+  // Number of particles; invocations at or past it do nothing.
+  particle_count: u32,
+  // Updates per dispatch.
+  step_count: u32,
+  // Learning rate η.
+  lr: f32,
+  // ε of Adam.
+  eps: f32,
+  // Adam: β₁, β₂ and 1 − β₁, 1 − β₂.
+  beta1: f32,
+  beta2: f32,
+  one_minus_beta1: f32,
+  one_minus_beta2: f32,
+  // Adam: β₁ᵗ and β₂ᵗ before the first update of this dispatch.
+  powers: vec2f,
+}
+
+@group(0) @binding(0) var<uniform> params: MinimalParams;
+// Per particle: x, y.
+@group(0) @binding(1) var<storage, read_write> positions: array<vec2f>;
+// Per particle, Adam only: first moment m (xy) and second moment v (zw).
+@group(0) @binding(2) var<storage, read_write> moments: array<vec4f>;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn step(@builtin(workgroup_id) group: vec3u,
+        @builtin(num_workgroups) groups: vec3u,
+        @builtin(local_invocation_index) local: u32) {
+  let index = (group.y * groups.x + group.x) * WORKGROUP_SIZE + local;
+  if (index >= params.particle_count) {
+    return;
+  }
+
+  var p = positions[index];
+  if (OPTIMIZER == OPTIMIZER_ADAM) {
+    var moment = moments[index];
+    var powers = params.powers;
+    for (var k = 0u; k < params.step_count; k++) {
+      let g = surface_gradient(p);
+      let m = params.beta1 * moment.xy + params.one_minus_beta1 * g;
+      let v = params.beta2 * moment.zw + params.one_minus_beta2 * g * g;
+      powers = powers * vec2f(params.beta1, params.beta2);
+      let m_hat = m / (1.0 - powers.x);
+      let v_hat = v / (1.0 - powers.y);
+      moment = vec4f(m, v);
+      p = p + (-params.lr) * m_hat / (sqrt(v_hat) + params.eps);
+    }
+    moments[index] = moment;
+  } else {
+    for (var k = 0u; k < params.step_count; k++) {
+      p = p + (-params.lr) * surface_gradient(p);
+    }
+  }
+  positions[index] = p;
+}

@@ -1,0 +1,131 @@
+// The step kernel has two loops: a fast one for particles without trail or
+// history in dispatches of uniform updates, and the general one. Both must
+// stop a particle at the same update, for the same reason, at the same
+// position: here on divergence to infinity, to NaN, past the bound, and on
+// convergence, against each other and against the float32 CPU reference.
+
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { DEFAULT_CRITERIA, DEFAULT_OPTIMIZER, STATUS, type StopCriteria } from '../../src/core/config.ts';
+import { compileFormula } from '../../src/core/expr/index.ts';
+import type { ListStarts } from '../../src/core/grid.ts';
+import { ReferenceRun } from '../../src/core/reference.ts';
+import { createNodeGpuContext } from '../../src/cli/nodeGpu.ts';
+import { registerNodeShaders } from '../../src/cli/shaders.ts';
+import type { GpuContext } from '../../src/gpu/device.ts';
+import { Descent } from '../../src/gpu/descent.ts';
+import { readResult, type DescentResult } from '../../src/gpu/runDescent.ts';
+
+let gpu: GpuContext;
+
+beforeAll(async () => {
+  registerNodeShaders();
+  gpu = await createNodeGpuContext();
+  expect(gpu.adapterName).not.toMatch(/null/i);
+});
+
+afterAll(() => {
+  gpu?.device.destroy();
+});
+
+interface Case {
+  name: string;
+  formula: string;
+  lr: number;
+  criteria: StopCriteria;
+  starts: number[];
+  /** Status every start should end with, so that the case reaches the stop it is named after. */
+  expected: number;
+}
+
+const CASES: Case[] = [
+  {
+    // x⁴ overflows float32 within a few updates at η = 1: the gradient, then x, become infinite.
+    name: 'divergence to infinity',
+    formula: 'x^4 + y^2',
+    lr: 1,
+    criteria: { ...DEFAULT_CRITERIA, divergeBound: 3e38 },
+    starts: [1e10, 5, -3e9, -20, 2, -1.5, 7, 1e5, -0.9, 3],
+    expected: STATUS.diverged,
+  },
+  {
+    // The gradient of sqrt(x) is NaN for x < 0, so is the next position.
+    name: 'divergence to NaN',
+    formula: 'sqrt(x) + y^2',
+    lr: 0.5,
+    criteria: DEFAULT_CRITERIA,
+    starts: [-1, -0.25, -4, -2, -0.5, -8, -3, -0.125, -6, -1.5],
+    expected: STATUS.diverged,
+  },
+  {
+    name: 'divergence past the bound',
+    formula: 'x^2 + y^2',
+    lr: 1.5,
+    criteria: DEFAULT_CRITERIA,
+    starts: [1, -0.75, 2, 0.3, -1.25, 0.9, 3, -2.5, 0.6, 1.75],
+    expected: STATUS.diverged,
+  },
+  {
+    name: 'convergence',
+    formula: 'x^2 + 2*y^2',
+    lr: 0.1,
+    criteria: DEFAULT_CRITERIA,
+    starts: [1, -0.75, 2, 0.3, -1.25, 0.9, 3, -2.5, 0.6, 1.75],
+    expected: STATUS.converged,
+  },
+];
+
+const STEPS = 200;
+/** Dispatches of 7 updates, so that particles stop in one dispatch and stay frozen in later ones. */
+const STEPS_PER_DISPATCH = 7;
+
+/** Runs the case with every particle in the general loop (all keep trails) or nearly all in the fast loop (one trail). */
+async function run(testCase: Case, loop: 'general' | 'fast'): Promise<DescentResult> {
+  const count = testCase.starts.length;
+  const descent = await Descent.create(gpu, {
+    surface: compileFormula(testCase.formula),
+    optimizer: { ...DEFAULT_OPTIMIZER, lr: testCase.lr },
+    criteria: testCase.criteria,
+    starts: listStarts(testCase),
+    trail: { maxParticles: loop === 'general' ? count : 1, length: 4, every: 1 },
+    historyLength: 4,
+    pickedIndex: loop === 'general' ? 0 : 0xffffffff,
+    maxStepsPerDispatch: STEPS_PER_DISPATCH,
+  });
+  try {
+    for (let done = 0; done < STEPS; done += STEPS_PER_DISPATCH) {
+      descent.step(Math.min(STEPS_PER_DISPATCH, STEPS - done));
+    }
+    return await readResult(gpu.device, descent);
+  } finally {
+    descent.destroy();
+  }
+}
+
+function listStarts(testCase: Case): ListStarts {
+  return { kind: 'list', points: Float64Array.from(testCase.starts.flatMap((x) => [x, 0.5])) };
+}
+
+describe('stopping tests of the fast and the general loop', () => {
+  test.each(CASES)('$name', async (testCase) => {
+    const general = await run(testCase, 'general');
+    const fast = await run(testCase, 'fast');
+    const reference = new ReferenceRun(
+      { surface: compileFormula(testCase.formula), optimizer: { ...DEFAULT_OPTIMIZER, lr: testCase.lr }, criteria: testCase.criteria, starts: listStarts(testCase) },
+      'f32',
+    );
+    reference.advance(STEPS);
+
+    // Same operations in both loops, so the same bits.
+    expect(Array.from(fast.positions)).toEqual(Array.from(general.positions));
+    expect(Array.from(fast.status)).toEqual(Array.from(general.status));
+    expect(Array.from(fast.stopSteps)).toEqual(Array.from(general.stopSteps));
+
+    expect(Array.from(fast.status)).toEqual(Array.from(reference.status));
+    expect(Array.from(fast.stopSteps)).toEqual(Array.from(reference.stopSteps));
+    expect(Array.from(fast.status)).toEqual(testCase.starts.map(() => testCase.expected));
+    for (let k = 0; k < fast.positions.length; k++) {
+      expect(Number.isFinite(fast.positions[k]), `coordinate ${k} is finite`).toBe(true);
+    }
+  });
+});
