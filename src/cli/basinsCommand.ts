@@ -107,7 +107,7 @@ export async function basinsCommand(options: BasinsOptions): Promise<BasinsRepor
     } finally {
       classifier.destroy();
       descent.destroy();
-      gpu.device.destroy();
+      gpu.destroy();
     }
   } else {
     const reference = new ReferenceRun(setup, options.precision);

@@ -58,7 +58,7 @@ export async function runCommand(options: RunOptions): Promise<RunReport> {
     adapter = gpu.adapterName;
     const result = await runDescent(gpu, setup, options.steps);
     ({ positions, loss, status, stopSteps } = result);
-    gpu.device.destroy();
+    gpu.destroy();
   } else {
     const reference = new ReferenceRun(setup, options.precision);
     reference.advance(options.steps);

@@ -167,7 +167,7 @@ export async function sweepCommand(options: SweepOptions): Promise<SweepReport> 
     const gpu = await createNodeGpuContext();
     adapter = gpu.adapterName;
     const result = await runDescent(gpu, setup, options.steps);
-    gpu.device.destroy();
+    gpu.destroy();
     ({ status, loss, stopSteps } = result);
     startsPerCell = result.particleCount / cells.length;
   } else {

@@ -57,7 +57,7 @@ export async function verifyCommand(options: VerifyOptions): Promise<VerifyComma
   const gpu = await createNodeGpuContext();
   const adapter = gpu.adapterName;
   const result = await runDescent(gpu, setup, options.steps);
-  gpu.device.destroy();
+  gpu.destroy();
 
   const domain = starts.kind === 'grid' ? starts.domain : options.surface.domain;
   // A surface without listed minima takes those the GPU's converged particles found.

@@ -9,10 +9,16 @@ export interface GpuContext {
   adapter: GPUAdapter;
   /** Short adapter description for reports, e.g. "google swiftshader". */
   adapterName: string;
+  /** Destroys the device on purpose: its loss is not reported to onLost. */
+  destroy(): void;
 }
 
 export interface DeviceOptions {
-  /** Called once when the device is lost for a reason other than our own destroy(). */
+  /**
+   * Called once when the device is lost: a driver reset, the browser
+   * reclaiming the GPU, or a destroy() by anyone but the context's own
+   * destroy() (reason 'destroyed' alone cannot tell those apart).
+   */
   onLost?: (info: GPUDeviceLostInfo) => void;
   /** Called once per distinct message of an uncaught validation or out-of-memory error. */
   onUncapturedError?: (message: string) => void;
@@ -60,8 +66,9 @@ export async function createGpuContext(gpu: GPU | undefined, options: DeviceOpti
   const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
   const device = await adapter.requestDevice({ label: 'downhill', requiredLimits, requiredFeatures });
 
-  device.lost.then((info) => {
-    if (info.reason !== 'destroyed') {
+  let closing = false;
+  void device.lost.then((info) => {
+    if (!closing) {
       options.onLost?.(info);
     }
   });
@@ -75,5 +82,13 @@ export async function createGpuContext(gpu: GPU | undefined, options: DeviceOpti
     }
   });
 
-  return { device, adapter, adapterName: describeAdapter(adapter.info) };
+  return {
+    device,
+    adapter,
+    adapterName: describeAdapter(adapter.info),
+    destroy: () => {
+      closing = true;
+      device.destroy();
+    },
+  };
 }

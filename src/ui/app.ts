@@ -144,6 +144,11 @@ export class App {
   private rebuilding: Promise<void> = Promise.resolve();
   private linkSync: LinkSync | undefined;
   private shortcuts!: Shortcuts;
+  /** True while a new device replaces a lost one; the frame loop waits. */
+  private recovering = false;
+  /** Devices lost and replaced since the page loaded. */
+  deviceLosses = 0;
+  private disposed = false;
   /** Update count a paused scene runs to (from a link), then stays paused. */
   private runTo: number | undefined;
 
@@ -195,20 +200,11 @@ export class App {
   /** Starts WebGPU, builds the first scene and the panel, and begins the frame loop. */
   async start(): Promise<void> {
     try {
-      this.gpu = await createGpuContext(navigator.gpu, {
-        onLost: (info) => this.deviceLost(info),
-        onUncapturedError: (message) => {
-          console.error(`downhill: uncaptured WebGPU error: ${message}`);
-          this.notices.show(`WebGPU error: ${message}`, 'error');
-        },
-      });
+      await this.startGpu();
     } catch (error) {
       this.block(error);
       return;
     }
-    console.info(`downhill: WebGPU adapter ${this.gpu.adapterName}`);
-
-    this.view = await SceneView.create(this.elements.canvas, this.gpu.device);
     this.colorLegend = new ColorLegend(this.elements.root);
     this.panel = new Panel(this.settings, {
       change: (next) => this.change(next),
@@ -254,19 +250,51 @@ export class App {
       () => this.linkState(),
       (decoded) => void this.applyLink(decoded),
     );
-    this.view.onCameraChange(() => this.linkChanged('replace'));
     this.linkChanged('replace');
-    const updateInsets = (): void => {
-      const side = this.elements.root.querySelector('.side')?.getBoundingClientRect();
-      const panel = this.panel.gui.domElement.getBoundingClientRect();
-      this.view.setInsets(side ? side.right + 8 : 0, panel.width + 16);
-    };
     new ResizeObserver(() => {
       this.view.resize();
-      updateInsets();
+      this.updateInsets();
     }).observe(this.elements.canvas);
-    updateInsets();
+    this.updateInsets();
     requestAnimationFrame((time) => this.frame(time));
+  }
+
+  /** Acquires an adapter and a device, and creates the view on them. */
+  private async startGpu(): Promise<void> {
+    this.gpu = await createGpuContext(navigator.gpu, {
+      onLost: (info) => void this.deviceLost(info),
+      onUncapturedError: (message) => {
+        console.error(`downhill: uncaptured WebGPU error: ${message}`);
+        this.notices.show(`WebGPU error: ${message}`, 'error');
+      },
+    });
+    console.info(`downhill: WebGPU adapter ${this.gpu.adapterName}`);
+    this.view = await SceneView.create(this.elements.canvas, this.gpu.device);
+    this.view.setViewMode(this.settings.view);
+    this.view.setTrailsVisible(this.settings.trails);
+    this.view.onCameraChange(() => this.linkChanged('replace'));
+  }
+
+  /** The device the scene runs on now (it changes when a lost device is replaced). */
+  get gpuDevice(): GPUDevice {
+    return this.gpu.device;
+  }
+
+  /** Stops the scene and destroys its device on purpose (page unload): not reported as a loss. */
+  dispose(): void {
+    if (this.disposed) {
+      return;
+    }
+    this.disposed = true;
+    this.cancelVerify();
+    this.gpu?.destroy();
+  }
+
+  /** Tells the view how much of the canvas the side column and the panel cover. */
+  private updateInsets(): void {
+    const side = this.elements.root.querySelector('.side')?.getBoundingClientRect();
+    const panel = this.panel.gui.domElement.getBoundingClientRect();
+    this.view.setInsets(side ? side.right + 8 : 0, panel.width + 16);
   }
 
   /**
@@ -811,6 +839,13 @@ export class App {
   }
 
   private frame(time: number): void {
+    if (this.disposed) {
+      return;
+    }
+    if (this.recovering) {
+      requestAnimationFrame((next) => this.frame(next));
+      return;
+    }
     // Frames whose GPU work is still queued: a slow GPU must not let work pile
     // up behind requestAnimationFrame, or every later command waits for it.
     if (this.framesInFlight >= MAX_FRAMES_IN_FLIGHT) {
@@ -865,7 +900,13 @@ export class App {
 
     this.view.render(this.runs.map((run) => run.descent.stepsDone));
     this.framesInFlight++;
-    void this.gpu.device.queue.onSubmittedWorkDone().finally(() => this.framesInFlight--);
+    const device = this.gpu.device;
+    void device.queue.onSubmittedWorkDone().finally(() => {
+      // Work of a lost device may never finish; its frames stopped counting at the loss.
+      if (device === this.gpu.device) {
+        this.framesInFlight--;
+      }
+    });
     this.statusBar.frame(time);
     this.statusBar.render(this.particleCount, this.stepsDone, this.lastStats, this.settings.paused);
     this.plot?.redraw();
@@ -1327,13 +1368,62 @@ export class App {
     this.verifyMarks = undefined;
   }
 
-  private deviceLost(info: GPUDeviceLostInfo): void {
-    console.error(`downhill: WebGPU device lost (${info.reason}): ${info.message}`);
-    // TODO: acquire a new device and rebuild the scene instead of stopping.
-    showBlocker(this.elements.root, 'The GPU device was lost', [
-      `WebGPU reported: ${info.message || info.reason}.`,
-      'This happens after a driver reset or when the browser reclaims the GPU. Reload the page to start again.',
-    ]);
+  /**
+   * A lost device takes every buffer, pipeline and the renderer with it:
+   * forget them, acquire a new device and build the same settings again
+   * from the start. Resolves when the scene runs again (or the page says
+   * why it cannot).
+   */
+  private async deviceLost(info: GPUDeviceLostInfo): Promise<void> {
+    if (this.recovering) {
+      return;
+    }
+    this.recovering = true;
+    const started = performance.now();
+    const reported = info.message || info.reason;
+    console.warn(`downhill: WebGPU device lost (${info.reason}): ${info.message}; starting again on a new device`);
+    this.notices.show(`The GPU device was lost (${reported}). Starting the same scene again on a new device…`, 'error');
+    const camera = this.view.cameraState();
+    this.cancelVerify();
+    // Everything below belonged to the lost device; destroying it is allowed and frees the CPU side.
+    for (const run of this.runs) {
+      run.sampler.destroy();
+      run.classifier.destroy();
+      run.descent.destroy();
+    }
+    this.runs = [];
+    this.comparer?.destroy();
+    this.comparer = undefined;
+    this.clearVerifyMarks();
+    this.basinNodes = undefined;
+    this.drawnKey = '';
+    this.framesInFlight = 0;
+    try {
+      this.view.dispose();
+    } catch (error) {
+      console.warn('downhill: disposing the old view failed', error);
+    }
+    try {
+      await this.startGpu();
+      this.view.setCameraState(camera);
+      this.updateInsets();
+      await this.rebuild();
+      if (this.runs.length === 0) {
+        throw new Error('the scene could not be built on the new device');
+      }
+    } catch (error) {
+      showBlocker(this.elements.root, 'The GPU device was lost', [
+        `WebGPU reported: ${reported}. A new device could not take over: ${error instanceof Error ? error.message : String(error)}.`,
+        'This happens after a driver reset or when the browser reclaims the GPU. Reload the page to start again.',
+      ]);
+      return;
+    } finally {
+      this.recovering = false;
+    }
+    this.deviceLosses++;
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.info(`downhill: running again on a new device after ${seconds} s`);
+    this.notices.show(`Running again on a new GPU device (${seconds} s after the loss).`, 'info');
   }
 
   private block(error: unknown): void {

@@ -29,6 +29,14 @@ const app = new App({
 // Read-only handle for the browser console and the end-to-end tests.
 (window as unknown as { downhill: App }).downhill = app;
 
+// Leaving the page destroys the device on purpose; that is not a loss to report.
+window.addEventListener('pagehide', (event) => {
+  // A page kept in the back-forward cache may come back; it keeps its device.
+  if (!event.persisted) {
+    app.dispose();
+  }
+});
+
 app.start().catch((error: unknown) => {
   console.error('downhill: start failed', error);
 });
