@@ -3,16 +3,15 @@
  * Run it through `npm run --silent downhill -- COMMAND [options]`, which sets
  * up the Vulkan driver for Dawn (bin/downhill.mjs).
  */
-import { parseArgs } from 'node:util';
 import { NoAdapterError, WebGpuUnavailableError, LimitExceededError } from '../gpu/errors.ts';
 import { FORMULA_FUNCTIONS, FormulaError } from '../core/expr/index.ts';
-import { CONDITION_NUMBER } from '../core/limits.ts';
+import { CONDITION_NUMBER, InvalidSettingError } from '../core/limits.ts';
 import { SURFACE_NAMES } from '../core/surfaces.ts';
 import { EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_NO_ADAPTER, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
-import { BASINS_OPTION_TABLE, basinsCommand, formatBasinsReport, parseBasinsOptions } from './basinsCommand.ts';
-import { parseRunOptions, RUN_OPTION_TABLE, type RawRunOptions } from './options.ts';
-import { formatSweepReport, parseSweepOptions, splitSweepValues, SWEEP_OPTION_TABLE, sweepCommand } from './sweepCommand.ts';
-import { parseVerifyOptions, VERIFY_OPTION_TABLE, verifyCommand } from './verifyCommand.ts';
+import { basinsCommand, formatBasinsReport } from './basinsCommand.ts';
+import { parseCommandLine } from './commandLine.ts';
+import { formatSweepReport, sweepCommand } from './sweepCommand.ts';
+import { verifyCommand } from './verifyCommand.ts';
 import { formatVerifyReport } from '../core/verify.ts';
 import { formatRunReport, runCommand } from './runCommand.ts';
 import { registerNodeShaders } from './shaders.ts';
@@ -109,85 +108,47 @@ Options of verify:
 Exit status: 0 done, 1 verify below --min-agreement, 2 invalid command line, 3 no WebGPU adapter,
 70 internal error.`;
 
-/**
- * Joins `--option -1.5` into `--option=-1.5` for options that take a value,
- * because util.parseArgs reads a token starting with '-' as another option.
- */
-function attachNegativeValues(args: string[], table: Record<string, { type: string }>): string[] {
-  const joined: string[] = [];
-  for (let k = 0; k < args.length; k++) {
-    const name = args[k].startsWith('--') ? args[k].slice(2) : undefined;
-    const next = args[k + 1];
-    if (name !== undefined && table[name]?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
-      joined.push(`${args[k]}=${next}`);
-      k++;
-    } else {
-      joined.push(args[k]);
-    }
-  }
-  return joined;
+/** Writes a report to stdout: one JSON object with --json, otherwise the summary for a person. */
+function printReport<T>(report: T, json: boolean, format: (report: T) => string): void {
+  process.stdout.write(json ? `${JSON.stringify(report)}\n` : `${format(report)}\n`);
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return command === undefined ? EXIT_USAGE : EXIT_OK;
-  }
-  const tables: Record<string, object> = { run: {}, basins: BASINS_OPTION_TABLE, sweep: SWEEP_OPTION_TABLE, verify: VERIFY_OPTION_TABLE };
-  if (!(command in tables)) {
-    throw new UsageError(`unknown command ${JSON.stringify(command)}: expected run, basins, sweep or verify (see downhill --help)`);
+  const commandLine = parseCommandLine(argv);
+  if (commandLine.command === 'help') {
+    // Requested with --help, the usage text is the output. Without a command it explains a usage error.
+    (commandLine.status === EXIT_OK ? process.stdout : process.stderr).write(`${USAGE}\n`);
+    return commandLine.status;
   }
 
-  const extra = tables[command];
-  const table = { ...RUN_OPTION_TABLE, ...extra };
-  let values: Record<string, string | boolean | string[] | undefined>;
-  try {
-    ({ values } = parseArgs({ args: attachNegativeValues(rest, table), options: table, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)} (see downhill --help)`);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return EXIT_OK;
-  }
-
-  if (command === 'sweep') {
-    const { run, sweep } = splitSweepValues(values);
-    const sweepOptions = parseSweepOptions(parseRunOptions(run as RawRunOptions), sweep);
-    registerNodeShaders();
-    const report = await sweepCommand(sweepOptions);
-    process.stdout.write(sweepOptions.json ? `${JSON.stringify(report)}\n` : `${formatSweepReport(report)}\n`);
-    return EXIT_OK;
-  }
-
-  const options = parseRunOptions(values as RawRunOptions);
   registerNodeShaders();
-  if (command === 'verify') {
-    const verifyOptions = parseVerifyOptions(options, values as { 'min-agreement'?: string; radius?: string });
-    const report = await verifyCommand(verifyOptions);
-    process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatVerifyReport(report)}\n`);
-    if (report.passed === false) {
-      process.stderr.write(`downhill: verify below --min-agreement ${report.minAgreement}: status ${report.gpuVsF32.statusAgreement}, basin ${report.gpuVsF32.basinAgreement}\n`);
-      return EXIT_CHECK_FAILED;
+  const { options } = commandLine;
+  switch (commandLine.command) {
+    case 'sweep':
+      printReport(await sweepCommand(commandLine.options), options.json, formatSweepReport);
+      return EXIT_OK;
+    case 'verify': {
+      const report = await verifyCommand(commandLine.options);
+      printReport(report, options.json, formatVerifyReport);
+      if (report.passed === false) {
+        process.stderr.write(`downhill: verify below --min-agreement ${report.minAgreement}: status ${report.gpuVsF32.statusAgreement}, basin ${report.gpuVsF32.basinAgreement}\n`);
+        return EXIT_CHECK_FAILED;
+      }
+      return EXIT_OK;
     }
-    return EXIT_OK;
+    case 'basins':
+      printReport(await basinsCommand(commandLine.options), options.json, formatBasinsReport);
+      return EXIT_OK;
+    case 'run':
+      printReport(await runCommand(commandLine.options), options.json, formatRunReport);
+      return EXIT_OK;
   }
-  if (command === 'basins') {
-    const basinsOptions = parseBasinsOptions(options, values as { png?: string; radius?: string });
-    const report = await basinsCommand(basinsOptions);
-    process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatBasinsReport(report)}\n`);
-    return EXIT_OK;
-  }
-  const report = await runCommand(options);
-  process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatRunReport(report)}\n`);
-  return EXIT_OK;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof FormulaError || error instanceof LimitExceededError) {
+    if (error instanceof UsageError || error instanceof FormulaError || error instanceof InvalidSettingError || error instanceof LimitExceededError) {
       process.stderr.write(`downhill: ${error.message}\n`);
       process.exit(EXIT_USAGE);
     }

@@ -16,6 +16,7 @@ import {
   type ScheduleName,
 } from '../core/config.ts';
 import { NOISE_SPECS, OPTIMIZER_FLAGS, OPTIMIZER_SPECS, SCHEDULE_SPECS, describeRange, inRange, type NumberSpec } from '../core/hyperparameters.ts';
+import { formatSettingValue } from '../core/limits.ts';
 import { UsageError } from './errors.ts';
 
 /** parseArgs entries of these options. */
@@ -61,7 +62,7 @@ export function parseDecimal(text: string): number | undefined {
 export function numberFlag(spec: NumberSpec, text: string): number {
   const value = parseDecimal(text);
   if (value === undefined || !inRange(spec, value)) {
-    throw new UsageError(`invalid --${spec.flag} ${JSON.stringify(text)}: expected ${describeRange(spec)}`);
+    throw new UsageError(`invalid --${spec.flag} ${formatSettingValue(text)}: expected ${describeRange(spec)}`);
   }
   return value;
 }
@@ -70,11 +71,18 @@ function listNames(names: readonly string[]): string {
   return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-/** Validates the optimizer name, its hyperparameters, the schedule and the noise. */
-export function parseOptimizerOptions(raw: RawOptimizerOptions): OptimizerChoice {
+/**
+ * Validates the optimizer name, its hyperparameters, the schedule and the
+ * noise. `flagNames` renames options in messages where a command reads one
+ * under another name (sweep takes the schedule's --lr-min as
+ * --schedule-lr-min).
+ */
+export function parseOptimizerOptions(raw: RawOptimizerOptions, flagNames: Readonly<Record<string, string>> = {}): OptimizerChoice {
+  const named = <T extends NumberSpec>(spec: T): T => ({ ...spec, flag: flagNames[spec.flag] ?? spec.flag });
+
   const name = raw.optimizer ?? 'gd';
   if (!(OPTIMIZER_NAMES as readonly string[]).includes(name)) {
-    throw new UsageError(`unknown --optimizer ${JSON.stringify(name)}: expected one of ${OPTIMIZER_NAMES.join(', ')}`);
+    throw new UsageError(`unknown --optimizer ${formatSettingValue(name)}: expected one of ${OPTIMIZER_NAMES.join(', ')}`);
   }
   const optimizerName = name as OptimizerName;
   const optimizer = defaultOptimizer(optimizerName, raw.lr === undefined ? 0.1 : numberFlag(OPTIMIZER_SPECS.lr, raw.lr));
@@ -85,9 +93,9 @@ export function parseOptimizerOptions(raw: RawOptimizerOptions): OptimizerChoice
       continue;
     }
     if (!spec.optimizers.includes(optimizerName)) {
-      throw new UsageError(`--${spec.flag} applies to ${listNames(spec.optimizers)}, not ${optimizerName}`);
+      throw new UsageError(`--${named(spec).flag} applies to ${listNames(spec.optimizers)}, not ${optimizerName}`);
     }
-    (optimizer as unknown as Record<string, number>)[field] = numberFlag(spec, String(text));
+    (optimizer as unknown as Record<string, number>)[field] = numberFlag(named(spec), String(text));
   }
   for (const [field, spec] of Object.entries(OPTIMIZER_FLAGS)) {
     if (raw[spec.flag as keyof RawOptimizerOptions] === true) {
@@ -103,7 +111,7 @@ export function parseOptimizerOptions(raw: RawOptimizerOptions): OptimizerChoice
 
   const scheduleName = (raw.schedule as string | undefined) ?? 'constant';
   if (!(SCHEDULE_NAMES as readonly string[]).includes(scheduleName)) {
-    throw new UsageError(`unknown --schedule ${JSON.stringify(scheduleName)}: expected one of ${SCHEDULE_NAMES.join(', ')}`);
+    throw new UsageError(`unknown --schedule ${formatSettingValue(scheduleName)}: expected one of ${SCHEDULE_NAMES.join(', ')}`);
   }
   const schedule: ScheduleConfig = { ...DEFAULT_SCHEDULE, name: scheduleName as ScheduleName };
   for (const [field, spec] of Object.entries(SCHEDULE_SPECS)) {
@@ -112,17 +120,17 @@ export function parseOptimizerOptions(raw: RawOptimizerOptions): OptimizerChoice
       continue;
     }
     if (!spec.schedules.includes(schedule.name)) {
-      throw new UsageError(`--${spec.flag} applies to --schedule ${listNames(spec.schedules)}, not ${schedule.name}`);
+      throw new UsageError(`--${named(spec).flag} applies to --schedule ${listNames(spec.schedules)}, not ${schedule.name}`);
     }
-    (schedule as unknown as Record<string, number>)[field] = numberFlag(spec, String(text));
+    (schedule as unknown as Record<string, number>)[field] = numberFlag(named(spec), String(text));
   }
 
   const noise: NoiseConfig = { ...DEFAULT_NOISE };
   if (raw.noise !== undefined) {
-    noise.sigma = numberFlag(NOISE_SPECS.sigma, String(raw.noise));
+    noise.sigma = numberFlag(named(NOISE_SPECS.sigma), String(raw.noise));
   }
   if (raw.seed !== undefined) {
-    noise.seed = numberFlag(NOISE_SPECS.seed, String(raw.seed));
+    noise.seed = numberFlag(named(NOISE_SPECS.seed), String(raw.seed));
   }
 
   return { optimizer, schedule, noise };

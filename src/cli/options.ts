@@ -4,7 +4,7 @@
  */
 import { acceptedDomains, checkDomain } from '../core/domain.ts';
 import { FormulaError } from '../core/expr/index.ts';
-import { CONDITION_NUMBER, GRID_1D, GRID_2D, RUN_STEPS } from '../core/limits.ts';
+import { CONDITION_NUMBER, DOMAIN_LIMITS, GRID_1D, GRID_2D, RUN_STEPS, formatSettingValue } from '../core/limits.ts';
 import { resolveSurface } from '../core/surfaceChoice.ts';
 import { ILL_CONDITIONED_NAME } from '../core/surfaceCatalog.ts';
 import { CUSTOM_SURFACE_NAME, SURFACE_NAMES, findSurface, type Domain, type SurfaceDefinition } from '../core/surfaces.ts';
@@ -68,7 +68,7 @@ const DEFAULT_GRID = 8;
 function numberOption(name: string, text: string, min: number, max: number, accepted: string): number {
   const value = parseDecimal(text);
   if (value === undefined || !Number.isFinite(value) || value < min || value > max) {
-    throw new UsageError(`invalid --${name} ${JSON.stringify(text)}: expected ${accepted}`);
+    throw new UsageError(`invalid --${name} ${formatSettingValue(text)}: expected ${accepted}`);
   }
   return value;
 }
@@ -76,7 +76,7 @@ function numberOption(name: string, text: string, min: number, max: number, acce
 function integerOption(name: string, text: string, min: number, max: number): number {
   const value = parseDecimal(text);
   if (value === undefined || !Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`invalid --${name} ${JSON.stringify(text)}: expected an integer from ${min} to ${max.toLocaleString('en-US')}`);
+    throw new UsageError(`invalid --${name} ${formatSettingValue(text)}: expected an integer from ${min} to ${max.toLocaleString('en-US')}`);
   }
   return value;
 }
@@ -85,7 +85,7 @@ function numberList(name: string, text: string, counts: readonly number[], meani
   const parts = text.split(',');
   const values = parts.map((part) => parseDecimal(part));
   if (!counts.includes(parts.length) || values.some((value) => value === undefined || !Number.isFinite(value))) {
-    throw new UsageError(`invalid --${name} ${JSON.stringify(text)}: expected ${meaning}`);
+    throw new UsageError(`invalid --${name} ${formatSettingValue(text)}: expected ${meaning}`);
   }
   return values as number[];
 }
@@ -98,16 +98,13 @@ function parseDomain(text: string, surface: SurfaceDefinition): Domain {
   try {
     return checkDomain({ xMin, xMax, yMin, yMax }, surface.dims);
   } catch {
-    throw new UsageError(`invalid --domain ${JSON.stringify(text)}: expected ${expected}`);
+    throw new UsageError(`invalid --domain ${formatSettingValue(text)}: expected ${expected}`);
   }
 }
 
-/** Characters of a rejected formula that an error message repeats. */
-const QUOTED_FORMULA_LENGTH = 60;
-
 /** Formats a formula fault as one line: the option, the formula (shortened), the message and the position. */
 function formulaUsageError(text: string, error: FormulaError): UsageError {
-  const quoted = text.length > QUOTED_FORMULA_LENGTH ? `${JSON.stringify(text.slice(0, QUOTED_FORMULA_LENGTH))}…` : JSON.stringify(text);
+  const quoted = formatSettingValue(text);
   const where = /\bposition \d/.test(error.message) ? '' : ` at position ${error.start}`;
   return new UsageError(`invalid --formula ${quoted}: ${error.message}${where} (positions count characters from 0)`);
 }
@@ -143,25 +140,28 @@ function parseSurface(raw: RawRunOptions): { surface: SurfaceDefinition; conditi
 
   const surface = findSurface(name, condition);
   if (!surface) {
-    throw new UsageError(`unknown --surface ${JSON.stringify(name)}: expected one of ${SURFACE_NAMES.join(', ')}, or a typed --formula`);
+    throw new UsageError(`unknown --surface ${formatSettingValue(name)}: expected one of ${SURFACE_NAMES.join(', ')}, or a typed --formula`);
   }
   return { surface, condition };
 }
 
-/** Validates every option of `run`; throws UsageError naming the first invalid one. */
-export function parseRunOptions(raw: RawRunOptions): RunOptions {
+/**
+ * Validates every option of `run`; throws UsageError naming the first invalid
+ * one. `flagNames` renames options in messages (see parseOptimizerOptions).
+ */
+export function parseRunOptions(raw: RawRunOptions, flagNames: Readonly<Record<string, string>> = {}): RunOptions {
   const { surface, condition } = parseSurface(raw);
 
-  const choice = parseOptimizerOptions(raw);
+  const choice = parseOptimizerOptions(raw, flagNames);
   const steps = raw.steps === undefined ? 100 : integerOption('steps', raw.steps, RUN_STEPS.min, RUN_STEPS.max);
 
   const backend = raw.backend ?? 'webgpu';
   if (backend !== 'cpu' && backend !== 'webgpu') {
-    throw new UsageError(`unknown --backend ${JSON.stringify(backend)}: expected cpu or webgpu`);
+    throw new UsageError(`unknown --backend ${formatSettingValue(backend)}: expected cpu or webgpu`);
   }
   const precision = raw.precision ?? 'f32';
   if (precision !== 'f32' && precision !== 'f64') {
-    throw new UsageError(`unknown --precision ${JSON.stringify(precision)}: expected f32 or f64`);
+    throw new UsageError(`unknown --precision ${formatSettingValue(precision)}: expected f32 or f64`);
   }
   if (precision === 'f64' && backend !== 'cpu') {
     throw new UsageError('--precision f64 needs --backend cpu: the GPU computes in float32 only');
@@ -175,10 +175,14 @@ export function parseRunOptions(raw: RawRunOptions): RunOptions {
     if (raw.grid !== undefined) {
       throw new UsageError('--grid and --start exclude each other: give a grid of starts or a list of them');
     }
-    const meaning = surface.dims === 1 ? `one number X per --start (${surface.name} is 1D)` : `X,Y per --start (${surface.name} is 2D)`;
+    const coordinates = surface.dims === 1 ? `one number X per --start (${surface.name} is 1D)` : `X,Y per --start (${surface.name} is 2D)`;
+    const meaning = `${coordinates}, each within ±${DOMAIN_LIMITS.maxMagnitude.toLocaleString('en-US')} as a domain's bounds`;
     const points = new Float64Array(2 * raw.start.length);
     raw.start.forEach((text, k) => {
       const [x, y = 0] = numberList('start', text, [surface.dims], meaning);
+      if (Math.abs(x) > DOMAIN_LIMITS.maxMagnitude || Math.abs(y) > DOMAIN_LIMITS.maxMagnitude) {
+        throw new UsageError(`invalid --start ${formatSettingValue(text)}: expected ${meaning}`);
+      }
       points[2 * k] = Math.fround(x);
       points[2 * k + 1] = Math.fround(y);
     });

@@ -9,6 +9,9 @@ import { PNG } from 'pngjs';
 import { compileFormula } from '../core/expr/index.ts';
 import { phaseImage, sweepCsv, type SweepRow } from '../core/exportTables.ts';
 import { DEFAULT_CRITERIA } from '../core/config.ts';
+import { startCount } from '../core/grid.ts';
+import { OPTIMIZER_SPECS } from '../core/hyperparameters.ts';
+import { MAX_PARTICLES, formatSettingValue } from '../core/limits.ts';
 import { ReferenceRun } from '../core/reference.ts';
 import {
   SWEEP_PARAMETERS,
@@ -76,6 +79,9 @@ export interface SweepReport {
   png: string | null;
 }
 
+/** Options of `run` that sweep reads under another name, for messages: the schedule's --lr-min. */
+export const SWEEP_FLAG_NAMES: Readonly<Record<string, string>> = { 'lr-min': 'schedule-lr-min' };
+
 /**
  * Takes the sweep's own options out of the raw values before the run options
  * are parsed: --lr-min is the low end of the sweep there, and a cosine or
@@ -103,13 +109,13 @@ function count(name: string, text: string | undefined, fallback: number, max: nu
   }
   const value = parseDecimal(text);
   if (value === undefined || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new UsageError(`invalid --${name} ${JSON.stringify(text)}: expected an integer from 1 to ${max.toLocaleString('en-US')}`);
+    throw new UsageError(`invalid --${name} ${formatSettingValue(text)}: expected an integer from 1 to ${max.toLocaleString('en-US')}`);
   }
   return value;
 }
 
 export function parseSweepOptions(run: RunOptions, raw: Record<string, string | undefined>): SweepOptions {
-  const rateSpec = { flag: 'lr-min', label: 'learning rate', min: 1e-8, max: 1e6, accepted: 'a positive finite number from 1e-8 to 1e6' };
+  const rateSpec = { ...OPTIMIZER_SPECS.lr, flag: 'lr-min' };
   const lrMin = raw['lr-min'] === undefined ? 0.01 : numberFlag(rateSpec, raw['lr-min']);
   const lrMax = raw['lr-max'] === undefined ? 1 : numberFlag({ ...rateSpec, flag: 'lr-max' }, raw['lr-max']);
   if (!(lrMin < lrMax)) {
@@ -120,8 +126,9 @@ export function parseSweepOptions(run: RunOptions, raw: Record<string, string | 
   let second: SweepAxes['second'];
   const parameter = raw['sweep-y'];
   if (parameter !== undefined) {
-    if (!(parameter in SWEEP_PARAMETERS)) {
-      throw new UsageError(`unknown --sweep-y ${JSON.stringify(parameter)}: expected ${Object.keys(SWEEP_PARAMETERS).join(' or ')}`);
+    // Object.hasOwn, because `in` also finds inherited names such as "constructor".
+    if (!Object.hasOwn(SWEEP_PARAMETERS, parameter)) {
+      throw new UsageError(`unknown --sweep-y ${formatSettingValue(parameter)}: expected ${Object.keys(SWEEP_PARAMETERS).join(' or ')}`);
     }
     const optimizers: readonly string[] = SWEEP_PARAMETERS[parameter as SweepParameter];
     if (!optimizers.includes(run.optimizer.name)) {
@@ -141,6 +148,13 @@ export function parseSweepOptions(run: RunOptions, raw: Record<string, string | 
   const cells = lrCount * (second?.count ?? 1);
   if (cells > MAX_SWEEP_CELLS) {
     throw new UsageError(`a sweep of ${cells.toLocaleString('en-US')} cells exceeds the maximum ${MAX_SWEEP_CELLS.toLocaleString('en-US')}: use fewer --lrs or --ys`);
+  }
+  const particles = cells * startCount(run.starts);
+  if (particles > MAX_PARTICLES) {
+    throw new UsageError(
+      `a sweep of ${cells.toLocaleString('en-US')} cells × ${startCount(run.starts).toLocaleString('en-US')} starts = ${particles.toLocaleString('en-US')} particles ` +
+        `exceeds the maximum ${MAX_PARTICLES.toLocaleString('en-US')}: use fewer --lrs or --ys, or a smaller --grid`,
+    );
   }
   for (const name of ['csv', 'png'] as const) {
     if (raw[name] !== undefined && raw[name]!.trim() === '') {

@@ -2,7 +2,8 @@
  * Validation and formatting of a domain the user sets, shared by the panel,
  * the settings and the CLI so that all three accept the same rectangles.
  */
-import { DOMAIN_LIMITS, InvalidSettingError } from './limits.ts';
+import { DOMAIN_LIMITS, formatSettingValue, InvalidSettingError } from './limits.ts';
+import { checkFields } from './settingChecks.ts';
 import type { Domain } from './surfaces.ts';
 
 /** Formats a domain for messages: "[-2, 2] × [-1, 3]", or "[-2, 2]" in 1D. */
@@ -29,19 +30,21 @@ function sideIsValid(min: number, max: number): boolean {
 }
 
 /**
- * Returns the domain when its bounds are finite, ordered, within
- * DOMAIN_LIMITS and wide enough; throws InvalidSettingError naming it
- * otherwise. A 1D surface ignores yMin and yMax, and the result has both 0.
+ * Returns a copy of the domain when its bounds are finite, ordered, within
+ * DOMAIN_LIMITS and wide enough. Otherwise it throws InvalidSettingError
+ * naming the domain, or naming a field other than the four bounds. A 1D
+ * surface ignores yMin and yMax, and the result has both 0.
  */
 export function checkDomain(domain: Domain, dims: 1 | 2): Domain {
-  const valid =
-    typeof domain === 'object' &&
-    domain !== null &&
-    sideIsValid(domain.xMin, domain.xMax) &&
-    (dims === 1 || sideIsValid(domain.yMin, domain.yMax));
+  checkFields('domain', domain, ['xMin', 'xMax', 'yMin', 'yMax']);
+  const valid = sideIsValid(domain.xMin, domain.xMax) && (dims === 1 || sideIsValid(domain.yMin, domain.yMax));
   if (!valid) {
-    const shown = typeof domain === 'object' && domain !== null ? formatDomain(domain, dims) : String(domain);
-    throw new InvalidSettingError('domain', shown, acceptedDomains(dims));
+    // A bound that is not a number shows as JSON, so that "1" and 1 look different.
+    const shown = (bound: unknown): string => (typeof bound === 'number' ? String(bound) : formatSettingValue(bound));
+    const x = `[${shown(domain.xMin)}, ${shown(domain.xMax)}]`;
+    const text = dims === 1 ? x : `${x} × [${shown(domain.yMin)}, ${shown(domain.yMax)}]`;
+    throw new InvalidSettingError('domain', text, acceptedDomains(dims));
   }
-  return dims === 1 ? { xMin: domain.xMin, xMax: domain.xMax, yMin: 0, yMax: 0 } : { ...domain };
+  const { xMin, xMax, yMin, yMax } = domain;
+  return dims === 1 ? { xMin, xMax, yMin: 0, yMax: 0 } : { xMin, xMax, yMin, yMax };
 }

@@ -3,8 +3,20 @@
  * optimizer or schedule reads it. The CLI, the panel and the URL validate
  * against this one table.
  */
-import { OPTIMIZER_NAMES, SCHEDULE_NAMES, type NoiseConfig, type OptimizerConfig, type OptimizerName, type ScheduleConfig, type ScheduleName } from './config.ts';
+import {
+  DEFAULT_NOISE,
+  DEFAULT_SCHEDULE,
+  OPTIMIZER_NAMES,
+  SCHEDULE_NAMES,
+  defaultOptimizer,
+  type NoiseConfig,
+  type OptimizerConfig,
+  type OptimizerName,
+  type ScheduleConfig,
+  type ScheduleName,
+} from './config.ts';
 import { InvalidSettingError, LEARNING_RATE } from './limits.ts';
+import { checkBoolean, checkChoice, checkFields } from './settingChecks.ts';
 
 export interface NumberSpec {
   /** The setting's name on the command line (without --) and in the URL. */
@@ -93,31 +105,34 @@ function check(spec: NumberSpec, value: number): void {
   }
 }
 
-/** Throws InvalidSettingError naming the first invalid hyperparameter of `config`. */
+/** Throws InvalidSettingError naming the first invalid or unknown field of `config`. */
 export function validateOptimizer(config: OptimizerConfig): OptimizerConfig {
-  if (!(OPTIMIZER_NAMES as readonly string[]).includes(config.name)) {
-    throw new InvalidSettingError('optimizer', config.name, `one of ${OPTIMIZER_NAMES.join(', ')}`);
-  }
+  checkFields('optimizer', config, Object.keys(defaultOptimizer('gd')));
+  checkChoice('optimizer', config.name, OPTIMIZER_NAMES);
   for (const [field, spec] of Object.entries(OPTIMIZER_SPECS) as [NumericOptimizerField, NumberSpec][]) {
     check(spec, config[field]);
   }
+  checkBoolean('centered', config.centered);
+  checkBoolean('AMSGrad', config.amsgrad);
   if (config.name === 'nesterov' && (config.momentum <= 0 || config.dampening !== 0)) {
     throw new InvalidSettingError('momentum', config.momentum, 'a momentum above 0 and zero dampening for Nesterov momentum (as torch.optim.SGD requires)');
   }
   return config;
 }
 
+/** Throws InvalidSettingError naming the first invalid or unknown field of `schedule`. */
 export function validateSchedule(schedule: ScheduleConfig): ScheduleConfig {
-  if (!(SCHEDULE_NAMES as readonly string[]).includes(schedule.name)) {
-    throw new InvalidSettingError('schedule', schedule.name, `one of ${SCHEDULE_NAMES.join(', ')}`);
-  }
+  checkFields('schedule', schedule, Object.keys(DEFAULT_SCHEDULE));
+  checkChoice('schedule', schedule.name, SCHEDULE_NAMES);
   for (const [field, spec] of Object.entries(SCHEDULE_SPECS) as [NumericScheduleField, NumberSpec][]) {
     check(spec, schedule[field]);
   }
   return schedule;
 }
 
+/** Throws InvalidSettingError naming the first invalid or unknown field of `noise`. */
 export function validateNoise(noise: NoiseConfig): NoiseConfig {
+  checkFields('noise', noise, Object.keys(DEFAULT_NOISE));
   check(NOISE_SPECS.sigma, noise.sigma);
   check(NOISE_SPECS.seed, noise.seed);
   return noise;

@@ -54,8 +54,41 @@ export class InvalidSettingError extends Error {
     readonly value: unknown,
     readonly accepted: string,
   ) {
-    super(`invalid ${setting} ${JSON.stringify(typeof value === 'number' && !Number.isFinite(value) ? String(value) : value)}: expected ${accepted}`);
+    super(`invalid ${setting} ${formatSettingValue(value)}: expected ${accepted}`);
   }
+}
+
+/** Characters of a rejected value that an error message repeats. */
+const QUOTED_VALUE_LENGTH = 60;
+
+/**
+ * Formats any value for an error message as JSON, with NaN and ±Infinity
+ * quoted ("NaN") and text past QUOTED_VALUE_LENGTH characters cut off with
+ * "…". Values that JSON cannot write (undefined, functions, BigInt, cycles)
+ * are described instead.
+ */
+export function formatSettingValue(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    return JSON.stringify(String(value));
+  }
+  if (typeof value === 'string' && value.length > QUOTED_VALUE_LENGTH) {
+    return `${JSON.stringify(value.slice(0, QUOTED_VALUE_LENGTH))}…`;
+  }
+  if (typeof value === 'bigint') {
+    return `${value}n`;
+  }
+
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) {
+    const type = typeof value;
+    return value === undefined ? 'undefined' : `${type === 'object' ? 'an' : 'a'} ${type}`;
+  }
+  return text.length > QUOTED_VALUE_LENGTH ? `${text.slice(0, QUOTED_VALUE_LENGTH)}…` : text;
 }
 
 /** Returns value when it is a finite number in [min, max]; throws InvalidSettingError otherwise. */
@@ -90,3 +123,12 @@ export const CONDITION_NUMBER = { min: 1, max: 1e4, default: 10 } as const;
  * so that even 2048 float32 starts per side (24-bit significand) stay distinct.
  */
 export const DOMAIN_LIMITS = { maxMagnitude: 1e5, minRelativeSpan: 1e-3 } as const;
+
+/**
+ * Maximum particles of one descent, counted as starts × sweep cells. A
+ * 2048 × 2048 grid swept at 4 rates reaches it. At this count Adam's state (32 bytes per particle)
+ * is a 512 MiB GPU buffer, and the CPU reference holds about 100 bytes per
+ * particle (1.6 GiB). An adapter may allow fewer particles, which the
+ * descent checks against the adapter's limits when it is built.
+ */
+export const MAX_PARTICLES = 16_777_216;

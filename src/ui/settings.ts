@@ -5,9 +5,11 @@
 import { DEFAULT_CRITERIA, DEFAULT_NOISE, DEFAULT_SCHEDULE, defaultOptimizer, type NoiseConfig, type OptimizerConfig, type ScheduleConfig, type StopCriteria } from '../core/config.ts';
 import { checkDomain } from '../core/domain.ts';
 import { validateNoise, validateOptimizer, validateSchedule } from '../core/hyperparameters.ts';
-import { CONDITION_NUMBER, GRID_1D, GRID_2D, STEPS_PER_FRAME, checkInteger, checkNumber, InvalidSettingError } from '../core/limits.ts';
+import { MAX_FORMULA_LENGTH } from '../core/expr/index.ts';
+import { CONDITION_NUMBER, GRID_1D, GRID_2D, LEARNING_RATE, MAX_PARTICLES, STEPS_PER_FRAME, checkInteger, checkNumber, InvalidSettingError } from '../core/limits.ts';
+import { checkBoolean, checkChoice, checkFields } from '../core/settingChecks.ts';
 import { resolveSurface } from '../core/surfaceChoice.ts';
-import type { Domain } from '../core/surfaces.ts';
+import { CUSTOM_SURFACE_NAME, type Domain } from '../core/surfaces.ts';
 import { SWEEP_PARAMETERS, type SweepAxes, type SweepParameter } from '../core/sweep.ts';
 import type { ViewMode } from '../render/sceneView.ts';
 
@@ -25,6 +27,9 @@ export interface RunSettings {
 
 /** Optimizer configurations that can run side by side. */
 export const MAX_RUNS = 4;
+
+/** The views of the scene. */
+export const VIEW_MODES: readonly ViewMode[] = ['3d', '2d'];
 
 /** How the basin map is shown: not at all, the active configuration's, two side by side, or where two differ. */
 export type BasinView = 'off' | 'map' | 'side-by-side' | 'difference';
@@ -113,36 +118,60 @@ export function cloneSettings(settings: AppSettings): AppSettings {
   };
 }
 
+/** Values of the second sweep axis, a momentum or β₁: at least 0 and below 1. */
+const SECOND_AXIS = { min: 0, max: 0.9999 } as const;
+
 function validateSweep(settings: AppSettings): void {
   const sweep = settings.sweep;
-  checkNumber('lowest swept learning rate', sweep.lrMin, 1e-8, 1e6);
-  checkNumber('highest swept learning rate', sweep.lrMax, 1e-8, 1e6);
+  checkFields('sweep', sweep, Object.keys(DEFAULT_SETTINGS.sweep));
+  checkBoolean('sweep every configuration', sweep.enabled);
+  checkNumber('lowest swept learning rate', sweep.lrMin, LEARNING_RATE.min, LEARNING_RATE.max);
+  checkNumber('highest swept learning rate', sweep.lrMax, LEARNING_RATE.min, LEARNING_RATE.max);
   if (!(sweep.lrMin < sweep.lrMax)) {
     throw new InvalidSettingError('swept learning rates', `${sweep.lrMin} to ${sweep.lrMax}`, 'a lowest rate below the highest');
   }
   checkInteger('number of swept learning rates', sweep.lrCount, 1, MAX_APP_SWEEP_CELLS);
-  if (sweep.second !== 'none') {
-    if (!(sweep.second in SWEEP_PARAMETERS)) {
-      throw new InvalidSettingError('second sweep axis', sweep.second, `none, ${Object.keys(SWEEP_PARAMETERS).join(' or ')}`);
-    }
-    checkNumber(`lowest ${sweep.second}`, sweep.secondMin, 0, 0.9999);
-    checkNumber(`highest ${sweep.second}`, sweep.secondMax, 0, 0.9999);
-    if (!(sweep.secondMin < sweep.secondMax)) {
-      throw new InvalidSettingError(`swept ${sweep.second}`, `${sweep.secondMin} to ${sweep.secondMax}`, 'a lowest value below the highest');
-    }
-    checkInteger(`number of ${sweep.second} values`, sweep.secondCount, 1, MAX_APP_SWEEP_CELLS);
-    const readers: readonly string[] = SWEEP_PARAMETERS[sweep.second];
-    const other = settings.runs.findIndex((run) => !readers.includes(run.optimizer.name));
-    if (sweep.enabled && other >= 0) {
-      throw new InvalidSettingError(
-        'second sweep axis',
-        sweep.second,
-        `an axis that every configuration reads (${sweep.second} applies to ${readers.join(', ')}; configuration ${other + 1} is ${settings.runs[other].optimizer.name})`,
-      );
-    }
-    if (sweep.lrCount * sweep.secondCount > MAX_APP_SWEEP_CELLS) {
-      throw new InvalidSettingError('number of sweep cells', sweep.lrCount * sweep.secondCount, `at most ${MAX_APP_SWEEP_CELLS} rates × values`);
-    }
+  const second = checkChoice('second sweep axis', sweep.second, ['none', ...(Object.keys(SWEEP_PARAMETERS) as SweepParameter[])]);
+  // The panel keeps the second axis's values while it is off, so they are checked either way.
+  const axis = second === 'none' ? 'second axis' : second;
+  checkNumber(`lowest ${axis} value`, sweep.secondMin, SECOND_AXIS.min, SECOND_AXIS.max);
+  checkNumber(`highest ${axis} value`, sweep.secondMax, SECOND_AXIS.min, SECOND_AXIS.max);
+  checkInteger(`number of ${axis} values`, sweep.secondCount, 1, MAX_APP_SWEEP_CELLS);
+  if (second === 'none') {
+    return;
+  }
+
+  if (!(sweep.secondMin < sweep.secondMax)) {
+    throw new InvalidSettingError(`swept ${second}`, `${sweep.secondMin} to ${sweep.secondMax}`, 'a lowest value below the highest');
+  }
+  const readers: readonly string[] = SWEEP_PARAMETERS[second];
+  const other = settings.runs.findIndex((run) => !readers.includes(run.optimizer.name));
+  if (sweep.enabled && other >= 0) {
+    throw new InvalidSettingError(
+      'second sweep axis',
+      second,
+      `an axis that every configuration reads (${second} applies to ${readers.join(', ')}; configuration ${other + 1} is ${settings.runs[other].optimizer.name})`,
+    );
+  }
+  if (sweep.lrCount * sweep.secondCount > MAX_APP_SWEEP_CELLS) {
+    throw new InvalidSettingError('number of sweep cells', sweep.lrCount * sweep.secondCount, `at most ${MAX_APP_SWEEP_CELLS} rates × values`);
+  }
+}
+
+/** Checks the particles of each configuration: the starts, times the cells of a sweep when one is on. */
+function checkParticleCount(settings: AppSettings, dims: 1 | 2): void {
+  const starts = dims === 1 ? settings.grid : settings.grid * settings.grid;
+  const sweep = settings.sweep;
+  let cells = 1;
+  if (sweep.enabled) {
+    cells = sweep.second === 'none' ? sweep.lrCount : sweep.lrCount * sweep.secondCount;
+  }
+  if (starts * cells > MAX_PARTICLES) {
+    throw new InvalidSettingError(
+      'number of particles per configuration',
+      starts * cells,
+      `at most ${MAX_PARTICLES.toLocaleString('en-US')} (${starts.toLocaleString('en-US')} starts × ${cells.toLocaleString('en-US')} sweep cells here): a smaller grid or fewer swept values`,
+    );
   }
 }
 
@@ -165,43 +194,61 @@ export function activeRun(settings: AppSettings): RunSettings {
   return settings.runs[settings.active];
 }
 
+/** The fields of AppSettings: those of the defaults, and the optional ones. */
+const SETTINGS_FIELDS: readonly string[] = [...Object.keys(DEFAULT_SETTINGS), 'formula', 'domain'];
+
 /**
  * Throws InvalidSettingError naming the first invalid value of `settings`,
- * or FormulaError for a custom formula that does not compile. Returns the
- * settings with a 1D domain's y bounds set to 0.
+ * or a field that AppSettings does not have, and FormulaError for a custom
+ * formula that does not compile. Every field is checked for its type too,
+ * because settings from a URL or a file arrive untyped. Returns the settings
+ * with a 1D domain's y bounds set to 0.
  */
 export function validateSettings(settings: AppSettings): AppSettings {
+  checkFields('settings', settings, SETTINGS_FIELDS);
+  // A built-in surface keeps the formula for a later switch back to custom, so it is checked here without
+  // compiling. The custom surface compiles it, and a FormulaError shows where a fault is.
+  const keptFormula = settings.surface !== CUSTOM_SURFACE_NAME && settings.formula !== undefined;
+  if (keptFormula && (typeof settings.formula !== 'string' || settings.formula.length > MAX_FORMULA_LENGTH)) {
+    throw new InvalidSettingError('formula', settings.formula, `a formula in x, or in x and y, of at most ${MAX_FORMULA_LENGTH} characters`);
+  }
   const { definition } = resolveSurface(settings);
   const dims = definition.dims;
   const domain = settings.domain === undefined ? undefined : checkDomain(settings.domain, dims);
   const gridRange = dims === 1 ? GRID_1D : GRID_2D;
   checkInteger(dims === 1 ? 'number of starts' : 'grid size', settings.grid, gridRange.min, gridRange.max);
+
   if (!Array.isArray(settings.runs) || settings.runs.length < 1 || settings.runs.length > MAX_RUNS) {
-    throw new InvalidSettingError('number of optimizer configurations', settings.runs?.length, `1 to ${MAX_RUNS}`);
+    const count = Array.isArray(settings.runs) ? settings.runs.length : settings.runs;
+    throw new InvalidSettingError('number of optimizer configurations', count, `1 to ${MAX_RUNS}`);
   }
   for (const run of settings.runs) {
+    checkFields('optimizer configuration', run, Object.keys(defaultRun()));
     validateOptimizer(run.optimizer);
     validateSchedule(run.schedule);
+    checkBoolean('configuration shown', run.visible);
   }
   checkInteger('active configuration', settings.active, 0, settings.runs.length - 1);
   validateNoise(settings.noise);
+
   checkNumber('steps per frame', settings.stepsPerFrame, STEPS_PER_FRAME.min, STEPS_PER_FRAME.max);
-  if (settings.view !== '2d' && settings.view !== '3d') {
-    throw new InvalidSettingError('view', settings.view, '"2d" or "3d"');
-  }
+  checkBoolean('pause', settings.paused);
+  checkChoice('view', settings.view, VIEW_MODES);
+  checkBoolean('trails', settings.trails);
+  checkChoice('z scale', settings.zScale, Z_SCALES);
+  checkBoolean('restart on every change', settings.restartOnChange);
+
+  checkFields('criteria', settings.criteria, Object.keys(DEFAULT_CRITERIA));
   checkNumber('gradient tolerance', settings.criteria.gradTol, 0, 1e6);
   checkNumber('step tolerance', settings.criteria.stepTol, 0, 1e6);
   checkNumber('divergence bound', settings.criteria.divergeBound, 1e-6, 1e30);
-  if (!BASIN_VIEWS.includes(settings.basinView)) {
-    throw new InvalidSettingError('basin view', settings.basinView, BASIN_VIEWS.map((view) => `"${view}"`).join(', '));
-  }
+  checkChoice('basin view', settings.basinView, BASIN_VIEWS);
   if (settings.radius !== null) {
     checkNumber('assignment radius', settings.radius, 1e-9, 1e6);
   }
-  if (!Z_SCALES.includes(settings.zScale)) {
-    throw new InvalidSettingError('z scale', settings.zScale, Z_SCALES.map((scale) => `"${scale}"`).join(', '));
-  }
+
   validateSweep(settings);
+  checkParticleCount(settings, dims);
   return domain === undefined ? settings : { ...settings, domain };
 }
 

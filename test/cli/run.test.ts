@@ -195,7 +195,7 @@ describe('downhill run: bad input', () => {
     ['start with one coordinate on a 2D surface', ['--start', '1'], /invalid --start "1": expected X,Y per --start/],
     ['grid and start together', ['--grid', '4', '--start', '1,1'], /--grid and --start exclude each other/],
     ['unknown backend', ['--backend', 'cuda'], /unknown --backend "cuda": expected cpu or webgpu/],
-    ['unknown option', ['--speed', '3'], /Unknown option '--speed'/],
+    ['unknown option', ['--speed', '3'], /unknown option "--speed" for downhill run/],
     ['surface and formula together', ['--surface', 'rosenbrock', '--formula', 'x^2'], /--surface and --formula exclude each other/],
     ['condition below 1', ['--surface', 'ill-conditioned', '--condition', '0.5'], /invalid --condition "0.5": expected a number from 1 to 10000/],
     ['domain beyond the limits', ['--domain', '-1e6,1e6,-1,1'], /invalid --domain "-1e6,1e6,-1,1": expected .*within ±100,000/],

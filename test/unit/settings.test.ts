@@ -41,7 +41,7 @@ describe('validateSettings', () => {
     ['reversed domain', { domain: { xMin: 2, xMax: -2, yMin: -1, yMax: 1 } }, /invalid domain "\[2, -2\] × \[-1, 1\]": expected xmin < xmax and ymin < ymax/],
     ['flat 2D domain', { domain: { xMin: -2, xMax: 2, yMin: 0, yMax: 0 } }, /invalid domain "\[-2, 2\] × \[0, 0\]"/],
     ['domain beyond ±1e5', { domain: { xMin: -2e5, xMax: 2, yMin: -1, yMax: 1 } }, /within ±100,000/],
-    ['unknown z scale', { zScale: 'cubic' as AppSettings['zScale'] }, /invalid z scale "cubic": expected "auto", "linear", "log"/],
+    ['unknown z scale', { zScale: 'cubic' as AppSettings['zScale'] }, /invalid z scale "cubic": expected one of "auto", "linear", "log"/],
   ] as [string, Partial<AppSettings>, RegExp][])('rejects %s', (_label, update, message) => {
     expect(() => validateSettings(settingsWith(update))).toThrow(InvalidSettingError);
     expect(() => validateSettings(settingsWith(update))).toThrow(message);

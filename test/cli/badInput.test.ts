@@ -1,0 +1,104 @@
+// Bad command lines through the real launcher, as a user types them: exit
+// status 2, one line on stderr naming the option, the value and what is
+// accepted, nothing on stdout and no stack trace. This is a sample of each
+// kind of fault for every command. test/unit/commandLine.test.ts checks
+// every option and value without starting processes.
+
+import { execFile } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+import { beforeAll, describe, expect, test } from 'vitest';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+interface Outcome {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function downhill(args: string[]): Promise<Outcome> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['bin/downhill.mjs', ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+      let status: number | null = 0;
+      if (error !== null) {
+        // A process killed by a signal or the timeout has no exit status.
+        status = typeof error.code === 'number' ? error.code : null;
+      }
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+/** Runs every command line, a few processes at a time, because each start of the launcher takes a second or more. */
+async function downhillAll(commandLines: string[][]): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < commandLines.length) {
+      const k = next++;
+      outcomes[k] = await downhill(commandLines[k]);
+    }
+  };
+  const processes = Math.min(4, Math.max(2, availableParallelism()));
+  await Promise.all(Array.from({ length: processes }, worker));
+  return outcomes;
+}
+
+const CASES: [string, string[], RegExp][] = [
+  ['run: learning rate not a number', ['run', '--lr', 'abc'], /invalid --lr "abc": expected a positive finite number from 1e-8 to 1e6/],
+  ['run: learning rate -Infinity', ['run', '--lr', '-Infinity'], /invalid --lr "-Infinity": expected a positive finite number/],
+  ['run: learning rate 1e300', ['run', '--lr', '1e300'], /invalid --lr "1e300": expected a positive finite number from 1e-8 to 1e6/],
+  ['run: grid of 1e9', ['run', '--grid', '1e9'], /invalid --grid "1e9": expected an integer from 1 to 2,048/],
+  ['run: hexadecimal grid', ['run', '--grid', '0x10'], /invalid --grid "0x10": expected an integer from 1 to 2,048/],
+  ['run: empty steps', ['run', '--steps', ''], /invalid --steps "": expected an integer from 1 to 100,000,000/],
+  ['run: steps "1e"', ['run', '--steps', '1e'], /invalid --steps "1e": expected an integer/],
+  ['run: NaN noise', ['run', '--noise', 'NaN'], /invalid --noise "NaN": expected a number in \[0, 1000000\]/],
+  ['run: domain xmin > xmax', ['run', '--domain', '2,-2,-1,1'], /invalid --domain "2,-2,-1,1": expected xmin,xmax,ymin,ymax with xmin < xmax and ymin < ymax/],
+  ['run: domain xmin = xmax', ['run', '--domain', '1,1,-1,1'], /invalid --domain "1,1,-1,1": expected xmin,xmax,ymin,ymax with xmin < xmax/],
+  ['run: start beyond float32', ['run', '--start', '1e300,0'], /invalid --start "1e300,0": expected X,Y per --start .*within ±100,000/],
+  ['run: missing value', ['run', '--lr'], /missing value of --lr: give --lr VALUE or --lr=VALUE/],
+  ['run: option in place of a value', ['run', '--grid', '--json'], /missing value of --grid/],
+  ['run: unknown option', ['run', '--speed', '3'], /unknown option "--speed" for downhill run: did you mean --seed\?/],
+  ['run: repeated option', ['run', '--lr', '0.1', '--lr', '0.2'], /--lr is given more than once \("0\.1", then "0\.2"\): give it once/],
+  ['run: flag with a value', ['run', '--json=no'], /invalid "--json=no": --json takes no value/],
+  ['run: argument that is not an option', ['run', 'quadratic'], /unexpected argument "quadratic": downhill run takes options only/],
+  ['run: unknown surface', ['run', '--surface', 'banana'], /unknown --surface "banana": expected one of parabola, double-well, quadratic/],
+  ['run: optimizer "constructor"', ['run', '--optimizer', 'constructor'], /unknown --optimizer "constructor": expected one of gd, momentum/],
+  ['run: unknown schedule', ['run', '--schedule', 'linear'], /unknown --schedule "linear": expected one of constant, step/],
+  ['run: formula of JavaScript', ['run', '--formula', 'x; process.exit(0)'], /invalid --formula "x; process\.exit\(0\)": unexpected character ';' at position 1/],
+  ['basins: NaN radius', ['basins', '--radius', 'NaN'], /invalid --radius "NaN": expected a number in \(0, 1000000\]/],
+  ['basins: grid of 0', ['basins', '--grid', '0'], /invalid --grid "0": expected an integer from 1 to 2,048/],
+  ['sweep: second axis "constructor"', ['sweep', '--optimizer', 'momentum', '--sweep-y', 'constructor'], /unknown --sweep-y "constructor": expected momentum or beta1/],
+  ['sweep: 17 billion particles', ['sweep', '--grid', '2048', '--lrs', '4096', '--backend', 'cpu'], /17,179,869,184 particles exceeds the maximum 16,777,216/],
+  ['sweep: infinite number of rates', ['sweep', '--lrs', 'Infinity'], /invalid --lrs "Infinity": expected an integer from 1 to 4,096/],
+  ['sweep: schedule minimum by its own name', ['sweep', '--schedule', 'cosine', '--schedule-lr-min', 'abc'], /invalid --schedule-lr-min "abc": expected a number in \[0, 1000000\]/],
+  ['verify: agreement above 1', ['verify', '--min-agreement', '2'], /invalid --min-agreement "2": expected a number in \[0, 1\]/],
+  ['verify: negative seed', ['verify', '--seed', '-1'], /invalid --seed "-1": expected an integer in \[0, 4294967295\]/],
+  ['command "constructor"', ['constructor', '--backend', 'cpu'], /unknown command "constructor": expected run, basins, sweep or verify/],
+];
+
+describe('downhill: bad input', () => {
+  let outcomes: Outcome[] = [];
+  let bare: Outcome;
+
+  beforeAll(async () => {
+    [bare, ...outcomes] = await downhillAll([[], ...CASES.map(([, args]) => args)]);
+  }, 300_000);
+
+  test.each(CASES.map(([name, args, message], k) => [name, args, message, k] as const))('%s: exit status 2, one line on stderr', (_name, _args, message, k) => {
+    const outcome = outcomes[k];
+    expect(outcome.stdout).toBe('');
+    expect(outcome.stderr).toMatch(/^downhill: [^\n]+\n$/);
+    expect(outcome.stderr).toMatch(message);
+    expect(outcome.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    expect(outcome.status).toBe(2);
+  });
+
+  test('no command: the usage text on stderr, exit status 2', () => {
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr).toMatch(/^usage: downhill COMMAND \[options\]/);
+    expect(bare.status).toBe(2);
+  });
+});
