@@ -14,6 +14,7 @@ import { resolveSurface } from '../core/surfaceChoice.ts';
 import { CUSTOM_SURFACE_NAME, type Domain, type Minimum, type SurfaceDefinition } from '../core/surfaces.ts';
 import { fillStarts, type GridStarts } from '../core/grid.ts';
 import { createGpuContext, type GpuContext } from '../gpu/device.ts';
+import { LimitExceededError } from '../gpu/errors.ts';
 import { cellStatistics, quantile, surfaceStabilityLimit, sweepCells } from '../core/sweep.ts';
 import { BasinClassifier, BasinComparer, BASIN_STRIDE, type BasinCounts } from '../gpu/basins.ts';
 import { PopulationSampler, type PopulationSample } from '../gpu/sampler.ts';
@@ -144,11 +145,15 @@ export class App {
   private rebuilding: Promise<void> = Promise.resolve();
   private linkSync: LinkSync | undefined;
   private shortcuts!: Shortcuts;
+  /** The settings of the scene that runs, as last built. */
+  private builtSettings: AppSettings | undefined;
   /** True while a new device replaces a lost one; the frame loop waits. */
   private recovering = false;
   /** Devices lost and replaced since the page loaded. */
   deviceLosses = 0;
   private disposed = false;
+  /** Set once the GPU, the view and the panel exist; change() before that only records the settings. */
+  private started = false;
   /** Update count a paused scene runs to (from a link), then stays paused. */
   private runTo: number | undefined;
 
@@ -240,8 +245,10 @@ export class App {
     if (link) {
       this.settings = link.state.settings;
       this.panel.show(this.settings);
-      this.view.setViewMode(this.settings.view);
     }
+    this.view.setViewMode(this.settings.view);
+    this.view.setTrailsVisible(this.settings.trails);
+    this.started = true;
     await this.rebuild();
     if (link) {
       this.applyLinkExtras(link);
@@ -313,6 +320,10 @@ export class App {
 
     const previous = this.settings;
     this.settings = cloneSettings(next);
+    if (!this.started) {
+      // Called while WebGPU starts: the first scene is built from these settings.
+      return true;
+    }
     this.panel.show(this.settings, { canZoomOut: this.regionStack.length > 0 });
     this.panel.clearPreset();
 
@@ -675,10 +686,20 @@ export class App {
         run.descent.destroy();
       }
       const message = error instanceof Error ? error.message : String(error);
-      console.error(`downhill: rebuild failed for surface ${settings.surface}, grid ${settings.grid}: ${message}`);
-      this.notices.show(`Could not build the scene: ${message}`, 'error');
+      const log = error instanceof LimitExceededError ? console.warn : console.error;
+      log(`downhill: rebuild failed for surface ${settings.surface}, grid ${settings.grid}: ${message}`);
+      // The running scene stays, and so do its settings, unless newer ones already wait for their own build.
+      const builtSettings = this.builtSettings;
+      const kept = builtSettings !== undefined && JSON.stringify(this.settings) === JSON.stringify(settings);
+      if (kept) {
+        this.settings = keepBuilt(this.settings, builtSettings);
+        this.panel.show(this.settings, { canZoomOut: this.regionStack.length > 0 });
+        this.linkChanged('replace');
+      }
+      this.notices.show(`Could not build the scene: ${message}.${kept ? ' The running scene and its settings are kept.' : ''}`, 'error');
       return;
     }
+    this.builtSettings = cloneSettings(settings);
     console.info(`downhill: built ${built.length} × ${built[0].descent.particleCount} particles in ${(performance.now() - started).toFixed(0)} ms`);
 
     const surfaceChanged = definition.formula !== this.surfaceDefinition?.formula;
@@ -699,6 +720,8 @@ export class App {
     }
     this.comparer?.destroy();
     this.comparer = comparer;
+    // Hover text describes particles of the old scene.
+    this.mapInteraction?.hideTooltip();
     // A report and its marks belong to the particles they checked.
     this.cancelVerify();
     this.clearVerifyMarks();
@@ -1066,11 +1089,18 @@ export class App {
   /** Re-grids the rectangle between two map points at the same resolution; zoomOut() goes back. */
   private zoomTo(a: MapPoint, b: MapPoint): void {
     const dims = this.surfaceDefinition?.dims ?? 2;
+    // Bounds rounded to a thousandth of the rectangle's side: the panel shows -1.006, not -1.0062499999999996.
+    const round = (value: number, span: number): number => {
+      const step = 10 ** (Math.floor(Math.log10(span)) - 3);
+      return Number((Math.round(value / step) * step).toPrecision(12));
+    };
+    const xSpan = Math.abs(a.x - b.x) || 1;
+    const ySpan = Math.abs(a.y - b.y) || 1;
     const region: Domain = {
-      xMin: Math.min(a.x, b.x),
-      xMax: Math.max(a.x, b.x),
-      yMin: dims === 1 ? 0 : Math.min(a.y, b.y),
-      yMax: dims === 1 ? 0 : Math.max(a.y, b.y),
+      xMin: round(Math.min(a.x, b.x), xSpan),
+      xMax: round(Math.max(a.x, b.x), xSpan),
+      yMin: dims === 1 ? 0 : round(Math.min(a.y, b.y), ySpan),
+      yMax: dims === 1 ? 0 : round(Math.max(a.y, b.y), ySpan),
     };
     const next = cloneSettings(this.settings);
     next.domain = region;
@@ -1456,6 +1486,27 @@ function needsRebuild(previous: AppSettings, next: AppSettings): boolean {
     return true;
   }
   return previous.runs.some((run, k) => run.optimizer.name !== next.runs[k].optimizer.name);
+}
+
+/**
+ * `current` with what the running scene was built from put back: its
+ * surface, domain, grid, sweep shape and configurations. Settings that
+ * apply live (rates, view, noise) stay as the user set them.
+ */
+function keepBuilt(current: AppSettings, built: AppSettings): AppSettings {
+  const next = cloneSettings(current);
+  next.surface = built.surface;
+  next.formula = built.formula;
+  next.condition = built.condition;
+  next.domain = built.domain ? { ...built.domain } : undefined;
+  next.grid = built.grid;
+  next.sweep = { ...built.sweep };
+  const sameRuns = built.runs.length === current.runs.length && built.runs.every((run, k) => run.optimizer.name === current.runs[k].optimizer.name);
+  if (!sameRuns) {
+    next.runs = cloneSettings(built).runs;
+    next.active = Math.min(current.active, next.runs.length - 1);
+  }
+  return next;
 }
 
 function gridStarts(definition: SurfaceDefinition, grid: number, region: Domain | undefined): GridStarts {

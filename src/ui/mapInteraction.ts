@@ -71,10 +71,18 @@ export class MapInteraction {
     const { px, py } = this.local(event);
     this.dragStart = { px, py, zoom: event.shiftKey };
     if (event.shiftKey) {
-      // The rectangle owns this drag, not the orbit controls.
+      // The rectangle owns this drag, not the orbit controls; the hover text of the old region goes.
       this.callbacks.setControlsEnabled(false);
       event.stopImmediatePropagation();
+      this.hideTooltip();
     }
+  }
+
+  /** Hides the hover text, and drops any that is still being read back. */
+  hideTooltip(): void {
+    this.hoverRequest++;
+    this.hoverAt = undefined;
+    this.tooltip.hidden = true;
   }
 
   private move(event: PointerEvent): void {

@@ -1,7 +1,7 @@
 // Reading the app's state from a page, for the end-to-end tests: the handle
 // that src/ui/main.ts puts on window.downhill, and the panel's controls.
 
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 export interface AppState {
   stepsDone: number;
@@ -49,12 +49,13 @@ export function control(page: Page, label: string) {
 }
 
 /**
- * Opens the app at `url` in a new page of `browser`, collects uncaught page
+ * Opens the app at `url` in a new page of `target`, collects uncaught page
  * errors and console errors into `errors`, and waits until the first scene
  * has particles.
  */
-export async function openAppPage(browser: Browser, url: string, viewport: { width: number; height: number }, errors: string[]): Promise<Page> {
-  const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
+export async function openAppPage(target: Browser | BrowserContext, url: string, viewport: { width: number; height: number }, errors: string[]): Promise<Page> {
+  // A context brings its own viewport (and init scripts); a browser gets a page of `viewport`.
+  const page = 'newContext' in target ? await target.newPage({ viewport, deviceScaleFactor: 1 }) : await target.newPage();
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') {
