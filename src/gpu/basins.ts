@@ -8,7 +8,7 @@ import { BASIN_MOVING, MAX_BASINS } from '../core/basins.ts';
 import type { BasinMinimum } from '../core/basins.ts';
 import type { GpuContext } from './device.ts';
 
-import { createComputePipelines, dispatchSize } from './pipeline.ts';
+import { compileOnce, createComputePipelines, dispatchSize } from './pipeline.ts';
 import { ReadbackRing } from './readbackRing.ts';
 import { shaderSource } from './shaderSource.ts';
 import { defineStruct, StructWriter } from './struct.ts';
@@ -108,18 +108,20 @@ export class BasinClassifier {
   /** Compiles the classifier for the particles of `inputs.points`. */
   static async create(gpu: GpuContext, inputs: BasinInputs, onCounts?: (counts: BasinCounts) => void): Promise<BasinClassifier> {
     const device = gpu.device;
-    const layout = device.createBindGroupLayout({
-      label: 'Basins.bindGroupLayout',
-      entries: [
-        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
-        { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
-        { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
-        { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-        { binding: 4, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-      ],
+    const { classify } = await compileOnce(device, 'Basins', async () => {
+      const layout = device.createBindGroupLayout({
+        label: 'Basins.bindGroupLayout',
+        entries: [
+          { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
+          { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+          { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+          { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+          { binding: 4, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+        ],
+      });
+      const pipelineLayout = device.createPipelineLayout({ label: 'Basins.pipelineLayout', bindGroupLayouts: [layout] });
+      return createComputePipelines(device, 'Basins', shaderSource('basins'), pipelineLayout, ['classify'] as const, { WORKGROUP_SIZE });
     });
-    const pipelineLayout = device.createPipelineLayout({ label: 'Basins.pipelineLayout', bindGroupLayouts: [layout] });
-    const { classify } = await createComputePipelines(device, 'Basins', shaderSource('basins'), pipelineLayout, ['classify'] as const, { WORKGROUP_SIZE });
     const classifier = new BasinClassifier(gpu, classify, inputs.particleCount, inputs.points, onCounts);
     classifier.setMinima(inputs.minima, inputs.radius);
     return classifier;
@@ -204,17 +206,20 @@ export class BasinComparer {
 
   static async create(gpu: GpuContext, first: BasinClassifier, second: BasinClassifier, particleCount: number, onCount: (differing: number) => void): Promise<BasinComparer> {
     const device = gpu.device;
-    const layout = device.createBindGroupLayout({
-      label: 'BasinCompare.bindGroupLayout',
-      entries: [
-        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
-        { binding: 5, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
-        { binding: 6, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
-        { binding: 7, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-      ],
+    const { layout, compare } = await compileOnce(device, 'BasinCompare', async () => {
+      const layout = device.createBindGroupLayout({
+        label: 'BasinCompare.bindGroupLayout',
+        entries: [
+          { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
+          { binding: 5, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+          { binding: 6, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+          { binding: 7, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+        ],
+      });
+      const pipelineLayout = device.createPipelineLayout({ label: 'BasinCompare.pipelineLayout', bindGroupLayouts: [layout] });
+      const { compare } = await createComputePipelines(device, 'BasinCompare', shaderSource('basins'), pipelineLayout, ['compare'] as const, { WORKGROUP_SIZE });
+      return { layout, compare };
     });
-    const pipelineLayout = device.createPipelineLayout({ label: 'BasinCompare.pipelineLayout', bindGroupLayouts: [layout] });
-    const { compare } = await createComputePipelines(device, 'BasinCompare', shaderSource('basins'), pipelineLayout, ['compare'] as const, { WORKGROUP_SIZE });
     return new BasinComparer(gpu, compare, layout, particleCount, first, second, onCount);
   }
 

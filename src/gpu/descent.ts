@@ -29,7 +29,7 @@ import {
   STOP_STEP_STRIDE,
   TRAIL_POINT_STRIDE,
 } from './layout.ts';
-import { createComputePipelines, dispatchSize } from './pipeline.ts';
+import { compileOnce, createComputePipelines, dispatchSize } from './pipeline.ts';
 import { shaderSource } from './shaderSource.ts';
 import { StructWriter } from './struct.ts';
 import { EMPTY_ENTRY_STEP, StatsRing, type PickedSources, type StatsSnapshot } from './statsRing.ts';
@@ -443,27 +443,9 @@ interface CompiledDescent {
   pipelines: Record<'init' | 'step' | 'reduce_stats', GPUComputePipeline>;
 }
 
-/**
- * Pipelines by device, then by WGSL text and optimizer: a new grid, sweep or
- * region on the same surface and optimizer reuses them instead of compiling
- * again (a second or more on a software GPU). A failed compilation is not kept.
- */
-const pipelineCache = new WeakMap<GPUDevice, Map<string, Promise<CompiledDescent>>>();
-
+/** The pipelines for `code` and `optimizer`, compiled once per device. */
 function compiledPipelines(device: GPUDevice, code: string, optimizer: OptimizerConfig['name']): Promise<CompiledDescent> {
-  let cache = pipelineCache.get(device);
-  if (!cache) {
-    cache = new Map();
-    pipelineCache.set(device, cache);
-  }
-  const key = `${optimizer}\n${code}`;
-  let compiled = cache.get(key);
-  if (!compiled) {
-    compiled = compileDescent(device, code, optimizer);
-    cache.set(key, compiled);
-    compiled.catch(() => cache.delete(key));
-  }
-  return compiled;
+  return compileOnce(device, `Descent\n${optimizer}\n${code}`, () => compileDescent(device, code, optimizer));
 }
 
 async function compileDescent(device: GPUDevice, code: string, optimizer: OptimizerConfig['name']): Promise<CompiledDescent> {

@@ -69,6 +69,29 @@ export async function createComputePipelines<Entry extends string>(
   return pipelines;
 }
 
+const compiledByDevice = new WeakMap<GPUDevice, Map<string, Promise<unknown>>>();
+
+/**
+ * Compiles once per device and `key`: a new grid, sweep or region on the same
+ * surface and optimizer reuses the pipelines instead of compiling again (a
+ * second or more on a software GPU). A failed compilation is not kept, so the
+ * next attempt reports its error again.
+ */
+export function compileOnce<T>(device: GPUDevice, key: string, compile: () => Promise<T>): Promise<T> {
+  let cache = compiledByDevice.get(device);
+  if (!cache) {
+    cache = new Map();
+    compiledByDevice.set(device, cache);
+  }
+  let compiled = cache.get(key) as Promise<T> | undefined;
+  if (!compiled) {
+    compiled = compile();
+    cache.set(key, compiled);
+    compiled.catch(() => cache.delete(key));
+  }
+  return compiled;
+}
+
 /**
  * Splits `groups` workgroups over x and y so that neither exceeds the
  * per-dimension limit; the shader rebuilds the linear index and bound-checks it.

@@ -6,7 +6,7 @@
  */
 import type { Descent } from './descent.ts';
 import type { GpuContext } from './device.ts';
-import { createComputePipelines, dispatchSize } from './pipeline.ts';
+import { compileOnce, createComputePipelines, dispatchSize } from './pipeline.ts';
 import { ReadbackRing } from './readbackRing.ts';
 import { shaderSource } from './shaderSource.ts';
 import { defineStruct, StructWriter } from './struct.ts';
@@ -92,17 +92,20 @@ export class PopulationSampler {
   /** Compiles the gather kernel for `descent`; at most `maxSamples` particles are sampled. */
   static async create(gpu: GpuContext, descent: Descent, maxSamples: number, onSample: (sample: PopulationSample) => void): Promise<PopulationSampler> {
     const device = gpu.device;
-    const layout = device.createBindGroupLayout({
-      label: 'Sampler.bindGroupLayout',
-      entries: [
-        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
-        { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
-        { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
-        { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-      ],
+    const { layout, gather } = await compileOnce(device, 'Sampler', async () => {
+      const layout = device.createBindGroupLayout({
+        label: 'Sampler.bindGroupLayout',
+        entries: [
+          { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
+          { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+          { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+          { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+        ],
+      });
+      const pipelineLayout = device.createPipelineLayout({ label: 'Sampler.pipelineLayout', bindGroupLayouts: [layout] });
+      const { gather } = await createComputePipelines(device, 'Sampler', shaderSource('sample'), pipelineLayout, ['gather'] as const, { WORKGROUP_SIZE });
+      return { layout, gather };
     });
-    const pipelineLayout = device.createPipelineLayout({ label: 'Sampler.pipelineLayout', bindGroupLayouts: [layout] });
-    const { gather } = await createComputePipelines(device, 'Sampler', shaderSource('sample'), pipelineLayout, ['gather'] as const, { WORKGROUP_SIZE });
     return new PopulationSampler(gpu, gather, layout, descent, maxSamples, onSample);
   }
 

@@ -94,6 +94,8 @@ export class SceneView {
   private runs: RunLayers[] = [];
   private trailsVisible = true;
   private readonly arrows = new Group();
+  /** Arrow helpers drawn by setArrows(), reused from frame to frame. */
+  private readonly arrowPool: ArrowHelper[] = [];
   private readonly pickedPath: Line;
   private heightMap: HeightMap | undefined;
   private basinMap: BasinMapNodes | undefined;
@@ -215,21 +217,35 @@ export class SceneView {
    * arrow's (dx, dy) is in surface units. An empty list removes them.
    */
   setArrows(x: number, y: number, loss: number, arrows: SurfaceArrow[]): void {
-    this.arrows.clear();
+    // The helpers are reused because this runs every frame while a particle is
+    // picked, and a removed helper's render objects stay in the renderer.
     const map = this.heightMap;
-    if (!map || arrows.length === 0) {
-      return;
-    }
-    const verticalScale = this.dims === 2 && this.mode === '2d' ? FLAT : 1;
-    const origin = new Vector3(worldX(map, x), worldY(map, y), normalizeLoss(map, loss) * map.height * verticalScale + 0.01);
-    for (const arrow of arrows) {
-      const direction = new Vector3(arrow.dx * map.scale, arrow.dy * map.scale, 0);
-      const length = direction.length();
-      if (!(length > 1e-9) || !Number.isFinite(length)) {
-        continue;
+    let shownCount = 0;
+    if (map && arrows.length > 0) {
+      const verticalScale = this.dims === 2 && this.mode === '2d' ? FLAT : 1;
+      const origin = new Vector3(worldX(map, x), worldY(map, y), normalizeLoss(map, loss) * map.height * verticalScale + 0.01);
+      for (const arrow of arrows) {
+        const direction = new Vector3(arrow.dx * map.scale, arrow.dy * map.scale, 0);
+        const length = direction.length();
+        if (!(length > 1e-9) || !Number.isFinite(length) || !origin.toArray().every(Number.isFinite)) {
+          continue;
+        }
+        let helper = this.arrowPool[shownCount];
+        if (!helper) {
+          helper = new ArrowHelper();
+          this.arrowPool.push(helper);
+          this.arrows.add(helper);
+        }
+        helper.position.copy(origin);
+        helper.setDirection(direction.normalize());
+        helper.setLength(length, Math.min(0.06, length * 0.35), Math.min(0.035, length * 0.2));
+        helper.setColor(new Color(arrow.color));
+        helper.visible = true;
+        shownCount++;
       }
-      const helper = new ArrowHelper(direction.normalize(), origin, length, new Color(arrow.color).getHex(), Math.min(0.06, length * 0.35), Math.min(0.035, length * 0.2));
-      this.arrows.add(helper);
+    }
+    for (let i = shownCount; i < this.arrowPool.length; i++) {
+      this.arrowPool[i]!.visible = false;
     }
   }
 
@@ -477,6 +493,9 @@ export class SceneView {
 
   dispose(): void {
     this.removeParticles();
+    for (const helper of this.arrowPool) {
+      helper.dispose();
+    }
     this.surface?.dispose();
     this.controls.dispose();
     this.colormap.dispose();
