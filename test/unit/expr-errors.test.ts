@@ -65,6 +65,7 @@ const BAD_FORMULAS: readonly BadFormula[] = [
   { label: 'sqrt of a negative', text: 'sqrt(-1)*y', start: 0, end: 8, message: /sqrt\(-1\) is undefined \(NaN\): sqrt needs an argument >= 0/ },
   { label: 'division by zero', text: '1/0 + x', start: 0, end: 3, message: /1\/0 = Infinity, which is not a finite float32 number: it divides by zero/ },
   { label: 'overflowing product', text: 'x*(1e30*1e30)', start: 3, end: 12, message: /1e\+30\*1e\+30 = 1\.00e60 overflows float32/ },
+  { label: 'hypot constant squared', text: 'y + hypot(x, 2e19)', start: 4, end: 18, message: /hypot\(x, 20000000000000000000\) squares 2\.00e19 to 4\.00e38, which overflows float32/ },
   { label: 'derivative constant', text: '(3e38*x)^2', start: 0, end: 10, message: /the gradient of this formula needs the constant 1\.80e77/ },
   { label: 'no variable', text: '2 + 3', start: 0, end: 5, message: /formula uses neither x nor y/ },
   { label: 'constants only', text: 'pi*e', start: 0, end: 4, message: /formula uses neither x nor y/ },
@@ -98,6 +99,12 @@ describe('compileFormula limits', () => {
   it('accepts nesting of exactly 100 levels', () => {
     const text = '('.repeat(100) + 'x' + ')'.repeat(100);
     expect(compileFormula(text).value(3, 0, 'f64')).toBe(3);
+  });
+
+  it('accepts a hypot constant whose square fits float32', () => {
+    // 1.8e19^2 = 3.24e38 is below the largest float32; 1.9e19^2 = 3.61e38 is not.
+    expect(compileFormula('hypot(x, 1.8e19)').value(0, 0, 'f32')).toBe(Math.fround(1.8e19));
+    expect(() => compileFormula('hypot(x, 1.9e19)')).toThrow(/squares 1\.90e19 to 3\.61e38/);
   });
 
   it('compiles the longest long formulas in bounded time', () => {
