@@ -14,6 +14,10 @@ const NESTED_10000 = '('.repeat(10_000) + 'x' + ')'.repeat(10_000);
 const LONG_100000 = 'x+'.repeat(49_999) + 'xx';
 const NESTED_101 = '('.repeat(101) + 'x' + ')'.repeat(101);
 
+const LONG_NUMBER = '1'.repeat(100) + '*x';
+const LONG_NAME = 'x+' + 'a'.repeat(60);
+const LONG_CONSTANT_SUM = 'x*exp(' + '1+'.repeat(100) + '1)';
+
 const BAD_FORMULAS: readonly BadFormula[] = [
   { label: 'empty', text: '', start: 0, end: 0, message: /formula is empty/ },
   { label: 'blank', text: '   ', start: 0, end: 3, message: /formula is empty/ },
@@ -62,6 +66,9 @@ const BAD_FORMULAS: readonly BadFormula[] = [
   { label: 'right-to-left override', text: 'x\u202e+y', start: 1, end: 2, message: /^invalid character \(U\+202E\) at position 1/ },
   { label: 'combining mark', text: 'x\u0301', start: 1, end: 2, message: /^invalid character \(U\+0301\) at position 1/ },
   { label: 'zero-width space', text: 'x\u200b', start: 1, end: 2, message: /^invalid character \(U\+200B\) at position 1/ },
+  { label: '100-digit number', text: LONG_NUMBER, start: 0, end: 100, message: /^number 1{37}\.\.\. is too large for float32/ },
+  { label: '60-letter name', text: LONG_NAME, start: 2, end: 62, message: /^unknown name 'a{37}\.\.\.' at position 2;/ },
+  { label: 'long constant sum', text: LONG_CONSTANT_SUM, start: 2, end: LONG_CONSTANT_SUM.length, message: /^exp\(1 \+ 1[ +1]*\.\.\. = 7\.31e43 overflows float32/ },
   { label: 'number too large', text: '1e39*x', start: 0, end: 4, message: /number 1e39 is too large for float32/ },
   { label: 'exp overflow', text: 'exp(100)*x', start: 0, end: 8, message: /exp\(100\) = 2\.69e43 overflows float32 \(largest 3\.40e38\)/ },
   { label: 'log of a negative', text: 'x + log(-1)', start: 4, end: 11, message: /log\(-1\) is undefined \(NaN\): log needs an argument > 0/ },

@@ -1,8 +1,11 @@
 import { forEachNode, type Expr, type Span } from './ast.ts';
 import { add, call, divide, multiply, negate, num, numericValue, power, select, subtract } from './build.ts';
-import { FormulaError } from './errors.ts';
+import { excerpt, FormulaError } from './errors.ts';
 import { FLOAT32_MAX, isFiniteFloat32 } from './float32.ts';
 import { formatExpression } from './format.ts';
+
+/** Maximum length of a subexpression that a message about a constant quotes in full. */
+const MAX_SUBEXPRESSION_LENGTH = 80;
 
 /** Domain of each operation, for messages about a constant that folds to NaN or Infinity. */
 const DOMAINS: ReadonlyMap<string, string> = new Map([
@@ -23,7 +26,7 @@ export function formatMagnitude(value: number): string {
 }
 
 function describeBadConstant(original: Expr, value: number): string {
-  const text = formatExpression(original);
+  const text = excerpt(formatExpression(original), MAX_SUBEXPRESSION_LENGTH);
   let domain: string | undefined;
   if (original.kind === 'call') domain = DOMAINS.get(original.name);
   if (original.kind === 'binary') domain = DOMAINS.get(original.operator);
@@ -84,7 +87,7 @@ function checkHypotConstants(original: Expr, simplified: Expr): void {
     const square = Math.fround(value) * Math.fround(value);
     if (square <= FLOAT32_MAX) continue;
     throw new FormulaError(
-      `${formatExpression(original)} squares ${formatMagnitude(value)} to ${formatMagnitude(square)}, which overflows ` +
+      `${excerpt(formatExpression(original), MAX_SUBEXPRESSION_LENGTH)} squares ${formatMagnitude(value)} to ${formatMagnitude(square)}, which overflows ` +
         `float32 (largest ${formatMagnitude(FLOAT32_MAX)}); hypot(a, b) is computed as sqrt(a*a + b*b)`,
       original.span?.start ?? 0,
       original.span?.end ?? 0,
