@@ -14,6 +14,10 @@ const NESTED_10000 = '('.repeat(10_000) + 'x' + ')'.repeat(10_000);
 const LONG_100000 = 'x+'.repeat(49_999) + 'xx';
 const NESTED_101 = '('.repeat(101) + 'x' + ')'.repeat(101);
 
+const LONG_NUMBER = '1'.repeat(100) + '*x';
+const LONG_NAME = 'x+' + 'a'.repeat(60);
+const LONG_CONSTANT_SUM = 'x*exp(' + '1+'.repeat(100) + '1)';
+
 const BAD_FORMULAS: readonly BadFormula[] = [
   { label: 'empty', text: '', start: 0, end: 0, message: /formula is empty/ },
   { label: 'blank', text: '   ', start: 0, end: 3, message: /formula is empty/ },
@@ -58,6 +62,13 @@ const BAD_FORMULAS: readonly BadFormula[] = [
   { label: 'superscript two', text: 'x\u00b2', start: 1, end: 2, message: /superscript two; type '\^2' instead/ },
   { label: 'emoji', text: 'x+\u{1f600}', start: 2, end: 4, message: /U\+1F600.*only printable ASCII/ },
   { label: 'NUL character', text: 'x\u0000', start: 1, end: 2, message: /invalid character \(U\+0000\) at position 1/ },
+  { label: 'lone surrogate', text: '\ud800x', start: 0, end: 1, message: /^invalid character \(U\+D800\) at position 0: formulas accept only printable ASCII$/ },
+  { label: 'right-to-left override', text: 'x\u202e+y', start: 1, end: 2, message: /^invalid character \(U\+202E\) at position 1/ },
+  { label: 'combining mark', text: 'x\u0301', start: 1, end: 2, message: /^invalid character \(U\+0301\) at position 1/ },
+  { label: 'zero-width space', text: 'x\u200b', start: 1, end: 2, message: /^invalid character \(U\+200B\) at position 1/ },
+  { label: '100-digit number', text: LONG_NUMBER, start: 0, end: 100, message: /^number 1{37}\.\.\. is too large for float32/ },
+  { label: '60-letter name', text: LONG_NAME, start: 2, end: 62, message: /^unknown name 'a{37}\.\.\.' at position 2;/ },
+  { label: 'long constant sum', text: LONG_CONSTANT_SUM, start: 2, end: LONG_CONSTANT_SUM.length, message: /^exp\(1 \+ 1[ +1]*\.\.\. = 7\.31e43 overflows float32/ },
   { label: 'number too large', text: '1e39*x', start: 0, end: 4, message: /number 1e39 is too large for float32/ },
   { label: 'exp overflow', text: 'exp(100)*x', start: 0, end: 8, message: /exp\(100\) = 2\.69e43 overflows float32 \(largest 3\.40e38\)/ },
   { label: 'log of a negative', text: 'x + log(-1)', start: 4, end: 11, message: /log\(-1\) is undefined \(NaN\): log needs an argument > 0/ },
@@ -65,6 +76,7 @@ const BAD_FORMULAS: readonly BadFormula[] = [
   { label: 'sqrt of a negative', text: 'sqrt(-1)*y', start: 0, end: 8, message: /sqrt\(-1\) is undefined \(NaN\): sqrt needs an argument >= 0/ },
   { label: 'division by zero', text: '1/0 + x', start: 0, end: 3, message: /1\/0 = Infinity, which is not a finite float32 number: it divides by zero/ },
   { label: 'overflowing product', text: 'x*(1e30*1e30)', start: 3, end: 12, message: /1e\+30\*1e\+30 = 1\.00e60 overflows float32/ },
+  { label: 'hypot constant squared', text: 'y + hypot(x, 2e19)', start: 4, end: 18, message: /hypot\(x, 20000000000000000000\) squares 2\.00e19 to 4\.00e38, which overflows float32/ },
   { label: 'derivative constant', text: '(3e38*x)^2', start: 0, end: 10, message: /the gradient of this formula needs the constant 1\.80e77/ },
   { label: 'no variable', text: '2 + 3', start: 0, end: 5, message: /formula uses neither x nor y/ },
   { label: 'constants only', text: 'pi*e', start: 0, end: 4, message: /formula uses neither x nor y/ },
@@ -98,6 +110,12 @@ describe('compileFormula limits', () => {
   it('accepts nesting of exactly 100 levels', () => {
     const text = '('.repeat(100) + 'x' + ')'.repeat(100);
     expect(compileFormula(text).value(3, 0, 'f64')).toBe(3);
+  });
+
+  it('accepts a hypot constant whose square fits float32', () => {
+    // 1.8e19^2 = 3.24e38 is below the largest float32; 1.9e19^2 = 3.61e38 is not.
+    expect(compileFormula('hypot(x, 1.8e19)').value(0, 0, 'f32')).toBe(Math.fround(1.8e19));
+    expect(() => compileFormula('hypot(x, 1.9e19)')).toThrow(/squares 1\.90e19 to 3\.61e38/);
   });
 
   it('compiles the longest long formulas in bounded time', () => {

@@ -8,7 +8,7 @@ import { WgslReflect as WgslReflectModule } from 'wgsl_reflect/wgsl_reflect.modu
 
 const WgslReflect: typeof WgslReflectClass = WgslReflectModule;
 
-import { compileFormula } from '../../src/core/expr/index.ts';
+import { compileFormula, FLOAT32_MAX } from '../../src/core/expr/index.ts';
 import { formatF32Literal } from '../../src/core/expr/wgsl.ts';
 import { SURFACES } from './exprHelpers.ts';
 
@@ -147,9 +147,18 @@ describe('formatF32Literal', () => {
     [1e-7, '1e-7f'],
     [1.5e30, '1.5e+30f'],
     [2 * Math.PI, '6.2831855f'],
-    [3.4028234663852886e38, '3.4028235e+38f'],
+    [3.4028234663852886e38, '3.4028234e+38f'],
+    [-3.4028234663852886e38, '(-3.4028234e+38f)'],
   ])('writes %d as %s', (value, literal) => {
     expect(formatF32Literal(value)).toBe(literal);
+  });
+
+  it('writes the largest float32 within range', () => {
+    // Tint rejects 3.4028235e+38f, the shortest round-trip text, because its decimal value exceeds FLOAT32_MAX.
+    const literal = formatF32Literal(FLOAT32_MAX);
+    expect(Number(literal.replace(/f$/, ''))).toBeLessThanOrEqual(FLOAT32_MAX);
+    expect(Math.fround(Number(literal.replace(/f$/, '')))).toBe(FLOAT32_MAX);
+    expect(compileFormula('min(x, 3.4028234e38)').wgsl).toContain('min(p.x, 3.4028234e+38f)');
   });
 
   it('round-trips float32 values exactly', () => {
@@ -157,6 +166,7 @@ describe('formatF32Literal', () => {
       const value = new Float32Array(new Uint32Array([bits]).buffer)[0];
       const literal = formatF32Literal(value);
       expect(Math.fround(Number(literal.replace(/f$/, ''))), literal).toBe(value);
+      expect(Number(literal.replace(/f$/, '')), literal).toBeLessThanOrEqual(FLOAT32_MAX);
     }
   });
 });

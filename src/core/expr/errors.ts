@@ -16,3 +16,16 @@ export class FormulaError extends Error {
     this.end = end;
   }
 }
+
+/** Maximum length of formula text, such as a number or a name, that a message quotes in full. */
+const MAX_EXCERPT_LENGTH = 40;
+
+/**
+ * Shortens formula text that a message quotes, such as a 2,000-digit number,
+ * to its first characters and '...', so the message stays one line. The
+ * error's span still marks the whole text.
+ */
+export function excerpt(text: string, maxLength = MAX_EXCERPT_LENGTH): string {
+  if (text.length <= maxLength) return text;
+  return text.slice(0, maxLength - 3) + '...';
+}

@@ -18,6 +18,9 @@ const SINGLE_CHARACTER_OPERATORS = new Set(['+', '-', '*', '/', '^', '(', ')', '
 const FIRST_PRINTABLE = 0x20;
 const LAST_PRINTABLE = 0x7e;
 
+/** Unicode categories Other (C: control, format, surrogate, unassigned), Mark, and the line and paragraph separators. */
+const UNPRINTABLE = /[\p{C}\p{M}\p{Zl}\p{Zp}]/u;
+
 const OPERATOR_LIST = 'the operators + - * / ^';
 const CONTENTS = `numbers, x, y, pi, e, function calls, parentheses, commas and ${OPERATOR_LIST}`;
 
@@ -48,9 +51,9 @@ function rejectCharacter(text: string, position: number): never {
   const width = codePoint > 0xffff ? 2 : 1;
 
   if (codePoint < FIRST_PRINTABLE || codePoint > LAST_PRINTABLE) {
-    // Control characters are named only by code point, because printing them would garble the message.
-    const isControl = codePoint < FIRST_PRINTABLE || (codePoint >= 0x7f && codePoint < 0xa0);
-    const quoted = isControl ? '' : `'${String.fromCodePoint(codePoint)}' `;
+    // Control and format characters, lone surrogates, combining marks and line separators are
+    // named only by code point, because printing them would garble the message.
+    const quoted = UNPRINTABLE.test(String.fromCodePoint(codePoint)) ? '' : `'${String.fromCodePoint(codePoint)}' `;
     const hint = describeLookalike(codePoint);
     throw new FormulaError(
       `invalid character ${quoted}(${formatCodePoint(codePoint)}) at position ${position}: ` +

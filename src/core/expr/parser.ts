@@ -8,7 +8,7 @@ import {
   type FunctionName,
   type NamedConstant,
 } from './ast.ts';
-import { FormulaError } from './errors.ts';
+import { excerpt, FormulaError } from './errors.ts';
 import { FLOAT32_MAX } from './float32.ts';
 import { tokenize, type Token } from './lexer.ts';
 
@@ -126,13 +126,13 @@ class Parser {
       // The formula is not blank, so a token precedes the end; the error marks it.
       const last = this.tokens[this.index - 2];
       throw new FormulaError(
-        `formula ends after '${last.text}'; expected ${OPERAND_EXPECTED}`,
+        `formula ends after '${excerpt(last.text)}'; expected ${OPERAND_EXPECTED}`,
         last.start,
         last.end,
       );
     }
     throw new FormulaError(
-      `expected ${OPERAND_EXPECTED} at position ${token.start}, found '${token.text}'`,
+      `expected ${OPERAND_EXPECTED} at position ${token.start}, found '${excerpt(token.text)}'`,
       token.start,
       token.end,
     );
@@ -148,7 +148,7 @@ class Parser {
     const arity = FORMULA_FUNCTIONS.get(token.text);
     if (arity === undefined) {
       throw new FormulaError(
-        `unknown name '${token.text}' at position ${token.start}; accepted names are ${ACCEPTED_NAMES.join(', ')}`,
+        `unknown name '${excerpt(token.text)}' at position ${token.start}; accepted names are ${ACCEPTED_NAMES.join(', ')}`,
         token.start,
         token.end,
       );
@@ -156,7 +156,7 @@ class Parser {
 
     const open = this.peek();
     if (!(open.type === 'operator' && open.text === '(')) {
-      const example = open.type === 'end' ? '...' : open.text;
+      const example = open.type === 'end' ? '...' : excerpt(open.text);
       throw new FormulaError(
         `function ${token.text} needs its argument in parentheses; write ${token.text}(${example})`,
         token.start,
@@ -208,10 +208,12 @@ class Parser {
   /** Throws for a token that cannot follow a complete operand. */
   private rejectAfterOperand(token: Token): never {
     if (token.type === 'number' || token.type === 'name' || token.text === '(') {
-      const before = this.previous();
+      const previous = this.previous();
+      const before = excerpt(previous.text);
+      const after = excerpt(token.text);
       throw new FormulaError(
-        `missing operator between ${before.text} and ${token.text}; write ${before.text}*${token.text}`,
-        before.start,
+        `missing operator between ${before} and ${after}; write ${before}*${after}`,
+        previous.start,
         token.end,
       );
     }
@@ -229,7 +231,7 @@ class Parser {
         token.end,
       );
     }
-    throw new FormulaError(`unexpected '${token.text}' at position ${token.start}`, token.start, token.end);
+    throw new FormulaError(`unexpected '${excerpt(token.text)}' at position ${token.start}`, token.start, token.end);
   }
 }
 
@@ -238,7 +240,7 @@ function parseNumber(token: Token): number {
   const value = Number(token.text);
   if (value > FLOAT32_MAX) {
     throw new FormulaError(
-      `number ${token.text} is too large for float32 (largest 3.40e38)`,
+      `number ${excerpt(token.text)} is too large for float32 (largest 3.40e38)`,
       token.start,
       token.end,
     );

@@ -1,8 +1,11 @@
 import { forEachNode, type Expr, type Span } from './ast.ts';
-import { add, call, divide, multiply, negate, num, power, select, subtract } from './build.ts';
-import { FormulaError } from './errors.ts';
+import { add, call, divide, multiply, negate, num, numericValue, power, select, subtract } from './build.ts';
+import { excerpt, FormulaError } from './errors.ts';
 import { FLOAT32_MAX, isFiniteFloat32 } from './float32.ts';
 import { formatExpression } from './format.ts';
+
+/** Maximum length of a subexpression that a message about a constant quotes in full. */
+const MAX_SUBEXPRESSION_LENGTH = 80;
 
 /** Domain of each operation, for messages about a constant that folds to NaN or Infinity. */
 const DOMAINS: ReadonlyMap<string, string> = new Map([
@@ -23,7 +26,7 @@ export function formatMagnitude(value: number): string {
 }
 
 function describeBadConstant(original: Expr, value: number): string {
-  const text = formatExpression(original);
+  const text = excerpt(formatExpression(original), MAX_SUBEXPRESSION_LENGTH);
   let domain: string | undefined;
   if (original.kind === 'call') domain = DOMAINS.get(original.name);
   if (original.kind === 'binary') domain = DOMAINS.get(original.operator);
@@ -68,10 +71,36 @@ function rebuild(node: Expr, visit: (child: Expr) => Expr): Expr {
 }
 
 /**
+ * Throws FormulaError when a constant argument of hypot overflows float32 once
+ * squared. hypot(a, b) runs as sqrt(a*a + b*b), so the square of a constant is
+ * a product of two literals, which WGSL evaluates when it creates the shader
+ * and rejects when the product exceeds the largest float32.
+ */
+function checkHypotConstants(original: Expr, simplified: Expr): void {
+  if (simplified.kind !== 'call' || simplified.name !== 'hypot') return;
+
+  for (const arg of simplified.args) {
+    const value = numericValue(arg);
+    if (value === undefined) continue;
+
+    // The product of two float32 values is exact in float64, so this equals the product that WGSL computes before rounding.
+    const square = Math.fround(value) * Math.fround(value);
+    if (square <= FLOAT32_MAX) continue;
+    throw new FormulaError(
+      `${excerpt(formatExpression(original), MAX_SUBEXPRESSION_LENGTH)} squares ${formatMagnitude(value)} to ${formatMagnitude(square)}, which overflows ` +
+        `float32 (largest ${formatMagnitude(FLOAT32_MAX)}); hypot(a, b) is computed as sqrt(a*a + b*b)`,
+      original.span?.start ?? 0,
+      original.span?.end ?? 0,
+    );
+  }
+}
+
+/**
  * Simplifies a tree bottom-up with the rewrites of build.ts. Throws FormulaError
  * at the innermost subexpression that folds to a constant outside float32 (NaN,
  * ±Infinity, or beyond ±3.40e38), with that subexpression's span, such as
- * `exp(100) = 2.69e43 overflows float32 (largest 3.40e38)`.
+ * `exp(100) = 2.69e43 overflows float32 (largest 3.40e38)`, and at a hypot
+ * whose constant argument overflows float32 once squared.
  */
 export function simplifyExpression(expr: Expr): Expr {
   const done = new Map<Expr, Expr>();
@@ -84,6 +113,7 @@ export function simplifyExpression(expr: Expr): Expr {
     if (result.kind === 'number' && !isFiniteFloat32(result.value)) {
       throw new FormulaError(describeBadConstant(node, result.value), node.span?.start ?? 0, node.span?.end ?? 0);
     }
+    checkHypotConstants(node, result);
     done.set(node, result);
     return result;
   };

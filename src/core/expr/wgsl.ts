@@ -1,11 +1,29 @@
-import { INVERSE_TWO_PI, TWO_PI_HIGH, TWO_PI_LOW } from './float32.ts';
+import { FLOAT32_MAX, INVERSE_TWO_PI, TWO_PI_HIGH, TWO_PI_LOW } from './float32.ts';
 import { FIRST_CONSTANT_REGISTER, OP_NAMES, Op, operandCount, type Program } from './program.ts';
 
 /**
+ * Returns the decimal of `digits` significant digits that reads back to the
+ * float32 `rounded` without exceeding the largest float32, or undefined.
+ * WGSL rejects an f32 literal whose decimal value exceeds the largest float32,
+ * even where round-to-nearest would give that float32 (Tint in `webgpu` 0.6.2
+ * rejects 3.4028235e+38f), so a decimal above it is moved one unit in its last
+ * digit toward zero. Only ±FLOAT32_MAX itself needs that.
+ */
+function literalDecimal(rounded: number, digits: number): number | undefined {
+  let decimal = Number(rounded.toPrecision(digits));
+  if (Math.abs(decimal) > FLOAT32_MAX) {
+    const lastDigit = 10 ** (Math.floor(Math.log10(Math.abs(decimal))) - digits + 1);
+    decimal = Number((decimal - Math.sign(decimal) * lastDigit).toPrecision(digits));
+  }
+  return Math.fround(decimal) === rounded && Math.abs(decimal) <= FLOAT32_MAX ? decimal : undefined;
+}
+
+/**
  * Formats a float32 value as a WGSL f32 literal that reads back to the same
- * bits: the shortest of 1 to 9 significant digits that round-trips (9 always
- * do), with an `f` suffix so that no abstract-float arithmetic happens, and
- * negative values in parentheses, such as `(-2.5f)`. -0 is written as 0.0f.
+ * bits: the shortest of 1 to 9 significant digits that round-trips within
+ * float32 range (9 digits always do), with an `f` suffix so that no
+ * abstract-float arithmetic happens, and negative values in parentheses, such
+ * as `(-2.5f)`. -0 is written as 0.0f.
  */
 export function formatF32Literal(value: number): string {
   const rounded = Math.fround(value);
@@ -13,10 +31,15 @@ export function formatF32Literal(value: number): string {
   if (rounded === 0) return '0.0f';
 
   let digits = 1;
-  while (digits < 9 && Math.fround(Number(rounded.toPrecision(digits))) !== rounded) digits++;
+  let decimal = literalDecimal(rounded, digits);
+  while (decimal === undefined && digits < 9) {
+    digits++;
+    decimal = literalDecimal(rounded, digits);
+  }
+  if (decimal === undefined) throw new Error(`Internal error: no f32 literal of 9 digits for ${rounded}`);
 
-  // String(Number(...)) drops trailing zeros and gives forms WGSL accepts: 0.001, 1e-7, 1.5e+30.
-  const text = String(Number(rounded.toPrecision(digits)));
+  // String() drops trailing zeros and gives forms WGSL accepts: 0.001, 1e-7, 1.5e+30.
+  const text = String(decimal);
   const literal = (/[.e]/.test(text) ? text : `${text}.0`) + 'f';
   return rounded < 0 ? `(${literal})` : literal;
 }
