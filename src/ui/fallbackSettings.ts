@@ -1,0 +1,56 @@
+/**
+ * What the CPU fallback runs: a smaller grid, no sweep and no basin map.
+ * Settings from the panel or a link that ask for more are clamped, and each
+ * clamp is described so that the page can say what changed.
+ */
+import { surfaceDims, type AppSettings } from './settings.ts';
+
+/**
+ * Most starts per side of a 2D grid in the CPU fallback: 64 × 64 = 4,096
+ * particles per configuration. One CPU core runs about 4e6 Adam
+ * particle-steps per second on Rosenbrock in float32, so this grid moves
+ * about 1,000 updates a second; see test/e2e/fallback.test.ts for the
+ * measurement.
+ */
+export const FALLBACK_GRID_2D = 64;
+/** Most starts of a 1D grid in the CPU fallback: as many particles as the 2D cap. */
+export const FALLBACK_STARTS_1D = FALLBACK_GRID_2D * FALLBACK_GRID_2D;
+
+/** The largest grid the fallback runs on a surface of `dims` dimensions. */
+export function fallbackGridCap(dims: 1 | 2): number {
+  return dims === 1 ? FALLBACK_STARTS_1D : FALLBACK_GRID_2D;
+}
+
+export interface ClampedSettings {
+  settings: AppSettings;
+  /** One sentence per setting that was changed, naming the requested value and the one that runs. */
+  changes: string[];
+}
+
+/**
+ * Clamps valid settings to what the CPU fallback runs: the grid to its cap,
+ * the sweep off, and the basin view off. Settings within the limits come
+ * back unchanged, with no changes listed.
+ */
+export function clampForFallback(settings: AppSettings): ClampedSettings {
+  const next = { ...settings, sweep: { ...settings.sweep } };
+  const changes: string[] = [];
+  const dims = surfaceDims(settings);
+  const cap = fallbackGridCap(dims);
+
+  if (settings.grid > cap) {
+    next.grid = cap;
+    const requested = dims === 1 ? `${settings.grid} starts` : `a ${settings.grid} × ${settings.grid} grid`;
+    const running = dims === 1 ? `${cap} starts` : `${cap} × ${cap}`;
+    changes.push(`The CPU fallback runs at most ${running}, so ${requested} was reduced to ${running}.`);
+  }
+  if (settings.sweep.enabled) {
+    next.sweep.enabled = false;
+    changes.push('Learning-rate sweeps need WebGPU, so the sweep is off.');
+  }
+  if (settings.basinView !== 'off') {
+    next.basinView = 'off';
+    changes.push('The basin map needs WebGPU, so the basin view is off.');
+  }
+  return { settings: next, changes };
+}
