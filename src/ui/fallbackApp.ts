@@ -156,6 +156,11 @@ export class FallbackApp {
     return { name: scene.definition.name, formula: scene.definition.formula, dims: scene.definition.dims, domain: { ...scene.starts.domain } };
   }
 
+  /** Copies x, y and loss of every particle of configuration `run` as the worker last sent them, for the console and the tests. */
+  points(run = this.settings.active): Float32Array | undefined {
+    return this.frames[run]?.points.slice();
+  }
+
   /** Resolves once the worker has sent the first frame of the scene built last. */
   whenBuilt(): Promise<void> {
     if (this.scene && this.frames.length > 0 && !this.stale()) {

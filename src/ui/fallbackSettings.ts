@@ -7,10 +7,10 @@ import { surfaceDims, type AppSettings } from './settings.ts';
 
 /**
  * Most starts per side of a 2D grid in the CPU fallback: 64 × 64 = 4,096
- * particles per configuration. One CPU core runs about 4e6 Adam
- * particle-steps per second on Rosenbrock in float32, so this grid moves
- * about 1,000 updates a second; see test/e2e/fallback.test.ts for the
- * measurement.
+ * particles per configuration. On one core of a shared 2-core test machine
+ * the worker ran about 9e5 Adam particle-steps per second on Rosenbrock
+ * (test/e2e/fallback.test.ts prints it), so this grid moves about 200
+ * updates a second, a few per frame.
  */
 export const FALLBACK_GRID_2D = 64;
 /** Most starts of a 1D grid in the CPU fallback: as many particles as the 2D cap. */
