@@ -1,4 +1,6 @@
 /** Entry point of the browser app: the WebGPU app, or the CPU fallback where WebGPU does not start. */
+// lil-gui's stylesheet first, so that the app's rules override it, as when lil-gui injected it at the top of <head>.
+import 'lil-gui/dist/lil-gui.css';
 import './style.css';
 import { App, type AppElements } from './app.ts';
 import { FallbackApp } from './fallbackApp.ts';
