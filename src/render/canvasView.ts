@@ -86,14 +86,14 @@ export class CanvasView {
     this.dirty = true;
   }
 
-  /** The picked particle, drawn with a ring, in configuration `run`. */
+  /** Sets the picked particle, drawn with a ring, in configuration `run`. */
   setPicked(index: number, run: number): void {
     this.picked = index;
     this.pickedRun = run;
     this.dirty = true;
   }
 
-  /** The picked particle's path: x, y and loss per update. */
+  /** Sets the picked particle's path: x, y and loss per update. */
   setPickedPath(path: [number, number, number][]): void {
     this.path = path;
     this.dirty = true;
@@ -104,7 +104,7 @@ export class CanvasView {
     this.dirty = true;
   }
 
-  /** CSS pixels that the side column (left), the panel and colour bar (right) and the banner (top) cover. */
+  /** Sets the CSS pixels that the side column (left), the panel and colour bar (right) and the banner (top) cover. */
   setInsets(left: number, right: number, top: number): void {
     this.insets = { left, right, top };
     this.dirty = true;
@@ -184,7 +184,7 @@ export class CanvasView {
     context.restore();
   }
 
-  /** The square (2D) or the wide rectangle (1D) that the domain maps to. */
+  /** Returns the square (2D) or the wide rectangle (1D) that the domain maps to. */
   private mapRect(): MapRect {
     const available = Math.max(40, this.canvas.clientWidth - this.insets.left - this.insets.right - 2 * MARGIN);
     const tall = Math.max(40, this.canvas.clientHeight - this.insets.top - 2 * MARGIN);

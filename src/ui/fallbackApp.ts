@@ -1,8 +1,8 @@
 /**
- * The app without WebGPU: the same panel, status line, legend, inspector,
- * history plot and link as the GPU app, with the particles stepped by the
- * float32 CPU reference in a Web Worker (fallbackWorker.ts) and drawn top-down
- * on a Canvas 2D (src/render/canvasView.ts). The grid is capped, and the
+ * The app without WebGPU. It has the same panel, status line, legend,
+ * inspector, history plot and link as the GPU app. The float32 CPU reference
+ * steps the particles in a Web Worker (fallbackWorker.ts), and a Canvas 2D
+ * draws them top-down (src/render/canvasView.ts). The grid is capped, and the
  * GPU-only features (basin map, sweeps, verify) are off with a note in the
  * panel.
  */
@@ -62,7 +62,7 @@ interface BuiltScene {
 
 export class FallbackApp {
   settings: AppSettings = cloneSettings(DEFAULT_SETTINGS);
-  /** Why WebGPU did not start, and what to do; shown in the banner. */
+  /** Reason WebGPU did not start and the advice, as the banner shows them. */
   readonly failure: StartFailure;
   /** Minima of the last clustering of converged particles. */
   foundMinima: FoundMinimum[] = [];
@@ -313,7 +313,7 @@ export class FallbackApp {
     return undefined;
   }
 
-  /** The scene as a link carries it (no camera: the fallback view is top-down). */
+  /** Returns the scene as a link carries it, without a camera because the fallback view is top-down. */
   linkState(): LinkState {
     const state: LinkState = { settings: cloneSettings(this.settings) };
     if (this.settings.paused) {
@@ -371,7 +371,7 @@ export class FallbackApp {
 
   /**
    * Saves the view (PNG at the canvas resolution), the final states (CSV or
-   * JSON) or the loss curves (CSV); the basin, phase and sweep exports need
+   * JSON) or the loss curves (CSV). The basin, phase and sweep exports need
    * WebGPU and get a notice. Resolves with the file's name, or undefined.
    */
   async exportFile(kind: ExportKind, scale = 1): Promise<string | undefined> {
@@ -467,7 +467,7 @@ export class FallbackApp {
     this.notices.show(message, 'error');
   }
 
-  /** Disables the controls of the GPU-only folders and says why in each. */
+  /** Disables the controls of the GPU-only folders and puts a note with the reason in each. */
   private markGpuOnlyFolders(): void {
     for (const folder of this.panel.gui.foldersRecursive()) {
       const note = GPU_ONLY_FOLDERS[folder._title];
@@ -682,7 +682,7 @@ export class FallbackApp {
       let steps = Math.floor(this.pendingSteps);
       this.pendingSteps -= steps;
       if (this.runTo !== undefined) {
-        // A link's paused scene: straight to its update count; the worker answers within its time budget.
+        // A link's paused scene: straight to its update count. The worker replies within its time budget.
         steps = this.runTo - this.stepsDone;
         this.pendingSteps = 0;
       }

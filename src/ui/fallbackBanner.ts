@@ -8,9 +8,9 @@ import { DeviceRequestError, NoAdapterError, WebGpuUnavailableError } from '../g
 const BROWSERS = 'Chrome or Edge 113 or later, Safari 26, or Firefox 141 or later on Windows';
 
 export interface StartFailure {
-  /** What failed, in a sentence that names the cause and repeats the browser's message. */
+  /** Sentence that names the cause and repeats the browser's message. */
   reason: string;
-  /** What the user can do to run on the GPU. */
+  /** Steps the user can take to run on the GPU. */
   advice: string;
 }
 

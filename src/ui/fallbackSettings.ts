@@ -1,22 +1,22 @@
 /**
  * What the CPU fallback runs: a smaller grid, no sweep and no basin map.
  * Settings from the panel or a link that ask for more are clamped, and each
- * clamp is described so that the page can say what changed.
+ * clamp comes with a sentence for the page to show.
  */
 import { surfaceDims, type AppSettings } from './settings.ts';
 
 /**
- * Most starts per side of a 2D grid in the CPU fallback: 64 × 64 = 4,096
+ * Maximum starts per side of a 2D grid in the CPU fallback: 64 × 64 = 4,096
  * particles per configuration. On one core of a shared 2-core test machine
  * the worker ran about 9e5 Adam particle-steps per second on Rosenbrock
  * (test/e2e/fallback.test.ts prints it), so this grid moves about 200
  * updates a second, a few per frame.
  */
 export const FALLBACK_GRID_2D = 64;
-/** Most starts of a 1D grid in the CPU fallback: as many particles as the 2D cap. */
+/** Maximum starts of a 1D grid in the CPU fallback: as many particles as the 2D cap. */
 export const FALLBACK_STARTS_1D = FALLBACK_GRID_2D * FALLBACK_GRID_2D;
 
-/** The largest grid the fallback runs on a surface of `dims` dimensions. */
+/** Returns the largest grid the fallback runs on a surface of `dims` dimensions. */
 export function fallbackGridCap(dims: 1 | 2): number {
   return dims === 1 ? FALLBACK_STARTS_1D : FALLBACK_GRID_2D;
 }

@@ -1,10 +1,10 @@
 /**
  * The Web Worker of the CPU fallback. Without WebGPU the particles of every
  * optimizer configuration run here, on the float32 CPU reference
- * (src/core/reference.ts), so that the page stays responsive. The page asks
- * for updates; the worker answers with every particle's position, loss and
- * status, the status counts and the picked particle's path, in transferred
- * buffers.
+ * (src/core/reference.ts), so that the page stays responsive. The page
+ * requests updates, and the worker replies with every particle's position,
+ * loss and status, the status counts and the picked particle's path, in
+ * transferred buffers.
  */
 import { STATUS, type NoiseConfig, type OptimizerConfig, type ScheduleConfig, type StopCriteria } from '../core/config.ts';
 import type { GridStarts } from '../core/grid.ts';
@@ -34,7 +34,7 @@ export interface FallbackScene extends FallbackHyperparameters {
 }
 
 /**
- * What the page sends. `generation` numbers the scene: a build or a reset
+ * Request from the page. `generation` numbers the scene: a build or a reset
  * starts a new one, and frames of an older one are dropped by the page.
  */
 export type FallbackRequest =
@@ -63,7 +63,7 @@ export type FallbackMessage =
   | { kind: 'error'; generation: number; message: string };
 
 /**
- * Longest a step request computes before it answers with the updates done so
+ * Maximum time a step request computes before it replies with the updates done so
  * far, in milliseconds, so that the view gets a frame at least this often.
  */
 export const STEP_BUDGET_MS = 40;
@@ -89,7 +89,7 @@ function build(current: FallbackScene): void {
   runs = current.runs.map((run) => new ReferenceRun(setupOf(current, run), 'f32'));
 }
 
-/** The same particles under new hyperparameters, from where they are now (as the GPU path retargets). */
+/** Returns the same particles under new hyperparameters, from where they are now, as the GPU path retargets them. */
 function retarget(old: ReferenceRun, setup: ReferenceSetup): ReferenceRun {
   const next = new ReferenceRun(setup, 'f32');
   next.positions.set(old.positions);

@@ -1,7 +1,7 @@
-// The production build's Content-Security-Policy: the built page carries it,
-// it blocks an inline script and eval, and the app runs under it (particles,
-// a typed formula, a sweep, verify with its Web Worker, an export, and the CPU
-// fallback's worker) without one violation or console error.
+// The production build's Content-Security-Policy. The built page carries it,
+// and it blocks an inline script and eval. The app runs under it without one
+// violation or console error: particles, a typed formula, a sweep, verify with
+// its Web Worker, an export, and the CPU fallback's worker.
 
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';

@@ -1,6 +1,6 @@
 // The CPU fallback in headless Chromium with WebGPU disabled: without
 // navigator.gpu, with no adapter, and with a failing requestDevice, the app
-// runs the CPU reference in a Web Worker at its grid cap, says why in a
+// runs the CPU reference in a Web Worker at its grid cap, shows why in a
 // banner, and keeps the panel, status line, plot and link working.
 
 import type { Browser, Page } from 'playwright-core';
