@@ -1,5 +1,5 @@
 /**
- * What the CPU fallback runs: a smaller grid, no sweep and no basin map.
+ * Limits of the CPU fallback: a smaller grid, no sweep and no basin map.
  * Settings from the panel or a link that ask for more are clamped, and each
  * clamp comes with a sentence for the page to show.
  */
@@ -40,9 +40,11 @@ export function clampForFallback(settings: AppSettings): ClampedSettings {
 
   if (settings.grid > cap) {
     next.grid = cap;
-    const requested = dims === 1 ? `${settings.grid} starts` : `a ${settings.grid} × ${settings.grid} grid`;
-    const running = dims === 1 ? `${cap} starts` : `${cap} × ${cap}`;
-    changes.push(`The CPU fallback runs at most ${running}, so ${requested} was reduced to ${running}.`);
+    const change =
+      dims === 1
+        ? `The CPU fallback runs at most ${cap} starts, so ${settings.grid} starts were reduced to ${cap}.`
+        : `The CPU fallback runs at most ${cap} × ${cap}, so a ${settings.grid} × ${settings.grid} grid was reduced to ${cap} × ${cap}.`;
+    changes.push(change);
   }
   if (settings.sweep.enabled) {
     next.sweep.enabled = false;
