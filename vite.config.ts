@@ -8,8 +8,12 @@ import { defineConfig, type Plugin } from 'vite';
  * Styles come only from the app's stylesheets: lil-gui's inline <style> is
  * turned off and its stylesheet imported instead. Inline styles that the code
  * sets through element.style are not restricted by style-src. Images may be
- * data: and blob: URLs, which the PNG exports create. frame-ancestors is left
+ * data: and blob: URLs, which the PNG exports create, and fonts data: URLs,
+ * which lil-gui's stylesheet embeds for its icons. frame-ancestors is left
  * out because browsers ignore it in a <meta> element.
+ * NOTE: a <meta> policy does not reach the Web Workers, which take theirs from
+ * the response headers of their scripts; a server that sends this policy as a
+ * header covers them too.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",

@@ -8,9 +8,9 @@ import { surfaceDims, type AppSettings } from './settings.ts';
 /**
  * Maximum starts per side of a 2D grid in the CPU fallback: 64 × 64 = 4,096
  * particles per configuration. On one core of a shared 2-core test machine
- * the worker ran about 9e5 Adam particle-steps per second on Rosenbrock
- * (test/e2e/fallback.test.ts prints it), so this grid moves about 200
- * updates a second, a few per frame.
+ * the worker ran 5.6e5 to 9.1e5 Adam particle-steps per second on Rosenbrock
+ * in two runs (test/e2e/fallback.test.ts prints it), so this grid moves about
+ * 140 to 220 updates a second, a few per frame.
  */
 export const FALLBACK_GRID_2D = 64;
 /** Maximum starts of a 1D grid in the CPU fallback: as many particles as the 2D cap. */
