@@ -4,7 +4,8 @@
  *   npx tsx scripts/screenshot.ts OUT.png [WAIT_MS] [SCRIPT]
  * SCRIPT is JavaScript run in the page after load (for example
  * "downhill.change({ view: '2d' })"), before waiting WAIT_MS. The environment
- * variable SCREENSHOT_HASH opens the app at that fragment (a link's scene).
+ * variable SCREENSHOT_HASH opens the app at that fragment (a link's scene), and
+ * SCREENSHOT_WITHOUT_WEBGPU=1 hides navigator.gpu, so the CPU fallback runs.
  */
 import { launchBrowser, startApp } from '../test/helpers/browser.ts';
 
@@ -18,6 +19,10 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('console', (message) => console.log(`[page ${message.type()}] ${message.text()}`));
   page.on('pageerror', (error) => console.log(`[page error] ${error.message}`));
+  if (process.env.SCREENSHOT_WITHOUT_WEBGPU === '1') {
+    // A string, not a function: tsx would add helpers to a function that the page does not have.
+    await page.addInitScript("Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined });");
+  }
   await page.goto(`${app.url}${process.env.SCREENSHOT_HASH ?? ''}`);
   await page.waitForFunction(() => (window as unknown as { downhill?: { stepsDone: number } }).downhill?.stepsDone !== undefined);
   await page.waitForTimeout(1500);

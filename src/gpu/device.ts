@@ -2,7 +2,7 @@
  * The one place where WebGPU starts: adapter, limits, device, and the
  * handlers for lost devices and uncaught errors.
  */
-import { NoAdapterError, WebGpuUnavailableError } from './errors.ts';
+import { DeviceRequestError, NoAdapterError, WebGpuUnavailableError } from './errors.ts';
 
 export interface GpuContext {
   device: GPUDevice;
@@ -48,7 +48,7 @@ export function describeAdapter(info: GPUAdapterInfo | undefined): string {
 export async function createGpuContext(gpu: GPU | undefined, options: DeviceOptions = {}): Promise<GpuContext> {
   if (!gpu) {
     throw new WebGpuUnavailableError(
-      'WebGPU is not available here (navigator.gpu is missing). Use a current Chrome, Edge or Safari, or Firefox 141 or later; on Linux, Chrome needs the flag --enable-unsafe-webgpu.',
+      'WebGPU is not available here (navigator.gpu is missing). Use Chrome or Edge 113 or later, Safari 26, or Firefox 141 or later on Windows; on Linux, Chrome needs the flag --enable-unsafe-webgpu.',
     );
   }
 
@@ -64,7 +64,13 @@ export async function createGpuContext(gpu: GPU | undefined, options: DeviceOpti
     requiredLimits[name] = adapter.limits[name];
   }
   const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
-  const device = await adapter.requestDevice({ label: 'downhill', requiredLimits, requiredFeatures });
+  let device: GPUDevice;
+  try {
+    device = await adapter.requestDevice({ label: 'downhill', requiredLimits, requiredFeatures });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new DeviceRequestError(`The WebGPU adapter (${describeAdapter(adapter.info)}) rejected the request for a device: ${message}`, { cause: error });
+  }
 
   let closing = false;
   void device.lost.then((info) => {

@@ -13,6 +13,11 @@ export class NoAdapterError extends Error {
   override name = 'NoAdapterError';
 }
 
+/** The adapter rejected the request for a device (requestDevice threw). */
+export class DeviceRequestError extends Error {
+  override name = 'DeviceRequestError';
+}
+
 /** A shader module or pipeline failed validation or compilation. */
 export class PipelineError extends Error {
   override name = 'PipelineError';

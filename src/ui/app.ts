@@ -156,6 +156,8 @@ export class App {
   private started = false;
   /** Update count a paused scene runs to (from a link), then stays paused. */
   private runTo: number | undefined;
+  /** Set when start() failed because WebGPU (adapter, device or view) did not start. */
+  gpuStartFailed = false;
 
   constructor(private readonly elements: AppElements) {
     this.notices = new Notices(elements.notices);
@@ -202,13 +204,22 @@ export class App {
     return this.runs[this.settings.active]?.descent;
   }
 
-  /** Starts WebGPU, builds the first scene and the panel, and begins the frame loop. */
+  /**
+   * Starts WebGPU, builds the first scene and the panel, and begins the frame
+   * loop. Rejects with the error of createGpuContext (WebGpuUnavailableError,
+   * NoAdapterError, DeviceRequestError) or of the view when WebGPU does not
+   * start; the page then runs the CPU fallback (src/ui/fallbackApp.ts).
+   */
   async start(): Promise<void> {
     try {
       await this.startGpu();
     } catch (error) {
-      this.block(error);
-      return;
+      const message = error instanceof Error ? error.message : String(error);
+      console.warn(`downhill: cannot start WebGPU: ${message}`);
+      this.gpuStartFailed = true;
+      this.disposed = true;
+      this.gpu?.destroy();
+      throw error;
     }
     this.colorLegend = new ColorLegend(this.elements.root);
     this.panel = new Panel(this.settings, {
@@ -1455,19 +1466,10 @@ export class App {
     console.info(`downhill: running again on a new device after ${seconds} s`);
     this.notices.show(`Running again on a new GPU device (${seconds} s after the loss).`, 'info');
   }
-
-  private block(error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`downhill: cannot start WebGPU: ${message}`);
-    showBlocker(this.elements.root, 'downhill needs WebGPU', [
-      message,
-      'downhill runs its particles in WebGPU compute shaders. Chrome and Edge 113 or later enable WebGPU on Windows, macOS and ChromeOS; on Linux start Chrome with --enable-unsafe-webgpu; Safari 26 and Firefox 141 or later on Windows also support it.',
-    ]);
-  }
 }
 
 /** True when a change needs new pipelines or buffers: another surface, grid, or set of optimizers. */
-function needsRebuild(previous: AppSettings, next: AppSettings): boolean {
+export function needsRebuild(previous: AppSettings, next: AppSettings): boolean {
   if (previous.surface !== next.surface || previous.grid !== next.grid || previous.runs.length !== next.runs.length) {
     return true;
   }

@@ -1,6 +1,9 @@
-/** Entry point of the browser app. */
+/** Entry point of the browser app: the WebGPU app, or the CPU fallback where WebGPU does not start. */
+// lil-gui's stylesheet first, so that the app's rules override it, as when lil-gui injected it at the top of <head>.
+import 'lil-gui/dist/lil-gui.css';
 import './style.css';
-import { App } from './app.ts';
+import { App, type AppElements } from './app.ts';
+import { FallbackApp } from './fallbackApp.ts';
 import { registerBrowserShaders } from './shaders.ts';
 
 registerBrowserShaders();
@@ -13,7 +16,7 @@ const element = <T extends HTMLElement>(id: string): T => {
   return found as T;
 };
 
-const app = new App({
+const elements: AppElements = {
   root: element('app'),
   canvas: element<HTMLCanvasElement>('view'),
   status: element('status'),
@@ -24,19 +27,32 @@ const app = new App({
   basinLegend: element('basin-legend'),
   sweep: element('sweep'),
   verify: element('verify'),
-});
+};
 
-// Read-only handle for the browser console and the end-to-end tests.
-(window as unknown as { downhill: App }).downhill = app;
+const app = new App(elements);
+let running: App | FallbackApp = app;
+
+// Read-only handle for the browser console and the end-to-end tests: the app that runs.
+(window as unknown as { downhill: App | FallbackApp }).downhill = app;
 
 // Leaving the page destroys the device on purpose; that is not a loss to report.
 window.addEventListener('pagehide', (event) => {
   // A page kept in the back-forward cache may come back; it keeps its device.
   if (!event.persisted) {
-    app.dispose();
+    running.dispose();
   }
 });
 
 app.start().catch((error: unknown) => {
-  console.error('downhill: start failed', error);
+  if (!app.gpuStartFailed) {
+    console.error('downhill: start failed', error);
+    return;
+  }
+  // WebGPU did not start: the same app on the CPU reference, with a banner that says why.
+  const fallback = new FallbackApp(elements, error);
+  running = fallback;
+  (window as unknown as { downhill: App | FallbackApp }).downhill = fallback;
+  fallback.start().catch((fallbackError: unknown) => {
+    console.error('downhill: the CPU fallback failed to start', fallbackError);
+  });
 });

@@ -65,7 +65,8 @@ export class Panel {
     private readonly actions: PanelActions,
   ) {
     this.settings = cloneSettings(settings);
-    this.gui = new GUI({ title: 'downhill', width: 300 });
+    // main.ts imports lil-gui's stylesheet: its own injection adds an inline <style>, which the Content-Security-Policy rejects.
+    this.gui = new GUI({ title: 'downhill', width: 300, injectStyles: false });
     this.model = { ...this.modelFrom(settings), preset: '' };
     const gui = this.gui;
 

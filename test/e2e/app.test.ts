@@ -1,6 +1,6 @@
 // The built app in headless Chromium with real WebGPU (SwiftShader): it
-// loads, particles step, the canvas shows the scene, the panel's learning
-// rate takes effect, and a page without WebGPU explains what is missing.
+// loads, particles step, the canvas shows the scene, and the panel's
+// learning rate takes effect. test/e2e/fallback.test.ts covers a page without WebGPU.
 
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -112,42 +112,3 @@ describe('the app in headless Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 });
-
-describe('without WebGPU', () => {
-  let server: RunningApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startApp();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  test('no navigator.gpu: the page says what is missing and how to get it', async () => {
-    const page = await browser.newPage();
-    await page.addInitScript(() => {
-      Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined });
-    });
-    await page.goto(server.url);
-    const blocker = page.locator('.blocker');
-    await expect.poll(() => blocker.textContent()).toMatch(/downhill needs WebGPU/);
-    expect(await blocker.textContent()).toMatch(/navigator\.gpu is missing/);
-    expect(await blocker.textContent()).toMatch(/--enable-unsafe-webgpu/);
-    await page.close();
-  });
-
-  test('no adapter: the page says so', async () => {
-    const page = await browser.newPage();
-    await page.addInitScript(() => {
-      GPU.prototype.requestAdapter = async () => null;
-    });
-    await page.goto(server.url);
-    await expect.poll(() => page.locator('.blocker').textContent()).toMatch(/WebGPU offered no adapter/);
-    await page.close();
-  });
-});
-

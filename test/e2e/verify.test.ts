@@ -3,6 +3,7 @@
 // `downhill verify` prints for the same configuration.
 
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import type { Browser, Page } from 'playwright-core';
@@ -53,9 +54,10 @@ describe('Verify in the app', () => {
     // The download link carries the whole report as JSON.
     const href = await page.locator('#verify a').getAttribute('href');
     expect(href).toMatch(/^blob:/);
-    const downloaded = JSON.parse(
-      await page.evaluate(async (url) => (await fetch(url)).text(), href!),
-    ) as VerifyReport;
+    // Saved as a user saves it: the build's Content-Security-Policy (connect-src 'self') rejects a fetch of the blob: URL.
+    const [saved] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.locator('#verify a').click({ force: true })]);
+    expect(saved.suggestedFilename()).toBe('downhill-verify.json');
+    const downloaded = JSON.parse(readFileSync(await saved.path(), 'utf8')) as VerifyReport;
     expect(downloaded.particles).toBe(576);
     expect(downloaded.checked).toBe(576);
     expect(downloaded.adapter).toMatch(/\S/);

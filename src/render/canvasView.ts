@@ -1,0 +1,338 @@
+/**
+ * The top-down view of the CPU fallback, drawn with Canvas 2D where WebGPU is
+ * missing: the surface as a viridis loss map (a 1D surface as its curve), the
+ * particles of every configuration as dots, and the picked particle with its
+ * path and the inspector's arrows. It uses the same height map as the 3D view,
+ * so that the colours follow the z scale setting.
+ */
+import type { Domain } from '../core/surfaces.ts';
+import { STATUS } from '../core/config.ts';
+import { viridis } from './colormap.ts';
+import { chooseContourLevels } from './contourLevels.ts';
+import { createHeightMap, normalizeLoss, NORMALIZED_MAX, NORMALIZED_MIN, sampleLoss, type HeightScaleKind } from './heightMap.ts';
+import type { SurfaceArrow, SurfaceScale } from './sceneView.ts';
+
+/** Loss samples per side of the 2D loss map (per line of a 1D curve). */
+const MAP_SAMPLES = 256;
+/** Samples per side that choose the height range, as in the 3D view. */
+const RANGE_SAMPLES = 129;
+/** Space around the map, in CSS pixels, for the bounds' labels. */
+const MARGIN = 28;
+/** Radius of a particle's dot and of the picked particle's ring, in CSS pixels. */
+const DOT_RADIUS = 2;
+const PICK_RADIUS = 6;
+const PICK_COLOR = '#ff2bd6';
+const BACKGROUND = '#101418';
+const LABEL_COLOR = '#9aa3ad';
+
+export interface CanvasSurface {
+  value: (x: number, y: number) => number;
+  domain: Domain;
+  dims: 1 | 2;
+  /** Value of the global minimum when known, which the samples may miss. */
+  knownMinimum?: number;
+}
+
+/** One configuration's particles: x, y and loss per particle, and the status codes. */
+export interface CanvasParticles {
+  points: Float32Array;
+  status: Uint8Array;
+  color: string;
+  visible: boolean;
+}
+
+interface MapRect {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+export class CanvasView {
+  private readonly context: CanvasRenderingContext2D;
+  private surface: CanvasSurface | undefined;
+  private scale: SurfaceScale | undefined;
+  /** The loss map at MAP_SAMPLES² pixels, drawn scaled into the map's rectangle. */
+  private image: HTMLCanvasElement | undefined;
+  private particles: CanvasParticles[] = [];
+  private picked = 0;
+  private pickedRun = 0;
+  private path: [number, number, number][] = [];
+  private arrows: { x: number; y: number; loss: number; arrows: SurfaceArrow[] } | undefined;
+  private insets = { left: 0, right: 0, top: 0 };
+  private dirty = true;
+
+  constructor(private readonly canvas: HTMLCanvasElement) {
+    const context = canvas.getContext('2d');
+    if (!context) {
+      throw new Error('the browser gave no 2D canvas context for the CPU fallback view');
+    }
+    this.context = context;
+  }
+
+  /** Samples the surface and returns its colour scale, as SceneView.setSurface does. */
+  setSurface(surface: CanvasSurface, kind: HeightScaleKind | 'auto'): SurfaceScale {
+    this.surface = surface;
+    const range = sampleLoss(surface.value, surface.domain, surface.dims, RANGE_SAMPLES);
+    const map = createHeightMap(surface.domain, range, kind, { knownMinimum: surface.knownMinimum });
+    this.scale = { map, levels: chooseContourLevels(map) };
+    this.image = surface.dims === 2 ? this.lossImage(surface) : undefined;
+    this.dirty = true;
+    return this.scale;
+  }
+
+  setParticles(particles: CanvasParticles[]): void {
+    this.particles = particles;
+    this.dirty = true;
+  }
+
+  /** Sets the picked particle, drawn with a ring, in configuration `run`. */
+  setPicked(index: number, run: number): void {
+    this.picked = index;
+    this.pickedRun = run;
+    this.dirty = true;
+  }
+
+  /** Sets the picked particle's path: x, y and loss per update. */
+  setPickedPath(path: [number, number, number][]): void {
+    this.path = path;
+    this.dirty = true;
+  }
+
+  setArrows(x: number, y: number, loss: number, arrows: SurfaceArrow[]): void {
+    this.arrows = { x, y, loss, arrows };
+    this.dirty = true;
+  }
+
+  /** Sets the CSS pixels that the side column (left), the panel and colour bar (right) and the banner (top) cover. */
+  setInsets(left: number, right: number, top: number): void {
+    this.insets = { left, right, top };
+    this.dirty = true;
+  }
+
+  /** Matches the canvas's pixels to its size on the page; the next draw repaints. */
+  resize(): void {
+    this.dirty = true;
+  }
+
+  /** Index of the particle of configuration `run` drawn nearest to a canvas point (CSS pixels), or -1 when none is within reach. */
+  pickParticle(run: number, px: number, py: number): number {
+    const particles = this.particles[run];
+    if (!particles) {
+      return -1;
+    }
+    let best = -1;
+    let bestDistance = (4 * PICK_RADIUS) ** 2;
+    for (let k = 0; k < particles.status.length; k++) {
+      if (particles.status[k] === STATUS.diverged) {
+        continue;
+      }
+      const [sx, sy] = this.toScreen(particles.points[3 * k], particles.points[3 * k + 1], particles.points[3 * k + 2]);
+      const distance = (sx - px) ** 2 + (sy - py) ** 2;
+      if (distance < bestDistance) {
+        bestDistance = distance;
+        best = k;
+      }
+    }
+    return best;
+  }
+
+  /** Canvas point (CSS pixels) of the surface point (x, y) with loss `loss` (a 1D surface draws the loss upwards). */
+  screenPositionOf(x: number, y: number, loss: number): { px: number; py: number } {
+    const [px, py] = this.toScreen(x, y, loss);
+    return { px, py };
+  }
+
+  /** Draws the view when anything changed since the last draw. */
+  draw(): void {
+    const ratio = window.devicePixelRatio || 1;
+    const width = Math.max(1, Math.round(this.canvas.clientWidth * ratio));
+    const height = Math.max(1, Math.round(this.canvas.clientHeight * ratio));
+    if (this.canvas.width !== width || this.canvas.height !== height) {
+      this.canvas.width = width;
+      this.canvas.height = height;
+      this.dirty = true;
+    }
+    if (!this.dirty) {
+      return;
+    }
+    this.dirty = false;
+
+    const context = this.context;
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.fillStyle = BACKGROUND;
+    context.fillRect(0, 0, this.canvas.clientWidth, this.canvas.clientHeight);
+    const surface = this.surface;
+    if (!surface) {
+      return;
+    }
+    const rect = this.mapRect();
+    if (this.image) {
+      context.imageSmoothingEnabled = true;
+      context.drawImage(this.image, rect.left, rect.top, rect.width, rect.height);
+    } else {
+      this.drawCurve(rect);
+    }
+    this.drawBounds(rect, surface);
+
+    context.save();
+    context.beginPath();
+    context.rect(rect.left, rect.top, rect.width, rect.height);
+    context.clip();
+    this.drawParticles();
+    this.drawPicked();
+    context.restore();
+  }
+
+  /** Returns the square (2D) or the wide rectangle (1D) that the domain maps to. */
+  private mapRect(): MapRect {
+    const available = Math.max(40, this.canvas.clientWidth - this.insets.left - this.insets.right - 2 * MARGIN);
+    const tall = Math.max(40, this.canvas.clientHeight - this.insets.top - 2 * MARGIN);
+    const top = this.insets.top + MARGIN;
+    if (this.surface?.dims === 1) {
+      return { left: this.insets.left + MARGIN, top, width: available, height: Math.min(tall, available) };
+    }
+    const side = Math.min(available, tall);
+    return { left: this.insets.left + MARGIN + (available - side) / 2, top: top + (tall - side) / 2, width: side, height: side };
+  }
+
+  private toScreen(x: number, y: number, loss: number): [number, number] {
+    const surface = this.surface;
+    if (!surface) {
+      return [0, 0];
+    }
+    const rect = this.mapRect();
+    const { domain } = surface;
+    const px = rect.left + ((x - domain.xMin) / (domain.xMax - domain.xMin)) * rect.width;
+    if (surface.dims === 1 && this.scale) {
+      // The curve spans the normalised heights NORMALIZED_MIN to NORMALIZED_MAX from the bottom up.
+      const height = (normalizeLoss(this.scale.map, loss) - NORMALIZED_MIN) / (NORMALIZED_MAX - NORMALIZED_MIN);
+      return [px, rect.top + (1 - height) * rect.height];
+    }
+    // y grows upwards, as on the 3D view seen from above.
+    return [px, rect.top + (1 - (y - domain.yMin) / (domain.yMax - domain.yMin)) * rect.height];
+  }
+
+  private lossImage(surface: CanvasSurface): HTMLCanvasElement | undefined {
+    const scale = this.scale;
+    const image = document.createElement('canvas');
+    image.width = MAP_SAMPLES;
+    image.height = MAP_SAMPLES;
+    const context = image.getContext('2d');
+    if (!scale || !context) {
+      return undefined;
+    }
+    const { domain } = surface;
+    const pixels = context.createImageData(MAP_SAMPLES, MAP_SAMPLES);
+    for (let row = 0; row < MAP_SAMPLES; row++) {
+      // Row 0 is the top of the image: the largest y.
+      const y = domain.yMax - ((row + 0.5) / MAP_SAMPLES) * (domain.yMax - domain.yMin);
+      for (let column = 0; column < MAP_SAMPLES; column++) {
+        const x = domain.xMin + ((column + 0.5) / MAP_SAMPLES) * (domain.xMax - domain.xMin);
+        const loss = surface.value(x, y);
+        const [r, g, b] = Number.isFinite(loss) ? viridis(normalizeLoss(scale.map, loss)) : [255, 255, 255];
+        pixels.data.set([r, g, b, 255], 4 * (row * MAP_SAMPLES + column));
+      }
+    }
+    context.putImageData(pixels, 0, 0);
+    return image;
+  }
+
+  private drawCurve(rect: MapRect): void {
+    const surface = this.surface!;
+    const context = this.context;
+    const { domain } = surface;
+    context.strokeStyle = viridis(0.6).reduce((text, channel) => text + channel.toString(16).padStart(2, '0'), '#');
+    context.lineWidth = 2;
+    context.beginPath();
+    for (let i = 0; i < MAP_SAMPLES; i++) {
+      const x = domain.xMin + (i / (MAP_SAMPLES - 1)) * (domain.xMax - domain.xMin);
+      const [px, py] = this.toScreen(x, 0, surface.value(x, 0));
+      if (i === 0) {
+        context.moveTo(px, py);
+      } else {
+        context.lineTo(px, py);
+      }
+    }
+    context.stroke();
+  }
+
+  private drawBounds(rect: MapRect, surface: CanvasSurface): void {
+    const context = this.context;
+    const { domain } = surface;
+    context.strokeStyle = LABEL_COLOR;
+    context.lineWidth = 1;
+    context.strokeRect(rect.left - 0.5, rect.top - 0.5, rect.width + 1, rect.height + 1);
+    context.fillStyle = LABEL_COLOR;
+    context.font = '11px ui-monospace, monospace';
+    context.textBaseline = 'top';
+    context.textAlign = 'left';
+    context.fillText(`x ${domain.xMin}`, rect.left, rect.top + rect.height + 6);
+    context.textAlign = 'right';
+    context.fillText(`x ${domain.xMax}`, rect.left + rect.width, rect.top + rect.height + 6);
+    if (surface.dims === 2) {
+      context.textBaseline = 'bottom';
+      context.textAlign = 'left';
+      context.fillText(`y ${domain.yMax}`, rect.left, rect.top - 6);
+    }
+  }
+
+  private drawParticles(): void {
+    const context = this.context;
+    for (const particles of this.particles) {
+      if (!particles.visible) {
+        continue;
+      }
+      context.fillStyle = particles.color;
+      for (let k = 0; k < particles.status.length; k++) {
+        if (particles.status[k] === STATUS.diverged) {
+          continue;
+        }
+        const [px, py] = this.toScreen(particles.points[3 * k], particles.points[3 * k + 1], particles.points[3 * k + 2]);
+        context.fillRect(px - DOT_RADIUS, py - DOT_RADIUS, 2 * DOT_RADIUS, 2 * DOT_RADIUS);
+      }
+    }
+  }
+
+  private drawPicked(): void {
+    const context = this.context;
+    context.strokeStyle = PICK_COLOR;
+    context.lineWidth = 1.5;
+    if (this.path.length > 1) {
+      context.beginPath();
+      this.path.forEach(([x, y, loss], k) => {
+        const [px, py] = this.toScreen(x, y, loss);
+        if (k === 0) {
+          context.moveTo(px, py);
+        } else {
+          context.lineTo(px, py);
+        }
+      });
+      context.stroke();
+    }
+
+    const particles = this.particles[this.pickedRun];
+    if (particles && this.picked < particles.status.length && particles.status[this.picked] !== STATUS.diverged) {
+      const points = particles.points;
+      const [px, py] = this.toScreen(points[3 * this.picked], points[3 * this.picked + 1], points[3 * this.picked + 2]);
+      context.lineWidth = 2;
+      context.beginPath();
+      context.arc(px, py, PICK_RADIUS, 0, 2 * Math.PI);
+      context.stroke();
+    }
+
+    if (this.arrows && this.surface?.dims === 2) {
+      const { x, y, loss, arrows } = this.arrows;
+      const [fromX, fromY] = this.toScreen(x, y, loss);
+      for (const arrow of arrows) {
+        const [toX, toY] = this.toScreen(x + arrow.dx, y + arrow.dy, loss);
+        context.strokeStyle = arrow.color;
+        context.lineWidth = 2;
+        context.beginPath();
+        context.moveTo(fromX, fromY);
+        context.lineTo(toX, toY);
+        context.stroke();
+      }
+    }
+  }
+}

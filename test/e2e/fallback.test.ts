@@ -1,0 +1,265 @@
+// The CPU fallback in headless Chromium with WebGPU disabled: without
+// navigator.gpu, with no adapter, and with a failing requestDevice, the app
+// runs the CPU reference in a Web Worker at its grid cap, shows why in a
+// banner, and keeps the panel, status line, plot and link working.
+
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { STATUS } from '../../src/core/config.ts';
+import { ReferenceRun } from '../../src/core/reference.ts';
+import { resolveSurface } from '../../src/core/surfaceChoice.ts';
+import { FALLBACK_GRID_2D } from '../../src/ui/fallbackSettings.ts';
+import { cloneSettings, DEFAULT_SETTINGS } from '../../src/ui/settings.ts';
+import { encodeLink } from '../../src/ui/urlState.ts';
+import { appState, control, waitForState } from '../helpers/appPage.ts';
+import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
+
+/** Init scripts that take WebGPU away, each as a string so that no transform adds helpers the page lacks. */
+const WITHOUT_NAVIGATOR_GPU = "Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined });";
+const WITHOUT_ADAPTER = 'GPU.prototype.requestAdapter = async () => null;';
+const DEVICE_REJECTED = "GPUAdapter.prototype.requestDevice = async () => { throw new DOMException('test: no device for you', 'OperationError'); };";
+
+const VIEWPORT = { width: 1100, height: 700 };
+
+type Handle = {
+  backend?: string;
+  settings: any;
+  change(next: unknown): boolean;
+  whenBuilt(): Promise<void>;
+  stepsDone: number;
+  particleCount: number;
+  workerRate: number;
+  link: string;
+  points(run?: number): Float32Array | undefined;
+  verify(): unknown;
+};
+
+/** Opens the app without WebGPU as `initScript` takes it away, at `hash`, and waits for the fallback's first particles. */
+async function openFallback(browser: Browser, url: string, initScript: string, errors: string[], hash = ''): Promise<Page> {
+  const page = await browser.newPage({ viewport: VIEWPORT });
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') {
+      errors.push(message.text());
+    }
+  });
+  await page.addInitScript(initScript);
+  await page.goto(`${url}${hash}`);
+  await page.waitForFunction(() => {
+    const app = (window as unknown as { downhill?: Handle }).downhill;
+    return app?.backend === 'cpu' && app.particleCount > 0;
+  }, null, { timeout: 60_000 });
+  return page;
+}
+
+describe('the CPU fallback with WebGPU disabled', () => {
+  let server: RunningApp;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    server = await startApp();
+    browser = await launchBrowser();
+    page = await openFallback(browser, server.url, WITHOUT_NAVIGATOR_GPU, errors);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('banner names navigator.gpu and what to do', async () => {
+    const banner = page.locator('.fallback-banner');
+    await expect.poll(() => banner.textContent()).toMatch(/Running on the CPU, without WebGPU/);
+    const text = (await banner.textContent()) ?? '';
+    expect(text).toMatch(/navigator\.gpu is missing/);
+    expect(text).toMatch(/--enable-unsafe-webgpu/);
+    expect(text).toMatch(/Firefox 141 or later on Windows/);
+    expect(text).toMatch(/at most 64 × 64 starts/);
+    expect(await page.locator('.blocker').count()).toBe(0);
+  });
+
+  test('particles step on the default scene', async () => {
+    const state = await appState(page);
+    expect(state.surface).toBe('quadratic');
+    expect(state.particleCount).toBe(FALLBACK_GRID_2D * FALLBACK_GRID_2D);
+    const after = await waitForState(page, (current) => current.stepsDone >= state.stepsDone + 5);
+    expect(after.stepsDone).toBeGreaterThanOrEqual(state.stepsDone + 5);
+    await expect.poll(() => page.locator('#status').getAttribute('data-steps')).not.toBe('0');
+  });
+
+  test('panel speed runs every particle to convergence', async () => {
+    const speed = control(page, 'steps per frame').locator('input');
+    await speed.fill('8');
+    await speed.press('Enter');
+    const state = await waitForState(page, (current) => current.converged === 64 * 64, 60_000);
+    expect(state.diverged).toBe(0);
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/converged 100\.0%\s+diverged 0\.0%/);
+  });
+
+  test('history plot and inspector follow the picked particle', async () => {
+    await expect.poll(() => page.locator('#plot .u-over').count()).toBe(1);
+    await expect.poll(() => page.locator('#inspector').textContent()).toMatch(/^particle \d+ · (moving|converged) · \d+ updates/);
+  });
+
+  test('typed formula compiles and runs', async () => {
+    const field = page.locator('#formula-input');
+    await field.fill('(x - 1)^2 + 3*(y + 0.5)^2');
+    await field.press('Enter');
+    const state = await waitForState(page, (current) => current.running?.formula === '(x - 1)^2 + 3*(y + 0.5)^2' && current.stepsDone > 0);
+    expect(state.surface).toBe('custom');
+    expect(state.particleCount).toBe(64 * 64);
+  });
+
+  test('invalid formula is marked and the scene stays', async () => {
+    const field = page.locator('#formula-input');
+    await field.fill('x + y*');
+    await field.press('Enter');
+    await expect.poll(() => page.locator('#formula-error').textContent()).toMatch(/formula ends after '\*'/);
+    expect((await appState(page)).running?.formula).toBe('(x - 1)^2 + 3*(y + 0.5)^2');
+  });
+
+  test('GPU-only folders are disabled with a note', async () => {
+    for (const note of [/Sweeps need WebGPU/, /basin map needs WebGPU/, /Verify compares the GPU with the CPU reference/]) {
+      await expect(page.locator('.fallback-note', { hasText: note }).count()).resolves.toBe(1);
+    }
+    const verifyButton = page.locator('.lil-controller', { hasText: 'verify against the CPU' });
+    expect(await verifyButton.evaluate((element) => element.classList.contains('lil-disabled'))).toBe(true);
+    expect(await verifyButton.locator('button').isDisabled()).toBe(true);
+    await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.verify());
+    await expect.poll(() => page.locator('.notice').last().textContent()).toMatch(/nothing to compare/);
+  });
+
+  test('a larger grid is clamped with a notice', async () => {
+    await page.evaluate(() => {
+      const app = (window as unknown as { downhill: Handle }).downhill;
+      app.change({ ...app.settings, surface: 'quadratic', grid: 256, sweep: { ...app.settings.sweep, enabled: true } });
+    });
+    await expect.poll(() => page.locator('.notice').allTextContents()).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/at most 64 × 64, so a 256 × 256 grid was reduced to 64 × 64/),
+        expect.stringMatching(/sweeps need WebGPU, so the sweep is off/),
+      ]),
+    );
+    const settings = await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings);
+    expect(settings.grid).toBe(64);
+    expect(settings.sweep.enabled).toBe(false);
+  });
+
+  test('worker throughput at the grid cap', async () => {
+    // Adam on Rosenbrock at 64 × 64, as many updates per frame as the worker manages.
+    await page.evaluate(() => {
+      const app = (window as unknown as { downhill: Handle }).downhill;
+      const run = { ...app.settings.runs[0], optimizer: { ...app.settings.runs[0].optimizer, name: 'adam', lr: 0.001 } };
+      app.change({ ...app.settings, surface: 'rosenbrock', grid: 64, stepsPerFrame: 2000, runs: [run] });
+    });
+    const start = await waitForState(page, (current) => current.running?.name === 'rosenbrock' && current.stepsDone > 0);
+    const state = await waitForState(page, (current) => current.stepsDone >= start.stepsDone + 200);
+    const rate = await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.workerRate);
+    console.info(`CPU fallback: ${rate.toExponential(2)} particle-steps/s for Adam on Rosenbrock at 64 × 64 (worker compute time only)`);
+    expect(state.particleCount).toBe(4096);
+    expect(rate).toBeGreaterThan(0);
+  });
+
+  test('no errors on the page', () => {
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('the CPU fallback against the CPU reference', () => {
+  let server: RunningApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startApp();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('paused link runs to its step, matching the reference bit for bit', async () => {
+    const settings = cloneSettings(DEFAULT_SETTINGS);
+    settings.surface = 'himmelblau';
+    settings.grid = 24;
+    settings.paused = true;
+    settings.runs[0].optimizer = { ...settings.runs[0].optimizer, name: 'adam', lr: 0.05 };
+    const steps = 40;
+    const errors: string[] = [];
+    const page = await openFallback(browser, server.url, WITHOUT_NAVIGATOR_GPU, errors, `#${encodeLink({ settings, step: steps })}`);
+    await page.waitForFunction((target) => (window as unknown as { downhill: Handle }).downhill.stepsDone === target, steps, { timeout: 60_000 });
+    const points = await page.evaluate(() => Array.from((window as unknown as { downhill: Handle }).downhill.points() ?? []));
+
+    const { definition, compiled } = resolveSurface(settings);
+    const reference = new ReferenceRun(
+      {
+        surface: compiled,
+        optimizer: settings.runs[0].optimizer,
+        schedule: settings.runs[0].schedule,
+        noise: settings.noise,
+        criteria: settings.criteria,
+        starts: { kind: 'grid', nx: 24, ny: 24, domain: definition.domain },
+      },
+      'f32',
+    );
+    reference.advance(steps);
+    expect(points.length).toBe(3 * 24 * 24);
+    let compared = 0;
+    for (let k = 0; k < 24 * 24; k++) {
+      if (reference.status[k] === STATUS.diverged) {
+        continue;
+      }
+      // Both sides run the same float32 arithmetic (src/core/reference.ts), so positions agree exactly.
+      expect(points[3 * k]).toBe(Math.fround(reference.positions[2 * k]));
+      expect(points[3 * k + 1]).toBe(Math.fround(reference.positions[2 * k + 1]));
+      compared++;
+    }
+    expect(compared).toBe(24 * 24);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('no adapter: banner says so and particles step', async () => {
+    const errors: string[] = [];
+    const page = await openFallback(browser, server.url, WITHOUT_ADAPTER, errors);
+    await expect.poll(() => page.locator('.fallback-banner').textContent()).toMatch(/WebGPU offered no adapter/);
+    expect(await page.locator('.fallback-banner').textContent()).toMatch(/chrome:\/\/gpu/);
+    const state = await waitForState(page, (current) => current.stepsDone >= 3);
+    expect(state.particleCount).toBe(64 * 64);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('requestDevice failed: banner repeats the message', async () => {
+    const errors: string[] = [];
+    const page = await openFallback(browser, server.url, DEVICE_REJECTED, errors);
+    const banner = page.locator('.fallback-banner');
+    await expect.poll(() => banner.textContent()).toMatch(/requestDevice failed/);
+    expect(await banner.textContent()).toMatch(/test: no device for you/);
+    const state = await waitForState(page, (current) => current.stepsDone >= 3);
+    expect(state.particleCount).toBe(64 * 64);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('link asking for more is clamped to the cap', async () => {
+    const settings = cloneSettings(DEFAULT_SETTINGS);
+    settings.grid = 512;
+    settings.basinView = 'map';
+    const errors: string[] = [];
+    const page = await openFallback(browser, server.url, WITHOUT_NAVIGATOR_GPU, errors, `#${encodeLink({ settings })}`);
+    await expect.poll(() => page.locator('.notice').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/a 512 × 512 grid was reduced to 64 × 64/), expect.stringMatching(/basin map needs WebGPU, so the basin view is off/)]),
+    );
+    const state = await appState(page);
+    expect(state.particleCount).toBe(64 * 64);
+    // The link follows what runs.
+    await expect.poll(() => page.evaluate(() => location.hash)).not.toMatch(/grid=512/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
