@@ -13,18 +13,6 @@ const MAX_POINTS = 5000;
 /** Floor of the log axis, so a loss of exactly 0 can be drawn. */
 const LOG_FLOOR = 1e-30;
 
-/**
- * Range of the log loss axis. With no loss to show (every loss missing) uPlot's
- * own log range gets no bounds and its axis throws "Invalid array length", so
- * the axis then shows [LOG_FLOOR, 1].
- */
-function lossRange(_plot: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
-  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) {
-    return [LOG_FLOOR, 1];
-  }
-  return uPlot.rangeLog(min, max, 10, true);
-}
-
 interface Row {
   x?: number;
   y?: number;
@@ -73,7 +61,7 @@ export class HistoryPlot {
         width: 364,
         height: 170,
         series,
-        scales: { x: { time: false }, loss: { distr: 3, range: lossRange } },
+        scales: { x: { time: false }, loss: { distr: 3 } },
         axes: [
           { stroke: '#9aa3ad', grid: { stroke: '#2a3138' } },
           { scale: 'position', stroke: '#9aa3ad', grid: { stroke: '#2a3138' }, size: 46 },
