@@ -2,8 +2,10 @@
 //
 // The surface module (generated from the formula by src/core/expr, never from
 // raw user text) is concatenated in front of this file and defines
-//   fn surface_value(p: vec2f) -> f32
-//   fn surface_gradient(p: vec2f) -> vec2f
+//   fn surface_value_checked(p: vec2f) -> vec2f       f, domain check
+//   fn surface_gradient_checked(p: vec2f) -> vec3f    df/dx, df/dy, domain check
+// where the domain check is nonzero at points where the formula is undefined
+// (log or sqrt of a negative number, a division by zero, ...).
 //
 // Each invocation of `step` owns one particle. It keeps the particle's position
 // and optimizer state in registers for all the updates of one dispatch and
@@ -47,6 +49,11 @@ const STAT_CONVERGED: u32 = 1u;
 const STAT_DIVERGED: u32 = 2u;
 const STAT_LOSS_MIN: u32 = 3u;
 const STAT_LOSS_MAX: u32 = 4u;
+
+// Loss stored where the loss is undefined or not finite: finite, so that the
+// vertex shaders that read `points` and `trails` never see NaN or infinity, and
+// read back as "no loss" (MISSING_LOSS in src/gpu/layout.ts, the same value).
+const MISSING_LOSS: f32 = 3.0e38;
 
 struct Params {
   // Number of particles; invocations at or past it do nothing.
@@ -108,7 +115,8 @@ struct Params {
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
-// Per particle: x, y, loss at (x, y), status code as a float. The renderer reads this buffer directly.
+// Per particle: x, y, loss at (x, y) (MISSING_LOSS where undefined), status code as a float.
+// The renderer reads this buffer directly.
 @group(0) @binding(1) var<storage, read_write> points: array<vec4f>;
 // Per particle: optimizer state (momentum buffers, moment estimates); unused by plain descent.
 @group(0) @binding(2) var<storage, read_write> opt_state: array<vec4f>;
@@ -118,7 +126,7 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> trails: array<vec4f>;
 // The picked particle after each update: x, y, loss, update count (bit-cast u32).
 @group(0) @binding(5) var<storage, read_write> history: array<vec4f>;
-// Status counts and loss range of this dispatch (see STAT_*).
+// Status counts, and the loss range of the particles that have not diverged and have a loss (see STAT_*).
 @group(0) @binding(6) var<storage, read_write> stats: array<atomic<u32>>;
 // Listed starts, x and y (read by `init` when use_grid is 0).
 @group(0) @binding(7) var<storage, read> starts: array<vec2f>;
@@ -169,14 +177,21 @@ fn order_key(v: f32) -> u32 {
   return bits | 0x80000000u;
 }
 
-// Loss as stored for drawing and statistics: finite, so no NaN or infinity
-// ever reaches a vertex or a plot.
-fn finite_loss(p: vec2f) -> f32 {
-  let value = surface_value(p);
-  if (is_not_finite(value)) {
-    return 3.0e38;
+// True when the gradient from surface_gradient_checked is undefined (the
+// domain check is set) or not finite. exceeds() with the largest finite float
+// as the bound is the bit test of is_not_finite for both coordinates at once.
+fn gradient_undefined(checked: vec3f) -> bool {
+  return exceeds(checked.xy, 0x7f7fffffu) | (checked.z != 0.0);
+}
+
+// Loss as stored for drawing and statistics: the loss, or MISSING_LOSS where
+// it is undefined or not finite, so no NaN or infinity reaches a vertex.
+fn stored_loss(p: vec2f) -> f32 {
+  let checked = surface_value_checked(p);
+  if (checked.y != 0.0 || is_not_finite(checked.x) || checked.x >= MISSING_LOSS) {
+    return MISSING_LOSS;
   }
-  return value;
+  return checked.x;
 }
 
 fn trail_slot(index: u32) -> i32 {
@@ -375,7 +390,7 @@ fn init(@builtin(workgroup_id) group: vec3u,
     p = starts[start];
   }
 
-  let loss = finite_loss(p);
+  let loss = stored_loss(p);
   points[index] = vec4f(p, loss, f32(STATUS_MOVING));
   stop_steps[index] = 0u;
   store_state(index, initial_state());
@@ -421,13 +436,14 @@ fn step(@builtin(workgroup_id) group: vec3u,
       let lr = coefficients.x * cell.x + coefficients.y;
       let bound = escape_bound();
       while ((status == STATUS_MOVING) & (t < step_end)) {
-        let g = surface_gradient(p);
+        let checked = surface_gradient_checked(p);
+        let g = checked.xy;
         let next = optimizer_step(p, g, lr, t, cell, &state);
         let delta = next - p;
         t = t + 1u;
 
         // A diverged particle keeps its last position; divergence takes precedence over convergence.
-        let diverged = exceeds(next, bound);
+        let diverged = exceeds(next, bound) | gradient_undefined(checked);
         let grad_sq = g.x * g.x + g.y * g.y;
         let step_sq = delta.x * delta.x + delta.y * delta.y;
         let converged = (grad_sq <= params.grad_tol_sq) & (step_sq <= params.step_tol_sq);
@@ -441,7 +457,8 @@ fn step(@builtin(workgroup_id) group: vec3u,
     }
 
     while (status == STATUS_MOVING && t < step_end) {
-      var g = surface_gradient(p);
+      let checked = surface_gradient_checked(p);
+      var g = checked.xy;
       if (params.noise_sigma != 0.0) {
         g = g + params.noise_sigma * gaussian_pair(index, t);
       }
@@ -455,7 +472,7 @@ fn step(@builtin(workgroup_id) group: vec3u,
       let delta = next - p;
       t = t + 1u;
 
-      if (escapes(next)) {
+      if (gradient_undefined(checked) || escapes(next)) {
         // Frozen at the last finite position, so no NaN reaches the vertices.
         status = STATUS_DIVERGED;
         stop_step = t;
@@ -470,10 +487,10 @@ fn step(@builtin(workgroup_id) group: vec3u,
       }
 
       if (slot >= 0 && t % params.trail_every == 0u) {
-        record_trail(slot, t, p, finite_loss(p));
+        record_trail(slot, t, p, stored_loss(p));
       }
       if (index == params.picked_index) {
-        history[t % params.history_length] = vec4f(p, finite_loss(p), bitcast<f32>(t));
+        history[t % params.history_length] = vec4f(p, stored_loss(p), bitcast<f32>(t));
       }
     }
 
@@ -481,7 +498,7 @@ fn step(@builtin(workgroup_id) group: vec3u,
     // this dispatch, so the drawn path ends where it stopped. Only the last
     // `trail_length` ticks matter: earlier ones would be overwritten.
     if (slot >= 0 && status != STATUS_MOVING) {
-      let frozen_loss = finite_loss(p);
+      let frozen_loss = stored_loss(p);
       let every = params.trail_every;
       let last_tick = (step_end / every) * every;
       var tick = (t / every + 1u) * every;
@@ -500,7 +517,7 @@ fn step(@builtin(workgroup_id) group: vec3u,
       store_state(index, state);
     }
     if (t != params.step_start) {
-      loss = finite_loss(p);
+      loss = stored_loss(p);
       points[index] = vec4f(p, loss, f32(status));
     }
   }
@@ -537,7 +554,7 @@ fn reduce_stats(@builtin(workgroup_id) group: vec3u,
     let point = points[index];
     let status = u32(point.w);
     counts[status] += 1u;
-    if (status != STATUS_DIVERGED) {
+    if (status != STATUS_DIVERGED && point.z < MISSING_LOSS) {
       let key = order_key(point.z);
       loss_min = min(loss_min, key);
       loss_max = max(loss_max, key);

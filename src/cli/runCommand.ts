@@ -34,7 +34,8 @@ export interface RunReport {
   criteria: typeof DEFAULT_CRITERIA;
   /** Final position per particle: [x] in 1D, [x, y] in 2D. */
   final: number[][];
-  loss: number[];
+  /** Final loss per particle; null where it is undefined or not finite. */
+  loss: (number | null)[];
   status: StatusName[];
   /** Update count at which each particle converged or diverged; 0 while moving. */
   stopSteps: number[];
@@ -97,7 +98,7 @@ export async function runCommand(options: RunOptions): Promise<RunReport> {
     domain: dims === 1 ? [domain.xMin, domain.xMax] : [domain.xMin, domain.xMax, domain.yMin, domain.yMax],
     criteria,
     final,
-    loss: Array.from(loss),
+    loss: Array.from(loss, (value) => (Number.isFinite(value) ? value : null)),
     status: statusNames,
     stopSteps: Array.from(stopSteps),
     summary,
@@ -106,7 +107,7 @@ export async function runCommand(options: RunOptions): Promise<RunReport> {
 
 /** Formats a few lines for a person: the configuration, the outcome counts and the loss range. */
 export function formatRunReport(report: RunReport): string {
-  const finiteLoss = report.loss.filter((value, i) => report.status[i] !== 'diverged').sort((a, b) => a - b);
+  const finiteLoss = report.loss.filter((value, i): value is number => value !== null && report.status[i] !== 'diverged').sort((a, b) => a - b);
   const median = finiteLoss.length > 0 ? finiteLoss[Math.floor(finiteLoss.length / 2)] : Number.NaN;
   const where = report.backend === 'webgpu' ? `webgpu (${report.adapter})` : `cpu (${report.precision})`;
   const lines = [

@@ -83,6 +83,7 @@ export interface FinalStates {
   /** Starts, x and y interleaved (y is 0 on a 1D surface). */
   starts: ArrayLike<number>;
   positions: ArrayLike<number>;
+  /** Loss per particle; NaN where it is undefined or not finite, written as an empty field or null. */
   loss: ArrayLike<number>;
   status: ArrayLike<number>;
   /** Update on which each particle stopped, for converged and diverged ones. */
@@ -111,7 +112,7 @@ export function* finalStateRecords(states: FinalStates): Generator<CsvValue[]> {
       states.starts[2 * i + 1],
       states.positions[2 * i],
       states.positions[2 * i + 1],
-      states.loss[i],
+      Number.isFinite(states.loss[i]) ? states.loss[i] : null,
       STATUS_NAMES[status] ?? String(status),
       states.basins ? basinName(states.basins[i], states.basinNames) : null,
       stopped ? states.stopSteps[i] : states.stepsDone,

@@ -33,8 +33,11 @@ export interface ReferenceSetup {
   particles?: ArrayLike<number>;
 }
 
-/** Loss stored for a point where the surface overflows, as finite_loss in the WGSL. */
-export const OVERFLOW_LOSS = Math.fround(3.0e38);
+/**
+ * Losses from 3e38 on count as missing, as stored_loss in the WGSL stores
+ * them (MISSING_LOSS in src/gpu/layout.ts, which core may not import).
+ */
+const LOSS_LIMIT = Math.fround(3.0e38);
 
 const identity = (value: number): number => value;
 
@@ -42,7 +45,7 @@ export class ReferenceRun {
   readonly particleCount: number;
   /** Current positions, x and y interleaved. */
   readonly positions: Float64Array;
-  /** Loss at the current position (OVERFLOW_LOSS where the surface overflows). */
+  /** Loss at the current position; NaN where it is undefined, not finite or at least 3e38. */
   readonly loss: Float64Array;
   /** STATUS code per particle. */
   readonly status: Uint8Array;
@@ -102,7 +105,7 @@ export class ReferenceRun {
     const start = initialState(setup.optimizer, this.round);
     for (let i = 0; i < this.particleCount; i++) {
       this.state.set(start, STATE_SIZE * i);
-      this.loss[i] = this.finiteLoss(this.positions[2 * i], this.positions[2 * i + 1]);
+      this.loss[i] = this.lossAt(this.positions[2 * i], this.positions[2 * i + 1]);
     }
   }
 
@@ -144,6 +147,8 @@ export class ReferenceRun {
       this.evaluator.gradient(x, y, g);
       let gx = g[0];
       let gy = g[1];
+      // The evaluator writes NaN where the formula is undefined; the update from here is rejected below.
+      const gradientUndefined = !Number.isFinite(gx) || !Number.isFinite(gy);
       if (sigma !== 0) {
         gaussianPair(this.noise.seed >>> 0, particle, t, r, noise);
         gx = r(gx + r(sigma * noise[0]));
@@ -161,7 +166,7 @@ export class ReferenceRun {
       const dy = r(next[1] - y);
       t++;
 
-      if (escapes(next[0], bound) || escapes(next[1], bound)) {
+      if (gradientUndefined || escapes(next[0], bound) || escapes(next[1], bound)) {
         status = STATUS.diverged;
         this.stopSteps[i] = t;
       } else {
@@ -179,12 +184,12 @@ export class ReferenceRun {
     this.positions[2 * i] = x;
     this.positions[2 * i + 1] = y;
     this.status[i] = status;
-    this.loss[i] = this.finiteLoss(x, y);
+    this.loss[i] = this.lossAt(x, y);
   }
 
-  private finiteLoss(x: number, y: number): number {
+  private lossAt(x: number, y: number): number {
     const value = this.evaluator.value(x, y);
-    return Number.isFinite(value) ? value : OVERFLOW_LOSS;
+    return Number.isFinite(value) && value < LOSS_LIMIT ? value : Number.NaN;
   }
 }
 

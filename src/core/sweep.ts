@@ -93,7 +93,7 @@ export interface CellStatistics {
   /** Shares of the cell's particles. */
   converged: number;
   diverged: number;
-  /** Percentiles of the final loss; a diverged particle counts as +∞ (null when the percentile is infinite). */
+  /** Percentiles of the final loss; a diverged particle or a missing loss counts as +∞ (null when the percentile is infinite). */
   medianLoss: number | null;
   p10Loss: number | null;
   p90Loss: number | null;
@@ -120,6 +120,11 @@ export function quantile(sorted: readonly number[], q: number): number | null {
   return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
 }
 
+/** A loss as percentiles rank it: a missing (NaN) or infinite loss ranks above every finite one. */
+export function rankedLoss(loss: number): number {
+  return Number.isFinite(loss) ? loss : Infinity;
+}
+
 /**
  * Statistics of every cell from the final state of its particles (or a
  * uniform sample of them): `cellOf(k)` is the cell of entry k.
@@ -142,7 +147,7 @@ export function cellStatistics(
       losses[cell].push(Infinity);
       steps[cell].push(Infinity);
     } else {
-      losses[cell].push(loss[k]);
+      losses[cell].push(rankedLoss(loss[k]));
       if (status[k] === STATUS.converged) {
         converged[cell]++;
         steps[cell].push(stopSteps[k]);

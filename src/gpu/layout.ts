@@ -116,3 +116,16 @@ export const BINDING = {
   starts: 7,
   tables: 8,
 } as const;
+
+/**
+ * Loss that the descent kernel stores in `points`, `trails` and `history`
+ * where the loss is undefined or not finite (MISSING_LOSS in
+ * shaders/descent.wgsl). It is finite so that vertex shaders can read it, and
+ * read back it becomes NaN through lossFromStored.
+ */
+export const MISSING_LOSS = Math.fround(3.0e38);
+
+/** Decodes a stored loss: NaN for MISSING_LOSS (and above) and for non-finite values, else the value. */
+export function lossFromStored(stored: number): number {
+  return Number.isFinite(stored) && stored < MISSING_LOSS ? stored : Number.NaN;
+}

@@ -5,13 +5,14 @@
 import { MAX_STEPS_PER_DISPATCH, planDispatches } from '../core/limits.ts';
 import type { GpuContext } from './device.ts';
 import { Descent, type DescentSetup } from './descent.ts';
-import { POINT_STRIDE, STOP_STEP_STRIDE } from './layout.ts';
+import { lossFromStored, POINT_STRIDE, STOP_STEP_STRIDE } from './layout.ts';
 import { readBuffer } from './readback.ts';
 
 export interface DescentResult {
   particleCount: number;
   /** Final positions, x and y interleaved, as float32 values. */
   positions: Float32Array;
+  /** Loss per particle; NaN where it is undefined or not finite. */
   loss: Float32Array;
   /** STATUS code per particle. */
   status: Uint8Array;
@@ -66,7 +67,7 @@ export async function readResult(device: GPUDevice, descent: Descent): Promise<D
   for (let i = 0; i < count; i++) {
     positions[2 * i] = points[4 * i];
     positions[2 * i + 1] = points[4 * i + 1];
-    loss[i] = points[4 * i + 2];
+    loss[i] = lossFromStored(points[4 * i + 2]);
     status[i] = points[4 * i + 3];
   }
   return { particleCount: count, positions, loss, status, stopSteps: new Uint32Array(stopBytes) };

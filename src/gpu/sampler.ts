@@ -6,6 +6,7 @@
  */
 import type { Descent } from './descent.ts';
 import type { GpuContext } from './device.ts';
+import { lossFromStored } from './layout.ts';
 import { compileOnce, createComputePipelines, dispatchSize } from './pipeline.ts';
 import { ReadbackRing } from './readbackRing.ts';
 import { shaderSource } from './shaderSource.ts';
@@ -29,6 +30,7 @@ export interface PopulationSample {
   cells: number;
   samplesPerCell: number;
   /** Per sample, cell by cell. */
+  /** NaN where a particle's loss is undefined or not finite. */
   loss: Float32Array;
   status: Uint8Array;
   stopSteps: Uint32Array;
@@ -81,7 +83,7 @@ export class PopulationSampler {
       const status = new Uint8Array(this.total);
       const stopSteps = new Uint32Array(this.total);
       for (let k = 0; k < this.total; k++) {
-        loss[k] = floats[4 * k];
+        loss[k] = lossFromStored(floats[4 * k]);
         status[k] = floats[4 * k + 1];
         stopSteps[k] = words[4 * k + 2];
       }

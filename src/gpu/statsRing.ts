@@ -5,7 +5,7 @@
  * mapped only after the submit that fills it, so a frame never waits for the
  * GPU and no buffer is mapped twice or submitted while mapped.
  */
-import { HISTORY_ENTRY_STRIDE, POINT_STRIDE, STATE_ENTRY_STRIDE, STAT_CONVERGED, STAT_DIVERGED, STAT_LOSS_MAX, STAT_LOSS_MIN, STAT_MOVING, STAT_WORDS } from './layout.ts';
+import { HISTORY_ENTRY_STRIDE, lossFromStored, POINT_STRIDE, STATE_ENTRY_STRIDE, STAT_CONVERGED, STAT_DIVERGED, STAT_LOSS_MAX, STAT_LOSS_MIN, STAT_MOVING, STAT_WORDS } from './layout.ts';
 
 /** Step value of a history entry that was never written since the last reset or pick. */
 export const EMPTY_ENTRY_STEP = 0xffffffff;
@@ -15,6 +15,7 @@ export interface HistoryEntry {
   step: number;
   x: number;
   y: number;
+  /** NaN where the loss is undefined or not finite. */
   loss: number;
 }
 
@@ -24,14 +25,14 @@ export interface StatsSnapshot {
   moving: number;
   converged: number;
   diverged: number;
-  /** Loss range over particles that have not diverged; NaN when there are none. */
+  /** Loss range over particles that have not diverged and have a finite loss; NaN when there are none. */
   lossMin: number;
   lossMax: number;
   /** Entries of the picked particle's history ring, in ring order. */
   history: HistoryEntry[];
   /** Picked particle index the history belongs to. */
   pickedIndex: number;
-  /** The picked particle now: x, y, loss and status code. */
+  /** The picked particle now: x, y, loss (NaN where missing) and status code. */
   pickedPoint: [number, number, number, number];
   /** The picked particle's optimizer state: the s0 and s1 entries of the WGSL, 8 numbers. */
   pickedState: Float32Array;
@@ -150,7 +151,7 @@ export class StatsRing {
 
     const history: HistoryEntry[] = [];
     for (let k = 0; k < this.historyLength; k++) {
-      history.push({ x: entries[4 * k], y: entries[4 * k + 1], loss: entries[4 * k + 2], step: entryBits[4 * k + 3] });
+      history.push({ x: entries[4 * k], y: entries[4 * k + 1], loss: lossFromStored(entries[4 * k + 2]), step: entryBits[4 * k + 3] });
     }
 
     const pickedFloats = new Float32Array(bytes, this.statsBytes + this.historyLength * HISTORY_ENTRY_STRIDE, this.pickedBytes / 4);
@@ -165,7 +166,7 @@ export class StatsRing {
       lossMax: anyFinite ? floatFromOrderKey(words[STAT_LOSS_MAX]) : Number.NaN,
       history,
       pickedIndex: slot.pickedIndex,
-      pickedPoint: [pickedFloats[0], pickedFloats[1], pickedFloats[2], pickedFloats[3]],
+      pickedPoint: [pickedFloats[0], pickedFloats[1], lossFromStored(pickedFloats[2]), pickedFloats[3]],
       pickedState: pickedFloats.slice(4),
     };
   }

@@ -121,8 +121,15 @@ export function unclippedHeight(map: HeightMap, loss: number): number {
   return (loss - map.lossMin) / map.lossSpan;
 }
 
-/** Normalised height of a loss, clipped to [NORMALIZED_MIN, NORMALIZED_MAX]. */
+/**
+ * Normalised height of a loss, clipped to [NORMALIZED_MIN, NORMALIZED_MAX]. A
+ * missing loss (NaN) is drawn at the top, where the particle shaders draw the
+ * kernel's MISSING_LOSS.
+ */
 export function normalizeLoss(map: HeightMap, loss: number): number {
+  if (Number.isNaN(loss)) {
+    return NORMALIZED_MAX;
+  }
   return Math.min(Math.max(unclippedHeight(map, loss), NORMALIZED_MIN), NORMALIZED_MAX);
 }
 

@@ -15,11 +15,11 @@ import { CUSTOM_SURFACE_NAME, type Domain, type Minimum, type SurfaceDefinition 
 import { fillStarts, type GridStarts } from '../core/grid.ts';
 import { createGpuContext, type GpuContext } from '../gpu/device.ts';
 import { LimitExceededError } from '../gpu/errors.ts';
-import { cellStatistics, quantile, surfaceStabilityLimit, sweepCells } from '../core/sweep.ts';
+import { cellStatistics, quantile, rankedLoss, surfaceStabilityLimit, sweepCells } from '../core/sweep.ts';
 import { BasinClassifier, BasinComparer, BASIN_STRIDE, type BasinCounts } from '../gpu/basins.ts';
 import { PopulationSampler, type PopulationSample } from '../gpu/sampler.ts';
 import { Descent } from '../gpu/descent.ts';
-import { POINT_STRIDE, STOP_STEP_STRIDE } from '../gpu/layout.ts';
+import { lossFromStored, POINT_STRIDE, STOP_STEP_STRIDE } from '../gpu/layout.ts';
 import { readBuffer } from '../gpu/readback.ts';
 import { readResult, runDescent } from '../gpu/runDescent.ts';
 import type { StatsSnapshot } from '../gpu/statsRing.ts';
@@ -846,7 +846,7 @@ export class App {
       this.sweepPlots.show(axes, statistics, shownLimit, `Sweep of ${optimizer.name} after ${sample.stepsDone} updates (${perCell} per rate${legend})`);
       return;
     }
-    const losses = Array.from(sample.loss, (loss, k) => (sample.status[k] === STATUS.diverged ? Infinity : loss)).sort((a, b) => a - b);
+    const losses = Array.from(sample.loss, (loss, k) => (sample.status[k] === STATUS.diverged ? Infinity : rankedLoss(loss))).sort((a, b) => a - b);
     this.plot?.addPopulation(sample.stepsDone, quantile(losses, 0.1), quantile(losses, 0.5), quantile(losses, 0.9));
   }
 
@@ -1071,7 +1071,8 @@ export class App {
       readBuffer(device, run.descent.stopSteps, STOP_STEP_STRIDE, index * STOP_STEP_STRIDE),
       readBuffer(device, run.classifier.basins, BASIN_STRIDE, index * BASIN_STRIDE),
     ]);
-    const [x, y, loss] = new Float32Array(pointBytes);
+    const [x, y, storedLoss] = new Float32Array(pointBytes);
+    const loss = lossFromStored(storedLoss);
     const stopStep = new Uint32Array(stopBytes)[0];
     const basin = new Uint32Array(basinBytes)[0];
     const minima = this.basinMinima();

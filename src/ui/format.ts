@@ -29,8 +29,18 @@ export function formatShare(part: number, whole: number): string {
   return whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '–';
 }
 
-/** Formats a learning rate or tolerance with up to 4 significant digits. */
+/**
+ * Formats a learning rate, tolerance or loss with up to 4 significant digits;
+ * NaN, which stands for a missing value such as the loss where the formula is
+ * undefined, as "undefined".
+ */
 export function formatValue(value: number): string {
+  if (Number.isNaN(value)) {
+    return 'undefined';
+  }
+  if (!Number.isFinite(value)) {
+    return value > 0 ? '∞' : '−∞';
+  }
   if (value === 0) {
     return '0';
   }

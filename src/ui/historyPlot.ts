@@ -99,7 +99,7 @@ export class HistoryPlot {
   /** Adds run `run`'s ring entries newer than the last one seen. */
   add(run: number, entries: readonly HistoryEntry[]): void {
     const fresh = entries
-      .filter((entry) => entry.step !== EMPTY_ENTRY_STEP && entry.step > this.lastStep[run] && Number.isFinite(entry.loss))
+      .filter((entry) => entry.step !== EMPTY_ENTRY_STEP && entry.step > this.lastStep[run])
       .sort((a, b) => a.step - b.step);
     if (fresh.length === 0) {
       return;
@@ -110,7 +110,8 @@ export class HistoryPlot {
         row = { losses: [] };
         this.rows.set(entry.step, row);
       }
-      row.losses[run] = entry.loss;
+      // A missing loss (NaN) leaves a gap in the curve: uPlot draws no NaN, and a log axis no value <= 0.
+      row.losses[run] = Number.isFinite(entry.loss) ? entry.loss : undefined;
       if (run === this.active) {
         row.x = entry.x;
         row.y = entry.y;

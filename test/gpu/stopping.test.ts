@@ -36,6 +36,8 @@ interface Case {
   starts: number[];
   /** Status every start should end with, so that the case reaches the stop it is named after. */
   expected: number;
+  /** Every particle ends where its loss is undefined. */
+  lossMissing?: boolean;
 }
 
 const CASES: Case[] = [
@@ -49,13 +51,26 @@ const CASES: Case[] = [
     expected: STATUS.diverged,
   },
   {
-    // The gradient of sqrt(x) is NaN for x < 0, so is the next position.
+    // log(x) is undefined for x <= 0, where WGSL's log may return any finite
+    // value; the compiler's domain check marks it on both sides. The update x
+    // ← x − η/x drives every start below 0 within a few updates.
+    name: 'undefined logarithm',
+    formula: 'log(x) + y^2',
+    lr: 0.5,
+    criteria: DEFAULT_CRITERIA,
+    starts: [-1, -0.25, 2, 0.5, 3, -4, 1.5, 0.8, -0.1, 5],
+    expected: STATUS.diverged,
+    lossMissing: true,
+  },
+  {
+    // sqrt(x) is undefined for x < 0: the domain check rejects the first update.
     name: 'divergence to NaN',
     formula: 'sqrt(x) + y^2',
     lr: 0.5,
     criteria: DEFAULT_CRITERIA,
     starts: [-1, -0.25, -4, -2, -0.5, -8, -3, -0.125, -6, -1.5],
     expected: STATUS.diverged,
+    lossMissing: true,
   },
   {
     name: 'divergence past the bound',
@@ -126,6 +141,16 @@ describe('stopping tests of the fast and the general loop', () => {
     expect(Array.from(fast.status)).toEqual(testCase.starts.map(() => testCase.expected));
     for (let k = 0; k < fast.positions.length; k++) {
       expect(Number.isFinite(fast.positions[k]), `coordinate ${k} is finite`).toBe(true);
+      // 1e-5 relative: a few float32 roundings of division, which WGSL allows 2.5 ulp.
+      expect(Math.abs(fast.positions[k] - reference.positions[k]), `coordinate ${k} against the reference`).toBeLessThanOrEqual(1e-5 * Math.abs(reference.positions[k]));
+    }
+    if (testCase.lossMissing) {
+      expect(Array.from(reference.loss).every(Number.isNaN)).toBe(true);
+    }
+    // A loss is missing (NaN) on the GPU exactly where it is on the CPU, never a stand-in number.
+    for (let i = 0; i < fast.loss.length; i++) {
+      expect(Number.isNaN(fast.loss[i]), `loss ${i} missing on the GPU`).toBe(Number.isNaN(reference.loss[i]));
+      expect(Number.isNaN(general.loss[i]), `loss ${i} missing in the general loop`).toBe(Number.isNaN(reference.loss[i]));
     }
   });
 });

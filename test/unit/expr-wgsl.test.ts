@@ -14,7 +14,7 @@ import { SURFACES } from './exprHelpers.ts';
 
 /** Identifiers the emitter may write: keywords, types, the WGSL builtins it calls, and its own names. */
 const ALLOWED_IDENTIFIERS = new Set([
-  'fn', 'let', 'return', 'select', 'f32', 'vec2f', 'p', 'x', 'y',
+  'fn', 'let', 'return', 'select', 'f32', 'vec2f', 'vec3f', 'p', 'x', 'y',
   'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh',
   'exp', 'log', 'sqrt', 'abs', 'sign', 'min', 'max', 'pow', 'round',
   'angle', 'turns', 'u', 'v',
@@ -49,7 +49,7 @@ describe('emitted WGSL', () => {
     const topLevel = stripComments(compileFormula(formula).wgsl)
       .split('\n')
       .filter((line) => line.trim() !== '' && !line.startsWith(' '));
-    for (const line of topLevel) expect(line).toMatch(/^(fn surface_[a-z0-9_]+\(.*\) -> (f32|vec2f) \{|\})$/);
+    for (const line of topLevel) expect(line).toMatch(/^(fn surface_[a-z0-9_]+\(.*\) -> (f32|vec2f|vec3f) \{|\})$/);
   });
 
   it.each(SURFACES.map((surface) => [surface.name, surface.formula]))('parses with wgsl_reflect for %s', (_name, formula) => {
@@ -57,6 +57,8 @@ describe('emitted WGSL', () => {
     const signatures = reflect.functions.map((fn) => `${fn.name}(${fn.arguments.map((arg) => `${arg.name}: ${arg.type.name}`).join(', ')}) -> ${fn.returnType?.name}`);
     expect(signatures).toContain('surface_value(p: vec2f) -> f32');
     expect(signatures).toContain('surface_gradient(p: vec2f) -> vec2f');
+    expect(signatures).toContain('surface_value_checked(p: vec2f) -> vec2f');
+    expect(signatures).toContain('surface_gradient_checked(p: vec2f) -> vec3f');
     expect(reflect.structs).toEqual([]);
     expect(reflect.overrides).toEqual([]);
     expect(reflect.uniforms).toEqual([]);

@@ -7,7 +7,10 @@ import { ProgramBuilder, type Program } from './program.ts';
 import { checkDerivedConstants, simplifyExpression } from './simplify.ts';
 import { emitWgsl } from './wgsl.ts';
 
-/** Allocation-free evaluator of one surface at one precision, for hot loops. Not reentrant. */
+/**
+ * Allocation-free evaluator of one surface at one precision, for hot loops. Not
+ * reentrant. Every result is NaN where the formula is undefined.
+ */
 export interface SurfaceEvaluator {
   value(x: number, y: number): number;
   /** Writes out[0] = df/dx and out[1] = df/dy (0 for a 1D surface). */
@@ -22,11 +25,19 @@ export interface CompiledSurface {
   readonly dims: 1 | 2;
   /** Simplified tree of f. */
   readonly expression: Expr;
-  /** WGSL module defining `surface_value(p: vec2f) -> f32` and `surface_gradient(p: vec2f) -> vec2f`. */
+  /**
+   * WGSL module defining `surface_value(p: vec2f) -> f32`,
+   * `surface_gradient(p: vec2f) -> vec2f` and their checked forms, whose last
+   * component is nonzero where the formula is undefined (see emitWgsl).
+   */
   readonly wgsl: string;
-  /** Evaluates f; precision 'f32' rounds every operation to float32 like the WGSL, 'f64' is plain double. */
+  /**
+   * Evaluates f; precision 'f32' rounds every operation to float32 like the
+   * WGSL, 'f64' is plain double. NaN where the formula is undefined (outside
+   * the domain of log, sqrt, asin, acos, pow or a division, for f or its gradient).
+   */
   value(x: number, y: number, precision: Precision): number;
-  /** Writes out[0] = df/dx and out[1] = df/dy (0 for a 1D surface). */
+  /** Writes out[0] = df/dx and out[1] = df/dy (0 for a 1D surface); both NaN where the formula is undefined. */
   gradient(x: number, y: number, precision: Precision, out: Float64Array): void;
   /** Writes the float64 Hessian as out = [fxx, fxy, fyy] (fxy = fyy = 0 in 1D). */
   hessian(x: number, y: number, out: Float64Array): void;
@@ -34,9 +45,15 @@ export interface CompiledSurface {
   evaluator(precision: Precision): SurfaceEvaluator;
 }
 
+/**
+ * The programs of one surface. The checked ones end with one more output, the
+ * domain check of f and its gradient: nonzero where the formula is undefined.
+ */
 interface Programs {
   readonly value: Program;
   readonly gradient: Program;
+  readonly checkedValue: Program;
+  readonly checkedGradient: Program;
   readonly valueAndGradient: Program;
   readonly hessian: Program;
 }
@@ -47,28 +64,32 @@ class ProgramSurfaceEvaluator implements SurfaceEvaluator {
   private readonly bothRunner: ProgramEvaluator;
 
   constructor(programs: Programs, precision: Precision) {
-    this.valueRunner = new ProgramEvaluator(programs.value, precision);
-    this.gradientRunner = new ProgramEvaluator(programs.gradient, precision);
+    this.valueRunner = new ProgramEvaluator(programs.checkedValue, precision);
+    this.gradientRunner = new ProgramEvaluator(programs.checkedGradient, precision);
     this.bothRunner = new ProgramEvaluator(programs.valueAndGradient, precision);
   }
 
   value(x: number, y: number): number {
-    return this.valueRunner.run(x, y)[this.valueRunner.outputs[0]];
+    const registers = this.valueRunner.run(x, y);
+    const outputs = this.valueRunner.outputs;
+    return registers[outputs[1]] === 0 ? registers[outputs[0]] : Number.NaN;
   }
 
   gradient(x: number, y: number, out: Float64Array): void {
     const registers = this.gradientRunner.run(x, y);
     const outputs = this.gradientRunner.outputs;
-    out[0] = registers[outputs[0]];
-    out[1] = registers[outputs[1]];
+    const defined = registers[outputs[2]] === 0;
+    out[0] = defined ? registers[outputs[0]] : Number.NaN;
+    out[1] = defined ? registers[outputs[1]] : Number.NaN;
   }
 
   valueAndGradient(x: number, y: number, out: Float64Array): number {
     const registers = this.bothRunner.run(x, y);
     const outputs = this.bothRunner.outputs;
-    out[0] = registers[outputs[1]];
-    out[1] = registers[outputs[2]];
-    return registers[outputs[0]];
+    const defined = registers[outputs[3]] === 0;
+    out[0] = defined ? registers[outputs[1]] : Number.NaN;
+    out[1] = defined ? registers[outputs[2]] : Number.NaN;
+    return defined ? registers[outputs[0]] : Number.NaN;
   }
 }
 
@@ -144,13 +165,17 @@ function compileTree(expr: Expr, whole: Span): CompiledSurface {
 
   const builder = new ProgramBuilder();
   const [value, dx, dy, dxx, dxy, dyy] = [f, fx, fy, fxx, fxy, fyy].map((tree) => builder.lower(tree));
+  const undefinedFlag = builder.domainCheck([value, dx, dy]);
   const programs: Programs = {
     value: builder.extract([value]),
     gradient: builder.extract([dx, dy]),
-    valueAndGradient: builder.extract([value, dx, dy]),
+    checkedValue: builder.extract([value, undefinedFlag]),
+    checkedGradient: builder.extract([dx, dy, undefinedFlag]),
+    valueAndGradient: builder.extract([value, dx, dy, undefinedFlag]),
     hessian: builder.extract([dxx, dxy, dyy]),
   };
 
   const dims = variables.has('y') ? 2 : 1;
-  return new Surface(dims, f, emitWgsl(programs.value, programs.gradient), programs);
+  const wgsl = emitWgsl({ value: programs.value, gradient: programs.gradient, checkedValue: programs.checkedValue, checkedGradient: programs.checkedGradient });
+  return new Surface(dims, f, wgsl, programs);
 }

@@ -30,6 +30,9 @@ const BINARY_OPS = new Set<number>([
 /** Instructions whose operands may be swapped without changing any bit of the result. */
 const COMMUTATIVE = new Set<number>([Op.add, Op.multiply]);
 
+/** Id that domainCheck uses for "no operation here can leave its domain". */
+const NO_FLAG = -1;
+
 /** Functions that lower to one instruction of the same name. */
 const DIRECT_CALLS: ReadonlyMap<FunctionName, Op> = new Map<FunctionName, Op>([
   ['asin', Op.asin], ['acos', Op.acos], ['atan', Op.atan], ['atan2', Op.atan2],
@@ -159,8 +162,8 @@ export class ProgramBuilder {
     if (exponent === undefined) return this.instruction(Op.pow, base, this.lower(exponentTree));
     if (exponent === 0.5) return this.instruction(Op.sqrt, base);
     if (!Number.isInteger(exponent) || Math.abs(exponent) > MAX_EXPANDED_EXPONENT) {
-      // NOTE: WGSL defines pow through exp2(b * log2(a)), so a negative base gives an indeterminate
-      // result on the GPU, while the CPU evaluators use Math.pow, which is finite for integer b.
+      // WGSL defines pow through exp2(b * log2(a)), so a negative base has no result on the GPU even
+      // for integer b; domainCheck marks it undefined on both sides.
       return this.instruction(Op.pow, base, this.constant(exponent));
     }
     if (exponent === 0) return this.constant(1);
@@ -174,6 +177,95 @@ export class ProgramBuilder {
       square = this.instruction(Op.multiply, square, square);
     }
     return exponent < 0 ? this.instruction(Op.divide, this.constant(1), product) : product;
+  }
+
+  /**
+   * Lowers the domain check of `outputs`: a value that is 1 where an operation
+   * they depend on is outside its domain, else 0. The domains are log(a) for
+   * a > 0, log1p(a) for a > -1, sqrt(a) for a >= 0, asin and acos for
+   * |a| <= 1, a / b for b != 0, and pow(a, b) for a > 0, or a = 0 with b > 0
+   * (WGSL leaves every other case undefined, and a GPU may return any finite
+   * value there). Only
+   * the branch that a `select` takes counts, so `x > 0 ? log(x) : 0` is defined
+   * everywhere. The check is built from ordinary instructions, so the WGSL and
+   * the CPU evaluators run the same comparisons.
+   */
+  domainCheck(outputs: readonly number[]): number {
+    // Operands have smaller ids than their instructions, so one backward pass
+    // marks the values the outputs need and one forward pass gives their flags
+    // (no recursion, which deep formulas would overflow).
+    const count = this.values.length;
+    const needed = new Uint8Array(count);
+    for (const id of outputs) needed[id] = 1;
+    for (let id = count - 1; id >= 0; id--) {
+      const value = this.values[id];
+      if (needed[id] && value.kind === 'instruction') for (const operand of value.operands) needed[operand] = 1;
+    }
+
+    const flags = new Int32Array(count).fill(NO_FLAG);
+    for (let id = 0; id < count; id++) {
+      const value = this.values[id];
+      if (needed[id] && value.kind === 'instruction') flags[id] = this.instructionFlag(value.op, value.operands, flags);
+    }
+
+    const flag = outputs.reduce((combined, id) => this.eitherFlag(combined, flags[id]), NO_FLAG);
+    return flag === NO_FLAG ? this.constant(0) : flag;
+  }
+
+  /** Id of the 0-or-1 flag of one instruction, or NO_FLAG where nothing it depends on can leave its domain. */
+  private instructionFlag(op: Op, operands: readonly number[], flags: Int32Array): number {
+    if (op === Op.select) {
+      const [condition, whenTrue, whenFalse] = operands.map((operand) => flags[operand]);
+      const taken = whenTrue === NO_FLAG && whenFalse === NO_FLAG
+        ? NO_FLAG
+        : this.instruction(Op.select, operands[0], this.flagOrZero(whenTrue), this.flagOrZero(whenFalse));
+      return this.eitherFlag(condition, taken);
+    }
+    return operands.reduce((combined, operand) => this.eitherFlag(combined, flags[operand]), this.ownFlag(op, operands));
+  }
+
+  /** The flag of one instruction's own domain, from its operands. */
+  private ownFlag(op: Op, operands: readonly number[]): number {
+    const [a, b] = operands;
+    const isTrue = (condition: number): number => this.instruction(Op.select, condition, this.constant(1), this.constant(0));
+    const isFalse = (condition: number): number => this.instruction(Op.select, condition, this.constant(0), this.constant(1));
+    switch (op) {
+      case Op.log:
+        return isFalse(this.instruction(Op.greater, a, this.constant(0)));
+      case Op.log1p:
+        return isFalse(this.instruction(Op.greater, a, this.constant(-1)));
+      case Op.sqrt:
+        return isTrue(this.instruction(Op.less, a, this.constant(0)));
+      case Op.asin:
+      case Op.acos:
+        return isTrue(this.instruction(Op.greater, this.instruction(Op.abs, a), this.constant(1)));
+      case Op.divide: {
+        const divisor = this.values[b];
+        if (divisor.kind === 'constant' && divisor.value !== 0) return NO_FLAG;
+        return isTrue(this.instruction(Op.equal, b, this.constant(0)));
+      }
+      case Op.pow: {
+        const negative = isTrue(this.instruction(Op.less, a, this.constant(0)));
+        const exponent = this.values[b];
+        if (exponent.kind === 'constant' && exponent.value > 0) return negative;
+        const zeroBase = isTrue(this.instruction(Op.equal, a, this.constant(0)));
+        const notPositive = isFalse(this.instruction(Op.greater, b, this.constant(0)));
+        return this.instruction(Op.max, negative, this.instruction(Op.multiply, zeroBase, notPositive));
+      }
+      default:
+        return NO_FLAG;
+    }
+  }
+
+  private flagOrZero(flag: number): number {
+    return flag === NO_FLAG ? this.constant(0) : flag;
+  }
+
+  /** The flag that is 1 where either flag is. */
+  private eitherFlag(first: number, second: number): number {
+    if (first === NO_FLAG || first === second) return second;
+    if (second === NO_FLAG) return first;
+    return this.instruction(Op.max, first, second);
   }
 
   /**
