@@ -47,3 +47,8 @@ export function formatValue(value: number): string {
   const magnitude = Math.abs(value);
   return magnitude >= 1e-3 && magnitude < 1e5 ? String(Number(value.toPrecision(4))) : value.toExponential(3).replace(/\.?0+e/, 'e');
 }
+
+/** Formats the tick values of a plot axis with formatValue(); a tick uPlot skips (null) gets no label. */
+export function formatTicks(_plot: unknown, values: (number | null)[]): string[] {
+  return values.map((value) => (value === null ? '' : formatValue(value)));
+}

@@ -4,6 +4,8 @@
  * exponential decay or growth is a straight line). Drawn with uPlot.
  */
 import uPlot from 'uplot';
+
+import { formatTicks } from './format.ts';
 import 'uplot/dist/uPlot.min.css';
 import { EMPTY_ENTRY_STEP, type HistoryEntry } from '../gpu/statsRing.ts';
 import { runColor } from './runColors.ts';
@@ -12,6 +14,18 @@ import { runColor } from './runColors.ts';
 const MAX_POINTS = 5000;
 /** Floor of the log axis, so a loss of exactly 0 can be drawn. */
 const LOG_FLOOR = 1e-30;
+
+/**
+ * Returns the range of a logarithmic loss axis: whole decades around the data,
+ * or 1 to 10 while no finite positive loss is plotted (uPlot's own log range
+ * throws on an axis without data).
+ */
+export const logLossRange: uPlot.Range.Function = (_plot, min, max) => {
+  if (!(min > 0) || !(max > 0) || !Number.isFinite(min) || !Number.isFinite(max)) {
+    return [1, 10];
+  }
+  return uPlot.rangeLog(min, max, 10, true);
+};
 
 interface Row {
   x?: number;
@@ -61,11 +75,11 @@ export class HistoryPlot {
         width: 364,
         height: 170,
         series,
-        scales: { x: { time: false }, loss: { distr: 3 } },
+        scales: { x: { time: false }, loss: { distr: 3, log: 10, range: logLossRange } },
         axes: [
           { stroke: '#9aa3ad', grid: { stroke: '#2a3138' } },
           { scale: 'position', stroke: '#9aa3ad', grid: { stroke: '#2a3138' }, size: 46 },
-          { scale: 'loss', side: 1, stroke: '#ff8c1a', grid: { show: false }, size: 52 },
+          { scale: 'loss', side: 1, stroke: '#ff8c1a', grid: { show: false }, size: 52, values: formatTicks },
         ],
         legend: { show: true },
         cursor: { drag: { x: true, y: false } },

@@ -7,7 +7,8 @@
 import uPlot from 'uplot';
 import type { CellStatistics, SweepAxes } from '../core/sweep.ts';
 import { linearSpace, logSpace } from '../core/sweep.ts';
-import { formatValue } from './format.ts';
+import { formatTicks, formatValue } from './format.ts';
+import { logLossRange } from './historyPlot.ts';
 
 /** Floor of the log loss axis, so a loss of exactly 0 can be drawn. */
 const LOG_FLOOR = 1e-30;
@@ -97,8 +98,6 @@ export class SweepPlots {
     this.container.append(this.heading);
     const limitHook = { draw: [(plot: uPlot) => markLimit(plot, this.limit)] };
     const x: uPlot.Scale = { time: false, distr: 3, auto: false, range: [axes.lrMin, axes.lrMax] };
-    const ticks = (_plot: uPlot, values: number[]): string[] => values.map((value) => (value === null ? '' : formatValue(value)));
-
     if (axes.second) {
       const parameter = axes.second.parameter === 'beta1' ? 'β₁' : 'momentum';
       this.plots.push(
@@ -109,7 +108,7 @@ export class SweepPlots {
             scales: { x, y: { auto: false, range: [axes.second.min, axes.second.max] } },
             series: [{ label: 'η' }, { label: parameter, show: false }],
             axes: [
-              { ...axisStyle, label: 'learning rate η', labelSize: 14, values: ticks },
+              { ...axisStyle, label: 'learning rate η', labelSize: 14, values: formatTicks },
               { ...axisStyle, label: parameter, labelSize: 14, size: 40 },
             ],
             legend: { show: false },
@@ -138,7 +137,7 @@ export class SweepPlots {
         {
           width: WIDTH,
           height: 130,
-          scales: { x, y: { distr: 3 } },
+          scales: { x, y: { distr: 3, log: 10, range: logLossRange } },
           series: [
             { label: 'η', value: (_plot, value) => (value === null ? '–' : formatValue(value)) },
             { label: '10%', stroke: 'rgba(255, 140, 26, 0.4)', width: 1 },
@@ -147,8 +146,8 @@ export class SweepPlots {
           ],
           bands: [{ series: [3, 1], fill: 'rgba(255, 140, 26, 0.18)' }],
           axes: [
-            { ...axisStyle, values: ticks },
-            { ...axisStyle, size: 52, values: ticks },
+            { ...axisStyle, values: formatTicks },
+            { ...axisStyle, size: 52, values: formatTicks },
           ],
           hooks: limitHook,
         },
@@ -162,7 +161,7 @@ export class SweepPlots {
           scales: { x, y: { auto: false, range: [0, 1] } },
           series: [{ label: 'η' }, { label: 'converged', stroke: OUTCOME_CSS.converged, width: 2 }, { label: 'diverged', stroke: OUTCOME_CSS.diverged, width: 2 }],
           axes: [
-            { ...axisStyle, values: ticks },
+            { ...axisStyle, values: formatTicks },
             { ...axisStyle, size: 52 },
           ],
           hooks: limitHook,
@@ -177,7 +176,7 @@ export class SweepPlots {
           scales: { x, y: {} },
           series: [{ label: 'η' }, { label: 'median updates to converge', stroke: '#4cc9f0', width: 2 }],
           axes: [
-            { ...axisStyle, values: ticks },
+            { ...axisStyle, values: formatTicks },
             { ...axisStyle, size: 52 },
           ],
           hooks: limitHook,
