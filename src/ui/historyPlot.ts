@@ -78,7 +78,7 @@ export class HistoryPlot {
         scales: { x: { time: false }, loss: { distr: 3, log: 10, range: logLossRange } },
         axes: [
           { stroke: '#9aa3ad', grid: { stroke: '#2a3138' } },
-          { scale: 'position', stroke: '#9aa3ad', grid: { stroke: '#2a3138' }, size: 46 },
+          { scale: 'position', stroke: '#9aa3ad', grid: { stroke: '#2a3138' }, size: 46, values: formatTicks },
           { scale: 'loss', side: 1, stroke: '#ff8c1a', grid: { show: false }, size: 52, values: formatTicks },
         ],
         legend: { show: true },
