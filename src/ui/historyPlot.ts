@@ -24,7 +24,10 @@ export const logLossRange: uPlot.Range.Function = (_plot, min, max) => {
   if (!(min > 0) || !(max > 0) || !Number.isFinite(min) || !Number.isFinite(max)) {
     return [1, 10];
   }
-  return uPlot.rangeLog(min, max, 10, true);
+  // Equal ends, such as every loss at the floor, would give an empty range,
+  // on which uPlot's log ticks loop until the array overflows.
+  const [low, high] = uPlot.rangeLog(min, max, 10, true) as [number, number];
+  return high > low ? [low, high] : [low, low * 10];
 };
 
 interface Row {
@@ -184,6 +187,10 @@ export class HistoryPlot {
     const firstLoss = this.dims === 2 ? 3 : 2;
     for (let c = firstLoss; c < columns.length; c++) {
       columns[c] = columns[c].map((value) => (value === null ? null : Math.max(value, LOG_FLOOR)));
+    }
+    // A non-finite position would stretch the linear axis without end.
+    for (let c = 1; c < columns.length; c++) {
+      columns[c] = columns[c].map((value) => (value === null || Number.isFinite(value) ? value : null));
     }
     return columns as uPlot.AlignedData;
   }
