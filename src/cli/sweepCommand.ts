@@ -73,7 +73,7 @@ export interface SweepReport {
   p10Loss: (number | null)[];
   p90Loss: (number | null)[];
   medianStepsToConverge: (number | null)[];
-  /** The largest stable rate where it is known from the Hessian at the minimum (plain descent and heavy-ball momentum). */
+  /** The largest stable rate where it is known from the Hessian at the minimum (plain descent, heavy-ball and Nesterov momentum). */
   stabilityLimit: number | null;
   csv: string | null;
   png: string | null;
