@@ -63,9 +63,13 @@ export interface SweepReport {
   starts: number;
   /** The learning rates, log-spaced. */
   lr: number[];
-  /** The second axis of a phase map, if any. */
-  sweepY: { parameter: SweepParameter; values: number[] } | null;
-  /** One row per cell: every rate for the first y, then the next y. */
+  /**
+   * The second axis of a phase map, if any, with the stability limit at each
+   * of its values (null where it is not known). With --sweep-y momentum the
+   * limit changes from row to row of the map.
+   */
+  sweepY: { parameter: SweepParameter; values: number[]; stabilityLimit: (number | null)[] } | null;
+  /** One row per cell: every rate for the first y, then the next y. Each row carries the stability limit of its y. */
   rows: SweepRow[];
   /** Per rate (first y of a phase map): the share diverged. */
   diverged: number[];
@@ -73,7 +77,11 @@ export interface SweepReport {
   p10Loss: (number | null)[];
   p90Loss: (number | null)[];
   medianStepsToConverge: (number | null)[];
-  /** The largest stable rate where it is known from the Hessian at the minimum (plain descent, heavy-ball and Nesterov momentum). */
+  /**
+   * The largest stable rate where it is known from the Hessian at the
+   * minimum (plain descent, heavy-ball and Nesterov momentum). In a phase
+   * map it is the limit at the first y, like the per-rate fields above.
+   */
   stabilityLimit: number | null;
   csv: string | null;
   png: string | null;
@@ -195,10 +203,16 @@ export async function sweepCommand(options: SweepOptions): Promise<SweepReport> 
   const lrs = logSpace(options.axes.lrMin, options.axes.lrMax, options.axes.lrCount);
   const second = options.axes.second;
   const ys = second ? linearSpace(second.min, second.max, second.count) : undefined;
+  // One limit per value of the second axis: momentum moves it, β₁ has none.
+  const limits = (ys ?? [undefined]).map((y) => {
+    const optimizer = second && y !== undefined ? { ...options.optimizer, [second.parameter]: y } : options.optimizer;
+    return surfaceStabilityLimit(options.surface, surface, optimizer) ?? null;
+  });
   const rows: SweepRow[] = statistics.map((cell, c) => ({
     lr: lrs[c % lrs.length],
     ...(ys ? { y: ys[Math.floor(c / lrs.length)] } : {}),
     ...cell,
+    stabilityLimit: limits[Math.floor(c / lrs.length)],
   }));
 
   if (options.csv) {
@@ -218,14 +232,14 @@ export async function sweepCommand(options: SweepOptions): Promise<SweepReport> 
     adapter,
     starts: startsPerCell,
     lr: lrs,
-    sweepY: second && ys ? { parameter: second.parameter, values: ys } : null,
+    sweepY: second && ys ? { parameter: second.parameter, values: ys, stabilityLimit: limits } : null,
     rows,
     diverged: firstRow.map((row) => row.diverged),
     medianLoss: firstRow.map((row) => row.medianLoss),
     p10Loss: firstRow.map((row) => row.p10Loss),
     p90Loss: firstRow.map((row) => row.p90Loss),
     medianStepsToConverge: firstRow.map((row) => row.medianStepsToConverge),
-    stabilityLimit: surfaceStabilityLimit(options.surface, surface, options.optimizer) ?? null,
+    stabilityLimit: limits[0],
     csv: options.csv ?? null,
     png: options.png ?? null,
   };

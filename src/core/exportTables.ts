@@ -42,14 +42,35 @@ export interface SweepRow extends CellStatistics {
   lr: number;
   /** Value of the second hyperparameter, in a phase map. */
   y?: number;
+  /** The stability limit of the cell's hyperparameters: null where it is not known, absent where it was not computed. */
+  stabilityLimit?: number | null;
 }
 
-/** The sweep table: one row per cell, rates first; `parameter` names the second axis, if any. */
+/**
+ * Formats the sweep table: one row per cell, rates first. `parameter` names
+ * the second axis, if any. A last column stabilityLimit appears when the
+ * first row carries one.
+ */
 export function sweepCsv(rows: readonly SweepRow[], parameter: string | undefined): string {
+  const withLimit = rows.length > 0 && rows[0].stabilityLimit !== undefined;
   const header = ['lr', ...(parameter ? [parameter] : []), 'converged', 'diverged', 'medianLoss', 'p10Loss', 'p90Loss', 'medianStepsToConverge', 'outcome'];
+  if (withLimit) {
+    header.push('stabilityLimit');
+  }
   return toCsv(
     header,
-    rows.map((row) => [row.lr, ...(parameter ? [row.y] : []), row.converged, row.diverged, row.medianLoss, row.p10Loss, row.p90Loss, row.medianStepsToConverge, row.outcome]),
+    rows.map((row) => [
+      row.lr,
+      ...(parameter ? [row.y] : []),
+      row.converged,
+      row.diverged,
+      row.medianLoss,
+      row.p10Loss,
+      row.p90Loss,
+      row.medianStepsToConverge,
+      row.outcome,
+      ...(withLimit ? [row.stabilityLimit] : []),
+    ]),
   );
 }
 

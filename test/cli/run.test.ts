@@ -323,7 +323,7 @@ describe('downhill sweep', () => {
     expect(report.rows).toHaveLength(240);
     expect(report.sweepY.values).toHaveLength(10);
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('lr,momentum,converged,diverged,medianLoss,p10Loss,p90Loss,medianStepsToConverge,outcome');
+    expect(lines[0]).toBe('lr,momentum,converged,diverged,medianLoss,p10Loss,p90Loss,medianStepsToConverge,outcome,stabilityLimit');
     expect(lines).toHaveLength(241);
     const image = PNG.sync.read(readFileSync(png));
     expect([image.width, image.height]).toEqual([24, 10]);

@@ -1,0 +1,51 @@
+// What the downhill commands report beyond the basic fields: stability
+// limits per row of a phase map, text tables, colour legends, written files
+// and the updates actually run. Small grids and few steps on the CPU
+// reference, unless a case needs the GPU.
+
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { describe, expect, test } from 'vitest';
+
+import { downhill } from '../helpers/downhillProcess.ts';
+
+describe('sweep stability limit', () => {
+  test('phase map over momentum: one limit per row', () => {
+    const csv = join(mkdtempSync(join(tmpdir(), 'downhill-limits-')), 'sweep.csv');
+    const outcome = downhill([
+      'sweep', '--surface', 'parabola', '--optimizer', 'momentum', '--dampening', '0.5', '--lr-min', '0.2', '--lr-max', '3', '--lrs', '4',
+      '--sweep-y', 'momentum', '--y-min', '0', '--y-max', '0.9', '--ys', '3', '--grid', '4', '--steps', '200', '--backend', 'cpu', '--csv', csv, '--json',
+    ]);
+    expect(outcome.stderr).toBe('');
+    expect(outcome.status).toBe(0);
+    const report = JSON.parse(outcome.stdout);
+
+    // x² has curvature L = 2, so with dampening τ = 0.5 the limit is 2(1 + μ) / ((1 − τ) L) = 2(1 + μ).
+    const expected = [0, 0.45, 0.9].map((momentum) => 2 * (1 + momentum));
+    expect(report.sweepY.values).toEqual([0, 0.45, 0.9]);
+    report.sweepY.stabilityLimit.forEach((limit: number, k: number) => {
+      expect(limit).toBeCloseTo(expected[k], 12);
+    });
+    expect(report.stabilityLimit).toBeCloseTo(expected[0], 12);
+    report.rows.forEach((row: { y: number; stabilityLimit: number }, k: number) => {
+      expect(row.stabilityLimit, `row ${k}`).toBeCloseTo(expected[Math.floor(k / 4)], 12);
+    });
+
+    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('lr,momentum,converged,diverged,medianLoss,p10Loss,p90Loss,medianStepsToConverge,outcome,stabilityLimit');
+    expect(lines).toHaveLength(13);
+    lines.slice(1).forEach((line, k) => {
+      expect(Number(line.split(',').at(-1)), line).toBeCloseTo(expected[Math.floor(k / 4)], 12);
+    });
+  });
+
+  test('phase map over β₁: no known limit', () => {
+    const outcome = downhill(['sweep', '--optimizer', 'adam', '--lrs', '2', '--sweep-y', 'beta1', '--ys', '2', '--grid', '2', '--steps', '5', '--backend', 'cpu', '--json']);
+    expect(outcome.status).toBe(0);
+    const report = JSON.parse(outcome.stdout);
+    expect(report.sweepY.stabilityLimit).toEqual([null, null]);
+    expect(report.stabilityLimit).toBeNull();
+  });
+});
