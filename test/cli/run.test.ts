@@ -1,34 +1,15 @@
 // The `downhill run` command as a user calls it: through npm's launcher
 // script, with real processes, exit statuses, stdout and stderr.
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { PNG } from 'pngjs';
 import { describe, expect, test } from 'vitest';
 
 import { basinColor } from '../../src/core/basins.ts';
-
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-interface Outcome {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function downhill(args: string[], env: Record<string, string> = {}): Outcome {
-  const result = spawnSync(process.execPath, ['bin/downhill.mjs', ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { downhill, repoRoot } from '../helpers/downhillProcess.ts';
 
 describe('downhill run --json', () => {
   test('quadratic on the GPU: the documented fields and closed-form values', () => {
