@@ -108,6 +108,15 @@ Options of verify:
 Exit status: 0 done, 1 verify below --min-agreement, 2 invalid command line, 3 no WebGPU adapter,
 70 internal error.`;
 
+/**
+ * The message for a missing adapter, with the fix for this command rather
+ * than the browser's. bin/downhill.mjs points Dawn at the SwiftShader of
+ * Debian's chromium package when that package is installed.
+ */
+const NO_ADAPTER_MESSAGE =
+  'downhill: WebGPU offered no adapter: Dawn found no usable Vulkan driver (a GPU driver, or SwiftShader on the CPU).\n' +
+  "Install Debian's chromium package, which ships SwiftShader (`npm run setup` does it as root), or run on the CPU with --backend cpu.\n";
+
 /** Writes a report to stdout: one JSON object with --json, otherwise the summary for a person. */
 function printReport<T>(report: T, json: boolean, format: (report: T) => string): void {
   process.stdout.write(json ? `${JSON.stringify(report)}\n` : `${format(report)}\n`);
@@ -153,7 +162,7 @@ main(process.argv.slice(2)).then(
       process.exit(EXIT_USAGE);
     }
     if (error instanceof NoAdapterError || error instanceof WebGpuUnavailableError) {
-      process.stderr.write(`downhill: ${error.message} Or run on the CPU reference with --backend cpu.\n`);
+      process.stderr.write(NO_ADAPTER_MESSAGE);
       process.exit(EXIT_NO_ADAPTER);
     }
     process.stderr.write(`downhill: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -219,6 +219,10 @@ describe('downhill run: bad input', () => {
     expect(outcome.stdout).toBe('');
     expect(outcome.stderr).toMatch(/no adapter/);
     expect(outcome.stderr).toMatch(/--backend cpu/);
+    // Two lines of its own after Dawn's loader warnings: what failed, then what to do.
+    const ownLines = outcome.stderr.slice(outcome.stderr.indexOf('downhill:')).trim().split('\n');
+    expect(ownLines).toHaveLength(2);
+    expect(ownLines[1]).toMatch(/Install Debian's chromium package.*npm run setup.*--backend cpu/);
   });
 });
 
