@@ -15,6 +15,7 @@ import { Descent } from '../gpu/descent.ts';
 import { readBuffer } from '../gpu/readback.ts';
 import { readResult, runDescentSteps } from '../gpu/runDescent.ts';
 import { UsageError } from './errors.ts';
+import { checkOutputFile } from './outputFiles.ts';
 import { createNodeGpuContext } from './nodeGpu.ts';
 import type { RunOptions } from './options.ts';
 import { numberFlag } from './optimizerOptions.ts';
@@ -67,6 +68,9 @@ export function parseBasinsOptions(run: RunOptions, raw: { png?: string; radius?
       : numberFlag({ flag: 'radius', label: 'radius', min: 0, max: 1e6, minExclusive: true }, raw.radius);
   if (raw.png !== undefined && raw.png.trim() === '') {
     throw new UsageError('invalid --png "": expected a file name');
+  }
+  if (raw.png !== undefined) {
+    checkOutputFile('png', raw.png);
   }
   return { ...run, png: raw.png, radius };
 }

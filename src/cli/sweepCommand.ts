@@ -26,6 +26,7 @@ import {
 } from '../core/sweep.ts';
 import { runDescent } from '../gpu/runDescent.ts';
 import { UsageError } from './errors.ts';
+import { checkOutputFile } from './outputFiles.ts';
 import { createNodeGpuContext } from './nodeGpu.ts';
 import type { RunOptions } from './options.ts';
 import { numberFlag, parseDecimal } from './optimizerOptions.ts';
@@ -171,6 +172,11 @@ export function parseSweepOptions(run: RunOptions, raw: Record<string, string | 
   }
   if (raw.png !== undefined && !second) {
     throw new UsageError('--png writes a phase map: give --sweep-y too');
+  }
+  for (const name of ['csv', 'png'] as const) {
+    if (raw[name] !== undefined) {
+      checkOutputFile(name, raw[name]!);
+    }
   }
   return { ...run, axes: { lrMin, lrMax, lrCount, second }, csv: raw.csv, png: raw.png };
 }

@@ -3,7 +3,7 @@
 // and the updates actually run. Small grids and few steps on the CPU
 // reference, unless a case needs the GPU.
 
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,5 +47,43 @@ describe('sweep stability limit', () => {
     const report = JSON.parse(outcome.stdout);
     expect(report.sweepY.stabilityLimit).toEqual([null, null]);
     expect(report.stabilityLimit).toBeNull();
+  });
+});
+
+describe('unwritable output files', () => {
+  // Each of these runs would take hours (262,144 particles × 10⁶ updates on
+  // the CPU), so an exit status within the launcher's one-minute timeout shows
+  // that the check came before the run.
+  const longRun = ['--grid', '512', '--steps', '1000000', '--backend', 'cpu'];
+  const folder = mkdtempSync(join(tmpdir(), 'downhill-outputs-'));
+  writeFileSync(join(folder, 'plain-file'), '');
+  mkdirSync(join(folder, 'sub'));
+
+  test.each([
+    ['missing folder', ['basins', '--png', join(folder, 'missing', 'map.png')], `the folder ${JSON.stringify(join(folder, 'missing'))} does not exist`],
+    ['file as folder', ['sweep', '--lrs', '2', '--csv', join(folder, 'plain-file', 'sweep.csv')], 'a part of the path before the file name is not a folder'],
+    ['folder as file', ['sweep', '--lrs', '2', '--sweep-y', 'momentum', '--optimizer', 'momentum', '--ys', '2', '--png', join(folder, 'sub')], 'it is a folder, expected a file name'],
+  ])('%s: exit status 2 before the run', (_name, args, reason) => {
+    const path = args[args.length - 1];
+    const option = args[args.length - 2];
+    const outcome = downhill([...args, ...longRun]);
+    expect(outcome.status).toBe(2);
+    expect(outcome.stdout).toBe('');
+    expect(outcome.stderr).toBe(`downhill: cannot write ${option} ${JSON.stringify(path)}: ${reason}\n`);
+  });
+
+  test('read-only file: exit status 2 before the run', () => {
+    // A read-only file stops only a user other than root, so as root the command runs as user nobody (uid 65534).
+    const shared = mkdtempSync(join(tmpdir(), 'downhill-read-only-'));
+    chmodSync(shared, 0o755);
+    const path = join(shared, 'sweep.csv');
+    writeFileSync(path, 'kept\n');
+    chmodSync(path, 0o444);
+    const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+
+    const outcome = downhill(['sweep', '--lrs', '2', '--csv', path, ...longRun], { HOME: tmpdir() }, user);
+    expect(outcome.status).toBe(2);
+    expect(outcome.stderr).toBe(`downhill: cannot write --csv ${JSON.stringify(path)}: the file is not writable (permission denied)\n`);
+    expect(readFileSync(path, 'utf8')).toBe('kept\n');
   });
 });

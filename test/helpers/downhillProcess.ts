@@ -11,13 +11,17 @@ export interface Outcome {
   stderr: string;
 }
 
-/** Runs bin/downhill.mjs with `args` (and extra environment variables) and waits up to a minute for it. */
-export function downhill(args: string[], env: Record<string, string> = {}): Outcome {
+/**
+ * Runs bin/downhill.mjs with `args`, extra environment variables and, when
+ * given, another user id and group id, and waits up to a minute for it.
+ */
+export function downhill(args: string[], env: Record<string, string> = {}, user: { uid?: number; gid?: number } = {}): Outcome {
   const result = spawnSync(process.execPath, ['bin/downhill.mjs', ...args], {
     cwd: repoRoot,
     encoding: 'utf8',
     env: { ...process.env, ...env },
     timeout: 60_000,
+    ...user,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
