@@ -268,22 +268,3 @@ function write(path: string, data: string | Buffer, option: string): void {
     throw new UsageError(`cannot write --${option} ${JSON.stringify(path)}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
-
-/** A few lines for a person: the rate where particles start to diverge, and the limit where it is known. */
-export function formatSweepReport(report: SweepReport): string {
-  const firstDiverging = report.rows.find((row) => row.y === undefined || row.y === report.sweepY?.values[0] ? row.diverged > 0 : false);
-  const lines = [
-    `${report.surface}: ${report.optimizer}, ${report.lr.length} learning rates from ${report.lr[0]} to ${report.lr[report.lr.length - 1]}, ${report.starts} starts each, ${report.steps} steps`,
-    firstDiverging ? `particles start to diverge at η = ${firstDiverging.lr.toPrecision(4)}` : 'no particle diverged',
-  ];
-  if (report.stabilityLimit !== null) {
-    lines.push(`stability limit from the Hessian at the minimum: η = ${report.stabilityLimit.toPrecision(4)}`);
-  }
-  if (report.csv) {
-    lines.push(`table written to ${report.csv}`);
-  }
-  if (report.png) {
-    lines.push(`phase map written to ${report.png}`);
-  }
-  return lines.join('\n');
-}

@@ -87,3 +87,44 @@ describe('unwritable output files', () => {
     expect(readFileSync(path, 'utf8')).toBe('kept\n');
   });
 });
+
+describe('sweep text report', () => {
+  test('x²: aligned table with the limit marked', () => {
+    const outcome = downhill(['sweep', '--surface', 'parabola', '--lr-min', '0.5', '--lr-max', '1.5', '--lrs', '7', '--grid', '4', '--steps', '200', '--backend', 'cpu']);
+    expect(outcome.stderr).toBe('');
+    expect(outcome.status).toBe(0);
+    const lines = outcome.stdout.trim().split('\n');
+    expect(lines[0]).toBe('parabola: gd, 7 learning rates from 0.5 to 1.5, 4 starts each, 200 steps');
+    expect(lines[1].trim().split(/\s{2,}/)).toEqual(['rate', 'diverged', 'median loss', 'p10 loss', 'p90 loss', 'median steps']);
+
+    // Rates 0.5, 0.6005, 0.7211, 0.8660 lie below the limit η = 1 of x², then the marker, then 1.040, 1.249, 1.5.
+    expect(lines[6]).toBe('-- stability limit η = 1.000 (from the Hessian at the minimum) --');
+    const rows = [...lines.slice(2, 6), ...lines.slice(7, 10)].map((line) => line.trim().split(/\s+/));
+    expect(rows.map((row) => Number(row[0]))).toEqual([0.5, 0.6005, 0.7211, 0.866, 1.04, 1.249, 1.5]);
+    // Every row as wide as the header: the columns are right-aligned.
+    for (const line of [...lines.slice(2, 6), ...lines.slice(7, 10)]) {
+      expect(line.length).toBe(lines[1].length);
+    }
+    // η = 0.5 reaches 0 in one update; from 1.249 on |1 − 2η| ≥ 1.5 passes the divergence bound within 200 updates.
+    expect(rows[0].slice(1)).toEqual(['0.0%', '0.000e+0', '0.000e+0', '0.000e+0', '2']);
+    expect(rows[5].slice(1)).toEqual(['100.0%', 'inf', 'inf', 'inf', '-']);
+    expect(rows[6].slice(1)).toEqual(['100.0%', 'inf', 'inf', 'inf', '-']);
+  });
+
+  test('phase map: one line per momentum value', () => {
+    const outcome = downhill([
+      'sweep', '--surface', 'parabola', '--optimizer', 'momentum', '--lr-min', '0.2', '--lr-max', '3', '--lrs', '8',
+      '--sweep-y', 'momentum', '--y-min', '0', '--y-max', '0.9', '--ys', '3', '--grid', '4', '--steps', '200', '--backend', 'cpu',
+    ]);
+    expect(outcome.status).toBe(0);
+    const lines = outcome.stdout.trim().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[1].trim().split(/\s{2,}/)).toEqual(['momentum', 'stability limit', 'first rate with divergence', 'first rate with most diverged']);
+    // Limits 1 + μ of x² for μ = 0, 0.45, 0.9.
+    expect(lines.slice(2).map((line) => line.trim().split(/\s+/).slice(0, 2))).toEqual([
+      ['0.000', '1.000'],
+      ['0.4500', '1.450'],
+      ['0.9000', '1.900'],
+    ]);
+  });
+});
