@@ -38,7 +38,7 @@ function alignColumns(table: readonly string[][]): string[] {
   return table.map((row) => row.map((cell, column) => cell.padStart(widths[column])).join('  '));
 }
 
-/** The table of one rate per row, with a marker line where the rates cross the stability limit. */
+/** Formats one rate per row, with a marker line where the rates cross the stability limit. */
 function rateTable(rows: readonly SweepRow[], limit: number | null): string[] {
   const table = [TABLE_HEADER, ...rows.map((row) => [
     row.lr.toPrecision(4),
@@ -54,14 +54,14 @@ function rateTable(rows: readonly SweepRow[], limit: number | null): string[] {
     return lines;
   }
 
-  // Line k + 1 is row k; the marker goes before the first rate at or above the limit.
+  // Line k + 1 is row k, and the marker goes before the first rate at or above the limit.
   const marker = `-- stability limit η = ${limit.toPrecision(4)} (from the Hessian at the minimum) --`;
   const above = rows.findIndex((row) => row.lr >= limit);
   lines.splice(above === -1 ? lines.length : above + 1, 0, marker);
   return lines;
 }
 
-/** One line per value of the second hyperparameter: its stability limit and where divergence begins. */
+/** Formats one line per value of the second hyperparameter: its stability limit and where divergence begins. */
 function phaseMapLines(report: SweepReport): string[] {
   const axis = report.sweepY!;
   const rates = report.lr.length;
