@@ -4,7 +4,7 @@
  * the RGBA pixels of phase maps. Shared by the app's exports and the CLI.
  */
 import { STATUS_NAMES } from './config.ts';
-import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER } from './basins.ts';
+import { outcomeName } from './basins.ts';
 import type { CellStatistics, Outcome } from './sweep.ts';
 
 export type CsvValue = number | string | boolean | null | undefined;
@@ -141,16 +141,7 @@ export function* finalStateRecords(states: FinalStates): Generator<CsvValue[]> {
 }
 
 function basinName(basin: number, names: readonly string[] | undefined): string {
-  switch (basin) {
-    case BASIN_OTHER:
-      return 'elsewhere';
-    case BASIN_DIVERGED:
-      return 'diverged';
-    case BASIN_MOVING:
-      return 'not converged';
-    default:
-      return names?.[basin] ?? String(basin);
-  }
+  return outcomeName(basin) ?? names?.[basin] ?? String(basin);
 }
 
 /** The final states of several configurations as one CSV table. */

@@ -7,6 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { PNG } from 'pngjs';
 import { describe, expect, test } from 'vitest';
 
 import { downhill } from '../helpers/downhillProcess.ts';
@@ -126,5 +127,44 @@ describe('sweep text report', () => {
       ['0.4500', '1.450'],
       ['0.9000', '1.900'],
     ]);
+  });
+});
+
+describe('basins on a 1D surface', () => {
+  const png = join(mkdtempSync(join(tmpdir(), 'downhill-basins-1d-')), 'map.png');
+  // The tilted double well (x² − 1)² + 0.3x on [−2, 2] has 16 starts at −1.875,
+  // −1.625, …, 1.875. Its barrier lies at x ≈ 0.075, so the left eight reach the left minimum.
+  const args = ['basins', '--surface', 'double-well', '--grid', '16', '--steps', '500', '--lr', '0.05', '--backend', 'cpu', '--png', png];
+
+  test('text: starts along x and the colour legend', () => {
+    const outcome = downhill(args);
+    expect(outcome.stderr).toBe('');
+    expect(outcome.status).toBe(0);
+    const lines = outcome.stdout.trim().split('\n');
+    expect(lines[0]).toBe('double-well: gd, lr 0.05, 500 steps, 16 starts on [-2, 2]');
+    expect(lines).toContain('starts along x, by where they ended:');
+    expect(lines).toContain('  x = -1.875 to -0.125 (8 starts): minimum x = -1.03558');
+    expect(lines).toContain('  x = 0.125 to 1.875 (8 starts): minimum x = 0.960150');
+    expect(lines).toContain(`map written to ${png} (16 × 1 pixels, x to the right)`);
+    const legend = lines.slice(lines.indexOf('colours of the map:') + 1);
+    expect(legend).toEqual(['  #e69f00  minimum x = -1.03558', '  #56b4e9  minimum x = 0.960150', '  #ebebeb  elsewhere', '  #780000  diverged', '  #2d323a  not converged']);
+  });
+
+  test('JSON: intervals and legend match the PNG', () => {
+    const outcome = downhill([...args, '--json']);
+    expect(outcome.status).toBe(0);
+    const report = JSON.parse(outcome.stdout);
+    expect(report.intervals).toEqual([
+      { from: -1.875, to: -0.125, starts: 8, basin: 0 },
+      { from: 0.125, to: 1.875, starts: 8, basin: 1 },
+    ]);
+    expect(report.legend.map((entry: { basin: unknown }) => entry.basin)).toEqual([0, 1, 'elsewhere', 'diverged', 'not converged']);
+
+    const image = PNG.sync.read(readFileSync(png));
+    expect([image.width, image.height]).toEqual([16, 1]);
+    const hex = (k: number) => `#${[0, 1, 2].map((c) => image.data[4 * k + c].toString(16).padStart(2, '0')).join('')}`;
+    for (let k = 0; k < 16; k++) {
+      expect(hex(k), `pixel ${k}`).toBe(report.legend[k < 8 ? 0 : 1].color);
+    }
   });
 });
