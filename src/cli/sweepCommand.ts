@@ -125,12 +125,16 @@ function count(name: string, text: string | undefined, fallback: number, max: nu
 
 export function parseSweepOptions(run: RunOptions, raw: Record<string, string | undefined>): SweepOptions {
   const rateSpec = { ...OPTIMIZER_SPECS.lr, flag: 'lr-min' };
+  const lrCount = count('lrs', raw.lrs, 64, 4096);
   const lrMin = raw['lr-min'] === undefined ? 0.01 : numberFlag(rateSpec, raw['lr-min']);
-  const lrMax = raw['lr-max'] === undefined ? 1 : numberFlag({ ...rateSpec, flag: 'lr-max' }, raw['lr-max']);
-  if (!(lrMin < lrMax)) {
+  // One rate is --lr-min alone, so an --lr-max beside it would be ignored: reject it instead.
+  if (lrCount === 1 && raw['lr-max'] !== undefined) {
+    throw new UsageError('--lrs 1 runs the single rate --lr-min: leave out --lr-max, or give --lrs 2 or more');
+  }
+  const lrMax = lrCount === 1 ? lrMin : raw['lr-max'] === undefined ? 1 : numberFlag({ ...rateSpec, flag: 'lr-max' }, raw['lr-max']);
+  if (lrCount > 1 && !(lrMin < lrMax)) {
     throw new UsageError(`invalid --lr-min ${lrMin} and --lr-max ${lrMax}: expected lr-min < lr-max`);
   }
-  const lrCount = count('lrs', raw.lrs, 64, 4096);
 
   let second: SweepAxes['second'];
   const parameter = raw['sweep-y'];
@@ -144,12 +148,17 @@ export function parseSweepOptions(run: RunOptions, raw: Record<string, string | 
       throw new UsageError(`--sweep-y ${parameter} applies to ${optimizers.join(', ')}, not ${run.optimizer.name}`);
     }
     const spec = { flag: 'y-min', label: parameter, min: 0, max: 1, maxExclusive: true };
+    const yCount = count('ys', raw.ys, 32, 4096);
     const min = raw['y-min'] === undefined ? 0 : numberFlag(spec, raw['y-min']);
-    const max = raw['y-max'] === undefined ? 0.99 : numberFlag({ ...spec, flag: 'y-max' }, raw['y-max']);
-    if (!(min < max)) {
+    // As for the rates: one value is --y-min alone.
+    if (yCount === 1 && raw['y-max'] !== undefined) {
+      throw new UsageError('--ys 1 runs the single value --y-min: leave out --y-max, or give --ys 2 or more');
+    }
+    const max = yCount === 1 ? min : raw['y-max'] === undefined ? 0.99 : numberFlag({ ...spec, flag: 'y-max' }, raw['y-max']);
+    if (yCount > 1 && !(min < max)) {
       throw new UsageError(`invalid --y-min ${min} and --y-max ${max}: expected y-min < y-max`);
     }
-    second = { parameter: parameter as SweepParameter, min, max, count: count('ys', raw.ys, 32, 4096) };
+    second = { parameter: parameter as SweepParameter, min, max, count: yCount };
   } else if (raw['y-min'] !== undefined || raw['y-max'] !== undefined || raw.ys !== undefined) {
     throw new UsageError('--y-min, --y-max and --ys need --sweep-y momentum or --sweep-y beta1');
   }

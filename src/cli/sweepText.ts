@@ -11,9 +11,8 @@ const TABLE_HEADER = ['rate', 'diverged', 'median loss', 'p10 loss', 'p90 loss',
 /** Formats the configuration, the table (or the phase map's lines) and the files written. */
 export function formatSweepReport(report: SweepReport): string {
   const rates = report.lr.length;
-  const lines = [
-    `${report.surface}: ${report.optimizer}, ${rates} learning rates from ${report.lr[0]} to ${report.lr[rates - 1]}, ${report.starts} starts each, ${report.steps} steps`,
-  ];
+  const rateText = rates === 1 ? `learning rate ${report.lr[0]}` : `${rates} learning rates from ${report.lr[0]} to ${report.lr[rates - 1]}`;
+  const lines = [`${report.surface}: ${report.optimizer}, ${rateText}, ${report.starts} starts each, ${report.steps} steps`];
 
   if (report.sweepY) {
     lines.push(...phaseMapLines(report));
