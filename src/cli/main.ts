@@ -72,7 +72,8 @@ const COMMON_OPTIONS = `
                           region of the grid of starts (default: the surface's standard domain,
                           [-3, 3] or [-3, 3]² for --formula)
   --backend cpu|webgpu    where to compute (default webgpu)
-  --precision f32|f64     arithmetic of --backend cpu (default f32, as the GPU)
+  --precision f32|f64     arithmetic of --backend cpu (default f32, as the GPU); f64 starts from
+                          the starts rounded to float32, the values the GPU starts from
   --json                  one JSON object on stdout instead of a summary`;
 
 

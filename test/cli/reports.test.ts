@@ -168,3 +168,20 @@ describe('basins on a 1D surface', () => {
     }
   });
 });
+
+describe('run in float64 on the CPU', () => {
+  test('starts rounded to float32, and the summary says so', () => {
+    const args = ['run', '--backend', 'cpu', '--precision', 'f64', '--start', '0.1,0.3', '--steps', '1', '--lr', '1e-8'];
+    const report = JSON.parse(downhill([...args, '--json']).stdout);
+    // One float64 update of x² + 2y² from the float32 start: x ← x − η·2x, y ← y − η·4y. The float32
+    // rounding of 0.1 moves the start by 1.5e-9, far more than the relative 1e-15 allowed here.
+    const [x0, y0] = [Math.fround(0.1), Math.fround(0.3)];
+    const [x, y] = report.final[0];
+    expect(Math.abs(x - (x0 - 1e-8 * 2 * x0))).toBeLessThan(1e-15 * x0);
+    expect(Math.abs(y - (y0 - 1e-8 * 4 * y0))).toBeLessThan(1e-15 * y0);
+
+    const text = downhill(args).stdout;
+    expect(text).toContain('note: the starts were rounded to float32 first, as the GPU takes them, and the updates ran in float64\n');
+    expect(downhill(['run', '--backend', 'cpu', '--start', '0.1,0.3', '--steps', '1']).stdout).not.toContain('note:');
+  });
+});
