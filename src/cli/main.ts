@@ -91,7 +91,8 @@ ${COMMON_OPTIONS}
 
 Options of basins:
   --radius R              converged particles within R of a known minimum take its basin (default 1% of the domain)
-  --png FILE              write the basin map as a PNG of grid × grid pixels in the legend colours
+  --png FILE              write the basin map as a PNG of grid × grid pixels (grid × 1 in 1D) and
+                          print the colour of every minimum and outcome
 
 Options of sweep (instead of --lr):
   --lr-min A, --lr-max B  learning rates from A to B, log-spaced (default 0.01 to 1)
