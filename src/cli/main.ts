@@ -96,7 +96,8 @@ Options of basins:
 
 Options of sweep (instead of --lr):
   --lr-min A, --lr-max B  learning rates from A to B, log-spaced (default 0.01 to 1)
-  --lrs N                 number of rates (default 64); --lrs 1 runs --lr-min alone and rejects --lr-max
+  --lrs N                 number of rates (default 64); --lrs 1 runs --lr-min alone and
+                          rejects --lr-max
   --sweep-y NAME          a phase map: momentum (momentum, nesterov, rmsprop) or beta1 (adam, adamw)
   --y-min A, --y-max B, --ys N
                           its values, linearly spaced (default 0 to 0.99, 32 values); --ys 1 runs
