@@ -5,7 +5,20 @@
  */
 import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
-import { basinImage, classifyAll, countBasins, defaultAssignmentRadius, type BasinMinimum, type BasinShares } from '../core/basins.ts';
+import {
+  BASIN_DIVERGED,
+  BASIN_MOVING,
+  BASIN_OTHER,
+  basinColor,
+  basinImage,
+  classifyAll,
+  countBasins,
+  defaultAssignmentRadius,
+  outcomeName,
+  type BasinMinimum,
+  type BasinShares,
+} from '../core/basins.ts';
+import { fillStarts, startCount, type Starts } from '../core/grid.ts';
 import { clusterMinima } from '../core/minima.ts';
 import { compileFormula } from '../core/expr/index.ts';
 import { DEFAULT_CRITERIA } from '../core/config.ts';
@@ -15,6 +28,7 @@ import { Descent } from '../gpu/descent.ts';
 import { readBuffer } from '../gpu/readback.ts';
 import { readResult, runDescentSteps } from '../gpu/runDescent.ts';
 import { UsageError } from './errors.ts';
+import { checkOutputFile } from './outputFiles.ts';
 import { createNodeGpuContext } from './nodeGpu.ts';
 import type { RunOptions } from './options.ts';
 import { numberFlag } from './optimizerOptions.ts';
@@ -53,7 +67,28 @@ export interface BasinsReport {
   diverged: number;
   /** Still moving after the last update. */
   unconverged: number;
+  /** Runs of neighbouring starts that end in the same basin, from the lowest x, on a 1D surface; null in 2D. */
+  intervals: BasinInterval[] | null;
   png: string | null;
+  /** The colour of every outcome in the --png map; null without --png. */
+  legend: LegendEntry[] | null;
+}
+
+/** The outcome of a start: a minimum by its index in `minima`, or one of the other outcomes. */
+export type BasinLabel = number | 'elsewhere' | 'diverged' | 'not converged';
+
+export interface BasinInterval {
+  /** The first and last start of the run (float32 grid values). */
+  from: number;
+  to: number;
+  starts: number;
+  basin: BasinLabel;
+}
+
+export interface LegendEntry {
+  basin: BasinLabel;
+  /** sRGB colour as #rrggbb. */
+  color: string;
 }
 
 export function parseBasinsOptions(run: RunOptions, raw: { png?: string; radius?: string }): BasinsOptions {
@@ -67,6 +102,9 @@ export function parseBasinsOptions(run: RunOptions, raw: { png?: string; radius?
       : numberFlag({ flag: 'radius', label: 'radius', min: 0, max: 1e6, minExclusive: true }, raw.radius);
   if (raw.png !== undefined && raw.png.trim() === '') {
     throw new UsageError('invalid --png "": expected a file name');
+  }
+  if (raw.png !== undefined) {
+    checkOutputFile('png', raw.png);
   }
   return { ...run, png: raw.png, radius };
 }
@@ -123,10 +161,47 @@ export async function basinsCommand(options: BasinsOptions): Promise<BasinsRepor
   }
 
   const shares = countBasins(basins, minima.length);
-  return report(options, shares, minima, adapter, listed.length > 0 ? 'listed' : 'clustered');
+  const intervals = options.surface.dims === 1 ? basinIntervals(basins, options.starts) : null;
+  return report(options, shares, minima, adapter, listed.length > 0 ? 'listed' : 'clustered', intervals);
 }
 
-function report(options: BasinsOptions, shares: BasinShares, minima: readonly BasinMinimum[], adapter: string | null, minimaSource: 'listed' | 'clustered'): BasinsReport {
+function basinLabel(basin: number): BasinLabel {
+  return outcomeName(basin) ?? basin;
+}
+
+/** Splits the starts of a 1D grid, in order of x, into runs that end in the same basin. */
+function basinIntervals(basins: ArrayLike<number>, starts: Starts): BasinInterval[] {
+  const positions = new Float32Array(2 * startCount(starts));
+  fillStarts(starts, positions);
+  const intervals: BasinInterval[] = [];
+  for (let i = 0; i < basins.length; i++) {
+    const basin = basinLabel(basins[i]);
+    const last = intervals[intervals.length - 1];
+    if (last && last.basin === basin) {
+      last.to = positions[2 * i];
+      last.starts++;
+    } else {
+      intervals.push({ from: positions[2 * i], to: positions[2 * i], starts: 1, basin });
+    }
+  }
+  return intervals;
+}
+
+/** Lists the colours of the map: one per minimum, then elsewhere, diverged and not converged. */
+function legend(minimaCount: number): LegendEntry[] {
+  const codes = [...Array.from({ length: minimaCount }, (_, k) => k), BASIN_OTHER, BASIN_DIVERGED, BASIN_MOVING];
+  const hex = (color: readonly number[]): string => `#${color.map((channel) => channel.toString(16).padStart(2, '0')).join('')}`;
+  return codes.map((code) => ({ basin: basinLabel(code), color: hex(basinColor(code)) }));
+}
+
+function report(
+  options: BasinsOptions,
+  shares: BasinShares,
+  minima: readonly BasinMinimum[],
+  adapter: string | null,
+  minimaSource: 'listed' | 'clustered',
+  intervals: BasinInterval[] | null,
+): BasinsReport {
   const share = (count: number): number => count / shares.total;
   const domain = options.starts.kind === 'grid' ? options.starts.domain : options.surface.domain;
   return {
@@ -145,7 +220,9 @@ function report(options: BasinsOptions, shares: BasinShares, minima: readonly Ba
     other: share(shares.other),
     diverged: share(shares.diverged),
     unconverged: share(shares.moving),
+    intervals,
     png: options.png ?? null,
+    legend: options.png ? legend(minima.length) : null,
   };
 }
 
@@ -157,18 +234,4 @@ function writePng(path: string, pixels: Uint8Array, width: number, height: numbe
   } catch (error) {
     throw new UsageError(`cannot write --png ${JSON.stringify(path)}: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-/** A few lines for a person: the shares of every basin. */
-export function formatBasinsReport(report: BasinsReport): string {
-  const percent = (value: number): string => `${(100 * value).toFixed(1)}%`;
-  const lines = [`${report.surface}: ${report.optimizer}, lr ${report.lr}, ${report.steps} steps, ${report.grid}×${report.grid} starts`];
-  for (const minimum of report.minima) {
-    lines.push(`  minimum (${minimum.x.toPrecision(6)}, ${minimum.y.toPrecision(6)}), f = ${minimum.value}: ${percent(minimum.share)}`);
-  }
-  lines.push(`  elsewhere ${percent(report.other)}, diverged ${percent(report.diverged)}, not converged ${percent(report.unconverged)}`);
-  if (report.png) {
-    lines.push(`map written to ${report.png}`);
-  }
-  return lines.join('\n');
 }

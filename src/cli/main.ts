@@ -8,9 +8,11 @@ import { FORMULA_FUNCTIONS, FormulaError } from '../core/expr/index.ts';
 import { CONDITION_NUMBER, InvalidSettingError } from '../core/limits.ts';
 import { SURFACE_NAMES } from '../core/surfaces.ts';
 import { EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_NO_ADAPTER, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
-import { basinsCommand, formatBasinsReport } from './basinsCommand.ts';
+import { basinsCommand } from './basinsCommand.ts';
+import { formatBasinsReport } from './basinsText.ts';
 import { parseCommandLine } from './commandLine.ts';
-import { formatSweepReport, sweepCommand } from './sweepCommand.ts';
+import { sweepCommand } from './sweepCommand.ts';
+import { formatSweepReport } from './sweepText.ts';
 import { verifyCommand } from './verifyCommand.ts';
 import { formatVerifyReport } from '../core/verify.ts';
 import { formatRunReport, runCommand } from './runCommand.ts';
@@ -70,7 +72,8 @@ const COMMON_OPTIONS = `
                           region of the grid of starts (default: the surface's standard domain,
                           [-3, 3] or [-3, 3]² for --formula)
   --backend cpu|webgpu    where to compute (default webgpu)
-  --precision f32|f64     arithmetic of --backend cpu (default f32, as the GPU)
+  --precision f32|f64     arithmetic of --backend cpu (default f32, as the GPU); f64 starts from
+                          the starts rounded to float32, the values the GPU starts from
   --json                  one JSON object on stdout instead of a summary`;
 
 
@@ -88,14 +91,17 @@ ${COMMON_OPTIONS}
 
 Options of basins:
   --radius R              converged particles within R of a known minimum take its basin (default 1% of the domain)
-  --png FILE              write the basin map as a PNG of grid × grid pixels in the legend colours
+  --png FILE              write the basin map as a PNG of grid × grid pixels (grid × 1 in 1D) and
+                          print the colour of every minimum and outcome
 
 Options of sweep (instead of --lr):
   --lr-min A, --lr-max B  learning rates from A to B, log-spaced (default 0.01 to 1)
-  --lrs N                 number of rates (default 64)
+  --lrs N                 number of rates (default 64); --lrs 1 runs --lr-min alone and
+                          rejects --lr-max
   --sweep-y NAME          a phase map: momentum (momentum, nesterov, rmsprop) or beta1 (adam, adamw)
   --y-min A, --y-max B, --ys N
-                          its values, linearly spaced (default 0 to 0.99, 32 values)
+                          its values, linearly spaced (default 0 to 0.99, 32 values); --ys 1 runs
+                          --y-min alone and rejects --y-max
   --csv FILE              write the table as CSV
   --png FILE              write the phase map as a PNG, one pixel per cell: converged, diverged or neither
   --schedule-lr-min M     the minimum of a cosine or cyclic schedule (--lr-min is the sweep's here)
@@ -107,6 +113,15 @@ Options of verify:
 
 Exit status: 0 done, 1 verify below --min-agreement, 2 invalid command line, 3 no WebGPU adapter,
 70 internal error.`;
+
+/**
+ * The message for a missing adapter, with the fix for this command rather
+ * than the browser's. bin/downhill.mjs points Dawn at the SwiftShader of
+ * Debian's chromium package when that package is installed.
+ */
+const NO_ADAPTER_MESSAGE =
+  'downhill: WebGPU offered no adapter: Dawn found no usable Vulkan driver (a GPU driver, or SwiftShader on the CPU).\n' +
+  "Install Debian's chromium package, which ships SwiftShader (`npm run setup` does it as root), or run on the CPU with --backend cpu.\n";
 
 /** Writes a report to stdout: one JSON object with --json, otherwise the summary for a person. */
 function printReport<T>(report: T, json: boolean, format: (report: T) => string): void {
@@ -153,7 +168,7 @@ main(process.argv.slice(2)).then(
       process.exit(EXIT_USAGE);
     }
     if (error instanceof NoAdapterError || error instanceof WebGpuUnavailableError) {
-      process.stderr.write(`downhill: ${error.message} Or run on the CPU reference with --backend cpu.\n`);
+      process.stderr.write(NO_ADAPTER_MESSAGE);
       process.exit(EXIT_NO_ADAPTER);
     }
     process.stderr.write(`downhill: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -115,6 +115,10 @@ export function formatRunReport(report: RunReport): string {
     `${report.optimizer}, lr ${report.lr}${report.schedule.name === 'constant' ? '' : ` (${report.schedule.name} schedule)`}${report.noise.sigma > 0 ? `, noise σ ${report.noise.sigma}` : ''}, ${report.steps} steps on ${where}`,
     `${report.particles} particles: ${report.summary.converged} converged, ${report.summary.diverged} diverged, ${report.summary.moving} still moving`,
   ];
+  if (report.precision === 'f64') {
+    // ReferenceRun fills its starts into a Float32Array, so an f64 run compares with the GPU from the same points.
+    lines.push('note: the starts were rounded to float32 first, as the GPU takes them, and the updates ran in float64');
+  }
   if (finiteLoss.length > 0) {
     lines.push(`loss of particles not diverged: min ${finiteLoss[0].toPrecision(6)}, median ${median.toPrecision(6)}, max ${finiteLoss[finiteLoss.length - 1].toPrecision(6)}`);
   }

@@ -26,6 +26,7 @@ import {
 } from '../core/sweep.ts';
 import { runDescent } from '../gpu/runDescent.ts';
 import { UsageError } from './errors.ts';
+import { checkOutputFile } from './outputFiles.ts';
 import { createNodeGpuContext } from './nodeGpu.ts';
 import type { RunOptions } from './options.ts';
 import { numberFlag, parseDecimal } from './optimizerOptions.ts';
@@ -63,9 +64,13 @@ export interface SweepReport {
   starts: number;
   /** The learning rates, log-spaced. */
   lr: number[];
-  /** The second axis of a phase map, if any. */
-  sweepY: { parameter: SweepParameter; values: number[] } | null;
-  /** One row per cell: every rate for the first y, then the next y. */
+  /**
+   * The second axis of a phase map, if any, with the stability limit at each
+   * of its values (null where it is not known). With --sweep-y momentum the
+   * limit changes from row to row of the map.
+   */
+  sweepY: { parameter: SweepParameter; values: number[]; stabilityLimit: (number | null)[] } | null;
+  /** One row per cell: every rate for the first y, then the next y. Each row carries the stability limit of its y. */
   rows: SweepRow[];
   /** Per rate (first y of a phase map): the share diverged. */
   diverged: number[];
@@ -73,7 +78,11 @@ export interface SweepReport {
   p10Loss: (number | null)[];
   p90Loss: (number | null)[];
   medianStepsToConverge: (number | null)[];
-  /** The largest stable rate where it is known from the Hessian at the minimum (plain descent and heavy-ball momentum). */
+  /**
+   * The largest stable rate where it is known from the Hessian at the
+   * minimum (plain descent, heavy-ball and Nesterov momentum). In a phase
+   * map it is the limit at the first y, like the per-rate fields above.
+   */
   stabilityLimit: number | null;
   csv: string | null;
   png: string | null;
@@ -116,12 +125,16 @@ function count(name: string, text: string | undefined, fallback: number, max: nu
 
 export function parseSweepOptions(run: RunOptions, raw: Record<string, string | undefined>): SweepOptions {
   const rateSpec = { ...OPTIMIZER_SPECS.lr, flag: 'lr-min' };
+  const lrCount = count('lrs', raw.lrs, 64, 4096);
   const lrMin = raw['lr-min'] === undefined ? 0.01 : numberFlag(rateSpec, raw['lr-min']);
-  const lrMax = raw['lr-max'] === undefined ? 1 : numberFlag({ ...rateSpec, flag: 'lr-max' }, raw['lr-max']);
-  if (!(lrMin < lrMax)) {
+  // One rate is --lr-min alone, so an --lr-max beside it would be ignored: reject it instead.
+  if (lrCount === 1 && raw['lr-max'] !== undefined) {
+    throw new UsageError('--lrs 1 runs the single rate --lr-min: leave out --lr-max, or give --lrs 2 or more');
+  }
+  const lrMax = lrCount === 1 ? lrMin : raw['lr-max'] === undefined ? 1 : numberFlag({ ...rateSpec, flag: 'lr-max' }, raw['lr-max']);
+  if (lrCount > 1 && !(lrMin < lrMax)) {
     throw new UsageError(`invalid --lr-min ${lrMin} and --lr-max ${lrMax}: expected lr-min < lr-max`);
   }
-  const lrCount = count('lrs', raw.lrs, 64, 4096);
 
   let second: SweepAxes['second'];
   const parameter = raw['sweep-y'];
@@ -135,12 +148,17 @@ export function parseSweepOptions(run: RunOptions, raw: Record<string, string | 
       throw new UsageError(`--sweep-y ${parameter} applies to ${optimizers.join(', ')}, not ${run.optimizer.name}`);
     }
     const spec = { flag: 'y-min', label: parameter, min: 0, max: 1, maxExclusive: true };
+    const yCount = count('ys', raw.ys, 32, 4096);
     const min = raw['y-min'] === undefined ? 0 : numberFlag(spec, raw['y-min']);
-    const max = raw['y-max'] === undefined ? 0.99 : numberFlag({ ...spec, flag: 'y-max' }, raw['y-max']);
-    if (!(min < max)) {
+    // As for the rates: one value is --y-min alone.
+    if (yCount === 1 && raw['y-max'] !== undefined) {
+      throw new UsageError('--ys 1 runs the single value --y-min: leave out --y-max, or give --ys 2 or more');
+    }
+    const max = yCount === 1 ? min : raw['y-max'] === undefined ? 0.99 : numberFlag({ ...spec, flag: 'y-max' }, raw['y-max']);
+    if (yCount > 1 && !(min < max)) {
       throw new UsageError(`invalid --y-min ${min} and --y-max ${max}: expected y-min < y-max`);
     }
-    second = { parameter: parameter as SweepParameter, min, max, count: count('ys', raw.ys, 32, 4096) };
+    second = { parameter: parameter as SweepParameter, min, max, count: yCount };
   } else if (raw['y-min'] !== undefined || raw['y-max'] !== undefined || raw.ys !== undefined) {
     throw new UsageError('--y-min, --y-max and --ys need --sweep-y momentum or --sweep-y beta1');
   }
@@ -163,6 +181,11 @@ export function parseSweepOptions(run: RunOptions, raw: Record<string, string | 
   }
   if (raw.png !== undefined && !second) {
     throw new UsageError('--png writes a phase map: give --sweep-y too');
+  }
+  for (const name of ['csv', 'png'] as const) {
+    if (raw[name] !== undefined) {
+      checkOutputFile(name, raw[name]!);
+    }
   }
   return { ...run, axes: { lrMin, lrMax, lrCount, second }, csv: raw.csv, png: raw.png };
 }
@@ -195,10 +218,16 @@ export async function sweepCommand(options: SweepOptions): Promise<SweepReport> 
   const lrs = logSpace(options.axes.lrMin, options.axes.lrMax, options.axes.lrCount);
   const second = options.axes.second;
   const ys = second ? linearSpace(second.min, second.max, second.count) : undefined;
+  // One limit per value of the second axis: momentum moves it, β₁ has none.
+  const limits = (ys ?? [undefined]).map((y) => {
+    const optimizer = second && y !== undefined ? { ...options.optimizer, [second.parameter]: y } : options.optimizer;
+    return surfaceStabilityLimit(options.surface, surface, optimizer) ?? null;
+  });
   const rows: SweepRow[] = statistics.map((cell, c) => ({
     lr: lrs[c % lrs.length],
     ...(ys ? { y: ys[Math.floor(c / lrs.length)] } : {}),
     ...cell,
+    stabilityLimit: limits[Math.floor(c / lrs.length)],
   }));
 
   if (options.csv) {
@@ -218,14 +247,14 @@ export async function sweepCommand(options: SweepOptions): Promise<SweepReport> 
     adapter,
     starts: startsPerCell,
     lr: lrs,
-    sweepY: second && ys ? { parameter: second.parameter, values: ys } : null,
+    sweepY: second && ys ? { parameter: second.parameter, values: ys, stabilityLimit: limits } : null,
     rows,
     diverged: firstRow.map((row) => row.diverged),
     medianLoss: firstRow.map((row) => row.medianLoss),
     p10Loss: firstRow.map((row) => row.p10Loss),
     p90Loss: firstRow.map((row) => row.p90Loss),
     medianStepsToConverge: firstRow.map((row) => row.medianStepsToConverge),
-    stabilityLimit: surfaceStabilityLimit(options.surface, surface, options.optimizer) ?? null,
+    stabilityLimit: limits[0],
     csv: options.csv ?? null,
     png: options.png ?? null,
   };
@@ -247,23 +276,4 @@ function write(path: string, data: string | Buffer, option: string): void {
   } catch (error) {
     throw new UsageError(`cannot write --${option} ${JSON.stringify(path)}: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-/** A few lines for a person: the rate where particles start to diverge, and the limit where it is known. */
-export function formatSweepReport(report: SweepReport): string {
-  const firstDiverging = report.rows.find((row) => row.y === undefined || row.y === report.sweepY?.values[0] ? row.diverged > 0 : false);
-  const lines = [
-    `${report.surface}: ${report.optimizer}, ${report.lr.length} learning rates from ${report.lr[0]} to ${report.lr[report.lr.length - 1]}, ${report.starts} starts each, ${report.steps} steps`,
-    firstDiverging ? `particles start to diverge at η = ${firstDiverging.lr.toPrecision(4)}` : 'no particle diverged',
-  ];
-  if (report.stabilityLimit !== null) {
-    lines.push(`stability limit from the Hessian at the minimum: η = ${report.stabilityLimit.toPrecision(4)}`);
-  }
-  if (report.csv) {
-    lines.push(`table written to ${report.csv}`);
-  }
-  if (report.png) {
-    lines.push(`phase map written to ${report.png}`);
-  }
-  return lines.join('\n');
 }

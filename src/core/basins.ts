@@ -90,6 +90,20 @@ export function countBasins(basins: ArrayLike<number>, minimaCount: number): Bas
   return counts;
 }
 
+/** Names the outcome codes as the reports do (elsewhere, diverged, not converged); undefined for a minimum's index. */
+export function outcomeName(basin: number): 'elsewhere' | 'diverged' | 'not converged' | undefined {
+  switch (basin) {
+    case BASIN_OTHER:
+      return 'elsewhere';
+    case BASIN_DIVERGED:
+      return 'diverged';
+    case BASIN_MOVING:
+      return 'not converged';
+    default:
+      return undefined;
+  }
+}
+
 /** Colours of the basin map as 8-bit sRGB: one per minimum, cycling, and fixed ones for the other codes. */
 const MINIMUM_COLORS: readonly [number, number, number][] = [
   [230, 159, 0],

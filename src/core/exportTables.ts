@@ -4,7 +4,7 @@
  * the RGBA pixels of phase maps. Shared by the app's exports and the CLI.
  */
 import { STATUS_NAMES } from './config.ts';
-import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER } from './basins.ts';
+import { outcomeName } from './basins.ts';
 import type { CellStatistics, Outcome } from './sweep.ts';
 
 export type CsvValue = number | string | boolean | null | undefined;
@@ -42,14 +42,35 @@ export interface SweepRow extends CellStatistics {
   lr: number;
   /** Value of the second hyperparameter, in a phase map. */
   y?: number;
+  /** The stability limit of the cell's hyperparameters: null where it is not known, absent where it was not computed. */
+  stabilityLimit?: number | null;
 }
 
-/** The sweep table: one row per cell, rates first; `parameter` names the second axis, if any. */
+/**
+ * Formats the sweep table: one row per cell, rates first. `parameter` names
+ * the second axis, if any. A last column stabilityLimit appears when the
+ * first row carries one.
+ */
 export function sweepCsv(rows: readonly SweepRow[], parameter: string | undefined): string {
+  const withLimit = rows.length > 0 && rows[0].stabilityLimit !== undefined;
   const header = ['lr', ...(parameter ? [parameter] : []), 'converged', 'diverged', 'medianLoss', 'p10Loss', 'p90Loss', 'medianStepsToConverge', 'outcome'];
+  if (withLimit) {
+    header.push('stabilityLimit');
+  }
   return toCsv(
     header,
-    rows.map((row) => [row.lr, ...(parameter ? [row.y] : []), row.converged, row.diverged, row.medianLoss, row.p10Loss, row.p90Loss, row.medianStepsToConverge, row.outcome]),
+    rows.map((row) => [
+      row.lr,
+      ...(parameter ? [row.y] : []),
+      row.converged,
+      row.diverged,
+      row.medianLoss,
+      row.p10Loss,
+      row.p90Loss,
+      row.medianStepsToConverge,
+      row.outcome,
+      ...(withLimit ? [row.stabilityLimit] : []),
+    ]),
   );
 }
 
@@ -121,16 +142,7 @@ export function* finalStateRecords(states: FinalStates): Generator<CsvValue[]> {
 }
 
 function basinName(basin: number, names: readonly string[] | undefined): string {
-  switch (basin) {
-    case BASIN_OTHER:
-      return 'elsewhere';
-    case BASIN_DIVERGED:
-      return 'diverged';
-    case BASIN_MOVING:
-      return 'not converged';
-    default:
-      return names?.[basin] ?? String(basin);
-  }
+  return outcomeName(basin) ?? names?.[basin] ?? String(basin);
 }
 
 /** The final states of several configurations as one CSV table. */

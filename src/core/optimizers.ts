@@ -62,6 +62,7 @@ export function createOptimizerStep(config: OptimizerConfig, round: (value: numb
 
     case 'momentum':
     case 'nesterov':
+      // NOTE: with μ = 0 torch.optim.SGD keeps no buffer and ignores τ, but this rule (and the WGSL) still scales g by 1 − τ.
       return (x, y, gx, gy, lr, t, state, out) => {
         if (t === 0) {
           state[0] = gx;

@@ -182,19 +182,45 @@ export function cellStatistics(
 }
 
 /**
- * The stability limit of plain descent on a quadratic with largest curvature
- * L: 2/L; heavy-ball momentum β raises it to (2 + 2β)/L. Undefined for the
- * adaptive optimizers, whose limit depends on their state.
+ * Computes the largest stable learning rate on a quadratic whose largest
+ * curvature is L. It is undefined for the adaptive optimizers, whose limit
+ * depends on their state, and where no rate diverges.
+ *
+ * Plain descent: θ ← (1 − ηL)θ is stable for ηL < 2.
+ *
+ * Heavy-ball momentum μ with dampening τ, as torch.optim.SGD updates after
+ * its first step: b ← μb + (1 − τ)Lθ, θ ← θ − ηb. With c = (1 − τ)L the pair
+ * (θ, b) is multiplied by [[1 − ηc, −ημ], [c, μ]], whose characteristic
+ * polynomial is λ² − (1 + μ − ηc)λ + μ. By the Jury criterion both roots lie
+ * inside the unit circle exactly when μ < 1, p(1) = ηc > 0 and
+ * p(−1) = 2(1 + μ) − ηc > 0, so the limit is 2(1 + μ) / ((1 − τ)L). With
+ * τ = 1 the gradient never enters the buffer after the first update, so no
+ * rate diverges (one root is 1) and there is no limit.
+ *
+ * Nesterov (τ = 0): θ ← θ − η(Lθ + μb) after b ← μb + Lθ gives
+ * λ² − (1 + μ)(1 − ηL)λ + μ(1 − ηL). Here p(1) = ηL > 0, p(−1) > 0 gives
+ * ηL < 2(1 + μ) / (1 + 2μ), and the constant term μ(1 − ηL) stays within ±1
+ * below that rate.
+ *
+ * The first update copies the gradient into the buffer undampened. That one
+ * step changes the transient, not the eigenvalues, so the limit stays.
  */
-export function stabilityLimit(optimizer: OptimizerName, largestCurvature: number, momentum: number): number | undefined {
+export function stabilityLimit(optimizer: OptimizerName, largestCurvature: number, momentum: number, dampening = 0): number | undefined {
   if (!(largestCurvature > 0)) {
     return undefined;
   }
   switch (optimizer) {
     case 'gd':
       return 2 / largestCurvature;
-    case 'momentum':
-      return (2 + 2 * momentum) / largestCurvature;
+    case 'momentum': {
+      const gradientScale = 1 - dampening;
+      if (!(gradientScale > 0)) {
+        return undefined;
+      }
+      return (2 + 2 * momentum) / (gradientScale * largestCurvature);
+    }
+    case 'nesterov':
+      return (2 + 2 * momentum) / ((1 + 2 * momentum) * largestCurvature);
     default:
       return undefined;
   }
@@ -219,5 +245,5 @@ export function surfaceStabilityLimit(definition: SurfaceDefinition, surface: Co
   const hessian = new Float64Array(3);
   surface.hessian(minimum.x, minimum.y, hessian);
   const curvature = definition.dims === 1 ? hessian[0] : largestEigenvalue(hessian[0], hessian[1], hessian[2]);
-  return stabilityLimit(optimizer.name, curvature, optimizer.momentum);
+  return stabilityLimit(optimizer.name, curvature, optimizer.momentum, optimizer.dampening);
 }

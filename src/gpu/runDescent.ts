@@ -48,6 +48,8 @@ export async function runDescent(gpu: GpuContext, setup: RunSetup, steps: number
  * and MAX_PARTICLE_STEPS_PER_SUBMIT particle-steps, one submit each.
  */
 export function runDescentSteps(descent: Descent, steps: number, stepsPerDispatch: number): void {
+  // NOTE: every planned dispatch runs even after all particles have converged or diverged. Stopping early
+  // would need a status readback between submits, and the reports would then count the updates run.
   for (const chunk of planDispatches(descent.particleCount, steps, stepsPerDispatch)) {
     descent.step(chunk);
   }

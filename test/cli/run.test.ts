@@ -1,34 +1,15 @@
 // The `downhill run` command as a user calls it: through npm's launcher
 // script, with real processes, exit statuses, stdout and stderr.
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { PNG } from 'pngjs';
 import { describe, expect, test } from 'vitest';
 
 import { basinColor } from '../../src/core/basins.ts';
-
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-interface Outcome {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function downhill(args: string[], env: Record<string, string> = {}): Outcome {
-  const result = spawnSync(process.execPath, ['bin/downhill.mjs', ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { downhill, repoRoot } from '../helpers/downhillProcess.ts';
 
 describe('downhill run --json', () => {
   test('quadratic on the GPU: the documented fields and closed-form values', () => {
@@ -238,6 +219,10 @@ describe('downhill run: bad input', () => {
     expect(outcome.stdout).toBe('');
     expect(outcome.stderr).toMatch(/no adapter/);
     expect(outcome.stderr).toMatch(/--backend cpu/);
+    // Two lines of its own after Dawn's loader warnings: what failed, then what to do.
+    const ownLines = outcome.stderr.slice(outcome.stderr.indexOf('downhill:')).trim().split('\n');
+    expect(ownLines).toHaveLength(2);
+    expect(ownLines[1]).toMatch(/Install Debian's chromium package.*npm run setup.*--backend cpu/);
   });
 });
 
@@ -323,7 +308,7 @@ describe('downhill sweep', () => {
     expect(report.rows).toHaveLength(240);
     expect(report.sweepY.values).toHaveLength(10);
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('lr,momentum,converged,diverged,medianLoss,p10Loss,p90Loss,medianStepsToConverge,outcome');
+    expect(lines[0]).toBe('lr,momentum,converged,diverged,medianLoss,p10Loss,p90Loss,medianStepsToConverge,outcome,stabilityLimit');
     expect(lines).toHaveLength(241);
     const image = PNG.sync.read(readFileSync(png));
     expect([image.width, image.height]).toEqual([24, 10]);

@@ -314,6 +314,8 @@ const COMBINATION_CASES: [string, string[], RegExp][] = [
   ['sweep with --lr', ['sweep', '--lr', '0.1'], /^sweep varies the learning rate: give --lr-min and --lr-max instead of --lr$/],
   ['sweep rates reversed', ['sweep', '--lr-min', '1', '--lr-max', '0.5'], /^invalid --lr-min 1 and --lr-max 0\.5: expected lr-min < lr-max$/],
   ['sweep rates equal', ['sweep', '--lr-min', '0.5', '--lr-max', '0.5'], /^invalid --lr-min 0\.5 and --lr-max 0\.5: expected lr-min < lr-max$/],
+  ['one rate with --lr-max', ['sweep', '--lrs', '1', '--lr-max', '2'], /^--lrs 1 runs the single rate --lr-min: leave out --lr-max, or give --lrs 2 or more$/],
+  ['one second value with --y-max', ['sweep', '--optimizer', 'adam', '--sweep-y', 'beta1', '--ys', '1', '--y-max', '0.5'], /^--ys 1 runs the single value --y-min: leave out --y-max/],
   ['second axis reversed', ['sweep', '--optimizer', 'adam', '--sweep-y', 'beta1', '--y-min', '0.9', '--y-max', '0.1'], /^invalid --y-min 0\.9 and --y-max 0\.1: expected y-min < y-max$/],
   ['second axis of another optimizer', ['sweep', '--sweep-y', 'beta1'], /^--sweep-y beta1 applies to adam, adamw, not gd$/],
   ['second axis values without the axis', ['sweep', '--ys', '8'], /^--y-min, --y-max and --ys need --sweep-y/],
@@ -330,6 +332,17 @@ describe('combinations', () => {
     const text = usageMessage(argv);
     expect(text).toMatch(message);
     expectOneLine(text);
+  });
+
+  it('runs --lrs 1 at --lr-min alone', () => {
+    // --lr-min 3 lies above the default --lr-max 1, which a single rate does not use.
+    expect(parseCommandLine(['sweep', '--lrs', '1', '--lr-min', '3'])).toMatchObject({ command: 'sweep', options: { axes: { lrMin: 3, lrMax: 3, lrCount: 1 } } });
+    expect(parseCommandLine(['sweep', '--lrs', '1'])).toMatchObject({ command: 'sweep', options: { axes: { lrMin: 0.01, lrMax: 0.01, lrCount: 1 } } });
+  });
+
+  it('runs --ys 1 at --y-min alone', () => {
+    const argv = ['sweep', '--optimizer', 'adam', '--sweep-y', 'beta1', '--ys', '1', '--y-min', '0.5'];
+    expect(parseCommandLine(argv)).toMatchObject({ command: 'sweep', options: { axes: { second: { parameter: 'beta1', min: 0.5, max: 0.5, count: 1 } } } });
   });
 
   it('accepts the largest sweep', () => {

@@ -2,7 +2,8 @@
 
 import { describe, expect, test } from 'vitest';
 
-import { STATUS, defaultOptimizer } from '../../src/core/config.ts';
+import { STATUS, defaultOptimizer, type OptimizerName } from '../../src/core/config.ts';
+import { createOptimizerStep, initialState } from '../../src/core/optimizers.ts';
 import { cellStatistics, cellTable, largestEigenvalue, linearSpace, logSpace, quantile, stabilityLimit, sweepCells } from '../../src/core/sweep.ts';
 
 describe('sweep axes', () => {
@@ -73,9 +74,90 @@ describe('stability limit', () => {
     expect(stabilityLimit('adam', 4, 0)).toBeUndefined();
   });
 
+  test('dampening τ divides the heavy-ball limit by 1 − τ', () => {
+    expect(stabilityLimit('momentum', 4, 0.9, 0.5)).toBeCloseTo(1.9, 14);
+    // τ = 1: the buffer takes no gradient after the first update, so no rate diverges.
+    expect(stabilityLimit('momentum', 4, 0.9, 1)).toBeUndefined();
+  });
+
+  // The brute-force check: the matrix of one update of the CPU reference's
+  // optimizer (float64, after the first update) on f(x) = L x² / 2, and its
+  // spectral radius, against the closed-form limit.
+  const table: [OptimizerName, number, number, number][] = [];
+  for (const curvature of [0.5, 4, 100]) {
+    for (const momentum of [0, 0.5, 0.9, 0.99]) {
+      for (const dampening of [0, 0.3, 0.9]) {
+        table.push(['momentum', momentum, dampening, curvature]);
+      }
+      if (momentum > 0) {
+        table.push(['nesterov', momentum, 0, curvature]);
+      }
+    }
+  }
+
+  test.each(table)('%s μ = %f, τ = %f, L = %f: radius 1 at the limit', (name, momentum, dampening, curvature) => {
+    const limit = stabilityLimit(name, curvature, momentum, dampening)!;
+    expect(limit).toBeGreaterThan(0);
+    const radius = (lr: number) => spectralRadius(iterationMatrix(name, momentum, dampening, curvature, lr));
+
+    // Below the limit every eigenvalue lies inside the unit circle, above it one lies outside.
+    for (let k = 1; k <= 300; k++) {
+      const lr = (3 * limit * k) / 300;
+      if (Math.abs(lr - limit) <= 1e-6 * limit) {
+        continue;
+      }
+      expect(radius(lr) < 1, `η = ${lr}, limit ${limit}`).toBe(lr < limit);
+    }
+    // At the limit the radius is 1, to float64 rounding of a few operations.
+    expect(Math.abs(radius(limit) - 1)).toBeLessThan(1e-9);
+  });
+
+  test('the limit of momentum with τ = 1: radius 1 at every rate', () => {
+    for (const lr of [0.01, 1, 100]) {
+      expect(spectralRadius(iterationMatrix('momentum', 0.9, 1, 4, lr))).toBeCloseTo(1, 12);
+    }
+  });
+
   test('largest eigenvalue of a symmetric 2 × 2 matrix', () => {
     expect(largestEigenvalue(2, 0, 4)).toBe(4);
     // [[2, 1], [1, 2]] has eigenvalues 1 and 3.
     expect(largestEigenvalue(2, 1, 2)).toBeCloseTo(3, 15);
   });
 });
+
+/**
+ * Builds the 2 × 2 matrix that one update (t ≥ 1) of the CPU reference applies to
+ * (θ, b), the position and the momentum buffer, on f(x) = L x² / 2: its
+ * columns are the updates of (1, 0) and (0, 1).
+ */
+function iterationMatrix(name: OptimizerName, momentum: number, dampening: number, curvature: number, lr: number): number[][] {
+  const config = { ...defaultOptimizer(name, lr), momentum, dampening };
+  const step = createOptimizerStep(config, (value) => value);
+  const columns = [
+    [1, 0],
+    [0, 1],
+  ].map(([position, buffer]) => {
+    const state = initialState(config, (value) => value);
+    state[0] = buffer;
+    const out = new Float64Array(2);
+    step(position, 0, curvature * position, 0, lr, 1, state, out);
+    return [out[0], state[0]];
+  });
+  return [
+    [columns[0][0], columns[1][0]],
+    [columns[0][1], columns[1][1]],
+  ];
+}
+
+/** Computes the largest modulus of the eigenvalues of a real 2 × 2 matrix, from its trace and determinant. */
+function spectralRadius([[a, b], [c, d]]: number[][]): number {
+  const trace = a + d;
+  const determinant = a * d - b * c;
+  const discriminant = trace * trace - 4 * determinant;
+  if (discriminant < 0) {
+    // A complex pair: both have modulus √det.
+    return Math.sqrt(determinant);
+  }
+  const root = Math.sqrt(discriminant);
+  return Math.max(Math.abs((trace + root) / 2), Math.abs((trace - root) / 2));
+}

@@ -1,0 +1,68 @@
+/**
+ * Checks of the files that a command writes when it ends (--png, --csv),
+ * made before the run starts, so that a wrong path costs no run time.
+ */
+import { accessSync, constants, statSync, type Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { UsageError } from './errors.ts';
+
+/**
+ * Throws UsageError, naming the option, the path and the reason, unless
+ * `path` is an existing writable file or a new file in an existing writable
+ * folder. It creates nothing. A file can still become unwritable during the
+ * run, and then the command reports the same kind of line when it writes.
+ */
+export function checkOutputFile(option: string, path: string): void {
+  const fail = (reason: string): UsageError => new UsageError(`cannot write --${option} ${JSON.stringify(path)}: ${reason}`);
+  const target = resolve(path);
+
+  const existing = statOrUndefined(target, fail);
+  if (existing) {
+    if (existing.isDirectory()) {
+      throw fail('it is a folder, expected a file name');
+    }
+    checkAccess(target, constants.W_OK, fail, 'the file is not writable');
+    return;
+  }
+
+  const folder = dirname(target);
+  const parent = statOrUndefined(folder, fail);
+  if (!parent) {
+    throw fail(`the folder ${JSON.stringify(folder)} does not exist`);
+  }
+  if (!parent.isDirectory()) {
+    throw fail(`${JSON.stringify(folder)} is not a folder`);
+  }
+  checkAccess(folder, constants.W_OK | constants.X_OK, fail, `the folder ${JSON.stringify(folder)} is not writable`);
+}
+
+/** Returns the stats of `path`, or undefined when it does not exist. Other failures throw UsageError. */
+function statOrUndefined(path: string, fail: (reason: string) => UsageError): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      return undefined;
+    }
+    if (code === 'ENOTDIR') {
+      throw fail('a part of the path before the file name is not a folder');
+    }
+    throw fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function checkAccess(path: string, mode: number, fail: (reason: string) => UsageError, denied: string): void {
+  try {
+    accessSync(path, mode);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw fail(`${denied} (permission denied)`);
+    }
+    if (code === 'EROFS') {
+      throw fail(`${denied} (read-only file system)`);
+    }
+    throw fail(error instanceof Error ? error.message : String(error));
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The text report of `downhill sweep` for a person: an aligned table of the
+ * rates with the stability limit marked, or for a phase map one line per
+ * value of the second hyperparameter.
+ */
+import type { SweepRow } from '../core/exportTables.ts';
+import type { SweepReport } from './sweepCommand.ts';
+
+const TABLE_HEADER = ['rate', 'diverged', 'median loss', 'p10 loss', 'p90 loss', 'median steps'];
+
+/** Formats the configuration, the table (or the phase map's lines) and the files written. */
+export function formatSweepReport(report: SweepReport): string {
+  const rates = report.lr.length;
+  const rateText = rates === 1 ? `learning rate ${report.lr[0]}` : `${rates} learning rates from ${report.lr[0]} to ${report.lr[rates - 1]}`;
+  const lines = [`${report.surface}: ${report.optimizer}, ${rateText}, ${report.starts} starts each, ${report.steps} steps`];
+
+  if (report.sweepY) {
+    lines.push(...phaseMapLines(report));
+  } else {
+    lines.push(...rateTable(report.rows, report.stabilityLimit));
+    lines.push('diverged: share of the starts. Loss percentiles count a diverged start as inf.');
+    lines.push('median steps: updates to converge, - where fewer than half of the starts converged.');
+  }
+
+  if (report.csv) {
+    lines.push(`table written to ${report.csv}`);
+  }
+  if (report.png) {
+    lines.push(`phase map written to ${report.png}`);
+  }
+  return lines.join('\n');
+}
+
+/** Right-aligns the columns of a table whose first row is the header. */
+function alignColumns(table: readonly string[][]): string[] {
+  const widths = table[0].map((_, column) => Math.max(...table.map((row) => row[column].length)));
+  return table.map((row) => row.map((cell, column) => cell.padStart(widths[column])).join('  '));
+}
+
+/** Formats one rate per row, with a marker line where the rates cross the stability limit. */
+function rateTable(rows: readonly SweepRow[], limit: number | null): string[] {
+  const table = [TABLE_HEADER, ...rows.map((row) => [
+    row.lr.toPrecision(4),
+    formatShare(row.diverged),
+    formatLoss(row.medianLoss),
+    formatLoss(row.p10Loss),
+    formatLoss(row.p90Loss),
+    row.medianStepsToConverge === null ? '-' : String(row.medianStepsToConverge),
+  ])];
+  const lines = alignColumns(table);
+  if (limit === null) {
+    lines.push('stability limit: not known for this optimizer or surface');
+    return lines;
+  }
+
+  // Line k + 1 is row k, and the marker goes before the first rate at or above the limit.
+  const marker = `-- stability limit η = ${limit.toPrecision(4)} (from the Hessian at the minimum) --`;
+  const above = rows.findIndex((row) => row.lr >= limit);
+  lines.splice(above === -1 ? lines.length : above + 1, 0, marker);
+  return lines;
+}
+
+/** Formats one line per value of the second hyperparameter: its stability limit and where divergence begins. */
+function phaseMapLines(report: SweepReport): string[] {
+  const axis = report.sweepY!;
+  const rates = report.lr.length;
+  const table = [[axis.parameter, 'stability limit', 'first rate with divergence', 'first rate with most diverged']];
+  axis.values.forEach((value, k) => {
+    const rows = report.rows.slice(k * rates, (k + 1) * rates);
+    const limit = axis.stabilityLimit[k];
+    table.push([
+      value.toPrecision(4),
+      limit === null ? 'not known' : limit.toPrecision(4),
+      firstRate(rows, (row) => row.diverged > 0),
+      firstRate(rows, (row) => row.outcome === 'diverged'),
+    ]);
+  });
+  return alignColumns(table);
+}
+
+function firstRate(rows: readonly SweepRow[], predicate: (row: SweepRow) => boolean): string {
+  const row = rows.find(predicate);
+  return row ? row.lr.toPrecision(4) : 'none';
+}
+
+function formatShare(share: number): string {
+  return `${(100 * share).toFixed(1)}%`;
+}
+
+/** A loss percentile, where null stands for +∞ (a diverged start). */
+function formatLoss(loss: number | null): string {
+  return loss === null ? 'inf' : loss.toExponential(3);
+}
