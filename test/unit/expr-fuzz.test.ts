@@ -63,11 +63,12 @@ const HOSTILE: readonly string[] = [
 
 /** Names the WGSL may contain: keywords, types, builtins the emitter calls, its parameter, helper locals and registers. */
 const WGSL_NAMES = new Set([
-  'fn', 'let', 'return', 'select', 'f32', 'vec2f', 'p', 'x', 'y',
+  'fn', 'let', 'return', 'select', 'f32', 'vec2f', 'vec3f', 'p', 'x', 'y',
   'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh',
   'exp', 'log', 'sqrt', 'abs', 'sign', 'min', 'max', 'pow', 'round',
   'angle', 'turns', 'u', 'v',
   'surface_value', 'surface_gradient', 'surface_reduce_angle', 'surface_log1p',
+  'surface_value_checked', 'surface_gradient_checked',
 ]);
 
 /**
