@@ -120,8 +120,8 @@ Exit status: 0 done, 1 verify below --min-agreement, 2 invalid command line, 3 n
  * Debian's chromium package when that package is installed.
  */
 const NO_ADAPTER_MESSAGE =
-  'downhill: WebGPU offered no adapter: Dawn found no usable Vulkan driver (a GPU driver, or SwiftShader on the CPU).\n' +
-  "Install Debian's chromium package, which ships SwiftShader (`npm run setup` does it as root), or run on the CPU with --backend cpu.\n";
+  'downhill: no WebGPU adapter: Dawn found no Vulkan driver (a GPU driver, or SwiftShader on the CPU); ' +
+  "install Debian's chromium package, which ships SwiftShader (`npm run setup` does it as root), or run with --backend cpu\n";
 
 /** Writes a report to stdout: one JSON object with --json, otherwise the summary for a person. */
 function printReport<T>(report: T, json: boolean, format: (report: T) => string): void {
