@@ -507,8 +507,15 @@ export class App {
     const found = clusterMinima(result.positions, result.status, surface, { domain: starts.domain });
     this.foundMinima = found;
     if (this.needsFoundMinima()) {
-      this.namedMinima = combineMinima(definition.minima, this.namedMinima, found, effectiveRadius(this.settings), MAX_BASINS);
-      this.applyLiveSettings();
+      const combined = combineMinima(definition.minima, this.namedMinima, found, effectiveRadius(this.settings), MAX_BASINS);
+      const unchanged =
+        combined.length === this.namedMinima.length &&
+        combined.every((minimum, k) => minimum.x === this.namedMinima[k].x && minimum.y === this.namedMinima[k].y);
+      this.namedMinima = combined;
+      // Rebuilding the basin map's nodes every clustering would recompile its material for nothing.
+      if (!unchanged) {
+        this.applyLiveSettings();
+      }
     }
 
     if (!notify) {

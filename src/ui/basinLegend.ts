@@ -96,11 +96,12 @@ export class BasinLegend {
       rows.push(element);
     };
 
-    const shown = columns[0].counts.minima.length;
+    // Counts taken before the latest clustering may cover fewer minima than are listed now, or more.
+    const shown = Math.min(this.minima.length, ...columns.map((column) => column.counts.minima.length));
     const known: number[] = [];
     const found: number[] = [];
     for (let k = 0; k < shown; k++) {
-      (this.minima[k]?.known === false ? found : known).push(k);
+      (this.minima[k].known ? known : found).push(k);
     }
     // The found minima that drain the most starts get rows; lattices have too many for all.
     const starts = (k: number): number => columns.reduce((sum, column) => sum + column.counts.minima[k], 0);

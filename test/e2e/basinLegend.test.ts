@@ -4,12 +4,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
+import { openAppPage } from '../helpers/appPage.ts';
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
 
 describe('basin legend', () => {
   let server: RunningApp;
   let browser: Browser;
   let page: Page;
+  const pageErrors: string[] = [];
 
   /** Applies `patch` to the settings with the given optimizers, and waits for the new scene. */
   const configure = (patch: Record<string, unknown>, optimizers: Record<string, unknown>[]) =>
@@ -34,11 +36,7 @@ describe('basin legend', () => {
   beforeAll(async () => {
     server = await startApp();
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
-    await page.goto(server.url);
-    await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
-      timeout: 60_000,
-    });
+    page = await openAppPage(browser, server.url, { width: 1400, height: 900 }, pageErrors);
   }, 120_000);
 
   afterAll(async () => {
@@ -97,4 +95,8 @@ describe('basin legend', () => {
     const legend = await page.locator('#basin-legend').textContent();
     expect(legend).toContain('a moving particle within 0.1 of a minimum counts in its basin');
   }, 300_000);
+
+  test('no page errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
 });

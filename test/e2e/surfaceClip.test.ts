@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
+import { openAppPage } from '../helpers/appPage.ts';
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
 
 /** Counts the pixels that `match` between the side column and the panel, above the colour bar. */
@@ -33,15 +34,12 @@ describe('clipped surface tops', () => {
   let server: RunningApp;
   let browser: Browser;
   let page: Page;
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     server = await startApp();
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
-    await page.goto(server.url);
-    await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
-      timeout: 60_000,
-    });
+    page = await openAppPage(browser, server.url, { width: 1280, height: 800 }, pageErrors);
   }, 120_000);
 
   afterAll(async () => {
@@ -78,4 +76,8 @@ describe('clipped surface tops', () => {
     // The clipped corner at (−2, 2) shows in the top colour between the particles rather than as a hole: 768 pixels in one run.
     expect(await countPixels(page, topYellow)).toBeGreaterThan(300);
   }, 180_000);
+
+  test('no page errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
 });
