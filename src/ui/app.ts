@@ -21,7 +21,7 @@ import { PopulationSampler, type PopulationSample } from '../gpu/sampler.ts';
 import { Descent } from '../gpu/descent.ts';
 import { POINT_STRIDE, STOP_STEP_STRIDE } from '../gpu/layout.ts';
 import { readBuffer } from '../gpu/readback.ts';
-import { readResult, runDescent } from '../gpu/runDescent.ts';
+import { readResult, runDescent, type DescentResult } from '../gpu/runDescent.ts';
 import type { StatsSnapshot } from '../gpu/statsRing.ts';
 import { BasinMapNodes, MARK_DISAGREE, MARK_UNRESOLVED } from '../render/basinMap.ts';
 import { chooseParticles, type VerifyReport } from '../core/verify.ts';
@@ -457,7 +457,7 @@ export class App {
     this.notices.show(message, 'error');
   }
 
-  /** The minima that name the basins: the surface's known ones, then those found by clustering converged particles. */
+  /** Returns the minima that name the basins: the surface's known ones, then those found by clustering converged particles. */
   private basinMinima(): readonly NamedMinimum[] {
     if (this.namedMinima.length > 0) {
       return this.namedMinima;
@@ -500,10 +500,14 @@ export class App {
     if (!descent || !definition || !surface || !starts) {
       return [];
     }
-    const result = await readResult(this.gpu.device, descent);
-    if (descent !== this.activeDescent) {
+    // The notice lists the active configuration's minima; the basins take those of every configuration on the map.
+    const view = this.settings.basinView;
+    const descents = notify || view === 'map' || view === 'off' ? [descent] : this.runs.slice(0, 2).map((run) => run.descent);
+    const results = await Promise.all(descents.map((shown) => readResult(this.gpu.device, shown)));
+    if (descent !== this.activeDescent || descents.some((shown) => !this.runs.some((run) => run.descent === shown))) {
       return [];
     }
+    const result = results.length === 1 ? results[0] : joinResults(results);
     const found = clusterMinima(result.positions, result.status, surface, { domain: starts.domain });
     this.foundMinima = found;
     if (this.needsFoundMinima()) {
@@ -1573,4 +1577,17 @@ function pickIndex(starts: GridStarts, fraction: [number, number]): number {
   const column = Math.min(starts.nx - 1, Math.max(0, Math.round(fraction[0] * (starts.nx - 1))));
   const row = Math.min(starts.ny - 1, Math.max(0, Math.round(fraction[1] * (starts.ny - 1))));
   return row * starts.nx + column;
+}
+
+/** Joins the positions and statuses of several runs, one after the other, for clustering them together. */
+function joinResults(results: readonly DescentResult[]): Pick<DescentResult, 'positions' | 'status'> {
+  const positions = new Float32Array(results.reduce((sum, result) => sum + result.positions.length, 0));
+  const status = new Uint8Array(results.reduce((sum, result) => sum + result.status.length, 0));
+  let offset = 0;
+  for (const result of results) {
+    positions.set(result.positions, 2 * offset);
+    status.set(result.status, offset);
+    offset += result.status.length;
+  }
+  return { positions, status };
 }
