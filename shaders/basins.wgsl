@@ -1,14 +1,15 @@
 // Basins of attraction: assigns every particle the nearest known minimum
-// within the assignment radius, once it has converged, and counts the
-// particles per basin. classifyParticle in src/core/basins.ts applies the
-// same rule on the CPU.
+// within the assignment radius, once it has converged (or, with
+// assign_moving set while gradient noise is on, while it still moves), and
+// counts the particles per basin. classifyParticle in src/core/basins.ts
+// applies the same rule on the CPU.
 
 override WORKGROUP_SIZE: u32 = 64u;
 
 // Most minima distinguished; the same as MAX_BASINS in src/core/basins.ts.
-const MAX_BASINS: u32 = 64u;
+const MAX_BASINS: u32 = 128u;
 // Count slots: one per minimum, then other, diverged, moving.
-const SLOTS: u32 = 67u;
+const SLOTS: u32 = 131u;
 
 // Basin codes past the minima indices; BASIN_* in src/core/basins.ts.
 const BASIN_OTHER: u32 = 0xfffffffdu;
@@ -26,7 +27,9 @@ struct BasinParams {
   minima_count: u32,
   // Squared assignment radius, in squared surface units.
   radius_sq: f32,
-  _pad0: u32,
+  // 1: a moving particle within the radius of a minimum takes its basin
+  // (gradient noise keeps particles from converging); 0: only converged ones do.
+  assign_moving: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: BasinParams;
@@ -59,10 +62,11 @@ fn classify_point(point: vec4f) -> u32 {
   if (status == STATUS_DIVERGED) {
     return BASIN_DIVERGED;
   }
-  if (status != STATUS_CONVERGED) {
+  let converged = status == STATUS_CONVERGED;
+  if (!converged && params.assign_moving == 0u) {
     return BASIN_MOVING;
   }
-  var best = BASIN_OTHER;
+  var best = select(BASIN_MOVING, BASIN_OTHER, converged);
   var best_distance = 3.0e38;
   for (var k = 0u; k < params.minima_count; k++) {
     let difference = point.xy - minima[k].xy;

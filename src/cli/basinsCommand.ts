@@ -119,6 +119,8 @@ export async function basinsCommand(options: BasinsOptions): Promise<BasinsRepor
   const cluster = (positions: ArrayLike<number>, status: ArrayLike<number>): readonly BasinMinimum[] =>
     listed.length > 0 ? listed : clusterMinima(positions, status, surface, { domain });
   let minima = listed;
+  // Gradient noise keeps particles from converging, so those within the radius of a minimum count in its basin.
+  const assignMoving = (noise?.sigma ?? 0) > 0;
 
   let basins: Uint32Array;
   let adapter: string | null = null;
@@ -132,13 +134,13 @@ export async function basinsCommand(options: BasinsOptions): Promise<BasinsRepor
       pickedIndex: 0xffffffff,
       maxStepsPerDispatch: 500,
     });
-    const classifier = await BasinClassifier.create(gpu, { points: descent.points, particleCount: descent.particleCount, minima, radius: options.radius });
+    const classifier = await BasinClassifier.create(gpu, { points: descent.points, particleCount: descent.particleCount, minima, radius: options.radius, assignMoving });
     try {
       runDescentSteps(descent, options.steps, 500);
       if (listed.length === 0) {
         const result = await readResult(gpu.device, descent);
         minima = cluster(result.positions, result.status);
-        classifier.setMinima(minima, options.radius);
+        classifier.setMinima(minima, options.radius, assignMoving);
       }
       classifier.classify(options.steps);
       basins = new Uint32Array(await readBuffer(gpu.device, classifier.basins, descent.particleCount * BASIN_STRIDE));
@@ -151,7 +153,7 @@ export async function basinsCommand(options: BasinsOptions): Promise<BasinsRepor
     const reference = new ReferenceRun(setup, options.precision);
     reference.advance(options.steps);
     minima = cluster(reference.positions, reference.status);
-    basins = classifyAll(reference.status, reference.positions, minima, options.radius);
+    basins = classifyAll(reference.status, reference.positions, minima, options.radius, assignMoving);
   }
 
   const grid = options.grid!;

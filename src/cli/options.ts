@@ -3,7 +3,7 @@
  * typed formula, optimizer, learning rate, steps, starts, domain and backend.
  */
 import { acceptedDomains, checkDomain } from '../core/domain.ts';
-import { FormulaError } from '../core/expr/index.ts';
+import { atCharacter, FormulaError } from '../core/expr/index.ts';
 import { CONDITION_NUMBER, DOMAIN_LIMITS, GRID_1D, GRID_2D, RUN_STEPS, formatSettingValue } from '../core/limits.ts';
 import { resolveSurface } from '../core/surfaceChoice.ts';
 import { ILL_CONDITIONED_NAME } from '../core/surfaceCatalog.ts';
@@ -102,11 +102,11 @@ function parseDomain(text: string, surface: SurfaceDefinition): Domain {
   }
 }
 
-/** Formats a formula fault as one line: the option, the formula (shortened), the message and the position. */
+/** Formats a formula fault as one line: the option, the formula (shortened), the message and the character where the fault starts. */
 function formulaUsageError(text: string, error: FormulaError): UsageError {
   const quoted = formatSettingValue(text);
-  const where = /\bposition \d/.test(error.message) ? '' : ` at position ${error.start}`;
-  return new UsageError(`invalid --formula ${quoted}: ${error.message}${where} (positions count characters from 0)`);
+  const where = /\bat character \d/.test(error.message) ? '' : ` ${atCharacter(error.start)}`;
+  return new UsageError(`invalid --formula ${quoted}: ${error.message}${where}`);
 }
 
 /**

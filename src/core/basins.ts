@@ -1,9 +1,12 @@
 /**
  * Basins of attraction: which minimum each start reaches. A converged
- * particle takes the basin of the nearest known minimum within the
- * assignment radius; the rest are diverged, not yet converged, or converged
- * elsewhere (a saddle or a minimum nobody listed). The GPU classifier in
- * shaders/basins.wgsl applies the same rule.
+ * particle takes the basin of the nearest minimum within the assignment
+ * radius; the rest are diverged, not yet converged, or converged elsewhere
+ * (a saddle or a minimum not listed). With gradient noise on, particles
+ * rarely pass the convergence test, because the noisy gradient norm stays
+ * above the tolerance, so a moving particle within the radius of a minimum
+ * takes its basin too. The GPU classifier in shaders/basins.wgsl applies the
+ * same rule.
  */
 import { STATUS } from './config.ts';
 import type { Domain, Minimum } from './surfaces.ts';
@@ -16,8 +19,8 @@ export const BASIN_OTHER = 0xfffffffd;
 export const BASIN_DIVERGED = 0xfffffffe;
 export const BASIN_MOVING = 0xffffffff;
 
-/** Most minima a basin map distinguishes; more are merged into "other". */
-export const MAX_BASINS = 64;
+/** Most minima a basin map distinguishes, enough for the 121 local minima of rastrigin and ackley in their domains; more count as "other". */
+export const MAX_BASINS = 128;
 
 /** Default assignment radius: this share of the larger side of the domain. */
 export const ASSIGNMENT_RADIUS_SHARE = 0.01;
@@ -29,18 +32,22 @@ export function defaultAssignmentRadius(domain: Domain): number {
 /**
  * Basin of one particle from its status and position: the index of the
  * nearest minimum within `radius` (squared distances compared in float32,
- * as the GPU does), or one of the BASIN_* codes.
+ * as the GPU does), or one of the BASIN_* codes. The app sets
+ * `assignMoving` while gradient noise is on. Then a moving particle within
+ * the radius of a minimum takes its basin as well, and one outside every
+ * radius stays BASIN_MOVING.
  */
-export function classifyParticle(status: number, x: number, y: number, minima: readonly BasinMinimum[], radius: number): number {
+export function classifyParticle(status: number, x: number, y: number, minima: readonly BasinMinimum[], radius: number, assignMoving = false): number {
   if (status === STATUS.diverged) {
     return BASIN_DIVERGED;
   }
-  if (status !== STATUS.converged) {
+  const converged = status === STATUS.converged;
+  if (!converged && !assignMoving) {
     return BASIN_MOVING;
   }
   const r = Math.fround;
   const radiusSq = r(radius * radius);
-  let best = BASIN_OTHER;
+  let best = converged ? BASIN_OTHER : BASIN_MOVING;
   let bestDistance = Infinity;
   const count = Math.min(minima.length, MAX_BASINS);
   for (let k = 0; k < count; k++) {
@@ -55,11 +62,11 @@ export function classifyParticle(status: number, x: number, y: number, minima: r
   return best;
 }
 
-/** Basin of every particle; positions are x, y pairs. */
-export function classifyAll(status: ArrayLike<number>, positions: ArrayLike<number>, minima: readonly BasinMinimum[], radius: number): Uint32Array {
+/** Basin of every particle; positions are x, y pairs. `assignMoving` as in classifyParticle. */
+export function classifyAll(status: ArrayLike<number>, positions: ArrayLike<number>, minima: readonly BasinMinimum[], radius: number, assignMoving = false): Uint32Array {
   const basins = new Uint32Array(status.length);
   for (let i = 0; i < status.length; i++) {
-    basins[i] = classifyParticle(status[i], positions[2 * i], positions[2 * i + 1], minima, radius);
+    basins[i] = classifyParticle(status[i], positions[2 * i], positions[2 * i + 1], minima, radius, assignMoving);
   }
   return basins;
 }

@@ -278,3 +278,46 @@ function mergeCoincident(found: FoundMinimum[], distance: number): FoundMinimum[
   }
   return kept;
 }
+
+/** A minimum that names a basin, marked as listed for the surface (known) or found by clustering. */
+export interface NamedMinimum {
+  x: number;
+  y: number;
+  value: number;
+  /** True for a minimum the surface lists; false for one found from converged particles. */
+  known: boolean;
+}
+
+/**
+ * Adds the minima found by clustering to the surface's known ones, so that
+ * starts which converged to unlisted local minima (as on rastrigin or
+ * ackley) get basins of their own. A found minimum within `radius` of a
+ * known one is that known minimum and is dropped. The found minima of
+ * `previous` keep their places, so that basin colours do not change between
+ * two clusterings, and new ones follow, lowest value first. At most
+ * `maxMinima` are returned, the known ones first.
+ */
+export function combineMinima(
+  known: readonly { x: number; y: number; value: number }[],
+  previous: readonly NamedMinimum[],
+  found: readonly FoundMinimum[],
+  radius: number,
+  maxMinima: number,
+): NamedMinimum[] {
+  const near = (a: { x: number; y: number }, b: { x: number; y: number }): boolean => Math.hypot(a.x - b.x, a.y - b.y) <= radius;
+  const combined: NamedMinimum[] = known.map(({ x, y, value }) => ({ x, y, value, known: true }));
+  const fresh = found.filter((minimum) => !known.some((listed) => near(listed, minimum)));
+
+  for (const earlier of previous) {
+    if (!earlier.known && fresh.some((minimum) => near(minimum, earlier))) {
+      combined.push(earlier);
+    }
+  }
+  const added = [...fresh].sort((a, b) => a.value - b.value || a.x - b.x || a.y - b.y);
+  for (const minimum of added) {
+    if (!combined.some((kept) => near(kept, minimum))) {
+      combined.push({ x: minimum.x, y: minimum.y, value: minimum.value, known: false });
+    }
+  }
+  return combined.slice(0, maxMinima);
+}

@@ -184,9 +184,10 @@ export function verifyRun(
   }
   const [f32, f64] = runs;
 
-  const gpuBasins = classifyAll(gpu.status, gpu.positions, setup.minima, setup.radius);
-  const f32Basins = classifyAll(f32.status, f32.positions, setup.minima, setup.radius);
-  const f64Basins = classifyAll(f64.status, f64.positions, setup.minima, setup.radius);
+  const assignMoving = (setup.noise?.sigma ?? 0) > 0;
+  const gpuBasins = classifyAll(gpu.status, gpu.positions, setup.minima, setup.radius, assignMoving);
+  const f32Basins = classifyAll(f32.status, f32.positions, setup.minima, setup.radius, assignMoving);
+  const f64Basins = classifyAll(f64.status, f64.positions, setup.minima, setup.radius, assignMoving);
 
   const gpuSide = { positions: gpu.positions, status: gpu.status, basins: gpuBasins };
   const gpuComparison = compare(gpuSide, { positions: f32.positions, status: f32.status, basins: f32Basins }, (k) => indices[k], indices.length);

@@ -18,7 +18,7 @@ export const BASIN_PARAMS = defineStruct('BasinParams', [
   ['particle_count', 'u32'],
   ['minima_count', 'u32'],
   ['radius_sq', 'f32'],
-  ['_pad0', 'u32'],
+  ['assign_moving', 'u32'],
 ] as const);
 
 /** Count slots: one per minimum, then other, diverged, moving; SLOTS in the WGSL. */
@@ -47,6 +47,8 @@ export interface BasinInputs {
   minima: readonly BasinMinimum[];
   /** Assignment radius in surface units. */
   radius: number;
+  /** A moving particle within the radius takes the basin (set while gradient noise is on). */
+  assignMoving?: boolean;
 }
 
 export class BasinClassifier {
@@ -123,12 +125,15 @@ export class BasinClassifier {
       return createComputePipelines(device, 'Basins', shaderSource('basins'), pipelineLayout, ['classify'] as const, { WORKGROUP_SIZE });
     });
     const classifier = new BasinClassifier(gpu, classify, inputs.particleCount, inputs.points, onCounts);
-    classifier.setMinima(inputs.minima, inputs.radius);
+    classifier.setMinima(inputs.minima, inputs.radius, inputs.assignMoving ?? false);
     return classifier;
   }
 
-  /** Sets the minima and the assignment radius for the next classification. */
-  setMinima(minima: readonly BasinMinimum[], radius: number): void {
+  /**
+   * Sets the minima and the assignment radius for the next classification;
+   * `assignMoving` as in classifyParticle of src/core/basins.ts.
+   */
+  setMinima(minima: readonly BasinMinimum[], radius: number, assignMoving = false): void {
     this.minimaCount = Math.min(minima.length, MAX_BASINS);
     const table = new Float32Array(4 * MAX_BASINS);
     for (let k = 0; k < this.minimaCount; k++) {
@@ -138,7 +143,8 @@ export class BasinClassifier {
     this.params
       .set('particle_count', this.particleCount)
       .set('minima_count', this.minimaCount)
-      .set('radius_sq', radius * radius);
+      .set('radius_sq', radius * radius)
+      .set('assign_moving', assignMoving ? 1 : 0);
     this.gpu.device.queue.writeBuffer(this.paramsBuffer, 0, this.params.data);
   }
 

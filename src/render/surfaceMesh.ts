@@ -4,7 +4,7 @@
  * plane (1D surfaces). Heights come from the float64 evaluator through the
  * shared height map.
  */
-import { attribute, float, fract, fwidth, min, mix, smoothstep, texture, uv, vec2, vec3 } from 'three/tsl';
+import { attribute, float, fract, fwidth, min, mix, select, smoothstep, texture, uniform, uv, vec2, vec3 } from 'three/tsl';
 import {
   BufferGeometry,
   Float32BufferAttribute,
@@ -34,6 +34,16 @@ export interface SurfaceShape {
   knownMinimum?: number;
 }
 
+/** Colour of the rim where the 3D mesh is cut at the top of the drawn range (linear RGB, a light grey). */
+const CUT_RIM_COLOR = vec3(0.85, 0.85, 0.85);
+
+/**
+ * Largest unclipped height stored per vertex: enough to place the cut
+ * between a vertex below the top and one far above it, and finite for the
+ * interpolation.
+ */
+const RISE_CAP = NORMALIZED_MAX + 1;
+
 /** A colour laid over the surface: rgb, and a = 1 where it replaces the surface's own colour. */
 export type SurfaceOverlay = (xy: Node<'vec2'>) => Node<'vec4'>;
 
@@ -43,6 +53,8 @@ export class SurfaceObject {
   private ownColor: Node<'vec3'> | undefined;
   /** A strip under a 1D curve that shows the overlay, created on demand. */
   private strip: Mesh | undefined;
+  /** 1 while the 3D view cuts the mesh where the loss rises above the drawn range; 0 in the top-down view, which shows every colour. */
+  private readonly cutTop = uniform(1);
 
   constructor(
     private readonly shape: SurfaceShape,
@@ -99,6 +111,7 @@ export class SurfaceObject {
     const geometry = new PlaneGeometry(1, 1, n - 1, n - 1);
     const positions = geometry.getAttribute('position');
     const heights = new Float32Array(n * n);
+    const rises = new Float32Array(n * n);
     const contours = new Float32Array(n * n);
 
     // PlaneGeometry orders vertices row by row from the top (+y) edge.
@@ -110,12 +123,14 @@ export class SurfaceObject {
         const loss = shape.value(x, y);
         const height = Number.isFinite(loss) ? normalizeLoss(map, loss) : NORMALIZED_MAX;
         heights[vertex] = height;
+        rises[vertex] = Number.isFinite(loss) ? Math.min(unclippedHeight(map, loss), RISE_CAP) : RISE_CAP;
         // Contours follow the unclipped height, so no lines crowd into the clipped top.
         contours[vertex] = contourCoordinate(levels, Number.isFinite(loss) ? unclippedHeight(map, loss) : Infinity);
         positions.setXYZ(vertex, worldX(map, x), worldY(map, y), height * map.height);
       }
     }
     geometry.setAttribute('level', new Float32BufferAttribute(heights, 1));
+    geometry.setAttribute('rise', new Float32BufferAttribute(rises, 1));
     geometry.setAttribute('contour', new Float32BufferAttribute(contours, 1));
     geometry.computeVertexNormals();
 
@@ -127,8 +142,16 @@ export class SurfaceObject {
     const width = fwidth(coordinate);
     const line = float(1).sub(smoothstep(width.mul(0.5), width.mul(1.5), distance));
 
+    // Losses above the drawn range would form a flat slab at the top. The 3D view cuts the mesh
+    // where the interpolated unclipped height passes NORMALIZED_MAX instead, with a light rim
+    // about two pixels wide along the cut, so the clipping reads as clipping.
+    const rise = attribute('rise', 'float');
+    const riseWidth = fwidth(rise);
+    const rim = smoothstep(float(NORMALIZED_MAX).sub(riseWidth.mul(2)), float(NORMALIZED_MAX).sub(riseWidth), rise).mul(this.cutTop);
     const material = new MeshStandardNodeMaterial({ roughness: 0.85, metalness: 0, side: DoubleSide });
-    this.ownColor = mix(base, vec3(0.02, 0.02, 0.05), line.mul(0.55));
+    material.opacityNode = select(rise.greaterThan(NORMALIZED_MAX).and(this.cutTop.greaterThan(0.5)), float(0), float(1));
+    material.alphaTest = 0.5;
+    this.ownColor = mix(mix(base, vec3(0.02, 0.02, 0.05), line.mul(0.55)), CUT_RIM_COLOR, rim);
     material.colorNode = this.ownColor;
     return new Mesh(geometry, material);
   }
@@ -150,9 +173,10 @@ export class SurfaceObject {
     return new Line(geometry, material);
   }
 
-  /** Scales heights for the view: 1 in 3D, nearly 0 in the top-down 2D view. */
+  /** Scales heights for the view: 1 in 3D, nearly 0 in the top-down 2D view, where the mesh is not cut. */
   setVerticalScale(scale: number): void {
     this.object.scale.z = scale;
+    this.cutTop.value = scale >= 0.5 ? 1 : 0;
   }
 
   dispose(): void {

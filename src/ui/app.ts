@@ -5,11 +5,11 @@
  * status) without reading particle state back.
  */
 import { FormulaError, type CompiledSurface } from '../core/expr/index.ts';
-import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER, basinImage, classifyAll, type BasinMinimum } from '../core/basins.ts';
+import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER, basinImage, classifyAll, MAX_BASINS } from '../core/basins.ts';
 import { STATUS } from '../core/config.ts';
 import { MAX_STEPS_PER_DISPATCH, stepsPerSubmit } from '../core/limits.ts';
 import { formatDomain } from '../core/domain.ts';
-import { clusterMinima, type FoundMinimum } from '../core/minima.ts';
+import { clusterMinima, combineMinima, type FoundMinimum, type NamedMinimum } from '../core/minima.ts';
 import { resolveSurface } from '../core/surfaceChoice.ts';
 import { CUSTOM_SURFACE_NAME, type Domain, type Minimum, type SurfaceDefinition } from '../core/surfaces.ts';
 import { fillStarts, type GridStarts } from '../core/grid.ts';
@@ -21,14 +21,14 @@ import { PopulationSampler, type PopulationSample } from '../gpu/sampler.ts';
 import { Descent } from '../gpu/descent.ts';
 import { lossFromStored, POINT_STRIDE, STOP_STEP_STRIDE } from '../gpu/layout.ts';
 import { readBuffer } from '../gpu/readback.ts';
-import { readResult, runDescent } from '../gpu/runDescent.ts';
+import { readResult, runDescent, type DescentResult } from '../gpu/runDescent.ts';
 import type { StatsSnapshot } from '../gpu/statsRing.ts';
 import { BasinMapNodes, MARK_DISAGREE, MARK_UNRESOLVED } from '../render/basinMap.ts';
 import { chooseParticles, type VerifyReport } from '../core/verify.ts';
 import { VerifyView } from './verifyView.ts';
 import type { VerifyMessage, VerifyRequest } from './verifyWorker.ts';
 import { SceneView } from '../render/sceneView.ts';
-import { BasinLegend } from './basinLegend.ts';
+import { BasinLegend, type BasinColumn } from './basinLegend.ts';
 import { ColorLegend } from './colorLegend.ts';
 import { effectiveRadius } from './basinPanel.ts';
 import { formatValue } from './format.ts';
@@ -39,7 +39,7 @@ import { Legend } from './legend.ts';
 import { Notices, showBlocker } from './notices.ts';
 import { Panel } from './panel.ts';
 import { applyPresetSettings, findPreset } from './presets.ts';
-import { runColorLinear } from './runColors.ts';
+import { runColor, runColorLinear } from './runColors.ts';
 import { DEFAULT_SETTINGS, activeRun, cloneSettings, sweepAxes, validateSettings, type AppSettings, type RunSettings } from './settings.ts';
 import { SweepPlots } from './sweepPlots.ts';
 import { finalStatesCsv, finalStatesJson, phaseImage, sweepCsv, toCsv, type FinalStates, type SweepRow } from '../core/exportTables.ts';
@@ -68,7 +68,7 @@ const CLICK_SLOP = 4;
 const MAX_SAMPLES = 65_536;
 /** Time between two population samples, in milliseconds. */
 const SAMPLE_INTERVAL = 500;
-/** Time between two clusterings of converged particles for the basins of a typed formula, in milliseconds. */
+/** Time between two clusterings of converged particles, for the basins of minima the surface does not list, in milliseconds. */
 const CLUSTER_INTERVAL = 2000;
 /** Characters of a rejected formula that the log repeats. */
 const LOGGED_FORMULA_LENGTH = 80;
@@ -132,8 +132,10 @@ export class App {
   private colorLegend!: ColorLegend;
   /** Formula, domain and z scale of the drawn surface mesh, so that it is redrawn only when one changes. */
   private drawnKey = '';
-  /** Minima of the last clustering of converged particles: the basins of a surface with none listed. */
+  /** Minima of the last clustering of converged particles. */
   foundMinima: FoundMinimum[] = [];
+  /** The surface's known minima followed by the found ones no known minimum covers (see combineMinima); empty until the first clustering. */
+  private namedMinima: NamedMinimum[] = [];
   private starts: Float32Array = new Float32Array(0);
   private pickedIndex = 0;
   /** The picked particle's positions and losses in the active run, by update count. */
@@ -455,10 +457,23 @@ export class App {
     this.notices.show(message, 'error');
   }
 
-  /** The minima that name the basins: the surface's listed ones, else those found by clustering converged particles. */
-  private basinMinima(): readonly BasinMinimum[] {
-    const listed = this.surfaceDefinition?.minima ?? [];
-    return listed.length > 0 ? listed : this.foundMinima;
+  /** Returns the minima that name the basins: the surface's known ones, then those found by clustering converged particles. */
+  private basinMinima(): readonly NamedMinimum[] {
+    if (this.namedMinima.length > 0) {
+      return this.namedMinima;
+    }
+    return (this.surfaceDefinition?.minima ?? []).map(({ x, y, value }) => ({ x, y, value, known: true }));
+  }
+
+  /** True when converged particles may reach minima the surface does not list, so clustering adds basins. */
+  private needsFoundMinima(): boolean {
+    const definition = this.surfaceDefinition;
+    return definition !== undefined && (definition.minima.length === 0 || !definition.allMinimaListed);
+  }
+
+  /** True when a moving particle within the radius of a minimum takes its basin: gradient noise keeps particles from converging. */
+  private get assignMoving(): boolean {
+    return this.settings.noise.sigma > 0;
   }
 
   /** Name, formula and domain of the surface that runs; it changes when a new scene is built, after the settings. */
@@ -474,7 +489,8 @@ export class App {
   /**
    * Reads every particle of the active configuration back, clusters the
    * converged ones into minima (src/core/minima.ts) and lists them in a
-   * notice; a surface with no listed minima takes them as its basins.
+   * notice. Found minima that no known minimum covers become basins of
+   * their own after the known ones.
    */
   async listMinima(notify = true): Promise<FoundMinimum[]> {
     const descent = this.activeDescent;
@@ -484,14 +500,26 @@ export class App {
     if (!descent || !definition || !surface || !starts) {
       return [];
     }
-    const result = await readResult(this.gpu.device, descent);
-    if (descent !== this.activeDescent) {
+    // The notice lists the active configuration's minima; the basins take those of every configuration on the map.
+    const view = this.settings.basinView;
+    const descents = notify || view === 'map' || view === 'off' ? [descent] : this.runs.slice(0, 2).map((run) => run.descent);
+    const results = await Promise.all(descents.map((shown) => readResult(this.gpu.device, shown)));
+    if (descent !== this.activeDescent || descents.some((shown) => !this.runs.some((run) => run.descent === shown))) {
       return [];
     }
+    const result = results.length === 1 ? results[0] : joinResults(results);
     const found = clusterMinima(result.positions, result.status, surface, { domain: starts.domain });
     this.foundMinima = found;
-    if (definition.minima.length === 0) {
-      this.applyLiveSettings();
+    if (this.needsFoundMinima()) {
+      const combined = combineMinima(definition.minima, this.namedMinima, found, effectiveRadius(this.settings), MAX_BASINS);
+      const unchanged =
+        combined.length === this.namedMinima.length &&
+        combined.every((minimum, k) => minimum.x === this.namedMinima[k].x && minimum.y === this.namedMinima[k].y);
+      this.namedMinima = combined;
+      // Rebuilding the basin map's nodes every clustering would recompile its material for nothing.
+      if (!unchanged) {
+        this.applyLiveSettings();
+      }
     }
 
     if (!notify) {
@@ -562,7 +590,7 @@ export class App {
       run.descent.setSchedule(runSettings.schedule);
       run.descent.setNoise(this.settings.noise);
       run.descent.setCriteria(this.settings.criteria);
-      run.classifier.setMinima(minima, radius);
+      run.classifier.setMinima(minima, radius, this.assignMoving);
       this.view.setRunVisible(k, runSettings.visible);
     });
     this.applyBasinView();
@@ -593,7 +621,7 @@ export class App {
     this.basinNodes = nodes;
     this.view.setBasinMap(nodes, view === 'side-by-side');
     this.mapInteraction.enabled = true;
-    this.basinLegend.setMinima(this.basinMinima());
+    this.basinLegend.setMinima(this.basinMinima(), effectiveRadius(this.settings), this.assignMoving);
   }
 
   /** Applies a preset's settings and explains what it shows. */
@@ -761,6 +789,7 @@ export class App {
 
     if (surfaceChanged) {
       this.foundMinima = [];
+      this.namedMinima = [];
     }
     this.drawSurface();
     this.view.setParticles(
@@ -813,7 +842,13 @@ export class App {
     try {
       run.classifier = await BasinClassifier.create(
         this.gpu,
-        { points: run.descent.points, particleCount: run.descent.particleCount, minima: this.basinMinima(), radius: effectiveRadius(settings) },
+        {
+          points: run.descent.points,
+          particleCount: run.descent.particleCount,
+          minima: this.basinMinima(),
+          radius: effectiveRadius(settings),
+          assignMoving: settings.noise.sigma > 0,
+        },
         (counts) => this.receiveBasinCounts(run, counts),
       );
       run.sampler = await PopulationSampler.create(this.gpu, run.descent, MAX_SAMPLES, (sample) => this.receiveSample(run, sample));
@@ -853,16 +888,37 @@ export class App {
   private receiveBasinCounts(run: Run, counts: BasinCounts): void {
     run.basinCounts = counts;
     const view = this.settings.basinView;
-    const shown = view === 'map' ? this.runs[this.settings.active] : this.runs[0];
-    if (view === 'off' || run !== shown) {
+    if (view === 'off') {
       return;
     }
-    const index = this.runs.indexOf(run);
-    const title =
-      view === 'map'
-        ? `Basins of ${index + 1}: ${this.settings.runs[index].optimizer.name}`
-        : `Basins of 1: ${this.settings.runs[0].optimizer.name}${view === 'side-by-side' ? ' (left); 2 on the right' : ''}`;
-    this.basinLegend.update(title, counts, run.descent.particleCount, view === 'difference' ? this.differing : undefined);
+    const column = (index: number, place: string): BasinColumn | undefined => {
+      const shown = this.runs[index];
+      const runSettings = this.settings.runs[index];
+      if (!shown?.basinCounts || !runSettings) {
+        return undefined;
+      }
+      const title = `${index + 1}: ${runSettings.optimizer.name}${place}`;
+      return { title, color: runColor(index), counts: shown.basinCounts, particles: shown.descent.particleCount };
+    };
+
+    if (view === 'map') {
+      const index = this.settings.active;
+      const single = column(index, '');
+      if (run === this.runs[index] && single) {
+        this.basinLegend.update(`Basins of ${single.title}`, [single]);
+      }
+      return;
+    }
+    if (run !== this.runs[0] && run !== this.runs[1]) {
+      return;
+    }
+    const sideBySide = view === 'side-by-side';
+    const first = column(0, sideBySide ? ' (left)' : '');
+    const second = column(1, sideBySide ? ' (right)' : '');
+    if (first && second) {
+      const title = sideBySide ? 'Basins of configurations 1 and 2, side by side' : 'Basins of configurations 1 and 2; the map shows where they differ';
+      this.basinLegend.update(title, [first, second], this.differing);
+    }
   }
 
   private createPlot(): void {
@@ -912,15 +968,15 @@ export class App {
     }
 
     if (this.basinNodes && this.settings.basinView !== 'off') {
-      // A surface without listed minima takes its basins from clusters of converged particles.
-      if (this.surfaceDefinition?.minima.length === 0 && time - this.lastClustering >= CLUSTER_INTERVAL) {
+      // Minima the surface does not list get basins from clusters of converged particles.
+      if (this.needsFoundMinima() && time - this.lastClustering >= CLUSTER_INTERVAL) {
         this.lastClustering = time;
         void this.listMinima(false);
       }
       for (const run of this.runs) {
         run.classifier.classify(run.descent.stepsDone);
       }
-      if (this.settings.basinView === 'difference') {
+      if (this.settings.basinView === 'difference' || this.settings.basinView === 'side-by-side') {
         this.comparer?.compare();
       }
       this.basinNodes.stepsDone.value = Math.max(1, this.stepsDone);
@@ -1289,7 +1345,7 @@ export class App {
           return refuse('No minimum is known yet, so there are no basins to draw: let the particles converge, then list the minima found.');
         }
         const result = await readResult(this.gpu.device, run.descent);
-        const basins = classifyAll(result.status, result.positions, minima, effectiveRadius(settings));
+        const basins = classifyAll(result.status, result.positions, minima, effectiveRadius(settings), this.assignMoving);
         const file = name('png', 'basins', optimizer, `${starts.nx}x${starts.ny}`);
         saveFile(file, await encodePng(basinImage(basins, starts.nx, starts.ny), starts.nx, starts.ny));
         return file;
@@ -1363,7 +1419,7 @@ export class App {
           loss: result.loss,
           status: result.status,
           stopSteps: result.stopSteps,
-          basins: minima.length > 0 ? classifyAll(result.status, result.positions, minima, radius) : undefined,
+          basins: minima.length > 0 ? classifyAll(result.status, result.positions, minima, radius, this.assignMoving) : undefined,
           basinNames: names,
           stepsDone: run.descent.stepsDone,
         };
@@ -1522,4 +1578,17 @@ function pickIndex(starts: GridStarts, fraction: [number, number]): number {
   const column = Math.min(starts.nx - 1, Math.max(0, Math.round(fraction[0] * (starts.nx - 1))));
   const row = Math.min(starts.ny - 1, Math.max(0, Math.round(fraction[1] * (starts.ny - 1))));
   return row * starts.nx + column;
+}
+
+/** Joins the positions and statuses of several runs, one after the other, for clustering them together. */
+function joinResults(results: readonly DescentResult[]): Pick<DescentResult, 'positions' | 'status'> {
+  const positions = new Float32Array(results.reduce((sum, result) => sum + result.positions.length, 0));
+  const status = new Uint8Array(results.reduce((sum, result) => sum + result.status.length, 0));
+  let offset = 0;
+  for (const result of results) {
+    positions.set(result.positions, 2 * offset);
+    status.set(result.status, offset);
+    offset += result.status.length;
+  }
+  return { positions, status };
 }

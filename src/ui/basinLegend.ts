@@ -1,16 +1,34 @@
 /**
  * The legend of the basin map: each minimum with its colour, location,
- * value and share of the starts, then the shares converged elsewhere,
- * diverged and not yet converged, and in the difference view the share of
- * starts whose basin differs between the two configurations.
+ * value, whether the surface lists it (known) or clustering found it, and its
+ * share of the starts, then the shares converged elsewhere, diverged and not
+ * yet converged. With two configurations side by side or compared, every
+ * row gives one share per configuration, in columns headed by the
+ * configurations' colours, and a last row gives the share of starts whose
+ * basin differs between them.
  */
 import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER, basinColor } from '../core/basins.ts';
-import type { BasinMinimum } from '../core/basins.ts';
+import type { NamedMinimum } from '../core/minima.ts';
 import type { BasinCounts } from '../gpu/basins.ts';
 import { formatShare, formatValue } from './format.ts';
 
+/** Rows for found minima; the rest are summed into one row, because lattices such as rastrigin's have over a hundred. */
+const FOUND_ROWS = 8;
+
+/** One configuration's counts, as one column of shares. */
+export interface BasinColumn {
+  /** Short name of the configuration, such as "1: gd (left)". */
+  title: string;
+  /** CSS colour of the configuration (its particles' colour). */
+  color: string;
+  counts: BasinCounts;
+  particles: number;
+}
+
 export class BasinLegend {
-  private minima: readonly BasinMinimum[] = [];
+  private minima: readonly NamedMinimum[] = [];
+  private radius = 0;
+  private assignMoving = false;
 
   constructor(private readonly element: HTMLElement) {}
 
@@ -19,51 +37,113 @@ export class BasinLegend {
     this.element.replaceChildren();
   }
 
-  setMinima(minima: readonly BasinMinimum[]): void {
+  /**
+   * Sets the minima that name the basins, the assignment radius, and whether
+   * moving particles near a minimum take its basin (gradient noise on).
+   */
+  setMinima(minima: readonly NamedMinimum[], radius: number, assignMoving: boolean): void {
     this.minima = minima;
+    this.radius = radius;
+    this.assignMoving = assignMoving;
   }
 
   /**
-   * Shows `counts` of `particles` starts; `title` names the configuration,
-   * `differing` is the number of starts whose basin differs from the other
-   * configuration's, when that is shown.
+   * Shows the counts of one configuration, or of two side by side. `title`
+   * heads the legend; `differing` is the number of starts whose basin
+   * differs between the two configurations, when known.
    */
-  update(title: string, counts: BasinCounts, particles: number, differing?: number): void {
+  update(title: string, columns: readonly BasinColumn[], differing?: number): void {
     const rows: HTMLElement[] = [];
+    this.element.style.setProperty('--basin-columns', String(columns.length));
     const heading = document.createElement('div');
     heading.className = 'basin-title';
     heading.textContent = title;
     rows.push(heading);
 
-    const row = (code: number, label: string, count: number): void => {
+    if (columns.length > 1) {
+      const header = document.createElement('div');
+      header.className = 'basin-header';
+      header.append(document.createElement('span'), document.createElement('span'));
+      for (const column of columns) {
+        const name = document.createElement('span');
+        name.className = 'basin-column';
+        name.style.color = column.color;
+        name.textContent = column.title;
+        header.append(name);
+      }
+      rows.push(header);
+    }
+
+    const row = (code: number | undefined, label: string, counts: (column: BasinColumn) => number): void => {
       const element = document.createElement('div');
       element.className = 'basin-row';
       const swatch = document.createElement('span');
       swatch.className = 'swatch square';
-      const [r, g, b] = basinColor(code);
-      swatch.style.background = `rgb(${r}, ${g}, ${b})`;
+      if (code !== undefined) {
+        const [r, g, b] = basinColor(code);
+        swatch.style.background = `rgb(${r}, ${g}, ${b})`;
+      }
       const name = document.createElement('span');
+      name.className = 'basin-label';
       name.textContent = label;
-      const share = document.createElement('span');
-      share.className = 'legend-share';
-      share.textContent = formatShare(count, particles);
-      element.append(swatch, name, share);
+      element.append(swatch, name);
+      for (const column of columns) {
+        const share = document.createElement('span');
+        share.className = 'legend-share';
+        share.textContent = formatShare(counts(column), column.particles);
+        element.append(share);
+      }
       rows.push(element);
     };
 
-    counts.minima.forEach((count, k) => {
+    // Counts taken before the latest clustering may cover fewer minima than are listed now, or more.
+    const shown = Math.min(this.minima.length, ...columns.map((column) => column.counts.minima.length));
+    const known: number[] = [];
+    const found: number[] = [];
+    for (let k = 0; k < shown; k++) {
+      (this.minima[k].known ? known : found).push(k);
+    }
+    // The found minima that drain the most starts get rows; lattices have too many for all.
+    const starts = (k: number): number => columns.reduce((sum, column) => sum + column.counts.minima[k], 0);
+    found.sort((a, b) => starts(b) - starts(a) || a - b);
+    const listedFound = found.slice(0, FOUND_ROWS);
+    const restFound = found.slice(FOUND_ROWS);
+
+    for (const k of [...known, ...listedFound]) {
       const minimum = this.minima[k];
-      row(k, `(${formatValue(minimum.x)}, ${formatValue(minimum.y)})  f = ${formatValue(minimum.value)}`, count);
-    });
-    row(BASIN_OTHER, 'converged elsewhere', counts.other);
-    row(BASIN_DIVERGED, 'diverged', counts.diverged);
-    row(BASIN_MOVING, 'not yet converged', counts.moving);
+      const origin = minimum.known ? 'known' : 'found';
+      row(k, `(${formatValue(minimum.x)}, ${formatValue(minimum.y)})  f = ${formatValue(minimum.value)}  ${origin}`, (column) => column.counts.minima[k]);
+    }
+    if (restFound.length > 0) {
+      row(undefined, `${restFound.length} more found minima`, (column) => restFound.reduce((sum, k) => sum + column.counts.minima[k], 0));
+    }
+    row(BASIN_OTHER, 'converged elsewhere', (column) => column.counts.other);
+    row(BASIN_DIVERGED, 'diverged', (column) => column.counts.diverged);
+    row(BASIN_MOVING, 'not yet converged', (column) => column.counts.moving);
+
     if (differing !== undefined) {
       const element = document.createElement('div');
       element.className = 'basin-row difference';
-      element.textContent = `basin differs between 1 and 2: ${formatShare(differing, particles)}`;
+      element.textContent = `basin differs between 1 and 2: ${formatShare(differing, columns[0].particles)}`;
       rows.push(element);
     }
+    if (found.length > 0) {
+      rows.push(this.note('known: listed for the surface; found: clustered from the end points of converged particles.'));
+    }
+    if (this.assignMoving) {
+      rows.push(
+        this.note(
+          `Gradient noise keeps the gradient norm above the convergence tolerance, so a moving particle within ${formatValue(this.radius)} of a minimum counts in its basin.`,
+        ),
+      );
+    }
     this.element.replaceChildren(...rows);
+  }
+
+  private note(text: string): HTMLElement {
+    const element = document.createElement('div');
+    element.className = 'basin-note';
+    element.textContent = text;
+    return element;
   }
 }

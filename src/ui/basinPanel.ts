@@ -88,8 +88,10 @@ export class BasinPanel {
     const radius = effectiveRadius(settings);
     this.rule.textContent =
       `A particle converges when its gradient norm is at most ${formatValue(settings.criteria.gradTol)} and its step at most ` +
-      `${formatValue(settings.criteria.stepTol)}; it then takes the basin of the nearest known minimum within ${formatValue(radius)}, ` +
-      'or counts as converged elsewhere (a saddle or an unlisted minimum). Brighter means fewer updates.';
+      `${formatValue(settings.criteria.stepTol)}; it then takes the basin of the nearest minimum within ${formatValue(radius)}, known or ` +
+      'found by clustering the converged particles, or counts as converged elsewhere (a saddle, or a minimum not yet found). ' +
+      (settings.noise.sigma > 0 ? `With gradient noise on, a moving particle within ${formatValue(radius)} of a minimum counts in its basin too. ` : '') +
+      'Brighter means fewer updates.';
   }
 
   private modelFrom(settings: AppSettings): Model {

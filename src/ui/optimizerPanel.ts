@@ -11,6 +11,7 @@ import { OPTIMIZER_FLAGS, OPTIMIZER_SPECS, SCHEDULE_SPECS } from '../core/hyperp
 import { learningRateAt } from '../core/schedule.ts';
 import { MAX_RUNS, activeRun, cloneSettings, type AppSettings } from './settings.ts';
 import { runColor } from './runColors.ts';
+import { typedNumber } from './typedNumber.ts';
 
 /** Updates drawn in the schedule plot. */
 const SCHEDULE_PLOT_STEPS = 400;
@@ -87,10 +88,10 @@ export class OptimizerPanel {
       .decimals(2)
       .name('log₁₀ η')
       .onChange((value: number) => this.send((next) => (activeRun(next).optimizer.lr = Number((10 ** value).toPrecision(4)))));
-    folder
-      .add(this.model, 'lr')
-      .name('η')
-      .onFinishChange((value: number) => this.send((next) => (activeRun(next).optimizer.lr = value)));
+    const lrController = folder.add(this.model, 'lr').name('η');
+    const typedLr = typedNumber(lrController);
+    // A value that did not parse to a finite number goes on as the typed text, so the rejection quotes it.
+    lrController.onFinishChange((value: number) => this.send((next) => ((activeRun(next).optimizer as unknown as Record<string, unknown>).lr = typedLr(value))));
     folder
       .add(this.model, 'restartOnChange')
       .name('restart on every change')
@@ -100,10 +101,9 @@ export class OptimizerPanel {
       if (field === 'lr') {
         continue;
       }
-      const controller = folder
-        .add(this.model, field)
-        .name(OPTIMIZER_SPECS[field].label)
-        .onFinishChange((value: number) => this.send((next) => ((activeRun(next).optimizer as unknown as Record<string, number>)[field] = value)));
+      const controller = folder.add(this.model, field).name(OPTIMIZER_SPECS[field].label);
+      const typed = typedNumber(controller);
+      controller.onFinishChange((value: number) => this.send((next) => ((activeRun(next).optimizer as unknown as Record<string, unknown>)[field] = typed(value))));
       this.hyperparameterControllers.set(field, controller);
     }
     for (const field of ['centered', 'amsgrad'] as const) {
@@ -120,10 +120,9 @@ export class OptimizerPanel {
       .name('schedule')
       .onChange((name: ScheduleName) => this.send((next) => (activeRun(next).schedule.name = name)));
     for (const field of Object.keys(SCHEDULE_SPECS) as ScheduleField[]) {
-      const controller = scheduleFolder
-        .add(this.model, field)
-        .name(SCHEDULE_SPECS[field].label)
-        .onFinishChange((value: number) => this.send((next) => ((activeRun(next).schedule as unknown as Record<string, number>)[field] = value)));
+      const controller = scheduleFolder.add(this.model, field).name(SCHEDULE_SPECS[field].label);
+      const typed = typedNumber(controller);
+      controller.onFinishChange((value: number) => this.send((next) => ((activeRun(next).schedule as unknown as Record<string, unknown>)[field] = typed(value))));
       this.scheduleControllers.set(field, controller);
     }
     const plotElement = document.createElement('div');

@@ -1,16 +1,57 @@
 /**
- * The status line: particles, updates done, particle-steps per second,
- * frames per second, and the shares converged and diverged.
+ * The status line: particles, updates done, particle-steps per second of
+ * the particles still moving, frames per second, and the shares converged
+ * and diverged.
  */
 import type { StatsSnapshot } from '../gpu/statsRing.ts';
 import { formatCount, formatRate, formatShare } from './format.ts';
+
+/** Time constant of the smoothing of the particle-step rate, in milliseconds: the rate follows a change within about a second. */
+export const RATE_SMOOTHING_MS = 1000;
+
+/**
+ * The particle-step rate from successive stats snapshots: updates done
+ * between two snapshots times the particles still moving, over the wall time
+ * between their arrival. Converged and diverged particles are frozen and
+ * cost no update, so they do not count. The rate is smoothed exponentially
+ * with the time constant RATE_SMOOTHING_MS, so snapshots that arrive in
+ * bursts do not make it flicker.
+ */
+export class StepRate {
+  /** Particle-steps per second; 0 until two snapshots have arrived. */
+  value = 0;
+  private last: { stepsDone: number; moving: number; time: number } | undefined;
+
+  /** Takes a snapshot of `stepsDone` updates with `moving` particles still moving, arrived at `now` (milliseconds). */
+  add(stepsDone: number, moving: number, now: number): void {
+    const last = this.last;
+    if (last && stepsDone > last.stepsDone && now > last.time) {
+      const elapsed = now - last.time;
+      // Particles that stopped between the two snapshots moved for part of the interval: count the mean.
+      const instant = ((stepsDone - last.stepsDone) * (last.moving + moving)) / 2 / (elapsed / 1000);
+      const weight = 1 - Math.exp(-elapsed / RATE_SMOOTHING_MS);
+      this.value = this.value === 0 ? instant : this.value + weight * (instant - this.value);
+    } else if (last && stepsDone === last.stepsDone && now - last.time >= RATE_SMOOTHING_MS) {
+      // No update for a whole time constant (every particle stopped, or the GPU stalls): the rate is 0.
+      this.value = 0;
+    }
+    if (!last || stepsDone !== last.stepsDone) {
+      this.last = { stepsDone, moving, time: now };
+    }
+  }
+
+  /** Forgets the rate and the last snapshot. */
+  reset(): void {
+    this.value = 0;
+    this.last = undefined;
+  }
+}
 
 export class StatusBar {
   private framesPerSecond = 0;
   /** Frame times of the last second, for a frames-per-second count that bursts cannot skew. */
   private frameTimes: number[] = [];
-  private rate = 0;
-  private lastSnapshot: { stepsDone: number; time: number } | undefined;
+  private readonly rate = new StepRate();
 
   constructor(private readonly element: HTMLElement) {}
 
@@ -23,37 +64,28 @@ export class StatusBar {
     this.framesPerSecond = this.frameTimes.length;
   }
 
-  /**
-   * Updates the particle-step rate from two snapshots: particles times
-   * updates completed between them, over the wall time between their arrival.
-   */
+  /** Updates the particle-step rate from a snapshot of the active configuration's particles. */
   snapshot(snapshot: StatsSnapshot, particles: number, now: number): void {
-    if (this.lastSnapshot && snapshot.stepsDone > this.lastSnapshot.stepsDone) {
-      const seconds = (now - this.lastSnapshot.time) / 1000;
-      if (seconds > 0) {
-        const instant = ((snapshot.stepsDone - this.lastSnapshot.stepsDone) * particles) / seconds;
-        this.rate = this.rate === 0 ? instant : 0.8 * this.rate + 0.2 * instant;
-      }
-    }
-    this.lastSnapshot = { stepsDone: snapshot.stepsDone, time: now };
+    const moving = Math.max(0, particles - snapshot.converged - snapshot.diverged);
+    this.rate.add(snapshot.stepsDone, moving, now);
   }
 
   /** Forgets the rate (after a reset or rebuild). */
   restart(): void {
-    this.rate = 0;
-    this.lastSnapshot = undefined;
+    this.rate.reset();
   }
 
   render(particles: number, stepsDone: number, snapshot: StatsSnapshot | undefined, paused: boolean): void {
     const converged = snapshot ? formatShare(snapshot.converged, particles) : '–';
     const diverged = snapshot ? formatShare(snapshot.diverged, particles) : '–';
-    const rate = paused ? '–' : formatRate(this.rate);
+    const rate = paused ? '–' : formatRate(this.rate.value);
     this.element.textContent = [
       `particles ${formatCount(particles)}   steps ${formatCount(stepsDone)}${paused ? ' (paused)' : ''}`,
-      `${rate} particle-steps/s   ${this.framesPerSecond.toFixed(0)} fps`,
+      `${rate} particle-steps/s (moving particles)   ${this.framesPerSecond.toFixed(0)} fps`,
       `converged ${converged}   diverged ${diverged}`,
     ].join('\n');
     this.element.dataset.steps = String(stepsDone);
+    this.element.dataset.rate = String(paused ? 0 : this.rate.value);
     this.element.dataset.converged = String(snapshot?.converged ?? 0);
     this.element.dataset.diverged = String(snapshot?.diverged ?? 0);
   }

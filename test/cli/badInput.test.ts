@@ -67,7 +67,7 @@ const CASES: [string, string[], RegExp][] = [
   ['run: unknown surface', ['run', '--surface', 'banana'], /unknown --surface "banana": expected one of parabola, double-well, quadratic/],
   ['run: optimizer "constructor"', ['run', '--optimizer', 'constructor'], /unknown --optimizer "constructor": expected one of gd, momentum/],
   ['run: unknown schedule', ['run', '--schedule', 'linear'], /unknown --schedule "linear": expected one of constant, step/],
-  ['run: formula of JavaScript', ['run', '--formula', 'x; process.exit(0)'], /invalid --formula "x; process\.exit\(0\)": unexpected character ';' at position 1/],
+  ['run: formula of JavaScript', ['run', '--formula', 'x; process.exit(0)'], /invalid --formula "x; process\.exit\(0\)": unexpected character ';' at character 2/],
   ['basins: NaN radius', ['basins', '--radius', 'NaN'], /invalid --radius "NaN": expected a number in \(0, 1000000\]/],
   ['basins: grid of 0', ['basins', '--grid', '0'], /invalid --grid "0": expected an integer from 1 to 2,048/],
   ['sweep: second axis "constructor"', ['sweep', '--optimizer', 'momentum', '--sweep-y', 'constructor'], /unknown --sweep-y "constructor": expected momentum or beta1/],

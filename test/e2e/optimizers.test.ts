@@ -43,6 +43,16 @@ describe('optimizers in the panel', () => {
     await expect.poll(async () => (await settings()).runs[0].optimizer.beta1).toBe(0.5);
   });
 
+  test('η field quotes a typed overflow', async () => {
+    const before = (await settings()).runs[0].optimizer.lr;
+    const lr = control(page, 'η').locator('input');
+    await lr.fill('1e400');
+    await lr.press('Enter');
+    await expect.poll(() => page.locator('.notice.error').last().textContent()).toMatch(/invalid learning rate "1e400": expected a positive finite number/);
+    expect(await page.locator('.notice.error').last().textContent()).not.toContain('Infinity');
+    expect((await settings()).runs[0].optimizer.lr).toBe(before);
+  });
+
   test('a second configuration runs beside the first, and can be hidden', async () => {
     await page.getByRole('button', { name: 'add configuration to compare' }).click();
     await expect.poll(async () => (await settings()).runs.length).toBe(2);

@@ -21,8 +21,9 @@ interface BadFormula {
 const BAD_FORMULAS: BadFormula[] = [
   { label: 'empty', text: '', start: 0, message: /formula is empty/ },
   { label: 'missing operand', text: 'x + y*', start: 5, message: /formula ends after '\*'/ },
-  { label: 'unbalanced', text: '(x + y', start: 0, message: /unmatched '\(' at position 0/ },
-  { label: 'unknown name', text: 'x + foo', start: 4, message: /unknown name 'foo' at position 4/ },
+  { label: 'unbalanced', text: '(x + y', start: 0, message: /unmatched '\(' at character 1/ },
+  { label: 'unknown name', text: 'x + foo', start: 4, message: /unknown name 'foo' at character 5/ },
+  { label: 'number that underflows', text: 'x^2 + 1e-400*y', start: 6, message: /number 1e-400 is too small for float32 .* would become 0/ },
   { label: 'constructor', text: 'constructor', start: 0, message: /unknown name 'constructor'/ },
   { label: '__proto__', text: '__proto__ * x', start: 0, message: /unknown name '__proto__'/ },
   { label: 'code fragment', text: 'alert(1)', start: 0, message: /unknown name 'alert'/ },

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { BASIN_MOVING, classifyAll, countBasins, defaultAssignmentRadius } from '../../src/core/basins.ts';
 import { compileFormula } from '../../src/core/expr/index.ts';
-import { DEFAULT_CRITERIA, defaultOptimizer, type OptimizerConfig } from '../../src/core/config.ts';
+import { DEFAULT_CRITERIA, defaultOptimizer, STATUS, type OptimizerConfig } from '../../src/core/config.ts';
 import type { GridStarts } from '../../src/core/grid.ts';
 import { ReferenceRun } from '../../src/core/reference.ts';
 import { findSurface } from '../../src/core/surfaces.ts';
@@ -15,7 +15,7 @@ import { BasinClassifier, BasinComparer, BASIN_STRIDE, type BasinCounts } from '
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { Descent } from '../../src/gpu/descent.ts';
 import { readBuffer } from '../../src/gpu/readback.ts';
-import { runDescentSteps } from '../../src/gpu/runDescent.ts';
+import { readResult, runDescentSteps } from '../../src/gpu/runDescent.ts';
 
 let gpu: GpuContext;
 
@@ -187,6 +187,54 @@ describe('basin maps on the GPU', () => {
       second.destroy();
       plain.destroy();
       heavy.destroy();
+    }
+  });
+
+  test('gradient noise: moving particles near a minimum take its basin, as on the CPU', async () => {
+    const definition = findSurface('himmelblau')!;
+    const surface = compileFormula(definition.formula);
+    const n = 32;
+    const starts: GridStarts = { kind: 'grid', nx: n, ny: n, domain: definition.domain };
+    const optimizer = defaultOptimizer('gd', 0.005);
+    const noise = { sigma: 0.5, seed: 7 };
+    const radius = defaultAssignmentRadius(definition.domain);
+    const steps = 3000;
+    const descent = await Descent.create(gpu, {
+      surface,
+      optimizer,
+      noise,
+      criteria: DEFAULT_CRITERIA,
+      starts,
+      trail: { maxParticles: 1, length: 2, every: 1 },
+      historyLength: 1,
+      pickedIndex: 0xffffffff,
+      maxStepsPerDispatch: 500,
+    });
+    const classifier = await BasinClassifier.create(gpu, { points: descent.points, particleCount: n * n, minima: definition.minima, radius, assignMoving: true });
+    try {
+      runDescentSteps(descent, steps, 500);
+      classifier.classify(steps);
+      const gpuBasins = new Uint32Array(await readBuffer(gpu.device, classifier.basins, n * n * BASIN_STRIDE));
+      const result = await readResult(gpu.device, descent);
+
+      // The noisy gradient norm (about σ√2 ≈ 0.7) meets the tolerance 1e-3 only by rare chance (about 2e-6 per update).
+      expect(result.status.filter((status) => status === STATUS.converged).length).toBeLessThan(0.02 * n * n);
+      // The GPU rule on the GPU's own positions equals the CPU rule on them, start by start.
+      expect(Array.from(gpuBasins)).toEqual(Array.from(classifyAll(result.status, result.positions, definition.minima, radius, true)));
+      // Jitter of η·σ = 0.0025 per update, against a radius of 0.1: most particles sit near a minimum.
+      const shares = countBasins(gpuBasins, 4);
+      expect(shares.moving).toBeLessThan(0.2 * n * n);
+      expect(shares.minima.reduce((a, b) => a + b, 0)).toBeGreaterThan(0.8 * n * n);
+
+      // The CPU reference with the same noise gives the same map except at a few starts on basin boundaries.
+      const reference = new ReferenceRun({ surface, optimizer, noise, criteria: DEFAULT_CRITERIA, starts }, 'f32');
+      reference.advance(steps);
+      const cpuBasins = classifyAll(reference.status, reference.positions, definition.minima, radius, true);
+      const disagreeing = gpuBasins.filter((basin, i) => basin !== cpuBasins[i]).length;
+      expect(disagreeing / (n * n)).toBeLessThanOrEqual(0.02);
+    } finally {
+      classifier.destroy();
+      descent.destroy();
     }
   });
 });

@@ -36,6 +36,14 @@ describe('basin rule', () => {
     expect(classifyParticle(STATUS.moving, 0, 0, minima, 0.05)).toBe(BASIN_MOVING);
   });
 
+  test('with gradient noise a moving particle near a minimum takes its basin', () => {
+    expect(classifyParticle(STATUS.moving, 0.98, 0.01, minima, 0.05, true)).toBe(1);
+    // Outside every radius it is still not converged, never converged elsewhere.
+    expect(classifyParticle(STATUS.moving, 0.5, 0.5, minima, 0.05, true)).toBe(BASIN_MOVING);
+    expect(classifyParticle(STATUS.converged, 0.5, 0.5, minima, 0.05, true)).toBe(BASIN_OTHER);
+    expect(classifyParticle(STATUS.diverged, 0, 0, minima, 0.05, true)).toBe(BASIN_DIVERGED);
+  });
+
   test('the default radius is 1% of the larger side', () => {
     expect(defaultAssignmentRadius({ xMin: -5, xMax: 5, yMin: -1, yMax: 1 })).toBeCloseTo(0.1, 15);
   });

@@ -21,23 +21,23 @@ const LONG_CONSTANT_SUM = 'x*exp(' + '1+'.repeat(100) + '1)';
 const BAD_FORMULAS: readonly BadFormula[] = [
   { label: 'empty', text: '', start: 0, end: 0, message: /formula is empty/ },
   { label: 'blank', text: '   ', start: 0, end: 3, message: /formula is empty/ },
-  { label: 'unclosed (', text: '(x', start: 0, end: 1, message: /unmatched '\(' at position 0/ },
-  { label: 'unopened )', text: 'x)', start: 1, end: 2, message: /unmatched '\)' at position 1/ },
+  { label: 'unclosed (', text: '(x', start: 0, end: 1, message: /unmatched '\(' at character 1/ },
+  { label: 'unopened )', text: 'x)', start: 1, end: 2, message: /unmatched '\)' at character 2/ },
   { label: 'unclosed call', text: 'sin(x', start: 3, end: 4, message: /unmatched '\('/ },
   { label: 'missing operand', text: 'x +', start: 2, end: 3, message: /formula ends after '\+'; expected a number/ },
-  { label: 'leading *', text: '*x', start: 0, end: 1, message: /expected a number, a variable, a function call or '\(' at position 0, found '\*'/ },
+  { label: 'leading *', text: '*x', start: 0, end: 1, message: /expected a number, a variable, a function call or '\(' at character 1, found '\*'/ },
   { label: 'empty parentheses', text: 'x*()', start: 3, end: 4, message: /found '\)'/ },
   { label: 'unknown function', text: 'foo(x)', start: 0, end: 3, message: /unknown name 'foo'.*accepted names are x, y, pi, e, sin, cos/ },
   { label: 'constructor', text: 'constructor', start: 0, end: 11, message: /unknown name 'constructor'/ },
   { label: '__proto__', text: '__proto__', start: 0, end: 9, message: /unknown name '__proto__'/ },
   { label: 'toString call', text: 'toString(x)', start: 0, end: 8, message: /unknown name 'toString'/ },
   { label: 'hasOwnProperty', text: 'x + hasOwnProperty', start: 4, end: 18, message: /unknown name 'hasOwnProperty'/ },
-  { label: 'member access', text: 'x.constructor', start: 1, end: 2, message: /unexpected character '\.' at position 1/ },
+  { label: 'member access', text: 'x.constructor', start: 1, end: 2, message: /unexpected character '\.' at character 2/ },
   { label: 'alert call', text: 'alert(1)', start: 0, end: 5, message: /unknown name 'alert'/ },
   { label: 'this', text: 'this', start: 0, end: 4, message: /unknown name 'this'/ },
   { label: 'internal sign', text: 'sign(x)', start: 0, end: 4, message: /unknown name 'sign'/ },
-  { label: 'statement separator', text: 'x;y', start: 1, end: 2, message: /unexpected character ';' at position 1/ },
-  { label: 'backticks', text: '`x`', start: 0, end: 1, message: /unexpected character '`' at position 0/ },
+  { label: 'statement separator', text: 'x;y', start: 1, end: 2, message: /unexpected character ';' at character 2/ },
+  { label: 'backticks', text: '`x`', start: 0, end: 1, message: /unexpected character '`' at character 1/ },
   { label: 'equation', text: 'x = 1', start: 2, end: 3, message: /unexpected character '='.*not an equation/ },
   { label: 'brackets', text: '[x]', start: 0, end: 1, message: /unexpected character '\['.*parentheses/ },
   { label: 'number before name', text: '2x', start: 0, end: 2, message: /missing operator between 2 and x; write 2\*x/ },
@@ -51,25 +51,28 @@ const BAD_FORMULAS: readonly BadFormula[] = [
   { label: 'comma outside a call', text: 'x, y', start: 1, end: 2, message: /unexpected ','/ },
   { label: '10,000 nested parentheses', text: NESTED_10000, start: MAX_FORMULA_LENGTH, end: NESTED_10000.length, message: /formula is 20001 characters long; the maximum is 2000/ },
   { label: '100,000 characters', text: LONG_100000, start: MAX_FORMULA_LENGTH, end: 100_000, message: /formula is 100000 characters long; the maximum is 2000/ },
-  { label: '101 nested parentheses', text: NESTED_101, start: 100, end: 101, message: /nests deeper than 100 levels at position 100/ },
+  { label: '101 nested parentheses', text: NESTED_101, start: 100, end: 101, message: /nests deeper than 100 levels at character 101/ },
   { label: '101 unary minus signs', text: '-'.repeat(101) + 'x', start: 100, end: 101, message: /nests deeper than 100 levels/ },
-  { label: 'Cyrillic x', text: '\u0445^2', start: 0, end: 1, message: /invalid character 'х' \(U\+0445\) at position 0.*Cyrillic small letter ha; type 'x' instead/ },
+  { label: 'Cyrillic x', text: '\u0445^2', start: 0, end: 1, message: /invalid character 'х' \(U\+0445\) at character 1.*Cyrillic small letter ha; type 'x' instead/ },
   { label: 'Greek pi', text: '\u03c0*x', start: 0, end: 1, message: /U\+03C0.*Greek small letter pi; type 'pi' instead/ },
-  { label: 'minus sign', text: 'x \u2212 y', start: 2, end: 3, message: /'−' \(U\+2212\) at position 2.*minus sign; type '-' instead/ },
+  { label: 'minus sign', text: 'x \u2212 y', start: 2, end: 3, message: /'−' \(U\+2212\) at character 3.*minus sign; type '-' instead/ },
   { label: 'multiplication sign', text: 'x \u00d7 y', start: 2, end: 3, message: /U\+00D7.*multiplication sign; type '\*' instead/ },
   { label: 'middle dot', text: 'x \u00b7 y', start: 2, end: 3, message: /U\+00B7.*middle dot; type '\*' instead/ },
   { label: 'full-width digit', text: '\uff12*x', start: 0, end: 1, message: /U\+FF12.*full-width form of '2'; type '2' instead/ },
   { label: 'superscript two', text: 'x\u00b2', start: 1, end: 2, message: /superscript two; type '\^2' instead/ },
   { label: 'emoji', text: 'x+\u{1f600}', start: 2, end: 4, message: /U\+1F600.*only printable ASCII/ },
-  { label: 'NUL character', text: 'x\u0000', start: 1, end: 2, message: /invalid character \(U\+0000\) at position 1/ },
-  { label: 'lone surrogate', text: '\ud800x', start: 0, end: 1, message: /^invalid character \(U\+D800\) at position 0: formulas accept only printable ASCII$/ },
-  { label: 'right-to-left override', text: 'x\u202e+y', start: 1, end: 2, message: /^invalid character \(U\+202E\) at position 1/ },
-  { label: 'combining mark', text: 'x\u0301', start: 1, end: 2, message: /^invalid character \(U\+0301\) at position 1/ },
-  { label: 'zero-width space', text: 'x\u200b', start: 1, end: 2, message: /^invalid character \(U\+200B\) at position 1/ },
+  { label: 'NUL character', text: 'x\u0000', start: 1, end: 2, message: /invalid character \(U\+0000\) at character 2/ },
+  { label: 'lone surrogate', text: '\ud800x', start: 0, end: 1, message: /^invalid character \(U\+D800\) at character 1: formulas accept only printable ASCII$/ },
+  { label: 'right-to-left override', text: 'x\u202e+y', start: 1, end: 2, message: /^invalid character \(U\+202E\) at character 2/ },
+  { label: 'combining mark', text: 'x\u0301', start: 1, end: 2, message: /^invalid character \(U\+0301\) at character 2/ },
+  { label: 'zero-width space', text: 'x\u200b', start: 1, end: 2, message: /^invalid character \(U\+200B\) at character 2/ },
   { label: '100-digit number', text: LONG_NUMBER, start: 0, end: 100, message: /^number 1{37}\.\.\. is too large for float32/ },
-  { label: '60-letter name', text: LONG_NAME, start: 2, end: 62, message: /^unknown name 'a{37}\.\.\.' at position 2;/ },
+  { label: '60-letter name', text: LONG_NAME, start: 2, end: 62, message: /^unknown name 'a{37}\.\.\.' at character 3;/ },
   { label: 'long constant sum', text: LONG_CONSTANT_SUM, start: 2, end: LONG_CONSTANT_SUM.length, message: /^exp\(1 \+ 1[ +1]*\.\.\. = 7\.31e43 overflows float32/ },
   { label: 'number too large', text: '1e39*x', start: 0, end: 4, message: /number 1e39 is too large for float32/ },
+  { label: 'number that underflows to 0', text: 'x^2 + 1e-400*y', start: 6, end: 12, message: /^number 1e-400 is too small for float32 \(smallest 1\.18e-38\) and would become 0; write 0 if you mean zero$/ },
+  { label: 'subnormal number', text: '1e-40*x', start: 0, end: 5, message: /^number 1e-40 is too small for float32 \(smallest 1\.18e-38\) and may become 0 on the GPU/ },
+  { label: 'power with a space inside **', text: 'x * * 2', start: 4, end: 5, message: /at character 5, found '\*'; write x\^2 or x\*\*2 \(no space inside \*\*\) for powers$/ },
   { label: 'exp overflow', text: 'exp(100)*x', start: 0, end: 8, message: /exp\(100\) = 2\.69e43 overflows float32 \(largest 3\.40e38\)/ },
   { label: 'log of a negative', text: 'x + log(-1)', start: 4, end: 11, message: /log\(-1\) is undefined \(NaN\): log needs an argument > 0/ },
   { label: 'log of zero', text: 'x + log(0)', start: 4, end: 10, message: /log\(0\) = -Infinity, which is not a finite float32 number: log needs an argument > 0/ },
@@ -128,5 +131,20 @@ describe('compileFormula limits', () => {
       expect(performance.now() - started).toBeLessThan(2000);
       expect(Number.isFinite(surface.value(0.5, 0.5, 'f64'))).toBe(true);
     }
+  });
+});
+
+describe('compileFormula literals and powers', () => {
+  it('counts characters from 1 in messages', () => {
+    expect(() => compileFormula('*x')).toThrow(/at character 1, found '\*'/);
+  });
+
+  it('reads ** as ^', () => {
+    expect(compileFormula('x**2 + y**3').value(3, 2, 'f64')).toBe(17);
+  });
+
+  it('accepts zero written with an exponent and the smallest normal float32', () => {
+    expect(compileFormula('0e-400*x + y').value(5, 2, 'f64')).toBe(2);
+    expect(compileFormula('1.1754943508222875e-38*x + y').value(1, 2, 'f64')).toBe(2 + 1.1754943508222875e-38);
   });
 });

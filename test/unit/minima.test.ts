@@ -3,9 +3,10 @@
 
 import { describe, expect, it } from 'vitest';
 
+import { MAX_BASINS } from '../../src/core/basins.ts';
 import { DEFAULT_CRITERIA, DEFAULT_OPTIMIZER, STATUS } from '../../src/core/config.ts';
 import { compileFormula } from '../../src/core/expr/index.ts';
-import { clusterMinima, newtonMinimum } from '../../src/core/minima.ts';
+import { clusterMinima, combineMinima, newtonMinimum, type FoundMinimum } from '../../src/core/minima.ts';
 import { ReferenceRun } from '../../src/core/reference.ts';
 import { findSurface, type Domain } from '../../src/core/surfaces.ts';
 
@@ -155,5 +156,64 @@ describe('newtonMinimum', () => {
     const minimum = newtonMinimum(compileFormula('(1 - x)^2 + 100*(y - x^2)^2'), 1.01, 1.02, 20);
     expect(minimum!.x).toBeCloseTo(1, 15);
     expect(minimum!.y).toBeCloseTo(1, 15);
+  });
+});
+
+describe('combineMinima', () => {
+  const found = (x: number, y: number, value: number): FoundMinimum => ({ x, y, value, count: 1, refined: true });
+
+  it('adds the local minima of rastrigin to its one known minimum', () => {
+    const rastrigin = findSurface('rastrigin')!;
+    const surface = compileFormula(rastrigin.formula);
+    const run = endPoints(rastrigin.formula, rastrigin.domain, 24, 0.002, 3000);
+    const clusters = clusterMinima(run.positions, run.status, surface, { domain: rastrigin.domain });
+    const radius = 0.01 * (rastrigin.domain.xMax - rastrigin.domain.xMin);
+    const combined = combineMinima(rastrigin.minima, [], clusters, radius, MAX_BASINS);
+
+    expect(combined[0]).toEqual({ x: 0, y: 0, value: 0, known: true });
+    expect(combined.filter((minimum) => minimum.known)).toHaveLength(1);
+    // Small steps stop in the local minimum next to each start: dozens of them, near integer points.
+    expect(combined.length).toBeGreaterThan(20);
+    for (const minimum of combined.slice(1)) {
+      expect(Math.abs(minimum.x - Math.round(minimum.x)), `x of (${minimum.x}, ${minimum.y})`).toBeLessThan(0.05);
+      expect(Math.abs(minimum.y - Math.round(minimum.y)), `y of (${minimum.x}, ${minimum.y})`).toBeLessThan(0.05);
+    }
+    // Nearly every converged start now lies within the radius of a listed minimum.
+    const listed = combined.length;
+    let near = 0;
+    let converged = 0;
+    for (let i = 0; i < run.particleCount; i++) {
+      if (run.status[i] !== STATUS.converged) continue;
+      converged++;
+      const [x, y] = [run.positions[2 * i], run.positions[2 * i + 1]];
+      if (combined.some((minimum) => Math.hypot(minimum.x - x, minimum.y - y) <= radius)) near++;
+    }
+    expect(listed).toBeLessThanOrEqual(MAX_BASINS);
+    expect(converged).toBeGreaterThan(0.9 * run.particleCount);
+    expect(near / converged).toBeGreaterThan(0.95);
+  });
+
+  it('drops a found minimum within the radius of a known one', () => {
+    const combined = combineMinima([{ x: 0, y: 0, value: 0 }], [], [found(0.001, 0, 0), found(1, 1, 2)], 0.01, 64);
+    expect(combined).toEqual([
+      { x: 0, y: 0, value: 0, known: true },
+      { x: 1, y: 1, value: 2, known: false },
+    ]);
+  });
+
+  it('keeps earlier found minima in their places and appends new ones by value', () => {
+    const first = combineMinima([], [], [found(1, 0, 5)], 0.01, 64);
+    const second = combineMinima([], first, [found(2, 0, 1), found(1.0001, 0, 5), found(3, 0, 0.5)], 0.01, 64);
+    expect(second.map((minimum) => minimum.x)).toEqual([1, 3, 2]);
+    // A minimum no longer found drops out.
+    const third = combineMinima([], second, [found(3, 0, 0.5)], 0.01, 64);
+    expect(third.map((minimum) => minimum.x)).toEqual([3]);
+  });
+
+  it('returns at most maxMinima, the known ones first', () => {
+    const many = Array.from({ length: 10 }, (_, k) => found(k + 1, 0, k));
+    const combined = combineMinima([{ x: 0, y: 0, value: -1 }], [], many, 0.01, 4);
+    expect(combined.map((minimum) => minimum.x)).toEqual([0, 1, 2, 3]);
+    expect(combined[0].known).toBe(true);
   });
 });

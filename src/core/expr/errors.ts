@@ -29,3 +29,12 @@ export function excerpt(text: string, maxLength = MAX_EXCERPT_LENGTH): string {
   if (text.length <= maxLength) return text;
   return text.slice(0, maxLength - 3) + '...';
 }
+
+/**
+ * Names the place of a fault for people: "at character 3" for the 0-based
+ * offset 2. Offsets count UTF-16 code units, which equal characters in the
+ * printable ASCII that a formula accepts before its first fault.
+ */
+export function atCharacter(offset: number): string {
+  return `at character ${offset + 1}`;
+}

@@ -1,6 +1,9 @@
 /** Largest finite float32, (2 - 2^-23) * 2^127. */
 export const FLOAT32_MAX = 3.4028234663852886e38;
 
+/** Smallest positive normal float32, 2^-126. */
+export const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
+
 /** Tells whether `value` is finite and within the float32 range (it may still round). */
 export function isFiniteFloat32(value: number): boolean {
   return Number.isFinite(value) && Math.abs(value) <= FLOAT32_MAX;

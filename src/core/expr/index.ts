@@ -2,7 +2,7 @@
 export type { Arity, BinaryOperator, Comparison, Expr, FunctionName, NamedConstant, Span, Variable } from './ast.ts';
 export { ACCEPTED_NAMES, FORMULA_FUNCTIONS, usedVariables } from './ast.ts';
 export { compileExpression, compileFormula, type CompiledSurface, type SurfaceEvaluator } from './compile.ts';
-export { FormulaError } from './errors.ts';
+export { atCharacter, FormulaError } from './errors.ts';
 export type { Precision } from './evaluate.ts';
 export { FLOAT32_MAX, reduceAngleFloat32, roundHalfToEven } from './float32.ts';
 export { formatExpression } from './format.ts';

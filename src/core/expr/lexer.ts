@@ -1,5 +1,5 @@
 import { describeLookalike, formatCodePoint } from './characters.ts';
-import { FormulaError } from './errors.ts';
+import { atCharacter, FormulaError } from './errors.ts';
 
 export type TokenType = 'number' | 'name' | 'operator' | 'end';
 
@@ -21,7 +21,7 @@ const LAST_PRINTABLE = 0x7e;
 /** Unicode categories Other (C: control, format, surrogate, unassigned), Mark, and the line and paragraph separators. */
 const UNPRINTABLE = /[\p{C}\p{M}\p{Zl}\p{Zp}]/u;
 
-const OPERATOR_LIST = 'the operators + - * / ^';
+const OPERATOR_LIST = 'the operators + - * / ^ (or ** for ^)';
 const CONTENTS = `numbers, x, y, pi, e, function calls, parentheses, commas and ${OPERATOR_LIST}`;
 
 /** Hints for printable ASCII characters that are not part of the formula language. */
@@ -56,7 +56,7 @@ function rejectCharacter(text: string, position: number): never {
     const quoted = UNPRINTABLE.test(String.fromCodePoint(codePoint)) ? '' : `'${String.fromCodePoint(codePoint)}' `;
     const hint = describeLookalike(codePoint);
     throw new FormulaError(
-      `invalid character ${quoted}(${formatCodePoint(codePoint)}) at position ${position}: ` +
+      `invalid character ${quoted}(${formatCodePoint(codePoint)}) ${atCharacter(position)}: ` +
         `formulas accept only printable ASCII` + (hint === '' ? '' : `; ${hint}`),
       position,
       position + width,
@@ -66,7 +66,7 @@ function rejectCharacter(text: string, position: number): never {
   const character = text[position];
   const hint = CHARACTER_HINTS.get(character);
   throw new FormulaError(
-    `unexpected character '${character}' at position ${position}; ` +
+    `unexpected character '${character}' ${atCharacter(position)}; ` +
       (hint === undefined ? `formulas contain ${CONTENTS}` : hint),
     position,
     position + 1,

@@ -8,8 +8,8 @@ import {
   type FunctionName,
   type NamedConstant,
 } from './ast.ts';
-import { excerpt, FormulaError } from './errors.ts';
-import { FLOAT32_MAX } from './float32.ts';
+import { atCharacter, excerpt, FormulaError } from './errors.ts';
+import { FLOAT32_MAX, FLOAT32_MIN_NORMAL } from './float32.ts';
 import { tokenize, type Token } from './lexer.ts';
 
 /** Maximum formula length in UTF-16 code units; longer input is rejected before it is read. */
@@ -48,7 +48,7 @@ class Parser {
   private enter(depth: number, token: Token): void {
     if (depth > MAX_NESTING_DEPTH) {
       throw new FormulaError(
-        `formula nests deeper than ${MAX_NESTING_DEPTH} levels at position ${token.start} ` +
+        `formula nests deeper than ${MAX_NESTING_DEPTH} levels ${atCharacter(token.start)} ` +
           '(parentheses, function calls, unary signs and powers count); simplify the formula',
         token.start,
         token.end,
@@ -131,8 +131,11 @@ class Parser {
         last.end,
       );
     }
+    // '* *' with a space between is most likely a power written as in Python.
+    const previous = this.tokens[this.index - 2];
+    const powerHint = token.text === '*' && previous?.text === '*' ? '; write x^2 or x**2 (no space inside **) for powers' : '';
     throw new FormulaError(
-      `expected ${OPERAND_EXPECTED} at position ${token.start}, found '${excerpt(token.text)}'`,
+      `expected ${OPERAND_EXPECTED} ${atCharacter(token.start)}, found '${excerpt(token.text)}'${powerHint}`,
       token.start,
       token.end,
     );
@@ -148,7 +151,7 @@ class Parser {
     const arity = FORMULA_FUNCTIONS.get(token.text);
     if (arity === undefined) {
       throw new FormulaError(
-        `unknown name '${excerpt(token.text)}' at position ${token.start}; accepted names are ${ACCEPTED_NAMES.join(', ')}`,
+        `unknown name '${excerpt(token.text)}' ${atCharacter(token.start)}; accepted names are ${ACCEPTED_NAMES.join(', ')}`,
         token.start,
         token.end,
       );
@@ -194,7 +197,7 @@ class Parser {
 
     const token = this.peek();
     if (token.type === 'end') {
-      throw new FormulaError(`unmatched '(' at position ${open.start}; add a ')'`, open.start, open.end);
+      throw new FormulaError(`unmatched '(' ${atCharacter(open.start)}; add a ')'`, open.start, open.end);
     }
     return this.rejectAfterOperand(token);
   }
@@ -219,19 +222,19 @@ class Parser {
     }
     if (token.text === ')') {
       throw new FormulaError(
-        `unmatched ')' at position ${token.start}; remove it or add a '(' before it`,
+        `unmatched ')' ${atCharacter(token.start)}; remove it or add a '(' before it`,
         token.start,
         token.end,
       );
     }
     if (token.text === ',') {
       throw new FormulaError(
-        `unexpected ',' at position ${token.start}; commas only separate the arguments of min, max, atan2, pow and hypot`,
+        `unexpected ',' ${atCharacter(token.start)}; commas only separate the arguments of min, max, atan2, pow and hypot`,
         token.start,
         token.end,
       );
     }
-    throw new FormulaError(`unexpected '${excerpt(token.text)}' at position ${token.start}`, token.start, token.end);
+    throw new FormulaError(`unexpected '${excerpt(token.text)}' ${atCharacter(token.start)}`, token.start, token.end);
   }
 }
 
@@ -241,6 +244,18 @@ function parseNumber(token: Token): number {
   if (value > FLOAT32_MAX) {
     throw new FormulaError(
       `number ${excerpt(token.text)} is too large for float32 (largest 3.40e38)`,
+      token.start,
+      token.end,
+    );
+  }
+  // A literal with a nonzero digit that rounds below the smallest normal
+  // float32 becomes 0 or a subnormal, which GPUs may flush to 0.
+  const mantissa = token.text.split(/[eE]/)[0];
+  const rounded = Math.fround(value);
+  if (rounded < FLOAT32_MIN_NORMAL && /[1-9]/.test(mantissa)) {
+    const outcome = rounded === 0 ? 'would become 0' : 'may become 0 on the GPU';
+    throw new FormulaError(
+      `number ${excerpt(token.text)} is too small for float32 (smallest 1.18e-38) and ${outcome}; write 0 if you mean zero`,
       token.start,
       token.end,
     );

@@ -1,0 +1,99 @@
+// The layout at window sizes from 1000 to 1280 pixels wide: the side column,
+// the panel, the colour bar and the notices do not overlap, stay inside the
+// window, and leave the canvas a usable area between them.
+
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
+
+interface Box {
+  name: string;
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/** Reads the boxes of the overlays that must not overlap, in CSS pixels. */
+async function overlayBoxes(page: Page): Promise<{ boxes: Box[]; status: Box; side: Box }> {
+  return page.evaluate(() => {
+    const box = (name: string, element: Element): Box => {
+      const rect = element.getBoundingClientRect();
+      return { name, left: rect.left, top: rect.top, right: rect.right, bottom: rect.bottom };
+    };
+    const one = (selector: string): Element => {
+      const element = document.querySelector(selector);
+      if (!element) throw new Error(`${selector} not found`);
+      return element;
+    };
+    const boxes = [box('side column', one('.side')), box('panel', one('.lil-gui.lil-root')), box('colour bar', one('.color-legend'))];
+    document.querySelectorAll('.notice').forEach((notice, k) => boxes.push(box(`notice ${k + 1}`, notice)));
+    return { boxes, status: box('status', one('#status')), side: boxes[0] };
+  });
+}
+
+function overlaps(a: Box, b: Box): boolean {
+  return a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+}
+
+describe('layout', () => {
+  let server: RunningApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startApp();
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test.each([
+    [1000, 700],
+    [1100, 800],
+    [1280, 800],
+  ])('%i × %i: overlays do not overlap', async (width, height) => {
+    const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
+    try {
+      await page.goto(server.url);
+      await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
+        timeout: 60_000,
+      });
+      // Two configurations with their basin legend, the plot, the inspector, a verify report and an error notice: the fullest side column.
+      await page.evaluate(async () => {
+        const downhill = (window as unknown as { downhill: any }).downhill;
+        const base = downhill.settings.runs[0];
+        const second = { ...base, optimizer: { ...base.optimizer, name: 'momentum', momentum: 0.9 } };
+        downhill.change({ ...downhill.settings, surface: 'himmelblau', grid: 32, runs: [base, second], basinView: 'side-by-side' });
+        await downhill.whenBuilt();
+        await downhill.verify();
+        downhill.change({ ...downhill.settings, grid: -1 });
+      });
+      await page.waitForFunction(() => document.querySelectorAll('.notice.error').length > 0 && document.querySelector('.verify-text') !== null);
+
+      const { boxes, status, side } = await overlayBoxes(page);
+      for (const box of boxes) {
+        expect(box.top, `top of the ${box.name}`).toBeGreaterThanOrEqual(0);
+        expect(box.left, `left of the ${box.name}`).toBeGreaterThanOrEqual(0);
+        expect(box.bottom, `bottom of the ${box.name}`).toBeLessThanOrEqual(height);
+        expect(box.right, `right of the ${box.name}`).toBeLessThanOrEqual(width);
+      }
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          expect(overlaps(boxes[i], boxes[j]), `${boxes[i].name} ${JSON.stringify(boxes[i])} against ${boxes[j].name} ${JSON.stringify(boxes[j])}`).toBe(false);
+        }
+      }
+      // The status line stays in sight at the bottom of the side column, however tall the column.
+      expect(status.top).toBeGreaterThanOrEqual(side.top);
+      expect(status.bottom).toBeLessThanOrEqual(side.bottom + 0.5);
+      // Between the side column and the panel at least 280 pixels of canvas stay free.
+      const panel = boxes[1];
+      expect(panel.left - side.right).toBeGreaterThanOrEqual(280);
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+});
