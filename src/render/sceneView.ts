@@ -577,7 +577,7 @@ export class SceneView {
     let left = split ? 0 : this.insets.left;
     let right = split ? 0 : this.insets.right;
     // On a narrow window the panels would leave too little room: draw under them instead.
-    if (width - left - right < 0.8 * height) {
+    if (width - left - right < 0.6 * height) {
       left = 0;
       right = 0;
     }

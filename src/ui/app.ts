@@ -235,6 +235,7 @@ export class App {
       copyLink: () => void this.copyLink(),
       exportFile: (kind, scale) => void this.exportFile(kind, scale),
       showHelp: () => this.shortcuts.toggleHelp(),
+      notify: (message) => this.notices.show(message, 'error'),
     });
     this.shortcuts = new Shortcuts(this.elements.root, {
       togglePause: () => this.change({ ...cloneSettings(this.settings), paused: !this.settings.paused }),
@@ -1384,9 +1385,9 @@ export class App {
         return file;
       }
       case 'loss-csv': {
-        const table = this.plot?.table();
+        const table = this.plot?.csvTable();
         if (!table || table.rows.length === 0) {
-          return refuse('The loss plot has no points yet: let the particles run a few updates.');
+          return refuse('The loss plot has no values to export yet: let the particles run a few updates, or pick a particle that has not diverged.');
         }
         const file = name('csv', 'loss', optimizer);
         saveText(file, toCsv(table.header, table.rows), 'text/csv');

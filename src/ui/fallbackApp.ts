@@ -188,6 +188,7 @@ export class FallbackApp {
       copyLink: () => void this.copyLink(),
       exportFile: (kind) => void this.exportFile(kind),
       showHelp: () => shortcuts.toggleHelp(),
+      notify: (message) => this.notices.show(message, 'error'),
     });
     this.markGpuOnlyFolders();
     const shortcuts = new Shortcuts(this.elements.root, {
@@ -409,9 +410,9 @@ export class FallbackApp {
         return file;
       }
       case 'loss-csv': {
-        const table = this.plot?.table();
+        const table = this.plot?.csvTable();
         if (!table || table.rows.length === 0) {
-          this.notices.show('The loss plot has no points yet: let the particles run a few updates.', 'info');
+          this.notices.show('The loss plot has no values to export yet: let the particles run a few updates, or pick a particle that has not diverged.', 'info');
           return undefined;
         }
         const file = name('csv', 'loss', optimizer);

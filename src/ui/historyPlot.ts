@@ -12,8 +12,13 @@ import { runColor } from './runColors.ts';
 
 /** Updates kept for the plot; older ones are dropped. */
 const MAX_POINTS = 5000;
-/** Floor of the log axis, so a loss of exactly 0 can be drawn. */
-const LOG_FLOOR = 1e-30;
+/**
+ * Floor of the log loss axes, so that a loss of 0 (or below) can be drawn.
+ * uPlot's log ticks loop without end for an axis that starts below about
+ * 1e-25 (uPlot 1.6.32, found by running its tick function on such ranges).
+ */
+const LOG_FLOOR_EXPONENT = -20;
+export const LOG_FLOOR = Number(`1e${LOG_FLOOR_EXPONENT}`);
 
 /**
  * Returns the range of a logarithmic loss axis: whole decades around the data,
@@ -24,10 +29,13 @@ export const logLossRange: uPlot.Range.Function = (_plot, min, max) => {
   if (!(min > 0) || !(max > 0) || !Number.isFinite(min) || !Number.isFinite(max)) {
     return [1, 10];
   }
-  // Equal ends, such as every loss at the floor, would give an empty range,
-  // on which uPlot's log ticks loop until the array overflows.
-  const [low, high] = uPlot.rangeLog(min, max, 10, true) as [number, number];
-  return high > low ? [low, high] : [low, low * 10];
+  // Exact powers of ten, at least one decade apart and not below the floor:
+  // uPlot's log ticks step from the lower end, and an end such as
+  // 9.999999999999999e-31 or an empty range makes them loop until the array
+  // overflows.
+  const low = Math.max(LOG_FLOOR_EXPONENT, Math.floor(Math.log10(min) + 1e-9));
+  const high = Math.max(low + 1, Math.ceil(Math.log10(max) - 1e-9));
+  return [Number(`1e${low}`), Number(`1e${high}`)];
 };
 
 interface Row {
@@ -161,6 +169,12 @@ export class HistoryPlot {
    * coordinates (active run) and loss (every run), and the population's loss
    * percentiles; null where a value was not recorded at that step.
    */
+  /** Returns table() without the rows that have no value besides the step, for a CSV file. */
+  csvTable(): { header: string[]; rows: (number | null)[][] } {
+    const { header, rows } = this.table();
+    return { header, rows: rows.filter((row) => row.slice(1).some((value) => value !== null)) };
+  }
+
   table(): { header: string[]; rows: (number | null)[][] } {
     const header = ['step', 'x', ...(this.dims === 2 ? ['y'] : [])];
     for (let k = 0; k < this.runCount; k++) {

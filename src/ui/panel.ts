@@ -8,6 +8,7 @@ import { STEPS_PER_FRAME } from '../core/limits.ts';
 import { BasinPanel } from './basinPanel.ts';
 import { OptimizerPanel } from './optimizerPanel.ts';
 import { SweepPanel } from './sweepPanel.ts';
+import { formatValue } from './format.ts';
 import { PRESETS } from './presets.ts';
 import { cloneSettings, surfaceDims, type AppSettings, type ZScale } from './settings.ts';
 import { SurfacePanel } from './surfacePanel.ts';
@@ -31,6 +32,8 @@ export interface PanelActions {
   exportFile(kind: ExportKind, scale: number): void;
   /** Shows the keyboard shortcuts. */
   showHelp(): void;
+  /** Shows a notice about input the panel could not take. */
+  notify(message: string): void;
 }
 
 export interface PanelState {
@@ -142,7 +145,28 @@ export class Panel {
       .name('z scale')
       .onChange((value: ZScale) => this.send((next) => (next.zScale = value)));
 
+    this.reportNonNumericText();
     this.show(settings);
+  }
+
+  /**
+   * Names text that is not a number in a number field. lil-gui ignores such
+   * text and puts the old value back without a word.
+   */
+  private reportNonNumericText(): void {
+    for (const controller of this.gui.controllersRecursive()) {
+      const input = (controller as Controller & { $input?: HTMLInputElement }).$input;
+      if (!input || input.type !== 'text' || typeof controller.getValue() !== 'number') {
+        continue;
+      }
+      input.addEventListener('change', () => {
+        const text = input.value.trim();
+        if (Number.isNaN(parseFloat(text))) {
+          const quoted = text === '' ? 'an empty field' : `"${text.slice(0, 40)}"`;
+          this.actions.notify(`invalid ${controller.$name.textContent}: ${quoted} is not a number; the field keeps ${formatValue(controller.getValue() as number)}.`);
+        }
+      });
+    }
   }
 
   /** Puts `settings` into every control, without firing change handlers. */

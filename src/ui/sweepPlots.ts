@@ -8,10 +8,8 @@ import uPlot from 'uplot';
 import type { CellStatistics, SweepAxes } from '../core/sweep.ts';
 import { linearSpace, logSpace } from '../core/sweep.ts';
 import { formatTicks, formatValue } from './format.ts';
-import { logLossRange } from './historyPlot.ts';
+import { LOG_FLOOR, logLossRange } from './historyPlot.ts';
 
-/** Floor of the log loss axis, so a loss of exactly 0 can be drawn. */
-const LOG_FLOOR = 1e-30;
 const WIDTH = 364;
 
 /** Outcome colours of the phase map (Okabe–Ito green, vermillion, sky blue). */

@@ -48,9 +48,10 @@ async function shoot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/** Runs the command line in the output folder, so that the paths it prints are relative ones. */
 function downhill(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['bin/downhill.mjs', ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [join(repoRoot, 'bin/downhill.mjs'), ...args], { cwd: outDir, encoding: 'utf8', timeout: 120_000 }, (error, stdout, stderr) => {
       if (error) {
         reject(new Error(`downhill ${args.join(' ')} failed: ${stderr || error.message}`));
       } else {
@@ -162,14 +163,13 @@ describe('user guide screenshots', { timeout: 300_000 }, () => {
   test('command line', async () => {
     const commands = [
       ['run', '--surface', 'parabola', '--lr', '0.1', '--steps', '20', '--grid', '8'],
-      ['basins', '--surface', 'himmelblau', '--optimizer', 'gd', '--lr', '0.01', '--steps', '2000', '--grid', '128', '--png', join(outDir, 'cli-basins.png')],
+      ['basins', '--surface', 'himmelblau', '--optimizer', 'gd', '--lr', '0.01', '--steps', '2000', '--grid', '128', '--png', 'cli-basins.png'],
       ['sweep', '--surface', 'parabola', '--optimizer', 'gd', '--lr-min', '0.5', '--lr-max', '1.5', '--lrs', '5', '--grid', '16', '--steps', '200'],
       ['verify', '--surface', 'quadratic', '--lr', '0.1', '--steps', '100', '--grid', '32'],
     ];
     const transcript: string[] = [];
     for (const args of commands) {
-      const displayed = args.map((arg) => (arg.startsWith(outDir) ? arg.slice(outDir.length + 1) : arg));
-      transcript.push(`$ npm run --silent downhill -- ${displayed.join(' ')}`, (await downhill(args)).trimEnd(), '');
+      transcript.push(`$ npm run --silent downhill -- ${args.join(' ')}`, (await downhill(args)).trimEnd(), '');
     }
     const text = transcript.join('\n');
     expect(text).toMatch(/minimum|basin/i);

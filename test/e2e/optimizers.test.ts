@@ -53,6 +53,22 @@ describe('optimizers in the panel', () => {
     expect((await settings()).runs[0].optimizer.lr).toBe(before);
   });
 
+  test('number fields name non-numeric text', async () => {
+    const before = (await settings()).runs[0].optimizer.lr;
+    const lr = control(page, 'η').locator('input');
+    await lr.fill('abc');
+    await lr.press('Enter');
+    await expect.poll(() => page.locator('.notice.error').last().textContent()).toMatch(/invalid η: "abc" is not a number; the field keeps [0-9.e+-]+\./);
+    await lr.fill('');
+    await lr.press('Enter');
+    await expect.poll(() => page.locator('.notice.error').last().textContent()).toMatch(/invalid η: an empty field is not a number/);
+    expect((await settings()).runs[0].optimizer.lr).toBe(before);
+    const xMin = control(page, 'x min').locator('input');
+    await xMin.fill('NaN');
+    await xMin.press('Enter');
+    await expect.poll(() => page.locator('.notice.error').last().textContent()).toMatch(/invalid x min: "NaN" is not a number/);
+  });
+
   test('a second configuration runs beside the first, and can be hidden', async () => {
     await page.getByRole('button', { name: 'add configuration to compare' }).click();
     await expect.poll(async () => (await settings()).runs.length).toBe(2);
