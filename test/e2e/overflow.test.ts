@@ -214,7 +214,7 @@ describe('diverging particles in the app', () => {
   test('negative losses keep the loss plot drawing', { timeout: 180_000 }, async () => {
     // x² + y² − 1 is negative near its minimum: the plot draws those losses at
     // the floor of its log axis and keeps updating.
-    await runFormula('x^2 + y^2 - 1', { xMin: -2, xMax: 2, yMin: -2, yMax: 2 }, 0.1, 100);
+    await runFormula('x^2 + y^2 - 1', { xMin: -2, xMax: 2, yMin: -2, yMax: 2 }, 0.1, 30);
     const readout = await readOut(page);
     expectClean(readout);
     const losses = readout.plotColumns[readout.firstLossColumn]!.filter((value): value is number => value !== null);

@@ -38,18 +38,18 @@ describe('--formula', () => {
   });
 
   const BAD_FORMULAS: [string, string, RegExp][] = [
-    ['empty', '', /^invalid --formula "": formula is empty.* at position 0 \(positions count characters from 0\)$/],
-    ['missing operand', 'x +', /formula ends after '\+'.* at position 2/],
-    ['unbalanced', '(x', /unmatched '\(' at position 0/],
-    ['unknown name', 'foo(x)', /unknown name 'foo' at position 0/],
-    ['constructor', 'constructor', /unknown name 'constructor' at position 0/],
-    ['__proto__', 'x + __proto__', /unknown name '__proto__' at position 4/],
-    ['code fragment', 'x; process.exit(0)', /unexpected character ';' at position 1/],
-    ['Unicode look-alike', '\u0445^2 + y', /invalid character 'х' \(U\+0445\) at position 0/],
-    ['10,000 nested parentheses', '('.repeat(10_000) + 'x' + ')'.repeat(10_000), /formula is 20001 characters long.* at position 2000/],
+    ['empty', '', /^invalid --formula "": formula is empty.* at character 1$/],
+    ['missing operand', 'x +', /formula ends after '\+'.* at character 3/],
+    ['unbalanced', '(x', /unmatched '\(' at character 1/],
+    ['unknown name', 'foo(x)', /unknown name 'foo' at character 1/],
+    ['constructor', 'constructor', /unknown name 'constructor' at character 1/],
+    ['__proto__', 'x + __proto__', /unknown name '__proto__' at character 5/],
+    ['code fragment', 'x; process.exit(0)', /unexpected character ';' at character 2/],
+    ['Unicode look-alike', '\u0445^2 + y', /invalid character 'х' \(U\+0445\) at character 1/],
+    ['10,000 nested parentheses', '('.repeat(10_000) + 'x' + ')'.repeat(10_000), /formula is 20001 characters long.* at character 2001/],
     ['100,000 characters', 'x+'.repeat(50_000), /^invalid --formula "(x\+){30}"…: formula is 100000 characters long/],
-    ['constant overflow', 'exp(100)*x', /exp\(100\) = 2\.69e43 overflows float32.* at position 0/],
-    ['no variable', '2 + 3', /formula uses neither x nor y.* at position 0/],
+    ['constant overflow', 'exp(100)*x', /exp\(100\) = 2\.69e43 overflows float32.* at character 1/],
+    ['no variable', '2 + 3', /formula uses neither x nor y.* at character 1/],
   ];
 
   it.each(BAD_FORMULAS)('rejects %s with the fault and its position', (_label, formula, message) => {
