@@ -271,7 +271,8 @@ fn optimizer_step(p: vec2f, g: vec2f, lr: f32, t: u32, cell: vec4f, state: ptr<f
   switch OPTIMIZER {
     case OPTIMIZER_MOMENTUM, OPTIMIZER_NESTEROV: {
       var buffer = (*state).s0.xy;
-      if (t == 0u) {
+      // As torch.optim.SGD: the first step copies g, and with momentum 0 there is no buffer, so no dampening.
+      if (t == 0u || momentum == 0.0) {
         buffer = g;
       } else {
         buffer = momentum * buffer + params.one_minus_dampening * g;

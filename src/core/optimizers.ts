@@ -62,9 +62,10 @@ export function createOptimizerStep(config: OptimizerConfig, round: (value: numb
 
     case 'momentum':
     case 'nesterov':
-      // NOTE: with μ = 0 torch.optim.SGD keeps no buffer and ignores τ, but this rule (and the WGSL) still scales g by 1 − τ.
+      // torch.optim.SGD copies the gradient into the buffer on the first step,
+      // and with μ = 0 keeps no buffer at all, so τ never applies then.
       return (x, y, gx, gy, lr, t, state, out) => {
-        if (t === 0) {
+        if (t === 0 || momentum === 0) {
           state[0] = gx;
           state[1] = gy;
         } else {

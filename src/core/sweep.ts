@@ -203,7 +203,8 @@ export function cellStatistics(
  * below that rate.
  *
  * The first update copies the gradient into the buffer undampened. That one
- * step changes the transient, not the eigenvalues, so the limit stays.
+ * step changes the transient, not the eigenvalues, so the limit stays. With
+ * μ = 0 the rule is plain descent for any τ, so the limit is 2/L.
  */
 export function stabilityLimit(optimizer: OptimizerName, largestCurvature: number, momentum: number, dampening = 0): number | undefined {
   if (!(largestCurvature > 0)) {
@@ -213,7 +214,8 @@ export function stabilityLimit(optimizer: OptimizerName, largestCurvature: numbe
     case 'gd':
       return 2 / largestCurvature;
     case 'momentum': {
-      const gradientScale = 1 - dampening;
+      // With μ = 0 there is no buffer and τ has no effect, as in torch.optim.SGD.
+      const gradientScale = momentum === 0 ? 1 : 1 - dampening;
       if (!(gradientScale > 0)) {
         return undefined;
       }

@@ -11,6 +11,7 @@ import {
   OPTIMIZER_NAMES,
   defaultOptimizer,
   type NoiseConfig,
+  type OptimizerConfig,
   type OptimizerName,
   type ScheduleConfig,
 } from '../../src/core/config.ts';
@@ -137,5 +138,35 @@ describe('a start at a minimum on the GPU', () => {
     } finally {
       descent.destroy();
     }
+  });
+});
+
+describe('momentum 0 with dampening on the GPU', () => {
+  test('moves as plain descent', async () => {
+    // torch.optim.SGD keeps no buffer when μ = 0, so τ = 0.5 must not scale the gradient.
+    const surface = compileFormula('x^2 + 2*y^2');
+    const starts: Starts = { kind: 'list', points: Float64Array.of(1.5, -1, -0.7, 0.4) };
+    const run = async (optimizer: OptimizerConfig) => {
+      const descent = await Descent.create(gpu, {
+        surface,
+        optimizer,
+        criteria: { ...DEFAULT_CRITERIA, gradTol: 0, stepTol: 0 },
+        starts,
+        trail: { maxParticles: 1, length: 2, every: 1 },
+        historyLength: 1,
+        pickedIndex: 0xffffffff,
+        maxStepsPerDispatch: 20,
+      });
+      try {
+        descent.step(20);
+        return (await readResult(gpu.device, descent)).positions;
+      } finally {
+        descent.destroy();
+      }
+    };
+    const dampened = await run({ ...defaultOptimizer('momentum', 0.1), momentum: 0, dampening: 0.5 });
+    const plain = await run(defaultOptimizer('gd', 0.1));
+    // The same float32 operations (x + (−η)·g): bit for bit equal.
+    expect([...dampened]).toEqual([...plain]);
   });
 });

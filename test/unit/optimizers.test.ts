@@ -62,6 +62,11 @@ describe('first three updates, worked by hand', () => {
     expectClose(firstThree('x^2', { ...defaultOptimizer('momentum'), dampening: 0.5 }, 1), [0.8, 0.54, 0.252], TOLERANCE);
   });
 
+  test('momentum 0 ignores dampening', () => {
+    // torch.optim.SGD keeps no buffer when μ = 0, so τ = 0.5 changes nothing: plain descent.
+    expectClose(firstThree('x^2', { ...defaultOptimizer('momentum'), momentum: 0, dampening: 0.5 }, 1), [0.8, 0.64, 0.512], TOLERANCE);
+  });
+
   test('nesterov on x²/2 from 1: x₁ = 0.81, x₂ = 0.5751', () => {
     // g = 1, b = 1, step g + μb = 1.9: x = 0.81. g = 0.81, b = 0.9 + 0.81 = 1.71,
     // step 0.81 + 1.539 = 2.349: x = 0.5751. g = 0.5751, b = 1.539 + 0.5751 = 2.1141,
