@@ -24,7 +24,8 @@ describe('sweep stability limit', () => {
     const report = JSON.parse(outcome.stdout);
 
     // x² has curvature L = 2, so with dampening τ = 0.5 the limit is 2(1 + μ) / ((1 − τ) L) = 2(1 + μ).
-    const expected = [0, 0.45, 0.9].map((momentum) => 2 * (1 + momentum));
+    // At μ = 0 there is no buffer and τ has no effect, as in torch.optim.SGD: the limit is 2/L = 1.
+    const expected = [0, 0.45, 0.9].map((momentum) => (momentum === 0 ? 1 : 2 * (1 + momentum)));
     expect(report.sweepY.values).toEqual([0, 0.45, 0.9]);
     report.sweepY.stabilityLimit.forEach((limit: number, k: number) => {
       expect(limit).toBeCloseTo(expected[k], 12);
