@@ -36,6 +36,7 @@ import { MapInteraction, type MapPoint } from './mapInteraction.ts';
 import { HistoryPlot } from './historyPlot.ts';
 import { Inspector } from './inspector.ts';
 import { Legend } from './legend.ts';
+import { copyLinkToClipboard, LinkProblemNotices, sceneLinkState, showFoundMinima } from './sceneNotices.ts';
 import { Notices, showBlocker } from './notices.ts';
 import { Panel } from './panel.ts';
 import { applyPresetSettings, findPreset } from './presets.ts';
@@ -73,7 +74,6 @@ const CLUSTER_INTERVAL = 2000;
 /** Characters of a rejected formula that the log repeats. */
 const LOGGED_FORMULA_LENGTH = 80;
 /** Minima listed in the notice of 'list minima found'. */
-const LISTED_MINIMA = 8;
 
 export interface AppElements {
   root: HTMLElement;
@@ -104,6 +104,7 @@ export class App {
   private view!: SceneView;
   private panel!: Panel;
   private readonly notices: Notices;
+  private readonly linkProblems: LinkProblemNotices;
   private readonly statusBar: StatusBar;
   private readonly legend: Legend;
   private readonly inspector: Inspector;
@@ -163,6 +164,7 @@ export class App {
 
   constructor(private readonly elements: AppElements) {
     this.notices = new Notices(elements.notices);
+    this.linkProblems = new LinkProblemNotices(this.notices);
     this.statusBar = new StatusBar(elements.status);
     this.legend = new Legend(elements.legend, (index, visible) => {
       const next = cloneSettings(this.settings);
@@ -374,14 +376,7 @@ export class App {
 
   /** The scene as a link carries it. */
   linkState(): LinkState {
-    const state: LinkState = { settings: cloneSettings(this.settings), camera: roundCamera(this.view.cameraState()) };
-    if (this.settings.paused) {
-      state.step = this.runTo ?? this.stepsDone;
-    }
-    if (this.pickedIndex < this.particleCount) {
-      state.pick = this.pickedIndex;
-    }
-    return state;
+    return sceneLinkState({ settings: this.settings, runTo: this.runTo, stepsDone: this.stepsDone, pickedIndex: this.pickedIndex, particleCount: this.particleCount }, roundCamera(this.view.cameraState()));
   }
 
   /** The address of this scene, for sharing. */
@@ -391,14 +386,8 @@ export class App {
   }
 
   /** Copies the link of this scene to the clipboard, or shows it to copy by hand where the browser refuses. */
-  async copyLink(): Promise<void> {
-    const link = this.link;
-    try {
-      await navigator.clipboard.writeText(link);
-      this.notices.show(`Link to this scene copied (${link.length} characters).`, 'info', 4000);
-    } catch {
-      this.notices.show(`The browser did not allow copying; the link to this scene is ${link}`, 'info', 30000);
-    }
+  copyLink(): Promise<void> {
+    return copyLinkToClipboard(this.link, this.notices);
   }
 
   private linkChanged(kind: LinkChange): void {
@@ -434,15 +423,8 @@ export class App {
     }
   }
 
-  private shownLinkProblems: readonly string[] = [];
-
   private showLinkProblems(problems: readonly string[]): void {
-    if (problems.length === 0 || problems === this.shownLinkProblems) {
-      return;
-    }
-    this.shownLinkProblems = problems;
-    console.warn(`downhill: link problems: ${problems.join(' ')}`);
-    this.notices.show(problems.join(' '), 'error', 30000);
+    this.linkProblems.show(problems);
   }
 
   /** Shows why a change was rejected: a formula fault next to the field, anything else as a notice. */
@@ -528,18 +510,7 @@ export class App {
     }
     const converged = result.status.filter((status) => status === STATUS.converged).length;
     console.info(`downhill: ${found.length} minima from ${converged} converged particles on ${definition.name}`);
-    if (found.length === 0) {
-      this.notices.show('No particle has converged yet, so no minimum is known. Let the particles run longer, or raise the learning rate.', 'info');
-      return found;
-    }
-    const lines = found.slice(0, LISTED_MINIMA).map(
-      (minimum) =>
-        `(${formatValue(minimum.x)}${definition.dims === 2 ? `, ${formatValue(minimum.y)}` : ''}): ` +
-        `f = ${formatValue(minimum.value)}, ${minimum.count} particles${minimum.refined ? '' : ', not refined'}`,
-    );
-    const more = found.length > LISTED_MINIMA ? `; ${found.length - LISTED_MINIMA} more` : '';
-    const noun = found.length === 1 ? 'minimum' : 'minima';
-    this.notices.show(`${found.length} ${noun} from ${converged} converged particles: ${lines.join('; ')}${more}.`, 'info', 30000);
+    showFoundMinima(this.notices, found, definition.dims, converged);
     return found;
   }
 

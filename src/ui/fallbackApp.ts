@@ -23,11 +23,11 @@ import { fileName, saveFile, saveText } from './download.ts';
 import { createFallbackBanner, describeStartFailure, type StartFailure } from './fallbackBanner.ts';
 import { clampForFallback, FALLBACK_GRID_2D, FALLBACK_STARTS_1D } from './fallbackSettings.ts';
 import type { FallbackHyperparameters, FallbackMessage, FallbackRequest, FallbackRunFrame } from './fallbackWorker.ts';
-import { formatValue } from './format.ts';
 import { HistoryPlot } from './historyPlot.ts';
 import { Inspector } from './inspector.ts';
 import { Legend } from './legend.ts';
 import { LinkSync, type LinkChange } from './linkSync.ts';
+import { copyLinkToClipboard, LinkProblemNotices, sceneLinkState, showFoundMinima } from './sceneNotices.ts';
 import { Notices } from './notices.ts';
 import { Panel } from './panel.ts';
 import { applyPresetSettings, findPreset } from './presets.ts';
@@ -42,7 +42,6 @@ const MAX_FRAMES_BEHIND = 4;
 /** Time between two population percentiles on the loss plot, in milliseconds. */
 const SAMPLE_INTERVAL = 500;
 /** Minima listed in the notice of 'list minima found'. */
-const LISTED_MINIMA = 8;
 /** Panel folders of features that need WebGPU, with the note shown in each. */
 const GPU_ONLY_FOLDERS: Record<string, string> = {
   'Learning-rate sweep': 'Sweeps need WebGPU: the CPU fallback runs one learning rate per configuration.',
@@ -71,6 +70,7 @@ export class FallbackApp {
   private readonly canvas: HTMLCanvasElement;
   private readonly view: CanvasView;
   private readonly notices: Notices;
+  private readonly linkProblems: LinkProblemNotices;
   private readonly statusBar: StatusBar;
   private readonly legend: Legend;
   private readonly inspector: Inspector;
@@ -108,6 +108,7 @@ export class FallbackApp {
     elements.canvas.replaceWith(this.canvas);
     this.view = new CanvasView(this.canvas);
     this.notices = new Notices(elements.notices);
+    this.linkProblems = new LinkProblemNotices(this.notices);
     this.statusBar = new StatusBar(elements.status);
     this.legend = new Legend(elements.legend, (index, visible) => {
       const next = cloneSettings(this.settings);
@@ -316,14 +317,7 @@ export class FallbackApp {
 
   /** Returns the scene as a link carries it, without a camera because the fallback view is top-down. */
   linkState(): LinkState {
-    const state: LinkState = { settings: cloneSettings(this.settings) };
-    if (this.settings.paused) {
-      state.step = this.runTo ?? this.stepsDone;
-    }
-    if (this.pickedIndex < this.particleCount) {
-      state.pick = this.pickedIndex;
-    }
-    return state;
+    return sceneLinkState({ settings: this.settings, runTo: this.runTo, stepsDone: this.stepsDone, pickedIndex: this.pickedIndex, particleCount: this.particleCount });
   }
 
   get link(): string {
@@ -331,14 +325,8 @@ export class FallbackApp {
     return this.linkSync?.link ?? location.href;
   }
 
-  async copyLink(): Promise<void> {
-    const link = this.link;
-    try {
-      await navigator.clipboard.writeText(link);
-      this.notices.show(`Link to this scene copied (${link.length} characters).`, 'info', 4000);
-    } catch {
-      this.notices.show(`The browser did not allow copying; the link to this scene is ${link}`, 'info', 30000);
-    }
+  copyLink(): Promise<void> {
+    return copyLinkToClipboard(this.link, this.notices);
   }
 
   /** Clusters the converged particles of the active configuration into minima and lists them in a notice. */
@@ -359,14 +347,7 @@ export class FallbackApp {
     if (!notify) {
       return found;
     }
-    if (found.length === 0) {
-      this.notices.show('No particle has converged yet, so no minimum is known. Let the particles run longer, or raise the learning rate.', 'info');
-      return found;
-    }
-    const dims = scene.definition.dims;
-    const lines = found.slice(0, LISTED_MINIMA).map((minimum) => `(${formatValue(minimum.x)}${dims === 2 ? `, ${formatValue(minimum.y)}` : ''}): f = ${formatValue(minimum.value)}, ${minimum.count} particles`);
-    const more = found.length > LISTED_MINIMA ? `; ${found.length - LISTED_MINIMA} more` : '';
-    this.notices.show(`${found.length} ${found.length === 1 ? 'minimum' : 'minima'} from ${frame.converged} converged particles: ${lines.join('; ')}${more}.`, 'info', 30000);
+    showFoundMinima(this.notices, found, scene.definition.dims, frame.converged);
     return found;
   }
 
@@ -754,14 +735,7 @@ export class FallbackApp {
     }
   }
 
-  private shownLinkProblems: readonly string[] = [];
-
   private showLinkProblems(problems: readonly string[]): void {
-    if (problems.length === 0 || problems === this.shownLinkProblems) {
-      return;
-    }
-    this.shownLinkProblems = problems;
-    console.warn(`downhill: link problems: ${problems.join(' ')}`);
-    this.notices.show(problems.join(' '), 'error', 30000);
+    this.linkProblems.show(problems);
   }
 }

@@ -1,0 +1,81 @@
+/**
+ * Link and minima helpers that the WebGPU app (app.ts) and the CPU fallback
+ * (fallbackApp.ts) share: the link state of a scene, copying the link, the
+ * notice of a link's rejected values, and the notice of the minima found.
+ */
+import type { AppSettings } from './settings.ts';
+import { cloneSettings } from './settings.ts';
+import type { FoundMinimum } from '../core/minima.ts';
+import { formatValue } from './format.ts';
+import type { Notices } from './notices.ts';
+import type { LinkState } from './urlState.ts';
+
+/** Minima named in the notice; the rest are counted. */
+const LISTED_MINIMA = 8;
+
+/** Progress of a scene, as its link records it. */
+export interface SceneProgress {
+  settings: AppSettings;
+  /** The update a paused link runs to, while it is on its way there. */
+  runTo: number | undefined;
+  stepsDone: number;
+  pickedIndex: number;
+  particleCount: number;
+}
+
+/** Returns the link state of a scene: its settings, the update it is paused at, and its picked particle. */
+export function sceneLinkState(scene: SceneProgress, camera?: LinkState['camera']): LinkState {
+  const state: LinkState = { settings: cloneSettings(scene.settings) };
+  if (camera) {
+    state.camera = camera;
+  }
+  if (scene.settings.paused) {
+    state.step = scene.runTo ?? scene.stepsDone;
+  }
+  if (scene.pickedIndex < scene.particleCount) {
+    state.pick = scene.pickedIndex;
+  }
+  return state;
+}
+
+/** Copies `link` to the clipboard, or shows it to copy by hand where the browser does not allow it. */
+export async function copyLinkToClipboard(link: string, notices: Notices): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(link);
+    notices.show(`Link to this scene copied (${link.length} characters).`, 'info', 4000);
+  } catch {
+    notices.show(`The browser did not allow copying; the link to this scene is ${link}`, 'info', 30000);
+  }
+}
+
+/** Shows the values a link could not apply, once per decoded link. */
+export class LinkProblemNotices {
+  private lastShown: readonly string[] = [];
+
+  constructor(private readonly notices: Notices) {}
+
+  show(problems: readonly string[]): void {
+    if (problems.length === 0 || problems === this.lastShown) {
+      return;
+    }
+    this.lastShown = problems;
+    console.warn(`downhill: link problems: ${problems.join(' ')}`);
+    this.notices.show(problems.join(' '), 'error', 30000);
+  }
+}
+
+/** Shows the minima that `converged` particles clustered into, or why there are none. */
+export function showFoundMinima(notices: Notices, found: readonly FoundMinimum[], dims: 1 | 2, converged: number): void {
+  if (found.length === 0) {
+    notices.show('No particle has converged yet, so no minimum is known. Let the particles run longer, or raise the learning rate.', 'info');
+    return;
+  }
+  const lines = found.slice(0, LISTED_MINIMA).map(
+    (minimum) =>
+      `(${formatValue(minimum.x)}${dims === 2 ? `, ${formatValue(minimum.y)}` : ''}): ` +
+      `f = ${formatValue(minimum.value)}, ${minimum.count} particles${minimum.refined ? '' : ', not refined'}`,
+  );
+  const more = found.length > LISTED_MINIMA ? `; ${found.length - LISTED_MINIMA} more` : '';
+  const noun = found.length === 1 ? 'minimum' : 'minima';
+  notices.show(`${found.length} ${noun} from ${converged} converged particles: ${lines.join('; ')}${more}.`, 'info', 30000);
+}
