@@ -22,7 +22,7 @@ import { createNodeGpuContext } from '../../src/cli/nodeGpu.ts';
 import { registerNodeShaders } from '../../src/cli/shaders.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { Descent } from '../../src/gpu/descent.ts';
-import { readResult } from '../../src/gpu/runDescent.ts';
+import { readResult, type DescentResult } from '../../src/gpu/runDescent.ts';
 
 let gpu: GpuContext;
 
@@ -114,59 +114,42 @@ describe.each(Object.keys(SURFACES))('%s', (surfaceName) => {
   });
 });
 
+/** Runs `optimizer` on x² + 2y² from the (x, y) pairs of `points` for `steps` updates, with no stopping, and reads the result back. */
+async function descendQuadratic(optimizer: OptimizerConfig, points: number[], steps: number): Promise<DescentResult> {
+  const descent = await Descent.create(gpu, {
+    surface: compileFormula('x^2 + 2*y^2'),
+    optimizer,
+    criteria: { ...DEFAULT_CRITERIA, gradTol: 0, stepTol: 0 },
+    starts: { kind: 'list', points: Float64Array.from(points) },
+    trail: { maxParticles: 1, length: 2, every: 1 },
+    historyLength: 1,
+    pickedIndex: 0xffffffff,
+    maxStepsPerDispatch: steps,
+  });
+  try {
+    descent.step(steps);
+    return await readResult(gpu.device, descent);
+  } finally {
+    descent.destroy();
+  }
+}
+
 describe('a start at a minimum on the GPU', () => {
   test.each(OPTIMIZER_NAMES)('%s: stays at (0, 0) without NaN', async (optimizerName) => {
-    const surface = compileFormula('x^2 + 2*y^2');
-    const optimizer = { ...defaultOptimizer(optimizerName), weightDecay: 0 };
-    const starts: Starts = { kind: 'list', points: Float64Array.of(0, 0, 1, 0) };
-    const descent = await Descent.create(gpu, {
-      surface,
-      optimizer,
-      criteria: { ...DEFAULT_CRITERIA, gradTol: 0, stepTol: 0 },
-      starts,
-      trail: { maxParticles: 1, length: 2, every: 1 },
-      historyLength: 1,
-      pickedIndex: 0xffffffff,
-      maxStepsPerDispatch: 50,
-    });
-    try {
-      descent.step(50);
-      const result = await readResult(gpu.device, descent);
-      expect(result.positions[0]).toBe(0);
-      expect(result.positions[1]).toBe(0);
-      expect(Number.isFinite(result.loss[0])).toBe(true);
-    } finally {
-      descent.destroy();
-    }
+    const result = await descendQuadratic({ ...defaultOptimizer(optimizerName), weightDecay: 0 }, [0, 0, 1, 0], 50);
+    expect(result.positions[0]).toBe(0);
+    expect(result.positions[1]).toBe(0);
+    expect(Number.isFinite(result.loss[0])).toBe(true);
   });
 });
 
 describe('momentum 0 with dampening on the GPU', () => {
   test('moves as plain descent', async () => {
     // torch.optim.SGD keeps no buffer when μ = 0, so τ = 0.5 must not scale the gradient.
-    const surface = compileFormula('x^2 + 2*y^2');
-    const starts: Starts = { kind: 'list', points: Float64Array.of(1.5, -1, -0.7, 0.4) };
-    const run = async (optimizer: OptimizerConfig) => {
-      const descent = await Descent.create(gpu, {
-        surface,
-        optimizer,
-        criteria: { ...DEFAULT_CRITERIA, gradTol: 0, stepTol: 0 },
-        starts,
-        trail: { maxParticles: 1, length: 2, every: 1 },
-        historyLength: 1,
-        pickedIndex: 0xffffffff,
-        maxStepsPerDispatch: 20,
-      });
-      try {
-        descent.step(20);
-        return (await readResult(gpu.device, descent)).positions;
-      } finally {
-        descent.destroy();
-      }
-    };
-    const dampened = await run({ ...defaultOptimizer('momentum', 0.1), momentum: 0, dampening: 0.5 });
-    const plain = await run(defaultOptimizer('gd', 0.1));
+    const starts = [1.5, -1, -0.7, 0.4];
+    const dampened = await descendQuadratic({ ...defaultOptimizer('momentum', 0.1), momentum: 0, dampening: 0.5 }, starts, 20);
+    const plain = await descendQuadratic(defaultOptimizer('gd', 0.1), starts, 20);
     // The same float32 operations (x + (−η)·g): bit for bit equal.
-    expect([...dampened]).toEqual([...plain]);
+    expect([...dampened.positions]).toEqual([...plain.positions]);
   });
 });
