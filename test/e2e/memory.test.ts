@@ -113,10 +113,10 @@ describe('GPU memory', () => {
         await downhill.whenBuilt();
       }, settings);
     // Before the ledger is read: three frames on the scene (5 updates each),
-    // so that the renderer has made what it makes on a first draw, then more
-    // frames until the ledger stays the same across one, so that objects made
+    // so that the renderer has made what it makes on a first draw. Then more
+    // frames until the ledger is unchanged across one, because an object made
     // or released a frame late (a lazily made texture, a mapped staging buffer)
-    // do not count as a difference.
+    // is not a leak.
     const stepsDone = () => page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.stepsDone);
     const nextFrame = async () => {
       const before = await stepsDone();
@@ -179,13 +179,13 @@ describe('GPU memory', () => {
   });
 });
 
-/** The entries of `a` not matched one for one in `b`. */
+/** Lists the entries of `a` that have no match in `b`, each entry of `b` matching once. */
 function difference(a: string[], b: string[]): string {
   const rest = [...b];
   const extra = a.filter((item) => {
-    const at = rest.indexOf(item);
-    if (at < 0) return true;
-    rest.splice(at, 1);
+    const position = rest.indexOf(item);
+    if (position < 0) return true;
+    rest.splice(position, 1);
     return false;
   });
   return extra.length > 0 ? extra.join(', ') : 'none';
