@@ -146,7 +146,7 @@ export class Descent {
   private constructor(
     private readonly gpu: GpuContext,
     private readonly setup: DescentSetup,
-    private readonly pipelines: Record<'init' | 'step' | 'reduce_stats', GPUComputePipeline>,
+    private readonly pipelines: Record<DescentEntryPoint, GPUComputePipeline>,
     layout: GPUBindGroupLayout,
   ) {
     const device = gpu.device;
@@ -314,16 +314,24 @@ export class Descent {
       throw new RangeError(`steps per dispatch must be an integer from 1 to ${this.setup.maxStepsPerDispatch}, not ${steps}`);
     }
     const device = this.gpu.device;
-    const uniformSchedule = this.writeSchedule(steps);
-    this.writeParams(steps, uniformSchedule);
+    const uniformUpdates = this.uniformUpdates(this.writeSchedule(steps));
+    this.writeParams(steps, uniformUpdates);
 
     device.queue.writeBuffer(this.stats, 0, STATS_INITIAL);
 
     const encoder = device.createCommandEncoder({ label: 'Descent.step' });
     const pass = encoder.beginComputePass({ label: 'Descent.step' });
-    pass.setPipeline(this.pipelines.step);
     pass.setBindGroup(0, this.bindGroup);
-    pass.dispatchWorkgroups(...this.workgroups());
+    if (uniformUpdates) {
+      // The particles without trail or history in a lean kernel, then the few with them.
+      pass.setPipeline(this.pipelines.step_uniform);
+      pass.dispatchWorkgroups(...this.workgroups());
+      pass.setPipeline(this.pipelines.step_tracked);
+      pass.dispatchWorkgroups(Math.ceil((this.trailLayout.count + 1) / WORKGROUP_SIZE));
+    } else {
+      pass.setPipeline(this.pipelines.step);
+      pass.dispatchWorkgroups(...this.workgroups());
+    }
     pass.setPipeline(this.pipelines.reduce_stats);
     pass.dispatchWorkgroups(this.statsWorkgroups());
     pass.end();
@@ -358,10 +366,10 @@ export class Descent {
   }
 
   /**
-   * Writes the uniform. `uniformSchedule` is true when every update of the
-   * dispatch has the schedule's first entry.
+   * Writes the uniform. `uniformUpdates` is true when step_uniform moves the
+   * particles that keep no trail and no history (see uniformUpdates).
    */
-  private writeParams(steps: number, uniformSchedule = false): void {
+  private writeParams(steps: number, uniformUpdates = false): void {
     const criteria = this.criteria;
     const optimizer = this.optimizer;
     const trail = this.trailLayout;
@@ -391,10 +399,11 @@ export class Descent {
       .set('one_minus_alpha', 1 - optimizer.alpha)
       .set('beta2', optimizer.beta2)
       .set('one_minus_beta2', 1 - optimizer.beta2)
-      .set('flags', (optimizer.centered ? FLAG_CENTERED : 0) | (optimizer.amsgrad ? FLAG_AMSGRAD : 0) | (this.uniformUpdates(uniformSchedule) ? FLAG_UNIFORM_UPDATES : 0))
+      .set('flags', (optimizer.centered ? FLAG_CENTERED : 0) | (optimizer.amsgrad ? FLAG_AMSGRAD : 0) | (uniformUpdates ? FLAG_UNIFORM_UPDATES : 0))
       .set('noise_sigma', this.noise.sigma)
       .set('noise_seed', this.noise.seed >>> 0)
-      .set('cell_offset', this.setup.maxStepsPerDispatch);
+      .set('cell_offset', this.setup.maxStepsPerDispatch)
+      .set('trail_count', trail.count);
     this.gpu.device.queue.writeBuffer(this.paramsBuffer, 0, this.params.data);
   }
 
@@ -420,9 +429,10 @@ export class Descent {
   }
 
   /**
-   * True when `step` may take its fast loop: one learning rate for the whole
-   * dispatch, no gradient noise, and no weight decay added to the gradient
-   * (AdamW's decoupled decay is part of its update).
+   * Returns true when step_uniform may move the particles that keep no trail
+   * and no history. That needs one learning rate for the whole dispatch, no
+   * gradient noise, and no weight decay added to the gradient (AdamW's
+   * decoupled decay is part of its update).
    */
   private uniformUpdates(uniformSchedule: boolean): boolean {
     const coupledDecay = this.optimizer.weightDecay !== 0 && this.optimizer.name !== 'adamw';
@@ -440,10 +450,14 @@ function checkCriteria(criteria: StopCriteria): void {
 
 interface CompiledDescent {
   layout: GPUBindGroupLayout;
-  pipelines: Record<'init' | 'step' | 'reduce_stats', GPUComputePipeline>;
+  pipelines: Record<DescentEntryPoint, GPUComputePipeline>;
 }
 
 /** The pipelines for `code` and `optimizer`, compiled once per device. */
+/** Entry points of shaders/descent.wgsl, each compiled into its own pipeline. */
+const DESCENT_ENTRY_POINTS = ['init', 'step', 'step_uniform', 'step_tracked', 'reduce_stats'] as const;
+type DescentEntryPoint = (typeof DESCENT_ENTRY_POINTS)[number];
+
 function compiledPipelines(device: GPUDevice, code: string, optimizer: OptimizerConfig['name']): Promise<CompiledDescent> {
   return compileOnce(device, `Descent\n${optimizer}\n${code}`, () => compileDescent(device, code, optimizer));
 }
@@ -469,7 +483,7 @@ async function compileDescent(device: GPUDevice, code: string, optimizer: Optimi
     ],
   });
   const pipelineLayout = device.createPipelineLayout({ label: 'Descent.pipelineLayout', bindGroupLayouts: [layout] });
-  const pipelines = await createComputePipelines(device, 'Descent', code, pipelineLayout, ['init', 'step', 'reduce_stats'] as const, {
+  const pipelines = await createComputePipelines(device, 'Descent', code, pipelineLayout, DESCENT_ENTRY_POINTS, {
     WORKGROUP_SIZE,
     OPTIMIZER: OPTIMIZER_CODES[optimizer],
     STATE_ENTRIES: stateEntries(optimizer),

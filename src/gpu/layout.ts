@@ -36,7 +36,7 @@ export const DESCENT_PARAMS = defineStruct('Params', [
   ['noise_sigma', 'f32'],
   ['noise_seed', 'u32'],
   ['cell_offset', 'u32'],
-  ['_pad0', 'u32'],
+  ['trail_count', 'u32'],
 ] as const);
 
 /** Values of the OPTIMIZER override constant, as the OPTIMIZER_* constants of the WGSL. */

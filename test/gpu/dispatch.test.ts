@@ -71,7 +71,7 @@ describe('every particle updated exactly once per update', () => {
     const steps = count > 100_000 ? 2 : 5;
     const snapshots: StatsSnapshot[] = [];
     // Trails and a picked particle as in the app, so that particles of both
-    // loops of the kernel, the fast one and the one with trails and history, are counted.
+    // update loops, the fast one and the one with trails and history, are counted.
     const descent = await Descent.create(gpu, {
       surface: counter,
       optimizer,

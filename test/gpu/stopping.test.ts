@@ -1,5 +1,6 @@
-// The step kernel has two loops: a fast one for particles without trail or
-// history in dispatches of uniform updates, and the general one. Both must
+// The descent shader has two update loops: a fast one (entry point
+// step_uniform) for particles without trail or history in dispatches of uniform
+// updates, and the general one (entry points step and step_tracked). Both must
 // stop a particle at the same update, for the same reason, at the same
 // position: here on divergence to infinity, to NaN, past the bound, and on
 // convergence, against each other and against the float32 CPU reference.
