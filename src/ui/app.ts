@@ -313,11 +313,11 @@ export class App {
     this.gpu?.destroy();
   }
 
-  /** Tells the view how much of the canvas the side column and the panel cover. */
+  /** Tells the view how much of the canvas the side column, the panel and the colour bar cover. */
   private updateInsets(): void {
     const side = this.elements.root.querySelector('.side')?.getBoundingClientRect();
     const panel = this.panel.gui.domElement.getBoundingClientRect();
-    this.view.setInsets(side ? side.right + 8 : 0, panel.width + 16);
+    this.view.setInsets(side ? side.right + 8 : 0, this.colorLegend.rightInset(panel, this.elements.canvas.clientWidth));
   }
 
   /**
@@ -536,6 +536,7 @@ export class App {
       this.settings.zScale,
     );
     this.colorLegend.show(scale, definition.dims);
+    this.updateInsets();
     this.drawnKey = key;
   }
 
@@ -573,6 +574,8 @@ export class App {
     const view = this.settings.basinView;
     const needsTwo = view === 'side-by-side' || view === 'difference';
     if (view === 'off' || this.runs.length === 0 || (needsTwo && this.runs.length < 2)) {
+      this.colorLegend.setCovered(false);
+      this.updateInsets();
       this.view.setBasinMap(undefined, false);
       this.basinLegend.hide();
       this.mapInteraction.enabled = false;
@@ -591,6 +594,8 @@ export class App {
     nodes.setGrid(starts.domain, starts.nx, starts.ny);
     nodes.mode.value = view === 'difference' ? 2 : 0;
     this.basinNodes = nodes;
+    this.colorLegend.setCovered(true);
+    this.updateInsets();
     this.view.setBasinMap(nodes, view === 'side-by-side');
     this.mapInteraction.enabled = true;
     this.basinLegend.setMinima(this.basinMinima(), effectiveRadius(this.settings), this.assignMoving);

@@ -18,6 +18,9 @@ export class ColorLegend {
   private readonly title: HTMLElement;
   private readonly ticks: HTMLElement;
   private readonly range: HTMLElement;
+  private dims: 1 | 2 = 2;
+  /** True while a basin map colours the surface, so loss colours are not shown. */
+  private covered = false;
 
   constructor(parent: HTMLElement) {
     this.element = document.createElement('section');
@@ -44,7 +47,8 @@ export class ColorLegend {
 
   /** Shows the scale of a 2D surface; a 1D surface has no colours or contours, so the legend hides. */
   show(scale: SurfaceScale, dims: 1 | 2): void {
-    this.element.hidden = dims === 1;
+    this.dims = dims;
+    this.element.hidden = dims === 1 || this.covered;
     const { map, levels } = scale;
     // Log levels are round steps above the minimum, so they are labelled as loss − min unless the minimum is 0.
     const offset = map.kind === 'log' ? map.lossMin : 0;
@@ -73,5 +77,25 @@ export class ColorLegend {
     const top = map.lossMin + map.lossSpan;
     this.range.textContent = `min ${formatValue(map.lossMin)}, top ${formatValue(top)}`;
     this.range.title = 'Height range: the lowest sampled loss to the 99th percentile; higher values are clipped.';
+  }
+
+  /**
+   * Returns the right inset that keeps the view's map clear of the panel and
+   * of this legend. On tall windows the legend sits under the panel and adds
+   * nothing; on short ones it sits left of the panel and widens the inset.
+   */
+  rightInset(panel: DOMRect, canvasWidth: number): number {
+    const inset = panel.width + 16;
+    const bar = this.element.getBoundingClientRect();
+    if (this.element.hidden || bar.left >= panel.left) {
+      return inset;
+    }
+    return Math.max(inset, canvasWidth - bar.left + 8);
+  }
+
+  /** Hides the legend while a basin map colours the surface, and shows it again after. */
+  setCovered(covered: boolean): void {
+    this.covered = covered;
+    this.element.hidden = this.dims === 1 || covered;
   }
 }

@@ -702,9 +702,8 @@ export class FallbackApp {
   private updateInsets(): void {
     const side = this.elements.root.querySelector('.side')?.getBoundingClientRect();
     const panel = this.panel.gui.domElement.getBoundingClientRect();
-    const colorBar = this.colorLegend.element.getBoundingClientRect();
     const banner = this.banner.getBoundingClientRect();
-    this.view.setInsets(side ? side.right + 8 : 0, panel.width + 16 + colorBar.width + 8, banner.bottom);
+    this.view.setInsets(side ? side.right + 8 : 0, this.colorLegend.rightInset(panel, this.elements.canvas.clientWidth), banner.bottom);
   }
 
   private linkChanged(kind: LinkChange): void {

@@ -96,4 +96,51 @@ describe('layout', () => {
       await page.close();
     }
   }, 300_000);
+
+  test.each([
+    [1280, 800],
+    [1600, 900],
+  ])('%i × %i: top-down map clear of the colour bar', async (width, height) => {
+    const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
+    try {
+      await page.goto(`${server.url}#v=1&view=2d`);
+      await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
+        timeout: 60_000,
+      });
+      // The corners of the quadratic's domain [-2, 2]² on the canvas, and the colour bar.
+      const read = () =>
+        page.evaluate(() => {
+          const downhill = (window as unknown as { downhill: { screenPositionOf(x: number, y: number): { px: number; py: number } } }).downhill;
+          const low = downhill.screenPositionOf(-2, -2);
+          const high = downhill.screenPositionOf(2, 2);
+          const legend = document.querySelector('.color-legend') as HTMLElement;
+          const rect = legend.getBoundingClientRect();
+          return {
+            map: { name: 'map', left: low.px, top: high.py, right: high.px, bottom: low.py },
+            bar: { name: 'colour bar', left: rect.left, top: rect.top, right: rect.right, bottom: rect.bottom },
+            hidden: legend.hidden,
+          };
+        });
+      const beforeBasins = await read();
+      expect(beforeBasins.hidden).toBe(false);
+      expect(beforeBasins.map.right - beforeBasins.map.left, 'map width in pixels').toBeGreaterThan(300);
+      expect(overlaps(beforeBasins.map, beforeBasins.bar), `map ${JSON.stringify(beforeBasins.map)} against colour bar ${JSON.stringify(beforeBasins.bar)}`).toBe(false);
+
+      // A basin map colours the surface by basin, so the loss colour bar hides, and returns after.
+      await page.evaluate(async () => {
+        const downhill = (window as unknown as { downhill: any }).downhill;
+        downhill.change({ ...downhill.settings, basinView: 'map' });
+        await downhill.whenBuilt();
+      });
+      expect((await read()).hidden).toBe(true);
+      await page.evaluate(async () => {
+        const downhill = (window as unknown as { downhill: any }).downhill;
+        downhill.change({ ...downhill.settings, basinView: 'off' });
+        await downhill.whenBuilt();
+      });
+      expect((await read()).hidden).toBe(false);
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
 });
