@@ -31,7 +31,7 @@ import { SceneView } from '../render/sceneView.ts';
 import { BasinLegend, type BasinColumn } from './basinLegend.ts';
 import { ColorLegend } from './colorLegend.ts';
 import { effectiveRadius } from './basinPanel.ts';
-import { formatValue } from './format.ts';
+import { formatCount, formatValue } from './format.ts';
 import { MapInteraction, type MapPoint } from './mapInteraction.ts';
 import { HistoryPlot } from './historyPlot.ts';
 import { Inspector } from './inspector.ts';
@@ -48,7 +48,7 @@ import { encodePng, fileName, saveFile, saveText } from './download.ts';
 import { LinkSync, type LinkChange } from './linkSync.ts';
 import { Shortcuts } from './shortcuts.ts';
 import { decodeLink, roundCamera, type DecodedLink, type LinkState } from './urlState.ts';
-import { StatusBar } from './statusBar.ts';
+import { SlowFrames, StatusBar } from './statusBar.ts';
 
 /** What the app exports; see App.exportFile. */
 export type ExportKind = 'view' | 'basin-map' | 'phase-map' | 'final-csv' | 'final-json' | 'loss-csv' | 'sweep-csv';
@@ -119,6 +119,7 @@ export class App {
   /** The last verification report, for the console and the tests. */
   lastVerifyReport: VerifyReport | undefined;
   private lastSample = 0;
+  private readonly slowFrames = new SlowFrames();
   private lastClustering = 0;
   private mapInteraction!: MapInteraction;
   private comparer: BasinComparer | undefined;
@@ -763,6 +764,7 @@ export class App {
     }
     this.pendingSteps = 0;
     this.statusBar.restart();
+    this.slowFrames.reset();
 
     if (surfaceChanged) {
       this.foundMinima = [];
@@ -924,6 +926,7 @@ export class App {
     if (target !== undefined && (!this.settings.paused || this.stepsDone >= target)) {
       this.runTo = undefined;
     }
+    let stepped = false;
     if (this.runs.length > 0 && (!this.settings.paused || this.runTo !== undefined)) {
       this.pendingSteps += this.settings.stepsPerFrame;
       let steps = Math.floor(this.pendingSteps);
@@ -941,6 +944,7 @@ export class App {
           run.descent.step(chunk);
         }
         steps -= chunk;
+        stepped = true;
       }
     }
 
@@ -968,16 +972,35 @@ export class App {
     this.view.render(this.runs.map((run) => run.descent.stepsDone));
     this.framesInFlight++;
     const device = this.gpu.device;
+    const scene = this.runs;
     void device.queue.onSubmittedWorkDone().finally(() => {
       // Work of a lost device may never finish; its frames stopped counting at the loss.
       if (device === this.gpu.device) {
         this.framesInFlight--;
+        this.frameFinished(stepped && scene === this.runs);
       }
     });
     this.statusBar.frame(time);
     this.statusBar.render(this.particleCount, this.stepsDone, this.lastStats, this.settings.paused);
     this.plot?.redraw();
     requestAnimationFrame((next) => this.frame(next));
+  }
+
+  /** Advises a smaller scene once, when several frames in a row take seconds on this adapter. */
+  private frameFinished(stepped: boolean): void {
+    if (!stepped) {
+      this.slowFrames.interrupt();
+      return;
+    }
+    if (this.slowFrames.finished(performance.now())) {
+      const seconds = (this.slowFrames.frameMs / 1000).toFixed(1);
+      this.notices.show(
+        `Each frame takes about ${seconds} s on this adapter (${this.gpu.adapterName}) for ${formatCount(this.particleCount)} particles ` +
+          `at ${formatValue(this.settings.stepsPerFrame)} steps per frame. For a live view, lower the grid or the steps per frame in the Particles folder.`,
+        'info',
+        30_000,
+      );
+    }
   }
 
   private receiveStats(run: Run, snapshot: StatsSnapshot): void {

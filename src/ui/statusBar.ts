@@ -47,6 +47,57 @@ export class StepRate {
   }
 }
 
+/** Time between two frames' GPU work finishing, in milliseconds, above which a frame counts as too slow for a live view. */
+export const SLOW_FRAME_MS = 2000;
+/** Slow frames in a row before the advice to shrink the scene is given. */
+export const SLOW_FRAMES_BEFORE_ADVICE = 3;
+
+/**
+ * Slow-frame detector: from the times at which frames that ran updates
+ * finished on the GPU, it reports once per scene that several frames in a
+ * row took longer than SLOW_FRAME_MS, so the app can suggest a smaller grid.
+ */
+export class SlowFrames {
+  /** Mean time between the finishes of the last slow frames, in milliseconds. */
+  frameMs = 0;
+  private lastFinish: number | undefined;
+  private streak: number[] = [];
+  private advised = false;
+
+  /** Takes the time a stepping frame finished on the GPU; returns true once per scene, when the advice is due. */
+  finished(now: number): boolean {
+    const last = this.lastFinish;
+    this.lastFinish = now;
+    if (last === undefined) {
+      return false;
+    }
+    const interval = now - last;
+    if (interval < SLOW_FRAME_MS) {
+      this.streak = [];
+      return false;
+    }
+    this.streak.push(interval);
+    if (this.advised || this.streak.length < SLOW_FRAMES_BEFORE_ADVICE) {
+      return false;
+    }
+    this.advised = true;
+    this.frameMs = this.streak.reduce((sum, value) => sum + value, 0) / this.streak.length;
+    return true;
+  }
+
+  /** Forgets the last finish, so that a pause or a frame without updates does not count as a slow frame. */
+  interrupt(): void {
+    this.lastFinish = undefined;
+  }
+
+  /** Starts over for a new scene, whose frames may be slow again. */
+  reset(): void {
+    this.interrupt();
+    this.streak = [];
+    this.advised = false;
+  }
+}
+
 export class StatusBar {
   private framesPerSecond = 0;
   /** Frame times of the last second, for a frames-per-second count that bursts cannot skew. */
