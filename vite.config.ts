@@ -11,9 +11,10 @@ import { defineConfig, type Plugin } from 'vite';
  * data: and blob: URLs, which the PNG exports create, and fonts data: URLs,
  * which lil-gui's stylesheet embeds for its icons. frame-ancestors is left
  * out because browsers ignore it in a <meta> element.
- * NOTE: a <meta> policy does not reach the Web Workers, which take theirs from
- * the response headers of their scripts; a server that sends this policy as a
- * header covers them too.
+ * A <meta> policy does not reach the Web Workers, which take theirs from the
+ * response headers of their scripts, so the preview server (`npm run preview`,
+ * and the end-to-end tests) sends the policy as a header too. A host that
+ * serves dist/ should do the same.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -54,5 +55,6 @@ export default defineConfig({
   preview: {
     host: '127.0.0.1',
     port: 4173,
+    headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
   },
 });

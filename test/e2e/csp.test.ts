@@ -1,7 +1,8 @@
 // The production build's Content-Security-Policy. The built page carries it,
 // and it blocks an inline script and eval. The app runs under it without one
 // violation or console error: particles, a typed formula, a sweep, verify with
-// its Web Worker, an export, and the CPU fallback's worker.
+// its Web Worker, an export, and the CPU fallback's worker. The preview server
+// sends the policy as a header as well, which is what reaches the workers.
 
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -169,6 +170,24 @@ describe('Content-Security-Policy with the CPU fallback', () => {
     expect(await page.locator('.fallback-banner').count()).toBe(1);
     expect(await violations(page)).toEqual([]);
     expect(errors).toEqual([]);
+
+    // A <meta> policy does not reach workers: the server's header does. eval in the
+    // worker's timer is blocked, as in the page (Playwright's own evaluation is exempt).
+    const workers = page.workers();
+    expect(workers).toHaveLength(1);
+    const evalError = await workers[0]!.evaluate(
+      () =>
+        new Promise<string>((resolve) =>
+          setTimeout(() => {
+            try {
+              resolve(String(eval('1 + 1')));
+            } catch (error) {
+              resolve((error as Error).name);
+            }
+          }, 0),
+        ),
+    );
+    expect(evalError).toBe('EvalError');
     await context.close();
   });
 });
