@@ -33,6 +33,19 @@ const RECORD_VIOLATIONS = `
   });
 `;
 
+/** Runs eval in a timer and returns its result, or the name of the error it threw ("EvalError" where the policy blocks it). */
+function evalInTimer(): Promise<string> {
+  return new Promise<string>((resolve) =>
+    setTimeout(() => {
+      try {
+        resolve(String(eval('1 + 1')));
+      } catch (error) {
+        resolve((error as Error).name);
+      }
+    }, 0),
+  );
+}
+
 function violations(page: Page): Promise<Violation[]> {
   return page.evaluate(() => (window as unknown as { cspViolations: Violation[] }).cspViolations);
 }
@@ -128,18 +141,7 @@ describe('Content-Security-Policy of the build', () => {
     });
     expect(ran).toBe(false);
     // eval in a timer: code that Playwright evaluates directly is exempt from the page's eval rule.
-    const evalError = await page.evaluate(
-      () =>
-        new Promise<string>((resolve) =>
-          setTimeout(() => {
-            try {
-              resolve(String(eval('1 + 1')));
-            } catch (error) {
-              resolve((error as Error).name);
-            }
-          }, 0),
-        ),
-    );
+    const evalError = await page.evaluate(evalInTimer);
     expect(evalError).toBe('EvalError');
     await expect.poll(async () => (await violations(page)).map((violation) => violation.directive)).toEqual(expect.arrayContaining(['script-src-elem', 'script-src']));
   });
@@ -175,18 +177,7 @@ describe('Content-Security-Policy with the CPU fallback', () => {
     // worker's timer is blocked, as in the page (Playwright's own evaluation is exempt).
     const workers = page.workers();
     expect(workers).toHaveLength(1);
-    const evalError = await workers[0]!.evaluate(
-      () =>
-        new Promise<string>((resolve) =>
-          setTimeout(() => {
-            try {
-              resolve(String(eval('1 + 1')));
-            } catch (error) {
-              resolve((error as Error).name);
-            }
-          }, 0),
-        ),
-    );
+    const evalError = await workers[0]!.evaluate(evalInTimer);
     expect(evalError).toBe('EvalError');
     await context.close();
   });
