@@ -36,7 +36,7 @@ import { MapInteraction, type MapPoint } from './mapInteraction.ts';
 import { HistoryPlot } from './historyPlot.ts';
 import { Inspector } from './inspector.ts';
 import { Legend } from './legend.ts';
-import { copyLinkToClipboard, LinkProblemNotices, sceneLinkState, showFoundMinima } from './sceneNotices.ts';
+import { applyLinkPickAndStep, copyLinkToClipboard, LinkProblemNotices, sceneLinkState, showFoundMinima } from './sceneNotices.ts';
 import { Notices, showBlocker } from './notices.ts';
 import { Panel } from './panel.ts';
 import { applyPresetSettings, findPreset } from './presets.ts';
@@ -411,17 +411,16 @@ export class App {
     if (state.camera) {
       this.view.setCameraState(state.camera);
     }
-    if (state.pick !== undefined) {
-      if (state.pick < this.particleCount) {
-        this.pick(state.pick);
-      } else {
-        this.notices.show(`The link's pick=${state.pick} was not applied: this scene has ${this.particleCount} particles (0 to ${this.particleCount - 1}).`, 'error');
-      }
-    }
-    if (state.step !== undefined && this.settings.paused && state.step !== this.stepsDone) {
-      this.reset();
-      this.runTo = state.step;
-    }
+    applyLinkPickAndStep(state, {
+      particleCount: this.particleCount,
+      stepsDone: this.stepsDone,
+      paused: this.settings.paused,
+      pick: (index) => this.pick(index),
+      runTo: (step) => {
+        this.reset();
+        this.runTo = step;
+      },
+    }, this.notices);
   }
 
   private showLinkProblems(problems: readonly string[]): void {

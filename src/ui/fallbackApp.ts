@@ -27,7 +27,7 @@ import { HistoryPlot } from './historyPlot.ts';
 import { Inspector } from './inspector.ts';
 import { Legend } from './legend.ts';
 import { LinkSync, type LinkChange } from './linkSync.ts';
-import { copyLinkToClipboard, LinkProblemNotices, sceneLinkState, showFoundMinima } from './sceneNotices.ts';
+import { applyLinkPickAndStep, copyLinkToClipboard, LinkProblemNotices, sceneLinkState, showFoundMinima } from './sceneNotices.ts';
 import { Notices } from './notices.ts';
 import { Panel } from './panel.ts';
 import { applyPresetSettings, findPreset } from './presets.ts';
@@ -698,7 +698,7 @@ export class FallbackApp {
     return this.view.screenPositionOf(x, y, loss);
   }
 
-  /** Keeps the map clear of the side column, the panel with the colour bar beside it, and the banner. */
+  /** Keeps the map clear of the side column, the panel, the colour bar and the banner. */
   private updateInsets(): void {
     const side = this.elements.root.querySelector('.side')?.getBoundingClientRect();
     const panel = this.panel.gui.domElement.getBoundingClientRect();
@@ -721,17 +721,16 @@ export class FallbackApp {
 
   private applyLinkExtras(decoded: DecodedLink): void {
     const { state } = decoded;
-    if (state.pick !== undefined) {
-      if (state.pick < this.particleCount) {
-        this.pick(state.pick);
-      } else {
-        this.notices.show(`The link's pick=${state.pick} was not applied: this scene has ${this.particleCount} particles (0 to ${this.particleCount - 1}).`, 'error');
-      }
-    }
-    if (state.step !== undefined && this.settings.paused && state.step !== this.stepsDone) {
-      this.reset();
-      this.runTo = state.step;
-    }
+    applyLinkPickAndStep(state, {
+      particleCount: this.particleCount,
+      stepsDone: this.stepsDone,
+      paused: this.settings.paused,
+      pick: (index) => this.pick(index),
+      runTo: (step) => {
+        this.reset();
+        this.runTo = step;
+      },
+    }, this.notices);
   }
 
   private showLinkProblems(problems: readonly string[]): void {

@@ -38,6 +38,30 @@ export function sceneLinkState(scene: SceneProgress, camera?: LinkState['camera'
   return state;
 }
 
+/** A scene that a link's picked particle and update count apply to. */
+export interface LinkTarget {
+  readonly particleCount: number;
+  readonly stepsDone: number;
+  readonly paused: boolean;
+  pick(index: number): void;
+  /** Puts the particles back on their starts and runs the paused scene to update `step`. */
+  runTo(step: number): void;
+}
+
+/** Applies a link's picked particle and the update its paused scene is at, with a notice for a pick past the last particle. */
+export function applyLinkPickAndStep(state: LinkState, target: LinkTarget, notices: Notices): void {
+  if (state.pick !== undefined) {
+    if (state.pick < target.particleCount) {
+      target.pick(state.pick);
+    } else {
+      notices.show(`The link's pick=${state.pick} was not applied: this scene has ${target.particleCount} particles (0 to ${target.particleCount - 1}).`, 'error');
+    }
+  }
+  if (state.step !== undefined && target.paused && state.step !== target.stepsDone) {
+    target.runTo(state.step);
+  }
+}
+
 /** Copies `link` to the clipboard, or shows it to copy by hand where the browser does not allow it. */
 export async function copyLinkToClipboard(link: string, notices: Notices): Promise<void> {
   try {
