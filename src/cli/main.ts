@@ -160,18 +160,28 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof UsageError || error instanceof FormulaError || error instanceof InvalidSettingError || error instanceof LimitExceededError) {
-      process.stderr.write(`downhill: ${error.message}\n`);
-      process.exit(EXIT_USAGE);
-    }
-    if (error instanceof NoAdapterError || error instanceof WebGpuUnavailableError) {
-      process.stderr.write(NO_ADAPTER_MESSAGE);
-      process.exit(EXIT_NO_ADAPTER);
-    }
-    process.stderr.write(`downhill: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(EXIT_INTERNAL);
-  },
-);
+/**
+ * Exits with `code` once stdout and stderr have taken all that was written.
+ * Node writes to pipes asynchronously, so exiting at once would cut a long
+ * report short (at 64 KiB on Linux). The exit itself is needed because the
+ * GPU device keeps the event loop alive.
+ */
+function exitWhenWritten(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exitWhenWritten, (error: unknown) => {
+  if (error instanceof UsageError || error instanceof FormulaError || error instanceof InvalidSettingError || error instanceof LimitExceededError) {
+    process.stderr.write(`downhill: ${error.message}\n`);
+    exitWhenWritten(EXIT_USAGE);
+    return;
+  }
+  if (error instanceof NoAdapterError || error instanceof WebGpuUnavailableError) {
+    process.stderr.write(NO_ADAPTER_MESSAGE);
+    exitWhenWritten(EXIT_NO_ADAPTER);
+    return;
+  }
+  process.stderr.write(`downhill: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  exitWhenWritten(EXIT_INTERNAL);
+});

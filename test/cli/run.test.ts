@@ -68,6 +68,17 @@ describe('downhill run --json', () => {
     expect(outcome.stdout).toMatch(/^rosenbrock: f = /);
     expect(outcome.stdout).toMatch(/16 particles: \d+ converged, \d+ diverged, \d+ still moving/);
   });
+
+  test('report longer than a pipe buffer arrives whole', () => {
+    // About 700 kB of JSON through a pipe, ten times the 64 KiB at which an early exit cut it.
+    const outcome = downhill(['run', '--grid', '96', '--steps', '10', '--json', '--backend', 'cpu']);
+    expect(outcome.status).toBe(0);
+    expect(outcome.stdout.length).toBeGreaterThan(600_000);
+    const report = JSON.parse(outcome.stdout);
+    expect(report.particles).toBe(96 * 96);
+    expect(report.final).toHaveLength(96 * 96);
+    expect(report.stopSteps).toHaveLength(96 * 96);
+  });
 });
 
 describe('downhill run: optimizers, schedules, noise', () => {
