@@ -5,6 +5,7 @@
  * median number of updates to converge.
  */
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import { compileFormula } from '../core/expr/index.ts';
 import { phaseImage, sweepCsv, type SweepRow } from '../core/exportTables.ts';
@@ -109,6 +110,11 @@ export function splitSweepValues(values: Record<string, unknown>): { run: Record
   if (run.lr !== undefined) {
     throw new UsageError('sweep varies the learning rate: give --lr-min and --lr-max instead of --lr');
   }
+  // A phase map varies its second hyperparameter too, so a fixed value of it would be ignored.
+  const swept = sweep['sweep-y'];
+  if (swept !== undefined && Object.hasOwn(SWEEP_PARAMETERS, swept) && run[swept] !== undefined) {
+    throw new UsageError(`--sweep-y ${swept} varies ${swept} from --y-min to --y-max: leave out --${swept}`);
+  }
   return { run, sweep };
 }
 
@@ -186,6 +192,9 @@ export function parseSweepOptions(run: RunOptions, raw: Record<string, string | 
     if (raw[name] !== undefined) {
       checkOutputFile(name, raw[name]!);
     }
+  }
+  if (raw.csv !== undefined && raw.png !== undefined && resolve(raw.csv) === resolve(raw.png)) {
+    throw new UsageError(`--csv and --png name the same file ${JSON.stringify(raw.csv)}: give each its own`);
   }
   return { ...run, axes: { lrMin, lrMax, lrCount, second }, csv: raw.csv, png: raw.png };
 }

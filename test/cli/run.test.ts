@@ -332,7 +332,11 @@ describe('downhill sweep', () => {
     expect(downhill(['sweep', '--sweep-y', 'beta1', '--json']).stderr).toMatch(/--sweep-y beta1 applies to adam, adamw, not gd/);
     expect(downhill(['sweep', '--sweep-y', 'gamma', '--json']).stderr).toMatch(/unknown --sweep-y "gamma"/);
     expect(downhill(['sweep', '--lrs', '4096', '--sweep-y', 'momentum', '--optimizer', 'momentum', '--ys', '4096', '--json']).stderr).toMatch(/exceeds the maximum 65,536/);
-    expect(downhill(['sweep', '--lrs', '4096', '--json']).status).toBe(0);
+    const largest = downhill(['sweep', '--lrs', '4096', '--json']);
+    expect(largest.status).toBe(0);
+    // About 1.2 MB of JSON, all of it.
+    expect(JSON.parse(largest.stdout).rows).toHaveLength(4096);
+    expect(downhill(['sweep', '--optimizer', 'momentum', '--sweep-y', 'momentum', '--momentum', '0.5', '--json']).stderr).toMatch(/leave out --momentum/);
   });
 });
 
@@ -382,14 +386,14 @@ describe('downhill verify', () => {
   });
 
   test('a faulty kernel is caught and fails --min-agreement', () => {
-    // A copy of the shaders whose update uses 1% too large a learning rate.
+    // A copy of the shaders whose update loops (the fast one and the general one) use 1% too large a learning rate.
     const folder = mkdtempSync(join(tmpdir(), 'downhill-faulty-'));
     for (const name of readdirSync(join(repoRoot, 'shaders'))) {
       let code = readFileSync(join(repoRoot, 'shaders', name), 'utf8');
       if (name === 'descent.wgsl') {
         const correct = 'let lr = coefficients.x * cell.x + coefficients.y;';
-        expect(code).toContain(correct);
-        code = code.replace(correct, 'let lr = (coefficients.x * cell.x + coefficients.y) * 1.01;');
+        expect(code.split(correct)).toHaveLength(3);
+        code = code.replaceAll(correct, 'let lr = (coefficients.x * cell.x + coefficients.y) * 1.01;');
       }
       writeFileSync(join(folder, name), code);
     }

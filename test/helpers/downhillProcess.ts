@@ -21,6 +21,8 @@ export function downhill(args: string[], env: Record<string, string> = {}, user:
     encoding: 'utf8',
     env: { ...process.env, ...env },
     timeout: 60_000,
+    // Reports of large sweeps run to megabytes; past maxBuffer spawnSync would kill the command.
+    maxBuffer: 256 * 1024 * 1024,
     ...user,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
