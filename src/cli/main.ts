@@ -49,7 +49,7 @@ const COMMON_OPTIONS = `
   --momentum M            momentum, nesterov (default 0.9), rmsprop (default 0)
   --dampening D           momentum's dampening (default 0)
   --weight-decay L        L2 penalty added to the gradient; adamw decays the weights directly (default 0, adamw 0.01)
-  --eps E                 adagrad (default 1e-10), rmsprop, adam, adamw (default 1e-8)
+  --eps E                 adagrad (default 1e-10), rmsprop, adam, adamw (default 1e-8); 1e-37 to 1
   --lr-decay D            adagrad: η / (1 + t·D) (default 0)
   --initial-accumulator A adagrad's starting sum of squared gradients (default 0)
   --alpha A               rmsprop's smoothing constant (default 0.99)

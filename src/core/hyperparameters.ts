@@ -49,7 +49,8 @@ export const OPTIMIZER_SPECS: Record<NumericOptimizerField, NumberSpec & { optim
   momentum: { flag: 'momentum', label: 'momentum', min: 0, max: 1, maxExclusive: true, optimizers: ['momentum', 'nesterov', 'rmsprop'] },
   dampening: { flag: 'dampening', label: 'dampening', min: 0, max: 1, optimizers: ['momentum'] },
   weightDecay: { flag: 'weight-decay', label: 'weight decay', min: 0, max: 1e3, optimizers: OPTIMIZER_NAMES },
-  eps: { flag: 'eps', label: 'epsilon', min: 0, max: 1, minExclusive: true, optimizers: ['adagrad', 'rmsprop', 'adam', 'adamw'] },
+  // At least a normal float32: a smaller ε may become 0 on the GPU, and 0/0 where the gradient vanishes.
+  eps: { flag: 'eps', label: 'epsilon', min: 1e-37, max: 1, optimizers: ['adagrad', 'rmsprop', 'adam', 'adamw'] },
   lrDecay: { flag: 'lr-decay', label: 'learning-rate decay', min: 0, max: 1e3, optimizers: ['adagrad'] },
   initialAccumulator: { flag: 'initial-accumulator', label: 'initial accumulator', min: 0, max: 1e6, optimizers: ['adagrad'] },
   alpha: { flag: 'alpha', label: 'alpha', min: 0, max: 1, maxExclusive: true, optimizers: ['rmsprop'] },

@@ -71,7 +71,7 @@ const NUMBER_FIELDS: [string, Path, unknown[]][] = [
   ['momentum', ['runs', 0, 'optimizer', 'momentum'], [-1, 1, 1e300]],
   ['dampening', ['runs', 0, 'optimizer', 'dampening'], [-1, 1.5]],
   ['weight decay', ['runs', 0, 'optimizer', 'weightDecay'], [-1, 1001]],
-  ['epsilon', ['runs', 0, 'optimizer', 'eps'], [0, -1, 2]],
+  ['epsilon', ['runs', 0, 'optimizer', 'eps'], [0, -1, 2, 1e-50]],
   ['learning-rate decay', ['runs', 0, 'optimizer', 'lrDecay'], [-1, 1e300]],
   ['initial accumulator', ['runs', 0, 'optimizer', 'initialAccumulator'], [-1, 1e7]],
   ['alpha', ['runs', 0, 'optimizer', 'alpha'], [-1, 1]],
