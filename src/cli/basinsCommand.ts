@@ -14,12 +14,12 @@ import {
   classifyAll,
   countBasins,
   defaultAssignmentRadius,
+  MAX_BASINS,
   outcomeName,
-  type BasinMinimum,
   type BasinShares,
 } from '../core/basins.ts';
 import { fillStarts, startCount, type Starts } from '../core/grid.ts';
-import { clusterMinima } from '../core/minima.ts';
+import { clusterMinima, combineMinima, type NamedMinimum } from '../core/minima.ts';
 import { compileFormula } from '../core/expr/index.ts';
 import { DEFAULT_CRITERIA } from '../core/config.ts';
 import { ReferenceRun } from '../core/reference.ts';
@@ -46,6 +46,8 @@ export interface BasinsOptions extends RunOptions {
   radius: number;
 }
 
+export type MinimaSource = 'listed' | 'clustered' | 'listed and clustered';
+
 export interface BasinsReport {
   surface: string;
   formula: string;
@@ -59,9 +61,15 @@ export interface BasinsReport {
   domain: number[];
   /** Converged particles within this distance of a minimum take its basin. */
   radius: number;
-  /** listed: the surface's known minima; clustered: found from converged end points (typed formulas). */
-  minimaSource: 'listed' | 'clustered';
-  minima: { x: number; y: number; value: number; count: number; share: number }[];
+  /**
+   * Where the minima come from. "listed": the surface's known minima.
+   * "clustered": found from converged end points (typed formulas). "listed
+   * and clustered": the known ones, then those found beside them, on surfaces
+   * that list only some (rastrigin, ackley).
+   */
+  minimaSource: MinimaSource;
+  /** known: listed by the surface; false for a minimum found by clustering. */
+  minima: { x: number; y: number; value: number; known: boolean; count: number; share: number }[];
   /** Converged, but not within the radius of any known minimum. */
   other: number;
   diverged: number;
@@ -113,11 +121,22 @@ export async function basinsCommand(options: BasinsOptions): Promise<BasinsRepor
   const surface = compileFormula(options.surface.formula);
   const { optimizer, schedule, noise, starts } = options;
   const setup = { surface, optimizer, schedule, noise, criteria: DEFAULT_CRITERIA, starts };
-  const listed: readonly BasinMinimum[] = options.surface.minima;
+  const listed: readonly NamedMinimum[] = options.surface.minima.map(({ x, y, value }) => ({ x, y, value, known: true }));
   const domain = options.starts.kind === 'grid' ? options.starts.domain : options.surface.domain;
-  // A surface without listed minima (a typed formula) takes those its converged particles found.
-  const cluster = (positions: ArrayLike<number>, status: ArrayLike<number>): readonly BasinMinimum[] =>
-    listed.length > 0 ? listed : clusterMinima(positions, status, surface, { domain });
+  // A surface without listed minima (a typed formula) takes those its converged particles found, and
+  // one that lists only some of its minima adds those found beside them, as the app's basin map does.
+  const needsFound = listed.length === 0 || !options.surface.allMinimaListed;
+  let source: MinimaSource = 'listed';
+  if (needsFound) {
+    source = listed.length === 0 ? 'clustered' : 'listed and clustered';
+  }
+  const cluster = (positions: ArrayLike<number>, status: ArrayLike<number>): readonly NamedMinimum[] => {
+    if (!needsFound) {
+      return listed;
+    }
+    const found = clusterMinima(positions, status, surface, { domain });
+    return combineMinima(listed, [], found, options.radius, MAX_BASINS);
+  };
   let minima = listed;
   // Gradient noise keeps particles from converging, so those within the radius of a minimum count in its basin.
   const assignMoving = (noise?.sigma ?? 0) > 0;
@@ -137,7 +156,7 @@ export async function basinsCommand(options: BasinsOptions): Promise<BasinsRepor
     const classifier = await BasinClassifier.create(gpu, { points: descent.points, particleCount: descent.particleCount, minima, radius: options.radius, assignMoving });
     try {
       runDescentSteps(descent, options.steps, 500);
-      if (listed.length === 0) {
+      if (needsFound) {
         const result = await readResult(gpu.device, descent);
         minima = cluster(result.positions, result.status);
         classifier.setMinima(minima, options.radius, assignMoving);
@@ -164,7 +183,7 @@ export async function basinsCommand(options: BasinsOptions): Promise<BasinsRepor
 
   const shares = countBasins(basins, minima.length);
   const intervals = options.surface.dims === 1 ? basinIntervals(basins, options.starts) : null;
-  return report(options, shares, minima, adapter, listed.length > 0 ? 'listed' : 'clustered', intervals);
+  return report(options, shares, minima, adapter, source, intervals);
 }
 
 function basinLabel(basin: number): BasinLabel {
@@ -199,9 +218,9 @@ function legend(minimaCount: number): LegendEntry[] {
 function report(
   options: BasinsOptions,
   shares: BasinShares,
-  minima: readonly BasinMinimum[],
+  minima: readonly NamedMinimum[],
   adapter: string | null,
-  minimaSource: 'listed' | 'clustered',
+  minimaSource: MinimaSource,
   intervals: BasinInterval[] | null,
 ): BasinsReport {
   const share = (count: number): number => count / shares.total;
@@ -218,7 +237,7 @@ function report(
     domain: options.surface.dims === 1 ? [domain.xMin, domain.xMax] : [domain.xMin, domain.xMax, domain.yMin, domain.yMax],
     radius: options.radius,
     minimaSource,
-    minima: shares.minima.map((count, k) => ({ x: minima[k].x, y: minima[k].y, value: minima[k].value, count, share: share(count) })),
+    minima: shares.minima.map((count, k) => ({ x: minima[k].x, y: minima[k].y, value: minima[k].value, known: minima[k].known, count, share: share(count) })),
     other: share(shares.other),
     diverged: share(shares.diverged),
     unconverged: share(shares.moving),

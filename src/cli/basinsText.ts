@@ -13,7 +13,8 @@ export function formatBasinsReport(report: BasinsReport): string {
   const lines = [`${report.surface}: ${report.optimizer}, lr ${report.lr}, ${report.steps} steps, ${starts}`];
 
   report.minima.forEach((minimum, k) => {
-    lines.push(`  ${minimumName(report, k)}, f = ${minimum.value}: ${percent(minimum.share)}`);
+    const found = minimum.known ? '' : ', found by clustering';
+    lines.push(`  ${minimumName(report, k)}, f = ${Number(minimum.value.toPrecision(6))}${found}: ${percent(minimum.share)}`);
   });
   lines.push(`  elsewhere ${percent(report.other)}, diverged ${percent(report.diverged)}, not converged ${percent(report.unconverged)}`);
 

@@ -119,9 +119,14 @@ Exit status: 0 done, 1 verify below --min-agreement, 2 invalid command line, 3 n
  * than the browser's. bin/downhill.mjs points Dawn at the SwiftShader of
  * Debian's chromium package when that package is installed.
  */
-const NO_ADAPTER_MESSAGE =
-  'downhill: no WebGPU adapter: Dawn found no Vulkan driver (a GPU driver, or SwiftShader on the CPU); ' +
-  "install Debian's chromium package, which ships SwiftShader (`npm run setup` does it as root), or run with --backend cpu\n";
+function noAdapterMessage(command: string | undefined): string {
+  // verify compares the GPU with the CPU, so --backend cpu is no way out for it.
+  const cpu = command === 'verify' ? '' : ', or run with --backend cpu';
+  return (
+    'downhill: no WebGPU adapter: Dawn found no Vulkan driver (a GPU driver, or SwiftShader on the CPU); ' +
+    `install Debian's chromium package, which ships SwiftShader (\`npm run setup\` does it as root)${cpu}\n`
+  );
+}
 
 /** Writes a report to stdout: one JSON object with --json, otherwise the summary for a person. */
 function printReport<T>(report: T, json: boolean, format: (report: T) => string): void {
@@ -178,7 +183,7 @@ main(process.argv.slice(2)).then(exitWhenWritten, (error: unknown) => {
     return;
   }
   if (error instanceof NoAdapterError || error instanceof WebGpuUnavailableError) {
-    process.stderr.write(NO_ADAPTER_MESSAGE);
+    process.stderr.write(noAdapterMessage(process.argv[2]));
     exitWhenWritten(EXIT_NO_ADAPTER);
     return;
   }

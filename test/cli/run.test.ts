@@ -236,6 +236,13 @@ describe('downhill run: bad input', () => {
     expect(ownLines).toHaveLength(1);
     expect(ownLines[0]).toMatch(/no WebGPU adapter.*install Debian's chromium package.*npm run setup.*--backend cpu/);
   });
+
+  test('no WebGPU adapter for verify: no CPU way out offered', () => {
+    const outcome = downhill(['verify', '--grid', '2', '--steps', '2'], { VK_ICD_FILENAMES: '/nonexistent/no_icd.json' });
+    expect(outcome.status).toBe(3);
+    expect(outcome.stderr).toMatch(/no WebGPU adapter.*install Debian's chromium package/);
+    expect(outcome.stderr).not.toMatch(/--backend cpu/);
+  });
 });
 
 describe('downhill basins', () => {
@@ -338,6 +345,26 @@ describe('downhill sweep', () => {
     // About 1.2 MB of JSON, all of it.
     expect(JSON.parse(largest.stdout).rows).toHaveLength(4096);
     expect(downhill(['sweep', '--optimizer', 'momentum', '--sweep-y', 'momentum', '--momentum', '0.5', '--json']).stderr).toMatch(/leave out --momentum/);
+  });
+});
+
+describe('downhill basins of a surface that lists only its global minimum', () => {
+  test('rastrigin: the listed minimum, then those found by clustering', () => {
+    const outcome = downhill(['basins', '--surface', 'rastrigin', '--lr', '0.001', '--grid', '32', '--steps', '1000', '--backend', 'cpu', '--json']);
+    expect(outcome.stderr).toBe('');
+    const report = JSON.parse(outcome.stdout);
+    expect(report.minimaSource).toBe('listed and clustered');
+    expect(report.minima[0]).toMatchObject({ x: 0, y: 0, value: 0, known: true });
+    const found = report.minima.slice(1);
+    expect(found.length).toBeGreaterThanOrEqual(8);
+    expect(found.every((minimum: { known: boolean }) => !minimum.known)).toBe(true);
+    // The nearest local minima of x² + y² − 10 cos 2πx − 10 cos 2πy + 20 are at distance 0.995 on the axes, f = 0.995.
+    const axis = found.find((minimum: { x: number; y: number }) => Math.abs(minimum.x - 0.995) < 0.01 && Math.abs(minimum.y) < 0.01);
+    expect(axis?.value).toBeCloseTo(0.995, 2);
+    // With the found minima, few converged starts are left "elsewhere".
+    expect(report.other).toBeLessThan(0.05);
+    const total = report.minima.reduce((sum: number, minimum: { share: number }) => sum + minimum.share, 0) + report.other + report.diverged + report.unconverged;
+    expect(total).toBeCloseTo(1, 9);
   });
 });
 
