@@ -102,11 +102,16 @@ function parseDomain(text: string, surface: SurfaceDefinition): Domain {
   }
 }
 
-/** Formats a formula fault as one line: the option, the formula (shortened), the message and the character where the fault starts. */
+/**
+ * Formats a formula fault as one line: the option, the formula (shortened),
+ * the character where the fault starts, and the message. The place comes
+ * before the message unless the message names it, so it does not read as
+ * part of the message's advice.
+ */
 function formulaUsageError(text: string, error: FormulaError): UsageError {
   const quoted = formatSettingValue(text);
-  const where = /\bat character \d/.test(error.message) ? '' : ` ${atCharacter(error.start)}`;
-  return new UsageError(`invalid --formula ${quoted}: ${error.message}${where}`);
+  const where = /\bat character \d/.test(error.message) ? '' : `${atCharacter(error.start)}: `;
+  return new UsageError(`invalid --formula ${quoted}: ${where}${error.message}`);
 }
 
 /**

@@ -38,18 +38,18 @@ describe('--formula', () => {
   });
 
   const BAD_FORMULAS: [string, string, RegExp][] = [
-    ['empty', '', /^invalid --formula "": formula is empty.* at character 1$/],
-    ['missing operand', 'x +', /formula ends after '\+'.* at character 3/],
+    ['empty', '', /^invalid --formula "": at character 1: formula is empty/],
+    ['missing operand', 'x +', /at character 3: formula ends after '\+'/],
     ['unbalanced', '(x', /unmatched '\(' at character 1/],
     ['unknown name', 'foo(x)', /unknown name 'foo' at character 1/],
     ['constructor', 'constructor', /unknown name 'constructor' at character 1/],
     ['__proto__', 'x + __proto__', /unknown name '__proto__' at character 5/],
     ['code fragment', 'x; process.exit(0)', /unexpected character ';' at character 2/],
     ['Unicode look-alike', '\u0445^2 + y', /invalid character 'х' \(U\+0445\) at character 1/],
-    ['10,000 nested parentheses', '('.repeat(10_000) + 'x' + ')'.repeat(10_000), /formula is 20001 characters long.* at character 2001/],
-    ['100,000 characters', 'x+'.repeat(50_000), /^invalid --formula "(x\+){30}"…: formula is 100000 characters long/],
-    ['constant overflow', 'exp(100)*x', /exp\(100\) = 2\.69e43 overflows float32.* at character 1/],
-    ['no variable', '2 + 3', /formula uses neither x nor y.* at character 1/],
+    ['10,000 nested parentheses', '('.repeat(10_000) + 'x' + ')'.repeat(10_000), /at character 2001: formula is 20001 characters long/],
+    ['100,000 characters', 'x+'.repeat(50_000), /^invalid --formula "(x\+){30}"…: at character 2001: formula is 100000 characters long/],
+    ['constant overflow', 'exp(100)*x', /at character 1: exp\(100\) = 2\.69e43 overflows float32/],
+    ['no variable', '2 + 3', /at character 1: formula uses neither x nor y/],
   ];
 
   it.each(BAD_FORMULAS)('rejects %s with the fault and its position', (_label, formula, message) => {

@@ -183,8 +183,8 @@ describe('name options', () => {
 });
 
 const FORMULA_CASES: [string, string, RegExp][] = [
-  ['empty', '', /^invalid --formula "": formula is empty/],
-  ['missing operand', 'x +', /^invalid --formula "x \+": formula ends after '\+'/],
+  ['empty', '', /^invalid --formula "": at character 1: formula is empty/],
+  ['missing operand', 'x +', /^invalid --formula "x \+": at character 3: formula ends after '\+'/],
   ['unknown function', 'foo(x)', /unknown name 'foo' at character 1/],
   ['constructor', 'constructor', /unknown name 'constructor' at character 1/],
   ['__proto__', 'x * __proto__', /unknown name '__proto__' at character 5/],
