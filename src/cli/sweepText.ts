@@ -3,7 +3,7 @@
  * rates with the stability limit marked, or for a phase map one line per
  * value of the second hyperparameter.
  */
-import type { SweepRow } from '../core/exportTables.ts';
+import { OUTCOME_COLORS, type SweepRow } from '../core/exportTables.ts';
 import type { SweepReport } from './sweepCommand.ts';
 
 const TABLE_HEADER = ['rate', 'diverged', 'median loss', 'p10 loss', 'p90 loss', 'median steps'];
@@ -25,8 +25,13 @@ export function formatSweepReport(report: SweepReport): string {
   if (report.csv) {
     lines.push(`table written to ${report.csv}`);
   }
-  if (report.png) {
-    lines.push(`phase map written to ${report.png}`);
+  if (report.png && report.sweepY) {
+    const size = `${report.lr.length} × ${report.sweepY.values.length} pixels`;
+    lines.push(`phase map written to ${report.png} (${size}, learning rate to the right, ${report.sweepY.parameter} up)`);
+    lines.push('colours of the map:');
+    for (const [outcome, color] of Object.entries(OUTCOME_COLORS)) {
+      lines.push(`  #${color.map((channel) => channel.toString(16).padStart(2, '0')).join('')}  ${outcome}`);
+    }
   }
   return lines.join('\n');
 }

@@ -333,6 +333,16 @@ describe('downhill sweep', () => {
     expect([image.width, image.height]).toEqual([24, 10]);
   });
 
+  test('phase map as text: orientation and colours of the PNG', () => {
+    const png = join(mkdtempSync(join(tmpdir(), 'downhill-phase-')), 'phase.png');
+    const outcome = downhill(['sweep', '--surface', 'parabola', '--optimizer', 'momentum', '--sweep-y', 'momentum', '--lrs', '4', '--ys', '3', '--grid', '2', '--steps', '20', '--png', png]);
+    expect(outcome.status).toBe(0);
+    expect(outcome.stdout).toContain(`phase map written to ${png} (4 × 3 pixels, learning rate to the right, momentum up)`);
+    expect(outcome.stdout).toMatch(/colours of the map:\n  #009e73  converged\n  #d55e00  diverged\n  #56b4e9  neither/);
+    const image = PNG.sync.read(readFileSync(png));
+    expect([image.width, image.height]).toEqual([4, 3]);
+  });
+
   test('bad sweep input', () => {
     expect(downhill(['sweep', '--lr', '0.1', '--json']).stderr).toMatch(/give --lr-min and --lr-max instead of --lr/);
     expect(downhill(['sweep', '--lr-min', '1', '--lr-max', '0.5', '--json']).stderr).toMatch(/expected lr-min < lr-max/);
