@@ -6,6 +6,7 @@ import { compileFormula } from '../core/expr/index.ts';
 import { DEFAULT_CRITERIA, STATUS_NAMES, type NoiseConfig, type OptimizerConfig, type ScheduleConfig, type StatusName } from '../core/config.ts';
 import { ReferenceRun } from '../core/reference.ts';
 import { runDescent } from '../gpu/runDescent.ts';
+import { counted } from './wording.ts';
 import { createNodeGpuContext } from './nodeGpu.ts';
 import type { RunOptions } from './options.ts';
 
@@ -112,8 +113,8 @@ export function formatRunReport(report: RunReport): string {
   const where = report.backend === 'webgpu' ? `webgpu (${report.adapter})` : `cpu (${report.precision})`;
   const lines = [
     `${report.surface}: f = ${report.formula}`,
-    `${report.optimizer}, lr ${report.lr}${report.schedule.name === 'constant' ? '' : ` (${report.schedule.name} schedule)`}${report.noise.sigma > 0 ? `, noise σ ${report.noise.sigma}` : ''}, ${report.steps} steps on ${where}`,
-    `${report.particles} particles: ${report.summary.converged} converged, ${report.summary.diverged} diverged, ${report.summary.moving} still moving`,
+    `${report.optimizer}, lr ${report.lr}${report.schedule.name === 'constant' ? '' : ` (${report.schedule.name} schedule)`}${report.noise.sigma > 0 ? `, noise σ ${report.noise.sigma}` : ''}, ${counted(report.steps, 'step')} on ${where}`,
+    `${counted(report.particles, 'particle')}: ${report.summary.converged} converged, ${report.summary.diverged} diverged, ${report.summary.moving} still moving`,
   ];
   if (report.precision === 'f64') {
     // ReferenceRun fills its starts into a Float32Array, so an f64 run compares with the GPU from the same points.

@@ -4,6 +4,7 @@
  * value of the second hyperparameter.
  */
 import { OUTCOME_COLORS, type SweepRow } from '../core/exportTables.ts';
+import { counted } from './wording.ts';
 import type { SweepReport } from './sweepCommand.ts';
 
 const TABLE_HEADER = ['rate', 'diverged', 'median loss', 'p10 loss', 'p90 loss', 'median steps'];
@@ -12,7 +13,7 @@ const TABLE_HEADER = ['rate', 'diverged', 'median loss', 'p10 loss', 'p90 loss',
 export function formatSweepReport(report: SweepReport): string {
   const rates = report.lr.length;
   const rateText = rates === 1 ? `learning rate ${report.lr[0]}` : `${rates} learning rates from ${report.lr[0]} to ${report.lr[rates - 1]}`;
-  const lines = [`${report.surface}: ${report.optimizer}, ${rateText}, ${report.starts} starts each, ${report.steps} steps`];
+  const lines = [`${report.surface}: ${report.optimizer}, ${rateText}, ${counted(report.starts, 'start')} each, ${counted(report.steps, 'step')}`];
 
   if (report.sweepY) {
     lines.push(...phaseMapLines(report));
