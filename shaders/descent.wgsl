@@ -19,6 +19,12 @@ override WORKGROUP_SIZE: u32 = 64u;
 override OPTIMIZER: u32 = 0u;
 // vec4f entries of optimizer state per particle (0 to 2).
 override STATE_ENTRIES: u32 = 0u;
+// Options of the lean kernel `step_lean`, one pipeline per combination in use:
+// the learning rate of each update from `tables` (a schedule that changes
+// within the dispatch), gradient noise, and weight decay added to the gradient.
+override LEAN_SCHEDULE: bool = false;
+override LEAN_NOISE: bool = false;
+override LEAN_COUPLED_DECAY: bool = false;
 
 const OPTIMIZER_GD: u32 = 0u;
 const OPTIMIZER_MOMENTUM: u32 = 1u;
@@ -31,10 +37,6 @@ const OPTIMIZER_ADAMW: u32 = 6u;
 // Bits of Params.flags; the same as FLAG_* in src/gpu/layout.ts.
 const FLAG_CENTERED: u32 = 1u;
 const FLAG_AMSGRAD: u32 = 2u;
-// Every update of this dispatch has the schedule entry tables[0] and adds
-// neither gradient noise nor coupled weight decay, so `step_uniform` moves the
-// particles that keep no trail and no history.
-const FLAG_UNIFORM_UPDATES: u32 = 4u;
 
 // Polar-method attempts per Gaussian pair before giving up with (0, 0).
 const MAX_NOISE_ATTEMPTS: u32 = 16u;
@@ -492,7 +494,8 @@ fn advance(index: u32) {
   }
 }
 
-// Every particle, when the updates of the dispatch are not uniform.
+// Every particle through the general loop, for a dispatch whose variant of
+// step_lean is still compiling.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn step(@builtin(workgroup_id) group: vec3u,
         @builtin(num_workgroups) groups: vec3u,
@@ -503,7 +506,7 @@ fn step(@builtin(workgroup_id) group: vec3u,
   }
 }
 
-// The particles that step_uniform leaves, after it: invocation k < trail_count
+// The particles that step_lean leaves, after it: invocation k < trail_count
 // moves the particle of trail slot k, and invocation trail_count the picked
 // particle unless it keeps a trail. A dispatch of a few workgroups covers them.
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -520,18 +523,19 @@ fn step_tracked(@builtin(workgroup_id) group: vec3u,
   }
 }
 
-// The updates of a dispatch whose updates are uniform (FLAG_UNIFORM_UPDATES:
-// one learning rate, no gradient noise, no coupled weight decay), for every
-// particle that keeps no trail and no history; `step` then moves the others.
-// It is a separate entry point so that the compiled kernel holds this loop and
-// nothing else. On SwiftShader that made plain descent at 1,048,576 particles
-// about 1.3 times as fast as the same loop inside `step`. Its body has no branches (`&` and select() in place of `&&` and
+// The updates of a dispatch for every particle that keeps no trail and no
+// history; `step_tracked` then moves the others. The options that the general
+// loop of `advance` tests on every update are override constants here, so the
+// compiled kernel holds only the work its dispatch needs. On SwiftShader
+// every `if` in a loop costs its body for all lanes, taken or not, so with a
+// constant learning rate this kernel ran about 10 times as fast as `advance`.
+// Its body has no other branches (`&` and select() in place of `&&` and
 // `if`), because every test per update costs as much as the update itself on
-// cheap surfaces. Keep its arithmetic the same as the loop of `step`.
+// cheap surfaces. Keep its arithmetic the same as the loop of `advance`.
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn step_uniform(@builtin(workgroup_id) group: vec3u,
-                @builtin(num_workgroups) groups: vec3u,
-                @builtin(local_invocation_index) local: u32) {
+fn step_lean(@builtin(workgroup_id) group: vec3u,
+             @builtin(num_workgroups) groups: vec3u,
+             @builtin(local_invocation_index) local: u32) {
   let index = particle_index(group, groups, local);
   if (index >= params.particle_count || trail_slot(index) >= 0 || index == params.picked_index) {
     return;
@@ -546,12 +550,23 @@ fn step_uniform(@builtin(workgroup_id) group: vec3u,
   var t = params.step_start;
   var state = load_state(index);
   let cell = tables[params.cell_offset + index / params.starts_per_cell];
-  let coefficients = tables[0];
-  let lr = coefficients.x * cell.x + coefficients.y;
+  let first = tables[0];
+  let first_lr = first.x * cell.x + first.y;
   let bound = escape_bound();
   while ((status == STATUS_MOVING) & (t < step_end)) {
     let checked = surface_gradient_checked(p);
-    let g = checked.xy;
+    var g = checked.xy;
+    if (LEAN_NOISE) {
+      g = g + params.noise_sigma * gaussian_pair(index, t);
+    }
+    if (LEAN_COUPLED_DECAY) {
+      g = g + params.weight_decay * p;
+    }
+    var lr = first_lr;
+    if (LEAN_SCHEDULE) {
+      let coefficients = tables[t - params.step_start];
+      lr = coefficients.x * cell.x + coefficients.y;
+    }
     let next = optimizer_step(p, g, lr, t, cell, &state);
     let delta = next - p;
     t = t + 1u;

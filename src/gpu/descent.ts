@@ -1,6 +1,8 @@
 /**
- * The descent pipeline: particle buffers on the GPU, the `init` and `step`
- * kernels of shaders/descent.wgsl, and the per-dispatch uniform and schedule.
+ * The descent pipeline: particle buffers on the GPU, the kernels of
+ * shaders/descent.wgsl (`init`; `step_lean` for most particles and
+ * `step_tracked` for those with a trail or history, or `step` for all while a
+ * lean variant compiles; `reduce_stats`), and the per-dispatch uniform and schedule.
  * Particle state never leaves the GPU in the frame loop; the renderer binds
  * `points` and `trails` directly.
  */
@@ -16,7 +18,6 @@ import {
   DESCENT_PARAMS,
   FLAG_AMSGRAD,
   FLAG_CENTERED,
-  FLAG_UNIFORM_UPDATES,
   OPTIMIZER_CODES,
   stateEntries,
   HISTORY_ENTRY_STRIDE,
@@ -142,13 +143,15 @@ export class Descent {
   private readonly gridSize: [number, number];
   private readonly useGrid: boolean;
   private readonly gridOrigin: [number, number, number, number];
+  /** Lean pipelines by their options, once requested; `pipeline` is set when compiled. */
+  private readonly leanPipelines = new Map<string, LeanEntry>();
 
   private constructor(
     private readonly gpu: GpuContext,
     private readonly setup: DescentSetup,
-    private readonly pipelines: Record<DescentEntryPoint, GPUComputePipeline>,
-    layout: GPUBindGroupLayout,
+    private readonly compiled: CompiledDescent,
   ) {
+    const layout = compiled.layout;
     const device = gpu.device;
     const starts = setup.starts;
     this.cells = [...(setup.cells ?? singleCell(setup.optimizer))];
@@ -226,9 +229,14 @@ export class Descent {
     checkCriteria(setup.criteria);
 
     const code = `${setup.surface.wgsl}\n${shaderSource('descent')}`;
-    const { layout, pipelines } = await compiledPipelines(gpu.device, code, setup.optimizer.name);
+    const compiled = await compiledPipelines(gpu.device, code, setup.optimizer.name);
 
-    const descent = new Descent(gpu, setup, pipelines, layout);
+    const descent = new Descent(gpu, setup, compiled);
+    // The lean kernels this setup's dispatches take, compiled now; other
+    // options (a schedule, noise or decay set later) compile on first use.
+    const options = descent.leanOptions(false);
+    const needed = [options, ...(isConstantSchedule(descent.schedule) ? [] : [{ ...options, schedule: true }])];
+    await Promise.all(needed.map((variant) => descent.leanPipeline(variant).promise));
     descent.reset();
     return descent;
   }
@@ -298,7 +306,7 @@ export class Descent {
     const encoder = this.gpu.device.createCommandEncoder({ label: 'Descent.reset' });
     this.writeParams(0);
     const pass = encoder.beginComputePass({ label: 'Descent.init' });
-    pass.setPipeline(this.pipelines.init);
+    pass.setPipeline(this.compiled.pipelines.init);
     pass.setBindGroup(0, this.bindGroup);
     pass.dispatchWorkgroups(...this.workgroups());
     pass.end();
@@ -314,25 +322,25 @@ export class Descent {
       throw new RangeError(`steps per dispatch must be an integer from 1 to ${this.setup.maxStepsPerDispatch}, not ${steps}`);
     }
     const device = this.gpu.device;
-    const uniformUpdates = this.uniformUpdates(this.writeSchedule(steps));
-    this.writeParams(steps, uniformUpdates);
+    const lean = this.leanPipeline(this.leanOptions(!this.writeSchedule(steps))).pipeline;
+    this.writeParams(steps);
 
     device.queue.writeBuffer(this.stats, 0, STATS_INITIAL);
 
     const encoder = device.createCommandEncoder({ label: 'Descent.step' });
     const pass = encoder.beginComputePass({ label: 'Descent.step' });
     pass.setBindGroup(0, this.bindGroup);
-    if (uniformUpdates) {
+    if (lean) {
       // The particles without trail or history in a lean kernel, then the few with them.
-      pass.setPipeline(this.pipelines.step_uniform);
+      pass.setPipeline(lean);
       pass.dispatchWorkgroups(...this.workgroups());
-      pass.setPipeline(this.pipelines.step_tracked);
+      pass.setPipeline(this.compiled.pipelines.step_tracked);
       pass.dispatchWorkgroups(Math.ceil((this.trailLayout.count + 1) / WORKGROUP_SIZE));
     } else {
-      pass.setPipeline(this.pipelines.step);
+      pass.setPipeline(this.compiled.pipelines.step);
       pass.dispatchWorkgroups(...this.workgroups());
     }
-    pass.setPipeline(this.pipelines.reduce_stats);
+    pass.setPipeline(this.compiled.pipelines.reduce_stats);
     pass.dispatchWorkgroups(this.statsWorkgroups());
     pass.end();
 
@@ -365,11 +373,8 @@ export class Descent {
     return Math.min(groups, this.gpu.device.limits.maxComputeWorkgroupsPerDimension);
   }
 
-  /**
-   * Writes the uniform. `uniformUpdates` is true when step_uniform moves the
-   * particles that keep no trail and no history (see uniformUpdates).
-   */
-  private writeParams(steps: number, uniformUpdates = false): void {
+  /** Writes the uniform for a dispatch of `steps` updates. */
+  private writeParams(steps: number): void {
     const criteria = this.criteria;
     const optimizer = this.optimizer;
     const trail = this.trailLayout;
@@ -399,7 +404,7 @@ export class Descent {
       .set('one_minus_alpha', 1 - optimizer.alpha)
       .set('beta2', optimizer.beta2)
       .set('one_minus_beta2', 1 - optimizer.beta2)
-      .set('flags', (optimizer.centered ? FLAG_CENTERED : 0) | (optimizer.amsgrad ? FLAG_AMSGRAD : 0) | (uniformUpdates ? FLAG_UNIFORM_UPDATES : 0))
+      .set('flags', (optimizer.centered ? FLAG_CENTERED : 0) | (optimizer.amsgrad ? FLAG_AMSGRAD : 0))
       .set('noise_sigma', this.noise.sigma)
       .set('noise_seed', this.noise.seed >>> 0)
       .set('cell_offset', this.setup.maxStepsPerDispatch)
@@ -429,14 +434,39 @@ export class Descent {
   }
 
   /**
-   * Returns true when step_uniform may move the particles that keep no trail
-   * and no history. That needs one learning rate for the whole dispatch, no
-   * gradient noise, and no weight decay added to the gradient (AdamW's
-   * decoupled decay is part of its update).
+   * Returns the options of the lean kernel for the next dispatch:
+   * `scheduleVaries` when its updates have different learning rates, and the
+   * current noise and weight decay (AdamW's decoupled decay is part of its
+   * update, so it needs no option).
    */
-  private uniformUpdates(uniformSchedule: boolean): boolean {
+  private leanOptions(scheduleVaries: boolean): LeanOptions {
     const coupledDecay = this.optimizer.weightDecay !== 0 && this.optimizer.name !== 'adamw';
-    return uniformSchedule && this.noise.sigma === 0 && !coupledDecay;
+    return { schedule: scheduleVaries, noise: this.noise.sigma !== 0, coupledDecay };
+  }
+
+  /**
+   * Returns the lean pipeline for `options` once it is compiled, and starts
+   * compiling it on the first request. While it compiles, `step` takes the
+   * general loop for every particle, which gives the same results.
+   */
+  private leanPipeline(options: LeanOptions): { pipeline: GPUComputePipeline | undefined; promise: Promise<unknown> } {
+    const key = `${+options.schedule}${+options.noise}${+options.coupledDecay}`;
+    let entry = this.leanPipelines.get(key);
+    if (!entry) {
+      const created: LeanEntry = { pipeline: undefined, promise: Promise.resolve() };
+      created.promise = compileLean(this.gpu.device, this.compiled, options).then(
+        (pipeline) => {
+          created.pipeline = pipeline;
+        },
+        (error: unknown) => {
+          // The general loop keeps working; a failure to compile is a bug to report, not a reason to stop.
+          console.warn(`downhill: the lean descent kernel (${key}) failed to compile; using the general loop`, error);
+        },
+      );
+      this.leanPipelines.set(key, created);
+      entry = created;
+    }
+    return entry;
   }
 
 }
@@ -450,12 +480,49 @@ function checkCriteria(criteria: StopCriteria): void {
 
 interface CompiledDescent {
   layout: GPUBindGroupLayout;
+  pipelineLayout: GPUPipelineLayout;
   pipelines: Record<DescentEntryPoint, GPUComputePipeline>;
+  /** The WGSL and the constants of the pipelines, for the lean kernels compiled later. */
+  code: string;
+  optimizer: OptimizerConfig['name'];
+  constants: Record<string, number>;
+}
+
+/** Options of the lean kernel `step_lean`: the LEAN_* override constants of the WGSL. */
+interface LeanOptions {
+  schedule: boolean;
+  noise: boolean;
+  coupledDecay: boolean;
+}
+
+interface LeanEntry {
+  pipeline: GPUComputePipeline | undefined;
+  promise: Promise<unknown>;
+}
+
+/** Returns true when a schedule gives every update the same learning rate. */
+function isConstantSchedule(schedule: ScheduleConfig): boolean {
+  return schedule.name === 'constant' && schedule.warmup === 0;
+}
+
+/** Compiles the lean pipeline for `options`, once per device, surface and optimizer. */
+function compileLean(device: GPUDevice, compiled: CompiledDescent, options: LeanOptions): Promise<GPUComputePipeline> {
+  const key = `DescentLean\n${+options.schedule}${+options.noise}${+options.coupledDecay}\n${compiled.optimizer}\n${compiled.code}`;
+  return compileOnce(device, key, async () => {
+    const constants = {
+      ...compiled.constants,
+      LEAN_SCHEDULE: +options.schedule,
+      LEAN_NOISE: +options.noise,
+      LEAN_COUPLED_DECAY: +options.coupledDecay,
+    };
+    const pipelines = await createComputePipelines(device, 'Descent', compiled.code, compiled.pipelineLayout, ['step_lean'] as const, constants);
+    return pipelines.step_lean;
+  });
 }
 
 /** The pipelines for `code` and `optimizer`, compiled once per device. */
 /** Entry points of shaders/descent.wgsl, each compiled into its own pipeline. */
-const DESCENT_ENTRY_POINTS = ['init', 'step', 'step_uniform', 'step_tracked', 'reduce_stats'] as const;
+const DESCENT_ENTRY_POINTS = ['init', 'step', 'step_tracked', 'reduce_stats'] as const;
 type DescentEntryPoint = (typeof DESCENT_ENTRY_POINTS)[number];
 
 function compiledPipelines(device: GPUDevice, code: string, optimizer: OptimizerConfig['name']): Promise<CompiledDescent> {
@@ -483,12 +550,13 @@ async function compileDescent(device: GPUDevice, code: string, optimizer: Optimi
     ],
   });
   const pipelineLayout = device.createPipelineLayout({ label: 'Descent.pipelineLayout', bindGroupLayouts: [layout] });
-  const pipelines = await createComputePipelines(device, 'Descent', code, pipelineLayout, DESCENT_ENTRY_POINTS, {
+  const constants = {
     WORKGROUP_SIZE,
     OPTIMIZER: OPTIMIZER_CODES[optimizer],
     STATE_ENTRIES: stateEntries(optimizer),
-  });
-  return { layout, pipelines };
+  };
+  const pipelines = await createComputePipelines(device, 'Descent', code, pipelineLayout, DESCENT_ENTRY_POINTS, constants);
+  return { layout, pipelineLayout, pipelines, code, optimizer, constants };
 }
 
 /** Rejects a setup whose buffers exceed the device's limits, before anything is allocated. */

@@ -53,8 +53,6 @@ export const OPTIMIZER_CODES: Record<OptimizerName, number> = {
 /** Bits of Params.flags, as FLAG_* in the WGSL. */
 export const FLAG_CENTERED = 1;
 export const FLAG_AMSGRAD = 2;
-/** Every update of the dispatch has one learning rate and no noise or coupled weight decay. */
-export const FLAG_UNIFORM_UPDATES = 4;
 
 /**
  * Optimizer state entries (vec4f) per particle: momentum and nesterov keep

@@ -114,6 +114,59 @@ describe.each(Object.keys(SURFACES))('%s', (surfaceName) => {
   });
 });
 
+describe('lean kernel against the general loop', () => {
+  // A dispatch moves untracked particles in step_lean, compiled per set of options, and
+  // the trail and picked particles in the general loop. Both must give the same bits.
+  const schedule: ScheduleConfig = { ...DEFAULT_SCHEDULE, name: 'cosine', tMax: 50, lrMin: 0.001, warmup: 10 };
+  const noise: NoiseConfig = { sigma: 0.3, seed: 11 };
+
+  /** Runs himmelblau from a 6 × 6 grid, every particle in the general loop or in the lean kernel. */
+  async function run(optimizer: OptimizerConfig, loop: 'general' | 'lean', lateOptions: boolean): Promise<DescentResult> {
+    const definition = findSurface('himmelblau')!;
+    const count = 36;
+    const descent = await Descent.create(gpu, {
+      surface: compileFormula(definition.formula),
+      optimizer,
+      // Set before the first dispatch, or after it (then the first dispatches take the general loop while the lean kernel compiles).
+      schedule: lateOptions ? DEFAULT_SCHEDULE : schedule,
+      noise: lateOptions ? DEFAULT_NOISE : noise,
+      criteria: DEFAULT_CRITERIA,
+      starts: { kind: 'grid', nx: 6, ny: 6, domain: definition.domain },
+      trail: { maxParticles: loop === 'general' ? count : 1, length: 2, every: 1 },
+      historyLength: 1,
+      pickedIndex: loop === 'general' ? 0 : 0xffffffff,
+      maxStepsPerDispatch: 20,
+    });
+    try {
+      if (lateOptions) {
+        descent.setSchedule(schedule);
+        descent.setNoise(noise);
+      }
+      for (let k = 0; k < 4; k++) {
+        descent.step(20);
+        // Time for a lean kernel that compiles meanwhile to be taken by a later dispatch.
+        await gpu.device.queue.onSubmittedWorkDone();
+      }
+      return await readResult(gpu.device, descent);
+    } finally {
+      descent.destroy();
+    }
+  }
+
+  test.each(OPTIMIZER_NAMES)('%s: cosine, warm-up, noise and decay', async (optimizerName) => {
+    const optimizer = { ...defaultOptimizer(optimizerName, optimizerName === 'adagrad' ? 0.3 : 0.01), weightDecay: 0.05 };
+    const general = await run(optimizer, 'general', false);
+    const lean = await run(optimizer, 'lean', false);
+    const late = await run(optimizer, 'lean', true);
+    expect(Array.from(lean.positions)).toEqual(Array.from(general.positions));
+    expect(Array.from(lean.status)).toEqual(Array.from(general.status));
+    expect(Array.from(lean.stopSteps)).toEqual(Array.from(general.stopSteps));
+    expect(Array.from(late.positions)).toEqual(Array.from(general.positions));
+    // Not a run where every particle stopped at once: most still move after 80 updates.
+    expect(general.status.filter((status) => status === 0).length).toBeGreaterThan(18);
+  });
+});
+
 /** Runs `optimizer` on x² + 2y² from the (x, y) pairs of `points` for `steps` updates, with no stopping, and reads the result back. */
 async function descendQuadratic(optimizer: OptimizerConfig, points: number[], steps: number): Promise<DescentResult> {
   const descent = await Descent.create(gpu, {
