@@ -12,6 +12,7 @@ import { formatValue } from './format.ts';
 import { PRESETS } from './presets.ts';
 import { cloneSettings, surfaceDims, type AppSettings, type ZScale } from './settings.ts';
 import { SurfacePanel } from './surfacePanel.ts';
+import { isNumberText } from './typedNumber.ts';
 import type { ExportKind } from './app.ts';
 
 export interface PanelActions {
@@ -145,27 +146,45 @@ export class Panel {
       .name('z scale')
       .onChange((value: ZScale) => this.send((next) => (next.zScale = value)));
 
-    this.reportNonNumericText();
+    this.checkTypedNumbers();
     this.show(settings);
   }
 
   /**
-   * Names text that is not a number in a number field. lil-gui ignores such
-   * text and puts the old value back without a word.
+   * Takes a number field's text only when the whole of it is a number. lil-gui
+   * parses the text on every keystroke with parseFloat, which reads "1,5" as 1
+   * and "2x" as 2, and ignores text that does not start with a number. Here
+   * the text is checked when it is committed (Enter or leaving the field): a
+   * number goes to the controller, anything else is named in a notice and the
+   * field keeps its value.
    */
-  private reportNonNumericText(): void {
+  private checkTypedNumbers(): void {
     for (const controller of this.gui.controllersRecursive()) {
       const input = (controller as Controller & { $input?: HTMLInputElement }).$input;
       if (!input || input.type !== 'text' || typeof controller.getValue() !== 'number') {
         continue;
       }
-      input.addEventListener('change', () => {
-        const text = input.value.trim();
-        if (Number.isNaN(parseFloat(text))) {
+      // Before lil-gui's own listener, which would apply a partial number while it is typed.
+      input.addEventListener('input', (event) => event.stopImmediatePropagation(), { capture: true });
+      input.addEventListener(
+        'change',
+        () => {
+          const text = input.value.trim();
+          if (isNumberText(text)) {
+            // As lil-gui applies typed text (its private _snap and _clamp): snapped to an explicit step, clamped to the range.
+            const field = controller as Controller & { _stepExplicit?: boolean; _snap?: (value: number) => number; _clamp?: (value: number) => number };
+            let value = Number(text);
+            if (field._stepExplicit && field._snap) {
+              value = field._snap(value);
+            }
+            controller.setValue(field._clamp ? field._clamp(value) : value);
+            return;
+          }
           const quoted = text === '' ? 'an empty field' : `"${text.slice(0, 40)}"`;
           this.actions.notify(`invalid ${controller.$name.textContent}: ${quoted} is not a number; the field keeps ${formatValue(controller.getValue() as number)}.`);
-        }
-      });
+        },
+        { capture: true },
+      );
     }
   }
 

@@ -13,11 +13,21 @@ import type { Controller } from 'lil-gui';
 export function typedNumber(controller: Controller): (value: number) => number | string {
   const input = (controller as Controller & { $input?: HTMLInputElement }).$input;
   let typed = '';
-  input?.addEventListener('input', () => {
-    typed = input.value.trim();
-  });
+  // On commit, before the panel hands the parsed value to the controller (see Panel.checkTypedNumbers).
+  input?.addEventListener(
+    'change',
+    () => {
+      typed = input.value.trim();
+    },
+    { capture: true },
+  );
   input?.addEventListener('focus', () => {
     typed = '';
   });
   return (value) => (Number.isFinite(value) || typed === '' ? value : typed);
+}
+
+/** Returns true when `text` is a decimal number as a whole: digits, an optional point and exponent, a sign. */
+export function isNumberText(text: string): boolean {
+  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text);
 }

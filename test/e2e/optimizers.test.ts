@@ -63,6 +63,28 @@ describe('optimizers in the panel', () => {
     await lr.press('Enter');
     await expect.poll(() => page.locator('.notice.error').last().textContent()).toMatch(/invalid η: an empty field is not a number/);
     expect((await settings()).runs[0].optimizer.lr).toBe(before);
+    // A number followed by more text is not a number either (parseFloat reads "1,5" as 1).
+    for (const text of ['1,5', '2x', '0.1.2']) {
+      await lr.fill(text);
+      await lr.press('Enter');
+      await expect.poll(() => page.locator('.notice.error').last().textContent()).toContain(`invalid η: "${text}" is not a number; the field keeps`);
+      expect((await settings()).runs[0].optimizer.lr).toBe(before);
+      await expect.poll(() => lr.inputValue()).toBe(String(before));
+    }
+    // Typed key by key, a valid number takes effect once, on Enter.
+    await lr.fill('');
+    await lr.pressSequentially('0.0625');
+    await lr.press('Enter');
+    await expect.poll(async () => (await settings()).runs[0].optimizer.lr).toBe(0.0625);
+    const decay = control(page, 'weight decay').locator('input');
+    await decay.fill('0.5 %');
+    await decay.press('Enter');
+    await expect.poll(() => page.locator('.notice.error').last().textContent()).toContain('invalid weight decay: "0.5 %" is not a number');
+    expect((await settings()).runs[0].optimizer.weightDecay).toBe(0);
+    // Dismissed, as a user would, so that the stacked notices cover no particle that a later test clicks.
+    while ((await page.locator('.notice').count()) > 0) {
+      await page.getByRole('button', { name: 'Dismiss' }).first().click();
+    }
     const xMin = control(page, 'x min').locator('input');
     await xMin.fill('NaN');
     await xMin.press('Enter');
