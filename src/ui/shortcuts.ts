@@ -33,12 +33,18 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['p', 'P'], label: 'P', what: 'save the view as PNG', run: (actions) => actions.saveView() },
 ];
 
+/** Input types whose keys are typed text, not commands (a checkbox's keys are the app's). */
+const TEXT_INPUT_TYPES = new Set(['text', 'number', 'search', 'email', 'password', 'url', 'tel']);
+
 /** Whether a key press belongs to a form field rather than to the app. */
 function typingIn(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) {
     return false;
   }
-  return target.isContentEditable || target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
+  if (target instanceof HTMLInputElement) {
+    return TEXT_INPUT_TYPES.has(target.type);
+  }
+  return target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
 }
 
 export class Shortcuts {
@@ -47,24 +53,40 @@ export class Shortcuts {
   constructor(root: HTMLElement, actions: ShortcutActions) {
     this.dialog = this.buildHelp();
     root.append(this.dialog);
-    window.addEventListener('keydown', (event) => {
-      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) {
-        return;
-      }
-      if (event.key === '?') {
-        event.preventDefault();
-        this.toggleHelp();
-        return;
-      }
-      if (this.dialog.open) {
-        return;
-      }
-      const shortcut = SHORTCUTS.find((candidate) => candidate.keys.includes(event.key));
-      if (shortcut) {
-        event.preventDefault();
-        shortcut.run(actions);
-      }
-    });
+    // In the capture phase: lil-gui stops key events from leaving its panel, so after a
+    // click on a panel button or checkbox a listener on the way up would never hear them.
+    window.addEventListener(
+      'keydown',
+      (event) => {
+        if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) {
+          return;
+        }
+        this.handle(event, actions);
+      },
+      { capture: true },
+    );
+  }
+
+  /** Runs the shortcut of a key pressed outside a text field, or opens and closes the help. */
+  private handle(event: KeyboardEvent, actions: ShortcutActions): void {
+    if (event.key === '?') {
+      event.preventDefault();
+      this.toggleHelp();
+      return;
+    }
+    if (this.dialog.open) {
+      return;
+    }
+    const shortcut = SHORTCUTS.find((candidate) => candidate.keys.includes(event.key));
+    if (!shortcut) {
+      return;
+    }
+    event.preventDefault();
+    // A focused button or checkbox would take Space as a press of its own (reset, add configuration...).
+    if (event.target instanceof HTMLButtonElement || event.target instanceof HTMLInputElement) {
+      event.target.blur();
+    }
+    shortcut.run(actions);
   }
 
   get helpOpen(): boolean {

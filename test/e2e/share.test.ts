@@ -251,6 +251,27 @@ describe('share and export', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => help.isVisible()).toBe(false);
 
+    // After a click on a panel button the shortcuts still work, and Space does not press the button again.
+    await page.evaluate(() => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      downhill.change({ ...downhill.settings, paused: true });
+    });
+    await page.getByRole('button', { name: 'reset', exact: true }).click();
+    await expect.poll(() => page.evaluate(() => (window as unknown as { downhill: { stepsDone: number } }).downhill.stepsDone)).toBe(0);
+    await page.keyboard.press('s');
+    await page.keyboard.press('s');
+    await expect.poll(() => page.evaluate(() => (window as unknown as { downhill: { stepsDone: number } }).downhill.stepsDone)).toBe(2);
+    await page.keyboard.press(' ');
+    expect((await settings()).paused).toBe(false);
+    await page.keyboard.press(' ');
+    expect((await settings()).paused).toBe(true);
+    // A focused checkbox does not take the view keys either.
+    await page.locator('.lil-gui input[type="checkbox"]').first().focus();
+    await page.keyboard.press('3');
+    expect((await settings()).view).toBe('3d');
+    await page.keyboard.press('2');
+    expect((await settings()).view).toBe('2d');
+
     // Keys typed into the formula field stay there.
     const before = await settings();
     await page.locator('.surface-formula textarea').focus();
