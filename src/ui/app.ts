@@ -1116,10 +1116,31 @@ export class App {
   /** Reads one start's end point, stop step and basin back (a hover, not a frame) and describes them. */
   private async describeStart(point: MapPoint): Promise<string | undefined> {
     const index = this.startIndexAt(point.x, point.y);
-    const run = this.settings.basinView === 'map' ? this.runs[this.settings.active] : this.runs[point.half];
-    if (index < 0 || !run) {
+    const view = this.settings.basinView;
+    // The difference view shows both configurations at once; the others one, named when there are two.
+    let shown: { run: Run; number: number }[];
+    if (view === 'difference') {
+      shown = this.runs.slice(0, 2).map((run, k) => ({ run, number: k + 1 }));
+    } else {
+      const number = view === 'map' ? this.settings.active : point.half;
+      shown = this.runs[number] ? [{ run: this.runs[number], number: number + 1 }] : [];
+    }
+    if (index < 0 || shown.length === 0) {
       return undefined;
     }
+    const dims = this.surfaceDefinition?.dims ?? 2;
+    const where = (a: number, b: number): string => (dims === 1 ? formatValue(a) : `(${formatValue(a)}, ${formatValue(b)})`);
+    const lines = [`start ${index}: ${where(this.starts[2 * index], this.starts[2 * index + 1])}`];
+    for (const { run, number } of shown) {
+      const { x, y, loss, outcome } = await this.outcomeAt(run, index);
+      const label = this.runs.length > 1 ? `${number}: ` : '';
+      lines.push(`${label}end ${where(x, y)}, loss ${formatValue(loss)}`, `${label}${outcome}`);
+    }
+    return lines.join('\n');
+  }
+
+  /** Reads where particle `index` of `run` ended and describes its outcome: its basin, divergence, or still moving. */
+  private async outcomeAt(run: Run, index: number): Promise<{ x: number; y: number; loss: number; outcome: string }> {
     const device = this.gpu.device;
     const [pointBytes, stopBytes, basinBytes] = await Promise.all([
       readBuffer(device, run.descent.points, POINT_STRIDE, index * POINT_STRIDE),
@@ -1127,7 +1148,6 @@ export class App {
       readBuffer(device, run.classifier.basins, BASIN_STRIDE, index * BASIN_STRIDE),
     ]);
     const [x, y, storedLoss] = new Float32Array(pointBytes);
-    const loss = lossFromStored(storedLoss);
     const stopStep = new Uint32Array(stopBytes)[0];
     const basin = new Uint32Array(basinBytes)[0];
     const minima = this.basinMinima();
@@ -1141,9 +1161,7 @@ export class App {
     } else {
       outcome = `basin of (${formatValue(minima[basin].x)}, ${formatValue(minima[basin].y)}) after ${stopStep} updates`;
     }
-    const dims = this.surfaceDefinition?.dims ?? 2;
-    const where = (a: number, b: number): string => (dims === 1 ? formatValue(a) : `(${formatValue(a)}, ${formatValue(b)})`);
-    return [`start ${index}: ${where(this.starts[2 * index], this.starts[2 * index + 1])}`, `end ${where(x, y)}, loss ${formatValue(loss)}`, outcome].join('\n');
+    return { x, y, loss: lossFromStored(storedLoss), outcome };
   }
 
   private pickStart(point: MapPoint): void {

@@ -126,5 +126,16 @@ describe('basin map', () => {
       downhill.change({ ...downhill.settings, runs: [downhill.settings.runs[0], momentum], basinView: 'difference' });
     });
     await expect.poll(() => page.locator('.basin-row.difference').textContent(), { timeout: 60_000 }).toMatch(/basin differs between 1 and 2: [1-9]\d*\.\d%/);
+
+    // The difference map shows both configurations, so hovering a start describes both, by number.
+    const box = (await page.locator('#view').boundingBox())!;
+    const target = await (await app()).evaluate((downhill) => downhill.screenPositionOf(3.8, 3.2));
+    await page.mouse.move(box.x + target.px - 5, box.y + target.py - 5);
+    await page.mouse.move(box.x + target.px, box.y + target.py, { steps: 3 });
+    await expect.poll(() => page.locator('.map-tooltip').textContent()).toMatch(/2: end/);
+    const tooltip = (await page.locator('.map-tooltip').textContent()) ?? '';
+    expect(tooltip).toMatch(/start 860: \(3\.906, 3\.281\)/);
+    expect(tooltip).toMatch(/1: end \(.+\), loss .+1: (basin of|diverged|converged elsewhere|not converged)/s);
+    expect(tooltip).toMatch(/2: end \(.+\), loss .+2: (basin of|diverged|converged elsewhere|not converged)/s);
   });
 });
