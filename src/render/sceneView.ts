@@ -44,6 +44,9 @@ const PICKED_PATH_POINTS = 4096;
 /** Vertical scale of the top-down view: flat, but not zero, so normals stay defined. */
 const FLAT = 1e-4;
 
+/** Narrowest viewport, in CSS pixels, of the side-by-side view between the side column and the panel. */
+const MIN_SPLIT_WIDTH = 200;
+
 /** Height map of the drawn surface and the levels of its contour lines. */
 export interface SurfaceScale {
   map: HeightMap;
@@ -250,16 +253,23 @@ export class SceneView {
   }
 
   /** Canvas pixel (CSS pixels) where the surface point (x, y) with `loss` is drawn, in the single view. */
-  screenPositionOf(x: number, y: number, loss: number): { px: number; py: number } | undefined {
+  screenPositionOf(x: number, y: number, loss: number, half: 0 | 1 = 0): { px: number; py: number } | undefined {
     const map = this.heightMap;
     if (!map) {
       return undefined;
     }
+    const width = this.canvas.clientWidth;
+    const height = this.canvas.clientHeight;
+    // In the side-by-side view each configuration has its own viewport.
+    const split = this.basinMap !== undefined && this.splitRuns && this.runs.length >= 2;
+    const viewport = split ? this.splitViewports()[half] : { x: 0, width };
     const verticalScale = this.dims === 2 && this.mode === '2d' ? FLAT : 1;
     const camera = this.activeCamera();
+    this.fitCameras(viewport.width / height);
     camera.updateMatrixWorld();
     const point = new Vector3(worldX(map, x), worldY(map, y), normalizeLoss(map, loss) * map.height * verticalScale).project(camera);
-    return { px: ((point.x + 1) / 2) * this.canvas.clientWidth, py: ((1 - point.y) / 2) * this.canvas.clientHeight };
+    this.fitCameras(width / height);
+    return { px: viewport.x + ((point.x + 1) / 2) * viewport.width, py: ((1 - point.y) / 2) * height };
   }
 
   /**
@@ -425,12 +435,12 @@ export class SceneView {
     const split = this.basinMap !== undefined && this.splitRuns && this.runs.length >= 2;
     const width = this.canvas.clientWidth;
     const height = this.canvas.clientHeight;
-    const viewportWidth = split ? width / 2 : width;
-    const half = split && px >= viewportWidth ? 1 : 0;
-    const localX = px - half * viewportWidth;
-    const ndc = new Vector2((localX / viewportWidth) * 2 - 1, 1 - (py / height) * 2);
+    const viewports = split ? this.splitViewports() : [{ x: 0, width }];
+    const half = split && px >= viewports[1].x ? 1 : 0;
+    const viewport = viewports[half];
+    const ndc = new Vector2(((px - viewport.x) / viewport.width) * 2 - 1, 1 - (py / height) * 2);
     const camera = this.activeCamera();
-    this.fitCameras(viewportWidth / height);
+    this.fitCameras(viewport.width / height);
     const raycaster = new Raycaster();
     raycaster.setFromCamera(ndc, camera);
 
@@ -448,6 +458,27 @@ export class SceneView {
     return { x: world.x / map.scale + map.centerX, y: this.dims === 1 ? 0 : world.y / map.scale + map.centerY, half };
   }
 
+  /**
+   * Returns the two viewports of the side-by-side view, in CSS pixels: the
+   * halves of the canvas between the side column and the panel (see
+   * setInsets), or of the whole canvas where that leaves each less than
+   * MIN_SPLIT_WIDTH.
+   */
+  private splitViewports(): { x: number; width: number }[] {
+    const width = this.canvas.clientWidth;
+    const free = width - this.insets.left - this.insets.right;
+    if (free >= 2 * MIN_SPLIT_WIDTH) {
+      return [
+        { x: this.insets.left, width: free / 2 },
+        { x: this.insets.left + free / 2, width: free / 2 },
+      ];
+    }
+    return [
+      { x: 0, width: width / 2 },
+      { x: width / 2, width: width / 2 },
+    ];
+  }
+
   private renderSideBySide(): void {
     const renderer = this.renderer;
     const width = this.canvas.clientWidth;
@@ -458,16 +489,20 @@ export class SceneView {
     const firstVisible = first.source.visible;
     const secondVisible = second.source.visible;
 
-    this.fitCameras(width / 2 / height);
+    const viewports = this.splitViewports();
     renderer.autoClear = false;
-    renderer.setScissorTest(true);
+    renderer.setScissorTest(false);
+    renderer.setViewport(0, 0, width, height);
     renderer.clear();
+    renderer.setScissorTest(true);
     for (const half of [0, 1]) {
+      const viewport = viewports[half];
+      this.fitCameras(viewport.width / height);
       map.mode.value = half;
       this.showRun(first, firstVisible && half === 0);
       this.showRun(second, secondVisible && half === 1);
-      renderer.setViewport(half * (width / 2), 0, width / 2, height);
-      renderer.setScissor(half * (width / 2), 0, width / 2, height);
+      renderer.setViewport(viewport.x, 0, viewport.width, height);
+      renderer.setScissor(viewport.x, 0, viewport.width, height);
       void renderer.render(this.scene, camera);
     }
     renderer.setScissorTest(false);

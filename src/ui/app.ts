@@ -1078,10 +1078,14 @@ export class App {
     });
   }
 
-  /** Canvas pixel (CSS pixels) where the surface point (x, y) is drawn, for scripted clicks and tests. */
-  screenPositionOf(x: number, y: number): { px: number; py: number } | undefined {
+  /**
+   * Canvas pixel (CSS pixels) where the surface point (x, y) is drawn, for
+   * scripted clicks and tests; `half` picks the configuration's map of the
+   * side-by-side view.
+   */
+  screenPositionOf(x: number, y: number, half: 0 | 1 = 0): { px: number; py: number } | undefined {
     const loss = this.surface?.value(x, y, 'f64') ?? 0;
-    return this.view.screenPositionOf(x, y, loss);
+    return this.view.screenPositionOf(x, y, loss, half);
   }
 
   /** Reads the active configuration's positions back once (a click, not a frame) and picks the nearest particle. */

@@ -86,6 +86,31 @@ describe('layout', () => {
           expect(overlaps(boxes[i], boxes[j]), `${boxes[i].name} ${JSON.stringify(boxes[i])} against ${boxes[j].name} ${JSON.stringify(boxes[j])}`).toBe(false);
         }
       }
+      // Side by side in the top-down view, both maps lie between the side column and the panel
+      // where that leaves room (at least 400 pixels), so neither hides under them.
+      const panelBox = boxes[1];
+      if (panelBox.left - side.right >= 400) {
+        await page.evaluate(async () => {
+          const downhill = (window as unknown as { downhill: any }).downhill;
+          downhill.change({ ...downhill.settings, view: '2d', grid: 32 });
+          await downhill.whenBuilt();
+        });
+        for (const half of [0, 1] as const) {
+          const corners = await page.evaluate(
+            (which) => {
+              const downhill = (window as unknown as { downhill: { screenPositionOf(x: number, y: number, half: 0 | 1): { px: number; py: number } } }).downhill;
+              return [downhill.screenPositionOf(-5, -5, which), downhill.screenPositionOf(5, 5, which)];
+            },
+            half,
+          );
+          for (const corner of corners) {
+            expect(corner.px, `map ${half + 1}, x of a corner`).toBeGreaterThanOrEqual(side.right);
+            expect(corner.px, `map ${half + 1}, x of a corner`).toBeLessThanOrEqual(panelBox.left);
+          }
+          expect(corners[1].px - corners[0].px, `map ${half + 1}, width`).toBeGreaterThan(150);
+        }
+      }
+
       // The status line stays in sight at the bottom of the side column, however tall the column.
       expect(status.top).toBeGreaterThanOrEqual(side.top);
       expect(status.bottom).toBeLessThanOrEqual(side.bottom + 0.5);
