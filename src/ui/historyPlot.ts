@@ -4,6 +4,7 @@
  * exponential decay or growth is a straight line). Drawn with uPlot.
  */
 import uPlot from 'uplot';
+import { keepAllTicks, logTicks } from './logTicks.ts';
 
 import { formatTicks } from './format.ts';
 import 'uplot/dist/uPlot.min.css';
@@ -90,7 +91,8 @@ export class HistoryPlot {
         axes: [
           { stroke: '#9aa3ad', grid: { stroke: '#2a3138' } },
           { scale: 'position', stroke: '#9aa3ad', grid: { stroke: '#2a3138' }, size: 46, values: formatTicks },
-          { scale: 'loss', side: 1, stroke: '#ff8c1a', grid: { show: false }, size: 52, values: formatTicks },
+          // At most one label per 24 px of height: the loss may span twenty decades.
+          { scale: 'loss', side: 1, stroke: '#ff8c1a', grid: { show: false }, size: 52, values: formatTicks, splits: (_plot, _axis, min, max) => logTicks(min, max, Math.floor(170 / 24)), filter: keepAllTicks },
         ],
         legend: { show: true },
         cursor: { drag: { x: true, y: false } },

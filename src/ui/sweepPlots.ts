@@ -9,6 +9,7 @@ import type { CellStatistics, SweepAxes } from '../core/sweep.ts';
 import { linearSpace, logSpace } from '../core/sweep.ts';
 import { formatTicks, formatValue } from './format.ts';
 import { LOG_FLOOR, logLossRange } from './historyPlot.ts';
+import { keepAllTicks, logTicks } from './logTicks.ts';
 
 const WIDTH = 364;
 
@@ -96,6 +97,8 @@ export class SweepPlots {
     this.container.append(this.heading);
     const limitHook = { draw: [(plot: uPlot) => markLimit(plot, this.limit)] };
     const x: uPlot.Scale = { time: false, distr: 3, auto: false, range: [axes.lrMin, axes.lrMax] };
+    // Labels on the rate axis however narrow the range: uPlot labels log axes at powers of ten only.
+    const rateTicks = (_plot: uPlot, _axis: number, min: number, max: number): number[] => logTicks(min, max, Math.floor(WIDTH / 56));
     if (axes.second) {
       const parameter = axes.second.parameter === 'beta1' ? 'β₁' : 'momentum';
       this.plots.push(
@@ -106,7 +109,7 @@ export class SweepPlots {
             scales: { x, y: { auto: false, range: [axes.second.min, axes.second.max] } },
             series: [{ label: 'η' }, { label: parameter, show: false }],
             axes: [
-              { ...axisStyle, label: 'learning rate η', labelSize: 14, values: formatTicks },
+              { ...axisStyle, label: 'learning rate η', labelSize: 14, values: formatTicks, splits: rateTicks, filter: keepAllTicks },
               { ...axisStyle, label: parameter, labelSize: 14, size: 40 },
             ],
             legend: { show: false },
@@ -144,8 +147,8 @@ export class SweepPlots {
           ],
           bands: [{ series: [3, 1], fill: 'rgba(255, 140, 26, 0.18)' }],
           axes: [
-            { ...axisStyle, values: formatTicks },
-            { ...axisStyle, size: 52, values: formatTicks },
+            { ...axisStyle, values: formatTicks, splits: rateTicks, filter: keepAllTicks },
+            { ...axisStyle, size: 52, values: formatTicks, splits: (_plot, _axis, min, max) => logTicks(min, max, 4), filter: keepAllTicks },
           ],
           hooks: limitHook,
         },
@@ -159,7 +162,7 @@ export class SweepPlots {
           scales: { x, y: { auto: false, range: [0, 1] } },
           series: [{ label: 'η' }, { label: 'converged', stroke: OUTCOME_CSS.converged, width: 2 }, { label: 'diverged', stroke: OUTCOME_CSS.diverged, width: 2 }],
           axes: [
-            { ...axisStyle, values: formatTicks },
+            { ...axisStyle, values: formatTicks, splits: rateTicks, filter: keepAllTicks },
             { ...axisStyle, size: 52 },
           ],
           hooks: limitHook,
@@ -174,7 +177,7 @@ export class SweepPlots {
           scales: { x, y: {} },
           series: [{ label: 'η' }, { label: 'median updates to converge', stroke: '#4cc9f0', width: 2 }],
           axes: [
-            { ...axisStyle, values: formatTicks },
+            { ...axisStyle, values: formatTicks, splits: rateTicks, filter: keepAllTicks },
             { ...axisStyle, size: 52 },
           ],
           hooks: limitHook,

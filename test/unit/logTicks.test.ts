@@ -1,0 +1,34 @@
+// Ticks of the plots' logarithmic axes: labels within a decade, and no more
+// labels than fit on a long range.
+
+import { describe, expect, test } from 'vitest';
+
+import { logTicks } from '../../src/ui/logTicks.ts';
+
+describe('log axis ticks', () => {
+  test('a sweep within one decade gets round values', () => {
+    expect(logTicks(0.3, 0.7, 6)).toEqual([0.3, 0.4, 0.5, 0.6, 0.7]);
+  });
+
+  test('a sweep across 1 labels both sides of it', () => {
+    expect(logTicks(0.5, 1.5, 6)).toEqual([0.5, 0.6, 0.7, 0.8, 0.9, 1]);
+  });
+
+  test('two decades: 1, 2 and 5 of each', () => {
+    expect(logTicks(0.01, 1, 8)).toEqual([0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1]);
+  });
+
+  test('many decades: powers of ten, thinned to fit', () => {
+    expect(logTicks(0.01, 1e6, 9)).toEqual([0.01, 0.1, 1, 10, 100, 1000, 10000, 100000, 1e6]);
+    const thinned = logTicks(1e-20, 1e20, 5);
+    expect(thinned.length).toBeLessThanOrEqual(5);
+    expect(thinned[0]).toBe(1e-20);
+    expect(thinned.every((value, k) => k === 0 || value > thinned[k - 1])).toBe(true);
+  });
+
+  test('degenerate ranges give no ticks', () => {
+    expect(logTicks(0, 1, 5)).toEqual([]);
+    expect(logTicks(1, 1, 5)).toEqual([]);
+    expect(logTicks(2, 1, 5)).toEqual([]);
+  });
+});
