@@ -226,7 +226,13 @@ export function meetsAgreement(report: VerifyReport, share: number): boolean {
 /** Human-readable lines of a report. */
 export function formatVerifyReport(report: VerifyReport): string {
   const share = (value: number): string => `${(100 * value).toFixed(2)}%`;
-  const number = (value: number): string => value.toPrecision(3);
+  // 0 as 0, not 0.00; small and large values with an exponent, not 0.00000507.
+  const number = (value: number): string => {
+    if (value === 0 || !Number.isFinite(value)) {
+      return String(value);
+    }
+    return Math.abs(value) < 1e-3 || Math.abs(value) >= 1e4 ? value.toExponential(2) : String(Number(value.toPrecision(3)));
+  };
   const g = report.gpuVsF32;
   const p = report.f32VsF64;
   return [

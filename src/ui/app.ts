@@ -1373,7 +1373,7 @@ export class App {
       }
       case 'phase-map': {
         if (!axes?.second) {
-          return refuse('A phase map needs a sweep with a second axis (momentum or β₁): set one in the Sweep folder.');
+          return refuse('A phase map needs a sweep with a second axis (momentum or β₁): set one in the Learning-rate sweep folder.');
         }
         const statistics = await this.sweepStatistics(run);
         const file = name('png', 'phase', optimizer, `${axes.lrCount}x${axes.second.count}`);
@@ -1382,7 +1382,7 @@ export class App {
       }
       case 'sweep-csv': {
         if (!axes) {
-          return refuse('There is no sweep to export: turn the sweep on in the Sweep folder.');
+          return refuse('There is no sweep to export: turn the sweep on in the Learning-rate sweep folder.');
         }
         const statistics = await this.sweepStatistics(run);
         const cells = sweepCells(activeRun(settings).optimizer, axes);

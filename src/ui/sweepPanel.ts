@@ -1,5 +1,5 @@
 /**
- * The Sweep folder of the panel: a log-spaced range of learning rates run
+ * The Learning-rate sweep folder of the panel: a log-spaced range of learning rates run
  * side by side, and optionally a second hyperparameter for a phase map.
  */
 import type GUI from 'lil-gui';

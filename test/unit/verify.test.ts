@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { compileFormula } from '../../src/core/expr/index.ts';
 import { DEFAULT_CRITERIA, defaultOptimizer } from '../../src/core/config.ts';
 import { ReferenceRun } from '../../src/core/reference.ts';
-import { chooseParticles, meetsAgreement, ulpDistance, verifyRun } from '../../src/core/verify.ts';
+import { chooseParticles, formatVerifyReport, meetsAgreement, ulpDistance, verifyRun } from '../../src/core/verify.ts';
 
 describe('ulp distance', () => {
   test('neighbouring float32 values are 1 apart, across zero too', () => {
@@ -63,6 +63,11 @@ describe('verify report', () => {
     expect(report.f32VsF64.maxRelError).toBeGreaterThan(0);
     expect(report.f32VsF64.maxRelError).toBeLessThan(1e-3);
     expect(progress[progress.length - 1]).toBe(1);
+
+    // The text: an exact 0 as 0, a small difference with an exponent.
+    const text = formatVerifyReport({ ...report, f32VsF64: { ...report.f32VsF64, maxAbsError: 5.07e-6 } });
+    expect(text).toContain('GPU vs CPU float32: max |Δ| 0, ');
+    expect(text).toContain('CPU float32 vs float64: max |Δ| 5.07e-6, ');
   });
 
   test('a sample checks the same particles as the full run would', () => {
