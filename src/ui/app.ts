@@ -1299,7 +1299,19 @@ export class App {
       return undefined;
     }
     this.lastVerifyReport = report;
-    this.verifyView.report(report);
+    // The downloaded report says what it checked, and how to open that scene again.
+    this.verifyView.report(report, {
+      surface: definition.name,
+      formula: definition.formula,
+      domain: { ...starts.domain },
+      grid: settings.grid,
+      optimizer: runSettings.optimizer,
+      schedule: runSettings.schedule,
+      noise: settings.noise,
+      criteria: settings.criteria,
+      sweep: axes ?? null,
+      link: this.link,
+    });
     console.info(`downhill: verify done: status agreement ${report.gpuVsF32.statusAgreement}, max ulp ${report.gpuVsF32.ulp.max}`);
     this.showVerifyMarks(report, run);
     return report;

@@ -3,7 +3,26 @@
  * while the CPU reruns the particles in a Web Worker, then the report with
  * the three-way comparison explained, and a link to download it as JSON.
  */
+import type { NoiseConfig, OptimizerConfig, ScheduleConfig, StopCriteria } from '../core/config.ts';
+import type { Domain } from '../core/surfaces.ts';
+import type { SweepAxes } from '../core/sweep.ts';
 import { formatVerifyReport, type VerifyReport } from '../core/verify.ts';
+
+/** The scene a report checked, written into its download beside the comparisons. */
+export interface VerifiedScene {
+  surface: string;
+  formula: string;
+  domain: Domain;
+  grid: number;
+  optimizer: OptimizerConfig;
+  schedule: ScheduleConfig;
+  noise: NoiseConfig;
+  criteria: StopCriteria;
+  /** The learning rates (and second axis) of a sweep, or null. */
+  sweep: SweepAxes | null;
+  /** A link that opens the scene: settings, camera, picked particle and, when paused, the update. */
+  link: string;
+}
 
 const EARLIER = 'This report is for an earlier scene; its marks are gone. Verify again to check the current one.';
 
@@ -52,7 +71,8 @@ export class VerifyView {
     this.text.textContent = `The CPU reruns ${checked.toLocaleString('en-US')} particles${sampled ? ' (a uniform sample)' : ''} in float32 and float64…`;
   }
 
-  report(report: VerifyReport): void {
+  /** Shows a finished report, and offers it for download with `scene`: what was checked, and its link. */
+  report(report: VerifyReport, scene: VerifiedScene): void {
     this.element.hidden = false;
     this.progress.hidden = true;
     this.cancelButton.hidden = true;
@@ -63,8 +83,11 @@ export class VerifyView {
     if (this.downloadUrl) {
       URL.revokeObjectURL(this.downloadUrl);
     }
-    this.downloadUrl = URL.createObjectURL(new Blob([JSON.stringify(report, null, 2)], { type: 'application/json' }));
+    this.downloadUrl = URL.createObjectURL(new Blob([JSON.stringify({ scene, ...report }, null, 2)], { type: 'application/json' }));
     this.download.href = this.downloadUrl;
+    // A name per scene, so that reports of several scenes do not overwrite one another.
+    const name = scene.surface === 'custom' ? 'custom' : scene.surface;
+    this.download.download = `downhill-verify-${name}-${scene.optimizer.name}-${report.steps}.json`;
     this.download.hidden = false;
   }
 

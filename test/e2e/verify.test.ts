@@ -56,8 +56,12 @@ describe('Verify in the app', () => {
     expect(href).toMatch(/^blob:/);
     // Saved as a user saves it: the build's Content-Security-Policy (connect-src 'self') rejects a fetch of the blob: URL.
     const [saved] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.locator('#verify a').click({ force: true })]);
-    expect(saved.suggestedFilename()).toBe('downhill-verify.json');
-    const downloaded = JSON.parse(readFileSync(await saved.path(), 'utf8')) as VerifyReport;
+    // Named after the scene, and carrying it: what was checked, and a link that opens it again.
+    expect(saved.suggestedFilename()).toMatch(/^downhill-verify-himmelblau-adam-\d+\.json$/);
+    const downloaded = JSON.parse(readFileSync(await saved.path(), 'utf8')) as VerifyReport & { scene: Record<string, any> };
+    expect(downloaded.scene).toMatchObject({ surface: 'himmelblau', grid: 24, optimizer: { name: 'adam' }, sweep: null });
+    expect(downloaded.scene.formula).toBe('(x^2 + y - 11)^2 + (x + y^2 - 7)^2');
+    expect(downloaded.scene.link).toMatch(/#v=1&.*surface=himmelblau/);
     expect(downloaded.particles).toBe(576);
     expect(downloaded.checked).toBe(576);
     expect(downloaded.adapter).toMatch(/\S/);
