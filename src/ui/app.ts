@@ -356,7 +356,7 @@ export class App {
         // A sweep's plots describe runs from the start, so a changed sweep restarts.
         this.reset();
       }
-      this.legend.setRuns(this.settings.runs, this.settings.active);
+      this.legend.setRuns(this.settings.runs, this.settings.active, sweepAxes(this.settings));
       if (previous.active !== this.settings.active) {
         this.createPlot();
       }
@@ -784,7 +784,7 @@ export class App {
     this.view.setPicked(this.pickedIndex);
     this.view.setTrailsVisible(settings.trails);
     this.view.setViewMode(settings.view);
-    this.legend.setRuns(settings.runs, settings.active);
+    this.legend.setRuns(settings.runs, settings.active, sweepAxes(settings));
     this.createPlot();
     this.elements.root.classList.toggle('sweep-mode', settings.sweep.enabled);
     if (!settings.sweep.enabled) {

@@ -7,6 +7,7 @@ import type { StatsSnapshot } from '../gpu/statsRing.ts';
 import { formatShare, formatValue } from './format.ts';
 import { runColor } from './runColors.ts';
 import type { RunSettings } from './settings.ts';
+import type { SweepAxes } from '../core/sweep.ts';
 
 export class Legend {
   private rows: { share: HTMLElement; checkbox: HTMLInputElement }[] = [];
@@ -16,8 +17,8 @@ export class Legend {
     private readonly onVisible: (index: number, visible: boolean) => void,
   ) {}
 
-  /** Rebuilds the rows for `runs`. */
-  setRuns(runs: readonly RunSettings[], active: number): void {
+  /** Rebuilds the rows for `runs`; during a sweep each row names the swept range of rates instead of the base rate. */
+  setRuns(runs: readonly RunSettings[], active: number, sweep?: SweepAxes): void {
     this.element.replaceChildren();
     this.rows = runs.map((run, index) => {
       const row = document.createElement('label');
@@ -36,7 +37,8 @@ export class Legend {
       const name = document.createElement('span');
       name.className = 'legend-name';
       const schedule = run.schedule.name === 'constant' ? '' : `, ${run.schedule.name}`;
-      name.textContent = `${index + 1}: ${run.optimizer.name} η ${formatValue(run.optimizer.lr)}${schedule}`;
+      const rate = sweep ? `η ${formatValue(sweep.lrMin)} to ${formatValue(sweep.lrMax)} (sweep of ${sweep.lrCount})` : `η ${formatValue(run.optimizer.lr)}`;
+      name.textContent = `${index + 1}: ${run.optimizer.name} ${rate}${schedule}`;
 
       const share = document.createElement('span');
       share.className = 'legend-share';

@@ -88,6 +88,11 @@ export class VerifyView {
     // A name per scene, so that reports of several scenes do not overwrite one another.
     const name = scene.surface === 'custom' ? 'custom' : scene.surface;
     this.download.download = `downhill-verify-${name}-${scene.optimizer.name}-${report.steps}.json`;
+    // The report sits low in the side column: scroll the column (not the page) to its top.
+    const column = this.element.closest<HTMLElement>('.side');
+    if (column) {
+      column.scrollTop = Math.max(0, this.element.offsetTop - column.offsetTop - 8);
+    }
     this.download.hidden = false;
   }
 
