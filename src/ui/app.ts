@@ -119,7 +119,8 @@ export class App {
   /** The last verification report, for the console and the tests. */
   lastVerifyReport: VerifyReport | undefined;
   private lastSample = 0;
-  private readonly slowFrames = new SlowFrames();
+  /** Watches for frames that take seconds; public so that a test can lower its threshold. */
+  readonly slowFrames = new SlowFrames();
   private lastClustering = 0;
   private mapInteraction!: MapInteraction;
   private comparer: BasinComparer | undefined;

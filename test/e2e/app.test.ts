@@ -108,29 +108,32 @@ describe('the app in headless Chromium', () => {
     await expect.poll(() => field.inputValue()).toBe(String(before.lr));
   });
 
-  test('slow frames: advice to shrink the scene', { timeout: 180_000 }, async () => {
+  test('slow frames: advice to shrink the scene', { timeout: 120_000 }, async () => {
     const advice = page.locator('.notice', { hasText: 'Each frame takes about' });
     expect(await advice.count()).toBe(0);
-    // 262,144 particles that keep moving (Rosenbrock at a small rate), 2,000 updates per frame:
-    // about 5e8 particle-steps a frame, seconds on SwiftShader.
+    // Frames count as slow from 1 ms here, so that the notice shows on any machine, GPU or not.
+    // Particles that keep moving (Rosenbrock at a small rate), 100 updates per frame.
     const previous = await page.evaluate(async () => {
       const downhill = (window as unknown as { downhill: any }).downhill;
       const settings = JSON.parse(JSON.stringify(downhill.settings));
       const run = { ...settings.runs[0], optimizer: { ...settings.runs[0].optimizer, lr: 1e-4 } };
-      downhill.change({ ...settings, surface: 'rosenbrock', grid: 512, stepsPerFrame: 2000, paused: false, runs: [run] });
+      downhill.change({ ...settings, surface: 'rosenbrock', grid: 64, stepsPerFrame: 100, paused: false, runs: [run] });
       await downhill.whenBuilt();
+      downhill.slowFrames.thresholdMs = 1;
       return settings;
     });
-    await advice.first().waitFor({ timeout: 150_000 });
+    await advice.first().waitFor({ timeout: 60_000 });
     const text = await advice.first().textContent();
-    expect(text).toMatch(/Each frame takes about \d+\.\d s on this adapter \(.+\) for 262,144 particles at 2000 steps per frame\./);
-    expect(text).toMatch(/lower the grid or the steps per frame in the Particles folder/);
     console.info(`slow-frame advice: ${text}`);
-    const seconds = Number(/about (\d+\.\d) s/.exec(text ?? '')![1]);
-    expect(seconds).toBeGreaterThanOrEqual(2);
+    expect(text).toMatch(/Each frame takes about \d+\.\d s on this adapter \(.+\) for 4,096 particles at 100 steps per frame\./);
+    expect(text).toMatch(/lower the grid or the steps per frame in the Particles folder/);
+    // Once per scene: no second notice while the frames stay slow.
+    await page.waitForTimeout(2000);
+    expect(await advice.count()).toBe(1);
 
     await page.evaluate(async (settings) => {
       const downhill = (window as unknown as { downhill: any }).downhill;
+      downhill.slowFrames.thresholdMs = 2000;
       downhill.change(settings);
       await downhill.whenBuilt();
     }, previous);
