@@ -1300,7 +1300,7 @@ export class App {
       return undefined;
     }
     this.lastVerifyReport = report;
-    // The downloaded report says what it checked, and how to open that scene again.
+    // The downloaded report records what it checked, and how to open that scene again.
     this.verifyView.report(report, {
       surface: definition.name,
       formula: definition.formula,
