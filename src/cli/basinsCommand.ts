@@ -62,10 +62,10 @@ export interface BasinsReport {
   /** Converged particles within this distance of a minimum take its basin. */
   radius: number;
   /**
-   * Where the minima come from. "listed": the surface's known minima.
-   * "clustered": found from converged end points (typed formulas). "listed
-   * and clustered": the known ones, then those found beside them, on surfaces
-   * that list only some (rastrigin, ackley).
+   * Source of the minima. "listed": the surface's known minima. "clustered":
+   * found from converged end points (typed formulas). "listed and clustered":
+   * the known ones, then those found beside them, on surfaces that list only
+   * some (rastrigin, ackley).
    */
   minimaSource: MinimaSource;
   /** known: listed by the surface; false for a minimum found by clustering. */

@@ -1,8 +1,9 @@
 /**
  * The descent pipeline: particle buffers on the GPU, the kernels of
- * shaders/descent.wgsl (`init`; `step_lean` for most particles and
- * `step_tracked` for those with a trail or history, or `step` for all while a
- * lean variant compiles; `reduce_stats`), and the per-dispatch uniform and schedule.
+ * shaders/descent.wgsl, and the per-dispatch uniform and schedule. A dispatch
+ * moves most particles with `step_lean` and those with a trail or history
+ * with `step_tracked`. While the lean variant it needs compiles, `step` moves
+ * every particle instead. `reduce_stats` then counts the statuses.
  * Particle state never leaves the GPU in the frame loop; the renderer binds
  * `points` and `trails` directly.
  */

@@ -412,16 +412,10 @@ export class App {
     if (state.camera) {
       this.view.setCameraState(state.camera);
     }
-    applyLinkPickAndStep(state, {
-      particleCount: this.particleCount,
-      stepsDone: this.stepsDone,
-      paused: this.settings.paused,
-      pick: (index) => this.pick(index),
-      runTo: (step) => {
-        this.reset();
-        this.runTo = step;
-      },
-    }, this.notices);
+    const runTo = applyLinkPickAndStep(state, this, this.notices);
+    if (runTo !== undefined) {
+      this.runTo = runTo;
+    }
   }
 
   private showLinkProblems(problems: readonly string[]): void {
@@ -1080,9 +1074,9 @@ export class App {
   }
 
   /**
-   * Canvas pixel (CSS pixels) where the surface point (x, y) is drawn, for
-   * scripted clicks and tests; `half` picks the configuration's map of the
-   * side-by-side view.
+   * Returns the canvas pixel (CSS pixels) where the surface point (x, y) is
+   * drawn, for scripted clicks and tests. In the side-by-side view `half`
+   * picks the configuration's map.
    */
   screenPositionOf(x: number, y: number, half: 0 | 1 = 0): { px: number; py: number } | undefined {
     const loss = this.surface?.value(x, y, 'f64') ?? 0;
@@ -1123,20 +1117,20 @@ export class App {
     const index = this.startIndexAt(point.x, point.y);
     const view = this.settings.basinView;
     // The difference view shows both configurations at once; the others one, named when there are two.
-    let shown: { run: Run; number: number }[];
+    let described: { run: Run; number: number }[];
     if (view === 'difference') {
-      shown = this.runs.slice(0, 2).map((run, k) => ({ run, number: k + 1 }));
+      described = this.runs.slice(0, 2).map((run, k) => ({ run, number: k + 1 }));
     } else {
       const number = view === 'map' ? this.settings.active : point.half;
-      shown = this.runs[number] ? [{ run: this.runs[number], number: number + 1 }] : [];
+      described = this.runs[number] ? [{ run: this.runs[number], number: number + 1 }] : [];
     }
-    if (index < 0 || shown.length === 0) {
+    if (index < 0 || described.length === 0) {
       return undefined;
     }
     const dims = this.surfaceDefinition?.dims ?? 2;
     const where = (a: number, b: number): string => (dims === 1 ? formatValue(a) : `(${formatValue(a)}, ${formatValue(b)})`);
     const lines = [`start ${index}: ${where(this.starts[2 * index], this.starts[2 * index + 1])}`];
-    for (const { run, number } of shown) {
+    for (const { run, number } of described) {
       const { x, y, loss, outcome } = await this.outcomeAt(run, index);
       const label = this.runs.length > 1 ? `${number}: ` : '';
       lines.push(`${label}end ${where(x, y)}, loss ${formatValue(loss)}`, `${label}${outcome}`);

@@ -721,16 +721,10 @@ export class FallbackApp {
 
   private applyLinkExtras(decoded: DecodedLink): void {
     const { state } = decoded;
-    applyLinkPickAndStep(state, {
-      particleCount: this.particleCount,
-      stepsDone: this.stepsDone,
-      paused: this.settings.paused,
-      pick: (index) => this.pick(index),
-      runTo: (step) => {
-        this.reset();
-        this.runTo = step;
-      },
-    }, this.notices);
+    const runTo = applyLinkPickAndStep(state, this, this.notices);
+    if (runTo !== undefined) {
+      this.runTo = runTo;
+    }
   }
 
   private showLinkProblems(problems: readonly string[]): void {

@@ -38,18 +38,22 @@ export function sceneLinkState(scene: SceneProgress, camera?: LinkState['camera'
   return state;
 }
 
-/** A scene that a link's picked particle and update count apply to. */
+/** A scene that a link's picked particle and update count apply to: the app, or its CPU fallback. */
 export interface LinkTarget {
   readonly particleCount: number;
   readonly stepsDone: number;
-  readonly paused: boolean;
+  readonly settings: { readonly paused: boolean };
   pick(index: number): void;
-  /** Puts the particles back on their starts and runs the paused scene to update `step`. */
-  runTo(step: number): void;
+  /** Puts every particle back on its start. */
+  reset(): void;
 }
 
-/** Applies a link's picked particle and the update its paused scene is at, with a notice for a pick past the last particle. */
-export function applyLinkPickAndStep(state: LinkState, target: LinkTarget, notices: Notices): void {
+/**
+ * Applies a link's picked particle, with a notice for a pick past the last
+ * particle. When the link's paused scene is at another update, resets the
+ * particles and returns that update, for the caller to run to.
+ */
+export function applyLinkPickAndStep(state: LinkState, target: LinkTarget, notices: Notices): number | undefined {
   if (state.pick !== undefined) {
     if (state.pick < target.particleCount) {
       target.pick(state.pick);
@@ -57,9 +61,11 @@ export function applyLinkPickAndStep(state: LinkState, target: LinkTarget, notic
       notices.show(`The link's pick=${state.pick} was not applied: this scene has ${target.particleCount} particles (0 to ${target.particleCount - 1}).`, 'error');
     }
   }
-  if (state.step !== undefined && target.paused && state.step !== target.stepsDone) {
-    target.runTo(state.step);
+  if (state.step !== undefined && target.settings.paused && state.step !== target.stepsDone) {
+    target.reset();
+    return state.step;
   }
+  return undefined;
 }
 
 /** Copies `link` to the clipboard, or shows it to copy by hand where the browser does not allow it. */
