@@ -264,14 +264,40 @@ struct OptimizerState {
   s1: vec4f,
 }
 
+// The hyperparameters of one particle, read once before its loop of updates
+// from its cell of `tables` and from `params`, so that the loop reads only
+// registers. With the tolerances read from `params` in the loop, Adam in
+// `step_lean` ran about 10% slower on SwiftShader.
+struct Hyper {
+  momentum: f32,
+  beta1: f32,
+  one_minus_beta1: f32,
+  beta2: f32,
+  one_minus_beta2: f32,
+  eps: f32,
+  one_minus_dampening: f32,
+  lr_decay: f32,
+  alpha: f32,
+  one_minus_alpha: f32,
+  weight_decay: f32,
+  centered: bool,
+  amsgrad: bool,
+}
+
+fn load_hyper(cell: vec4f) -> Hyper {
+  return Hyper(cell.y, cell.z, cell.w, params.beta2, params.one_minus_beta2, params.eps,
+               params.one_minus_dampening, params.lr_decay, params.alpha, params.one_minus_alpha,
+               params.weight_decay, (params.flags & FLAG_CENTERED) != 0u, (params.flags & FLAG_AMSGRAD) != 0u);
+}
+
 // Applies one update of the optimizer at update t with learning rate lr to
 // position p and gradient g (noise and coupled weight decay included), and
 // returns the new position. The order of operations is mirrored by
 // advanceParticle in src/core/reference.ts.
-fn optimizer_step(p: vec2f, g: vec2f, lr: f32, t: u32, cell: vec4f, state: ptr<function, OptimizerState>) -> vec2f {
-  let momentum = cell.y;
-  let beta1 = cell.z;
-  let one_minus_beta1 = cell.w;
+fn optimizer_step(p: vec2f, g: vec2f, lr: f32, t: u32, h: Hyper, state: ptr<function, OptimizerState>) -> vec2f {
+  let momentum = h.momentum;
+  let beta1 = h.beta1;
+  let one_minus_beta1 = h.one_minus_beta1;
   switch OPTIMIZER {
     case OPTIMIZER_MOMENTUM, OPTIMIZER_NESTEROV: {
       var buffer = (*state).s0.xy;
@@ -279,7 +305,7 @@ fn optimizer_step(p: vec2f, g: vec2f, lr: f32, t: u32, cell: vec4f, state: ptr<f
       if (t == 0u || momentum == 0.0) {
         buffer = g;
       } else {
-        buffer = momentum * buffer + params.one_minus_dampening * g;
+        buffer = momentum * buffer + h.one_minus_dampening * g;
       }
       (*state).s0 = vec4f(buffer, 0.0, 0.0);
       var direction = buffer;
@@ -289,21 +315,21 @@ fn optimizer_step(p: vec2f, g: vec2f, lr: f32, t: u32, cell: vec4f, state: ptr<f
       return p + (-lr) * direction;
     }
     case OPTIMIZER_ADAGRAD: {
-      let decayed_lr = lr / (1.0 + f32(t) * params.lr_decay);
+      let decayed_lr = lr / (1.0 + f32(t) * h.lr_decay);
       let sum = (*state).s0.xy + g * g;
       (*state).s0 = vec4f(sum, 0.0, 0.0);
-      return p + (-decayed_lr) * g / (sqrt(sum) + params.eps);
+      return p + (-decayed_lr) * g / (sqrt(sum) + h.eps);
     }
     case OPTIMIZER_RMSPROP: {
-      let square_average = params.alpha * (*state).s0.xy + params.one_minus_alpha * g * g;
+      let square_average = h.alpha * (*state).s0.xy + h.one_minus_alpha * g * g;
       var grad_average = (*state).s0.zw;
       var denominator_square = square_average;
-      if ((params.flags & FLAG_CENTERED) != 0u) {
-        grad_average = params.alpha * grad_average + params.one_minus_alpha * g;
+      if (h.centered) {
+        grad_average = h.alpha * grad_average + h.one_minus_alpha * g;
         denominator_square = denominator_square - grad_average * grad_average;
       }
       (*state).s0 = vec4f(square_average, grad_average);
-      let scaled = g / (sqrt(denominator_square) + params.eps);
+      let scaled = g / (sqrt(denominator_square) + h.eps);
       if (momentum > 0.0) {
         let buffer = momentum * (*state).s1.xy + scaled;
         (*state).s1 = vec4f(buffer, 0.0, 0.0);
@@ -314,21 +340,21 @@ fn optimizer_step(p: vec2f, g: vec2f, lr: f32, t: u32, cell: vec4f, state: ptr<f
     case OPTIMIZER_ADAM, OPTIMIZER_ADAMW: {
       var start = p;
       if (OPTIMIZER == OPTIMIZER_ADAMW) {
-        start = p - lr * params.weight_decay * p;
+        start = p - lr * h.weight_decay * p;
       }
       let m = beta1 * (*state).s0.xy + one_minus_beta1 * g;
-      let v = params.beta2 * (*state).s0.zw + params.one_minus_beta2 * g * g;
-      let powers = (*state).s1.xy * vec2f(beta1, params.beta2);
+      let v = h.beta2 * (*state).s0.zw + h.one_minus_beta2 * g * g;
+      let powers = (*state).s1.xy * vec2f(beta1, h.beta2);
       let m_hat = m / (1.0 - powers.x);
       var v_hat = v / (1.0 - powers.y);
       var v_max = (*state).s1.zw;
-      if ((params.flags & FLAG_AMSGRAD) != 0u) {
+      if (h.amsgrad) {
         v_max = max(v_max, v_hat);
         v_hat = v_max;
       }
       (*state).s0 = vec4f(m, v);
       (*state).s1 = vec4f(powers, v_max);
-      return start + (-lr) * m_hat / (sqrt(v_hat) + params.eps);
+      return start + (-lr) * m_hat / (sqrt(v_hat) + h.eps);
     }
     default: {
       return p + (-lr) * g;
@@ -427,6 +453,7 @@ fn advance(index: u32) {
 
   var state = load_state(index);
   let cell = tables[params.cell_offset + index / params.starts_per_cell];
+  let hyper = load_hyper(cell);
 
   while (status == STATUS_MOVING && t < step_end) {
     let checked = surface_gradient_checked(p);
@@ -440,7 +467,7 @@ fn advance(index: u32) {
 
     let coefficients = tables[t - params.step_start];
     let lr = coefficients.x * cell.x + coefficients.y;
-    let next = optimizer_step(p, g, lr, t, cell, &state);
+    let next = optimizer_step(p, g, lr, t, hyper, &state);
     let delta = next - p;
     t = t + 1u;
 
@@ -552,30 +579,40 @@ fn step_lean(@builtin(workgroup_id) group: vec3u,
   let cell = tables[params.cell_offset + index / params.starts_per_cell];
   let first = tables[0];
   let first_lr = first.x * cell.x + first.y;
+  let hyper = load_hyper(cell);
   let bound = escape_bound();
+  let grad_tol_sq = params.grad_tol_sq;
+  let step_tol_sq = params.step_tol_sq;
+  let noise_sigma = params.noise_sigma;
   while ((status == STATUS_MOVING) & (t < step_end)) {
     let checked = surface_gradient_checked(p);
     var g = checked.xy;
     if (LEAN_NOISE) {
-      g = g + params.noise_sigma * gaussian_pair(index, t);
+      g = g + noise_sigma * gaussian_pair(index, t);
     }
     if (LEAN_COUPLED_DECAY) {
-      g = g + params.weight_decay * p;
+      g = g + hyper.weight_decay * p;
     }
     var lr = first_lr;
     if (LEAN_SCHEDULE) {
       let coefficients = tables[t - params.step_start];
       lr = coefficients.x * cell.x + coefficients.y;
     }
-    let next = optimizer_step(p, g, lr, t, cell, &state);
+    let next = optimizer_step(p, g, lr, t, hyper, &state);
     let delta = next - p;
     t = t + 1u;
 
-    // A diverged particle keeps its last position; divergence takes precedence over convergence.
-    let diverged = exceeds(next, bound) | gradient_undefined(checked);
+    // A diverged particle keeps its last position; divergence takes precedence
+    // over convergence. `advance` also tests the gradient for infinities and
+    // NaN; that test is left out here because it cannot change the outcome:
+    // every update rule takes the gradient into the new position through
+    // products and sums (0 times infinity is NaN, so a zero rate carries it
+    // too), so a gradient that is not finite makes `next` not finite, which
+    // `exceeds` catches. Without it plain descent ran about 15% faster.
+    let diverged = exceeds(next, bound) | (checked.z != 0.0);
     let grad_sq = g.x * g.x + g.y * g.y;
     let step_sq = delta.x * delta.x + delta.y * delta.y;
-    let converged = (grad_sq <= params.grad_tol_sq) & (step_sq <= params.step_tol_sq);
+    let converged = (grad_sq <= grad_tol_sq) & (step_sq <= step_tol_sq);
     p = select(next, p, diverged);
     status = select(select(STATUS_MOVING, STATUS_CONVERGED, converged), STATUS_DIVERGED, diverged);
   }
