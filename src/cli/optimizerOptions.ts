@@ -15,7 +15,7 @@ import {
   type ScheduleConfig,
   type ScheduleName,
 } from '../core/config.ts';
-import { NOISE_SPECS, OPTIMIZER_FLAGS, OPTIMIZER_SPECS, SCHEDULE_SPECS, describeRange, inRange, type NumberSpec } from '../core/hyperparameters.ts';
+import { NOISE_SPECS, OPTIMIZER_FLAGS, OPTIMIZER_SPECS, SCHEDULE_SPECS, describeAccepted, describeRange, inRange, type NumberSpec } from '../core/hyperparameters.ts';
 import { formatSettingValue } from '../core/limits.ts';
 import { UsageError } from './errors.ts';
 
@@ -62,7 +62,8 @@ export function parseDecimal(text: string): number | undefined {
 export function numberFlag(spec: NumberSpec, text: string): number {
   const value = parseDecimal(text);
   if (value === undefined || !inRange(spec, value)) {
-    throw new UsageError(`invalid --${spec.flag} ${formatSettingValue(text)}: expected ${describeRange(spec)}`);
+    const accepted = value === undefined ? describeRange(spec) : describeAccepted(spec, value);
+    throw new UsageError(`invalid --${spec.flag} ${formatSettingValue(text)}: expected ${accepted}`);
   }
   return value;
 }

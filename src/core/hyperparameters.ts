@@ -15,7 +15,7 @@ import {
   type ScheduleConfig,
   type ScheduleName,
 } from './config.ts';
-import { InvalidSettingError, LEARNING_RATE } from './limits.ts';
+import { belowFloat32Normal, FLOAT32_NORMAL_WORDS, InvalidSettingError, LEARNING_RATE } from './limits.ts';
 import { checkBoolean, checkChoice, checkFields } from './settingChecks.ts';
 
 export interface NumberSpec {
@@ -87,7 +87,7 @@ export function describeRange(spec: NumberSpec): string {
   return `${kind} in ${open}${spec.min}, ${spec.max}${close}`;
 }
 
-/** True when `value` is accepted by `spec`. */
+/** True when `value` is accepted by `spec`: in its range, and 0 or a normal float32 magnitude. */
 export function inRange(spec: NumberSpec, value: number): boolean {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     return false;
@@ -97,12 +97,18 @@ export function inRange(spec: NumberSpec, value: number): boolean {
   }
   const aboveMin = spec.minExclusive ? value > spec.min : value >= spec.min;
   const belowMax = spec.maxExclusive ? value < spec.max : value <= spec.max;
-  return aboveMin && belowMax;
+  return aboveMin && belowMax && !belowFloat32Normal(value);
+}
+
+/** Describes what `spec` accepts, for an error about `value`: the range, and the float32 floor when `value` is below it. */
+export function describeAccepted(spec: NumberSpec, value: number): string {
+  const range = describeRange(spec);
+  return typeof value === 'number' && belowFloat32Normal(value) ? `${range}, ${FLOAT32_NORMAL_WORDS}` : range;
 }
 
 function check(spec: NumberSpec, value: number): void {
   if (!inRange(spec, value)) {
-    throw new InvalidSettingError(spec.label, value, describeRange(spec));
+    throw new InvalidSettingError(spec.label, value, describeAccepted(spec, value));
   }
 }
 

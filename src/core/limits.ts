@@ -91,10 +91,28 @@ export function formatSettingValue(value: unknown): string {
   return text.length > QUOTED_VALUE_LENGTH ? `${text.slice(0, QUOTED_VALUE_LENGTH)}…` : text;
 }
 
-/** Returns value when it is a finite number in [min, max]; throws InvalidSettingError otherwise. */
+/**
+ * float32's smallest positive normal number, 2⁻¹²⁶ ≈ 1.18e-38. A value of
+ * smaller magnitude other than 0 is subnormal in float32 or rounds to 0, and
+ * GPUs may flush subnormal numbers to 0, so on the GPU it would act as 0.
+ */
+export const FLOAT32_MIN_NORMAL = 2 ** -126;
+
+/** The float32 condition on accepted numbers, in the words of an error message. */
+export const FLOAT32_NORMAL_WORDS = 'either 0 or at least 1.18e-38 in magnitude (float32 on the GPU treats smaller numbers as 0)';
+
+/** True when value is not 0 but smaller in magnitude than FLOAT32_MIN_NORMAL. */
+export function belowFloat32Normal(value: number): boolean {
+  return value !== 0 && Math.abs(value) < FLOAT32_MIN_NORMAL;
+}
+
+/** Returns value when it is a finite number in [min, max] and not below float32's normal range; throws InvalidSettingError otherwise. */
 export function checkNumber(setting: string, value: number, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw new InvalidSettingError(setting, value, `a number from ${min} to ${max}`);
+  }
+  if (belowFloat32Normal(value)) {
+    throw new InvalidSettingError(setting, value, `a number from ${min} to ${max}, ${FLOAT32_NORMAL_WORDS}`);
   }
   return value;
 }

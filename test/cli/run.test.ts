@@ -167,6 +167,8 @@ describe('downhill run: bad input', () => {
     ['nesterov with dampening', ['--optimizer', 'nesterov', '--dampening', '0.1'], /--dampening applies to momentum, not nesterov/],
     ['zero epsilon', ['--optimizer', 'adam', '--eps', '0'], /invalid --eps "0": expected a number in \[1e-37, 1\]/],
     ['epsilon below float32', ['--optimizer', 'adagrad', '--eps', '1e-50'], /invalid --eps "1e-50": expected a number in \[1e-37, 1\]/],
+    ['noise below float32', ['--noise', '1e-50'], /invalid --noise "1e-50": expected a number in \[0, 1000000\], either 0 or at least 1\.18e-38 in magnitude/],
+    ['beta1 below float32', ['--optimizer', 'adam', '--beta1', '1e-40'], /invalid --beta1 "1e-40": expected a number in \[0, 1\), either 0 or at least 1\.18e-38/],
     ['unknown schedule', ['--schedule', 'linear'], /unknown --schedule "linear": expected one of constant, step, exponential, cosine, cyclic/],
     ['schedule option of another schedule', ['--schedule', 'cosine', '--gamma', '0.5'], /--gamma applies to --schedule step and exponential, not cosine/],
     ['fractional step size', ['--schedule', 'step', '--step-size', '2.5'], /invalid --step-size "2.5": expected an integer in \[1, 100000000\]/],

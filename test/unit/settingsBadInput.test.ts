@@ -62,30 +62,30 @@ const NUMBER_FIELDS: [string, Path, unknown[]][] = [
   ['active configuration', ['active'], [-1, 1, 0.5, 1e9]],
   ['steps per frame', ['stepsPerFrame'], [0, -1, 0.001, 2001, 1e300]],
   ['assignment radius', ['radius'], [0, -1, 1e7, 1e300]],
-  ['noise σ', ['noise', 'sigma'], [-1, 1e7, 1e300]],
+  ['noise σ', ['noise', 'sigma'], [-1, 1e7, 1e300, 1e-50]],
   ['seed', ['noise', 'seed'], [-1, 1.5, 2 ** 32]],
-  ['gradient tolerance', ['criteria', 'gradTol'], [-1, 1e7]],
+  ['gradient tolerance', ['criteria', 'gradTol'], [-1, 1e7, 1e-40]],
   ['step tolerance', ['criteria', 'stepTol'], [-1, 1e7]],
   ['divergence bound', ['criteria', 'divergeBound'], [0, -1, 1e31, 1e300]],
   ['learning rate', ['runs', 0, 'optimizer', 'lr'], [0, -1, 1e-9, 1e7, 1e300, -0]],
-  ['momentum', ['runs', 0, 'optimizer', 'momentum'], [-1, 1, 1e300]],
-  ['dampening', ['runs', 0, 'optimizer', 'dampening'], [-1, 1.5]],
-  ['weight decay', ['runs', 0, 'optimizer', 'weightDecay'], [-1, 1001]],
+  ['momentum', ['runs', 0, 'optimizer', 'momentum'], [-1, 1, 1e300, 1e-50]],
+  ['dampening', ['runs', 0, 'optimizer', 'dampening'], [-1, 1.5, 1e-40]],
+  ['weight decay', ['runs', 0, 'optimizer', 'weightDecay'], [-1, 1001, 1e-45]],
   ['epsilon', ['runs', 0, 'optimizer', 'eps'], [0, -1, 2, 1e-50]],
   ['learning-rate decay', ['runs', 0, 'optimizer', 'lrDecay'], [-1, 1e300]],
   ['initial accumulator', ['runs', 0, 'optimizer', 'initialAccumulator'], [-1, 1e7]],
-  ['alpha', ['runs', 0, 'optimizer', 'alpha'], [-1, 1]],
-  ['beta1', ['runs', 0, 'optimizer', 'beta1'], [-1, 1]],
+  ['alpha', ['runs', 0, 'optimizer', 'alpha'], [-1, 1, 1e-50]],
+  ['beta1', ['runs', 0, 'optimizer', 'beta1'], [-1, 1, 1e-50, 1e-39]],
   ['beta2', ['runs', 0, 'optimizer', 'beta2'], [-1, 1, 1e300]],
   ['step size', ['runs', 0, 'schedule', 'stepSize'], [0, 1.5, 1e9]],
-  ['gamma', ['runs', 0, 'schedule', 'gamma'], [0, -1, 11]],
+  ['gamma', ['runs', 0, 'schedule', 'gamma'], [0, -1, 11, 1e-50]],
   ['T max', ['runs', 0, 'schedule', 'tMax'], [0, 1.5, 1e9]],
-  ['minimum learning rate', ['runs', 0, 'schedule', 'lrMin'], [-1, 1e7]],
+  ['minimum learning rate', ['runs', 0, 'schedule', 'lrMin'], [-1, 1e7, 1e-50]],
   ['warm-up', ['runs', 0, 'schedule', 'warmup'], [-1, 1.5, 1e9]],
   ['lowest swept learning rate', ['sweep', 'lrMin'], [0, -1, 1e300]],
   ['highest swept learning rate', ['sweep', 'lrMax'], [0, -1, 1e300]],
   ['number of swept learning rates', ['sweep', 'lrCount'], [0, 1.5, 16385, 1e9]],
-  ['lowest second axis value', ['sweep', 'secondMin'], [-1, 1]],
+  ['lowest second axis value', ['sweep', 'secondMin'], [-1, 1, 1e-50]],
   ['highest second axis value', ['sweep', 'secondMax'], [-1, 1, 1e300]],
   ['number of second axis values', ['sweep', 'secondCount'], [0, 1.5, 1e9]],
 ];
@@ -102,6 +102,26 @@ describe('number settings', () => {
     const error = rejection(settingsWith([path, value]));
     expect(error.message).toMatch(new RegExp(`^invalid ${escape(setting)} ${escape(text)}: expected (a|an) `));
     expect(error.setting).toBe(setting);
+  });
+});
+
+describe('numbers below float32', () => {
+  const tiny: [string, Path, number][] = [
+    ['beta1', ['runs', 0, 'optimizer', 'beta1'], 1e-50],
+    ['noise σ', ['noise', 'sigma'], 1e-40],
+    ['lowest second axis value', ['sweep', 'secondMin'], 1e-50],
+  ];
+  it.each(tiny)('%s: the message names the float32 floor', (setting, path, value) => {
+    const error = rejection(settingsWith([path, value]));
+    expect(error.setting).toBe(setting);
+    expect(error.message).toContain('either 0 or at least 1.18e-38 in magnitude');
+  });
+
+  it('0 and the smallest normal float32 are accepted', () => {
+    for (const value of [0, 2 ** -126]) {
+      expect(() => validateSettings(settingsWith([['runs', 0, 'optimizer', 'beta1'], value]))).not.toThrow();
+      expect(() => validateSettings(settingsWith([['noise', 'sigma'], value]))).not.toThrow();
+    }
   });
 });
 
