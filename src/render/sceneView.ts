@@ -47,6 +47,14 @@ const FLAT = 1e-4;
 /** Narrowest viewport, in CSS pixels, of the side-by-side view between the side column and the panel. */
 const MIN_SPLIT_WIDTH = 200;
 
+/** A rectangle of the canvas in CSS pixels, y from the top. */
+interface Viewport {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 /** Height map of the drawn surface and the levels of its contour lines. */
 export interface SurfaceScale {
   map: HeightMap;
@@ -262,14 +270,14 @@ export class SceneView {
     const height = this.canvas.clientHeight;
     // In the side-by-side view each configuration has its own viewport.
     const split = this.basinMap !== undefined && this.splitRuns && this.runs.length >= 2;
-    const viewport = split ? this.splitViewports()[half] : { x: 0, width };
+    const viewport = split ? this.splitViewports()[half] : { x: 0, y: 0, width, height };
     const verticalScale = this.dims === 2 && this.mode === '2d' ? FLAT : 1;
     const camera = this.activeCamera();
-    this.fitCameras(viewport.width / height);
+    this.fitCameras(viewport.width / viewport.height);
     camera.updateMatrixWorld();
     const point = new Vector3(worldX(map, x), worldY(map, y), normalizeLoss(map, loss) * map.height * verticalScale).project(camera);
     this.fitCameras(width / height);
-    return { px: viewport.x + ((point.x + 1) / 2) * viewport.width, py: ((1 - point.y) / 2) * height };
+    return { px: viewport.x + ((point.x + 1) / 2) * viewport.width, py: viewport.y + ((1 - point.y) / 2) * viewport.height };
   }
 
   /**
@@ -412,8 +420,8 @@ export class SceneView {
 
   /**
    * Lays the basin map over the surface (undefined removes it). With
-   * `split`, the left half of the view shows configuration 1 with its map
-   * and the right half configuration 2 with its map.
+   * `split`, one half of the view shows configuration 1 with its map and the
+   * other configuration 2 with its map (see splitViewports).
    */
   setBasinMap(map: BasinMapNodes | undefined, split: boolean): void {
     this.basinMap = map;
@@ -435,12 +443,12 @@ export class SceneView {
     const split = this.basinMap !== undefined && this.splitRuns && this.runs.length >= 2;
     const width = this.canvas.clientWidth;
     const height = this.canvas.clientHeight;
-    const viewports = split ? this.splitViewports() : [{ x: 0, width }];
-    const half = split && px >= viewports[1].x ? 1 : 0;
+    const viewports = split ? this.splitViewports() : [{ x: 0, y: 0, width, height }];
+    const half = split && px >= viewports[1].x && py >= viewports[1].y ? 1 : 0;
     const viewport = viewports[half];
-    const ndc = new Vector2(((px - viewport.x) / viewport.width) * 2 - 1, 1 - (py / height) * 2);
+    const ndc = new Vector2(((px - viewport.x) / viewport.width) * 2 - 1, 1 - ((py - viewport.y) / viewport.height) * 2);
     const camera = this.activeCamera();
-    this.fitCameras(viewport.width / height);
+    this.fitCameras(viewport.width / viewport.height);
     const raycaster = new Raycaster();
     raycaster.setFromCamera(ndc, camera);
 
@@ -459,24 +467,35 @@ export class SceneView {
   }
 
   /**
-   * Returns the two viewports of the side-by-side view, in CSS pixels: the
-   * halves of the canvas between the side column and the panel (see
-   * setInsets), or of the whole canvas where that leaves each less than
-   * MIN_SPLIT_WIDTH.
+   * Returns the two viewports of the side-by-side view, in CSS pixels from
+   * the canvas's top left. They split the room between the side column and
+   * the panel (see setInsets), or the whole canvas where that room is
+   * narrower than twice MIN_SPLIT_WIDTH. The halves lie side by side or one
+   * above the other, whichever draws the maps larger: the 2D view fits a
+   * square into each viewport, so the larger of the two shorter sides wins.
    */
-  private splitViewports(): { x: number; width: number }[] {
+  private splitViewports(): Viewport[] {
     const width = this.canvas.clientWidth;
-    const free = width - this.insets.left - this.insets.right;
-    if (free >= 2 * MIN_SPLIT_WIDTH) {
+    const height = this.canvas.clientHeight;
+    const room = width - this.insets.left - this.insets.right;
+    const left = room >= 2 * MIN_SPLIT_WIDTH ? this.insets.left : 0;
+    const free = room >= 2 * MIN_SPLIT_WIDTH ? room : width;
+    if (Math.min(free, height / 2) > Math.min(free / 2, height)) {
       return [
-        { x: this.insets.left, width: free / 2 },
-        { x: this.insets.left + free / 2, width: free / 2 },
+        { x: left, y: 0, width: free, height: height / 2 },
+        { x: left, y: height / 2, width: free, height: height / 2 },
       ];
     }
     return [
-      { x: 0, width: width / 2 },
-      { x: width / 2, width: width / 2 },
+      { x: left, y: 0, width: free / 2, height },
+      { x: left + free / 2, y: 0, width: free / 2, height },
     ];
+  }
+
+  /** Returns how the side-by-side view arranges its two maps: 'columns' (left and right) or 'rows' (top and bottom). */
+  splitArrangement(): 'columns' | 'rows' {
+    const [first, second] = this.splitViewports();
+    return second.y > first.y ? 'rows' : 'columns';
   }
 
   private renderSideBySide(): void {
@@ -497,12 +516,13 @@ export class SceneView {
     renderer.setScissorTest(true);
     for (const half of [0, 1]) {
       const viewport = viewports[half];
-      this.fitCameras(viewport.width / height);
+      this.fitCameras(viewport.width / viewport.height);
       map.mode.value = half;
       this.showRun(first, firstVisible && half === 0);
       this.showRun(second, secondVisible && half === 1);
-      renderer.setViewport(viewport.x, 0, viewport.width, height);
-      renderer.setScissor(viewport.x, 0, viewport.width, height);
+      // WebGPURenderer passes these to the render pass as they are, so y counts from the top, as in CSS.
+      renderer.setViewport(viewport.x, viewport.y, viewport.width, viewport.height);
+      renderer.setScissor(viewport.x, viewport.y, viewport.width, viewport.height);
       void renderer.render(this.scene, camera);
     }
     renderer.setScissorTest(false);

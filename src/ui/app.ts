@@ -886,8 +886,12 @@ export class App {
       return;
     }
     const sideBySide = view === 'side-by-side';
-    const first = column(0, sideBySide ? ' (left)' : '');
-    const second = column(1, sideBySide ? ' (right)' : '');
+    let places = ['', ''];
+    if (sideBySide) {
+      places = this.view.splitArrangement() === 'rows' ? [' (top)', ' (bottom)'] : [' (left)', ' (right)'];
+    }
+    const first = column(0, places[0]);
+    const second = column(1, places[1]);
     if (first && second) {
       const title = sideBySide ? 'Basins of configurations 1 and 2, side by side' : 'Basins of configurations 1 and 2; the map shows where they differ';
       this.basinLegend.update(title, [first, second], this.differing);

@@ -17,7 +17,7 @@ const FOUND_ROWS = 8;
 
 /** One configuration's counts, as one column of shares. */
 export interface BasinColumn {
-  /** Short name of the configuration, such as "1: gd (left)". */
+  /** Short name of the configuration, such as "1: gd (left)" or "2: adam (bottom)". */
   title: string;
   /** CSS colour of the configuration (its particles' colour). */
   color: string;
@@ -74,7 +74,8 @@ export class BasinLegend {
       rows.push(header);
     }
 
-    const row = (code: number | undefined, label: string, counts: (column: BasinColumn) => number): void => {
+    // A label of several parts wraps between them, never inside one, when the columns leave it too little room.
+    const row = (code: number | undefined, label: string | readonly string[], counts: (column: BasinColumn) => number): void => {
       const element = document.createElement('div');
       element.className = 'basin-row';
       const swatch = document.createElement('span');
@@ -85,7 +86,14 @@ export class BasinLegend {
       }
       const name = document.createElement('span');
       name.className = 'basin-label';
-      name.textContent = label;
+      const parts = typeof label === 'string' ? [label] : label;
+      name.title = parts.join('  ');
+      parts.forEach((part, k) => {
+        const piece = document.createElement('span');
+        piece.className = 'basin-label-part';
+        piece.textContent = part;
+        name.append(...(k > 0 ? ['  ', piece] : [piece]));
+      });
       element.append(swatch, name);
       for (const column of columns) {
         const share = document.createElement('span');
@@ -112,7 +120,7 @@ export class BasinLegend {
     for (const k of [...known, ...listedFound]) {
       const minimum = this.minima[k];
       const origin = minimum.known ? 'known' : 'found';
-      row(k, `(${formatValue(minimum.x)}, ${formatValue(minimum.y)})  f = ${formatValue(minimum.value)}  ${origin}`, (column) => column.counts.minima[k]);
+      row(k, [`(${formatValue(minimum.x)}, ${formatValue(minimum.y)})`, `f = ${formatValue(minimum.value)}  ${origin}`], (column) => column.counts.minima[k]);
     }
     if (restFound.length > 0) {
       row(undefined, `${restFound.length} more found minima`, (column) => restFound.reduce((sum, k) => sum + column.counts.minima[k], 0));

@@ -1,43 +1,20 @@
 /**
  * The picked particle against update step: the active run's coordinates
- * (left axis, linear) and every run's loss (right axis, logarithmic, so
- * exponential decay or growth is a straight line). Drawn with uPlot.
+ * (left axis, linear) and every run's loss (right axis, logarithmic unless a
+ * loss is negative, see lossAxis.ts). Drawn with uPlot.
  */
 import uPlot from 'uplot';
-import { keepAllTicks, logTicks } from './logTicks.ts';
 
 import { formatTicks } from './format.ts';
+import { lossAxisFor, lossScale, lossTicks, plottedLoss, type LossAxisKind } from './lossAxis.ts';
 import 'uplot/dist/uPlot.min.css';
 import { EMPTY_ENTRY_STEP, type HistoryEntry } from '../gpu/statsRing.ts';
 import { runColor } from './runColors.ts';
 
 /** Updates kept for the plot; older ones are dropped. */
 const MAX_POINTS = 5000;
-/**
- * Floor of the log loss axes, so that a loss of 0 (or below) can be drawn.
- * uPlot's log ticks loop without end for an axis that starts below about
- * 1e-25 (uPlot 1.6.32, found by running its tick function on such ranges).
- */
-const LOG_FLOOR_EXPONENT = -20;
-export const LOG_FLOOR = Number(`1e${LOG_FLOOR_EXPONENT}`);
-
-/**
- * Returns the range of a logarithmic loss axis: whole decades around the data,
- * or 1 to 10 while no finite positive loss is plotted (uPlot's own log range
- * throws on an axis without data).
- */
-export const logLossRange: uPlot.Range.Function = (_plot, min, max) => {
-  if (!(min > 0) || !(max > 0) || !Number.isFinite(min) || !Number.isFinite(max)) {
-    return [1, 10];
-  }
-  // Exact powers of ten, at least one decade apart and not below the floor:
-  // uPlot's log ticks step from the lower end, and an end such as
-  // 9.999999999999999e-31 or an empty range makes them loop until the array
-  // overflows.
-  const low = Math.max(LOG_FLOOR_EXPONENT, Math.floor(Math.log10(min) + 1e-9));
-  const high = Math.max(low + 1, Math.ceil(Math.log10(max) - 1e-9));
-  return [Number(`1e${low}`), Number(`1e${high}`)];
-};
+/** Height of the plot in CSS pixels. */
+const HEIGHT = 170;
 
 interface Row {
   x?: number;
@@ -48,13 +25,18 @@ interface Row {
 }
 
 export class HistoryPlot {
-  private readonly plot: uPlot;
+  private plot: uPlot;
   private readonly rows = new Map<number, Row>();
   private readonly lastStep: number[];
   private dirty = false;
+  private lossAxis: LossAxisKind = 'log';
+  /** A negative loss was added: the next redraw switches to the asinh loss axis. */
+  private negativeLoss = false;
+  private readonly series: uPlot.Series[];
+  private readonly bands: uPlot.Band[];
 
   constructor(
-    container: HTMLElement,
+    private readonly container: HTMLElement,
     private readonly dims: 1 | 2,
     private readonly runCount: number,
     private readonly active: number,
@@ -81,29 +63,32 @@ export class HistoryPlot {
       { label: 'all 90%', stroke: 'rgba(230, 232, 235, 0.25)', scale: 'loss', width: 1, spanGaps: true },
     );
     this.bands = [{ series: [first + 2, first], fill: 'rgba(230, 232, 235, 0.1)' }];
+    this.series = series;
+    this.plot = this.createPlot();
+  }
 
-    this.plot = new uPlot(
+  private createPlot(): uPlot {
+    return new uPlot(
       {
         width: 364,
-        height: 170,
-        series,
-        scales: { x: { time: false }, loss: { distr: 3, log: 10, range: logLossRange } },
+        height: HEIGHT,
+        // Copies, because uPlot writes its own state into the options it is given.
+        series: this.series.map((series) => ({ ...series })),
+        scales: { x: { time: false }, loss: lossScale(this.lossAxis) },
         axes: [
           { stroke: '#9aa3ad', grid: { stroke: '#2a3138' } },
           { scale: 'position', stroke: '#9aa3ad', grid: { stroke: '#2a3138' }, size: 46, values: formatTicks },
           // At most one label per 24 px of height: the loss may span twenty decades.
-          { scale: 'loss', side: 1, stroke: '#ff8c1a', grid: { show: false }, size: 52, values: formatTicks, splits: (_plot, _axis, min, max) => logTicks(min, max, Math.floor(170 / 24)), filter: keepAllTicks },
+          { scale: 'loss', side: 1, stroke: '#ff8c1a', grid: { show: false }, size: 52, ...lossTicks(this.lossAxis, Math.floor(HEIGHT / 24)) },
         ],
         legend: { show: true },
         cursor: { drag: { x: true, y: false } },
-        bands: this.bands,
+        bands: this.bands.map((band) => ({ ...band })),
       },
       this.data(),
-      container,
+      this.container,
     );
   }
-
-  private bands: uPlot.Band[] = [];
 
   /** Adds the population's loss percentiles at update `step` (from a sample of the particles). */
   addPopulation(step: number, p10: number | null, median: number | null, p90: number | null): void {
@@ -113,6 +98,7 @@ export class HistoryPlot {
       this.rows.set(step, row);
     }
     row.population = [p10, median, p90];
+    this.negativeLoss ||= lossAxisFor(row.population) === 'asinh';
     this.dirty = true;
   }
 
@@ -139,6 +125,7 @@ export class HistoryPlot {
       }
       // A missing loss (NaN) leaves a gap in the curve: uPlot draws no NaN, and a log axis no value <= 0.
       row.losses[run] = Number.isFinite(entry.loss) ? entry.loss : undefined;
+      this.negativeLoss ||= entry.loss < 0;
       if (run === this.active) {
         row.x = entry.x;
         row.y = entry.y;
@@ -154,12 +141,24 @@ export class HistoryPlot {
     this.dirty = true;
   }
 
-  /** Redraws when points were added since the last redraw. */
+  /** Redraws when points were added since the last redraw, on a new plot when a negative loss needs another loss axis. */
   redraw(): void {
-    if (this.dirty) {
-      this.plot.setData(this.data());
-      this.dirty = false;
+    if (!this.dirty) {
+      return;
     }
+    this.dirty = false;
+    if (this.lossAxis === 'log' && this.negativeLoss) {
+      this.lossAxis = 'asinh';
+      this.plot.destroy();
+      this.plot = this.createPlot();
+      return;
+    }
+    this.plot.setData(this.data());
+  }
+
+  /** The kind of the loss axis now drawn. */
+  get lossAxisKind(): LossAxisKind {
+    return this.lossAxis;
   }
 
   destroy(): void {
@@ -199,10 +198,9 @@ export class HistoryPlot {
   private data(): uPlot.AlignedData {
     const { header, rows } = this.table();
     const columns: (number | null)[][] = header.map((_, c) => rows.map((row) => row[c]));
-    // The loss axis is logarithmic: a loss of exactly 0 is drawn at its floor.
     const firstLoss = this.dims === 2 ? 3 : 2;
     for (let c = firstLoss; c < columns.length; c++) {
-      columns[c] = columns[c].map((value) => (value === null ? null : Math.max(value, LOG_FLOOR)));
+      columns[c] = columns[c].map((value) => plottedLoss(this.lossAxis, value));
     }
     // A non-finite position would stretch the linear axis without end.
     for (let c = 1; c < columns.length; c++) {

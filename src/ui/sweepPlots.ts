@@ -8,7 +8,7 @@ import uPlot from 'uplot';
 import type { CellStatistics, SweepAxes } from '../core/sweep.ts';
 import { linearSpace, logSpace } from '../core/sweep.ts';
 import { formatTicks, formatValue } from './format.ts';
-import { LOG_FLOOR, logLossRange } from './historyPlot.ts';
+import { lossAxisFor, lossScale, lossTicks, plottedLoss, type LossAxisKind } from './lossAxis.ts';
 import { keepAllTicks, logTicks } from './logTicks.ts';
 
 const WIDTH = 364;
@@ -49,6 +49,7 @@ export class SweepPlots {
   private heading: HTMLElement | undefined;
   private shape = '';
   private limit: number | undefined;
+  private lossAxis: LossAxisKind = 'log';
   private phase: { statistics: CellStatistics[]; lrs: number[]; values: number[] } | undefined;
 
   constructor(private readonly container: HTMLElement) {}
@@ -63,8 +64,11 @@ export class SweepPlots {
   show(axes: SweepAxes, statistics: CellStatistics[], limit: number | undefined, title: string): void {
     const lrs = logSpace(axes.lrMin, axes.lrMax, axes.lrCount);
     this.limit = limit;
-    const shape = JSON.stringify(axes);
+    // A negative loss anywhere in the sweep needs the asinh loss axis (see lossAxis.ts).
+    const lossAxis = lossAxisFor(statistics.flatMap((row) => [row.p10Loss, row.medianLoss, row.p90Loss]));
+    const shape = JSON.stringify({ axes, lossAxis });
     if (shape !== this.shape) {
+      this.lossAxis = lossAxis;
       this.build(axes);
       this.shape = shape;
     }
@@ -76,7 +80,7 @@ export class SweepPlots {
       return;
     }
 
-    const loss = (value: number | null): number | null => (value === null ? null : Math.max(value, LOG_FLOOR));
+    const loss = (value: number | null): number | null => plottedLoss(this.lossAxis, value);
     this.plots[0].setData([lrs, statistics.map((row) => loss(row.p10Loss)), statistics.map((row) => loss(row.medianLoss)), statistics.map((row) => loss(row.p90Loss))]);
     this.plots[1].setData([lrs, statistics.map((row) => row.converged), statistics.map((row) => row.diverged)]);
     this.plots[2].setData([lrs, statistics.map((row) => row.medianStepsToConverge)]);
@@ -138,7 +142,7 @@ export class SweepPlots {
         {
           width: WIDTH,
           height: 130,
-          scales: { x, y: { distr: 3, log: 10, range: logLossRange } },
+          scales: { x, y: lossScale(this.lossAxis) },
           series: [
             { label: 'η', value: (_plot, value) => (value === null ? '–' : formatValue(value)) },
             { label: '10%', stroke: 'rgba(255, 140, 26, 0.4)', width: 1 },
@@ -148,7 +152,7 @@ export class SweepPlots {
           bands: [{ series: [3, 1], fill: 'rgba(255, 140, 26, 0.18)' }],
           axes: [
             { ...axisStyle, values: formatTicks, splits: rateTicks, filter: keepAllTicks },
-            { ...axisStyle, size: 52, values: formatTicks, splits: (_plot, _axis, min, max) => logTicks(min, max, 4), filter: keepAllTicks },
+            { ...axisStyle, size: 52, ...lossTicks(this.lossAxis, 4) },
           ],
           hooks: limitHook,
         },

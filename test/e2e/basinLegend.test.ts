@@ -49,7 +49,8 @@ describe('basin legend', () => {
       { name: 'gd', lr: 0.005 },
       { name: 'momentum', lr: 0.005, momentum: 0.9 },
     ]);
-    await expect.poll(() => page.locator('#basin-legend .basin-column').allTextContents(), { timeout: 60_000 }).toEqual(['1: gd (left)', '2: momentum (right)']);
+    // At 1400 × 900 the room between the side column and the panel is taller than wide, so the maps lie one above the other.
+    await expect.poll(() => page.locator('#basin-legend .basin-column').allTextContents(), { timeout: 60_000 }).toEqual(['1: gd (top)', '2: momentum (bottom)']);
     // Every row gives one share per configuration.
     const rows = page.locator('#basin-legend .basin-row:not(.difference)');
     await expect.poll(() => rows.count()).toBe(7);

@@ -92,9 +92,16 @@ describe('layout', () => {
       if (panelBox.left - side.right >= 400) {
         await page.evaluate(async () => {
           const downhill = (window as unknown as { downhill: any }).downhill;
-          downhill.change({ ...downhill.settings, view: '2d', grid: 32 });
+          // Verifying showed the map of marks, so the side-by-side view is set again.
+          downhill.change({ ...downhill.settings, view: '2d', grid: 32, basinView: 'side-by-side' });
           await downhill.whenBuilt();
         });
+        // The basin maps arrive a few frames after the scene; until then the view is a single map.
+        await page.waitForFunction(() => {
+          const view = (window as unknown as { downhill: { view: { basinMap?: unknown; splitRuns: boolean } } }).downhill.view;
+          return view.basinMap !== undefined && view.splitRuns;
+        });
+        const maps: { px: number; py: number }[][] = [];
         for (const half of [0, 1] as const) {
           const corners = await page.evaluate(
             (which) => {
@@ -108,7 +115,13 @@ describe('layout', () => {
             expect(corner.px, `map ${half + 1}, x of a corner`).toBeLessThanOrEqual(panelBox.left);
           }
           expect(corners[1].px - corners[0].px, `map ${half + 1}, width`).toBeGreaterThan(150);
+          maps.push(corners);
         }
+        // The second map lies wholly right of the first or wholly below it (y grows downwards, so (5, 5) is the top right).
+        const [first, second] = maps.map((corners) => ({ left: corners[0].px, right: corners[1].px, top: corners[1].py, bottom: corners[0].py }));
+        expect(second.left >= first.right || second.top >= first.bottom, `maps ${JSON.stringify(first)} and ${JSON.stringify(second)} apart`).toBe(true);
+        // The arrangement that draws the maps larger: here one above the other, each about 350 px wide (side by side, 245 px).
+        expect(first.right - first.left, 'width of map 1').toBeGreaterThan(300);
       }
 
       // The status line stays in sight at the bottom of the side column, however tall the column.

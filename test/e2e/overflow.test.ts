@@ -19,8 +19,12 @@ interface Readout {
   pickedPath: number[];
   /** uPlot's data of the history plot, column by column. */
   plotColumns: (number | null)[][];
-  /** Index of the first loss column in plotColumns (the log axis). */
+  /** Index of the first loss column in plotColumns. */
   firstLossColumn: number;
+  /** Kind of the history plot's loss axis: 'log', or 'asinh' once a loss was negative. */
+  lossAxis: string;
+  /** Distribution of the history plot's loss scale in uPlot: 3 for log, 4 for asinh. */
+  lossDistribution: number;
   sweepColumns: (number | null)[][];
   stats: { moving: number; converged: number; diverged: number; lossMin: number; lossMax: number } | null;
   particleCount: number;
@@ -54,6 +58,8 @@ async function readOut(page: Page): Promise<Readout> {
       pickedPath: app.view.pickedPath.visible ? Array.from(pathGeometry.getAttribute('position').array as Float32Array).slice(0, drawn) : [],
       plotColumns: plot ? plot.plot.data.map((column: ArrayLike<number | null>) => Array.from(column)) : [],
       firstLossColumn: plot ? (plot.dims === 2 ? 3 : 2) : 0,
+      lossAxis: plot ? plot.lossAxisKind : '',
+      lossDistribution: plot ? plot.plot.scales.loss.distr : 0,
       sweepColumns: app.sweepPlots.plots.flatMap((chart: { data: ArrayLike<number | null>[] }) => chart.data.map((column) => Array.from(column))),
       stats: stats ? { moving: stats.moving, converged: stats.converged, diverged: stats.diverged, lossMin: stats.lossMin, lossMax: stats.lossMax } : null,
       particleCount: app.particleCount,
@@ -77,8 +83,8 @@ function expectClean(readout: Readout): void {
 
   for (const [c, column] of readout.plotColumns.entries()) {
     expect(firstNonFinite(column), `history plot column ${c}`).toBe(-1);
-    if (c >= readout.firstLossColumn) {
-      // The loss axis is logarithmic: uPlot cannot place a value <= 0.
+    if (c >= readout.firstLossColumn && readout.lossAxis === 'log') {
+      // On a logarithmic loss axis uPlot cannot place a value <= 0.
       expect(column.every((value) => value === null || value > 0), `history plot loss column ${c} above 0`).toBe(true);
     }
   }
@@ -211,15 +217,19 @@ describe('diverging particles in the app', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  test('negative losses keep the loss plot drawing', { timeout: 180_000 }, async () => {
-    // x² + y² − 1 is negative near its minimum: the plot draws those losses at
-    // the floor of its log axis and keeps updating.
+  test('negative losses switch the loss plot to an asinh axis', { timeout: 180_000 }, async () => {
+    // x² + y² − 1 is negative near its minimum, which a log axis cannot show:
+    // the plot turns to uPlot's asinh scale and draws the losses as they are.
     await runFormula('x^2 + y^2 - 1', { xMin: -2, xMax: 2, yMin: -2, yMax: 2 }, 0.1, 30);
+    await page.waitForFunction(() => (window as unknown as { downhill: any }).downhill.plot?.lossAxisKind === 'asinh', null, { timeout: 60_000 });
     const readout = await readOut(page);
     expectClean(readout);
+    expect(readout.lossDistribution).toBe(4);
     const losses = readout.plotColumns[readout.firstLossColumn]!.filter((value): value is number => value !== null);
     expect(losses.length).toBeGreaterThan(10);
-    expect(Math.min(...losses)).toBe(1e-20);
+    // Descent shrinks x and y by 0.8 per update towards the minimum at the origin, where the loss is −1.
+    expect(Math.min(...losses)).toBeLessThan(-0.99);
+    expect(Math.min(...losses)).toBeGreaterThanOrEqual(-1);
     expect(pageErrors).toEqual([]);
   });
 

@@ -1,10 +1,11 @@
-// The range of the log loss axes. uPlot places log ticks by stepping from the
+// The loss axes of the plots. uPlot places log ticks by stepping from the
 // lower end, which loops until the array overflows when that end is not an
-// exact power of ten, lies below about 1e-25, or equals the upper end.
+// exact power of ten, lies below about 1e-25, or equals the upper end. A
+// negative loss turns the axis to uPlot's asinh scale.
 
 import { describe, expect, test } from 'vitest';
 
-import { LOG_FLOOR, logLossRange } from '../../src/ui/historyPlot.ts';
+import { LOG_FLOOR, logLossRange, lossAxisFor, lossScale, plottedLoss } from '../../src/ui/lossAxis.ts';
 
 const range = (min: number | null, max: number | null) => logLossRange(undefined as never, min as number, max as number, 'loss');
 
@@ -29,5 +30,30 @@ describe('log loss axis range', () => {
     [-1, 1],
   ])('no usable data: %s to %s', (min, max) => {
     expect(range(min, max)).toEqual([1, 10]);
+  });
+});
+
+describe('loss axis kind', () => {
+  test.each([
+    [[1, 0.5, 0, null, undefined], 'log'],
+    [[], 'log'],
+    [[Number.NaN, 3], 'log'],
+    [[2, -1e-30], 'asinh'],
+    [[null, -5, 7], 'asinh'],
+  ] as const)('%j: %s', (losses, kind) => {
+    expect(lossAxisFor(losses)).toBe(kind);
+  });
+
+  test('log scale: distribution 3, zero at the floor', () => {
+    expect(lossScale('log').distr).toBe(3);
+    expect(plottedLoss('log', 0)).toBe(LOG_FLOOR);
+    expect(plottedLoss('log', 0.5)).toBe(0.5);
+    expect(plottedLoss('log', null)).toBe(null);
+  });
+
+  test('asinh scale: distribution 4, losses as they are', () => {
+    expect(lossScale('asinh')).toEqual({ distr: 4, asinh: 1 });
+    expect(plottedLoss('asinh', -1.0316)).toBe(-1.0316);
+    expect(plottedLoss('asinh', 0)).toBe(0);
   });
 });

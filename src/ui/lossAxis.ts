@@ -1,0 +1,70 @@
+/**
+ * The loss axes of the plots. A loss axis is logarithmic, so that exponential
+ * decay or growth is a straight line, until a plotted loss is negative (the
+ * six-hump camel, Styblinski–Tang, the saddles, many typed formulas). A log
+ * axis cannot show a negative loss, so the axis then becomes uPlot's asinh
+ * scale: linear within ±1, logarithmic beyond, on both sides of 0.
+ */
+import type uPlot from 'uplot';
+
+import { formatTicks } from './format.ts';
+import { keepAllTicks, logTicks } from './logTicks.ts';
+
+export type LossAxisKind = 'log' | 'asinh';
+
+/**
+ * Floor of the log loss axes, so that a loss of 0 can be drawn. uPlot's log
+ * ticks loop without end for an axis that starts below about 1e-25 (uPlot
+ * 1.6.32, found by running its tick function on such ranges).
+ */
+const LOG_FLOOR_EXPONENT = -20;
+export const LOG_FLOOR = Number(`1e${LOG_FLOOR_EXPONENT}`);
+
+/**
+ * Returns the range of a logarithmic loss axis: whole decades around the data,
+ * or 1 to 10 while no finite positive loss is plotted (uPlot's own log range
+ * throws on an axis without data).
+ */
+export const logLossRange: uPlot.Range.Function = (_plot, min, max) => {
+  if (!(min > 0) || !(max > 0) || !Number.isFinite(min) || !Number.isFinite(max)) {
+    return [1, 10];
+  }
+  // Exact powers of ten, at least one decade apart and not below the floor:
+  // uPlot's log ticks step from the lower end, and an end such as
+  // 9.999999999999999e-31 or an empty range makes them loop until the array
+  // overflows.
+  const low = Math.max(LOG_FLOOR_EXPONENT, Math.floor(Math.log10(min) + 1e-9));
+  const high = Math.max(low + 1, Math.ceil(Math.log10(max) - 1e-9));
+  return [Number(`1e${low}`), Number(`1e${high}`)];
+};
+
+/** Returns the axis kind that shows every one of `losses`: 'asinh' when one is negative, 'log' otherwise. */
+export function lossAxisFor(losses: Iterable<number | null | undefined>): LossAxisKind {
+  for (const loss of losses) {
+    if (typeof loss === 'number' && loss < 0) {
+      return 'asinh';
+    }
+  }
+  return 'log';
+}
+
+/** Returns the uPlot scale of a loss axis of this kind. */
+export function lossScale(kind: LossAxisKind): uPlot.Scale {
+  return kind === 'log' ? { distr: 3, log: 10, range: logLossRange } : { distr: 4, asinh: 1 };
+}
+
+/** Returns the tick options of a loss axis of this kind, with at most `labels` labels on a log axis. */
+export function lossTicks(kind: LossAxisKind, labels: number): Partial<uPlot.Axis> {
+  if (kind === 'asinh') {
+    return { values: formatTicks };
+  }
+  return { values: formatTicks, splits: (_plot, _axis, min, max) => logTicks(min, max, labels), filter: keepAllTicks };
+}
+
+/** Returns `loss` as drawn on an axis of this kind: on a log axis, a loss of 0 sits at the floor. */
+export function plottedLoss(kind: LossAxisKind, loss: number | null): number | null {
+  if (loss === null) {
+    return null;
+  }
+  return kind === 'log' ? Math.max(loss, LOG_FLOOR) : loss;
+}
