@@ -53,10 +53,64 @@ export function lossScale(kind: LossAxisKind): uPlot.Scale {
   return kind === 'log' ? { distr: 3, log: 10, range: logLossRange } : { distr: 4, asinh: 1 };
 }
 
+/** Least distance in CSS pixels between two labels of an asinh loss axis. */
+const ASINH_LABEL_GAP = 14;
+
+/**
+ * Keeps the ticks of an asinh axis that lie at least ASINH_LABEL_GAP pixels
+ * from the last kept one, from the top down. uPlot places a tick at -1, 0
+ * and 1, which lie a few pixels apart where the axis spans many decades.
+ */
+const spacedTicks: uPlot.Axis.Filter = (plot, splits, axisIndex) => {
+  const scale = plot.axes[axisIndex].scale ?? 'y';
+  let last = Number.NEGATIVE_INFINITY;
+  const kept: (number | null)[] = splits.map(() => null);
+  for (let k = splits.length - 1; k >= 0; k--) {
+    const position = plot.valToPos(splits[k], scale);
+    if (position - last >= ASINH_LABEL_GAP) {
+      kept[k] = splits[k];
+      last = position;
+    }
+  }
+  return kept;
+};
+
+/**
+ * Returns the ticks of an asinh axis from `min` to `max`: 0 and the powers of
+ * ten of either sign in the range, or both ends of the range, rounded to two
+ * digits, where it holds fewer than two of them.
+ */
+export function asinhTicks(min: number, max: number): number[] {
+  const ticks: number[] = [];
+  if (!Number.isFinite(min) || !Number.isFinite(max) || !(min < max)) {
+    return ticks;
+  }
+  const largest = Math.max(Math.abs(min), Math.abs(max));
+  for (let exponent = Math.floor(Math.log10(largest)); exponent >= -20; exponent--) {
+    const power = 10 ** exponent;
+    for (const tick of [-power, power]) {
+      if (tick >= min && tick <= max) {
+        ticks.push(tick);
+      }
+    }
+    // Ticks below 1 in magnitude crowd around 0, where the axis is linear.
+    if (power <= 1) {
+      break;
+    }
+  }
+  if (min <= 0 && max >= 0) {
+    ticks.push(0);
+  }
+  if (ticks.length < 2) {
+    return [Number(min.toPrecision(2)), Number(max.toPrecision(2))].filter((tick) => tick >= min && tick <= max);
+  }
+  return ticks.sort((a, b) => a - b);
+}
+
 /** Returns the tick options of a loss axis of this kind, with at most `labels` labels on a log axis. */
 export function lossTicks(kind: LossAxisKind, labels: number): Partial<uPlot.Axis> {
   if (kind === 'asinh') {
-    return { values: formatTicks };
+    return { values: formatTicks, splits: (_plot, _axis, min, max) => asinhTicks(min, max), filter: spacedTicks };
   }
   return { values: formatTicks, splits: (_plot, _axis, min, max) => logTicks(min, max, labels), filter: keepAllTicks };
 }

@@ -5,7 +5,7 @@
 
 import { describe, expect, test } from 'vitest';
 
-import { LOG_FLOOR, logLossRange, lossAxisFor, lossScale, plottedLoss } from '../../src/ui/lossAxis.ts';
+import { asinhTicks, LOG_FLOOR, logLossRange, lossAxisFor, lossScale, plottedLoss } from '../../src/ui/lossAxis.ts';
 
 const range = (min: number | null, max: number | null) => logLossRange(undefined as never, min as number, max as number, 'loss');
 
@@ -55,5 +55,22 @@ describe('loss axis kind', () => {
     expect(lossScale('asinh')).toEqual({ distr: 4, asinh: 1 });
     expect(plottedLoss('asinh', -1.0316)).toBe(-1.0316);
     expect(plottedLoss('asinh', 0)).toBe(0);
+  });
+});
+
+describe('asinh axis ticks', () => {
+  test.each([
+    [-1.5, 120, [-1, 0, 1, 10, 100]],
+    [-80, -0.5, [-10, -1]],
+    [-1000, 1000, [-1000, -100, -10, -1, 0, 1, 10, 100, 1000]],
+    [2.03, 2.21, [2, 2.2].filter((tick) => tick >= 2.03)],
+    [0.2, 0.7, [0.2, 0.7]],
+  ])('%s to %s', (min, max, expected) => {
+    expect(asinhTicks(min, max)).toEqual(expected);
+  });
+
+  test('no ticks for an empty or undefined range', () => {
+    expect(asinhTicks(1, 1)).toEqual([]);
+    expect(asinhTicks(Number.NaN, 1)).toEqual([]);
   });
 });
