@@ -53,7 +53,7 @@ export function lossScale(kind: LossAxisKind): uPlot.Scale {
   return kind === 'log' ? { distr: 3, log: 10, range: logLossRange } : { distr: 4, asinh: 1 };
 }
 
-/** Least distance in CSS pixels between two labels of an asinh loss axis. */
+/** Minimum distance in CSS pixels between two labels of an asinh loss axis. */
 const ASINH_LABEL_GAP = 14;
 
 /**
@@ -64,21 +64,21 @@ const ASINH_LABEL_GAP = 14;
 const spacedTicks: uPlot.Axis.Filter = (plot, splits, axisIndex) => {
   const scale = plot.axes[axisIndex].scale ?? 'y';
   let last = Number.NEGATIVE_INFINITY;
-  const kept: (number | null)[] = splits.map(() => null);
+  const shown: (number | null)[] = splits.map(() => null);
   for (let k = splits.length - 1; k >= 0; k--) {
     const position = plot.valToPos(splits[k], scale);
     if (position - last >= ASINH_LABEL_GAP) {
-      kept[k] = splits[k];
+      shown[k] = splits[k];
       last = position;
     }
   }
-  return kept;
+  return shown;
 };
 
 /**
  * Returns the ticks of an asinh axis from `min` to `max`: 0 and the powers of
- * ten of either sign in the range, or both ends of the range, rounded to two
- * digits, where it holds fewer than two of them.
+ * ten of either sign in the range. Where the range contains fewer than two of
+ * them, it returns both ends of the range, rounded to two digits.
  */
 export function asinhTicks(min: number, max: number): number[] {
   const ticks: number[] = [];
