@@ -141,6 +141,12 @@ export class Descent {
   private readonly bindGroup: GPUBindGroup;
   private readonly statsRing: StatsRing | undefined;
   private readonly pickedSources: PickedSources;
+  /**
+   * Resets and picks so far. A statistics snapshot captured under an earlier
+   * count shows an earlier run or another particle's history: its copy was in
+   * flight when the history was emptied.
+   */
+  generation = 0;
   private readonly gridSize: [number, number];
   private readonly useGrid: boolean;
   private readonly gridOrigin: [number, number, number, number];
@@ -214,7 +220,7 @@ export class Descent {
       entries: entries.map(([binding, buffer]) => ({ binding, resource: { buffer } })),
     });
 
-    this.pickedSources = { points: this.points, optState, stateEntries: stateEntries(this.optimizer.name) };
+    this.pickedSources = { points: this.points, optState, stopSteps: this.stopSteps, stateEntries: stateEntries(this.optimizer.name) };
     if (setup.onStats) {
       this.statsRing = new StatsRing(device, setup.historyLength, setup.onStats);
     }
@@ -298,12 +304,14 @@ export class Descent {
   setPicked(index: number): void {
     this.pickedIndex = Math.min(Math.max(0, Math.floor(index)), this.particleCount - 1);
     this.clearHistory();
+    this.generation++;
   }
 
   /** Puts every particle back on its start. */
   reset(): void {
     this.stepsDone = 0;
     this.clearHistory();
+    this.generation++;
     const encoder = this.gpu.device.createCommandEncoder({ label: 'Descent.reset' });
     this.writeParams(0);
     const pass = encoder.beginComputePass({ label: 'Descent.init' });
@@ -346,7 +354,7 @@ export class Descent {
     pass.end();
 
     this.stepsDone += steps;
-    this.statsRing?.capture(encoder, this.stats, this.history, this.stepsDone, this.pickedIndex, this.pickedSources, this.particleCount);
+    this.statsRing?.capture(encoder, this.stats, this.history, this.stepsDone, this.pickedIndex, this.pickedSources, this.particleCount, this.generation);
     device.queue.submit([encoder.finish()]);
     this.statsRing?.afterSubmit();
   }

@@ -22,6 +22,8 @@ export interface HistoryEntry {
 export interface StatsSnapshot {
   /** Updates done by every particle when the copy was made. */
   stepsDone: number;
+  /** Resets of the descent before the copy was made: a snapshot of an earlier run than the current one is stale. */
+  generation: number;
   moving: number;
   converged: number;
   diverged: number;
@@ -36,12 +38,15 @@ export interface StatsSnapshot {
   pickedPoint: [number, number, number, number];
   /** The picked particle's optimizer state: the s0 and s1 entries of the WGSL, 8 numbers. */
   pickedState: Float32Array;
+  /** The update at which the picked particle converged or diverged; 0 while it moves. */
+  pickedStopStep: number;
 }
 
-/** Where the picked particle's point and state are copied from. */
+/** Where the picked particle's point, state and stop step are copied from. */
 export interface PickedSources {
   points: GPUBuffer;
   optState: GPUBuffer;
+  stopSteps: GPUBuffer;
   /** vec4f state entries per particle. */
   stateEntries: number;
 }
@@ -58,6 +63,7 @@ interface Slot {
   buffer: GPUBuffer;
   busy: boolean;
   stepsDone: number;
+  generation: number;
   pickedIndex: number;
 }
 
@@ -65,8 +71,8 @@ export class StatsRing {
   private readonly slots: Slot[] = [];
   private pending: Slot[] = [];
   private readonly statsBytes = STAT_WORDS * 4;
-  /** The picked particle's point and up to two state entries follow the history. */
-  private readonly pickedBytes = POINT_STRIDE + 2 * STATE_ENTRY_STRIDE;
+  /** The picked particle's point, up to two state entries and its stop step (a u32) follow the history. */
+  private readonly pickedBytes = POINT_STRIDE + 2 * STATE_ENTRY_STRIDE + 4;
   private destroyed = false;
 
   constructor(
@@ -81,6 +87,7 @@ export class StatsRing {
         buffer: device.createBuffer({ label: `Descent.statsStaging${k}`, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
         busy: false,
         stepsDone: 0,
+        generation: 0,
         pickedIndex: 0,
       });
     }
@@ -98,6 +105,7 @@ export class StatsRing {
     pickedIndex: number,
     picked: PickedSources,
     particleCount: number,
+    generation = 0,
   ): boolean {
     const slot = this.slots.find((candidate) => !candidate.busy);
     if (!slot) {
@@ -105,6 +113,7 @@ export class StatsRing {
     }
     slot.busy = true;
     slot.stepsDone = stepsDone;
+    slot.generation = generation;
     slot.pickedIndex = pickedIndex;
     encoder.copyBufferToBuffer(stats, 0, slot.buffer, 0, this.statsBytes);
     encoder.copyBufferToBuffer(history, 0, slot.buffer, this.statsBytes, this.historyLength * HISTORY_ENTRY_STRIDE);
@@ -115,6 +124,7 @@ export class StatsRing {
         const stateBytes = picked.stateEntries * STATE_ENTRY_STRIDE;
         encoder.copyBufferToBuffer(picked.optState, pickedIndex * stateBytes, slot.buffer, offset + POINT_STRIDE, stateBytes);
       }
+      encoder.copyBufferToBuffer(picked.stopSteps, pickedIndex * 4, slot.buffer, offset + POINT_STRIDE + 2 * STATE_ENTRY_STRIDE, 4);
     }
     this.pending.push(slot);
     return true;
@@ -154,11 +164,14 @@ export class StatsRing {
       history.push({ x: entries[4 * k], y: entries[4 * k + 1], loss: lossFromStored(entries[4 * k + 2]), step: entryBits[4 * k + 3] });
     }
 
-    const pickedFloats = new Float32Array(bytes, this.statsBytes + this.historyLength * HISTORY_ENTRY_STRIDE, this.pickedBytes / 4);
+    const pickedOffset = this.statsBytes + this.historyLength * HISTORY_ENTRY_STRIDE;
+    const pickedFloats = new Float32Array(bytes, pickedOffset, (POINT_STRIDE + 2 * STATE_ENTRY_STRIDE) / 4);
+    const pickedStopStep = new Uint32Array(bytes, pickedOffset + POINT_STRIDE + 2 * STATE_ENTRY_STRIDE, 1)[0];
 
     const anyFinite = words[STAT_MOVING] + words[STAT_CONVERGED] > 0;
     return {
       stepsDone: slot.stepsDone,
+      generation: slot.generation,
       moving: words[STAT_MOVING],
       converged: words[STAT_CONVERGED],
       diverged: words[STAT_DIVERGED],
@@ -168,6 +181,7 @@ export class StatsRing {
       pickedIndex: slot.pickedIndex,
       pickedPoint: [pickedFloats[0], pickedFloats[1], lossFromStored(pickedFloats[2]), pickedFloats[3]],
       pickedState: pickedFloats.slice(4),
+      pickedStopStep,
     };
   }
 

@@ -1003,7 +1003,8 @@ export class App {
 
   private receiveStats(run: Run, snapshot: StatsSnapshot): void {
     const index = this.runs.indexOf(run);
-    if (index < 0) {
+    // A copy made before a reset or a pick would bring back the old run's path.
+    if (index < 0 || snapshot.generation !== run.descent.generation) {
       return;
     }
     run.stats = snapshot;
@@ -1051,6 +1052,7 @@ export class App {
         point: snapshot.pickedPoint,
         state: snapshot.pickedState,
         stepsDone: snapshot.stepsDone,
+        stopStep: snapshot.pickedStopStep,
       },
       this.surface,
       activeRun(this.settings).optimizer,

@@ -611,7 +611,8 @@ export class FallbackApp {
   }
 
   private snapshotOf(frame: FallbackRunFrame): StatsSnapshot {
-    return { ...frame, pickedIndex: this.pickedIndex };
+    // The worker's frames carry the request generation instead; stale ones never reach here.
+    return { ...frame, pickedIndex: this.pickedIndex, generation: 0 };
   }
 
   private showInspector(frame: FallbackRunFrame): void {
@@ -627,6 +628,7 @@ export class FallbackApp {
         point: frame.pickedPoint,
         state: frame.pickedState,
         stepsDone: frame.stepsDone,
+        stopStep: frame.pickedStopStep,
       },
       scene.surface,
       activeRun(this.settings).optimizer,

@@ -49,7 +49,7 @@ export type FallbackRequest =
  * status counts, loss range and picked particle of a GPU stats snapshot.
  * `history` has the picked particle after each update of the request.
  */
-export interface FallbackRunFrame extends Omit<StatsSnapshot, 'pickedIndex'> {
+export interface FallbackRunFrame extends Omit<StatsSnapshot, 'pickedIndex' | 'generation'> {
   /** x, y and loss per particle, float32, as the GPU's point buffer stores them. */
   points: Float32Array;
   /** STATUS code per particle. */
@@ -144,6 +144,7 @@ function frameOf(run: ReferenceRun, picked: number, history: HistoryEntry[]): Fa
     history,
     pickedPoint: [points[3 * index], points[3 * index + 1], points[3 * index + 2], run.status[index]],
     pickedState: Float32Array.from(run.state.subarray(8 * index, 8 * index + 8)),
+    pickedStopStep: run.stopSteps[index] ?? 0,
   };
 }
 

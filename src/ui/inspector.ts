@@ -6,13 +6,29 @@
  * the adaptive denominator of AdaGrad, RMSprop and Adam.
  */
 import type { CompiledSurface } from '../core/expr/index.ts';
-import { STATUS_NAMES, type OptimizerConfig } from '../core/config.ts';
+import { STATUS, STATUS_NAMES, type OptimizerConfig } from '../core/config.ts';
 import type { SurfaceArrow } from '../render/sceneView.ts';
 import { formatValue } from './format.ts';
 
 /** Colours of the inspector's arrows. */
 export const GRADIENT_ARROW_COLOR = '#ffffff';
 export const STEP_ARROW_COLOR = '#f72585';
+
+/**
+ * Describes how far a particle got: "moving · N updates" while it moves, or
+ * the update at which it stopped, which the scene's count has passed since.
+ */
+export function describeProgress(status: number, stepsDone: number, stopStep: number): string {
+  const name = STATUS_NAMES[status] ?? 'unknown';
+  const updates = (count: number): string => `${count} ${count === 1 ? 'update' : 'updates'}`;
+  if (status === STATUS.converged && stopStep > 0) {
+    return `converged after ${updates(stopStep)}`;
+  }
+  if (status === STATUS.diverged && stopStep > 0) {
+    return `diverged at update ${stopStep}`;
+  }
+  return `${name} · ${updates(stepsDone)}`;
+}
 
 export interface InspectedParticle {
   index: number;
@@ -21,7 +37,10 @@ export interface InspectedParticle {
   point: [number, number, number, number];
   /** The s0 and s1 state entries of the WGSL. */
   state: Float32Array;
+  /** Updates of the scene so far. */
   stepsDone: number;
+  /** The update at which the particle converged or diverged; 0 while it moves. */
+  stopStep: number;
 }
 
 interface StateView {
@@ -106,7 +125,7 @@ export class Inspector {
     const coordinate = (a: number, b: number): string => (dims === 1 ? formatValue(a) : `(${formatValue(a)}, ${formatValue(b)})`);
 
     const lines = [
-      `particle ${particle.index} · ${STATUS_NAMES[status] ?? 'unknown'} · ${particle.stepsDone} updates`,
+      `particle ${particle.index} · ${describeProgress(status, particle.stepsDone, particle.stopStep)}`,
       `start ${coordinate(...particle.start)}`,
       `position ${coordinate(x, y)}`,
       `loss ${formatValue(loss)}`,

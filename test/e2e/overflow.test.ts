@@ -245,6 +245,44 @@ describe('diverging particles in the app', () => {
     expectClean(readout);
   });
 
+  test('reset after divergence leaves no stale path', { timeout: 180_000 }, async () => {
+    // Himmelblau at η = 0.1 throws every particle far out within a few updates.
+    await page.evaluate(async () => {
+      const downhill = (window as unknown as { downhill: any }).downhill;
+      const run = { ...downhill.settings.runs[0], optimizer: { ...downhill.settings.runs[0].optimizer, name: 'gd', lr: 0.1 } };
+      downhill.change({
+        ...downhill.settings,
+        surface: 'himmelblau',
+        domain: { xMin: -5, xMax: 5, yMin: -5, yMax: 5 },
+        runs: [run],
+        sweep: { ...downhill.settings.sweep, enabled: false },
+        paused: false,
+      });
+      await downhill.whenBuilt();
+    });
+    await waitForState(page, (state) => state.running?.name === 'himmelblau' && state.stepsDone >= 30, 90_000);
+    // A stable rate, then reset: the copies of the diverged run still in flight must not come back.
+    await page.evaluate(() => {
+      const downhill = (window as unknown as { downhill: any }).downhill;
+      const run = { ...downhill.settings.runs[0], optimizer: { ...downhill.settings.runs[0].optimizer, lr: 0.01 } };
+      downhill.change({ ...downhill.settings, runs: [run] });
+      downhill.reset();
+    });
+    await waitForState(page, (state) => state.stepsDone >= 120 && state.stepsDone < 100_000, 90_000);
+    const readout = await readOut(page);
+    expectClean(readout);
+    // Himmelblau's domain is [-5, 5]²; the path and the plotted coordinates stay near it.
+    const coordinates = readout.pickedPath.filter((_, k) => k % 3 !== 2);
+    expect(coordinates.length).toBeGreaterThan(10);
+    expect(Math.max(...coordinates.map(Math.abs))).toBeLessThan(6);
+    for (const c of [1, 2]) {
+      const column = readout.plotColumns[c]!.filter((value): value is number => value !== null);
+      expect(Math.max(...column.map(Math.abs)), `plot column ${c}`).toBeLessThan(6);
+    }
+    expect(readout.inspectorText).toMatch(/converged after \d+ updates|moving · \d+ updates/);
+    expect(pageErrors).toEqual([]);
+  });
+
   test('the app keeps stepping without page errors', async () => {
     await page.evaluate(() => {
       const downhill = (window as unknown as { downhill: any }).downhill;

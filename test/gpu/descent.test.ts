@@ -240,6 +240,9 @@ describe('what the app reads without stalling', () => {
       const lastUpdate = reference.stopSteps[picked] || 30;
       expect(lastUpdate).toBeGreaterThan(10);
       expect(entries.map((entry) => entry.step).sort((a, b) => a - b)).toEqual(Array.from({ length: lastUpdate + 1 }, (_, k) => k));
+      // The picked particle's stop step, as the inspector shows it.
+      expect(last.pickedStopStep).toBe(reference.stopSteps[picked]);
+      expect(last.pickedStopStep).toBeGreaterThan(0);
 
       // Trails: particle 0 keeps one; after 30 updates at one point every 2,
       // its ring of 8 contains the positions after updates 16, 18, …, 30.
