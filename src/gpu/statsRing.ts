@@ -42,7 +42,7 @@ export interface StatsSnapshot {
   pickedStopStep: number;
 }
 
-/** Where the picked particle's point, state and stop step are copied from. */
+/** The buffers that the picked particle's point, state and stop step are copied from. */
 export interface PickedSources {
   points: GPUBuffer;
   optState: GPUBuffer;

@@ -269,9 +269,10 @@ describe('diverging particles in the app', () => {
       downhill.reset();
     });
     await waitForState(page, (state) => state.stepsDone >= 120 && state.stepsDone < 100_000, 90_000);
+
     const readout = await readOut(page);
     expectClean(readout);
-    // Himmelblau's domain is [-5, 5]²; the path and the plotted coordinates stay near it.
+    // Himmelblau's domain is [-5, 5]², and the path and the plotted coordinates stay near it.
     const coordinates = readout.pickedPath.filter((_, k) => k % 3 !== 2);
     expect(coordinates.length).toBeGreaterThan(10);
     expect(Math.max(...coordinates.map(Math.abs))).toBeLessThan(6);
