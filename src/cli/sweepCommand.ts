@@ -80,8 +80,8 @@ export interface SweepReport {
   p90Loss: (number | null)[];
   medianStepsToConverge: (number | null)[];
   /**
-   * The largest stable rate where it is known from the Hessian at the
-   * minimum (plain descent, heavy-ball and Nesterov momentum). In a phase
+   * The largest rate stable at every listed minimum where it is known from
+   * the Hessian there (plain descent, heavy-ball and Nesterov momentum). In a phase
    * map it is the limit at the first y, like the per-rate fields above.
    */
   stabilityLimit: number | null;

@@ -60,7 +60,7 @@ function rateTable(rows: readonly SweepRow[], limit: number | null): string[] {
   }
 
   // Line k + 1 is row k, and the marker goes before the first rate at or above the limit.
-  const marker = `-- stability limit η = ${limit.toPrecision(4)} (from the Hessian at the minimum) --`;
+  const marker = `-- stability limit η = ${limit.toPrecision(4)} (from the Hessian at the listed minima) --`;
   const above = rows.findIndex((row) => row.lr >= limit);
   lines.splice(above === -1 ? lines.length : above + 1, 0, marker);
   return lines;

@@ -100,7 +100,7 @@ describe('sweep text report', () => {
     expect(lines[1].trim().split(/\s{2,}/)).toEqual(['rate', 'diverged', 'median loss', 'p10 loss', 'p90 loss', 'median steps']);
 
     // Rates 0.5, 0.6005, 0.7211, 0.8660 lie below the limit η = 1 of x², then the marker, then 1.040, 1.249, 1.5.
-    expect(lines[6]).toBe('-- stability limit η = 1.000 (from the Hessian at the minimum) --');
+    expect(lines[6]).toBe('-- stability limit η = 1.000 (from the Hessian at the listed minima) --');
     const rows = [...lines.slice(2, 6), ...lines.slice(7, 10)].map((line) => line.trim().split(/\s+/));
     expect(rows.map((row) => Number(row[0]))).toEqual([0.5, 0.6005, 0.7211, 0.866, 1.04, 1.249, 1.5]);
     // Every row as wide as the header: the columns are right-aligned.

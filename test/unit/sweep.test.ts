@@ -4,7 +4,9 @@ import { describe, expect, test } from 'vitest';
 
 import { STATUS, defaultOptimizer, type OptimizerName } from '../../src/core/config.ts';
 import { createOptimizerStep, initialState } from '../../src/core/optimizers.ts';
-import { cellStatistics, cellTable, largestEigenvalue, linearSpace, logSpace, quantile, stabilityLimit, sweepCells } from '../../src/core/sweep.ts';
+import { compileFormula } from '../../src/core/expr/index.ts';
+import { findSurface } from '../../src/core/surfaces.ts';
+import { cellStatistics, cellTable, largestEigenvalue, linearSpace, logSpace, quantile, stabilityLimit, surfaceStabilityLimit, sweepCells } from '../../src/core/sweep.ts';
 
 describe('sweep axes', () => {
   test('log-spaced rates keep their ends exactly', () => {
@@ -116,6 +118,19 @@ describe('stability limit', () => {
     for (const lr of [0.01, 1, 100]) {
       expect(spectralRadius(iterationMatrix('momentum', 0.9, 1, 4, lr))).toBeCloseTo(1, 12);
     }
+  });
+
+  test('a surface with several minima: the smallest limit over them', () => {
+    const himmelblau = findSurface('himmelblau')!;
+    const surface = compileFormula(himmelblau.formula);
+    // Himmelblau's Hessian is [[12x² + 4y − 42, 4(x + y)], [4(x + y), 4x + 12y² − 26]].
+    const limits = himmelblau.minima.map(({ x, y }) => 2 / largestEigenvalue(12 * x * x + 4 * y - 42, 4 * (x + y), 4 * x + 12 * y * y - 26));
+    expect(limits.length).toBe(4);
+    // At (3, 2), the first listed minimum, the limit is about 0.0243; at (−3.78, −3.28) it is about 0.0150.
+    expect(limits[0]).toBeCloseTo(0.0243, 4);
+    expect(Math.min(...limits)).toBeCloseTo(0.015, 3);
+    expect(surfaceStabilityLimit(himmelblau, surface, defaultOptimizer('gd'))).toBeCloseTo(Math.min(...limits), 12);
+    expect(surfaceStabilityLimit(himmelblau, surface, defaultOptimizer('adam'))).toBeUndefined();
   });
 
   test('largest eigenvalue of a symmetric 2 × 2 matrix', () => {
