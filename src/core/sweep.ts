@@ -236,9 +236,9 @@ export function largestEigenvalue(a: number, b: number, c: number): number {
 
 /**
  * The stability limit of `optimizer` on the surface: the smallest over its
- * listed minima, each from the largest eigenvalue of the exact Hessian there,
- * so that below it every listed minimum is stable (Himmelblau's four minima
- * give limits from 0.015 to 0.024 for plain descent). Minima without
+ * listed minima, each from the largest eigenvalue of the exact Hessian there.
+ * Below it every listed minimum is stable; Himmelblau's four minima give
+ * limits from 0.015 to 0.024 for plain descent. Minima without
  * curvature are left out. Undefined where it is not known (no listed minimum
  * with curvature, or an adaptive optimizer).
  */
