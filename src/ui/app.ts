@@ -787,6 +787,8 @@ export class App {
     }
     // Settings changed while the pipelines compiled apply now.
     this.applyLiveSettings();
+    // The address bar was written before the build chose the picked particle and the camera.
+    this.linkChanged('replace');
   }
 
   private async createRun(surface: CompiledSurface, starts: GridStarts, runSettings: RunSettings, settings: AppSettings, pickedIndex: number): Promise<Run> {

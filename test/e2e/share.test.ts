@@ -216,6 +216,22 @@ describe('share and export', () => {
     await expect.poll(grid).toBe(40);
   });
 
+  test('after a preset the address bar has the new pick and camera', async () => {
+    await page.evaluate(async () => {
+      const downhill = (window as unknown as { downhill: Handle & { applyPreset(name: string): void } }).downhill;
+      downhill.applyPreset('1D: x²');
+      await downhill.whenBuilt();
+    });
+    // The address is written 150 ms after a change; reading downhill.link would write it at once.
+    await page.waitForTimeout(1000);
+    const hash = await page.evaluate(() => location.hash);
+    const picked = await page.evaluate(() => (window as unknown as { downhill: { pickedIndex: number } }).downhill.pickedIndex);
+    // The preset's 33 starts: the pick is one of them, and the address names it.
+    expect(picked).toBeLessThan(33);
+    expect(hash).toMatch(new RegExp(`[#&]pick=${picked}(&|$)`));
+    expect(`#${(await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.link)).split('#')[1]}`).toBe(hash);
+  });
+
   test('copy link puts the link on the clipboard', async () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
     await page.locator('.lil-gui .lil-title', { hasText: 'Share and export' }).click();
