@@ -50,5 +50,6 @@ export function formatValue(value: number): string {
 
 /** Formats the tick values of a plot axis with formatValue(); a tick uPlot skips (null) gets no label. */
 export function formatTicks(_plot: unknown, values: (number | null)[]): string[] {
-  return values.map((value) => (value === null ? '' : formatValue(value)));
+  // Without the exponent's plus sign, "1e21" and "-5e5" fit the axes' width; "1e+21" was cut to "1e+2".
+  return values.map((value) => (value === null ? '' : formatValue(value).replace('e+', 'e')));
 }

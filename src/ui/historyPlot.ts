@@ -77,7 +77,7 @@ export class HistoryPlot {
         scales: { x: { time: false }, loss: lossScale(this.lossAxis) },
         axes: [
           { stroke: '#9aa3ad', grid: { stroke: '#2a3138' } },
-          { scale: 'position', stroke: '#9aa3ad', grid: { stroke: '#2a3138' }, size: 46, values: formatTicks },
+          { scale: 'position', stroke: '#9aa3ad', grid: { stroke: '#2a3138' }, size: 50, values: formatTicks },
           // At most one label per 24 px of height: the loss may span twenty decades.
           { scale: 'loss', side: 1, stroke: '#ff8c1a', grid: { show: false }, size: 52, ...lossTicks(this.lossAxis, Math.floor(HEIGHT / 24)) },
         ],

@@ -137,6 +137,9 @@ export class SweepPlots {
       return;
     }
 
+    // Hover values as the rest of the app writes numbers: a loss of 1e-10 reads 1e-10, not 0.
+    const hoverValue = (_plot: uPlot, value: number | null): string => (value === null ? '–' : formatValue(value));
+    const rate: uPlot.Series = { label: 'η', value: hoverValue };
     this.plots.push(
       new uPlot(
         {
@@ -144,10 +147,10 @@ export class SweepPlots {
           height: 130,
           scales: { x, y: lossScale(this.lossAxis) },
           series: [
-            { label: 'η', value: (_plot, value) => (value === null ? '–' : formatValue(value)) },
-            { label: '10%', stroke: 'rgba(255, 140, 26, 0.4)', width: 1 },
-            { label: 'median loss', stroke: '#ff8c1a', width: 2 },
-            { label: '90%', stroke: 'rgba(255, 140, 26, 0.4)', width: 1 },
+            { ...rate },
+            { label: '10%', stroke: 'rgba(255, 140, 26, 0.4)', width: 1, value: hoverValue },
+            { label: 'median loss', stroke: '#ff8c1a', width: 2, value: hoverValue },
+            { label: '90%', stroke: 'rgba(255, 140, 26, 0.4)', width: 1, value: hoverValue },
           ],
           bands: [{ series: [3, 1], fill: 'rgba(255, 140, 26, 0.18)' }],
           axes: [
@@ -164,7 +167,7 @@ export class SweepPlots {
           width: WIDTH,
           height: 100,
           scales: { x, y: { auto: false, range: [0, 1] } },
-          series: [{ label: 'η' }, { label: 'converged', stroke: OUTCOME_CSS.converged, width: 2 }, { label: 'diverged', stroke: OUTCOME_CSS.diverged, width: 2 }],
+          series: [{ ...rate }, { label: 'converged', stroke: OUTCOME_CSS.converged, width: 2, value: hoverValue }, { label: 'diverged', stroke: OUTCOME_CSS.diverged, width: 2, value: hoverValue }],
           axes: [
             { ...axisStyle, values: formatTicks, splits: rateTicks, filter: keepAllTicks },
             { ...axisStyle, size: 52 },
@@ -178,11 +181,12 @@ export class SweepPlots {
         {
           width: WIDTH,
           height: 100,
-          scales: { x, y: {} },
-          series: [{ label: 'η' }, { label: 'median updates to converge', stroke: '#4cc9f0', width: 2 }],
+          // From 0 to a round number above the data, labelled at 0, its middle and its top.
+          scales: { x, y: { range: (_plot, _min, max) => [0, roundUp(max)] } },
+          series: [{ ...rate }, { label: 'median updates to converge', stroke: '#4cc9f0', width: 2, value: hoverValue }],
           axes: [
             { ...axisStyle, values: formatTicks, splits: rateTicks, filter: keepAllTicks },
-            { ...axisStyle, size: 52 },
+            { ...axisStyle, size: 52, values: formatTicks, splits: (_plot, _axis, _min, max) => [0, max / 2, max], filter: keepAllTicks },
           ],
           hooks: limitHook,
         },
@@ -236,4 +240,14 @@ function cellEdges(centres: readonly number[], geometric: boolean): number[] {
   edges[0] = geometric ? (centres[0] * centres[0]) / edges[1] : 2 * centres[0] - edges[1];
   edges[n] = geometric ? (centres[n - 1] * centres[n - 1]) / edges[n - 1] : 2 * centres[n - 1] - edges[n - 1];
   return edges;
+}
+
+/** Returns the smallest of 1, 2 and 5 times a power of ten that is at least `value` (1 for no data). */
+export function roundUp(value: number): number {
+  if (!(value > 0) || !Number.isFinite(value)) {
+    return 1;
+  }
+  const power = 10 ** Math.floor(Math.log10(value));
+  const step = [1, 2, 5, 10].find((factor) => factor * power >= value * (1 - 1e-12))!;
+  return step * power;
 }

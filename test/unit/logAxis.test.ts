@@ -5,6 +5,8 @@
 
 import { describe, expect, test } from 'vitest';
 
+import { formatTicks } from '../../src/ui/format.ts';
+import { roundUp } from '../../src/ui/sweepPlots.ts';
 import { asinhTicks, LOG_FLOOR, logLossRange, lossAxisFor, lossScale, plottedLoss } from '../../src/ui/lossAxis.ts';
 
 const range = (min: number | null, max: number | null) => logLossRange(undefined as never, min as number, max as number, 'loss');
@@ -72,5 +74,23 @@ describe('asinh axis ticks', () => {
   test('no ticks for an empty or undefined range', () => {
     expect(asinhTicks(1, 1)).toEqual([]);
     expect(asinhTicks(Number.NaN, 1)).toEqual([]);
+  });
+});
+
+describe('axis labels', () => {
+  test('tick labels drop the exponent plus sign', () => {
+    expect(formatTicks(undefined, [1e21, -5e5, 0.25, -1e-7, null])).toEqual(['1e21', '-5e5', '0.25', '-1e-7', '']);
+  });
+
+  test.each([
+    [0, 1],
+    [0.7, 1],
+    [1, 1],
+    [1.3, 2],
+    [3400, 5000],
+    [5000, 5000],
+    [5001, 10000],
+  ])('updates axis up to %s ends at %s', (value, top) => {
+    expect(roundUp(value)).toBe(top);
   });
 });
