@@ -91,11 +91,14 @@ export function ulpDistance(a: number, b: number): number {
 
 /**
  * The particles to check: all when `count × steps` fits the budget, else a
- * uniform sample without replacement, the same for the same seed. Sorted.
+ * uniform sample without replacement, the same for the same seed. Sorted. A
+ * sample that would leave out fewer than a fifth of the particles is
+ * replaced by all of them: checking 4,000 of 4,096 saves little and reads
+ * as arbitrary.
  */
 export function chooseParticles(count: number, steps: number, seed: number, budget = FULL_CHECK_BUDGET): Uint32Array {
   const size = Math.min(count, Math.max(1, Math.floor(budget / Math.max(1, steps))));
-  if (size >= count) {
+  if (size >= 0.8 * count) {
     return Uint32Array.from({ length: count }, (_, k) => k);
   }
   // Floyd's algorithm: a uniform subset of `size` from `count`, with a

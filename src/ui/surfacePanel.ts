@@ -47,6 +47,7 @@ export class SurfacePanel {
   private readonly model: SurfaceModel;
   private readonly description: HTMLElement;
   private readonly formulaInput: HTMLTextAreaElement;
+  private readonly formulaLabel: HTMLLabelElement;
   private readonly formulaError: HTMLElement;
   private readonly conditionControllers: Controller[];
   private readonly yControllers: Controller[];
@@ -91,7 +92,7 @@ export class SurfacePanel {
         .onFinishChange((value: number) => actions.change({ condition: value })),
     ];
 
-    ({ input: this.formulaInput, error: this.formulaError } = this.createFormulaField());
+    ({ input: this.formulaInput, error: this.formulaError, label: this.formulaLabel } = this.createFormulaField());
 
     const sendDomain = (): void => {
       const { xMin, xMax, yMin, yMax } = this.model;
@@ -122,6 +123,7 @@ export class SurfacePanel {
     });
 
     this.description.textContent = definition.description;
+    this.formulaLabel.textContent = `formula ${definition.dims === 1 ? 'f(x)' : 'f(x, y)'}, Enter to run`;
     this.runningFormula = definition.formula;
     this.formulaInput.value = definition.formula;
     this.lastSubmitted = undefined;
@@ -197,7 +199,7 @@ export class SurfacePanel {
     this.actions.change({ surface: CUSTOM_SURFACE_NAME, formula: text, domain: { xMin, xMax, yMin, yMax } });
   }
 
-  private createFormulaField(): { input: HTMLTextAreaElement; error: HTMLElement } {
+  private createFormulaField(): { input: HTMLTextAreaElement; error: HTMLElement; label: HTMLLabelElement } {
     const field = document.createElement('div');
     field.className = 'surface-formula';
 
@@ -231,7 +233,7 @@ export class SurfacePanel {
 
     field.append(label, input, error);
     this.folder.$children.append(field);
-    return { input, error };
+    return { input, error, label };
   }
 }
 

@@ -23,6 +23,10 @@ describe('ulp distance', () => {
 describe('particles to check', () => {
   test('all of them within the budget', () => {
     expect(Array.from(chooseParticles(100, 10, 1, 10_000))).toEqual(Array.from({ length: 100 }, (_, k) => k));
+    // A 64 × 64 grid after 500 updates is 2.048 million particle-updates, just over the budget: every particle, not 4,000 of 4,096.
+    expect(chooseParticles(4096, 500, 1).length).toBe(4096);
+    // Past a fifth left out, a sample: 2,000 of 4,096 after 1,000 updates.
+    expect(chooseParticles(4096, 1000, 1).length).toBe(2000);
   });
 
   test('a uniform sample without repeats above it, the same for the same seed', () => {
