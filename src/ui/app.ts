@@ -36,7 +36,7 @@ import { MapInteraction, type MapPoint } from './mapInteraction.ts';
 import { HistoryPlot } from './historyPlot.ts';
 import { Inspector } from './inspector.ts';
 import { Legend } from './legend.ts';
-import { applyLinkPickAndStep, copyLinkToClipboard, LinkProblemNotices, sceneLinkState, showFoundMinima } from './sceneNotices.ts';
+import { applyLinkPickAndStep, copyLinkToClipboard, LinkProblemNotices, sceneLinkState, showFoundMinima, stabilityWarning } from './sceneNotices.ts';
 import { Notices, showBlocker } from './notices.ts';
 import { Panel } from './panel.ts';
 import { applyPresetSettings, findPreset } from './presets.ts';
@@ -146,6 +146,8 @@ export class App {
   private pendingSteps = 0;
   private framesInFlight = 0;
   private pickAt: [number, number] = [0.95, 0.9];
+  /** A preset's scene is being built: no warning about its learning rate. */
+  private presetBuilding = false;
   private basinNodes: BasinMapNodes | undefined;
   private rebuilding: Promise<void> = Promise.resolve();
   private linkSync: LinkSync | undefined;
@@ -604,6 +606,8 @@ export class App {
       return;
     }
     this.pickAt = preset.pickAt;
+    // A preset explains its own rate, which may be too large on purpose.
+    this.presetBuilding = true;
     this.surfaceDefinition = undefined;
     this.settings = validateSettings(applyPresetSettings(this.settings, preset));
     this.panel.show(this.settings);
@@ -640,6 +644,21 @@ export class App {
     this.view.setPicked(index);
     this.clearPickedPath();
     this.linkChanged('replace');
+  }
+
+  /**
+   * Warns when a surface chosen outside a preset and a sweep meets a rate
+   * above its stability limit, where every particle diverges at once.
+   */
+  private warnAboveStabilityLimit(settings: AppSettings, definition: SurfaceDefinition, surface: CompiledSurface): void {
+    if (this.presetBuilding || settings.sweep.enabled) {
+      return;
+    }
+    const optimizer = activeRun(settings).optimizer;
+    const warning = stabilityWarning(definition.name, optimizer.name, optimizer.lr, surfaceStabilityLimit(definition, surface, optimizer));
+    if (warning) {
+      this.notices.show(warning, 'info', 15000);
+    }
   }
 
   private clearPickedPath(): void {
@@ -708,6 +727,7 @@ export class App {
         this.linkChanged('replace');
       }
       this.notices.show(`Could not build the scene: ${message}.${kept ? ' The running scene and its settings are kept.' : ''}`, 'error');
+      this.presetBuilding = false;
       return;
     }
     this.builtSettings = cloneSettings(settings);
@@ -763,6 +783,7 @@ export class App {
     if (surfaceChanged) {
       this.foundMinima = [];
       this.namedMinima = [];
+      this.warnAboveStabilityLimit(settings, definition, surface);
     }
     this.drawSurface();
     this.view.setParticles(
@@ -789,6 +810,7 @@ export class App {
     this.applyLiveSettings();
     // The address bar was written before the build chose the picked particle and the camera.
     this.linkChanged('replace');
+    this.presetBuilding = false;
   }
 
   private async createRun(surface: CompiledSurface, starts: GridStarts, runSettings: RunSettings, settings: AppSettings, pickedIndex: number): Promise<Run> {

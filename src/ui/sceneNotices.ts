@@ -94,6 +94,22 @@ export class LinkProblemNotices {
   }
 }
 
+/**
+ * Returns a warning when learning rate `lr` is above `limit`, the stability
+ * limit of `optimizer` on `surface`. The warning suggests a power of ten
+ * below the limit. Returns undefined at or below the limit, or without one.
+ */
+export function stabilityWarning(surface: string, optimizer: string, lr: number, limit: number | undefined): string | undefined {
+  if (limit === undefined || !(lr > limit)) {
+    return undefined;
+  }
+  const suggestion = 10 ** Math.floor(Math.log10(0.99 * limit));
+  return (
+    `η = ${formatValue(lr)} is above the stability limit η = ${formatValue(limit)} of ${optimizer} on ${surface}, ` +
+    `so particles that reach a minimum are thrown out of it again. Try η = ${formatValue(suggestion)}, or sweep the rates.`
+  );
+}
+
 /** Shows the minima that `converged` particles clustered into, or why there are none. */
 export function showFoundMinima(notices: Notices, found: readonly FoundMinimum[], dims: 1 | 2, converged: number): void {
   if (found.length === 0) {

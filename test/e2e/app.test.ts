@@ -139,6 +139,26 @@ describe('the app in headless Chromium', () => {
     }, previous);
   });
 
+  test('rate above the stability limit: warning', { timeout: 120_000 }, async () => {
+    const warning = page.locator('.notice', { hasText: 'of gd on himmelblau' });
+    expect(await warning.count()).toBe(0);
+    const previous = await page.evaluate(async () => {
+      const downhill = (window as unknown as { downhill: any }).downhill;
+      const settings = JSON.parse(JSON.stringify(downhill.settings));
+      const run = { ...settings.runs[0], optimizer: { ...settings.runs[0].optimizer, name: 'gd', lr: 0.1 } };
+      downhill.change({ ...settings, surface: 'himmelblau', runs: [run] });
+      await downhill.whenBuilt();
+      return settings;
+    });
+    // Himmelblau's sharpest minimum, (−3.78, −3.28), has the limit 2/133.7 ≈ 0.01496.
+    await expect.poll(() => warning.first().textContent(), { timeout: 30_000 }).toMatch(/η = 0\.1 is above the stability limit η = 0\.0149\d of gd on himmelblau.*Try η = 0\.01,/);
+    await page.evaluate(async (settings) => {
+      const downhill = (window as unknown as { downhill: any }).downhill;
+      downhill.change(settings);
+      await downhill.whenBuilt();
+    }, previous);
+  });
+
   test('no errors on the page', () => {
     expect(pageErrors).toEqual([]);
   });
