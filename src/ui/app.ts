@@ -31,7 +31,7 @@ import { SceneView } from '../render/sceneView.ts';
 import { BasinLegend, type BasinColumn } from './basinLegend.ts';
 import { ColorLegend } from './colorLegend.ts';
 import { effectiveRadius } from './basinPanel.ts';
-import { formatCount, formatValue } from './format.ts';
+import { formatCount, formatShare, formatValue } from './format.ts';
 import { MapInteraction, type MapPoint } from './mapInteraction.ts';
 import { HistoryPlot } from './historyPlot.ts';
 import { Inspector } from './inspector.ts';
@@ -148,6 +148,8 @@ export class App {
   private pickAt: [number, number] = [0.95, 0.9];
   /** A preset's scene is being built: no warning about its learning rate. */
   private presetBuilding = false;
+  /** The notice about stopped particles after a change was shown in this scene. */
+  private stoppedNoted = false;
   private basinNodes: BasinMapNodes | undefined;
   private rebuilding: Promise<void> = Promise.resolve();
   private linkSync: LinkSync | undefined;
@@ -358,6 +360,8 @@ export class App {
       if (hyperparametersChanged && (this.settings.restartOnChange || this.settings.sweep.enabled)) {
         // A sweep's plots describe runs from the start, so a changed sweep restarts.
         this.reset();
+      } else if (hyperparametersChanged) {
+        this.noteStoppedParticles();
       }
       this.legend.setRuns(this.settings.runs, this.settings.active, sweepAxes(this.settings));
       if (previous.active !== this.settings.active) {
@@ -625,6 +629,7 @@ export class App {
   }
 
   reset(): void {
+    this.stoppedNoted = false;
     for (const run of this.runs) {
       run.descent.reset();
       run.stats = undefined;
@@ -644,6 +649,29 @@ export class App {
     this.view.setPicked(index);
     this.clearPickedPath();
     this.linkChanged('replace');
+  }
+
+  /**
+   * Says, once per scene, that changed hyperparameters leave the particles
+   * that already stopped where they are, when at least a tenth did.
+   */
+  private noteStoppedParticles(): void {
+    const stats = this.lastStats;
+    const count = this.particleCount;
+    if (this.stoppedNoted || !stats || count === 0) {
+      return;
+    }
+    const stopped = (stats.converged + stats.diverged) / count;
+    if (stopped < 0.1) {
+      return;
+    }
+    this.stoppedNoted = true;
+    this.notices.show(
+      `The change applies to the particles still moving; the ${formatShare(stats.converged + stats.diverged, count)} that already converged or diverged stay where they stopped. ` +
+        'Press R (reset) to start every particle again, or turn on "restart on every change" in the Optimizer folder.',
+      'info',
+      15000,
+    );
   }
 
   /**
@@ -779,6 +807,7 @@ export class App {
     this.pendingSteps = 0;
     this.statusBar.restart();
     this.slowFrames.reset();
+    this.stoppedNoted = false;
 
     if (surfaceChanged) {
       this.foundMinima = [];

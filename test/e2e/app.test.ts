@@ -152,6 +152,15 @@ describe('the app in headless Chromium', () => {
     });
     // Himmelblau's sharpest minimum, (−3.78, −3.28), has the limit 2/133.7 ≈ 0.01496.
     await expect.poll(() => warning.first().textContent(), { timeout: 30_000 }).toMatch(/η = 0\.1 is above the stability limit η = 0\.0149\d of gd on himmelblau.*Try η = 0\.01,/);
+
+    // Every particle diverged; a smaller rate moves none of them until a reset, and a notice says so.
+    await waitForState(page, (state) => state.running?.name === 'himmelblau' && state.diverged === state.particleCount, 60_000);
+    await page.evaluate(() => {
+      const downhill = (window as unknown as { downhill: any }).downhill;
+      const run = { ...downhill.settings.runs[0], optimizer: { ...downhill.settings.runs[0].optimizer, lr: 0.01 } };
+      downhill.change({ ...downhill.settings, runs: [run] });
+    });
+    await expect.poll(() => page.locator('.notice', { hasText: 'the 100.0% that already converged or diverged stay where they stopped' }).count(), { timeout: 10_000 }).toBe(1);
     await page.evaluate(async (settings) => {
       const downhill = (window as unknown as { downhill: any }).downhill;
       downhill.change(settings);
