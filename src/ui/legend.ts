@@ -8,9 +8,10 @@ import { formatShare, formatValue } from './format.ts';
 import { runColor } from './runColors.ts';
 import type { RunSettings } from './settings.ts';
 import type { SweepAxes } from '../core/sweep.ts';
+import { learningRateAt } from '../core/schedule.ts';
 
 export class Legend {
-  private rows: { share: HTMLElement; checkbox: HTMLInputElement }[] = [];
+  private rows: { share: HTMLElement; checkbox: HTMLInputElement; now: HTMLElement; run: RunSettings; scheduled: boolean }[] = [];
 
   constructor(
     private readonly element: HTMLElement,
@@ -40,11 +41,16 @@ export class Legend {
       const rate = sweep ? `η ${formatValue(sweep.lrMin)} to ${formatValue(sweep.lrMax)} (sweep of ${sweep.lrCount})` : `η ${formatValue(run.optimizer.lr)}`;
       name.textContent = `${index + 1}: ${run.optimizer.name} ${rate}${schedule}`;
 
+      // With a schedule or a warm-up, the rate of the next update, as the schedule has it now.
+      const now = document.createElement('span');
+      now.className = 'legend-now';
+      const scheduled = !sweep && (run.schedule.name !== 'constant' || run.schedule.warmup > 0);
+
       const share = document.createElement('span');
       share.className = 'legend-share';
-      row.append(checkbox, swatch, name, share);
+      row.append(checkbox, swatch, name, now, share);
       this.element.append(row);
-      return { share, checkbox };
+      return { share, checkbox, now, run, scheduled };
     });
   }
 
@@ -57,5 +63,6 @@ export class Legend {
     row.share.textContent = snapshot
       ? `✓ ${formatShare(snapshot.converged, particles)}  ✗ ${formatShare(snapshot.diverged, particles)}`
       : '';
+    row.now.textContent = row.scheduled && snapshot ? `now ${formatValue(learningRateAt(row.run.schedule, row.run.optimizer.lr, snapshot.stepsDone))}` : '';
   }
 }

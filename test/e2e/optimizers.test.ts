@@ -114,6 +114,20 @@ describe('optimizers in the panel', () => {
     expect(await page.locator('.schedule-plot canvas').count()).toBe(1);
     await expect.poll(() => control(page, 'T max').isVisible()).toBe(true);
     expect(await control(page, 'gamma').isVisible()).toBe(false);
+
+    // The legend gives the rate of the next update as the schedule has it: the cosine rate at the scene's update count.
+    const active = page.locator('.legend-row.active');
+    await expect.poll(() => active.locator('.legend-now').textContent(), { timeout: 20_000 }).toMatch(/^now \d/);
+    const { shown, expected } = await page.evaluate(() => {
+      const downhill = (window as unknown as { downhill: any }).downhill;
+      const run = downhill.settings.runs[downhill.settings.active];
+      const t = downhill.lastStats.stepsDone;
+      const { lr } = run.optimizer;
+      const { tMax, lrMin } = run.schedule;
+      const rate = t >= tMax ? lrMin : lrMin + ((lr - lrMin) * (1 + Math.cos((Math.PI * t) / tMax))) / 2;
+      return { shown: document.querySelector('.legend-row.active .legend-now')!.textContent, expected: rate };
+    });
+    expect(Number(shown!.replace('now ', ''))).toBeCloseTo(expected, 3);
   });
 
   test('clicking a particle picks it and the inspector shows it', async () => {
