@@ -77,11 +77,12 @@ export class HistoryPlot {
         scales: { x: { time: false }, loss: lossScale(this.lossAxis) },
         axes: [
           { stroke: '#9aa3ad', grid: { stroke: '#2a3138' } },
-          { scale: 'position', stroke: '#9aa3ad', grid: { stroke: '#2a3138' }, size: 50, values: formatTicks },
+          { scale: 'position', stroke: '#9aa3ad', grid: { stroke: '#2a3138' }, size: 50, values: formatTicks, label: this.dims === 2 ? 'x, y' : 'x', labelSize: 14, labelFont: '11px system-ui' },
           // At most one label per 24 px of height: the loss may span twenty decades.
-          { scale: 'loss', side: 1, stroke: '#ff8c1a', grid: { show: false }, size: 52, ...lossTicks(this.lossAxis, Math.floor(HEIGHT / 24)) },
+          { scale: 'loss', side: 1, stroke: '#ff8c1a', grid: { show: false }, size: 52, label: 'loss', labelSize: 14, labelFont: '11px system-ui', ...lossTicks(this.lossAxis, Math.floor(HEIGHT / 24)) },
         ],
-        legend: { show: true },
+        // Markers drawn like their lines: dashed for x and y, outlines without a fill.
+        legend: { show: true, markers: { dash: (plot, k) => (plot.series[k].dash ? 'dashed' : 'solid'), fill: () => 'transparent' } },
         cursor: { drag: { x: true, y: false } },
         bands: this.bands.map((band) => ({ ...band })),
       },
