@@ -124,6 +124,21 @@ describe('layout', () => {
         expect(first.right - first.left, 'width of map 1').toBeGreaterThan(300);
       }
 
+      // A single top-down map lies between the side column and the panel, hidden by neither.
+      await page.evaluate(async () => {
+        const downhill = (window as unknown as { downhill: any }).downhill;
+        downhill.change({ ...downhill.settings, view: '2d', basinView: 'map' });
+        await downhill.whenBuilt();
+      });
+      const single = await page.evaluate(() => {
+        const downhill = (window as unknown as { downhill: { screenPositionOf(x: number, y: number): { px: number; py: number } } }).downhill;
+        return [downhill.screenPositionOf(-5, -5), downhill.screenPositionOf(5, 5)];
+      });
+      for (const corner of single) {
+        expect(corner.px, 'single map, x of a corner').toBeGreaterThanOrEqual(side.right);
+        expect(corner.px, 'single map, x of a corner').toBeLessThanOrEqual(boxes[1].left);
+      }
+
       // The status line stays in sight at the bottom of the side column, however tall the column.
       expect(status.top).toBeGreaterThanOrEqual(side.top);
       expect(status.bottom).toBeLessThanOrEqual(side.bottom + 0.5);
