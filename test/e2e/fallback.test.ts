@@ -101,7 +101,7 @@ describe('the CPU fallback with WebGPU disabled', () => {
 
   test('history plot and inspector follow the picked particle', async () => {
     await expect.poll(() => page.locator('#plot .u-over').count()).toBe(1);
-    await expect.poll(() => page.locator('#inspector').textContent()).toMatch(/^particle \d+ · (moving|converged) · \d+ updates/);
+    await expect.poll(() => page.locator('#inspector').textContent()).toMatch(/^particle \d+ · (moving · \d+ updates|converged after \d+ updates?)/);
   });
 
   test('typed formula compiles and runs', async () => {
