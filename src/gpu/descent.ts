@@ -312,14 +312,21 @@ export class Descent {
     this.stepsDone = 0;
     this.clearHistory();
     this.generation++;
-    const encoder = this.gpu.device.createCommandEncoder({ label: 'Descent.reset' });
+    const device = this.gpu.device;
+    const encoder = device.createCommandEncoder({ label: 'Descent.reset' });
     this.writeParams(0);
+    device.queue.writeBuffer(this.stats, 0, STATS_INITIAL);
     const pass = encoder.beginComputePass({ label: 'Descent.init' });
     pass.setPipeline(this.compiled.pipelines.init);
     pass.setBindGroup(0, this.bindGroup);
     pass.dispatchWorkgroups(...this.workgroups());
+    // Statistics of the starts, so that a paused scene shows its reset at once.
+    pass.setPipeline(this.compiled.pipelines.reduce_stats);
+    pass.dispatchWorkgroups(this.statsWorkgroups());
     pass.end();
-    this.gpu.device.queue.submit([encoder.finish()]);
+    this.statsRing?.capture(encoder, this.stats, this.history, 0, this.pickedIndex, this.pickedSources, this.particleCount, this.generation);
+    device.queue.submit([encoder.finish()]);
+    this.statsRing?.afterSubmit();
   }
 
   /**

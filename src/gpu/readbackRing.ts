@@ -11,29 +11,30 @@ export interface ReadbackRange {
   size: number;
 }
 
-interface Slot {
+interface Slot<Tag> {
   buffer: GPUBuffer;
   busy: boolean;
-  tag: number;
+  tag: Tag | undefined;
 }
 
-export class ReadbackRing {
-  private readonly slots: Slot[] = [];
-  private pending: Slot[] = [];
+/** A ring of staging buffers whose data comes back with the tag of its capture (a number, or any value). */
+export class ReadbackRing<Tag = number> {
+  private readonly slots: Slot<Tag>[] = [];
+  private pending: Slot<Tag>[] = [];
   private destroyed = false;
 
   constructor(
     device: GPUDevice,
     label: string,
     private readonly size: number,
-    private readonly onData: (data: ArrayBuffer, tag: number) => void,
+    private readonly onData: (data: ArrayBuffer, tag: Tag) => void,
     ringSize = 3,
   ) {
     for (let k = 0; k < ringSize; k++) {
       this.slots.push({
         buffer: device.createBuffer({ label: `${label}.staging${k}`, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
         busy: false,
-        tag: 0,
+        tag: undefined,
       });
     }
   }
@@ -43,7 +44,7 @@ export class ReadbackRing {
    * false, copying nothing, when every buffer is still waiting for its map.
    * `tag` comes back with the data.
    */
-  capture(encoder: GPUCommandEncoder, ranges: readonly ReadbackRange[], tag: number): boolean {
+  capture(encoder: GPUCommandEncoder, ranges: readonly ReadbackRange[], tag: Tag): boolean {
     const slot = this.slots.find((candidate) => !candidate.busy);
     if (!slot) {
       return false;
@@ -72,7 +73,7 @@ export class ReadbackRing {
           const data = slot.buffer.getMappedRange(0, this.size).slice(0);
           slot.buffer.unmap();
           slot.busy = false;
-          this.onData(data, slot.tag);
+          this.onData(data, slot.tag as Tag);
         },
         () => {
           // The map fails when the buffer was destroyed or the device lost; nothing to read then.

@@ -27,6 +27,8 @@ const WORKGROUP_SIZE = 64;
 export interface PopulationSample {
   /** Updates done when the sample was taken. */
   stepsDone: number;
+  /** The descent's count of resets and picks when the sample was taken (see Descent.generation). */
+  generation: number;
   cells: number;
   samplesPerCell: number;
   /** Per sample, cell by cell. */
@@ -41,7 +43,8 @@ export class PopulationSampler {
   private readonly samples: GPUBuffer;
   private readonly paramsBuffer: GPUBuffer;
   private readonly bindGroup: GPUBindGroup;
-  private readonly ring: ReadbackRing;
+  private readonly ring: ReadbackRing<{ stepsDone: number; generation: number }>;
+  private readonly descent: Descent;
   private readonly total: number;
 
   private constructor(
@@ -53,6 +56,7 @@ export class PopulationSampler {
     onSample: (sample: PopulationSample) => void,
   ) {
     const device = gpu.device;
+    this.descent = descent;
     const cells = descent.particleCount / descent.startsPerCell;
     this.samplesPerCell = Math.max(1, Math.min(descent.startsPerCell, Math.floor(maxSamples / cells)));
     this.total = this.samplesPerCell * cells;
@@ -76,7 +80,7 @@ export class PopulationSampler {
         { binding: 3, resource: { buffer: this.samples } },
       ],
     });
-    this.ring = new ReadbackRing(device, 'Sampler.samples', this.total * SAMPLE_STRIDE, (data, stepsDone) => {
+    this.ring = new ReadbackRing<{ stepsDone: number; generation: number }>(device, 'Sampler.samples', this.total * SAMPLE_STRIDE, (data, { stepsDone, generation }) => {
       const floats = new Float32Array(data);
       const words = new Uint32Array(data);
       const loss = new Float32Array(this.total);
@@ -87,7 +91,7 @@ export class PopulationSampler {
         status[k] = floats[4 * k + 1];
         stopSteps[k] = words[4 * k + 2];
       }
-      onSample({ stepsDone, cells, samplesPerCell: this.samplesPerCell, loss, status, stopSteps });
+      onSample({ stepsDone, generation, cells, samplesPerCell: this.samplesPerCell, loss, status, stopSteps });
     }, 2);
   }
 
@@ -120,7 +124,7 @@ export class PopulationSampler {
     pass.setBindGroup(0, this.bindGroup);
     pass.dispatchWorkgroups(...dispatchSize(Math.ceil(this.total / WORKGROUP_SIZE), device.limits.maxComputeWorkgroupsPerDimension));
     pass.end();
-    if (this.ring.capture(encoder, [{ buffer: this.samples, offset: 0, size: this.total * SAMPLE_STRIDE }], stepsDone)) {
+    if (this.ring.capture(encoder, [{ buffer: this.samples, offset: 0, size: this.total * SAMPLE_STRIDE }], { stepsDone, generation: this.descent.generation })) {
       device.queue.submit([encoder.finish()]);
       this.ring.afterSubmit();
     }

@@ -888,7 +888,8 @@ export class App {
 
   /** Updates the population band of the loss plot, or the sweep plots, from a sample of the active run. */
   private receiveSample(run: Run, sample: PopulationSample): void {
-    if (run !== this.runs[this.settings.active]) {
+    // A sample taken before a reset describes the old run.
+    if (run !== this.runs[this.settings.active] || sample.generation !== run.descent.generation) {
       return;
     }
     const axes = sweepAxes(this.settings);

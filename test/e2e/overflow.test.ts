@@ -284,6 +284,19 @@ describe('diverging particles in the app', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  test('reset while paused shows the starts at once', { timeout: 120_000 }, async () => {
+    await page.evaluate(() => {
+      const downhill = (window as unknown as { downhill: any }).downhill;
+      downhill.change({ ...downhill.settings, paused: true });
+      downhill.reset();
+    });
+    // No update runs while paused: the inspector and the population band come from the reset's own statistics.
+    await expect.poll(() => page.locator('#inspector').textContent(), { timeout: 30_000 }).toMatch(/^particle \d+ · moving · 0 updates/);
+    const columns = await page.evaluate(() => (window as unknown as { downhill: any }).downhill.plot.plot.data.map((column: ArrayLike<number | null>) => Array.from(column)));
+    const steps = (columns[0] as number[]).filter((_, k) => columns.slice(1).some((column: (number | null)[]) => column[k] !== null));
+    expect(steps.every((step) => step === 0), `plotted steps ${steps.join(' ')}`).toBe(true);
+  });
+
   test('the app keeps stepping without page errors', async () => {
     await page.evaluate(() => {
       const downhill = (window as unknown as { downhill: any }).downhill;
