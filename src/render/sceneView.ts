@@ -44,7 +44,7 @@ const PICKED_PATH_POINTS = 4096;
 /** Vertical scale of the top-down view: flat, but not zero, so normals stay defined. */
 const FLAT = 1e-4;
 
-/** Narrowest viewport, in CSS pixels, of the side-by-side view between the side column and the panel. */
+/** Narrowest room, in CSS pixels, between the side column and the panel that the side-by-side view uses. */
 const MIN_SPLIT_WIDTH = 200;
 
 /** A rectangle of the canvas in CSS pixels, y from the top. */
@@ -470,7 +470,7 @@ export class SceneView {
    * Returns the two viewports of the side-by-side view, in CSS pixels from
    * the canvas's top left. They split the room between the side column and
    * the panel (see setInsets), or the whole canvas where that room is
-   * narrower than twice MIN_SPLIT_WIDTH. The halves lie side by side or one
+   * narrower than MIN_SPLIT_WIDTH or 0.4 of the height. The halves lie side by side or one
    * above the other, whichever draws the maps larger: the 2D view fits a
    * square into each viewport, so the larger of the two shorter sides wins.
    */
@@ -478,8 +478,10 @@ export class SceneView {
     const width = this.canvas.clientWidth;
     const height = this.canvas.clientHeight;
     const room = width - this.insets.left - this.insets.right;
-    const left = room >= 2 * MIN_SPLIT_WIDTH ? this.insets.left : 0;
-    const free = room >= 2 * MIN_SPLIT_WIDTH ? room : width;
+    // The same rule as the single top-down map (fitOrthographic): the room from 0.4 of the height on.
+    const useRoom = room >= Math.max(MIN_SPLIT_WIDTH, 0.4 * height);
+    const left = useRoom ? this.insets.left : 0;
+    const free = useRoom ? room : width;
     if (Math.min(free, height / 2) > Math.min(free / 2, height)) {
       return [
         { x: left, y: 0, width: free, height: height / 2 },

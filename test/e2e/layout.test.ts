@@ -87,9 +87,9 @@ describe('layout', () => {
         }
       }
       // Side by side in the top-down view, both maps lie between the side column and the panel
-      // where that leaves room (at least 400 pixels), so neither hides under them.
+      // where that leaves room (at least 0.4 of the height, as for a single map), so neither hides under them.
       const panelBox = boxes[1];
-      if (panelBox.left - side.right >= 400) {
+      if (panelBox.left - side.right >= 0.4 * height) {
         await page.evaluate(async () => {
           const downhill = (window as unknown as { downhill: any }).downhill;
           // Verifying showed the map of marks, so the side-by-side view is set again.
@@ -120,8 +120,11 @@ describe('layout', () => {
         // The second map lies wholly right of the first or wholly below it (y grows downwards, so (5, 5) is the top right).
         const [first, second] = maps.map((corners) => ({ left: corners[0].px, right: corners[1].px, top: corners[1].py, bottom: corners[0].py }));
         expect(second.left >= first.right || second.top >= first.bottom, `maps ${JSON.stringify(first)} and ${JSON.stringify(second)} apart`).toBe(true);
-        // The arrangement that draws the maps larger: here one above the other, each about 350 px wide (side by side, 245 px).
-        expect(first.right - first.left, 'width of map 1').toBeGreaterThan(300);
+        // The arrangement that draws the maps larger: one above the other here, at 1280 × 800 each about 350 px wide (side by side, 245 px).
+        expect(second.top, 'map 2 below map 1').toBeGreaterThanOrEqual(first.bottom);
+        if (width === 1280) {
+          expect(first.right - first.left, 'width of map 1').toBeGreaterThan(300);
+        }
       }
 
       // A single top-down map lies between the side column and the panel, hidden by neither.
