@@ -4,7 +4,7 @@
  */
 import { acceptedDomains, checkDomain } from '../core/domain.ts';
 import { atCharacter, FormulaError } from '../core/expr/index.ts';
-import { CONDITION_NUMBER, DOMAIN_LIMITS, GRID_1D, GRID_2D, RUN_STEPS, formatSettingValue } from '../core/limits.ts';
+import { belowFloat32Normal, CONDITION_NUMBER, DOMAIN_LIMITS, FLOAT32_NORMAL_WORDS, GRID_1D, GRID_2D, RUN_STEPS, formatSettingValue } from '../core/limits.ts';
 import { resolveSurface } from '../core/surfaceChoice.ts';
 import { ILL_CONDITIONED_NAME } from '../core/surfaceCatalog.ts';
 import { CUSTOM_SURFACE_NAME, SURFACE_NAMES, findSurface, type Domain, type SurfaceDefinition } from '../core/surfaces.ts';
@@ -98,7 +98,8 @@ function parseDomain(text: string, surface: SurfaceDefinition): Domain {
   try {
     return checkDomain({ xMin, xMax, yMin, yMax }, surface.dims);
   } catch {
-    throw new UsageError(`invalid --domain ${formatSettingValue(text)}: expected ${expected}`);
+    const tiny = values.some(belowFloat32Normal);
+    throw new UsageError(`invalid --domain ${formatSettingValue(text)}: expected ${expected}${tiny ? `, every bound ${FLOAT32_NORMAL_WORDS}` : ''}`);
   }
 }
 
@@ -187,6 +188,9 @@ export function parseRunOptions(raw: RawRunOptions, flagNames: Readonly<Record<s
       const [x, y = 0] = numberList('start', text, [surface.dims], meaning);
       if (Math.abs(x) > DOMAIN_LIMITS.maxMagnitude || Math.abs(y) > DOMAIN_LIMITS.maxMagnitude) {
         throw new UsageError(`invalid --start ${formatSettingValue(text)}: expected ${meaning}`);
+      }
+      if (belowFloat32Normal(x) || belowFloat32Normal(y)) {
+        throw new UsageError(`invalid --start ${formatSettingValue(text)}: expected ${meaning}, each ${FLOAT32_NORMAL_WORDS}`);
       }
       points[2 * k] = Math.fround(x);
       points[2 * k + 1] = Math.fround(y);

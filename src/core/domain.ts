@@ -2,7 +2,7 @@
  * Validation and formatting of a domain the user sets, shared by the panel,
  * the settings and the CLI so that all three accept the same rectangles.
  */
-import { DOMAIN_LIMITS, formatSettingValue, InvalidSettingError } from './limits.ts';
+import { belowFloat32Normal, DOMAIN_LIMITS, FLOAT32_NORMAL_WORDS, formatSettingValue, InvalidSettingError } from './limits.ts';
 import { checkFields } from './settingChecks.ts';
 import type { Domain } from './surfaces.ts';
 
@@ -22,7 +22,7 @@ export function acceptedDomains(dims: 1 | 2): string {
 }
 
 function sideIsValid(min: number, max: number): boolean {
-  if (!Number.isFinite(min) || !Number.isFinite(max) || !(min < max)) {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || !(min < max) || belowFloat32Normal(min) || belowFloat32Normal(max)) {
     return false;
   }
   const largest = Math.max(1, Math.abs(min), Math.abs(max));
@@ -43,7 +43,9 @@ export function checkDomain(domain: Domain, dims: 1 | 2): Domain {
     const shown = (bound: unknown): string => (typeof bound === 'number' ? String(bound) : formatSettingValue(bound));
     const x = `[${shown(domain.xMin)}, ${shown(domain.xMax)}]`;
     const text = dims === 1 ? x : `${x} × [${shown(domain.yMin)}, ${shown(domain.yMax)}]`;
-    throw new InvalidSettingError('domain', text, acceptedDomains(dims));
+    const bounds = dims === 1 ? [domain.xMin, domain.xMax] : [domain.xMin, domain.xMax, domain.yMin, domain.yMax];
+    const tiny = bounds.some((bound) => typeof bound === 'number' && belowFloat32Normal(bound));
+    throw new InvalidSettingError('domain', text, tiny ? `${acceptedDomains(dims)}, every bound ${FLOAT32_NORMAL_WORDS}` : acceptedDomains(dims));
   }
   const { xMin, xMax, yMin, yMax } = domain;
   return dims === 1 ? { xMin, xMax, yMin: 0, yMax: 0 } : { xMin, xMax, yMin, yMax };

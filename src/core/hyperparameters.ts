@@ -15,7 +15,7 @@ import {
   type ScheduleConfig,
   type ScheduleName,
 } from './config.ts';
-import { belowFloat32Normal, FLOAT32_NORMAL_WORDS, InvalidSettingError, LEARNING_RATE } from './limits.ts';
+import { belowFloat32Normal, FLOAT32_MIN_NORMAL, FLOAT32_NONZERO_WORDS, FLOAT32_NORMAL_WORDS, InvalidSettingError, LEARNING_RATE } from './limits.ts';
 import { checkBoolean, checkChoice, checkFields } from './settingChecks.ts';
 
 export interface NumberSpec {
@@ -100,10 +100,21 @@ export function inRange(spec: NumberSpec, value: number): boolean {
   return aboveMin && belowMax && !belowFloat32Normal(value);
 }
 
-/** Describes what `spec` accepts, for an error about `value`: the range, and the float32 floor when `value` is below it. */
+/**
+ * Describes what `spec` accepts, for an error about `value`: the range, and
+ * the float32 floor when `value` lies in the range but below the floor.
+ */
 export function describeAccepted(spec: NumberSpec, value: number): string {
   const range = describeRange(spec);
-  return typeof value === 'number' && belowFloat32Normal(value) ? `${range}, ${FLOAT32_NORMAL_WORDS}` : range;
+  if (typeof value !== 'number' || !belowFloat32Normal(value)) {
+    return range;
+  }
+  // The normal float32 of the same sign nearest to the value: outside the range, the range alone explains the rejection.
+  if (!inRange(spec, Math.sign(value) * FLOAT32_MIN_NORMAL)) {
+    return range;
+  }
+  const zeroAccepted = inRange(spec, 0);
+  return `${range}, ${zeroAccepted ? FLOAT32_NORMAL_WORDS : FLOAT32_NONZERO_WORDS}`;
 }
 
 function check(spec: NumberSpec, value: number): void {

@@ -101,6 +101,9 @@ export const FLOAT32_MIN_NORMAL = 2 ** -126;
 /** The float32 condition on accepted numbers, in the words of an error message. */
 export const FLOAT32_NORMAL_WORDS = 'either 0 or at least 1.18e-38 in magnitude (float32 on the GPU treats smaller numbers as 0)';
 
+/** The float32 condition for a setting that does not accept 0. */
+export const FLOAT32_NONZERO_WORDS = 'at least 1.18e-38 in magnitude (float32 on the GPU treats smaller numbers as 0)';
+
 /** True when value is not 0 but smaller in magnitude than FLOAT32_MIN_NORMAL. */
 export function belowFloat32Normal(value: number): boolean {
   return value !== 0 && Math.abs(value) < FLOAT32_MIN_NORMAL;

@@ -117,6 +117,12 @@ describe('numbers below float32', () => {
     expect(error.message).toContain('either 0 or at least 1.18e-38 in magnitude');
   });
 
+  it('a domain bound below float32: the message names the floor', () => {
+    const error = rejection(settingsWith([['domain'], { xMin: -1e-40, xMax: 1, yMin: -1, yMax: 1 }]));
+    expect(error.setting).toBe('domain');
+    expect(error.message).toContain('every bound either 0 or at least 1.18e-38 in magnitude');
+  });
+
   it('0 and the smallest normal float32 are accepted', () => {
     for (const value of [0, 2 ** -126]) {
       expect(() => validateSettings(settingsWith([['runs', 0, 'optimizer', 'beta1'], value]))).not.toThrow();
