@@ -47,7 +47,10 @@ export interface UlpSummary {
 export interface Comparison {
   /** Largest difference of a final coordinate. */
   maxAbsError: number;
-  /** Largest difference relative to the second run's coordinate (where that is not 0). */
+  /**
+   * Largest difference relative to the second run's coordinate, or to the
+   * scale floor where that coordinate is smaller (see nearZeroFloor).
+   */
   maxRelError: number;
   /** Shares of the checked particles with the same status and the same basin. */
   statusAgreement: number;
@@ -63,7 +66,11 @@ export interface VerifyReport {
   steps: number;
   /** Implementation faithfulness: the GPU against the same float32 arithmetic on the CPU. */
   gpuVsF32: Comparison & {
-    /** Distance in float32 units in the last place of the final coordinates (the larger of x and y per particle). */
+    /**
+     * Distance in float32 units in the last place of the final coordinates
+     * (the larger of x and y per particle); below the scale floor, in units
+     * in the last place of the floor (see scaledUlpDistance).
+     */
     ulp: UlpSummary;
     /** Indices of the checked particles whose status or basin differs. */
     disagreeing: number[];
@@ -113,11 +120,48 @@ export function chooseParticles(count: number, steps: number, seed: number, budg
   return Uint32Array.from([...chosen].sort((a, b) => a - b));
 }
 
+/**
+ * The magnitude below which the comparisons count absolute differences: 2⁻¹²
+ * of the starts' scale (the largest coordinate of the domain or of the listed
+ * starts, and at least 1). Near 0 a coordinate's ulp shrinks without bound,
+ * while WGSL bounds the error of sin and cos absolutely (2⁻¹¹ on [−π, π]), so a
+ * particle that converges to 0 differs by millions of ulp and is still faithful.
+ */
+export function nearZeroFloor(starts: Starts): number {
+  let scale = 1;
+  if (starts.kind === 'grid') {
+    const { xMin, xMax, yMin, yMax } = starts.domain;
+    scale = Math.max(scale, Math.abs(xMin), Math.abs(xMax), Math.abs(yMin), Math.abs(yMax));
+  } else {
+    for (const value of starts.points) {
+      scale = Math.max(scale, Math.abs(value));
+    }
+  }
+  return scale * 2 ** -12;
+}
+
+/** Units in the last place of float32 at magnitude `value` (a normal float32). */
+function ulpOf(value: number): number {
+  return 2 ** (Math.floor(Math.log2(value)) - 23);
+}
+
+/**
+ * Distance of two float32 values in ulp, as ulpDistance, where either is at
+ * least `floor` in magnitude; below it, their difference in ulp of `floor`.
+ */
+export function scaledUlpDistance(a: number, b: number, floor: number): number {
+  if (Math.max(Math.abs(a), Math.abs(b)) >= floor || Number.isNaN(a) || Number.isNaN(b)) {
+    return ulpDistance(a, b);
+  }
+  return Math.round(Math.abs(a - b) / ulpOf(floor));
+}
+
 function compare(
   first: { positions: ArrayLike<number>; status: ArrayLike<number>; basins: Uint32Array },
   second: { positions: ArrayLike<number>; status: ArrayLike<number>; basins: Uint32Array },
   pick: (k: number) => number,
   count: number,
+  floor: number,
 ): Comparison & { mismatched: number[] } {
   let maxAbsError = 0;
   let maxRelError = 0;
@@ -131,9 +175,7 @@ function compare(
       const b = second.positions[2 * k + axis];
       const difference = Math.abs(a - b);
       maxAbsError = Math.max(maxAbsError, difference);
-      if (b !== 0) {
-        maxRelError = Math.max(maxRelError, difference / Math.abs(b));
-      }
+      maxRelError = Math.max(maxRelError, difference / Math.max(Math.abs(b), floor));
     }
     const statusEqual = first.status[i] === second.status[k];
     const basinEqual = first.basins[i] === second.basins[k];
@@ -153,7 +195,7 @@ function summarizeUlp(distances: number[]): UlpSummary {
 }
 
 export const EXPLANATION = [
-  'GPU vs CPU float32 checks the implementation: both do the same float32 operations in the same order, so they differ only where WGSL allows it (a fused multiply-add, 2.5 ulp for division and square root, looser bounds for sin, cos, exp and log). A few ulp is faithful; a wrong rule shows as large errors and disagreeing outcomes.',
+  'GPU vs CPU float32 checks the implementation: both do the same float32 operations in the same order, so they differ only where WGSL allows it (a fused multiply-add, 2.5 ulp for division and square root, looser bounds for sin, cos, exp and log). A few ulp is faithful; a wrong rule shows as large errors and disagreeing outcomes. Below 2^-12 of the starts\' scale, errors count against that floor rather than the coordinate, because WGSL bounds sin and cos absolutely and a coordinate near 0 would show millions of ulp.',
   'CPU float32 vs float64 measures what single precision itself costs, from the same starts. Where the two disagree on a status or a basin, rounding decides the outcome: those starts are unresolved, and the map greys them out rather than presenting rounding noise as structure.',
 ];
 
@@ -192,19 +234,23 @@ export function verifyRun(
   const f32Basins = classifyAll(f32.status, f32.positions, setup.minima, setup.radius, assignMoving);
   const f64Basins = classifyAll(f64.status, f64.positions, setup.minima, setup.radius, assignMoving);
 
+  const floor = nearZeroFloor(setup.starts);
   const gpuSide = { positions: gpu.positions, status: gpu.status, basins: gpuBasins };
-  const gpuComparison = compare(gpuSide, { positions: f32.positions, status: f32.status, basins: f32Basins }, (k) => indices[k], indices.length);
+  const gpuComparison = compare(gpuSide, { positions: f32.positions, status: f32.status, basins: f32Basins }, (k) => indices[k], indices.length, floor);
   const precisionComparison = compare(
     { positions: f32.positions, status: f32.status, basins: f32Basins },
     { positions: f64.positions, status: f64.status, basins: f64Basins },
     (k) => k,
     indices.length,
+    floor,
   );
 
   const ulps: number[] = [];
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k];
-    ulps.push(Math.max(ulpDistance(gpu.positions[2 * i], f32.positions[2 * k]), ulpDistance(gpu.positions[2 * i + 1], f32.positions[2 * k + 1])));
+    ulps.push(
+      Math.max(scaledUlpDistance(gpu.positions[2 * i], f32.positions[2 * k], floor), scaledUlpDistance(gpu.positions[2 * i + 1], f32.positions[2 * k + 1], floor)),
+    );
   }
 
   const { mismatched: disagreeing, ...gpuVsF32 } = gpuComparison;

@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { compileFormula } from '../../src/core/expr/index.ts';
 import { DEFAULT_CRITERIA, defaultOptimizer } from '../../src/core/config.ts';
 import { ReferenceRun } from '../../src/core/reference.ts';
-import { chooseParticles, formatVerifyReport, meetsAgreement, ulpDistance, verifyRun } from '../../src/core/verify.ts';
+import { chooseParticles, formatVerifyReport, meetsAgreement, nearZeroFloor, scaledUlpDistance, ulpDistance, verifyRun } from '../../src/core/verify.ts';
 
 describe('ulp distance', () => {
   test('neighbouring float32 values are 1 apart, across zero too', () => {
@@ -17,6 +17,22 @@ describe('ulp distance', () => {
     const tiny = new Float32Array(new Uint32Array([1]).buffer)[0];
     expect(ulpDistance(tiny, -tiny)).toBe(2);
     expect(ulpDistance(1, Number.NaN)).toBe(Infinity);
+  });
+});
+
+describe('errors near 0', () => {
+  test('the floor is 2^-12 of the starts\' scale, at least 1', () => {
+    expect(nearZeroFloor({ kind: 'grid', nx: 4, ny: 4, domain: { xMin: -5.12, xMax: 5.12, yMin: -2, yMax: 2 } })).toBe(5.12 / 4096);
+    expect(nearZeroFloor({ kind: 'list', points: Float64Array.from([0.1, -0.2]) })).toBe(1 / 4096);
+  });
+
+  test('above the floor, bit distance; below it, in ulp of the floor', () => {
+    expect(scaledUlpDistance(1, Math.fround(1 + 2 ** -23), 2 ** -12)).toBe(1);
+    // 1e-30 and -1e-30 lie more than 400 million float32 steps apart, and 2e-30 apart: nothing at the floor's scale.
+    expect(ulpDistance(Math.fround(1e-30), Math.fround(-1e-30))).toBeGreaterThan(4e8);
+    expect(scaledUlpDistance(Math.fround(1e-30), Math.fround(-1e-30), 2 ** -12)).toBe(0);
+    // 2^-30 apart below a floor of 2^-12, whose ulp is 2^-35: 32 ulp.
+    expect(scaledUlpDistance(2 ** -20, 2 ** -20 + 2 ** -30, 2 ** -12)).toBe(32);
   });
 });
 
