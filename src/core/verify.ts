@@ -67,9 +67,9 @@ export interface VerifyReport {
   /** Implementation faithfulness: the GPU against the same float32 arithmetic on the CPU. */
   gpuVsF32: Comparison & {
     /**
-     * Distance in float32 units in the last place of the final coordinates
-     * (the larger of x and y per particle); below the scale floor, in units
-     * in the last place of the floor (see scaledUlpDistance).
+     * Distance in float32 units in the last place of the final coordinates,
+     * the larger of x and y per particle. Below the scale floor it counts in
+     * units in the last place of the floor (see scaledUlpDistance).
      */
     ulp: UlpSummary;
     /** Indices of the checked particles whose status or basin differs. */
@@ -121,7 +121,7 @@ export function chooseParticles(count: number, steps: number, seed: number, budg
 }
 
 /**
- * The magnitude below which the comparisons count absolute differences: 2⁻¹²
+ * Returns the magnitude below which the comparisons count absolute differences: 2⁻¹²
  * of the starts' scale (the largest coordinate of the domain or of the listed
  * starts, and at least 1). Near 0 a coordinate's ulp shrinks without bound,
  * while WGSL bounds the error of sin and cos absolutely (2⁻¹¹ on [−π, π]), so a
