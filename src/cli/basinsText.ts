@@ -22,7 +22,9 @@ export function formatBasinsReport(report: BasinsReport): string {
   if (report.intervals) {
     lines.push('starts along x, by where they ended:');
     for (const interval of report.intervals) {
-      const range = interval.starts === 1 ? `x = ${interval.from}` : `x = ${interval.from} to ${interval.to}`;
+      // Starts are float32: six significant digits, as for the minima, print 0.05 rather than 0.04999995231628418.
+      const x = (value: number): string => String(Number(value.toPrecision(6)));
+      const range = interval.starts === 1 ? `x = ${x(interval.from)}` : `x = ${x(interval.from)} to ${x(interval.to)}`;
       lines.push(`  ${range} (${interval.starts} ${interval.starts === 1 ? 'start' : 'starts'}): ${labelName(report, interval.basin)}`);
     }
   }

@@ -150,6 +150,8 @@ export class App {
   private presetBuilding = false;
   /** The notice about stopped particles after a change was shown in this scene. */
   private stoppedNoted = false;
+  /** Its text while it may still be on screen. */
+  private stoppedNotice: string | undefined;
   private basinNodes: BasinMapNodes | undefined;
   private rebuilding: Promise<void> = Promise.resolve();
   private linkSync: LinkSync | undefined;
@@ -629,7 +631,7 @@ export class App {
   }
 
   reset(): void {
-    this.stoppedNoted = false;
+    this.dismissStoppedNotice();
     for (const run of this.runs) {
       run.descent.reset();
       run.stats = undefined;
@@ -666,12 +668,19 @@ export class App {
       return;
     }
     this.stoppedNoted = true;
-    this.notices.show(
+    this.stoppedNotice =
       `The change applies to the particles still moving; the ${formatShare(stats.converged + stats.diverged, count)} that already converged or diverged stay where they stopped. ` +
-        'Press R (reset) to start every particle again, or turn on "restart on every change" in the Optimizer folder.',
-      'info',
-      15000,
-    );
+      'Press R (reset) to start every particle again, or turn on "restart on every change" in the Optimizer folder.';
+    this.notices.show(this.stoppedNotice, 'info', 15000);
+  }
+
+  /** Takes off the notice about stopped particles: a reset or a new scene starts every particle again. */
+  private dismissStoppedNotice(): void {
+    if (this.stoppedNotice) {
+      this.notices.dismiss(this.stoppedNotice);
+      this.stoppedNotice = undefined;
+    }
+    this.stoppedNoted = false;
   }
 
   /**
@@ -807,7 +816,7 @@ export class App {
     this.pendingSteps = 0;
     this.statusBar.restart();
     this.slowFrames.reset();
-    this.stoppedNoted = false;
+    this.dismissStoppedNotice();
 
     if (surfaceChanged) {
       this.foundMinima = [];

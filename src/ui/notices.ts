@@ -38,6 +38,11 @@ export class Notices {
     }
   }
 
+  /** Takes a notice off before its time, when what it says no longer holds. */
+  dismiss(text: string): void {
+    this.remove(text);
+  }
+
   private remove(text: string): void {
     this.shown.get(text)?.remove();
     this.shown.delete(text);

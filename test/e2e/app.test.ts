@@ -160,7 +160,11 @@ describe('the app in headless Chromium', () => {
       const run = { ...downhill.settings.runs[0], optimizer: { ...downhill.settings.runs[0].optimizer, lr: 0.01 } };
       downhill.change({ ...downhill.settings, runs: [run] });
     });
-    await expect.poll(() => page.locator('.notice', { hasText: 'the 100.0% that already converged or diverged stay where they stopped' }).count(), { timeout: 10_000 }).toBe(1);
+    const stopped = page.locator('.notice', { hasText: 'the 100.0% that already converged or diverged stay where they stopped' });
+    await expect.poll(() => stopped.count(), { timeout: 10_000 }).toBe(1);
+    // A reset starts every particle again, so the notice goes.
+    await page.evaluate(() => (window as unknown as { downhill: { reset(): void } }).downhill.reset());
+    await expect.poll(() => stopped.count(), { timeout: 10_000 }).toBe(0);
     await page.evaluate(async (settings) => {
       const downhill = (window as unknown as { downhill: any }).downhill;
       downhill.change(settings);
