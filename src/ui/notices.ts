@@ -38,7 +38,7 @@ export class Notices {
     }
   }
 
-  /** Takes a notice off before its time, when what it says no longer holds. */
+  /** Removes the notice with this text before its timeout, when its message is no longer true. */
   dismiss(text: string): void {
     this.remove(text);
   }

@@ -153,7 +153,7 @@ describe('the app in headless Chromium', () => {
     // Himmelblau's sharpest minimum, (−3.78, −3.28), has the limit 2/133.7 ≈ 0.01496.
     await expect.poll(() => warning.first().textContent(), { timeout: 30_000 }).toMatch(/η = 0\.1 is above the stability limit η = 0\.0149\d of gd on himmelblau.*Try η = 0\.01,/);
 
-    // Every particle diverged; a smaller rate moves none of them until a reset, and a notice says so.
+    // Every particle diverged; a smaller rate moves none of them until a reset, and a notice explains this.
     await waitForState(page, (state) => state.running?.name === 'himmelblau' && state.diverged === state.particleCount, 60_000);
     await page.evaluate(() => {
       const downhill = (window as unknown as { downhill: any }).downhill;
