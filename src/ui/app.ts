@@ -396,7 +396,9 @@ export class App {
   }
 
   /** Copies the link of this scene to the clipboard, or shows it to copy by hand where the browser refuses. */
-  copyLink(): Promise<void> {
+  /** Copies the link once any build in progress is done, so that it names one scene. */
+  async copyLink(): Promise<void> {
+    await this.whenBuilt();
     return copyLinkToClipboard(this.link, this.notices);
   }
 
@@ -710,12 +712,16 @@ export class App {
    * new one fails.
    */
   private rebuild(): Promise<void> {
+    // The address waits for the build, which chooses the pick and the camera of the new scene.
+    this.linkSync?.hold();
     // Each rebuild waits for the one before; a failure is reported and does not stop later ones.
     this.rebuilding = this.rebuilding.then(() =>
-      this.rebuildNow().catch((error: unknown) => {
-        console.error('downhill: rebuild failed', error);
-        this.notices.show(`Could not build the scene: ${error instanceof Error ? error.message : String(error)}`, 'error');
-      }),
+      this.rebuildNow()
+        .catch((error: unknown) => {
+          console.error('downhill: rebuild failed', error);
+          this.notices.show(`Could not build the scene: ${error instanceof Error ? error.message : String(error)}`, 'error');
+        })
+        .finally(() => this.linkSync?.release()),
     );
     return this.rebuilding;
   }

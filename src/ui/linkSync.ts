@@ -18,6 +18,8 @@ export class LinkSync {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private pending: LinkChange | undefined;
   private lastEntry = 0;
+  /** Builds in progress: their scene's pick and camera are not chosen yet, so writes wait. */
+  private holds = 0;
 
   constructor(
     private readonly read: () => LinkState,
@@ -49,6 +51,19 @@ export class LinkSync {
     }
   }
 
+  /** Defers writes until the matching release(), while a scene builds. */
+  hold(): void {
+    this.holds++;
+  }
+
+  /** Ends a hold; a change noted meanwhile is written shortly after the last one ends. */
+  release(): void {
+    this.holds = Math.max(0, this.holds - 1);
+    if (this.holds === 0 && this.pending !== undefined && this.timer === undefined) {
+      this.timer = setTimeout(() => this.write(), WRITE_DELAY);
+    }
+  }
+
   /** Writes any pending change now. */
   flush(): void {
     if (this.timer !== undefined) {
@@ -66,8 +81,12 @@ export class LinkSync {
   }
 
   private write(): void {
-    const kind = this.pending;
     this.timer = undefined;
+    if (this.holds > 0) {
+      // Kept pending for release().
+      return;
+    }
+    const kind = this.pending;
     this.pending = undefined;
     const fragment = this.fragment;
     if (`#${fragment}` === location.hash) {

@@ -232,6 +232,27 @@ describe('share and export', () => {
     expect(`#${(await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.link)).split('#')[1]}`).toBe(hash);
   });
 
+  test('during a build the address keeps the old scene, then names the new one', async () => {
+    const before = await page.evaluate(() => location.hash);
+    const seen = await page.evaluate(async () => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      const hashes: string[] = [];
+      const timer = setInterval(() => hashes.push(location.hash), 20);
+      downhill.change({ ...downhill.settings, surface: 'rosenbrock', grid: 48 });
+      await downhill.whenBuilt();
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      clearInterval(timer);
+      hashes.push(location.hash);
+      return hashes;
+    });
+    const after = seen[seen.length - 1]!;
+    expect(after).toMatch(/surface=rosenbrock/);
+    // Never the new surface with the old scene's pick or camera.
+    for (const hash of new Set(seen)) {
+      expect([before, after]).toContain(hash);
+    }
+  });
+
   test('copy link puts the link on the clipboard', async () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
     await page.locator('.lil-gui .lil-title', { hasText: 'Share and export' }).click();
