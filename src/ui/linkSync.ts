@@ -19,7 +19,7 @@ export class LinkSync {
   private pending: LinkChange | undefined;
   private lastEntry = 0;
   /** Builds in progress: their scene's pick and camera are not chosen yet, so writes wait. */
-  private holds = 0;
+  private openHolds = 0;
 
   constructor(
     private readonly read: () => LinkState,
@@ -53,13 +53,13 @@ export class LinkSync {
 
   /** Defers writes until the matching release(), while a scene builds. */
   hold(): void {
-    this.holds++;
+    this.openHolds++;
   }
 
   /** Ends a hold; a change noted meanwhile is written shortly after the last one ends. */
   release(): void {
-    this.holds = Math.max(0, this.holds - 1);
-    if (this.holds === 0 && this.pending !== undefined && this.timer === undefined) {
+    this.openHolds = Math.max(0, this.openHolds - 1);
+    if (this.openHolds === 0 && this.pending !== undefined && this.timer === undefined) {
       this.timer = setTimeout(() => this.write(), WRITE_DELAY);
     }
   }
@@ -82,7 +82,7 @@ export class LinkSync {
 
   private write(): void {
     this.timer = undefined;
-    if (this.holds > 0) {
+    if (this.openHolds > 0) {
       // Kept pending for release().
       return;
     }

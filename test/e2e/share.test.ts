@@ -232,7 +232,7 @@ describe('share and export', () => {
     expect(`#${(await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.link)).split('#')[1]}`).toBe(hash);
   });
 
-  test('during a build the address keeps the old scene, then names the new one', async () => {
+  test('address during a build: old or new scene', async () => {
     const before = await page.evaluate(() => location.hash);
     const seen = await page.evaluate(async () => {
       const downhill = (window as unknown as { downhill: Handle }).downhill;
