@@ -105,7 +105,8 @@ fn classify(@builtin(workgroup_id) group: vec3u,
 }
 
 // Two configurations' maps, compared: `differing` counts the starts whose
-// basins differ. Uses params.particle_count only.
+// basins differ where both have settled (a start still moving in either one
+// has no basin to compare yet). Uses params.particle_count only.
 @group(0) @binding(5) var<storage, read> basins_a: array<u32>;
 @group(0) @binding(6) var<storage, read> basins_b: array<u32>;
 @group(0) @binding(7) var<storage, read_write> differing: atomic<u32>;
@@ -122,7 +123,7 @@ fn compare(@builtin(workgroup_id) group: vec3u,
   workgroupBarrier();
 
   let index = (group.y * groups.x + group.x) * WORKGROUP_SIZE + local;
-  if (index < params.particle_count && basins_a[index] != basins_b[index]) {
+  if (index < params.particle_count && basins_a[index] != basins_b[index] && basins_a[index] != BASIN_MOVING && basins_b[index] != BASIN_MOVING) {
     atomicAdd(&group_differing, 1u);
   }
 

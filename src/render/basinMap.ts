@@ -91,7 +91,10 @@ export class BasinMapNodes {
           result.assign(vec4(this.basinColor(this.second, index), 1));
         })
           .ElseIf(this.mode.equal(uint(2)), () => {
-            const same = this.first.basins.element(index).equal(this.second.basins.element(index));
+            // A start still moving in either configuration has no basin to compare yet.
+            const a = this.first.basins.element(index);
+            const b = this.second.basins.element(index);
+            const same = a.equal(b).or(a.equal(uint(BASIN_MOVING))).or(b.equal(uint(BASIN_MOVING)));
             result.assign(vec4(select(same, colorFirst.mul(0.3), vec3(...DIFFERENCE_COLOR)), 1));
           })
           .Else(() => {

@@ -132,7 +132,7 @@ export class BasinLegend {
     if (differing !== undefined) {
       const element = document.createElement('div');
       element.className = 'basin-row difference';
-      element.textContent = `basin differs between 1 and 2: ${formatShare(differing, columns[0].particles)}`;
+      element.textContent = `basin differs between 1 and 2: ${formatShare(differing, columns[0].particles)} (of all starts; a start still moving in either does not count)`;
       rows.push(element);
     }
     if (found.length > 0) {
