@@ -41,7 +41,7 @@ import { Notices, showBlocker } from './notices.ts';
 import { Panel } from './panel.ts';
 import { applyPresetSettings, findPreset } from './presets.ts';
 import { runColor, runColorLinear } from './runColors.ts';
-import { DEFAULT_SETTINGS, activeRun, cloneSettings, sweepAxes, validateSettings, type AppSettings, type RunSettings } from './settings.ts';
+import { DEFAULT_SETTINGS, activeRun, cloneSettings, sceneDiffers, sweepAxes, validateSettings, type AppSettings, type RunSettings } from './settings.ts';
 import { SweepPlots } from './sweepPlots.ts';
 import { finalStatesCsv, finalStatesJson, phaseImage, sweepCsv, toCsv, type FinalStates, type SweepRow } from '../core/exportTables.ts';
 import { encodePng, fileName, saveFile, saveText } from './download.ts';
@@ -349,7 +349,10 @@ export class App {
       return true;
     }
     this.panel.show(this.settings, { canZoomOut: this.regionStack.length > 0 });
-    this.panel.clearPreset();
+    // Pausing or another view keeps the preset's scene, and its name in the menu.
+    if (sceneDiffers(previous, this.settings)) {
+      this.panel.clearPreset();
+    }
 
     if (needsRebuild(previous, this.settings)) {
       void this.rebuild();

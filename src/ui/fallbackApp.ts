@@ -32,7 +32,7 @@ import { Notices } from './notices.ts';
 import { Panel } from './panel.ts';
 import { applyPresetSettings, findPreset } from './presets.ts';
 import { runColor } from './runColors.ts';
-import { activeRun, cloneSettings, DEFAULT_SETTINGS, validateSettings, type AppSettings } from './settings.ts';
+import { activeRun, cloneSettings, DEFAULT_SETTINGS, sceneDiffers, validateSettings, type AppSettings } from './settings.ts';
 import { Shortcuts } from './shortcuts.ts';
 import { StatusBar } from './statusBar.ts';
 import { decodeLink, type DecodedLink, type LinkState } from './urlState.ts';
@@ -246,7 +246,10 @@ export class FallbackApp {
     const previous = this.settings;
     this.settings = this.clamp(valid);
     this.panel.show(this.settings);
-    this.panel.clearPreset();
+    // Pausing or another view keeps the preset's scene, and its name in the menu.
+    if (sceneDiffers(previous, this.settings)) {
+      this.panel.clearPreset();
+    }
 
     if (needsRebuild(previous, this.settings)) {
       this.rebuild();
