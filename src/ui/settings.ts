@@ -109,11 +109,11 @@ export const DEFAULT_SETTINGS: AppSettings = {
 /** A deep copy, so that edits to one copy never reach another. */
 /** True when `a` and `b` differ in more than how the scene is shown and run (pause, view, trails, height scale, speed). */
 export function sceneDiffers(a: AppSettings, b: AppSettings): boolean {
-  const shown = (settings: AppSettings): string => {
+  const sceneKey = (settings: AppSettings): string => {
     const { paused: _paused, view: _view, trails: _trails, zScale: _zScale, stepsPerFrame: _speed, ...scene } = settings;
     return JSON.stringify(scene);
   };
-  return shown(a) !== shown(b);
+  return sceneKey(a) !== sceneKey(b);
 }
 
 export function cloneSettings(settings: AppSettings): AppSettings {
