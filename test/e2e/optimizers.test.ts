@@ -82,9 +82,22 @@ describe('optimizers in the panel', () => {
     await expect.poll(() => page.locator('.notice.error').last().textContent()).toContain('invalid weight decay: "0.5 %" is not a number');
     expect((await settings()).runs[0].optimizer.weightDecay).toBe(0);
     // Dismissed, as a user would, so that the stacked notices cover no particle that a later test clicks.
-    while ((await page.locator('.notice').count()) > 0) {
-      await page.getByRole('button', { name: 'Dismiss' }).first().click();
-    }
+    // A notice that times out meanwhile moves the others up, so a click may miss and is tried again.
+    await expect
+      .poll(
+        async () => {
+          const dismiss = page.getByRole('button', { name: 'Dismiss' });
+          if ((await dismiss.count()) > 0) {
+            await dismiss
+              .first()
+              .click({ force: true, timeout: 2000 })
+              .catch(() => undefined);
+          }
+          return page.locator('.notice').count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(0);
     const xMin = control(page, 'x min').locator('input');
     await xMin.fill('NaN');
     await xMin.press('Enter');
