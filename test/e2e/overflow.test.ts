@@ -256,6 +256,8 @@ describe('diverging particles in the app', () => {
         domain: { xMin: -5, xMax: 5, yMin: -5, yMax: 5 },
         runs: [run],
         sweep: { ...downhill.settings.sweep, enabled: false },
+        // 20 updates a frame: SwiftShader draws a frame in about a second here.
+        stepsPerFrame: 20,
         paused: false,
       });
       await downhill.whenBuilt();
