@@ -4,7 +4,7 @@
  */
 import { acceptedDomains, checkDomain } from '../core/domain.ts';
 import { atCharacter, FormulaError } from '../core/expr/index.ts';
-import { belowFloat32Normal, CONDITION_NUMBER, DOMAIN_LIMITS, FLOAT32_NORMAL_WORDS, GRID_1D, GRID_2D, RUN_STEPS, formatSettingValue } from '../core/limits.ts';
+import { belowFloat32Normal, CONDITION_NUMBER, DOMAIN_LIMITS, FLOAT32_NORMAL_WORDS, GRID_1D, GRID_2D, InvalidSettingError, RUN_STEPS, formatSettingValue } from '../core/limits.ts';
 import { resolveSurface } from '../core/surfaceChoice.ts';
 import { ILL_CONDITIONED_NAME } from '../core/surfaceCatalog.ts';
 import { CUSTOM_SURFACE_NAME, SURFACE_NAMES, findSurface, type Domain, type SurfaceDefinition } from '../core/surfaces.ts';
@@ -97,9 +97,10 @@ function parseDomain(text: string, surface: SurfaceDefinition): Domain {
   const [xMin, xMax, yMin = 0, yMax = 0] = values;
   try {
     return checkDomain({ xMin, xMax, yMin, yMax }, surface.dims);
-  } catch {
-    const tiny = values.some(belowFloat32Normal);
-    throw new UsageError(`invalid --domain ${formatSettingValue(text)}: expected ${expected}${tiny ? `, every bound ${FLOAT32_NORMAL_WORDS}` : ''}`);
+  } catch (error) {
+    // checkDomain's own words for what it accepts, with the float32 floor where a bound is below it.
+    const accepted = error instanceof InvalidSettingError ? error.accepted : acceptedDomains(surface.dims);
+    throw new UsageError(`invalid --domain ${formatSettingValue(text)}: expected ${format} with ${accepted}`);
   }
 }
 

@@ -71,8 +71,9 @@ export class StatsRing {
   private readonly slots: Slot[] = [];
   private pending: Slot[] = [];
   private readonly statsBytes = STAT_WORDS * 4;
-  /** The picked particle's point, up to two state entries and its stop step (a u32) follow the history. */
-  private readonly pickedBytes = POINT_STRIDE + 2 * STATE_ENTRY_STRIDE + 4;
+  /** The picked particle's point and up to two state entries follow the history, then its stop step (a u32). */
+  private readonly stopStepOffset = POINT_STRIDE + 2 * STATE_ENTRY_STRIDE;
+  private readonly pickedBytes = this.stopStepOffset + 4;
   private destroyed = false;
 
   constructor(
@@ -124,7 +125,7 @@ export class StatsRing {
         const stateBytes = picked.stateEntries * STATE_ENTRY_STRIDE;
         encoder.copyBufferToBuffer(picked.optState, pickedIndex * stateBytes, slot.buffer, offset + POINT_STRIDE, stateBytes);
       }
-      encoder.copyBufferToBuffer(picked.stopSteps, pickedIndex * 4, slot.buffer, offset + POINT_STRIDE + 2 * STATE_ENTRY_STRIDE, 4);
+      encoder.copyBufferToBuffer(picked.stopSteps, pickedIndex * 4, slot.buffer, offset + this.stopStepOffset, 4);
     }
     this.pending.push(slot);
     return true;
@@ -165,8 +166,8 @@ export class StatsRing {
     }
 
     const pickedOffset = this.statsBytes + this.historyLength * HISTORY_ENTRY_STRIDE;
-    const pickedFloats = new Float32Array(bytes, pickedOffset, (POINT_STRIDE + 2 * STATE_ENTRY_STRIDE) / 4);
-    const pickedStopStep = new Uint32Array(bytes, pickedOffset + POINT_STRIDE + 2 * STATE_ENTRY_STRIDE, 1)[0];
+    const pickedFloats = new Float32Array(bytes, pickedOffset, this.stopStepOffset / 4);
+    const pickedStopStep = new Uint32Array(bytes, pickedOffset + this.stopStepOffset, 1)[0];
 
     const anyFinite = words[STAT_MOVING] + words[STAT_CONVERGED] > 0;
     return {

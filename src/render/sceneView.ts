@@ -44,6 +44,12 @@ const PICKED_PATH_POINTS = 4096;
 /** Vertical scale of the top-down view: flat, but not zero, so normals stay defined. */
 const FLAT = 1e-4;
 
+/**
+ * Share of the canvas height that the room between the side column and the
+ * panel needs for the 2D view to draw in it. In a narrower room it draws under them.
+ */
+const MIN_ROOM_SHARE_OF_HEIGHT = 0.4;
+
 /** Narrowest room, in CSS pixels, between the side column and the panel that the side-by-side view uses. */
 const MIN_SPLIT_WIDTH = 200;
 
@@ -478,8 +484,8 @@ export class SceneView {
     const width = this.canvas.clientWidth;
     const height = this.canvas.clientHeight;
     const room = width - this.insets.left - this.insets.right;
-    // The same rule as the single top-down map (fitOrthographic): the room from 0.4 of the height on.
-    const useRoom = room >= Math.max(MIN_SPLIT_WIDTH, 0.4 * height);
+    // The same rule as the single top-down map (fitOrthographic), and at least MIN_SPLIT_WIDTH.
+    const useRoom = room >= Math.max(MIN_SPLIT_WIDTH, MIN_ROOM_SHARE_OF_HEIGHT * height);
     const left = useRoom ? this.insets.left : 0;
     const free = useRoom ? room : width;
     if (Math.min(free, height / 2) > Math.min(free / 2, height)) {
@@ -634,8 +640,8 @@ export class SceneView {
     let left = split ? 0 : this.insets.left;
     let right = split ? 0 : this.insets.right;
     // On a narrow window the panels would leave too little room: draw under them instead.
-    // From 0.4 of the height on the room is used, so at 1000 × 700 the map (about 250 px) is hidden by nothing.
-    if (width - left - right < 0.4 * height) {
+    // At 1000 × 700 the room is used, and the map (about 250 px) is hidden by nothing.
+    if (width - left - right < MIN_ROOM_SHARE_OF_HEIGHT * height) {
       left = 0;
       right = 0;
     }

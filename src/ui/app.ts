@@ -148,9 +148,7 @@ export class App {
   private pickAt: [number, number] = [0.95, 0.9];
   /** A preset's scene is being built: no warning about its learning rate. */
   private presetBuilding = false;
-  /** The notice about stopped particles after a change was shown in this scene. */
-  private stoppedNoted = false;
-  /** Its text while it may still be on screen. */
+  /** The notice about stopped particles after a change, once shown in this scene (it may have timed out since). */
   private stoppedNotice: string | undefined;
   private basinNodes: BasinMapNodes | undefined;
   private rebuilding: Promise<void> = Promise.resolve();
@@ -398,8 +396,10 @@ export class App {
     return this.linkSync?.link ?? location.href;
   }
 
-  /** Copies the link of this scene to the clipboard, or shows it to copy by hand where the browser refuses. */
-  /** Copies the link once any build in progress is done, so that it names one scene. */
+  /**
+   * Copies the link of this scene to the clipboard, or shows it to copy by hand where the browser refuses.
+   * It waits for any build in progress, so that the link names one scene.
+   */
   async copyLink(): Promise<void> {
     await this.whenBuilt();
     return copyLinkToClipboard(this.link, this.notices);
@@ -665,14 +665,13 @@ export class App {
   private noteStoppedParticles(): void {
     const stats = this.lastStats;
     const count = this.particleCount;
-    if (this.stoppedNoted || !stats || count === 0) {
+    if (this.stoppedNotice !== undefined || !stats || count === 0) {
       return;
     }
     const stopped = (stats.converged + stats.diverged) / count;
     if (stopped < 0.1) {
       return;
     }
-    this.stoppedNoted = true;
     this.stoppedNotice =
       `The change applies to the particles still moving; the ${formatShare(stats.converged + stats.diverged, count)} that already converged or diverged stay where they stopped. ` +
       'Press R (reset) to start every particle again, or turn on "restart on every change" in the Optimizer folder.';
@@ -681,11 +680,10 @@ export class App {
 
   /** Takes off the notice about stopped particles: a reset or a new scene starts every particle again. */
   private dismissStoppedNotice(): void {
-    if (this.stoppedNotice) {
+    if (this.stoppedNotice !== undefined) {
       this.notices.dismiss(this.stoppedNotice);
       this.stoppedNotice = undefined;
     }
-    this.stoppedNoted = false;
   }
 
   /**

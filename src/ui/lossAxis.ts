@@ -58,21 +58,21 @@ const ASINH_LABEL_GAP = 14;
 
 /**
  * Keeps the ticks of an asinh axis that lie at least ASINH_LABEL_GAP pixels
- * from the last kept one, from the top down. uPlot places a tick at -1, 0
+ * from the last kept one, from the top down. asinhTicks places ticks at -1, 0
  * and 1, which lie a few pixels apart where the axis spans many decades.
  */
 const spacedTicks: uPlot.Axis.Filter = (plot, splits, axisIndex) => {
   const scale = plot.axes[axisIndex].scale ?? 'y';
   let last = Number.NEGATIVE_INFINITY;
-  const shown: (number | null)[] = splits.map(() => null);
+  const labelled: (number | null)[] = splits.map(() => null);
   for (let k = splits.length - 1; k >= 0; k--) {
     const position = plot.valToPos(splits[k], scale);
     if (position - last >= ASINH_LABEL_GAP) {
-      shown[k] = splits[k];
+      labelled[k] = splits[k];
       last = position;
     }
   }
-  return shown;
+  return labelled;
 };
 
 /**

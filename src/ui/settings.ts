@@ -106,7 +106,6 @@ export const DEFAULT_SETTINGS: AppSettings = {
   restartOnChange: false,
 };
 
-/** A deep copy, so that edits to one copy never reach another. */
 /** True when `a` and `b` differ in more than how the scene is shown and run (pause, view, trails, height scale, speed). */
 export function sceneDiffers(a: AppSettings, b: AppSettings): boolean {
   const sceneKey = (settings: AppSettings): string => {
@@ -116,6 +115,7 @@ export function sceneDiffers(a: AppSettings, b: AppSettings): boolean {
   return sceneKey(a) !== sceneKey(b);
 }
 
+/** A deep copy, so that edits to one copy never reach another. */
 export function cloneSettings(settings: AppSettings): AppSettings {
   return {
     ...settings,

@@ -155,8 +155,8 @@ describe('GPU memory', () => {
           await apply(settings);
         }
         await settle();
-        // A leak stays; an object made for a few frames (a staging buffer in
-        // flight, a texture of one draw) is gone after a few more, so a
+        // A leak stays, but an object made for a few frames (a staging buffer
+        // in flight, a texture of one draw) is gone after a few more. So a
         // difference is read again, up to three times, before it counts.
         let entry = await ledger();
         for (let retry = 0; retry < 3 && afterCycles.length > 0 && !sameAs(entry, afterCycles[0]!); retry++) {
