@@ -4,6 +4,10 @@
 // stop a particle at the same update, for the same reason, at the same
 // position: here on divergence to infinity, to NaN, past the bound, and on
 // convergence, against each other and against the float32 CPU reference.
+// The fast loop runs chunks of LEAN_CHUNK (20) updates without stopping tests.
+// It goes back to the start of a chunk in which a test might have passed, and
+// repeats the chunk with the tests. So every case runs with dispatches
+// shorter than a chunk, and with dispatches of two chunks and a remainder.
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
@@ -41,6 +45,8 @@ interface Case {
   expected: number;
   /** Every particle ends where its loss is undefined. */
   lossMissing?: boolean;
+  /** The update at which the particle from `start` (at y = 0.5) stops. */
+  stopStep?: { start: number; step: number };
 }
 
 const CASES: Case[] = [
@@ -91,14 +97,56 @@ const CASES: Case[] = [
     starts: [1, -0.75, 2, 0.3, -1.25, 0.9, 3, -2.5, 0.6, 1.75],
     expected: STATUS.converged,
   },
+  {
+    // With y out of the formula and a step tolerance that every step meets,
+    // a particle converges at the first update whose |x gradient| is at most
+    // 1e-3, which shrinks by 0.8 per update: the last gradients before the
+    // stops lie between 0.8e-3 and 1e-3, where the fast loop's bound on the
+    // gradient for a chunk must still send it back to its tested loop.
+    name: 'convergence on the gradient tolerance alone',
+    formula: 'x^2',
+    lr: 0.1,
+    criteria: { ...DEFAULT_CRITERIA, stepTol: 1e3 },
+    starts: [1, -0.75, 2, 0.3, -1.25, 0.9, 3, -2.5, 0.6, 1.75, 0.45, -0.35, 2.7, -1.1, 0.15, 1.3],
+    expected: STATUS.converged,
+  },
+  {
+    // Heavy-ball momentum from x = 2 overshoots the minimum at x = 3: x passes
+    // 3.3 at update 9 (3.332), falls back below it at update 11 and is at 2.89
+    // by update 20. A chunk of updates 1 to 20 ends inside the bound, so only
+    // the running maximum of the chunk can send it back to its tested loop.
+    name: 'divergence past the bound inside a chunk, back inside by its end',
+    formula: '(x - 3)^2 + y^2',
+    lr: 0.05,
+    optimizer: { ...defaultOptimizer('momentum', 0.05), momentum: 0.8 },
+    criteria: { ...DEFAULT_CRITERIA, divergeBound: 3.3 },
+    starts: [2, 2.05, 1.95, 2.02, 1.9, 1.98, 2.04, 1.96, 1.8, 1.85],
+    expected: STATUS.diverged,
+    stopStep: { start: 2, step: 9 },
+  },
+  {
+    // Every gradient is below the gradient tolerance and no step below the
+    // step tolerance: each chunk goes back to its start, and its updates are
+    // repeated with the tests, which stop nothing.
+    name: 'small gradients that do not converge',
+    formula: 'x^2 + 2*y^2',
+    lr: 0.01,
+    criteria: { ...DEFAULT_CRITERIA, gradTol: 100, stepTol: 1e-6 },
+    starts: [1, -0.75, 2, 0.3, -1.25, 0.9, 3, -2.5, 0.6, 1.75],
+    expected: STATUS.moving,
+  },
 ];
 
 const STEPS = 200;
-/** Dispatches of 7 updates, so that particles stop in one dispatch and stay frozen in later ones. */
-const STEPS_PER_DISPATCH = 7;
+/**
+ * Updates per dispatch: 7, shorter than a chunk of the fast loop, so that
+ * particles stop in one dispatch and stay frozen in later ones; 50, two chunks
+ * and 10 updates, so that they stop inside chunks.
+ */
+const DISPATCH_SIZES = [7, 50];
 
 /** Runs the case with every particle in the general loop (all keep trails) or nearly all in the fast loop (one trail). */
-async function run(testCase: Case, loop: 'general' | 'fast'): Promise<DescentResult> {
+async function run(testCase: Case, loop: 'general' | 'fast', stepsPerDispatch: number): Promise<DescentResult> {
   const count = testCase.starts.length;
   const descent = await Descent.create(gpu, {
     surface: compileFormula(testCase.formula),
@@ -108,11 +156,11 @@ async function run(testCase: Case, loop: 'general' | 'fast'): Promise<DescentRes
     trail: { maxParticles: loop === 'general' ? count : 1, length: 4, every: 1 },
     historyLength: 4,
     pickedIndex: loop === 'general' ? 0 : 0xffffffff,
-    maxStepsPerDispatch: STEPS_PER_DISPATCH,
+    maxStepsPerDispatch: stepsPerDispatch,
   });
   try {
-    for (let done = 0; done < STEPS; done += STEPS_PER_DISPATCH) {
-      descent.step(Math.min(STEPS_PER_DISPATCH, STEPS - done));
+    for (let done = 0; done < STEPS; done += stepsPerDispatch) {
+      descent.step(Math.min(stepsPerDispatch, STEPS - done));
     }
     return await readResult(gpu.device, descent);
   } finally {
@@ -159,10 +207,12 @@ const OVERFLOW_CASES: Case[] = OVERFLOW_OPTIMIZERS.map(([name, optimizer]) => ({
   expected: -1,
 }));
 
+const RUNS = DISPATCH_SIZES.flatMap((stepsPerDispatch) => [...CASES, ...OVERFLOW_CASES].map((testCase) => ({ ...testCase, stepsPerDispatch })));
+
 describe('stopping tests of the fast and the general loop', () => {
-  test.each([...CASES, ...OVERFLOW_CASES])('$name', async (testCase) => {
-    const general = await run(testCase, 'general');
-    const fast = await run(testCase, 'fast');
+  test.each(RUNS)('$name, $stepsPerDispatch updates per dispatch', async (testCase) => {
+    const general = await run(testCase, 'general', testCase.stepsPerDispatch);
+    const fast = await run(testCase, 'fast', testCase.stepsPerDispatch);
     const reference = new ReferenceRun(
       { surface: compileFormula(testCase.formula), optimizer: optimizerOf(testCase), criteria: testCase.criteria, starts: listStarts(testCase) },
       'f32',
@@ -176,6 +226,10 @@ describe('stopping tests of the fast and the general loop', () => {
 
     expect(Array.from(fast.status)).toEqual(Array.from(reference.status));
     expect(Array.from(fast.stopSteps)).toEqual(Array.from(reference.stopSteps));
+    if (testCase.stopStep) {
+      const i = testCase.starts.indexOf(testCase.stopStep.start);
+      expect(fast.stopSteps[i]).toBe(testCase.stopStep.step);
+    }
     if (testCase.expected >= 0) {
       expect(Array.from(fast.status)).toEqual(testCase.starts.map(() => testCase.expected));
     } else {
