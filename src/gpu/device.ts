@@ -9,6 +9,8 @@ export interface GpuContext {
   adapter: GPUAdapter;
   /** Short adapter description for reports, e.g. "google swiftshader". */
   adapterName: string;
+  /** The adapter runs on the CPU (see isCpuAdapter), so every drawn pixel costs CPU time. */
+  cpuAdapter: boolean;
   /** Destroys the device on purpose: its loss is not reported to onLost. */
   destroy(): void;
 }
@@ -39,6 +41,24 @@ export function describeAdapter(info: GPUAdapterInfo | undefined): string {
   }
   const parts = [info.vendor, info.architecture, info.device, info.description].filter((part) => part && part.length > 0);
   return parts.length > 0 ? [...new Set(parts)].join(' ') : 'unknown adapter';
+}
+
+/** Names of Vulkan, OpenGL and Direct3D drivers that run on the CPU: SwiftShader, Mesa's llvmpipe and lavapipe, Microsoft's WARP. */
+const CPU_DRIVERS = /swiftshader|llvmpipe|lavapipe|microsoft basic render/i;
+
+/**
+ * Returns true when the adapter computes and draws on the CPU: a fallback
+ * adapter (Chromium and Dawn mark SwiftShader so), or one whose info names a
+ * driver that runs on the CPU, for a browser that marks none.
+ */
+export function isCpuAdapter(info: GPUAdapterInfo | undefined): boolean {
+  if (!info) {
+    return false;
+  }
+  if (info.isFallbackAdapter === true) {
+    return true;
+  }
+  return [info.vendor, info.architecture, info.device, info.description].some((part) => typeof part === 'string' && CPU_DRIVERS.test(part));
 }
 
 /**
@@ -92,6 +112,7 @@ export async function createGpuContext(gpu: GPU | undefined, options: DeviceOpti
     device,
     adapter,
     adapterName: describeAdapter(adapter.info),
+    cpuAdapter: isCpuAdapter(adapter.info),
     destroy: () => {
       closing = true;
       device.destroy();

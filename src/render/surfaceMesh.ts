@@ -23,8 +23,15 @@ import type { Domain } from '../core/surfaces.ts';
 import { contourCoordinate, type ContourLevel } from './contourLevels.ts';
 import { NORMALIZED_MAX, normalizeLoss, unclippedHeight, worldX, worldY, type HeightMap } from './heightMap.ts';
 
-/** Vertices per side of the 2D mesh, and points of the 1D curve. */
-export const MESH_RESOLUTION = 256;
+/**
+ * Vertices per side of the 2D mesh in full and in light drawing (see
+ * SceneView). The light mesh has a quarter of the vertices, and its contour
+ * lines bend at coarser steps.
+ */
+export const MESH_RESOLUTION = { full: 256, light: 128 } as const;
+
+/** Points of the 1D curve, in either drawing. */
+const CURVE_POINTS = 512;
 
 export interface SurfaceShape {
   value: (x: number, y: number) => number;
@@ -61,6 +68,7 @@ export class SurfaceObject {
     private readonly map: HeightMap,
     colormap: DataTexture,
     levels: readonly ContourLevel[],
+    private readonly resolution: number = MESH_RESOLUTION.full,
   ) {
     this.object = shape.dims === 1 ? this.createCurve(shape, map) : this.createMesh(shape, map, colormap, levels);
   }
@@ -106,7 +114,7 @@ export class SurfaceObject {
   }
 
   private createMesh(shape: SurfaceShape, map: HeightMap, colormap: DataTexture, levels: readonly ContourLevel[]): Mesh {
-    const n = MESH_RESOLUTION;
+    const n = this.resolution;
     const { domain } = shape;
     const geometry = new PlaneGeometry(1, 1, n - 1, n - 1);
     const positions = geometry.getAttribute('position');
@@ -157,7 +165,7 @@ export class SurfaceObject {
   }
 
   private createCurve(shape: SurfaceShape, map: HeightMap): Line {
-    const n = MESH_RESOLUTION * 2;
+    const n = CURVE_POINTS;
     const { domain } = shape;
     const positions = new Float32Array(n * 3);
     for (let i = 0; i < n; i++) {

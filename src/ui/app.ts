@@ -298,7 +298,10 @@ export class App {
       },
     });
     console.info(`downhill: WebGPU adapter ${this.gpu.adapterName}`);
-    this.view = await SceneView.create(this.elements.canvas, this.gpu.device);
+    if (this.gpu.cpuAdapter) {
+      console.info('downhill: this adapter runs on the CPU, so the view is drawn without antialiasing and with a coarser surface mesh');
+    }
+    this.view = await SceneView.create(this.elements.canvas, this.gpu.device, this.gpu.cpuAdapter);
     this.view.setViewMode(this.settings.view);
     this.view.setTrailsVisible(this.settings.trails);
     this.view.onCameraChange(() => this.linkChanged('replace'));
