@@ -104,15 +104,15 @@ describe('user guide screenshots', { timeout: 300_000 }, () => {
       await waitForState(page, (state) => state.stepsDone >= steps, 120_000);
     };
 
-    await preset('1D: x²', 1, 30);
+    await preset('1D: x²', 5, 30);
     await shoot(page, 'preset-1d');
     expect((await appState(page)).surface).toBe('parabola');
 
-    await preset('2D: x² + 2y²', 1, 30);
+    await preset('2D: x² + 2y²', 5, 30);
     await shoot(page, 'preset-2d');
     expect((await appState(page)).surface).toBe('quadratic');
 
-    await preset('Learning rate too large', 5, 60);
+    await preset('Learning rate too large', 20, 60);
     const diverging = await waitForState(page, (state) => state.diverged > 0, 120_000);
     await shoot(page, 'preset-too-large');
     // η above 1 on x²: |1 − 2η| > 1, so every particle off the minimum grows.

@@ -21,7 +21,8 @@ type Handle = {
   exportFile(kind: string, scale?: number): Promise<string | undefined>;
 };
 
-const VIEWPORT = { width: 1400, height: 860 };
+/** Small enough to draw quickly on SwiftShader, large enough for the panel and both columns. */
+const VIEWPORT = { width: 1000, height: 700 };
 
 /** Runs `action` in the page and returns the name and bytes of the file it saves. */
 async function download(page: Page, action: () => Promise<unknown>): Promise<{ name: string; data: Buffer }> {
