@@ -456,8 +456,12 @@ export class Descent {
    * update, so it needs no option).
    */
   private leanOptions(scheduleVaries: boolean): LeanOptions {
-    const coupledDecay = this.optimizer.weightDecay !== 0 && this.optimizer.name !== 'adamw';
-    return { schedule: scheduleVaries, noise: this.noise.sigma !== 0, coupledDecay };
+    const { name } = this.optimizer;
+    const coupledDecay = this.optimizer.weightDecay !== 0 && name !== 'adamw';
+    // Only the rules that read an option get it, so the others share one pipeline.
+    const amsgrad = this.optimizer.amsgrad && (name === 'adam' || name === 'adamw');
+    const centered = this.optimizer.centered && name === 'rmsprop';
+    return { schedule: scheduleVaries, noise: this.noise.sigma !== 0, coupledDecay, amsgrad, centered };
   }
 
   /**
@@ -466,7 +470,7 @@ export class Descent {
    * general loop for every particle, which gives the same results.
    */
   private leanPipeline(options: LeanOptions): { pipeline: GPUComputePipeline | undefined; promise: Promise<unknown> } {
-    const key = `${+options.schedule}${+options.noise}${+options.coupledDecay}`;
+    const key = leanKey(options);
     let entry = this.leanPipelines.get(key);
     if (!entry) {
       const created: LeanEntry = { pipeline: undefined, promise: Promise.resolve() };
@@ -509,6 +513,13 @@ interface LeanOptions {
   schedule: boolean;
   noise: boolean;
   coupledDecay: boolean;
+  amsgrad: boolean;
+  centered: boolean;
+}
+
+/** Names a combination of lean options, one character per option. */
+function leanKey(options: LeanOptions): string {
+  return [options.schedule, options.noise, options.coupledDecay, options.amsgrad, options.centered].map((value) => +value).join('');
 }
 
 interface LeanEntry {
@@ -523,13 +534,15 @@ function isConstantSchedule(schedule: ScheduleConfig): boolean {
 
 /** Compiles the lean pipeline for `options`, once per device, surface and optimizer. */
 function compileLean(device: GPUDevice, compiled: CompiledDescent, options: LeanOptions): Promise<GPUComputePipeline> {
-  const key = `DescentLean\n${+options.schedule}${+options.noise}${+options.coupledDecay}\n${compiled.optimizer}\n${compiled.code}`;
+  const key = `DescentLean\n${leanKey(options)}\n${compiled.optimizer}\n${compiled.code}`;
   return compileOnce(device, key, async () => {
     const constants = {
       ...compiled.constants,
       LEAN_SCHEDULE: +options.schedule,
       LEAN_NOISE: +options.noise,
       LEAN_COUPLED_DECAY: +options.coupledDecay,
+      LEAN_AMSGRAD: +options.amsgrad,
+      LEAN_CENTERED: +options.centered,
     };
     const pipelines = await createComputePipelines(device, 'Descent', compiled.code, compiled.pipelineLayout, ['step_lean'] as const, constants);
     return pipelines.step_lean;

@@ -126,8 +126,8 @@ describe('lean kernel against the general loop', () => {
     const count = 36;
     const descent = await Descent.create(gpu, {
       surface: compileFormula(definition.formula),
-      optimizer,
       // Set before the first dispatch, or after it (then the first dispatches take the general loop while the lean kernel compiles).
+      optimizer: lateOptions ? { ...optimizer, amsgrad: false, centered: false } : optimizer,
       schedule: lateOptions ? DEFAULT_SCHEDULE : schedule,
       noise: lateOptions ? DEFAULT_NOISE : noise,
       criteria: DEFAULT_CRITERIA,
@@ -139,6 +139,7 @@ describe('lean kernel against the general loop', () => {
     });
     try {
       if (lateOptions) {
+        descent.setOptimizer(optimizer);
         descent.setSchedule(schedule);
         descent.setNoise(noise);
       }
@@ -153,8 +154,15 @@ describe('lean kernel against the general loop', () => {
     }
   }
 
-  test.each(OPTIMIZER_NAMES)('%s: cosine, warm-up, noise and decay', async (optimizerName) => {
-    const optimizer = { ...defaultOptimizer(optimizerName, optimizerName === 'adagrad' ? 0.3 : 0.01), weightDecay: 0.05 };
+  // The update rules' options are override constants of the lean kernel as well.
+  const variants: Array<[string, OptimizerConfig]> = [
+    ...OPTIMIZER_NAMES.map((name): [string, OptimizerConfig] => [name, { ...defaultOptimizer(name, name === 'adagrad' ? 0.3 : 0.01), weightDecay: 0.05 }]),
+    ['adam with AMSGrad', { ...defaultOptimizer('adam', 0.01), weightDecay: 0.05, amsgrad: true }],
+    ['adamw with AMSGrad', { ...defaultOptimizer('adamw', 0.01), amsgrad: true }],
+    ['centred rmsprop with momentum', { ...defaultOptimizer('rmsprop', 0.01), weightDecay: 0.05, centered: true, momentum: 0.5 }],
+  ];
+
+  test.each(variants)('%s: cosine, warm-up, noise and decay', async (_name, optimizer) => {
     const general = await run(optimizer, 'general', false);
     const lean = await run(optimizer, 'lean', false);
     const late = await run(optimizer, 'lean', true);
