@@ -64,11 +64,28 @@ function tally(result: DescentResult, steps: number): Tally {
   return { wrong, checksum, moving };
 }
 
+/**
+ * Particle counts, updates per dispatch and dispatches. 63, 64 and 65
+ * straddle one workgroup of 64; 4,194,305 needs more than 65,535 workgroups,
+ * so a 2D dispatch; 5,000,000 leaves a partial row of it. Dispatches of 45
+ * updates take the fast loop through two chunks of 20 without stopping tests
+ * and 5 updates with them; the particles past the 256 with trails take it.
+ */
+const CASES: Array<[number, number, number]> = [
+  [1, 1, 5],
+  [63, 1, 5],
+  [64, 1, 5],
+  [65, 1, 5],
+  [4_194_305, 1, 2],
+  [5_000_000, 1, 2],
+  [300, 45, 2],
+  [321, 45, 2],
+  [100_003, 45, 2],
+];
+
 describe('every particle updated exactly once per update', () => {
-  // 63, 64 and 65 straddle one workgroup of 64; 4,194,305 needs more than
-  // 65,535 workgroups, so a 2D dispatch; 5,000,000 leaves a partial row of it.
-  test.each([1, 63, 64, 65, 4_194_305, 5_000_000])('%i particles', async (count) => {
-    const steps = count > 100_000 ? 2 : 5;
+  test.each(CASES)('%i particles, %i updates per dispatch, %i dispatches', async (count, perDispatch, dispatches) => {
+    const steps = perDispatch * dispatches;
     const snapshots: StatsSnapshot[] = [];
     // Trails and a picked particle as in the app, so that particles of both
     // update loops, the fast one and the one with trails and history, are counted.
@@ -80,13 +97,13 @@ describe('every particle updated exactly once per update', () => {
       trail: { maxParticles: 256, length: 8, every: 1 },
       historyLength: 16,
       pickedIndex: count - 1,
-      maxStepsPerDispatch: steps,
+      maxStepsPerDispatch: perDispatch,
       onStats: (snapshot) => snapshots.push(snapshot),
     });
 
     try {
-      for (let k = 0; k < steps; k++) {
-        descent.step(1);
+      for (let k = 0; k < dispatches; k++) {
+        descent.step(perDispatch);
       }
       const result = await readResult(gpu.device, descent);
       const { wrong, checksum, moving } = tally(result, steps);
