@@ -67,9 +67,9 @@ function tally(result: DescentResult, steps: number): Tally {
 /**
  * Particle counts, updates per dispatch and dispatches. 63, 64 and 65
  * straddle one workgroup of 64; 4,194,305 needs more than 65,535 workgroups,
- * so a 2D dispatch; 5,000,000 leaves a partial row of it. Dispatches of 45
- * updates take the fast loop through two chunks of 20 without stopping tests
- * and 5 updates with them; the particles past the 256 with trails take it.
+ * so a 2D dispatch; 5,000,000 leaves a partial row of it. The particles past
+ * the 256 with trails take the fast loop. In dispatches of 45 updates it
+ * runs two chunks of 20 without stopping tests and 5 updates with them.
  */
 const CASES: Array<[number, number, number]> = [
   [1, 1, 5],
