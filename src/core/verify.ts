@@ -55,6 +55,10 @@ export interface Comparison {
   /** Shares of the checked particles with the same status and the same basin. */
   statusAgreement: number;
   basinAgreement: number;
+  /** Share of the checked particles that stopped at the same update (0 for both: still moving). */
+  stopStepAgreement: number;
+  /** Largest difference of the stop steps of a particle that stopped in both runs, in updates. */
+  maxStopStepDifference: number;
 }
 
 export interface VerifyReport {
@@ -156,17 +160,21 @@ export function scaledUlpDistance(a: number, b: number, floor: number): number {
   return Math.round(Math.abs(a - b) / ulpOf(floor));
 }
 
-function compare(
-  first: { positions: ArrayLike<number>; status: ArrayLike<number>; basins: Uint32Array },
-  second: { positions: ArrayLike<number>; status: ArrayLike<number>; basins: Uint32Array },
-  pick: (k: number) => number,
-  count: number,
-  floor: number,
-): Comparison & { mismatched: number[] } {
+/** The outcome of one run, as compare() reads it. */
+interface Outcome {
+  positions: ArrayLike<number>;
+  status: ArrayLike<number>;
+  stopSteps: ArrayLike<number>;
+  basins: Uint32Array;
+}
+
+function compare(first: Outcome, second: Outcome, pick: (k: number) => number, count: number, floor: number): Comparison & { mismatched: number[] } {
   let maxAbsError = 0;
   let maxRelError = 0;
   let sameStatus = 0;
   let sameBasin = 0;
+  let sameStopStep = 0;
+  let maxStopStepDifference = 0;
   const mismatched: number[] = [];
   for (let k = 0; k < count; k++) {
     const i = pick(k);
@@ -181,11 +189,24 @@ function compare(
     const basinEqual = first.basins[i] === second.basins[k];
     sameStatus += statusEqual ? 1 : 0;
     sameBasin += basinEqual ? 1 : 0;
+    const stops = [first.stopSteps[i], second.stopSteps[k]];
+    sameStopStep += stops[0] === stops[1] ? 1 : 0;
+    if (stops[0] !== 0 && stops[1] !== 0) {
+      maxStopStepDifference = Math.max(maxStopStepDifference, Math.abs(stops[0] - stops[1]));
+    }
     if (!statusEqual || !basinEqual) {
       mismatched.push(i);
     }
   }
-  return { maxAbsError, maxRelError, statusAgreement: sameStatus / count, basinAgreement: sameBasin / count, mismatched };
+  return {
+    maxAbsError,
+    maxRelError,
+    statusAgreement: sameStatus / count,
+    basinAgreement: sameBasin / count,
+    stopStepAgreement: sameStopStep / count,
+    maxStopStepDifference,
+    mismatched,
+  };
 }
 
 function summarizeUlp(distances: number[]): UlpSummary {
@@ -197,6 +218,7 @@ function summarizeUlp(distances: number[]): UlpSummary {
 export const EXPLANATION = [
   'GPU vs CPU float32 checks the implementation: both do the same float32 operations in the same order, so they differ only where WGSL allows it (a fused multiply-add, 2.5 ulp for division and square root, looser bounds for sin, cos, exp and log). A few ulp is faithful; a wrong rule shows as large errors and disagreeing outcomes. Below 2^-12 of the starts\' scale, errors count against that floor rather than the coordinate, because WGSL bounds sin and cos absolutely and a coordinate near 0 would show millions of ulp.',
   'CPU float32 vs float64 measures what single precision itself costs, from the same starts. Where the two disagree on a status or a basin, rounding decides the outcome: those starts are unresolved, and the map greys them out rather than presenting rounding noise as structure.',
+  'Stop steps agree where both runs stopped a particle at the same update, or neither did. An error of an ulp can move the update at which a tolerance is first met by one or a few, so a faithful run may differ there; --min-agreement and the marks on the map use status and basin only. GPUs may also flush results below 1.18e-38 to 0, which the CPU keeps: with a tolerance of 0 the GPU then stops earlier.',
 ];
 
 /**
@@ -235,15 +257,11 @@ export function verifyRun(
   const f64Basins = classifyAll(f64.status, f64.positions, setup.minima, setup.radius, assignMoving);
 
   const floor = nearZeroFloor(setup.starts);
-  const gpuSide = { positions: gpu.positions, status: gpu.status, basins: gpuBasins };
-  const gpuComparison = compare(gpuSide, { positions: f32.positions, status: f32.status, basins: f32Basins }, (k) => indices[k], indices.length, floor);
-  const precisionComparison = compare(
-    { positions: f32.positions, status: f32.status, basins: f32Basins },
-    { positions: f64.positions, status: f64.status, basins: f64Basins },
-    (k) => k,
-    indices.length,
-    floor,
-  );
+  const gpuSide = { positions: gpu.positions, status: gpu.status, stopSteps: gpu.stopSteps, basins: gpuBasins };
+  const f32Side = { positions: f32.positions, status: f32.status, stopSteps: f32.stopSteps, basins: f32Basins };
+  const f64Side = { positions: f64.positions, status: f64.status, stopSteps: f64.stopSteps, basins: f64Basins };
+  const gpuComparison = compare(gpuSide, f32Side, (k) => indices[k], indices.length, floor);
+  const precisionComparison = compare(f32Side, f64Side, (k) => k, indices.length, floor);
 
   const ulps: number[] = [];
   for (let k = 0; k < indices.length; k++) {
@@ -282,11 +300,13 @@ export function formatVerifyReport(report: VerifyReport): string {
     }
     return Math.abs(value) < 1e-3 || Math.abs(value) >= 1e4 ? value.toExponential(2) : String(Number(value.toPrecision(3)));
   };
+  const stopSteps = (comparison: Comparison): string =>
+    `stop step ${share(comparison.stopStepAgreement)} agree` + (comparison.maxStopStepDifference > 0 ? ` (at most ${comparison.maxStopStepDifference} apart where both stopped)` : '');
   const g = report.gpuVsF32;
   const p = report.f32VsF64;
   return [
     `checked ${report.checked.toLocaleString('en-US')} of ${report.particles.toLocaleString('en-US')} particles${report.sampled ? ' (uniform sample)' : ''} after ${report.steps} updates on ${report.adapter ?? 'no GPU'}`,
-    `GPU vs CPU float32: max |Δ| ${number(g.maxAbsError)}, max relative ${number(g.maxRelError)}, ulp median ${g.ulp.median} / 99% ${g.ulp.p99} / max ${g.ulp.max}; status ${share(g.statusAgreement)}, basin ${share(g.basinAgreement)} agree`,
-    `CPU float32 vs float64: max |Δ| ${number(p.maxAbsError)}, max relative ${number(p.maxRelError)}; status ${share(p.statusAgreement)}, basin ${share(p.basinAgreement)} agree; ${p.unresolved.length} unresolved`,
+    `GPU vs CPU float32: max |Δ| ${number(g.maxAbsError)}, max relative ${number(g.maxRelError)}, ulp median ${g.ulp.median} / 99% ${g.ulp.p99} / max ${g.ulp.max}; status ${share(g.statusAgreement)}, basin ${share(g.basinAgreement)} agree; ${stopSteps(g)}`,
+    `CPU float32 vs float64: max |Δ| ${number(p.maxAbsError)}, max relative ${number(p.maxRelError)}; status ${share(p.statusAgreement)}, basin ${share(p.basinAgreement)} agree; ${stopSteps(p)}; ${p.unresolved.length} unresolved`,
   ].join('\n');
 }

@@ -412,6 +412,9 @@ describe('downhill verify', () => {
     expect(report.gpuVsF32.ulp.max).toBeLessThanOrEqual(2);
     expect(report.gpuVsF32.statusAgreement).toBe(1);
     expect(report.gpuVsF32.basinAgreement).toBe(1);
+    // The GPU stops every particle at the same update as the CPU.
+    expect(report.gpuVsF32.stopStepAgreement).toBe(1);
+    expect(report.gpuVsF32.maxStopStepDifference).toBe(0);
     expect(report.f32VsF64.maxRelError).toBeGreaterThan(0);
     expect(report.passed).toBe(true);
     expect(report.explanation.join(' ')).toMatch(/implementation/);

@@ -78,6 +78,8 @@ describe('verify report', () => {
     expect(report.gpuVsF32.maxAbsError).toBe(0);
     expect(report.gpuVsF32.ulp).toEqual({ median: 0, p99: 0, max: 0 });
     expect(report.gpuVsF32.disagreeing).toEqual([]);
+    expect(report.gpuVsF32.stopStepAgreement).toBe(1);
+    expect(report.gpuVsF32.maxStopStepDifference).toBe(0);
     expect(meetsAgreement(report, 1)).toBe(true);
     // float32 against float64 after 300 updates: relative differences of a few 1e-7 per update add up, but stay far below 1e-3.
     expect(report.f32VsF64.maxRelError).toBeGreaterThan(0);
@@ -88,6 +90,27 @@ describe('verify report', () => {
     const text = formatVerifyReport({ ...report, f32VsF64: { ...report.f32VsF64, maxAbsError: 5.07e-6 } });
     expect(text).toContain('GPU vs CPU float32: max |Δ| 0, ');
     expect(text).toContain('CPU float32 vs float64: max |Δ| 5.07e-6, ');
+    expect(text).toMatch(/basin 100\.00% agree; stop step 100\.00% agree\n/);
+  });
+
+  test('stop steps that differ are counted, and do not fail the agreement', () => {
+    const surface = compileFormula('x^2 + 2*y^2');
+    const starts = { kind: 'grid' as const, nx: 4, ny: 4, domain: { xMin: -2, xMax: 2, yMin: -2, yMax: 2 } };
+    const setup = { surface, optimizer: defaultOptimizer('gd', 0.1), criteria: DEFAULT_CRITERIA, starts };
+    const run = new ReferenceRun(setup, 'f32');
+    run.advance(100);
+    expect(Array.from(run.stopSteps).every((step) => step > 0)).toBe(true);
+    // A GPU that stopped particle 5 two updates later and particle 9 one earlier, at the same places.
+    const stopSteps = Uint32Array.from(run.stopSteps);
+    stopSteps[5] += 2;
+    stopSteps[9] -= 1;
+    const report = verifyRun({ ...setup, steps: 100, minima: [{ x: 0, y: 0, value: 0 }], radius: 0.04 }, { ...run, stopSteps }, null);
+    expect(report.gpuVsF32.stopStepAgreement).toBe(14 / 16);
+    expect(report.gpuVsF32.maxStopStepDifference).toBe(2);
+    expect(report.gpuVsF32.statusAgreement).toBe(1);
+    expect(report.gpuVsF32.disagreeing).toEqual([]);
+    expect(meetsAgreement(report, 1)).toBe(true);
+    expect(formatVerifyReport(report)).toContain('basin 100.00% agree; stop step 87.50% agree (at most 2 apart where both stopped)');
   });
 
   test('a sample checks the same particles as the full run would', () => {
