@@ -410,7 +410,8 @@ export class Descent {
       .set('weight_decay', optimizer.weightDecay)
       .set('grad_tol_sq', criteria.gradTol * criteria.gradTol)
       .set('step_tol_sq', criteria.stepTol * criteria.stepTol)
-      .set('diverge_bound', criteria.divergeBound)
+      // +0 for -0, whose bits the kernel would read as a bound above every finite float.
+      .set('diverge_bound', Math.max(0, criteria.divergeBound))
       .set('history_length', this.setup.historyLength)
       .set('one_minus_dampening', 1 - optimizer.dampening)
       .set('eps', optimizer.eps)

@@ -125,6 +125,16 @@ const CASES: Case[] = [
     stopStep: { start: 2, step: 9 },
   },
   {
+    // A bound of -0 acts as 0, as on the CPU: every position off (0, 0) is past it.
+    name: 'divergence past a bound of -0',
+    formula: 'x^2 + y^2',
+    lr: 0.1,
+    criteria: { ...DEFAULT_CRITERIA, divergeBound: -0 },
+    starts: [1, -0.75, 2, 0.3, -1.25, 0.9, 3, -2.5, 0.6, 1.75],
+    expected: STATUS.diverged,
+    stopStep: { start: 1, step: 1 },
+  },
+  {
     // Every gradient is below the gradient tolerance and no step below the
     // step tolerance: each chunk goes back to its start, and its updates are
     // repeated with the tests, which stop nothing.
