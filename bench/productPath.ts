@@ -21,6 +21,8 @@ export interface ProductPath extends TimedPath {
   readResult(): Promise<DescentResult>;
   /** Statistics snapshots the ring delivered so far, to show that the readback ran. */
   snapshots(): number;
+  /** Dispatches so far in the lean kernel and in the general loop (see Descent.dispatches). */
+  dispatches(): { lean: number; general: number };
 }
 
 /**
@@ -56,6 +58,7 @@ export async function createProductPath(gpu: GpuContext, timer: GpuTimer, setup:
     },
     readResult: () => readResult(gpu.device, descent),
     snapshots: () => snapshots,
+    dispatches: () => ({ ...descent.dispatches }),
     destroy: () => descent.destroy(),
   };
 }

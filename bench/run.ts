@@ -65,7 +65,8 @@ async function benchGpuPaths(gpu: GpuContext, timer: GpuTimer, workload: Workloa
       }
     }
     const movingNote = `${((100 * moving) / particles).toFixed(1)}% still moving, max |Δ| to minimal ${difference.toExponential(1)}`;
-    const snapshotNote = `${product.snapshots()} statistics snapshots`;
+    const kernels = product.dispatches();
+    const snapshotNote = `${product.snapshots()} statistics snapshots` + (kernels.general > 0 ? `; ${kernels.general} of ${kernels.lean + kernels.general} dispatches in the general loop` : '');
 
     return [
       {

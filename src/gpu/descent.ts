@@ -152,6 +152,12 @@ export class Descent {
   private readonly gridOrigin: [number, number, number, number];
   /** Lean pipelines by their options, once requested; `pipeline` is set when compiled. */
   private readonly leanPipelines = new Map<string, LeanEntry>();
+  /**
+   * Dispatches so far that moved the particles without trail or history in
+   * the lean kernel, and those that moved every particle in the general loop
+   * (while a lean kernel compiled, or after it failed to).
+   */
+  readonly dispatches = { lean: 0, general: 0 };
 
   private constructor(
     private readonly gpu: GpuContext,
@@ -348,11 +354,13 @@ export class Descent {
     pass.setBindGroup(0, this.bindGroup);
     if (lean) {
       // The particles without trail or history in a lean kernel, then the few with them.
+      this.dispatches.lean++;
       pass.setPipeline(lean);
       pass.dispatchWorkgroups(...this.workgroups());
       pass.setPipeline(this.compiled.pipelines.step_tracked);
       pass.dispatchWorkgroups(Math.ceil((this.trailLayout.count + 1) / WORKGROUP_SIZE));
     } else {
+      this.dispatches.general++;
       pass.setPipeline(this.compiled.pipelines.step);
       pass.dispatchWorkgroups(...this.workgroups());
     }

@@ -148,6 +148,13 @@ describe('lean kernel against the general loop', () => {
         // Time for a lean kernel that compiles meanwhile to be taken by a later dispatch.
         await gpu.device.queue.onSubmittedWorkDone();
       }
+      if (loop === 'lean') {
+        // The lean kernel ran: one that fails to compile leaves every dispatch to the general loop.
+        expect(descent.dispatches.lean, 'dispatches of the lean kernel').toBeGreaterThan(0);
+        if (!lateOptions) {
+          expect(descent.dispatches.general).toBe(0);
+        }
+      }
       return await readResult(gpu.device, descent);
     } finally {
       descent.destroy();
