@@ -218,7 +218,7 @@ function summarizeUlp(distances: number[]): UlpSummary {
 export const EXPLANATION = [
   'GPU vs CPU float32 checks the implementation: both do the same float32 operations in the same order, so they differ only where WGSL allows it (a fused multiply-add, 2.5 ulp for division and square root, looser bounds for sin, cos, exp and log). A few ulp is faithful; a wrong rule shows as large errors and disagreeing outcomes. Below 2^-12 of the starts\' scale, errors count against that floor rather than the coordinate, because WGSL bounds sin and cos absolutely and a coordinate near 0 would show millions of ulp.',
   'CPU float32 vs float64 measures what single precision itself costs, from the same starts. Where the two disagree on a status or a basin, rounding decides the outcome: those starts are unresolved, and the map greys them out rather than presenting rounding noise as structure.',
-  'Stop steps agree where both runs stopped a particle at the same update, or neither did. An error of an ulp can move the update at which a tolerance is first met by one or a few, so a faithful run may differ there. The command line's --min-agreement and the marks on the map count status and basin only. GPUs may also flush results below 1.18e-38 to 0, which the CPU keeps: with a tolerance of 0 the GPU then stops earlier.',
+  'Stop steps agree where both runs stopped a particle at the same update, or neither did. An error of an ulp can move the update at which a tolerance is first met by one or a few, so a faithful run may differ there. The command line\'s --min-agreement and the marks on the map count status and basin only. GPUs may also flush results below 1.18e-38 to 0, which the CPU keeps: with a tolerance of 0 the GPU then stops earlier.',
 ];
 
 /**
