@@ -137,11 +137,11 @@ describe('GPU memory', () => {
       }
     };
     const sameAs = (entry: Ledger, reference: Ledger) => Math.abs(entry.liveCount - reference.liveCount) <= 4 && Math.abs(entry.live - reference.live) <= 64 * 1024;
-    // A walk draws each configuration at least once. Without a frame between two
-    // changes, whether the renderer made a buffer on first use depended on timing:
-    // the surface mesh's uv attribute (128 × 128 × 8 bytes), made when a basin
-    // map is first drawn over it, outlived the walk when the next scene kept
-    // the mesh, so one walk in ten ended 128 KiB above the others.
+    // A walk draws each configuration at least once. The renderer makes the
+    // surface mesh's uv attribute (128 × 128 × 8 bytes) when a basin map is
+    // first drawn over it, and the next scene may keep the mesh. Without a
+    // frame between two changes that depended on timing, and one walk in ten
+    // ended 128 KiB above the others.
     const walk = async () => {
       for (const settings of cycle) {
         await apply(settings);
