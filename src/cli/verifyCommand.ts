@@ -9,6 +9,7 @@ import { compileFormula } from '../core/expr/index.ts';
 import { clusterMinima } from '../core/minima.ts';
 import { verifyRun, type VerifyReport } from '../core/verify.ts';
 import { runDescent } from '../gpu/runDescent.ts';
+import { flushesSubnormals } from '../gpu/subnormals.ts';
 import { createNodeGpuContext } from './nodeGpu.ts';
 import type { RunOptions } from './options.ts';
 import { numberFlag } from './optimizerOptions.ts';
@@ -57,12 +58,13 @@ export async function verifyCommand(options: VerifyOptions): Promise<VerifyComma
   const gpu = await createNodeGpuContext();
   const adapter = gpu.adapterName;
   const result = await runDescent(gpu, setup, options.steps);
+  const flushSubnormals = await flushesSubnormals(gpu.device);
   gpu.destroy();
 
   const domain = starts.kind === 'grid' ? starts.domain : options.surface.domain;
   // A surface without listed minima takes those the GPU's converged particles found.
   const minima = options.surface.minima.length > 0 ? options.surface.minima : clusterMinima(result.positions, result.status, surface, { domain });
-  const report = verifyRun({ ...setup, steps: options.steps, minima, radius: options.radius }, result, adapter);
+  const report = verifyRun({ ...setup, steps: options.steps, minima, radius: options.radius, flushSubnormals }, result, adapter);
   const passed =
     options.minAgreement === undefined
       ? null

@@ -4,7 +4,7 @@
  * in the order shaders/descent.wgsl performs them) or in float64. It is the
  * oracle of the GPU tests and of the verify report.
  */
-import type { CompiledSurface, SurfaceEvaluator } from './expr/index.ts';
+import { froundFlushing, type CompiledSurface, type SurfaceEvaluator } from './expr/index.ts';
 import { DEFAULT_NOISE, DEFAULT_SCHEDULE, STATUS, type NoiseConfig, type OptimizerConfig, type ScheduleConfig, type StopCriteria } from './config.ts';
 import { fillStarts, startCount, type Starts } from './grid.ts';
 import { gaussianPair } from './noise.ts';
@@ -31,6 +31,11 @@ export interface ReferenceSetup {
    * particles[k] of the full run: same start, cell and noise.
    */
   particles?: ArrayLike<number>;
+  /**
+   * In float32: every result below 2⁻¹²⁶ becomes 0, as on a GPU that flushes
+   * subnormal numbers (see src/gpu/subnormals.ts). Absent: they are kept, as IEEE 754 does.
+   */
+  flushSubnormals?: boolean;
 }
 
 /**
@@ -82,8 +87,13 @@ export class ReferenceRun {
       throw new RangeError(`ReferenceRun: a particle index is past the ${fullCount} particles of the run`);
     }
     this.particleCount = this.globalIndex.length;
-    this.round = precision === 'f32' ? Math.fround : identity;
-    this.evaluator = setup.surface.evaluator(precision);
+    const flush = precision === 'f32' && setup.flushSubnormals === true;
+    if (precision === 'f64') {
+      this.round = identity;
+    } else {
+      this.round = flush ? froundFlushing : Math.fround;
+    }
+    this.evaluator = setup.surface.evaluator(precision, flush);
     // One update function per cell, each with the cell's η, μ and β₁, rounded as the GPU's table is.
     this.optimizerSteps = cells.map((cell) => createOptimizerStep({ ...setup.optimizer, ...cell }, this.round));
     this.cellRates = cells.map((cell) => this.round(cell.lr));

@@ -36,6 +36,8 @@ export interface VerifySetup {
   /** Minima that name the basins, and the assignment radius. */
   minima: readonly BasinMinimum[];
   radius: number;
+  /** The GPU flushes float32 results below 2⁻¹²⁶ to 0 (src/gpu/subnormals.ts), so the float32 CPU run does too. */
+  flushSubnormals?: boolean;
 }
 
 export interface UlpSummary {
@@ -63,6 +65,8 @@ export interface Comparison {
 
 export interface VerifyReport {
   adapter: string | null;
+  /** The float32 CPU run flushed results below 2⁻¹²⁶ to 0, as the GPU does. */
+  flushSubnormals: boolean;
   /** Particles of the run, and how many were checked (all, or a uniform sample). */
   particles: number;
   checked: number;
@@ -218,7 +222,7 @@ function summarizeUlp(distances: number[]): UlpSummary {
 export const EXPLANATION = [
   'GPU vs CPU float32 checks the implementation: both do the same float32 operations in the same order, so they differ only where WGSL allows it (a fused multiply-add, 2.5 ulp for division and square root, looser bounds for sin, cos, exp and log). A few ulp is faithful; a wrong rule shows as large errors and disagreeing outcomes. Below 2^-12 of the starts\' scale, errors count against that floor rather than the coordinate, because WGSL bounds sin and cos absolutely and a coordinate near 0 would show millions of ulp.',
   'CPU float32 vs float64 measures what single precision itself costs, from the same starts. Where the two disagree on a status or a basin, rounding decides the outcome: those starts are unresolved, and the map greys them out rather than presenting rounding noise as structure.',
-  'Stop steps agree where both runs stopped a particle at the same update, or neither did. An error of an ulp can move the update at which a tolerance is first met by one or a few, so a faithful run may differ there. The command line\'s --min-agreement and the marks on the map count status and basin only. GPUs may also flush results below 1.18e-38 to 0, which the CPU keeps: with a tolerance of 0 the GPU then stops earlier.',
+  'Stop steps agree where both runs stopped a particle at the same update, or neither did. An error of an ulp can move the update at which a tolerance is first met by one or a few, so a faithful run may differ there. The command line\'s --min-agreement and the marks on the map count status and basin only. Where the GPU flushes float32 results below 1.18e-38 to 0, as WGSL allows, the float32 CPU run flushes them too; otherwise a tolerance of 0 would stop particles earlier on the GPU.',
 ];
 
 /**
@@ -275,6 +279,7 @@ export function verifyRun(
   const { mismatched: unresolvedLocal, ...f32VsF64 } = precisionComparison;
   return {
     adapter,
+    flushSubnormals: setup.flushSubnormals === true,
     particles,
     checked: indices.length,
     sampled: indices.length < particles,
@@ -305,7 +310,8 @@ export function formatVerifyReport(report: VerifyReport): string {
   const g = report.gpuVsF32;
   const p = report.f32VsF64;
   return [
-    `checked ${report.checked.toLocaleString('en-US')} of ${report.particles.toLocaleString('en-US')} particles${report.sampled ? ' (uniform sample)' : ''} after ${report.steps} updates on ${report.adapter ?? 'no GPU'}`,
+    `checked ${report.checked.toLocaleString('en-US')} of ${report.particles.toLocaleString('en-US')} particles${report.sampled ? ' (uniform sample)' : ''} after ${report.steps} updates on ${report.adapter ?? 'no GPU'}` +
+      (report.flushSubnormals ? ', which flushes float32 results below 1.18e-38 to 0; so does the CPU float32 run' : ''),
     `GPU vs CPU float32: max |Δ| ${number(g.maxAbsError)}, max relative ${number(g.maxRelError)}, ulp median ${g.ulp.median} / 99% ${g.ulp.p99} / max ${g.ulp.max}; status ${share(g.statusAgreement)}, basin ${share(g.basinAgreement)} agree; ${stopSteps(g)}`,
     `CPU float32 vs float64: max |Δ| ${number(p.maxAbsError)}, max relative ${number(p.maxRelError)}; status ${share(p.statusAgreement)}, basin ${share(p.basinAgreement)} agree; ${stopSteps(p)}; ${p.unresolved.length} unresolved`,
   ].join('\n');

@@ -3,7 +3,7 @@
  * Vite's ?raw imports, Node reads the files; src/gpu itself stays free of both.
  */
 
-export type ShaderName = 'descent' | 'basins' | 'sample';
+export type ShaderName = 'descent' | 'basins' | 'sample' | 'subnormals';
 
 let loadShader: ((name: ShaderName) => string) | undefined;
 

@@ -22,6 +22,7 @@ import { Descent } from '../gpu/descent.ts';
 import { lossFromStored, POINT_STRIDE, STOP_STEP_STRIDE } from '../gpu/layout.ts';
 import { readBuffer } from '../gpu/readback.ts';
 import { readResult, runDescent, type DescentResult } from '../gpu/runDescent.ts';
+import { flushesSubnormals } from '../gpu/subnormals.ts';
 import type { StatsSnapshot } from '../gpu/statsRing.ts';
 import { BasinMapNodes, MARK_DISAGREE, MARK_UNRESOLVED } from '../render/basinMap.ts';
 import { chooseParticles, type VerifyReport } from '../core/verify.ts';
@@ -1319,8 +1320,10 @@ export class App {
     // The live particles may have seen several rates; a fresh GPU run has one history, which the CPU can repeat.
     this.verifyView.running(0, 0, false);
     let gpuResult;
+    let flushSubnormals;
     try {
       gpuResult = await runDescent(this.gpu, { surface, ...setup }, steps);
+      flushSubnormals = await flushesSubnormals(this.gpu.device);
     } catch (error) {
       if (!attempt.cancelled) {
         this.verifyView.failed(error instanceof Error ? error.message : String(error));
@@ -1337,7 +1340,7 @@ export class App {
     const minima = this.basinMinima();
     const request: VerifyRequest = {
       formula: definition.formula,
-      setup: { ...setup, steps, minima: minima.map(({ x, y, value }) => ({ x, y, value })), radius: effectiveRadius(settings) },
+      setup: { ...setup, steps, minima: minima.map(({ x, y, value }) => ({ x, y, value })), radius: effectiveRadius(settings), flushSubnormals },
       gpu: { positions: gpuResult.positions, status: gpuResult.status, stopSteps: gpuResult.stopSteps },
       adapter: this.gpu.adapterName,
       checked,

@@ -41,8 +41,12 @@ export interface CompiledSurface {
   gradient(x: number, y: number, precision: Precision, out: Float64Array): void;
   /** Writes the float64 Hessian as out = [fxx, fxy, fyy] (fxy = fyy = 0 in 1D). */
   hessian(x: number, y: number, out: Float64Array): void;
-  /** Returns the evaluator for one precision; each call returns the same object. */
-  evaluator(precision: Precision): SurfaceEvaluator;
+  /**
+   * Returns the evaluator for one precision; each call returns the same
+   * object. With `flushSubnormals`, float32 results below 2⁻¹²⁶ become 0, as on a GPU
+   * that flushes them.
+   */
+  evaluator(precision: Precision, flushSubnormals?: boolean): SurfaceEvaluator;
 }
 
 /**
@@ -63,10 +67,10 @@ class ProgramSurfaceEvaluator implements SurfaceEvaluator {
   private readonly gradientRunner: ProgramEvaluator;
   private readonly bothRunner: ProgramEvaluator;
 
-  constructor(programs: Programs, precision: Precision) {
-    this.valueRunner = new ProgramEvaluator(programs.checkedValue, precision);
-    this.gradientRunner = new ProgramEvaluator(programs.checkedGradient, precision);
-    this.bothRunner = new ProgramEvaluator(programs.valueAndGradient, precision);
+  constructor(programs: Programs, precision: Precision, flushSubnormals = false) {
+    this.valueRunner = new ProgramEvaluator(programs.checkedValue, precision, flushSubnormals);
+    this.gradientRunner = new ProgramEvaluator(programs.checkedGradient, precision, flushSubnormals);
+    this.bothRunner = new ProgramEvaluator(programs.valueAndGradient, precision, flushSubnormals);
   }
 
   value(x: number, y: number): number {
@@ -96,13 +100,15 @@ class ProgramSurfaceEvaluator implements SurfaceEvaluator {
 class Surface implements CompiledSurface {
   private readonly float32: ProgramSurfaceEvaluator;
   private readonly float64: ProgramSurfaceEvaluator;
+  /** float32 with subnormal results flushed, made on first request. */
+  private float32Flushing: ProgramSurfaceEvaluator | undefined;
   private readonly hessianRunner: ProgramEvaluator;
 
   constructor(
     readonly dims: 1 | 2,
     readonly expression: Expr,
     readonly wgsl: string,
-    programs: Programs,
+    private readonly programs: Programs,
   ) {
     this.float32 = new ProgramSurfaceEvaluator(programs, 'f32');
     this.float64 = new ProgramSurfaceEvaluator(programs, 'f64');
@@ -125,7 +131,11 @@ class Surface implements CompiledSurface {
     out[2] = registers[outputs[2]];
   }
 
-  evaluator(precision: Precision): SurfaceEvaluator {
+  evaluator(precision: Precision, flushSubnormals = false): SurfaceEvaluator {
+    if (precision === 'f32' && flushSubnormals) {
+      this.float32Flushing ??= new ProgramSurfaceEvaluator(this.programs, 'f32', true);
+      return this.float32Flushing;
+    }
     return precision === 'f32' ? this.float32 : this.float64;
   }
 }

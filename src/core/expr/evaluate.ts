@@ -1,4 +1,4 @@
-import { reduceAngleFloat32 } from './float32.ts';
+import { froundFlushing, reduceAngleFloat32 } from './float32.ts';
 import { FIRST_CONSTANT_REGISTER, Op, type Program } from './program.ts';
 
 export type Precision = 'f32' | 'f64';
@@ -52,7 +52,7 @@ function log1pFloat32(v: number): number {
  * helpers' float32 sequences. In float64, reduceAngle is a copy and the
  * functions are the Math ones.
  */
-function run(code: Int32Array, r: Float64Array, firstResult: number, float32: boolean): void {
+function run(code: Int32Array, r: Float64Array, firstResult: number, float32: boolean, flush: boolean): void {
   let d = firstResult;
   for (let pc = 0; pc < code.length; pc += 4, d++) {
     const a = code[pc + 1];
@@ -89,7 +89,7 @@ function run(code: Int32Array, r: Float64Array, firstResult: number, float32: bo
       case SELECT: r[d] = r[a] !== 0 ? r[b] : r[code[pc + 3]]; break;
       default: throw new Error(`Internal error: unknown opcode ${code[pc]} at instruction ${(pc / 4) | 0}`);
     }
-    if (float32) r[d] = fround(r[d]);
+    if (float32) r[d] = flush ? froundFlushing(r[d]) : fround(r[d]);
   }
 }
 
@@ -102,10 +102,13 @@ export class ProgramEvaluator {
   private readonly code: Int32Array;
   private readonly firstResult: number;
   private readonly float32: boolean;
+  /** In float32: subnormal results become 0, as on a GPU that flushes them. */
+  private readonly flush: boolean;
   readonly outputs: Int32Array;
 
-  constructor(program: Program, precision: Precision) {
+  constructor(program: Program, precision: Precision, flushSubnormals = false) {
     this.float32 = precision === 'f32';
+    this.flush = this.float32 && flushSubnormals;
     this.code = program.code;
     this.firstResult = program.firstResult;
     this.outputs = program.outputs;
@@ -113,16 +116,20 @@ export class ProgramEvaluator {
 
     // Constants are rounded once here, as the WGSL literals are.
     program.constants.forEach((value, index) => {
-      this.registers[FIRST_CONSTANT_REGISTER + index] = this.float32 ? fround(value) : value;
+      this.registers[FIRST_CONSTANT_REGISTER + index] = this.float32 ? this.round(value) : value;
     });
   }
 
   /** Runs the program at (x, y); in float32, x and y are rounded first, like a vec2f. */
   run(x: number, y: number): Float64Array {
     const r = this.registers;
-    r[0] = this.float32 ? fround(x) : x;
-    r[1] = this.float32 ? fround(y) : y;
-    run(this.code, r, this.firstResult, this.float32);
+    r[0] = this.float32 ? this.round(x) : x;
+    r[1] = this.float32 ? this.round(y) : y;
+    run(this.code, r, this.firstResult, this.float32, this.flush);
     return r;
+  }
+
+  private round(value: number): number {
+    return this.flush ? froundFlushing(value) : fround(value);
   }
 }

@@ -4,6 +4,15 @@ export const FLOAT32_MAX = 3.4028234663852886e38;
 /** Smallest positive normal float32, 2^-126. */
 export const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
 
+/** Rounds to float32, then flushes a subnormal result to a zero of its sign, as a GPU that flushes subnormals does. */
+export function froundFlushing(value: number): number {
+  const rounded = Math.fround(value);
+  if (Math.abs(rounded) >= FLOAT32_MIN_NORMAL || Number.isNaN(rounded)) {
+    return rounded;
+  }
+  return rounded < 0 || Object.is(rounded, -0) ? -0 : 0;
+}
+
 /** Tells whether `value` is finite and within the float32 range (it may still round). */
 export function isFiniteFloat32(value: number): boolean {
   return Number.isFinite(value) && Math.abs(value) <= FLOAT32_MAX;

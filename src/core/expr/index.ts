@@ -4,7 +4,7 @@ export { ACCEPTED_NAMES, FORMULA_FUNCTIONS, usedVariables } from './ast.ts';
 export { compileExpression, compileFormula, type CompiledSurface, type SurfaceEvaluator } from './compile.ts';
 export { atCharacter, FormulaError } from './errors.ts';
 export type { Precision } from './evaluate.ts';
-export { FLOAT32_MAX, reduceAngleFloat32, roundHalfToEven } from './float32.ts';
+export { FLOAT32_MAX, froundFlushing, reduceAngleFloat32, roundHalfToEven } from './float32.ts';
 export { formatExpression } from './format.ts';
 export { MAX_FORMULA_LENGTH, MAX_NESTING_DEPTH, parseFormula } from './parser.ts';
 export { simplifyExpression } from './simplify.ts';
