@@ -6,7 +6,7 @@
  * it, so they produce the same report for the same inputs.
  */
 import { classifyAll, type BasinMinimum } from './basins.ts';
-import { type NoiseConfig, type OptimizerConfig, type ScheduleConfig, type StopCriteria } from './config.ts';
+import { STATUS, type NoiseConfig, type OptimizerConfig, type ScheduleConfig, type StopCriteria } from './config.ts';
 import type { CompiledSurface } from './expr/index.ts';
 import type { Starts } from './grid.ts';
 import { lowbias32 } from './noise.ts';
@@ -47,7 +47,7 @@ export interface UlpSummary {
 }
 
 export interface Comparison {
-  /** Largest difference of a final coordinate. */
+  /** Largest difference of a final coordinate, over the particles that diverged in neither run. */
   maxAbsError: number;
   /**
    * Largest difference relative to the second run's coordinate, or to the
@@ -153,15 +153,41 @@ function ulpOf(value: number): number {
   return 2 ** (Math.floor(Math.log2(value)) - 23);
 }
 
+/** Bits of a non-negative float32 as an integer, which orders such floats. */
+function magnitudeBits(value: number): number {
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, value);
+  return view.getUint32(0) & 0x7fffffff;
+}
+
 /**
- * Distance of two float32 values in ulp, as ulpDistance, where either is at
- * least `floor` in magnitude; below it, their difference in ulp of `floor`.
+ * Position of `value` on a float32 scale that counts the float32 values
+ * above `floor` in magnitude one by one and the range below it in ulp of
+ * `floor`, with the sign of `value`.
+ */
+function scaledPosition(value: number, floor: number): number {
+  const magnitude = Math.abs(value);
+  const floorUlp = ulpOf(floor);
+  if (magnitude < floor) {
+    return value / floorUlp;
+  }
+  const steps = floor / floorUlp + magnitudeBits(magnitude) - magnitudeBits(floor);
+  return value < 0 ? -steps : steps;
+}
+
+/**
+ * Distance of two float32 values in ulp, as ulpDistance, where both are at
+ * least `floor` in magnitude; the part of the way between them that lies
+ * below `floor` in magnitude counts in ulp of `floor`. So two values on either
+ * side of 0 differ by about 2^24 ulp of the floor for the way across it, not by
+ * the billions of float32 values near 0.
  */
 export function scaledUlpDistance(a: number, b: number, floor: number): number {
-  if (Math.max(Math.abs(a), Math.abs(b)) >= floor || Number.isNaN(a) || Number.isNaN(b)) {
-    return ulpDistance(a, b);
+  if (Number.isNaN(a) || Number.isNaN(b)) {
+    return Infinity;
   }
-  return Math.round(Math.abs(a - b) / ulpOf(floor));
+  const roundedFloor = Math.fround(floor);
+  return Math.round(Math.abs(scaledPosition(Math.fround(a), roundedFloor) - scaledPosition(Math.fround(b), roundedFloor)));
 }
 
 /** The outcome of one run, as compare() reads it. */
@@ -182,7 +208,9 @@ function compare(first: Outcome, second: Outcome, pick: (k: number) => number, c
   const mismatched: number[] = [];
   for (let k = 0; k < count; k++) {
     const i = pick(k);
-    for (const axis of [0, 1]) {
+    // A diverged particle keeps its last finite position, which says nothing of the arithmetic.
+    const anyDiverged = first.status[i] === STATUS.diverged || second.status[k] === STATUS.diverged;
+    for (const axis of anyDiverged ? [] : [0, 1]) {
       const a = first.positions[2 * i + axis];
       const b = second.positions[2 * k + axis];
       const difference = Math.abs(a - b);
@@ -220,7 +248,7 @@ function summarizeUlp(distances: number[]): UlpSummary {
 }
 
 export const EXPLANATION = [
-  'GPU vs CPU float32 checks the implementation: both do the same float32 operations in the same order, so they differ only where WGSL allows it (a fused multiply-add, 2.5 ulp for division and square root, looser bounds for sin, cos, exp and log). A few ulp is faithful; a wrong rule shows as large errors and disagreeing outcomes. Below 2^-12 of the starts\' scale, errors count against that floor rather than the coordinate, because WGSL bounds sin and cos absolutely and a coordinate near 0 would show millions of ulp.',
+  'GPU vs CPU float32 checks the implementation: both do the same float32 operations in the same order, so they differ only where WGSL allows it (a fused multiply-add, 2.5 ulp for division and square root, looser bounds for sin, cos, tan, exp, log, tanh and the other transcendental functions). A few ulp is faithful; a wrong rule shows as large errors and disagreeing outcomes. Errors and ulp leave out particles that diverged in either run, whose last finite positions say nothing of the arithmetic. Below 2^-12 of the starts\' scale, errors count against that floor rather than the coordinate, because WGSL bounds sin and cos absolutely and a coordinate near 0 would show millions of ulp.',
   'CPU float32 vs float64 measures what single precision itself costs, from the same starts. Where the two disagree on a status or a basin, rounding decides the outcome: those starts are unresolved, and the map greys them out rather than presenting rounding noise as structure.',
   'Stop steps agree where both runs stopped a particle at the same update, or neither did. An error of an ulp can move the update at which a tolerance is first met by one or a few, so a faithful run may differ there. The command line\'s --min-agreement and the marks on the map count status and basin only. Where the GPU flushes float32 results below 1.18e-38 to 0, as WGSL allows, the float32 CPU run flushes them too; otherwise a tolerance of 0 would stop particles earlier on the GPU.',
 ];
@@ -270,6 +298,9 @@ export function verifyRun(
   const ulps: number[] = [];
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k];
+    if (gpu.status[i] === STATUS.diverged || f32.status[k] === STATUS.diverged) {
+      continue;
+    }
     ulps.push(
       Math.max(scaledUlpDistance(gpu.positions[2 * i], f32.positions[2 * k], floor), scaledUlpDistance(gpu.positions[2 * i + 1], f32.positions[2 * k + 1], floor)),
     );

@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 
 import { compileFormula } from '../../src/core/expr/index.ts';
-import { DEFAULT_CRITERIA, defaultOptimizer } from '../../src/core/config.ts';
+import { DEFAULT_CRITERIA, STATUS, defaultOptimizer } from '../../src/core/config.ts';
 import { ReferenceRun } from '../../src/core/reference.ts';
 import { chooseParticles, formatVerifyReport, meetsAgreement, nearZeroFloor, scaledUlpDistance, ulpDistance, verifyRun } from '../../src/core/verify.ts';
 
@@ -33,6 +33,19 @@ describe('errors near 0', () => {
     expect(scaledUlpDistance(Math.fround(1e-30), Math.fround(-1e-30), 2 ** -12)).toBe(0);
     // 2^-30 apart below a floor of 2^-12, whose ulp is 2^-35: 32 ulp.
     expect(scaledUlpDistance(2 ** -20, 2 ** -20 + 2 ** -30, 2 ** -12)).toBe(32);
+  });
+
+  test('across 0, the way below the floor counts in ulp of the floor', () => {
+    // From -2^-12 to 2^-12 is 2^-11, or 2^24 ulp of 2^-35; one float32 step further on either side adds 1.
+    expect(scaledUlpDistance(2 ** -12, -(2 ** -12), 2 ** -12)).toBe(2 ** 24);
+    expect(scaledUlpDistance(Math.fround(2 ** -12 * (1 + 2 ** -23)), -(2 ** -12), 2 ** -12)).toBe(2 ** 24 + 1);
+    expect(scaledUlpDistance(2 ** -13, -(2 ** -12), 2 ** -12)).toBe(2 ** 23 + 2 ** 22);
+    // A GPU and a CPU end of Ackley on either side of 0, 0.0058 apart above a floor of 5 · 2^-12:
+    // about 2.5e7 ulp, where counting every float32 between them gives about 2e9.
+    const [gpu, cpu, floor] = [Math.fround(0.0029048), Math.fround(-0.0029192), 5 * 2 ** -12];
+    expect(ulpDistance(gpu, cpu)).toBeGreaterThan(1.9e9);
+    expect(scaledUlpDistance(gpu, cpu, floor)).toBeGreaterThan(1e7);
+    expect(scaledUlpDistance(gpu, cpu, floor)).toBeLessThan(5e7);
   });
 });
 
@@ -91,6 +104,24 @@ describe('verify report', () => {
     expect(text).toContain('GPU vs CPU float32: max |Δ| 0, ');
     expect(text).toContain('CPU float32 vs float64: max |Δ| 5.07e-6, ');
     expect(text).toMatch(/basin 100\.00% agree; stop step 100\.00% agree\n/);
+  });
+
+  test('a diverged particle counts in the status, not in the errors', () => {
+    const surface = compileFormula('x^2 + 2*y^2');
+    const starts = { kind: 'grid' as const, nx: 4, ny: 4, domain: { xMin: -2, xMax: 2, yMin: -2, yMax: 2 } };
+    const setup = { surface, optimizer: defaultOptimizer('gd', 0.1), criteria: DEFAULT_CRITERIA, starts };
+    const run = new ReferenceRun(setup, 'f32');
+    run.advance(100);
+    // A GPU that diverged particle 7 far away.
+    const positions = Float64Array.from(run.positions);
+    const status = Uint8Array.from(run.status);
+    positions[14] = 3.2e4;
+    status[7] = STATUS.diverged;
+    const report = verifyRun({ ...setup, steps: 100, minima: [{ x: 0, y: 0, value: 0 }], radius: 0.04 }, { positions, status, stopSteps: run.stopSteps }, null);
+    expect(report.gpuVsF32.statusAgreement).toBe(15 / 16);
+    expect(report.gpuVsF32.disagreeing).toEqual([7]);
+    expect(report.gpuVsF32.maxAbsError).toBe(0);
+    expect(report.gpuVsF32.ulp.max).toBe(0);
   });
 
   test('stop steps that differ are counted, and do not fail the agreement', () => {
