@@ -177,10 +177,9 @@ function scaledPosition(value: number, floor: number): number {
 
 /**
  * Distance of two float32 values in ulp, as ulpDistance, where both are at
- * least `floor` in magnitude; the part of the way between them that lies
- * below `floor` in magnitude counts in ulp of `floor`. So two values on either
- * side of 0 differ by about 2^24 ulp of the floor for the way across it, not by
- * the billions of float32 values near 0.
+ * least `floor` in magnitude. The part of the way between them that lies
+ * below `floor` in magnitude counts in ulp of `floor`, so crossing 0 costs
+ * about 2^24 ulp of the floor, not the billions of float32 values near 0.
  */
 export function scaledUlpDistance(a: number, b: number, floor: number): number {
   if (Number.isNaN(a) || Number.isNaN(b)) {
@@ -208,7 +207,7 @@ function compare(first: Outcome, second: Outcome, pick: (k: number) => number, c
   const mismatched: number[] = [];
   for (let k = 0; k < count; k++) {
     const i = pick(k);
-    // A diverged particle keeps its last finite position, which says nothing of the arithmetic.
+    // A diverged particle keeps its last finite position, which tells nothing of the arithmetic.
     const anyDiverged = first.status[i] === STATUS.diverged || second.status[k] === STATUS.diverged;
     for (const axis of anyDiverged ? [] : [0, 1]) {
       const a = first.positions[2 * i + axis];
