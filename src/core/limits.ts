@@ -109,6 +109,29 @@ export function belowFloat32Normal(value: number): boolean {
   return value !== 0 && Math.abs(value) < FLOAT32_MIN_NORMAL;
 }
 
+/**
+ * The smallest convergence tolerance other than 0. The GPU compares squared
+ * gradient norms and step lengths with squared tolerances in float32, so a
+ * tolerance whose square is below FLOAT32_MIN_NORMAL (about 1.0842e-19 and
+ * below) would act as 0 there.
+ */
+export const MIN_TOLERANCE = 1.09e-19;
+
+/** Largest convergence tolerance. */
+export const MAX_TOLERANCE = 1e6;
+
+/** Returns a convergence tolerance when it is 0 or from MIN_TOLERANCE to MAX_TOLERANCE; throws InvalidSettingError otherwise. */
+export function checkTolerance(setting: string, value: number): number {
+  const range = `a number from 0 to ${MAX_TOLERANCE}`;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TOLERANCE) {
+    throw new InvalidSettingError(setting, value, range);
+  }
+  if (value !== 0 && value < MIN_TOLERANCE) {
+    throw new InvalidSettingError(setting, value, `${range}, either 0 or at least ${MIN_TOLERANCE} (the GPU compares its square in float32, where smaller squares are 0)`);
+  }
+  return value;
+}
+
 /** Returns value when it is a finite number in [min, max] and not below float32's normal range; throws InvalidSettingError otherwise. */
 export function checkNumber(setting: string, value: number, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {

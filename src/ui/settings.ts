@@ -6,7 +6,7 @@ import { DEFAULT_CRITERIA, DEFAULT_NOISE, DEFAULT_SCHEDULE, defaultOptimizer, ty
 import { checkDomain } from '../core/domain.ts';
 import { validateNoise, validateOptimizer, validateSchedule } from '../core/hyperparameters.ts';
 import { MAX_FORMULA_LENGTH } from '../core/expr/index.ts';
-import { CONDITION_NUMBER, GRID_1D, GRID_2D, LEARNING_RATE, MAX_PARTICLES, STEPS_PER_FRAME, checkInteger, checkNumber, InvalidSettingError } from '../core/limits.ts';
+import { CONDITION_NUMBER, GRID_1D, GRID_2D, LEARNING_RATE, MAX_PARTICLES, STEPS_PER_FRAME, checkInteger, checkNumber, checkTolerance, InvalidSettingError } from '../core/limits.ts';
 import { checkBoolean, checkChoice, checkFields } from '../core/settingChecks.ts';
 import { resolveSurface } from '../core/surfaceChoice.ts';
 import { CUSTOM_SURFACE_NAME, type Domain } from '../core/surfaces.ts';
@@ -248,8 +248,8 @@ export function validateSettings(settings: AppSettings): AppSettings {
   checkBoolean('restart on every change', settings.restartOnChange);
 
   checkFields('criteria', settings.criteria, Object.keys(DEFAULT_CRITERIA));
-  checkNumber('gradient tolerance', settings.criteria.gradTol, 0, 1e6);
-  checkNumber('step tolerance', settings.criteria.stepTol, 0, 1e6);
+  checkTolerance('gradient tolerance', settings.criteria.gradTol);
+  checkTolerance('step tolerance', settings.criteria.stepTol);
   checkNumber('divergence bound', settings.criteria.divergeBound, 1e-6, 1e30);
   checkChoice('basin view', settings.basinView, BASIN_VIEWS);
   if (settings.radius !== null) {

@@ -16,6 +16,16 @@ describe('validateSettings', () => {
     expect(validateSettings(DEFAULT_SETTINGS)).toEqual(DEFAULT_SETTINGS);
   });
 
+  it('accepts tolerances of 0 and from 1.09e-19, whose square float32 keeps', () => {
+    for (const tolerance of [0, 1.09e-19, 1e-10, 1e6]) {
+      const settings: AppSettings = { ...DEFAULT_SETTINGS, criteria: { ...DEFAULT_SETTINGS.criteria, gradTol: tolerance, stepTol: tolerance } };
+      expect(validateSettings(settings).criteria.gradTol).toBe(tolerance);
+      expect(Math.fround(tolerance * tolerance) === 0 || Math.fround(tolerance * tolerance) >= 2 ** -126).toBe(true);
+    }
+    const below = { ...DEFAULT_SETTINGS, criteria: { ...DEFAULT_SETTINGS.criteria, gradTol: 1e-20 } };
+    expect(() => validateSettings(below)).toThrow(/^invalid gradient tolerance 1e-20: expected a number from 0 to 1000000, either 0 or at least 1\.09e-19 \(the GPU compares its square/);
+  });
+
   it('accepts a typed formula and takes its dimension', () => {
     const settings = settingsWith({ surface: 'custom', formula: 'x^4 - x^2', grid: 33 });
     expect(validateSettings(settings)).toEqual(settings);
