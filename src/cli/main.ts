@@ -151,7 +151,10 @@ async function main(argv: string[]): Promise<number> {
       const report = await verifyCommand(commandLine.options);
       printReport(report, options.json, formatVerifyReport);
       if (report.passed === false) {
-        process.stderr.write(`downhill: verify below --min-agreement ${report.minAgreement}: status ${report.gpuVsF32.statusAgreement}, basin ${report.gpuVsF32.basinAgreement}\n`);
+        const percent = (share: number): string => `${(100 * share).toFixed(2)}%`;
+        process.stderr.write(
+          `downhill: verify below --min-agreement ${report.minAgreement}: status ${percent(report.gpuVsF32.statusAgreement)}, basin ${percent(report.gpuVsF32.basinAgreement)} agree\n`,
+        );
         return EXIT_CHECK_FAILED;
       }
       return EXIT_OK;

@@ -340,7 +340,7 @@ export function formatVerifyReport(report: VerifyReport): string {
   const g = report.gpuVsF32;
   const p = report.f32VsF64;
   return [
-    `checked ${report.checked.toLocaleString('en-US')} of ${report.particles.toLocaleString('en-US')} particles${report.sampled ? ' (uniform sample)' : ''} after ${report.steps} updates on ${report.adapter ?? 'no GPU'}` +
+    `checked ${report.checked.toLocaleString('en-US')} of ${report.particles.toLocaleString('en-US')} particles${report.sampled ? ' (uniform sample)' : ''} after ${report.steps} ${report.steps === 1 ? 'update' : 'updates'} on ${report.adapter ?? 'no GPU'}` +
       (report.flushSubnormals ? ', which flushes float32 results below 1.18e-38 to 0; so does the CPU float32 run' : ''),
     `GPU vs CPU float32: max |Δ| ${number(g.maxAbsError)}, max relative ${number(g.maxRelError)}, ulp median ${g.ulp.median} / 99% ${g.ulp.p99} / max ${g.ulp.max}; status ${share(g.statusAgreement)}, basin ${share(g.basinAgreement)} agree; ${stopSteps(g)}`,
     `CPU float32 vs float64: max |Δ| ${number(p.maxAbsError)}, max relative ${number(p.maxRelError)}; status ${share(p.statusAgreement)}, basin ${share(p.basinAgreement)} agree; ${stopSteps(p)}; ${p.unresolved.length} unresolved`,

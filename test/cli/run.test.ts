@@ -449,7 +449,7 @@ describe('downhill verify', () => {
       DOWNHILL_SHADER_DIR: folder,
     });
     expect(outcome.status).toBe(1);
-    expect(outcome.stderr).toMatch(/verify below --min-agreement 0\.999/);
+    expect(outcome.stderr).toMatch(/verify below --min-agreement 0\.999: status \d+\.\d\d%, basin \d+\.\d\d% agree\n/);
     const report = JSON.parse(outcome.stdout);
     expect(report.passed).toBe(false);
     expect(report.gpuVsF32.ulp.max).toBeGreaterThan(1000);

@@ -142,6 +142,7 @@ describe('verify report', () => {
     expect(report.gpuVsF32.disagreeing).toEqual([]);
     expect(meetsAgreement(report, 1)).toBe(true);
     expect(formatVerifyReport(report)).toContain('basin 100.00% agree; stop step 87.50% agree (at most 2 apart where both stopped)');
+    expect(formatVerifyReport({ ...report, steps: 1 })).toMatch(/^checked 16 of 16 particles after 1 update on no GPU\n/);
   });
 
   test('a sample checks the same particles as the full run would', () => {
