@@ -149,6 +149,8 @@ export class App {
   private pickAt: [number, number] = [0.95, 0.9];
   /** A preset's scene is being built: no warning about its learning rate. */
   private presetBuilding = false;
+  /** The text of the stability-limit warning on screen for the current surface, if any. */
+  private stabilityNotice: string | undefined;
   /** The notice about stopped particles after a change, once shown in this scene (it may have timed out since). */
   private stoppedNotice: string | undefined;
   private basinNodes: BasinMapNodes | undefined;
@@ -695,12 +697,18 @@ export class App {
    * above its stability limit, where every particle diverges at once.
    */
   private warnAboveStabilityLimit(settings: AppSettings, definition: SurfaceDefinition, surface: CompiledSurface): void {
+    // A warning about the surface before is out of date on this one.
+    if (this.stabilityNotice !== undefined) {
+      this.notices.dismiss(this.stabilityNotice);
+      this.stabilityNotice = undefined;
+    }
     if (this.presetBuilding || settings.sweep.enabled) {
       return;
     }
     const optimizer = activeRun(settings).optimizer;
     const warning = stabilityWarning(definition.name, optimizer.name, optimizer.lr, surfaceStabilityLimit(definition, surface, optimizer));
     if (warning) {
+      this.stabilityNotice = warning;
       this.notices.show(warning, 'info', 15000);
     }
   }

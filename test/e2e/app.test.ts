@@ -163,6 +163,20 @@ describe('the app in headless Chromium', () => {
     // Himmelblau's sharpest minimum, (−3.78, −3.28), has the limit 2/133.7 ≈ 0.01496.
     await expect.poll(() => warning.first().textContent(), { timeout: 30_000 }).toMatch(/η = 0\.1 is above the stability limit η = 0\.0149\d of gd on himmelblau.*Try η = 0\.01,/);
 
+    // On another surface the warning about Himmelblau is out of date and goes at once (it would stay 15 s).
+    const chooseSurface = (name: string) =>
+      page.evaluate(async (surface) => {
+        const downhill = (window as unknown as { downhill: any }).downhill;
+        downhill.change({ ...downhill.settings, surface });
+        await downhill.whenBuilt();
+      }, name);
+    await chooseSurface('rosenbrock');
+    await expect.poll(() => page.locator('.notice', { hasText: 'of gd on rosenbrock' }).count(), { timeout: 10_000 }).toBe(1);
+    expect(await warning.count()).toBe(0);
+    await chooseSurface('himmelblau');
+    await expect.poll(() => warning.count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.locator('.notice', { hasText: 'of gd on rosenbrock' }).count()).toBe(0);
+
     // Every particle diverged; a smaller rate moves none of them until a reset, and a notice explains this.
     await waitForState(page, (state) => state.running?.name === 'himmelblau' && state.diverged === state.particleCount, 60_000);
     await page.evaluate(() => {
