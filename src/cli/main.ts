@@ -149,7 +149,8 @@ async function main(argv: string[]): Promise<number> {
       return EXIT_OK;
     case 'verify': {
       const report = await verifyCommand(commandLine.options);
-      printReport(report, options.json, formatVerifyReport);
+      // The text ends with what each comparison means, as the app's report does.
+      printReport(report, options.json, (shown) => [formatVerifyReport(shown), '', ...shown.explanation].join('\n'));
       if (report.passed === false) {
         const percent = (share: number): string => `${(100 * share).toFixed(2)}%`;
         process.stderr.write(

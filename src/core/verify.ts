@@ -335,8 +335,13 @@ export function formatVerifyReport(report: VerifyReport): string {
     }
     return Math.abs(value) < 1e-3 || Math.abs(value) >= 1e4 ? value.toExponential(2) : String(Number(value.toPrecision(3)));
   };
-  const stopSteps = (comparison: Comparison): string =>
-    `stop step ${share(comparison.stopStepAgreement)} agree` + (comparison.maxStopStepDifference > 0 ? ` (at most ${comparison.maxStopStepDifference} apart where both stopped)` : '');
+  const stopSteps = (comparison: Comparison): string => {
+    const agree = `stop step ${share(comparison.stopStepAgreement)} agree`;
+    if (comparison.maxStopStepDifference > 0) {
+      return `${agree} (at most ${comparison.maxStopStepDifference} apart where both stopped)`;
+    }
+    return comparison.stopStepAgreement < 1 ? `${agree} (the others stopped in one run only)` : agree;
+  };
   const g = report.gpuVsF32;
   const p = report.f32VsF64;
   return [

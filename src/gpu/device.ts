@@ -39,7 +39,8 @@ export function describeAdapter(info: GPUAdapterInfo | undefined): string {
   if (!info) {
     return 'unknown adapter';
   }
-  const parts = [info.vendor, info.architecture, info.device, info.description].filter((part) => part && part.length > 0);
+  // Trailing separators go: Dawn names SwiftShader's device "swiftshader-device-subzero-".
+  const parts = [info.vendor, info.architecture, info.device, info.description].map((part) => (part ?? '').replace(/[\s_-]+$/, '')).filter((part) => part.length > 0);
   return parts.length > 0 ? [...new Set(parts)].join(' ') : 'unknown adapter';
 }
 

@@ -37,5 +37,9 @@ describe('isCpuAdapter', () => {
 
   test('description joins the reported fields', () => {
     expect(describeAdapter(info({ vendor: 'google', architecture: 'swiftshader' }))).toBe('google swiftshader');
+    // Without the trailing hyphen of Dawn's device name.
+    expect(describeAdapter(info({ vendor: 'google', architecture: 'swiftshader', device: 'swiftshader-device-subzero-', description: 'SwiftShader driver 5.0.0' }))).toBe(
+      'google swiftshader swiftshader-device-subzero SwiftShader driver 5.0.0',
+    );
   });
 });

@@ -143,6 +143,9 @@ describe('verify report', () => {
     expect(meetsAgreement(report, 1)).toBe(true);
     expect(formatVerifyReport(report)).toContain('basin 100.00% agree; stop step 87.50% agree (at most 2 apart where both stopped)');
     expect(formatVerifyReport({ ...report, steps: 1 })).toMatch(/^checked 16 of 16 particles after 1 update on no GPU\n/);
+    // Particles that stopped in one run only: no difference of stop steps to give.
+    const oneSided = { ...report, gpuVsF32: { ...report.gpuVsF32, maxStopStepDifference: 0 } };
+    expect(formatVerifyReport(oneSided)).toContain('stop step 87.50% agree (the others stopped in one run only)');
   });
 
   test('a sample checks the same particles as the full run would', () => {
