@@ -207,7 +207,7 @@ function compare(first: Outcome, second: Outcome, pick: (k: number) => number, c
   const mismatched: number[] = [];
   for (let k = 0; k < count; k++) {
     const i = pick(k);
-    // A diverged particle keeps its last finite position, which tells nothing of the arithmetic.
+    // A diverged particle keeps its last finite position, which shows nothing about the arithmetic.
     const anyDiverged = first.status[i] === STATUS.diverged || second.status[k] === STATUS.diverged;
     for (const axis of anyDiverged ? [] : [0, 1]) {
       const a = first.positions[2 * i + axis];
