@@ -41,7 +41,7 @@ export function parseVerifyOptions(run: RunOptions, raw: { 'min-agreement'?: str
   if (run.backend !== 'webgpu') {
     throw new UsageError('verify compares the GPU with the CPU: it needs --backend webgpu (the default)');
   }
-  const minAgreement = raw['min-agreement'] === undefined ? undefined : numberFlag({ flag: 'min-agreement', label: 'agreement', min: 0, max: 1 }, raw['min-agreement']);
+  const minAgreement = raw['min-agreement'] === undefined ? undefined : numberFlag({ flag: 'min-agreement', label: 'agreement', min: 0, max: 1, cpuOnly: true }, raw['min-agreement']);
   const domain = run.starts.kind === 'grid' ? run.starts.domain : run.surface.domain;
   const radius =
     raw.radius === undefined

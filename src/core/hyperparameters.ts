@@ -32,6 +32,8 @@ export interface NumberSpec {
   integer?: boolean;
   /** Words for the accepted values, where they tell more than the range. */
   accepted?: string;
+  /** Used on the CPU only (a share that verify compares with), so float32's floor does not apply. */
+  cpuOnly?: boolean;
 }
 
 type NumericOptimizerField = Exclude<keyof OptimizerConfig, 'name' | 'centered' | 'amsgrad'>;
@@ -97,7 +99,7 @@ export function inRange(spec: NumberSpec, value: number): boolean {
   }
   const aboveMin = spec.minExclusive ? value > spec.min : value >= spec.min;
   const belowMax = spec.maxExclusive ? value < spec.max : value <= spec.max;
-  return aboveMin && belowMax && !belowFloat32Normal(value);
+  return aboveMin && belowMax && (spec.cpuOnly === true || !belowFloat32Normal(value));
 }
 
 /**
@@ -106,7 +108,7 @@ export function inRange(spec: NumberSpec, value: number): boolean {
  */
 export function describeAccepted(spec: NumberSpec, value: number): string {
   const range = describeRange(spec);
-  if (typeof value !== 'number' || !belowFloat32Normal(value)) {
+  if (spec.cpuOnly === true || typeof value !== 'number' || !belowFloat32Normal(value)) {
     return range;
   }
   // The normal float32 of the same sign nearest to the value: outside the range, the range alone explains the rejection.

@@ -98,6 +98,14 @@ describe('number options', () => {
     },
   );
 
+  it('a share for verify has no float32 floor: --min-agreement 1e-50 is accepted', () => {
+    const parsed = parseCommandLine(['verify', '--min-agreement', '1e-50']);
+    expect(parsed.command).toBe('verify');
+    expect(parsed.command === 'verify' && parsed.options.minAgreement).toBe(1e-50);
+    // A setting that reaches the GPU keeps the floor.
+    expect(usageMessage(['run', '--noise', '1e-50'])).toMatch(/^invalid --noise "1e-50": expected .*1\.18e-38/);
+  });
+
   it('shortens a long value to 60 characters', () => {
     const message = usageMessage(['run', '--lr', '9'.repeat(10_000)]);
     expect(message).toMatch(/^invalid --lr "9{60}"…: expected a positive finite number from 1e-8 to 1e6$/);
