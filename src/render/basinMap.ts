@@ -10,7 +10,7 @@
  * three.js's texture internals (see externalBuffer.ts for the buffer one).
  */
 import { Fn, If, float, floor, log, max, select, storage, uniform, uniformArray, uint, vec2, vec3, vec4 } from 'three/tsl';
-import { Vector4, type Node, type WebGPURenderer } from 'three/webgpu';
+import { Color, LinearSRGBColorSpace, Vector4, type Node, type WebGPURenderer } from 'three/webgpu';
 import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER, MAX_BASINS, basinPalette } from '../core/basins.ts';
 
 // The wrap-around in basinColor relies on these being the three largest u32 values.
@@ -37,9 +37,18 @@ export const MARK_UNRESOLVED = 2;
 /** Darkest a basin colour gets, for the slowest convergence. */
 const MIN_BRIGHTNESS = 0.35;
 /** Colour of starts whose basin differs between the two configurations, or between GPU and CPU (linear RGB). */
-const DIFFERENCE_COLOR = [1.0, 0.1, 0.75] as const;
-/** Grey of unresolved starts (linear RGB). */
-const UNRESOLVED_COLOR = [0.18, 0.18, 0.18] as const;
+export const DIFFERENCE_COLOR = [1.0, 0.1, 0.75] as const;
+/**
+ * Grey of unresolved starts (linear RGB; about 150 of 255 in sRGB), between
+ * the dark grey of starts not yet converged and the light grey of "converged
+ * elsewhere", so that neither reads as unresolved.
+ */
+export const UNRESOLVED_COLOR = [0.3, 0.3, 0.3] as const;
+
+/** Returns a linear RGB colour of the map as the CSS colour the page shows for it (sRGB). */
+export function linearToCss(color: readonly [number, number, number]): string {
+  return new Color().setRGB(color[0], color[1], color[2], LinearSRGBColorSpace).getStyle();
+}
 
 export class BasinMapNodes {
   /** Grid of starts: xMin, yMin, cell width, cell height. */

@@ -24,7 +24,7 @@ import { readBuffer } from '../gpu/readback.ts';
 import { readResult, runDescent, type DescentResult } from '../gpu/runDescent.ts';
 import { flushesSubnormals } from '../gpu/subnormals.ts';
 import type { StatsSnapshot } from '../gpu/statsRing.ts';
-import { BasinMapNodes, MARK_DISAGREE, MARK_UNRESOLVED } from '../render/basinMap.ts';
+import { BasinMapNodes, DIFFERENCE_COLOR, linearToCss, MARK_DISAGREE, MARK_UNRESOLVED, UNRESOLVED_COLOR } from '../render/basinMap.ts';
 import { chooseParticles, type VerifyReport } from '../core/verify.ts';
 import { VerifyView } from './verifyView.ts';
 import type { VerifyMessage, VerifyRequest } from './verifyWorker.ts';
@@ -1572,6 +1572,12 @@ export class App {
     }
     this.verifyMarks = this.gpu.device.createBuffer({ label: 'Verify.marks', size: Math.max(16, marks.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     this.gpu.device.queue.writeBuffer(this.verifyMarks, 0, marks);
+    this.basinLegend.setVerifyMarks({
+      disagreeColor: linearToCss(DIFFERENCE_COLOR),
+      unresolvedColor: linearToCss(UNRESOLVED_COLOR),
+      disagreeing: report.gpuVsF32.disagreeing.length,
+      unresolved: report.f32VsF64.unresolved.length,
+    });
     if (this.settings.basinView !== 'map') {
       this.change({ ...cloneSettings(this.settings), basinView: 'map' });
     } else {
@@ -1582,6 +1588,7 @@ export class App {
   private clearVerifyMarks(): void {
     this.verifyMarks?.destroy();
     this.verifyMarks = undefined;
+    this.basinLegend.setVerifyMarks(undefined);
   }
 
   /**

@@ -15,6 +15,17 @@ import { formatShare, formatValue } from './format.ts';
 /** Rows for found minima; the rest are summed into one row, because lattices such as rastrigin's have over a hundred. */
 const FOUND_ROWS = 8;
 
+/** Starts that a verification marks on the map (counts over the checked starts). */
+export interface VerifyMarkCounts {
+  /** Colours of the marks, CSS. */
+  disagreeColor: string;
+  unresolvedColor: string;
+  /** Starts where GPU and CPU float32 disagree on status or basin. */
+  disagreeing: number;
+  /** Starts where CPU float32 and float64 disagree. */
+  unresolved: number;
+}
+
 /** One configuration's counts, as one column of shares. */
 export interface BasinColumn {
   /** Short name of the configuration, such as "1: gd (left)" or "2: adam (bottom)". */
@@ -29,8 +40,14 @@ export class BasinLegend {
   private minima: readonly NamedMinimum[] = [];
   private radius = 0;
   private assignMoving = false;
+  private marks: VerifyMarkCounts | undefined;
 
   constructor(private readonly element: HTMLElement) {}
+
+  /** Sets the marks of the last verification that the single map shows, or none. */
+  setVerifyMarks(marks: VerifyMarkCounts | undefined): void {
+    this.marks = marks;
+  }
 
   /** Shows nothing (basin view off). */
   hide(): void {
@@ -75,12 +92,14 @@ export class BasinLegend {
     }
 
     // A label of several parts wraps between them, never inside one, when the columns leave it too little room.
-    const row = (code: number | undefined, label: string | readonly string[], counts: (column: BasinColumn) => number): void => {
+    const row = (code: number | string | undefined, label: string | readonly string[], counts: (column: BasinColumn) => number): void => {
       const element = document.createElement('div');
       element.className = 'basin-row';
       const swatch = document.createElement('span');
       swatch.className = 'swatch square';
-      if (code !== undefined) {
+      if (typeof code === 'string') {
+        swatch.style.background = code;
+      } else if (code !== undefined) {
         const [r, g, b] = basinColor(code);
         swatch.style.background = `rgb(${r}, ${g}, ${b})`;
       }
@@ -128,6 +147,11 @@ export class BasinLegend {
     row(BASIN_OTHER, 'converged elsewhere', (column) => column.counts.other);
     row(BASIN_DIVERGED, 'diverged', (column) => column.counts.diverged);
     row(BASIN_MOVING, 'not yet converged', (column) => column.counts.moving);
+    const marks = this.marks;
+    if (marks && columns.length === 1) {
+      row(marks.disagreeColor, 'verify: GPU and CPU float32 disagree', () => marks.disagreeing);
+      row(marks.unresolvedColor, 'verify: unresolved (float32 and float64 disagree)', () => marks.unresolved);
+    }
 
     if (differing !== undefined) {
       const element = document.createElement('div');

@@ -67,8 +67,15 @@ describe('Verify in the app', () => {
     expect(downloaded.adapter).toMatch(/\S/);
     expect(downloaded.gpuVsF32.ulp.max).toBeLessThan(64);
 
-    // The map of the verified configuration is on.
+    // The map of the verified configuration is on, and its legend names the marks with their counts.
     expect(await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.basinView)).toBe('map');
+    const marked = /On the map: (\d+) starts where GPU and CPU float32 disagree are marked magenta; (\d+) starts/.exec(text)!;
+    const legend = page.locator('#basin-legend');
+    await expect.poll(() => legend.textContent(), { timeout: 30_000 }).toMatch(/verify: GPU and CPU float32 disagree/);
+    const rows = await legend.locator('.basin-row').allTextContents();
+    const share = (count: number) => `${((100 * count) / 576).toFixed(1)}%`;
+    expect(rows.find((row) => row.startsWith('verify: GPU and CPU float32 disagree'))).toContain(share(Number(marked[1])));
+    expect(rows.find((row) => row.startsWith('verify: unresolved (float32 and float64 disagree)'))).toContain(share(Number(marked[2])));
     expect(errors).toEqual([]);
   });
 
