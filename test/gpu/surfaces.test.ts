@@ -184,3 +184,26 @@ describe('WGSL against the float32 CPU evaluator', () => {
     expect(result.compared).toBe(points.length / 2);
   });
 });
+
+describe('tanh and sinh near 0', () => {
+  // WGSL derives both from exp, with an absolute error bound near 0, where
+  // SwiftShader's tanh(-2.235e-8) came out as -5.96e-8. Below 2^-12 in
+  // magnitude, both equal their argument in float32, which the helpers return.
+  const SMALL = [-2.235e-8, 2.235e-8, 1e-5, -3e-7, 2 ** -13, -(2 ** -13), 1e-20, 1e-30, 0];
+
+  test.each(['tanh(x) + y^2', 'sinh(x) + y^2'])('%s equals x in float32, as on the CPU', async (formula) => {
+    const surface = compileFormula(formula);
+    const points = new Float32Array(SMALL.flatMap((x) => [x, 0]));
+    const results = await evaluateOnGpu(surface, points);
+    const evaluator = surface.evaluator('f32');
+    const gradient = new Float64Array(2);
+    SMALL.forEach((x, k) => {
+      const value = evaluator.valueAndGradient(points[2 * k], 0, gradient);
+      expect(value, `CPU at ${x}`).toBe(points[2 * k]);
+      expect(results[4 * k], `GPU value at ${x}`).toBe(value);
+      // 1 − tanh² and cosh near 0: 1, cosh within its WGSL bound (SwiftShader gives 1 − 2^-24 near 0).
+      expect(Math.abs(results[4 * k + 1] - gradient[0]), `GPU df/dx at ${x}`).toBeLessThanOrEqual(2 ** -23);
+    });
+  });
+});
+

@@ -67,7 +67,7 @@ const WGSL_NAMES = new Set([
   'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh',
   'exp', 'log', 'sqrt', 'abs', 'sign', 'min', 'max', 'pow', 'round',
   'angle', 'turns', 'u', 'v',
-  'surface_value', 'surface_gradient', 'surface_reduce_angle', 'surface_log1p',
+  'surface_value', 'surface_gradient', 'surface_reduce_angle', 'surface_log1p', 'surface_tanh', 'surface_sinh',
   'surface_value_checked', 'surface_gradient_checked',
 ]);
 
@@ -78,7 +78,7 @@ const WGSL_NAMES = new Set([
 const WGSL_TOKEN = /\s+|[A-Za-z_][A-Za-z0-9_]*|\d+(\.\d*)?(e[+-]?\d+)?f|->|==|[-+*/<>=(){},:;.]/y;
 
 /** Formulas whose WGSL contains every helper and its comments, so that their comment lines are the known ones. */
-const REFERENCE_FORMULAS = ['sin(x) + log1p(y) + x^y'];
+const REFERENCE_FORMULAS = ['sin(x) + log1p(y) + x^y + tanh(x)'];
 
 interface Outcome {
   readonly input: FuzzInput;

@@ -1,4 +1,4 @@
-import { froundFlushing, reduceAngleFloat32 } from './float32.ts';
+import { froundFlushing, reduceAngleFloat32, SMALL_HYPERBOLIC } from './float32.ts';
 import { FIRST_CONSTANT_REGISTER, Op, type Program } from './program.ts';
 
 export type Precision = 'f32' | 'f64';
@@ -71,9 +71,9 @@ function run(code: Int32Array, r: Float64Array, firstResult: number, float32: bo
       case ACOS: r[d] = Math.acos(r[a]); break;
       case ATAN: r[d] = Math.atan(r[a]); break;
       case ATAN2: r[d] = Math.atan2(r[a], r[b]); break;
-      case SINH: r[d] = Math.sinh(r[a]); break;
+      case SINH: r[d] = float32 && Math.abs(r[a]) < SMALL_HYPERBOLIC ? r[a] : Math.sinh(r[a]); break;
       case COSH: r[d] = Math.cosh(r[a]); break;
-      case TANH: r[d] = Math.tanh(r[a]); break;
+      case TANH: r[d] = float32 && Math.abs(r[a]) < SMALL_HYPERBOLIC ? r[a] : Math.tanh(r[a]); break;
       case EXP: r[d] = Math.exp(r[a]); break;
       case LOG: r[d] = Math.log(r[a]); break;
       case LOG1P: r[d] = float32 ? log1pFloat32(r[a]) : Math.log1p(r[a]); break;

@@ -4,6 +4,13 @@ export const FLOAT32_MAX = 3.4028234663852886e38;
 /** Smallest positive normal float32, 2^-126. */
 export const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
 
+/**
+ * Magnitude below which tanh and sinh equal their argument in float32, 2^-12:
+ * the relative difference, below v²/3, is under half an ulp. The WGSL helpers
+ * return the argument there; see SMALL_HYPERBOLIC_HELPERS in wgsl.ts.
+ */
+export const SMALL_HYPERBOLIC = 2 ** -12;
+
 /** Rounds to float32, then flushes a subnormal result to a zero of its sign, as a GPU that flushes subnormals does. */
 export function froundFlushing(value: number): number {
   const rounded = Math.fround(value);

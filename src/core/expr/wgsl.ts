@@ -1,4 +1,4 @@
-import { FLOAT32_MAX, INVERSE_TWO_PI, TWO_PI_HIGH, TWO_PI_LOW } from './float32.ts';
+import { FLOAT32_MAX, INVERSE_TWO_PI, SMALL_HYPERBOLIC, TWO_PI_HIGH, TWO_PI_LOW } from './float32.ts';
 import { FIRST_CONSTANT_REGISTER, OP_NAMES, Op, operandCount, type Program } from './program.ts';
 
 /**
@@ -52,6 +52,8 @@ const INFIX: ReadonlyMap<number, string> = new Map([
 const HELPERS: ReadonlyMap<number, string> = new Map([
   [Op.reduceAngle, 'surface_reduce_angle'],
   [Op.log1p, 'surface_log1p'],
+  [Op.tanh, 'surface_tanh'],
+  [Op.sinh, 'surface_sinh'],
 ]);
 
 const REDUCE_ANGLE_HELPER = `// Reduces an angle to about [-pi, pi], where WGSL bounds the error of sin and cos
@@ -69,6 +71,17 @@ const LOG1P_HELPER = `// log(1 + v) without losing v where 1 + v rounds (WGSL ha
 fn surface_log1p(v: f32) -> f32 {
   let u = 1.0f + v;
   return select(log(u) * v / (u - 1.0f), v, u == 1.0f);
+}
+`;
+
+const SMALL_HYPERBOLIC_HELPERS = `// tanh and sinh of v where |v| < 2^-12, where both equal v in float32 (their
+// relative difference from v is below v^2/3 < 2^-25). WGSL derives them from exp
+// with an absolute error bound, and SwiftShader's tanh(-2.235e-8) is -5.96e-8.
+fn surface_tanh(v: f32) -> f32 {
+  return select(tanh(v), v, abs(v) < ${formatF32Literal(SMALL_HYPERBOLIC)});
+}
+fn surface_sinh(v: f32) -> f32 {
+  return select(sinh(v), v, abs(v) < ${formatF32Literal(SMALL_HYPERBOLIC)});
 }
 `;
 
@@ -137,6 +150,7 @@ export function emitWgsl(programs: WgslPrograms): string {
 
   if (usesOp(all, Op.reduceAngle)) parts.push(REDUCE_ANGLE_HELPER);
   if (usesOp(all, Op.log1p)) parts.push(LOG1P_HELPER);
+  if (usesOp(all, Op.tanh) || usesOp(all, Op.sinh)) parts.push(SMALL_HYPERBOLIC_HELPERS);
 
   parts.push(emitFunction(programs.value, 'fn surface_value(p: vec2f) -> f32 {', ([f]) => f));
   parts.push(emitFunction(programs.gradient, 'fn surface_gradient(p: vec2f) -> vec2f {', ([dx, dy]) => `vec2f(${dx}, ${dy})`));
