@@ -14,7 +14,7 @@ import { parseCommandLine } from './commandLine.ts';
 import { sweepCommand } from './sweepCommand.ts';
 import { formatSweepReport } from './sweepText.ts';
 import { verifyCommand } from './verifyCommand.ts';
-import { formatVerifyReport } from '../core/verify.ts';
+import { formatAgreement, formatVerifyReport } from '../core/verify.ts';
 import { formatRunReport, runCommand } from './runCommand.ts';
 import { registerNodeShaders } from './shaders.ts';
 
@@ -152,9 +152,9 @@ async function main(argv: string[]): Promise<number> {
       // The text ends with what each comparison means, as the app's report does.
       printReport(report, options.json, (shown) => [formatVerifyReport(shown), '', ...shown.explanation].join('\n'));
       if (report.passed === false) {
-        const percent = (share: number): string => `${(100 * share).toFixed(2)}%`;
+        const { statusAgreement, basinAgreement } = report.gpuVsF32;
         process.stderr.write(
-          `downhill: verify below --min-agreement ${report.minAgreement}: status ${percent(report.gpuVsF32.statusAgreement)}, basin ${percent(report.gpuVsF32.basinAgreement)} agree\n`,
+          `downhill: verify below --min-agreement ${report.minAgreement}: status ${formatAgreement(statusAgreement)}, basin ${formatAgreement(basinAgreement)} agree\n`,
         );
         return EXIT_CHECK_FAILED;
       }

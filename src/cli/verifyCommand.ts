@@ -7,7 +7,7 @@ import { defaultAssignmentRadius } from '../core/basins.ts';
 import { DEFAULT_CRITERIA } from '../core/config.ts';
 import { compileFormula } from '../core/expr/index.ts';
 import { clusterMinima } from '../core/minima.ts';
-import { verifyRun, type VerifyReport } from '../core/verify.ts';
+import { meetsAgreement, verifyRun, type VerifyReport } from '../core/verify.ts';
 import { runDescent } from '../gpu/runDescent.ts';
 import { flushesSubnormals } from '../gpu/subnormals.ts';
 import { createNodeGpuContext } from './nodeGpu.ts';
@@ -65,10 +65,7 @@ export async function verifyCommand(options: VerifyOptions): Promise<VerifyComma
   // A surface without listed minima takes those the GPU's converged particles found.
   const minima = options.surface.minima.length > 0 ? options.surface.minima : clusterMinima(result.positions, result.status, surface, { domain });
   const report = verifyRun({ ...setup, steps: options.steps, minima, radius: options.radius, flushSubnormals }, result, adapter);
-  const passed =
-    options.minAgreement === undefined
-      ? null
-      : report.gpuVsF32.statusAgreement >= options.minAgreement && report.gpuVsF32.basinAgreement >= options.minAgreement;
+  const passed = options.minAgreement === undefined ? null : meetsAgreement(report, options.minAgreement);
   return {
     surface: options.surface.name,
     formula: options.surface.formula,

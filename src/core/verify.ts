@@ -92,16 +92,20 @@ export interface VerifyReport {
   explanation: string[];
 }
 
+/** Bits of `value` as a float32, as an unsigned integer. */
+function float32Bits(value: number): number {
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, value);
+  return view.getUint32(0);
+}
+
 /** Distance of two float32 values in units in the last place, across zero. */
 export function ulpDistance(a: number, b: number): number {
   if (Number.isNaN(a) || Number.isNaN(b)) {
     return Infinity;
   }
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat32(0, a);
-  view.setFloat32(4, b);
   const ordered = (bits: number): number => (bits & 0x80000000 ? 0x80000000 - (bits & 0x7fffffff) : bits + 0x80000000);
-  return Math.abs(ordered(view.getUint32(0)) - ordered(view.getUint32(4)));
+  return Math.abs(ordered(float32Bits(a)) - ordered(float32Bits(b)));
 }
 
 /**
@@ -153,13 +157,6 @@ function ulpOf(value: number): number {
   return 2 ** (Math.floor(Math.log2(value)) - 23);
 }
 
-/** Bits of a non-negative float32 as an integer, which orders such floats. */
-function magnitudeBits(value: number): number {
-  const view = new DataView(new ArrayBuffer(4));
-  view.setFloat32(0, value);
-  return view.getUint32(0) & 0x7fffffff;
-}
-
 /**
  * Position of `value` on a float32 scale that counts the float32 values
  * above `floor` in magnitude one by one and the range below it in ulp of
@@ -171,7 +168,8 @@ function scaledPosition(value: number, floor: number): number {
   if (magnitude < floor) {
     return value / floorUlp;
   }
-  const steps = floor / floorUlp + magnitudeBits(magnitude) - magnitudeBits(floor);
+  // The bits of non-negative float32 values, as integers, count the values between them.
+  const steps = floor / floorUlp + float32Bits(magnitude) - float32Bits(floor);
   return value < 0 ? -steps : steps;
 }
 
@@ -320,6 +318,11 @@ export function verifyRun(
   };
 }
 
+/** Formats an agreement share as the report prints it, a percentage with two decimals. */
+export function formatAgreement(share: number): string {
+  return `${(100 * share).toFixed(2)}%`;
+}
+
 /** True when both agreement shares of the GPU against float32 reach `share`. */
 export function meetsAgreement(report: VerifyReport, share: number): boolean {
   return report.gpuVsF32.statusAgreement >= share && report.gpuVsF32.basinAgreement >= share;
@@ -327,7 +330,7 @@ export function meetsAgreement(report: VerifyReport, share: number): boolean {
 
 /** Human-readable lines of a report. */
 export function formatVerifyReport(report: VerifyReport): string {
-  const share = (value: number): string => `${(100 * value).toFixed(2)}%`;
+  const share = formatAgreement;
   // 0 as 0, not 0.00; small and large values with an exponent, not 0.00000507.
   const number = (value: number): string => {
     if (value === 0 || !Number.isFinite(value)) {

@@ -34,13 +34,18 @@ const RAISED_LIMITS = [
   'maxStorageBuffersPerShaderStage',
 ] as const;
 
+/** Returns the fields of an adapter's info that name it: vendor, architecture, device and description, empty where missing. */
+function adapterInfoFields(info: GPUAdapterInfo): string[] {
+  return [info.vendor, info.architecture, info.device, info.description].map((part) => part ?? '');
+}
+
 /** Describes an adapter in a few words: vendor, architecture, device or description. */
 export function describeAdapter(info: GPUAdapterInfo | undefined): string {
   if (!info) {
     return 'unknown adapter';
   }
   // Trailing separators go: Dawn names SwiftShader's device "swiftshader-device-subzero-".
-  const parts = [info.vendor, info.architecture, info.device, info.description].map((part) => (part ?? '').replace(/[\s_-]+$/, '')).filter((part) => part.length > 0);
+  const parts = adapterInfoFields(info).map((part) => part.replace(/[\s_-]+$/, '')).filter((part) => part.length > 0);
   return parts.length > 0 ? [...new Set(parts)].join(' ') : 'unknown adapter';
 }
 
@@ -59,7 +64,7 @@ export function isCpuAdapter(info: GPUAdapterInfo | undefined): boolean {
   if (info.isFallbackAdapter === true) {
     return true;
   }
-  return [info.vendor, info.architecture, info.device, info.description].some((part) => typeof part === 'string' && CPU_DRIVERS.test(part));
+  return adapterInfoFields(info).some((part) => CPU_DRIVERS.test(part));
 }
 
 /**

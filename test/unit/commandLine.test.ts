@@ -100,8 +100,10 @@ describe('number options', () => {
 
   it('a share for verify has no float32 floor: --min-agreement 1e-50 is accepted', () => {
     const parsed = parseCommandLine(['verify', '--min-agreement', '1e-50']);
-    expect(parsed.command).toBe('verify');
-    expect(parsed.command === 'verify' && parsed.options.minAgreement).toBe(1e-50);
+    if (parsed.command !== 'verify') {
+      throw new Error(`parsed as ${parsed.command}, not verify`);
+    }
+    expect(parsed.options.minAgreement).toBe(1e-50);
     // A setting that reaches the GPU keeps the floor.
     expect(usageMessage(['run', '--noise', '1e-50'])).toMatch(/^invalid --noise "1e-50": expected .*1\.18e-38/);
   });
