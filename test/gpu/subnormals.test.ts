@@ -36,7 +36,7 @@ const setup = {
 };
 
 describe('subnormal numbers on the GPU', () => {
-  test('the probe runs once per device', async () => {
+  test('the probe result is cached per device', async () => {
     const first = await flushesSubnormals(gpu.device);
     expect(typeof first).toBe('boolean');
     expect(await flushesSubnormals(gpu.device)).toBe(first);
