@@ -1326,7 +1326,7 @@ export class App {
     this.verifyAttempt = attempt;
 
     // The live particles may have seen several rates; a fresh GPU run has one history, which the CPU can repeat.
-    this.verifyView.running(0, 0, false);
+    this.verifyView.preparing(steps);
     let gpuResult;
     let flushSubnormals;
     try {

@@ -61,14 +61,24 @@ export class VerifyView {
     this.hide();
   }
 
+  /** Shows the progress bar, empty, while the GPU repeats `steps` updates from the starts. */
+  preparing(steps: number): void {
+    this.showProgress(0);
+    this.text.textContent = `A fresh GPU run of ${steps.toLocaleString('en-US')} update${steps === 1 ? '' : 's'} from the starts, then the CPU reruns it…`;
+  }
+
   /** Shows the progress bar at `share` (0 to 1) of the CPU rerun of `checked` particles. */
   running(share: number, checked: number, sampled: boolean): void {
+    this.showProgress(share);
+    this.text.textContent = `The CPU reruns ${checked.toLocaleString('en-US')} particles${sampled ? ' (a uniform sample)' : ''} in float32 and float64…`;
+  }
+
+  private showProgress(share: number): void {
     this.element.hidden = false;
     this.progress.hidden = false;
     this.cancelButton.hidden = false;
     this.download.hidden = true;
     this.progress.value = share;
-    this.text.textContent = `The CPU reruns ${checked.toLocaleString('en-US')} particles${sampled ? ' (a uniform sample)' : ''} in float32 and float64…`;
   }
 
   /** Shows a finished report, and offers it for download with `scene`: what was checked, and its link. */
