@@ -9,6 +9,7 @@ import { launchBrowser, startApp } from '../test/helpers/browser.ts';
 
 const outDir = process.argv[2] ?? '.';
 const sizes = [
+  [800, 560],
   [1000, 700],
   [1100, 800],
   [1280, 800],
@@ -25,9 +26,9 @@ try {
     // A string, not a function: tsx would add helpers to a function that the page does not have.
     await page.evaluate(`(async () => {
       const d = window.downhill;
-      const base = d.settings.runs[0];
+      const base = { ...d.settings.runs[0], optimizer: { ...d.settings.runs[0].optimizer, lr: 0.01 } };
       const second = { ...base, optimizer: { ...base.optimizer, name: 'momentum', momentum: 0.9 } };
-      d.change({ ...d.settings, surface: 'himmelblau', grid: 32, stepsPerFrame: 50, runs: [base, second], basinView: 'side-by-side' });
+      if (!d.change({ ...d.settings, surface: 'himmelblau', grid: 32, stepsPerFrame: 50, runs: [base, second], basinView: 'side-by-side' })) throw new Error('settings rejected');
       await d.whenBuilt();
       await new Promise((resolve) => setTimeout(resolve, 3000));
       await d.verify();
