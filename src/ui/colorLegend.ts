@@ -75,7 +75,12 @@ export class ColorLegend {
     }
 
     const top = map.lossMin + map.lossSpan;
-    this.range.textContent = `min ${formatValue(map.lossMin)}, top ${formatValue(top)}`;
+    // Two spans, so that a narrow window breaks the line between them and not inside a number.
+    const low = document.createElement('span');
+    low.textContent = `min ${formatValue(map.lossMin)},`;
+    const high = document.createElement('span');
+    high.textContent = `top ${formatValue(top)}`;
+    this.range.replaceChildren(low, ' ', high);
     this.range.title = 'Height range: the lowest sampled loss to the 99th percentile; higher values are clipped.';
   }
 

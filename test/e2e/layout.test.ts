@@ -1,4 +1,4 @@
-// The layout at window sizes from 1000 to 1280 pixels wide: the side column,
+// The layout at window sizes from 800 to 1600 pixels wide: the side column,
 // the panel, the colour bar and the notices do not overlap, stay inside the
 // window, and leave the canvas a usable area between them.
 
@@ -199,4 +199,27 @@ describe('layout', () => {
       await page.close();
     }
   }, 300_000);
+  test.each([
+    [800, 560],
+    [860, 590],
+  ])('%i × %i: colour bar fits beside the side column', async (width, height) => {
+    const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
+    try {
+      await page.goto(`${server.url}#v=1&view=2d`);
+      await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
+        timeout: 60_000,
+      });
+      const { boxes } = await overlayBoxes(page);
+      const [side, panel, bar] = boxes;
+      expect(bar.right - bar.left, 'colour bar width').toBeGreaterThan(40);
+      expect(bar.left, 'left of the colour bar').toBeGreaterThanOrEqual(side.right);
+      expect(bar.right, 'right of the colour bar').toBeLessThanOrEqual(panel.left);
+      expect(bar.bottom, 'bottom of the colour bar').toBeLessThanOrEqual(height);
+      // The range breaks between its two values, not inside one.
+      const lineCounts = await page.locator('.color-legend-range span').evaluateAll((spans) => spans.map((span) => span.getClientRects().length));
+      expect(lineCounts).toEqual([1, 1]);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
 });
