@@ -51,17 +51,23 @@ describe('layout', () => {
     await server?.close();
   });
 
+  /** Opens the app in a window of `width` × `height` at `hash`, once its particles exist. */
+  async function openApp(width: number, height: number, hash = ''): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
+    await page.goto(`${server.url}${hash}`);
+    await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
+      timeout: 60_000,
+    });
+    return page;
+  }
+
   test.each([
     [1000, 700],
     [1100, 800],
     [1280, 800],
   ])('%i × %i: overlays do not overlap', async (width, height) => {
-    const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
+    const page = await openApp(width, height);
     try {
-      await page.goto(server.url);
-      await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
-        timeout: 60_000,
-      });
       // Two configurations with their basin legend, the plot, the inspector, a verify report and an error notice: the fullest side column.
       await page.evaluate(async () => {
         const downhill = (window as unknown as { downhill: any }).downhill;
@@ -157,12 +163,8 @@ describe('layout', () => {
     [1280, 800],
     [1600, 900],
   ])('%i × %i: top-down map clear of the colour bar', async (width, height) => {
-    const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
+    const page = await openApp(width, height, '#v=1&view=2d');
     try {
-      await page.goto(`${server.url}#v=1&view=2d`);
-      await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
-        timeout: 60_000,
-      });
       // The corners of the quadratic's domain [-2, 2]² on the canvas, and the colour bar.
       const read = () =>
         page.evaluate(() => {
@@ -203,12 +205,8 @@ describe('layout', () => {
     [800, 560],
     [860, 590],
   ])('%i × %i: colour bar fits beside the side column', async (width, height) => {
-    const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
+    const page = await openApp(width, height, '#v=1&view=2d');
     try {
-      await page.goto(`${server.url}#v=1&view=2d`);
-      await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
-        timeout: 60_000,
-      });
       const { boxes } = await overlayBoxes(page);
       const [side, panel, bar] = boxes;
       expect(bar.right - bar.left, 'colour bar width').toBeGreaterThan(40);
