@@ -8,6 +8,8 @@ import { formatCount, formatRate, formatShare } from './format.ts';
 
 /** Time constant of the smoothing of the particle-step rate, in milliseconds: the rate follows a change within about a second. */
 export const RATE_SMOOTHING_MS = 1000;
+/** Shortest span of snapshots that gives a first rate, in milliseconds; until then the rate reads 0 (shown as a dash). */
+export const RATE_FIRST_SPAN_MS = 250;
 
 /**
  * The particle-step rate from successive stats snapshots: updates done
@@ -15,12 +17,17 @@ export const RATE_SMOOTHING_MS = 1000;
  * between their arrival. Converged and diverged particles are frozen and
  * cost no update, so they do not count. The rate is smoothed exponentially
  * with the time constant RATE_SMOOTHING_MS, so snapshots that arrive in
- * bursts do not make it flicker.
+ * bursts do not make it flicker. Until the snapshots span a time constant
+ * (after the first, or after a stall), the rate is the mean over their whole
+ * span instead: snapshots that arrive within milliseconds of each other just
+ * after a page loads would otherwise set a first rate many times too high.
  */
 export class StepRate {
-  /** Particle-steps per second; 0 until two snapshots have arrived. */
+  /** Particle-steps per second; 0 until the snapshots span RATE_FIRST_SPAN_MS. */
   value = 0;
   private last: { stepsDone: number; moving: number; time: number } | undefined;
+  /** Particle-steps and milliseconds since the first snapshot, while they span less than RATE_SMOOTHING_MS. */
+  private start = { particleSteps: 0, elapsed: 0 };
 
   /** Takes a snapshot of `stepsDone` updates with `moving` particles still moving, arrived at `now` (milliseconds). */
   add(stepsDone: number, moving: number, now: number): void {
@@ -28,12 +35,19 @@ export class StepRate {
     if (last && stepsDone > last.stepsDone && now > last.time) {
       const elapsed = now - last.time;
       // Particles that stopped between the two snapshots moved for part of the interval: count the mean.
-      const instant = ((stepsDone - last.stepsDone) * (last.moving + moving)) / 2 / (elapsed / 1000);
-      const weight = 1 - Math.exp(-elapsed / RATE_SMOOTHING_MS);
-      this.value = this.value === 0 ? instant : this.value + weight * (instant - this.value);
+      const particleSteps = ((stepsDone - last.stepsDone) * (last.moving + moving)) / 2;
+      if (this.start.elapsed < RATE_SMOOTHING_MS) {
+        this.start.particleSteps += particleSteps;
+        this.start.elapsed += elapsed;
+        this.value = this.start.elapsed >= RATE_FIRST_SPAN_MS ? this.start.particleSteps / (this.start.elapsed / 1000) : 0;
+      } else {
+        const weight = 1 - Math.exp(-elapsed / RATE_SMOOTHING_MS);
+        this.value += weight * (particleSteps / (elapsed / 1000) - this.value);
+      }
     } else if (last && stepsDone === last.stepsDone && now - last.time >= RATE_SMOOTHING_MS) {
-      // No update for a whole time constant (every particle stopped, or the GPU stalls): the rate is 0.
+      // No update for a whole time constant (every particle stopped, or the GPU stalls): the rate is 0, and starts again.
       this.value = 0;
+      this.start = { particleSteps: 0, elapsed: 0 };
     }
     if (!last || stepsDone !== last.stepsDone) {
       this.last = { stepsDone, moving, time: now };
@@ -44,6 +58,7 @@ export class StepRate {
   reset(): void {
     this.value = 0;
     this.last = undefined;
+    this.start = { particleSteps: 0, elapsed: 0 };
   }
 }
 

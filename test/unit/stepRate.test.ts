@@ -1,4 +1,5 @@
-// The status line's particle-step rate: moving particles only, smoothed over about a second.
+// The status line's particle-step rate: moving particles only, smoothed over about a second,
+// and averaged over its whole span until that span reaches a second.
 
 import { describe, expect, test } from 'vitest';
 
@@ -54,7 +55,7 @@ describe('particle-step rate', () => {
   test('a change settles within a few time constants', () => {
     const rate = new StepRate();
     let time = 0;
-    for (let k = 0; k <= 8; k++) {
+    for (let k = 0; k <= 20; k++) {
       time = 100 * k;
       rate.add(10 * k, 1000, time);
     }
@@ -62,20 +63,42 @@ describe('particle-step rate', () => {
     // The moving particles drop to 100, so the rate falls from 1e5 towards 1e4. Three time constants
     // shrink the gap of 9e4 by e⁻³ ≈ 0.05; the first interval counts the mean of 1,000 and 100 particles.
     for (let k = 1; k <= (3 * RATE_SMOOTHING_MS) / 100; k++) {
-      rate.add(80 + 10 * k, 100, time + 100 * k);
+      rate.add(200 + 10 * k, 100, time + 100 * k);
     }
     expect(rate.value).toBeGreaterThan(1e4);
     expect(rate.value - 1e4).toBeLessThan(0.06 * 9e4);
   });
 
+  test('early bursts do not set a rate many times too high', () => {
+    const rate = new StepRate();
+    // After a page load, the first snapshots arrive 2 ms apart with 4 updates each, then every 250 ms.
+    // 4,096 particles at 16 updates a second are 65,536 particle-steps a second.
+    rate.add(0, 4096, 0);
+    rate.add(4, 4096, 2);
+    // One interval of 2 ms is no rate yet.
+    expect(rate.value).toBe(0);
+    let time = 2;
+    let steps = 4;
+    for (let k = 1; k <= 3; k++) {
+      time += 250;
+      steps += 4;
+      rate.add(steps, 4096, time);
+    }
+    // 16 updates in 752 ms: within 40% of the true rate, where the first interval alone reads 125 times it.
+    expect(rate.value).toBeCloseTo((16 * 4096) / 0.752, 3);
+    expect(rate.value).toBeLessThan(1.4 * 65536);
+  });
+
   test('no update for a second reads 0, and reset forgets', () => {
     const rate = new StepRate();
     rate.add(0, 10, 0);
-    rate.add(10, 10, 100);
-    expect(rate.value).toBeGreaterThan(0);
-    rate.add(10, 10, 100 + RATE_SMOOTHING_MS);
+    rate.add(10, 10, 300);
+    expect(rate.value).toBeCloseTo(1000 / 3, 6);
+    rate.add(10, 10, 300 + RATE_SMOOTHING_MS);
     expect(rate.value).toBe(0);
-    rate.add(20, 10, 1200);
+    // After the stall the rate starts again from the mean of the new snapshots.
+    rate.add(20, 10, 1600);
+    expect(rate.value).toBeCloseTo(100 / 1.3, 6);
     rate.reset();
     expect(rate.value).toBe(0);
   });
