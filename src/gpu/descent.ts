@@ -147,6 +147,8 @@ export class Descent {
    * flight when the history was emptied.
    */
   generation = 0;
+  /** True after a pick until a snapshot of the new pick is queued. */
+  private snapshotOwed = false;
   private readonly gridSize: [number, number];
   private readonly useGrid: boolean;
   private readonly gridOrigin: [number, number, number, number];
@@ -311,6 +313,33 @@ export class Descent {
     this.pickedIndex = Math.min(Math.max(0, Math.floor(index)), this.particleCount - 1);
     this.clearHistory();
     this.generation++;
+    // The new pick as it is now, so that a paused scene shows it without an update.
+    this.snapshotOwed = true;
+    this.captureOwedSnapshot();
+  }
+
+  /**
+   * Queues the statistics snapshot that a pick owes, without updating any
+   * particle, if a staging buffer is free. The frame loop calls it every
+   * frame, and the next dispatch's snapshot also serves.
+   */
+  captureOwedSnapshot(): void {
+    if (!this.snapshotOwed || !this.statsRing) {
+      return;
+    }
+    const encoder = this.gpu.device.createCommandEncoder({ label: 'Descent.snapshot' });
+    if (this.captureSnapshot(encoder)) {
+      this.gpu.device.queue.submit([encoder.finish()]);
+      this.statsRing.afterSubmit();
+    }
+  }
+
+  private captureSnapshot(encoder: GPUCommandEncoder): boolean {
+    const captured = this.statsRing?.capture(encoder, this.stats, this.history, this.stepsDone, this.pickedIndex, this.pickedSources, this.particleCount, this.generation) ?? false;
+    if (captured) {
+      this.snapshotOwed = false;
+    }
+    return captured;
   }
 
   /** Puts every particle back on its start. */
@@ -330,7 +359,7 @@ export class Descent {
     pass.setPipeline(this.compiled.pipelines.reduce_stats);
     pass.dispatchWorkgroups(this.statsWorkgroups());
     pass.end();
-    this.statsRing?.capture(encoder, this.stats, this.history, 0, this.pickedIndex, this.pickedSources, this.particleCount, this.generation);
+    this.captureSnapshot(encoder);
     device.queue.submit([encoder.finish()]);
     this.statsRing?.afterSubmit();
   }
@@ -369,7 +398,7 @@ export class Descent {
     pass.end();
 
     this.stepsDone += steps;
-    this.statsRing?.capture(encoder, this.stats, this.history, this.stepsDone, this.pickedIndex, this.pickedSources, this.particleCount, this.generation);
+    this.captureSnapshot(encoder);
     device.queue.submit([encoder.finish()]);
     this.statsRing?.afterSubmit();
   }

@@ -1027,6 +1027,10 @@ export class App {
         stepped = true;
       }
     }
+    // A pick while paused, made when every staging buffer was busy, still owes its snapshot.
+    for (const run of this.runs) {
+      run.descent.captureOwedSnapshot();
+    }
 
     if (this.basinNodes && this.settings.basinView !== 'off') {
       // Minima the surface does not list get basins from clusters of converged particles.

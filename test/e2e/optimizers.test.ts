@@ -143,7 +143,7 @@ describe('optimizers in the panel', () => {
     expect(Number(shown!.replace('now ', ''))).toBeCloseTo(expected, 3);
   });
 
-  test('clicking a particle picks it and the inspector shows it', async () => {
+  test('clicking a particle picks it and the inspector shows it, paused', async () => {
     await page.evaluate(() => {
       const app = (window as unknown as { downhill: any }).downhill;
       const adam = { ...app.settings.runs[0], optimizer: { ...app.settings.runs[0].optimizer, name: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 } };
@@ -160,8 +160,12 @@ describe('optimizers in the panel', () => {
     const centre = [31 * 64 + 31, 31 * 64 + 32, 32 * 64 + 31, 32 * 64 + 32];
     await expect.poll(() => page.evaluate(() => (window as unknown as { downhill: { picked: number } }).downhill.picked)).toSatisfy((index: number) => centre.includes(index));
 
-    await page.evaluate(() => (window as unknown as { downhill: { singleStep(): void } }).downhill.singleStep());
+    // Paused, the inspector turns to the new pick without an update.
     await expect.poll(() => page.locator('#inspector').textContent(), { timeout: 20_000 }).toMatch(/particle (2015|2016|2079|2080) /);
+    expect(await page.evaluate(() => (window as unknown as { downhill: { stepsDone: number } }).downhill.stepsDone)).toBe(0);
+
+    await page.evaluate(() => (window as unknown as { downhill: { singleStep(): void } }).downhill.singleStep());
+    await expect.poll(() => page.locator('#inspector').textContent(), { timeout: 20_000 }).toMatch(/particle (2015|2016|2079|2080) .*1 update/);
     const text = await page.locator('#inspector').textContent();
     expect(text).toMatch(/first moment m/);
     expect(text).toMatch(/∇f/);
