@@ -5,6 +5,7 @@
 import { compileFormula } from '../core/expr/index.ts';
 import { DEFAULT_CRITERIA, STATUS_NAMES, type NoiseConfig, type OptimizerConfig, type ScheduleConfig, type StatusName } from '../core/config.ts';
 import { ReferenceRun } from '../core/reference.ts';
+import { quantile } from '../core/sweep.ts';
 import { runDescent } from '../gpu/runDescent.ts';
 import { counted } from './wording.ts';
 import { createNodeGpuContext } from './nodeGpu.ts';
@@ -109,7 +110,7 @@ export async function runCommand(options: RunOptions): Promise<RunReport> {
 /** Formats a few lines for a person: the configuration, the outcome counts and the loss range. */
 export function formatRunReport(report: RunReport): string {
   const finiteLoss = report.loss.filter((value, i): value is number => value !== null && report.status[i] !== 'diverged').sort((a, b) => a - b);
-  const median = finiteLoss.length > 0 ? finiteLoss[Math.floor(finiteLoss.length / 2)] : Number.NaN;
+  const median = quantile(finiteLoss, 0.5) ?? Number.NaN;
   const where = report.backend === 'webgpu' ? `webgpu (${report.adapter})` : `cpu (${report.precision})`;
   const lines = [
     `${report.surface}: f = ${report.formula}`,

@@ -69,6 +69,17 @@ describe('downhill run --json', () => {
     expect(outcome.stdout).toMatch(/16 particles: \d+ converged, \d+ diverged, \d+ still moving/);
   });
 
+  test('summary median: mean of the middle two of an even count', () => {
+    const args = ['run', '--surface', 'quadratic', '--optimizer', 'gd', '--lr', '0.1', '--steps', '20', '--grid', '8', '--backend', 'cpu'];
+    const losses = (JSON.parse(downhill([...args, '--json']).stdout).loss as number[]).sort((a, b) => a - b);
+    expect(losses).toHaveLength(64);
+    const median = (losses[31] + losses[32]) / 2;
+    // The 32nd and 33rd losses differ by half: the upper one alone is no median.
+    expect(losses[32] / losses[31]).toBeGreaterThan(1.2);
+    const text = downhill(args).stdout;
+    expect(text).toContain(`min ${losses[0].toPrecision(6)}, median ${median.toPrecision(6)}, max ${losses[63].toPrecision(6)}`);
+  });
+
   test('report longer than a pipe buffer arrives whole', () => {
     // About 700 kB of JSON through a pipe, ten times the 64 KiB at which an early exit cut it.
     const outcome = downhill(['run', '--grid', '96', '--steps', '10', '--json', '--backend', 'cpu']);
