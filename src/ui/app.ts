@@ -151,6 +151,8 @@ export class App {
   private presetBuilding = false;
   /** The text of the stability-limit warning on screen for the current surface, if any. */
   private stabilityNotice: string | undefined;
+  /** The explanation of the last preset chosen, which the next preset replaces. */
+  private presetNotice: string | undefined;
   /** The notice about stopped particles after a change, once shown in this scene (it may have timed out since). */
   private stoppedNotice: string | undefined;
   private basinNodes: BasinMapNodes | undefined;
@@ -628,6 +630,10 @@ export class App {
     this.surfaceDefinition = undefined;
     this.settings = validateSettings(applyPresetSettings(this.settings, preset));
     this.panel.show(this.settings);
+    if (this.presetNotice !== undefined) {
+      this.notices.dismiss(this.presetNotice);
+    }
+    this.presetNotice = preset.explanation;
     this.notices.show(preset.explanation, 'info', 20000);
     this.view.setViewMode(this.settings.view);
     void this.rebuild();

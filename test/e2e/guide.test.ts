@@ -111,6 +111,10 @@ describe('user guide screenshots', { timeout: 300_000 }, () => {
     await preset('2D: x² + 2y²', 5, 30);
     await shoot(page, 'preset-2d');
     expect((await appState(page)).surface).toBe('quadratic');
+    // The second preset's explanation replaces the first one's.
+    const notices = await page.locator('#notices .notice').allTextContents();
+    expect(notices.filter((text) => /Curvature 2 along x and 4 along y/.test(text))).toHaveLength(1);
+    expect(notices.filter((text) => /f\(x\) = x², gradient 2x/.test(text))).toHaveLength(0);
 
     await preset('Learning rate too large', 20, 60);
     const diverging = await waitForState(page, (state) => state.diverged > 0, 120_000);
@@ -180,9 +184,13 @@ describe('user guide screenshots', { timeout: 300_000 }, () => {
       `<body style="margin:0;background:#15171c"><pre style="margin:0;padding:16px;color:#d8dee9;font:13px/1.35 monospace;white-space:pre-wrap">${escaped}</pre></body>`,
     );
     const file = join(outDir, 'cli.png');
-    await cliPage.screenshot({ path: file });
+    // The whole transcript, however tall: the verify report's explanation runs past one window.
+    await cliPage.screenshot({ path: file, fullPage: true });
     const image = distinctColours(file);
     expect(image.width).toBe(VIEWPORT.width);
+    const textHeight = await cliPage.locator('pre').evaluate((pre) => Math.floor(pre.getBoundingClientRect().bottom));
+    expect(textHeight).toBeGreaterThan(VIEWPORT.height);
+    expect(image.height).toBeGreaterThanOrEqual(textHeight);
     expect(image.colours).toBeGreaterThan(2);
     const basins = PNG.sync.read(readFileSync(join(outDir, 'cli-basins.png')));
     expect([basins.width, basins.height]).toEqual([128, 128]);
