@@ -3,6 +3,7 @@
  * minimum its particle reached, and prints the share of every basin;
  * --png writes the map.
  */
+import type { StopCriteria } from '../core/config.ts';
 import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import {
@@ -21,7 +22,6 @@ import {
 import { fillStarts, startCount, type Starts } from '../core/grid.ts';
 import { clusterMinima, combineMinima, type NamedMinimum } from '../core/minima.ts';
 import { compileFormula } from '../core/expr/index.ts';
-import { DEFAULT_CRITERIA } from '../core/config.ts';
 import { ReferenceRun } from '../core/reference.ts';
 import { BasinClassifier, BASIN_STRIDE } from '../gpu/basins.ts';
 import { Descent } from '../gpu/descent.ts';
@@ -59,6 +59,7 @@ export interface BasinsReport {
   /** Starts per side; the map is grid × grid pixels (grid × 1 for a 1D surface). */
   grid: number;
   domain: number[];
+  criteria: StopCriteria;
   /** Converged particles within this distance of a minimum take its basin. */
   radius: number;
   /**
@@ -120,7 +121,7 @@ export function parseBasinsOptions(run: RunOptions, raw: { png?: string; radius?
 export async function basinsCommand(options: BasinsOptions): Promise<BasinsReport> {
   const surface = compileFormula(options.surface.formula);
   const { optimizer, schedule, noise, starts } = options;
-  const setup = { surface, optimizer, schedule, noise, criteria: DEFAULT_CRITERIA, starts };
+  const setup = { surface, optimizer, schedule, noise, criteria: options.criteria, starts };
   const listed: readonly NamedMinimum[] = options.surface.minima.map(({ x, y, value }) => ({ x, y, value, known: true }));
   const domain = options.starts.kind === 'grid' ? options.starts.domain : options.surface.domain;
   // A surface without listed minima (a typed formula) takes those its converged particles found, and
@@ -231,6 +232,7 @@ function report(
     optimizer: options.optimizer.name,
     lr: options.optimizer.lr,
     steps: options.steps,
+    criteria: options.criteria,
     backend: options.backend,
     adapter,
     grid: options.grid!,

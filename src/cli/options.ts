@@ -4,11 +4,12 @@
  */
 import { acceptedDomains, checkDomain } from '../core/domain.ts';
 import { atCharacter, FormulaError } from '../core/expr/index.ts';
-import { belowFloat32Normal, CONDITION_NUMBER, DOMAIN_LIMITS, FLOAT32_NORMAL_WORDS, GRID_1D, GRID_2D, InvalidSettingError, RUN_STEPS, formatSettingValue } from '../core/limits.ts';
+import { belowFloat32Normal, checkNumber, checkTolerance, CONDITION_NUMBER, DIVERGE_BOUND, DOMAIN_LIMITS, FLOAT32_NORMAL_WORDS, GRID_1D, GRID_2D, InvalidSettingError, RUN_STEPS, formatSettingValue } from '../core/limits.ts';
 import { resolveSurface } from '../core/surfaceChoice.ts';
 import { ILL_CONDITIONED_NAME } from '../core/surfaceCatalog.ts';
 import { CUSTOM_SURFACE_NAME, SURFACE_NAMES, findSurface, type Domain, type SurfaceDefinition } from '../core/surfaces.ts';
 import type { Starts } from '../core/grid.ts';
+import { DEFAULT_CRITERIA, type StopCriteria } from '../core/config.ts';
 import { UsageError } from './errors.ts';
 import { OPTIMIZER_OPTION_TABLE, parseDecimal, parseOptimizerOptions, type OptimizerChoice, type RawOptimizerOptions } from './optimizerOptions.ts';
 
@@ -24,6 +25,8 @@ export interface RunOptions extends OptimizerChoice {
   domain: Domain;
   /** Starts per side (2D) or starts (1D) when the starts are a grid. */
   grid: number | undefined;
+  /** When a particle counts as converged or diverged: --grad-tol, --step-tol, --diverge-bound. */
+  criteria: StopCriteria;
   backend: Backend;
   precision: 'f32' | 'f64';
   json: boolean;
@@ -39,6 +42,9 @@ export interface RawRunOptions extends RawOptimizerOptions {
   backend?: string;
   precision?: string;
   json?: boolean;
+  'grad-tol'?: string;
+  'step-tol'?: string;
+  'diverge-bound'?: string;
   // Surface choice beyond --surface.
   formula?: string;
   condition?: string;
@@ -56,6 +62,9 @@ export const RUN_OPTION_TABLE = {
   // Surface choice beyond --surface: a typed formula, and κ of the ill-conditioned quadratic.
   formula: { type: 'string' },
   condition: { type: 'string' },
+  'grad-tol': { type: 'string' },
+  'step-tol': { type: 'string' },
+  'diverge-bound': { type: 'string' },
   backend: { type: 'string' },
   precision: { type: 'string' },
   json: { type: 'boolean' },
@@ -79,6 +88,30 @@ function integerOption(name: string, text: string, min: number, max: number): nu
     throw new UsageError(`invalid --${name} ${formatSettingValue(text)}: expected an integer from ${min} to ${max.toLocaleString('en-US')}`);
   }
   return value;
+}
+
+/** Parses option `name` with a check shared with the panel, and repeats that check's description of accepted values in the message. */
+function checkedOption(name: string, text: string, check: (value: number) => number): number {
+  try {
+    return check(parseDecimal(text) ?? Number.NaN);
+  } catch (error) {
+    if (error instanceof InvalidSettingError) {
+      throw new UsageError(`invalid --${name} ${formatSettingValue(text)}: expected ${error.accepted}`);
+    }
+    throw error;
+  }
+}
+
+function parseCriteria(raw: RawRunOptions): StopCriteria {
+  const option = (name: 'grad-tol' | 'step-tol' | 'diverge-bound', fallback: number, check: (value: number) => number): number => {
+    const text = raw[name];
+    return text === undefined ? fallback : checkedOption(name, text, check);
+  };
+  return {
+    gradTol: option('grad-tol', DEFAULT_CRITERIA.gradTol, (value) => checkTolerance('--grad-tol', value)),
+    stepTol: option('step-tol', DEFAULT_CRITERIA.stepTol, (value) => checkTolerance('--step-tol', value)),
+    divergeBound: option('diverge-bound', DEFAULT_CRITERIA.divergeBound, (value) => checkNumber('--diverge-bound', value, DIVERGE_BOUND.min, DIVERGE_BOUND.max)),
+  };
 }
 
 function numberList(name: string, text: string, counts: readonly number[], meaning: string): number[] {
@@ -203,5 +236,6 @@ export function parseRunOptions(raw: RawRunOptions, flagNames: Readonly<Record<s
     starts = { kind: 'grid', nx: grid, ny: surface.dims === 1 ? 1 : grid, domain };
   }
 
-  return { surface, condition, ...choice, steps, starts, domain, grid, backend, precision, json: raw.json ?? false };
+  const criteria = parseCriteria(raw);
+  return { surface, condition, ...choice, steps, starts, domain, grid, criteria, backend, precision, json: raw.json ?? false };
 }

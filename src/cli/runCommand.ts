@@ -47,7 +47,7 @@ export interface RunReport {
 export async function runCommand(options: RunOptions): Promise<RunReport> {
   const surface = compileFormula(options.surface.formula);
   const { optimizer, schedule, noise } = options;
-  const criteria = DEFAULT_CRITERIA;
+  const criteria = options.criteria;
   const setup = { surface, optimizer, schedule, noise, criteria, starts: options.starts };
 
   let positions: ArrayLike<number>;

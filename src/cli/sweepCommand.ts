@@ -4,12 +4,12 @@
  * run, and prints per rate the share diverged, loss percentiles and the
  * median number of updates to converge.
  */
+import type { StopCriteria } from '../core/config.ts';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import { compileFormula } from '../core/expr/index.ts';
 import { phaseImage, sweepCsv, type SweepRow } from '../core/exportTables.ts';
-import { DEFAULT_CRITERIA } from '../core/config.ts';
 import { startCount } from '../core/grid.ts';
 import { OPTIMIZER_SPECS } from '../core/hyperparameters.ts';
 import { MAX_PARTICLES, formatSettingValue } from '../core/limits.ts';
@@ -59,6 +59,7 @@ export interface SweepReport {
   formula: string;
   optimizer: string;
   steps: number;
+  criteria: StopCriteria;
   backend: 'cpu' | 'webgpu';
   adapter: string | null;
   /** Starts per rate. */
@@ -202,7 +203,7 @@ export function parseSweepOptions(run: RunOptions, raw: Record<string, string | 
 export async function sweepCommand(options: SweepOptions): Promise<SweepReport> {
   const surface = compileFormula(options.surface.formula);
   const cells = sweepCells(options.optimizer, options.axes);
-  const setup = { surface, optimizer: options.optimizer, schedule: options.schedule, noise: options.noise, criteria: DEFAULT_CRITERIA, starts: options.starts, cells };
+  const setup = { surface, optimizer: options.optimizer, schedule: options.schedule, noise: options.noise, criteria: options.criteria, starts: options.starts, cells };
 
   let status: ArrayLike<number>;
   let loss: ArrayLike<number>;
@@ -252,6 +253,7 @@ export async function sweepCommand(options: SweepOptions): Promise<SweepReport> 
     formula: options.surface.formula,
     optimizer: options.optimizer.name,
     steps: options.steps,
+    criteria: options.criteria,
     backend: options.backend,
     adapter,
     starts: startsPerCell,

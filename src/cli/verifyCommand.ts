@@ -3,8 +3,8 @@
  * (or a uniform sample) on the CPU in float32 and float64, and prints how
  * far apart they are; --min-agreement turns it into a check for CI.
  */
+import type { StopCriteria } from '../core/config.ts';
 import { defaultAssignmentRadius } from '../core/basins.ts';
-import { DEFAULT_CRITERIA } from '../core/config.ts';
 import { compileFormula } from '../core/expr/index.ts';
 import { clusterMinima } from '../core/minima.ts';
 import { meetsAgreement, verifyRun, type VerifyReport } from '../core/verify.ts';
@@ -32,6 +32,7 @@ export interface VerifyCommandReport extends VerifyReport {
   formula: string;
   optimizer: string;
   lr: number;
+  criteria: StopCriteria;
   /** The share asked for by --min-agreement, and whether it was met. */
   minAgreement: number | null;
   passed: boolean | null;
@@ -53,7 +54,7 @@ export function parseVerifyOptions(run: RunOptions, raw: { 'min-agreement'?: str
 export async function verifyCommand(options: VerifyOptions): Promise<VerifyCommandReport> {
   const surface = compileFormula(options.surface.formula);
   const { optimizer, schedule, noise, starts } = options;
-  const setup = { surface, optimizer, schedule, noise, criteria: DEFAULT_CRITERIA, starts };
+  const setup = { surface, optimizer, schedule, noise, criteria: options.criteria, starts };
 
   const gpu = await createNodeGpuContext();
   const adapter = gpu.adapterName;
@@ -71,6 +72,7 @@ export async function verifyCommand(options: VerifyOptions): Promise<VerifyComma
     formula: options.surface.formula,
     optimizer: optimizer.name,
     lr: optimizer.lr,
+    criteria: options.criteria,
     ...report,
     minAgreement: options.minAgreement ?? null,
     passed,

@@ -11,7 +11,7 @@ import { MAX_STEPS_PER_DISPATCH, stepsPerSubmit } from '../core/limits.ts';
 import { formatDomain } from '../core/domain.ts';
 import { clusterMinima, combineMinima, type FoundMinimum, type NamedMinimum } from '../core/minima.ts';
 import { resolveSurface } from '../core/surfaceChoice.ts';
-import { CUSTOM_SURFACE_NAME, type Domain, type Minimum, type SurfaceDefinition } from '../core/surfaces.ts';
+import { CUSTOM_SURFACE_NAME, type Domain, type SurfaceDefinition } from '../core/surfaces.ts';
 import { fillStarts, type GridStarts } from '../core/grid.ts';
 import { createGpuContext, type GpuContext } from '../gpu/device.ts';
 import { LimitExceededError } from '../gpu/errors.ts';

@@ -80,6 +80,37 @@ describe('downhill run --json', () => {
     expect(text).toContain(`min ${losses[0].toPrecision(6)}, median ${median.toPrecision(6)}, max ${losses[63].toPrecision(6)}`);
   });
 
+  test('stopping criteria: stop steps on both backends', () => {
+    for (const backend of ['cpu', 'webgpu']) {
+      // x₀ = 1 at η 0.1: update k sees the gradient 2·0.8^(k−1), first at most 0.1 for k = 15 (0.088; k = 14 gives 0.110).
+      const converging = JSON.parse(
+        downhill(['run', '--surface', 'parabola', '--lr', '0.1', '--start', '1', '--steps', '50', '--grad-tol', '0.1', '--step-tol', '1', '--backend', backend, '--json']).stdout,
+      );
+      expect(converging.criteria).toEqual({ gradTol: 0.1, stepTol: 1, divergeBound: 1e6 });
+      expect(converging.status).toEqual(['converged']);
+      expect(converging.stopSteps).toEqual([15]);
+      // At η 1.05, |x| grows by 1.1 a step: 1.1²⁴ = 9.85 stays within 10, 1.1²⁵ = 10.8 passes it, and the last position inside is kept.
+      const diverging = JSON.parse(downhill(['run', '--surface', 'parabola', '--lr', '1.05', '--start', '1', '--steps', '50', '--diverge-bound', '10', '--backend', backend, '--json']).stdout);
+      expect(diverging.status).toEqual(['diverged']);
+      expect(diverging.stopSteps).toEqual([25]);
+      expect(diverging.final[0][0]).toBeCloseTo(1.1 ** 24, 4);
+    }
+  });
+
+  test('stopping criteria reach basins, sweep and verify', () => {
+    // A bound of 1e-6 makes every start off 0 diverge on its first update.
+    const tight = ['--diverge-bound', '1e-6', '--grid', '4', '--steps', '5', '--json'];
+    const basins = JSON.parse(downhill(['basins', '--surface', 'quadratic', '--backend', 'cpu', ...tight]).stdout);
+    expect(basins.criteria.divergeBound).toBe(1e-6);
+    expect(basins.diverged).toBe(1);
+    const sweep = JSON.parse(downhill(['sweep', '--surface', 'parabola', '--lrs', '2', '--backend', 'cpu', ...tight]).stdout);
+    expect(sweep.criteria.divergeBound).toBe(1e-6);
+    expect(sweep.diverged).toEqual([1, 1]);
+    const verify = JSON.parse(downhill(['verify', '--surface', 'quadratic', '--grad-tol', '0', ...tight]).stdout);
+    expect(verify.criteria).toEqual({ gradTol: 0, stepTol: 1e-5, divergeBound: 1e-6 });
+    expect(verify.gpuVsF32.statusAgreement).toBe(1);
+  });
+
   test('report longer than a pipe buffer arrives whole', () => {
     // About 700 kB of JSON through a pipe, ten times the 64 KiB at which an early exit cut it.
     const outcome = downhill(['run', '--grid', '96', '--steps', '10', '--json', '--backend', 'cpu']);

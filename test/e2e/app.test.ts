@@ -91,7 +91,7 @@ describe('the app in headless Chromium', () => {
     for (let k = 0; k < 3; k++) {
       await singleStep.click();
     }
-    const running = await waitForState(page, (state) => state.stepsDone === 3);
+    await waitForState(page, (state) => state.stepsDone === 3);
 
     const field = control(page, 'η').locator('input');
     await field.fill('1.5');
