@@ -334,6 +334,11 @@ export class Descent {
     }
   }
 
+  /** Resolves once every statistics snapshot captured so far has been delivered to onStats. */
+  async statsSettled(): Promise<void> {
+    await this.statsRing?.settled();
+  }
+
   private captureSnapshot(encoder: GPUCommandEncoder): boolean {
     const captured = this.statsRing?.capture(encoder, this.stats, this.history, this.stepsDone, this.pickedIndex, this.pickedSources, this.particleCount, this.generation) ?? false;
     if (captured) {

@@ -70,6 +70,8 @@ interface Slot {
 export class StatsRing {
   private readonly slots: Slot[] = [];
   private pending: Slot[] = [];
+  /** Maps in flight, until their snapshot is delivered. */
+  private readonly reading = new Set<Promise<void>>();
   private readonly statsBytes = STAT_WORDS * 4;
   /** The picked particle's point and up to two state entries follow the history, then its stop step (a u32). */
   private readonly stopStepOffset = POINT_STRIDE + 2 * STATE_ENTRY_STRIDE;
@@ -136,7 +138,7 @@ export class StatsRing {
     const submitted = this.pending;
     this.pending = [];
     for (const slot of submitted) {
-      slot.buffer.mapAsync(GPUMapMode.READ).then(
+      const read = slot.buffer.mapAsync(GPUMapMode.READ).then(
         () => {
           if (this.destroyed) {
             return;
@@ -151,6 +153,15 @@ export class StatsRing {
           slot.busy = false;
         },
       );
+      this.reading.add(read);
+      void read.finally(() => this.reading.delete(read));
+    }
+  }
+
+  /** Resolves once every snapshot captured so far has been delivered (or its map has failed), so every buffer is free. */
+  async settled(): Promise<void> {
+    while (this.reading.size > 0) {
+      await Promise.all(this.reading);
     }
   }
 

@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { appState, control, openAppPage, waitForState } from '../helpers/appPage.ts';
+import { appState, control, openAppPage, pauseAtSteps, waitForState } from '../helpers/appPage.ts';
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -150,11 +150,9 @@ describe('user guide screenshots', { timeout: 300_000 }, () => {
 
   test('verification report', async () => {
     await change({ surface: 'himmelblau', grid: 64, view: '2d', basinView: 'map', stepsPerFrame: 50, sweep: { enabled: false, lrMin: 0.01, lrMax: 1, lrCount: 64, second: 'none', secondMin: 0, secondMax: 0.99, secondCount: 32 } }, { name: 'adam', lr: 0.05 });
-    await stepsAtLeast(300);
-    await page.evaluate(() => {
-      const app = (window as unknown as { downhill: Handle }).downhill;
-      app.change({ ...app.settings, paused: true });
-    });
+    // Paused in the page at the first frame past 300 updates: all 4,096 starts are checked up to 610
+    // updates (FULL_CHECK_BUDGET), and a fast machine runs many frames during a round trip to the test.
+    await pauseAtSteps(page, 300, 90_000);
     await control(page, 'verify against the CPU').locator('button').click({ force: true });
     await expect.poll(() => page.locator('#verify').textContent(), { timeout: 120_000 }).toMatch(/GPU vs CPU float32: max \|Δ\|/);
     await shoot(page, 'verify');

@@ -203,7 +203,9 @@ describe('share and export', () => {
       const downhill = (window as unknown as { downhill: Handle }).downhill;
       downhill.change({ ...downhill.settings, grid: 16 });
     });
-    // Entries closer than a second merge; wait past that, then change again.
+    // Entries closer than a second merge, counted from when each is written: after its build and
+    // 150 ms more. So wait for the grid-16 entry itself, then past the second, then change again.
+    await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/grid=16/);
     await page.waitForTimeout(1300);
     await page.evaluate(() => {
       const downhill = (window as unknown as { downhill: Handle }).downhill;

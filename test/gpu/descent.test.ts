@@ -205,8 +205,7 @@ describe('what the app reads without stalling', () => {
     try {
       const settle = async (): Promise<void> => {
         await gpu.device.queue.onSubmittedWorkDone();
-        // Let the map callbacks of the staging ring run.
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await descent.statsSettled();
       };
       for (let k = 0; k < 30; k++) {
         // The ring skips a readback while all its buffers are in flight; the

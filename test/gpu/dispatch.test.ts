@@ -112,8 +112,8 @@ describe('every particle updated exactly once per update', () => {
       expect(moving).toBe(count);
 
       // The statistics pass counts every particle once too.
-      await gpu.device.queue.onSubmittedWorkDone();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await descent.statsSettled();
+      expect(snapshots.length).toBeGreaterThan(0);
       const last = snapshots.reduce((a, b) => (b.stepsDone > a.stepsDone ? b : a));
       expect(last.moving + last.converged + last.diverged).toBe(count);
       expect(last.moving).toBe(count);

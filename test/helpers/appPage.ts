@@ -84,9 +84,33 @@ export async function runAdamAndPause(page: Page, settings: Record<string, unkno
     },
     [settings, lr] as const,
   );
-  await page.waitForFunction((target) => (window as unknown as { downhill: { stepsDone: number } }).downhill.stepsDone >= target, steps, { timeout: 60_000 });
-  await page.evaluate(() => {
-    const downhill = (window as unknown as { downhill: any }).downhill;
-    downhill.change({ ...downhill.settings, paused: true });
-  });
+  await pauseAtSteps(page, steps);
+}
+
+/**
+ * Pauses the scene in the first animation frame that has done at least `steps`
+ * updates, and returns the count it stopped at. The check and the pause run in
+ * one callback in the page, because on a fast machine many frames run during a
+ * round trip from the test.
+ */
+export async function pauseAtSteps(page: Page, steps: number, timeoutMs = 60_000): Promise<number> {
+  return page.evaluate(
+    ([target, timeout]) =>
+      new Promise<number>((resolve, reject) => {
+        const downhill = (window as unknown as { downhill: any }).downhill;
+        const deadline = performance.now() + timeout;
+        const check = () => {
+          if (downhill.stepsDone >= target) {
+            downhill.change({ ...downhill.settings, paused: true });
+            resolve(downhill.stepsDone);
+          } else if (performance.now() > deadline) {
+            reject(new Error(`timed out after ${timeout} ms at ${downhill.stepsDone} of ${target} updates`));
+          } else {
+            requestAnimationFrame(check);
+          }
+        };
+        check();
+      }),
+    [steps, timeoutMs] as const,
+  );
 }
