@@ -38,7 +38,7 @@ export class Legend {
       const name = document.createElement('span');
       name.className = 'legend-name';
       const schedule = run.schedule.name === 'constant' ? '' : `, ${run.schedule.name}`;
-      const rate = sweep ? `η ${formatValue(sweep.lrMin)} to ${formatValue(sweep.lrMax)} (sweep of ${sweep.lrCount})` : `η ${formatValue(run.optimizer.lr)}`;
+      const rate = sweep ? `η ${formatValue(sweep.lrMin)} to ${formatValue(sweep.lrMax)}, ${sweep.lrCount} rates` : `η ${formatValue(run.optimizer.lr)}`;
       name.textContent = `${index + 1}: ${run.optimizer.name} ${rate}${schedule}`;
 
       // With a schedule or a warm-up, the rate of the next update, as the schedule has it now.

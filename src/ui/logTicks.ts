@@ -5,15 +5,22 @@
  * the next.
  */
 
-/** Multipliers of a power of ten tried for the ticks, from coarse to fine. */
-const MULTIPLIER_SETS: readonly (readonly number[])[] = [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]];
+/** Multipliers of a power of ten, in ranks from the roundest to the least round. */
+const RANKS: readonly (readonly number[])[] = [[1], [2, 5], [3, 4, 6, 7, 8, 9], [1.5, 2.5, 3.5, 4.5]];
+
+interface Candidate {
+  value: number;
+  log: number;
+}
 
 /**
  * Returns at most `maxTicks` tick values from `min` to `max` (both positive)
- * for a logarithmic axis. They are round multiples of powers of ten (1; 1, 2
- * and 5; or 1 to 9), the finest set that fits, so that a range within one
- * decade still gets labels. Where even the powers of ten are too many, it
- * takes every n-th.
+ * for a logarithmic axis, in increasing order. Candidates are round multiples
+ * of powers of ten (see RANKS). The roundest are taken first, and a candidate
+ * is taken only if it is at least 1/maxTicks of the range (in log) from every
+ * tick already taken. So a range within one decade still gets labels, a range
+ * such as 0.5 to 1.5 gets one on each side of 1, and a long range gets evenly
+ * spread powers of ten.
  */
 export function logTicks(min: number, max: number, maxTicks: number): number[] {
   if (!(min > 0) || !(max > min) || !Number.isFinite(max) || maxTicks < 1) {
@@ -21,33 +28,37 @@ export function logTicks(min: number, max: number, maxTicks: number): number[] {
   }
   const first = Math.floor(Math.log10(min));
   const last = Math.ceil(Math.log10(max));
-  let best: number[] = [];
-  for (const multipliers of MULTIPLIER_SETS) {
-    const ticks: number[] = [];
+  const ranks: Candidate[][] = RANKS.map((multipliers) => {
+    const candidates: Candidate[] = [];
     for (let exponent = first; exponent <= last; exponent++) {
       for (const multiplier of multipliers) {
         // toPrecision, so that 3 × 0.1 is 0.3 and not 0.30000000000000004.
         const value = Number((multiplier * Number(`1e${exponent}`)).toPrecision(12));
         if (value >= min * (1 - 1e-9) && value <= max * (1 + 1e-9)) {
-          ticks.push(value);
+          candidates.push({ value, log: Math.log10(value) });
         }
       }
     }
-    if (ticks.length > maxTicks) {
-      break;
+    return candidates.sort((a, b) => a.value - b.value);
+  });
+
+  const span = Math.log10(max / min);
+  // Spacing by maxTicks divisions can fit one tick too many (both ends); then by one division fewer.
+  for (const divisions of [maxTicks, maxTicks - 1]) {
+    const spacing = (span / Math.max(divisions, 0.5)) * (1 - 1e-9);
+    const chosen: Candidate[] = [];
+    for (const candidates of ranks) {
+      for (const candidate of candidates) {
+        if (chosen.every((tick) => Math.abs(tick.log - candidate.log) >= spacing)) {
+          chosen.push(candidate);
+        }
+      }
     }
-    best = ticks;
+    if (chosen.length <= maxTicks) {
+      return chosen.map((tick) => tick.value).sort((a, b) => a - b);
+    }
   }
-  if (best.length > 0) {
-    return best;
-  }
-  // Too many decades for one tick each: every n-th power of ten.
-  const powers: number[] = [];
-  for (let exponent = Math.ceil(Math.log10(min) - 1e-9); exponent <= Math.floor(Math.log10(max) + 1e-9); exponent++) {
-    powers.push(Number(`1e${exponent}`));
-  }
-  const stride = Math.ceil(powers.length / maxTicks);
-  return powers.filter((_, k) => k % stride === 0);
+  return [];
 }
 
 /** Labels every tick: uPlot's default for log axes labels only those at 1 × 10^k. */

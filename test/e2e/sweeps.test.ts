@@ -61,7 +61,7 @@ describe('learning-rate sweeps', () => {
     await expect.poll(() => page.locator('#sweep .title').textContent()).toMatch(/Sweep of gd after \d+ updates \(every start per rate; dashed: stability limit η = 1\)/);
     expect(await page.locator('#sweep canvas').count()).toBe(3);
     // The legend names the swept rates, not the base rate the sweep does not use.
-    await expect.poll(() => page.locator('.legend-name').first().textContent()).toBe('1: gd η 0.5 to 1.5 (sweep of 64)');
+    await expect.poll(() => page.locator('.legend-name').first().textContent()).toBe('1: gd η 0.5 to 1.5, 64 rates');
     // The inspector and the single-particle plot give way to the sweep plots.
     expect(await page.locator('#plot').isVisible()).toBe(false);
   });

@@ -1,5 +1,5 @@
-// Ticks of the plots' logarithmic axes: labels within a decade, and no more
-// labels than fit on a long range.
+// Ticks of the plots' logarithmic axes: labels within a decade, on both sides
+// of a power of ten, and no more labels than fit on a long range.
 
 import { describe, expect, test } from 'vitest';
 
@@ -11,7 +11,7 @@ describe('log axis ticks', () => {
   });
 
   test('a sweep across 1 labels both sides of it', () => {
-    expect(logTicks(0.5, 1.5, 6)).toEqual([0.5, 0.6, 0.7, 0.8, 0.9, 1]);
+    expect(logTicks(0.5, 1.5, 6)).toEqual([0.5, 0.7, 1, 1.5]);
   });
 
   test('two decades: 1, 2 and 5 of each', () => {
@@ -24,6 +24,24 @@ describe('log axis ticks', () => {
     expect(thinned.length).toBeLessThanOrEqual(5);
     expect(thinned[0]).toBe(1e-20);
     expect(thinned.every((value, k) => k === 0 || value > thinned[k - 1])).toBe(true);
+  });
+
+  test('a range within 1 to 2 gets half steps', () => {
+    expect(logTicks(1, 1.6, 6)).toEqual([1, 1.5]);
+  });
+
+  test('one tick: the roundest value', () => {
+    expect(logTicks(0.3, 30, 1)).toEqual([1]);
+  });
+
+  test('never more than the maximum, on any range', () => {
+    for (const [min, max] of [[0.01, 1], [0.5, 1.5], [1e-8, 1e8], [0.2, 0.9], [3e-5, 7e2]]) {
+      for (let maxTicks = 1; maxTicks <= 12; maxTicks++) {
+        const ticks = logTicks(min, max, maxTicks);
+        expect(ticks.length, `${min} to ${max}, ${maxTicks} ticks`).toBeLessThanOrEqual(maxTicks);
+        expect(ticks.length, `${min} to ${max}, ${maxTicks} ticks`).toBeGreaterThan(0);
+      }
+    }
   });
 
   test('degenerate ranges give no ticks', () => {
