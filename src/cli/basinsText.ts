@@ -6,6 +6,11 @@
 import type { BasinLabel, BasinsReport } from './basinsCommand.ts';
 import { counted } from './wording.ts';
 
+/** Formats a value to six significant digits without trailing zeros: 3, -0.994959, 0.96015. */
+function sixDigits(value: number): string {
+  return String(Number(value.toPrecision(6)));
+}
+
 /** Formats the configuration, the shares, the 1D intervals and the legend. */
 export function formatBasinsReport(report: BasinsReport): string {
   const percent = (value: number): string => `${(100 * value).toFixed(1)}%`;
@@ -15,7 +20,7 @@ export function formatBasinsReport(report: BasinsReport): string {
 
   report.minima.forEach((minimum, k) => {
     const found = minimum.known ? '' : ', found by clustering';
-    lines.push(`  ${minimumName(report, k)}, f = ${Number(minimum.value.toPrecision(6))}${found}: ${percent(minimum.share)}`);
+    lines.push(`  ${minimumName(report, k)}, f = ${sixDigits(minimum.value)}${found}: ${percent(minimum.share)}`);
   });
   lines.push(`  elsewhere ${percent(report.other)}, diverged ${percent(report.diverged)}, not converged ${percent(report.unconverged)}`);
 
@@ -23,8 +28,7 @@ export function formatBasinsReport(report: BasinsReport): string {
     lines.push('starts along x, by where they ended:');
     for (const interval of report.intervals) {
       // Starts are float32: six significant digits, as for the minima, print 0.05 rather than 0.04999995231628418.
-      const x = (value: number): string => String(Number(value.toPrecision(6)));
-      const range = interval.starts === 1 ? `x = ${x(interval.from)}` : `x = ${x(interval.from)} to ${x(interval.to)}`;
+      const range = interval.starts === 1 ? `x = ${sixDigits(interval.from)}` : `x = ${sixDigits(interval.from)} to ${sixDigits(interval.to)}`;
       lines.push(`  ${range} (${interval.starts} ${interval.starts === 1 ? 'start' : 'starts'}): ${labelName(report, interval.basin)}`);
     }
   }
@@ -46,9 +50,9 @@ export function formatBasinsReport(report: BasinsReport): string {
 function minimumName(report: BasinsReport, k: number): string {
   const minimum = report.minima[k];
   if (report.intervals !== null) {
-    return `minimum x = ${minimum.x.toPrecision(6)}`;
+    return `minimum x = ${sixDigits(minimum.x)}`;
   }
-  return `minimum (${minimum.x.toPrecision(6)}, ${minimum.y.toPrecision(6)})`;
+  return `minimum (${sixDigits(minimum.x)}, ${sixDigits(minimum.y)})`;
 }
 
 function labelName(report: BasinsReport, basin: BasinLabel): string {

@@ -145,10 +145,18 @@ describe('basins on a 1D surface', () => {
     expect(lines[0]).toBe('double-well: gd, lr 0.05, 500 steps, 16 starts on [-2, 2]');
     expect(lines).toContain('starts along x, by where they ended:');
     expect(lines).toContain('  x = -1.875 to -0.125 (8 starts): minimum x = -1.03558');
-    expect(lines).toContain('  x = 0.125 to 1.875 (8 starts): minimum x = 0.960150');
+    expect(lines).toContain('  x = 0.125 to 1.875 (8 starts): minimum x = 0.96015');
     expect(lines).toContain(`map written to ${png} (16 × 1 pixels, x to the right)`);
     const legend = lines.slice(lines.indexOf('colours of the map:') + 1);
-    expect(legend).toEqual(['  #e69f00  minimum x = -1.03558', '  #56b4e9  minimum x = 0.960150', '  #ebebeb  elsewhere', '  #780000  diverged', '  #2d323a  not converged']);
+    expect(legend).toEqual(['  #e69f00  minimum x = -1.03558', '  #56b4e9  minimum x = 0.96015', '  #ebebeb  elsewhere', '  #780000  diverged', '  #2d323a  not converged']);
+  });
+
+  test('2D text: six significant digits, trailing zeros dropped', () => {
+    const outcome = downhill(['basins', '--surface', 'himmelblau', '--grid', '8', '--steps', '500', '--lr', '0.01', '--backend', 'cpu']);
+    expect(outcome.status).toBe(0);
+    const lines = outcome.stdout.trim().split('\n');
+    expect(lines[1]).toMatch(/^ {2}minimum \(3, 2\), f = 0: \d+\.\d%$/);
+    expect(lines[2]).toMatch(/^ {2}minimum \(-2\.80512, 3\.13131\), f = 0: \d+\.\d%$/);
   });
 
   test('JSON: intervals and legend match the PNG', () => {
