@@ -121,25 +121,41 @@ export class SurfaceObject {
     const heights = new Float32Array(n * n);
     const rises = new Float32Array(n * n);
     const contours = new Float32Array(n * n);
+    const defined = new Float32Array(n * n);
 
     // PlaneGeometry orders vertices row by row from the top (+y) edge.
+    const xAt = (column: number): number => domain.xMin + ((domain.xMax - domain.xMin) * column) / (n - 1);
+    const yAt = (row: number): number => domain.yMax - ((domain.yMax - domain.yMin) * row) / (n - 1);
     for (let row = 0; row < n; row++) {
-      const y = domain.yMax - ((domain.yMax - domain.yMin) * row) / (n - 1);
       for (let column = 0; column < n; column++) {
-        const x = domain.xMin + ((domain.xMax - domain.xMin) * column) / (n - 1);
         const vertex = row * n + column;
-        const loss = shape.value(x, y);
-        const height = Number.isFinite(loss) ? normalizeLoss(map, loss) : NORMALIZED_MAX;
-        heights[vertex] = height;
-        rises[vertex] = Number.isFinite(loss) ? Math.min(unclippedHeight(map, loss), RISE_CAP) : RISE_CAP;
-        // Contours follow the unclipped height, so no lines crowd into the clipped top.
-        contours[vertex] = contourCoordinate(levels, Number.isFinite(loss) ? unclippedHeight(map, loss) : Infinity);
-        positions.setXYZ(vertex, worldX(map, x), worldY(map, y), height * map.height);
+        const loss = shape.value(xAt(column), yAt(row));
+        if (Number.isFinite(loss)) {
+          defined[vertex] = 1;
+          heights[vertex] = normalizeLoss(map, loss);
+          rises[vertex] = Math.min(unclippedHeight(map, loss), RISE_CAP);
+          // Contours follow the unclipped height, so no lines crowd into the clipped top.
+          contours[vertex] = contourCoordinate(levels, unclippedHeight(map, loss));
+        }
+      }
+    }
+    // Where the formula is undefined the mesh has a hole: the material drops every triangle with
+    // such a vertex. Those vertices take the values of the nearest defined ones, so the normals at
+    // the hole's edge stay those of the surface. With no defined vertex, the mesh is cut at the top.
+    if (!fillUndefined(n, defined, [heights, rises, contours])) {
+      heights.fill(NORMALIZED_MAX);
+      rises.fill(RISE_CAP);
+    }
+    for (let row = 0; row < n; row++) {
+      for (let column = 0; column < n; column++) {
+        const vertex = row * n + column;
+        positions.setXYZ(vertex, worldX(map, xAt(column)), worldY(map, yAt(row)), heights[vertex] * map.height);
       }
     }
     geometry.setAttribute('level', new Float32BufferAttribute(heights, 1));
     geometry.setAttribute('rise', new Float32BufferAttribute(rises, 1));
     geometry.setAttribute('contour', new Float32BufferAttribute(contours, 1));
+    geometry.setAttribute('defined', new Float32BufferAttribute(defined, 1));
     geometry.computeVertexNormals();
 
     const level = attribute('level', 'float');
@@ -157,7 +173,8 @@ export class SurfaceObject {
     const riseWidth = fwidth(rise);
     const rim = smoothstep(float(NORMALIZED_MAX).sub(riseWidth.mul(2)), float(NORMALIZED_MAX).sub(riseWidth), rise).mul(this.cutTop);
     const material = new MeshStandardNodeMaterial({ roughness: 0.85, metalness: 0, side: DoubleSide });
-    material.opacityNode = select(rise.greaterThan(NORMALIZED_MAX).and(this.cutTop.greaterThan(0.5)), float(0), float(1));
+    const cut = rise.greaterThan(NORMALIZED_MAX).and(this.cutTop.greaterThan(0.5));
+    material.opacityNode = select(cut.or(attribute('defined', 'float').lessThan(0.999)), float(0), float(1));
     material.alphaTest = 0.5;
     this.ownColor = mix(mix(base, vec3(0.02, 0.02, 0.05), line.mul(0.55)), CUT_RIM_COLOR, rim);
     material.colorNode = this.ownColor;
@@ -193,4 +210,47 @@ export class SurfaceObject {
     drawable.geometry.dispose();
     (drawable.material as MeshStandardNodeMaterial | LineBasicNodeMaterial).dispose();
   }
+}
+
+/**
+ * Fills the entries of `arrays` at the vertices of the n × n grid where
+ * `defined` is 0, outward from the defined ones: each takes the mean of its
+ * neighbours (8-neighbourhood) filled before it. Returns false when no vertex
+ * is defined.
+ */
+function fillUndefined(n: number, defined: Float32Array, arrays: Float32Array[]): boolean {
+  const filled = Uint8Array.from(defined, (value) => (value === 1 ? 1 : 0));
+  if (!filled.includes(1)) {
+    return false;
+  }
+  const neighbours = (vertex: number): number[] => {
+    const row = Math.floor(vertex / n);
+    const column = vertex % n;
+    const list: number[] = [];
+    for (let dr = -1; dr <= 1; dr++) {
+      for (let dc = -1; dc <= 1; dc++) {
+        const r = row + dr;
+        const c = column + dc;
+        if ((dr !== 0 || dc !== 0) && r >= 0 && r < n && c >= 0 && c < n) {
+          list.push(r * n + c);
+        }
+      }
+    }
+    return list;
+  };
+  // Breadth first from the defined vertices, one ring of the hole at a time.
+  let ring = [...filled.keys()].filter((vertex) => filled[vertex] === 0 && neighbours(vertex).some((other) => filled[other] === 1));
+  while (ring.length > 0) {
+    for (const vertex of ring) {
+      const sources = neighbours(vertex).filter((other) => filled[other] === 1);
+      for (const array of arrays) {
+        array[vertex] = sources.reduce((sum, other) => sum + array[other], 0) / sources.length;
+      }
+    }
+    for (const vertex of ring) {
+      filled[vertex] = 1;
+    }
+    ring = [...new Set(ring.flatMap(neighbours))].filter((vertex) => filled[vertex] === 0);
+  }
+  return true;
 }

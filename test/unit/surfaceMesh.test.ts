@@ -1,0 +1,46 @@
+// The surface mesh where a typed formula is undefined: a hole, not a wall up
+// to the top of the drawn range.
+
+import type { BufferAttribute, Mesh } from 'three';
+import { describe, expect, test } from 'vitest';
+
+import { createViridisTexture } from '../../src/render/colormap.ts';
+import { createHeightMap, sampleLoss } from '../../src/render/heightMap.ts';
+import { SurfaceObject } from '../../src/render/surfaceMesh.ts';
+
+describe('surface mesh', () => {
+  test('undefined region: masked vertices at their neighbours height', () => {
+    // sqrt(x·y) is undefined where x and y have opposite signs. An even resolution keeps every vertex off the axes.
+    const domain = { xMin: -2, xMax: 2, yMin: -2, yMax: 2 };
+    const value = (x: number, y: number): number => Math.sqrt(x * y);
+    const n = 16;
+    const map = createHeightMap(domain, sampleLoss(value, domain, 2, 64), 'linear');
+    const surface = new SurfaceObject({ value, domain, dims: 2 }, map, createViridisTexture(), [], n);
+    const geometry = (surface.object as Mesh).geometry;
+    const defined = geometry.getAttribute('defined') as BufferAttribute;
+    const positions = geometry.getAttribute('position') as BufferAttribute;
+
+    let definedHeightMax = -Infinity;
+    const undefinedVertices: number[] = [];
+    for (let row = 0; row < n; row++) {
+      const y = domain.yMax - ((domain.yMax - domain.yMin) * row) / (n - 1);
+      for (let column = 0; column < n; column++) {
+        const x = domain.xMin + ((domain.xMax - domain.xMin) * column) / (n - 1);
+        const vertex = row * n + column;
+        expect(defined.getX(vertex), `vertex (${x}, ${y})`).toBe(x * y >= 0 ? 1 : 0);
+        if (x * y >= 0) {
+          definedHeightMax = Math.max(definedHeightMax, positions.getZ(vertex));
+        } else {
+          undefinedVertices.push(vertex);
+        }
+      }
+    }
+    expect(undefinedVertices).toHaveLength(n * n / 2);
+    // Each masked vertex lies within the range of the defined ones, so no triangle at the hole's edge
+    // rises to the top of the drawn range (the cut level, 1.25 of the height) as a wall.
+    for (const vertex of undefinedVertices) {
+      expect(positions.getZ(vertex)).toBeLessThanOrEqual(definedHeightMax + 1e-6);
+    }
+    expect(definedHeightMax).toBeLessThan(1.25 * map.height);
+  });
+});
