@@ -120,6 +120,8 @@ export class App {
   /** The last verification report, for the console and the tests. */
   lastVerifyReport: VerifyReport | undefined;
   private lastSample = 0;
+  /** True once the population band has a sample of the starts, at update 0 of a scene or reset. */
+  private startSampled = false;
   /** Watches for frames that take seconds; public so that a test can lower its threshold. */
   readonly slowFrames = new SlowFrames();
   private lastClustering = 0;
@@ -655,6 +657,7 @@ export class App {
     }
     this.clearPickedPath();
     this.statusBar.restart();
+    this.startSampled = false;
     this.runTo = undefined;
     this.linkChanged('replace');
   }
@@ -821,6 +824,7 @@ export class App {
     this.verifyView.markEarlier();
     this.differing = undefined;
     this.runs = built;
+    this.startSampled = false;
     this.gridStartsInUse = starts;
     this.surface = surface;
     this.surfaceDefinition = definition;
@@ -1013,6 +1017,13 @@ export class App {
       this.runTo = undefined;
     }
     let stepped = false;
+    const active = this.runs[this.settings.active];
+    // The population band starts at the starts, before the first update of a scene or a reset.
+    if (active && !this.startSampled && active.descent.stepsDone === 0) {
+      active.sampler.sample(0);
+      this.startSampled = true;
+      this.lastSample = time;
+    }
     if (this.runs.length > 0 && (!this.settings.paused || this.runTo !== undefined)) {
       this.pendingSteps += this.settings.stepsPerFrame;
       let steps = Math.floor(this.pendingSteps);
@@ -1053,7 +1064,6 @@ export class App {
       this.basinNodes.stepsDone.value = Math.max(1, this.stepsDone);
     }
 
-    const active = this.runs[this.settings.active];
     if (active && time - this.lastSample >= SAMPLE_INTERVAL) {
       this.lastSample = time;
       active.sampler.sample(active.descent.stepsDone);

@@ -168,6 +168,10 @@ describe('share and export', () => {
     const steps = rows.slice(1).map((row) => Number(row[0]));
     expect(steps).toEqual([...steps].sort((a, b) => a - b));
     expect(rows.slice(1).every((row) => row.every((field) => field !== 'NaN'))).toBe(true);
+    // The population band begins at the starts, sampled before the first update.
+    const withPopulation = rows.slice(1).filter((row) => row[5] !== '');
+    expect(withPopulation.length).toBeGreaterThan(1);
+    expect(withPopulation[0][0]).toBe('0');
   });
 
   test('a sweep: its table as CSV and its phase map as PNG at cell resolution', { timeout: 120_000 }, async () => {
