@@ -369,7 +369,8 @@ export class App {
       const hyperparametersChanged =
         JSON.stringify(previous.runs.map((run) => [run.optimizer, run.schedule])) !== JSON.stringify(this.settings.runs.map((run) => [run.optimizer, run.schedule])) ||
         JSON.stringify(previous.sweep) !== JSON.stringify(this.settings.sweep) ||
-        JSON.stringify(previous.noise) !== JSON.stringify(this.settings.noise);
+        JSON.stringify(previous.noise) !== JSON.stringify(this.settings.noise) ||
+        JSON.stringify(previous.criteria) !== JSON.stringify(this.settings.criteria);
       if (hyperparametersChanged && (this.settings.restartOnChange || this.settings.sweep.enabled)) {
         // A sweep's plots describe runs from the start, so a changed sweep restarts.
         this.reset();

@@ -2,7 +2,7 @@
  * Scenes that retell the first lesson on gradient descent. Each preset sets
  * the panel's settings and explains what to watch.
  */
-import { DEFAULT_NOISE } from '../core/config.ts';
+import { DEFAULT_CRITERIA, DEFAULT_NOISE } from '../core/config.ts';
 import { cloneSettings, defaultRun, type AppSettings } from './settings.ts';
 
 export interface Preset {
@@ -43,7 +43,7 @@ export const PRESETS: readonly Preset[] = [
   },
 ];
 
-/** The settings after choosing `preset`: its own values, one plain-descent run, no noise. */
+/** The settings after choosing `preset`: its own values, one plain-descent run, no noise, sweep or basin map, the default stopping rules. */
 export function applyPresetSettings(settings: AppSettings, preset: Preset): AppSettings {
   const next = cloneSettings(settings);
   Object.assign(next, preset.settings);
@@ -51,6 +51,10 @@ export function applyPresetSettings(settings: AppSettings, preset: Preset): AppS
   next.active = 0;
   next.noise = { ...DEFAULT_NOISE };
   next.domain = undefined;
+  // The explanation describes this scene alone: no sweep, no basin map, the default stopping rules.
+  next.sweep = { ...next.sweep, enabled: false };
+  next.basinView = 'off';
+  next.criteria = { ...DEFAULT_CRITERIA };
   return next;
 }
 

@@ -46,6 +46,13 @@ describe('learning-rate sweeps', () => {
     await field.press('Enter');
     // After the restart the count starts again from 0, well below where it was.
     await waitForState(page, (state) => state.lr === 0.3 && state.stepsDone < before.stepsDone);
+    // A stopping criterion is a setting of the run too: changing it restarts as well.
+    const beforeCriteria = await waitForState(page, (state) => state.stepsDone > 80);
+    await page.evaluate(() => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      downhill.change({ ...downhill.settings, criteria: { ...downhill.settings.criteria, gradTol: 0.1 } });
+    });
+    await waitForState(page, (state) => state.stepsDone < beforeCriteria.stepsDone);
     await control(page, 'restart on every change').locator('input').uncheck();
   });
 

@@ -1,0 +1,27 @@
+// Presets: each one's scene is its own, whatever the panel held before.
+
+import { describe, expect, test } from 'vitest';
+
+import { DEFAULT_CRITERIA } from '../../src/core/config.ts';
+import { applyPresetSettings, PRESETS } from '../../src/ui/presets.ts';
+import { DEFAULT_SETTINGS, cloneSettings, validateSettings } from '../../src/ui/settings.ts';
+
+describe('presets', () => {
+  test.each(PRESETS.map((preset) => [preset.name, preset] as const))('%s: no sweep, basin map or custom stopping rules left over', (_name, preset) => {
+    const before = cloneSettings(DEFAULT_SETTINGS);
+    before.sweep = { ...before.sweep, enabled: true };
+    before.basinView = 'map';
+    before.criteria = { gradTol: 0.5, stepTol: 0, divergeBound: 1e30 };
+    before.noise = { sigma: 0.3, seed: 7 };
+
+    const after = validateSettings(applyPresetSettings(before, preset));
+    expect(after.sweep.enabled).toBe(false);
+    expect(after.basinView).toBe('off');
+    expect(after.criteria).toEqual(DEFAULT_CRITERIA);
+    expect(after.noise.sigma).toBe(0);
+    expect(after.runs).toHaveLength(1);
+    expect(after.runs[0].optimizer.name).toBe('gd');
+    expect(after.runs[0].optimizer.lr).toBe(preset.lr);
+    expect(after.surface).toBe(preset.settings.surface);
+  });
+});
