@@ -9,6 +9,7 @@ import {
   BufferGeometry,
   Float32BufferAttribute,
   Line,
+  LineSegments,
   LineBasicNodeMaterial,
   Mesh,
   MeshBasicNodeMaterial,
@@ -21,7 +22,7 @@ import {
 } from 'three/webgpu';
 import type { Domain } from '../core/surfaces.ts';
 import { contourCoordinate, type ContourLevel } from './contourLevels.ts';
-import { NORMALIZED_MAX, normalizeLoss, unclippedHeight, worldX, worldY, type HeightMap } from './heightMap.ts';
+import { NORMALIZED_MAX, NORMALIZED_MIN, normalizeLoss, unclippedHeight, worldX, worldY, type HeightMap } from './heightMap.ts';
 
 /**
  * Vertices per side of the 2D mesh in full and in light drawing (see
@@ -184,18 +185,30 @@ export class SurfaceObject {
   private createCurve(shape: SurfaceShape, map: HeightMap): Line {
     const n = CURVE_POINTS;
     const { domain } = shape;
-    const positions = new Float32Array(n * 3);
+    const points: ([number, number, number] | undefined)[] = [];
     for (let i = 0; i < n; i++) {
       const x = domain.xMin + ((domain.xMax - domain.xMin) * i) / (n - 1);
       const loss = shape.value(x, 0);
-      const height = Number.isFinite(loss) ? normalizeLoss(map, loss) : NORMALIZED_MAX;
-      positions.set([worldX(map, x), 0, height * map.height], 3 * i);
+      points.push(Number.isFinite(loss) ? [worldX(map, x), 0, normalizeLoss(map, loss) * map.height] : undefined);
+    }
+    // Segments between neighbouring samples where both are defined: the curve has gaps where the
+    // formula is undefined (asin beyond ±1, log below 0) rather than lines to the top. Nor does a
+    // segment join the bottom of the drawn range to its top, as across the pole of 1/x.
+    const top = NORMALIZED_MAX * map.height;
+    const bottom = NORMALIZED_MIN * map.height;
+    const segments: number[] = [];
+    for (let i = 0; i + 1 < n; i++) {
+      const [a, b] = [points[i], points[i + 1]];
+      const acrossPole = a && b && Math.max(a[2], b[2]) >= top && Math.min(a[2], b[2]) <= bottom;
+      if (a && b && !acrossPole) {
+        segments.push(...a, ...b);
+      }
     }
     const geometry = new BufferGeometry();
-    geometry.setAttribute('position', new Float32BufferAttribute(positions, 3));
+    geometry.setAttribute('position', new Float32BufferAttribute(new Float32Array(segments), 3));
     const material = new LineBasicNodeMaterial();
     material.colorNode = vec3(0.35, 0.75, 0.95);
-    return new Line(geometry, material);
+    return new LineSegments(geometry, material);
   }
 
   /** Scales heights for the view: 1 in 3D, nearly 0 in the top-down 2D view, where the mesh is not cut. */

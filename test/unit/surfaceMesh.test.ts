@@ -44,3 +44,39 @@ describe('surface mesh', () => {
     expect(definedHeightMax).toBeLessThan(1.25 * map.height);
   });
 });
+
+describe('surface curve', () => {
+  /** The x of every segment end of a 1D surface's curve, from its LineSegments geometry. */
+  function curveSegments(value: (x: number) => number, xMin: number, xMax: number): { ends: number[]; count: number } {
+    const domain = { xMin, xMax, yMin: 0, yMax: 0 };
+    const shape = { value: (x: number) => value(x), domain, dims: 1 as const };
+    const map = createHeightMap(domain, sampleLoss(shape.value, domain, 1, 256), 'linear');
+    const surface = new SurfaceObject(shape, map, createViridisTexture(), []);
+    const positions = (surface.object as Mesh).geometry.getAttribute('position') as BufferAttribute;
+    const ends: number[] = [];
+    for (let k = 0; k < positions.count; k++) {
+      ends.push(positions.getX(k));
+    }
+    return { ends, count: positions.count / 2 };
+  }
+
+  test('asin(x) on [-2, 2]: segments only where |x| ≤ 1', () => {
+    const all = curveSegments((x) => x, -2, 2);
+    const asin = curveSegments(Math.asin, -2, 2);
+    expect(asin.count).toBeGreaterThan(0);
+    // About half the samples lie within [-1, 1].
+    expect(asin.count / all.count).toBeGreaterThan(0.45);
+    expect(asin.count / all.count).toBeLessThan(0.55);
+    const mapped = asin.ends.map((end) => (end - Math.min(...all.ends)) / (Math.max(...all.ends) - Math.min(...all.ends)));
+    // In the drawn x (0 to 1 across the domain), every end is within the middle half.
+    expect(Math.min(...mapped)).toBeGreaterThanOrEqual(0.25 - 1e-3);
+    expect(Math.max(...mapped)).toBeLessThanOrEqual(0.75 + 1e-3);
+  });
+
+  test('1/x: no segment across the pole', () => {
+    const inverse = curveSegments((x) => 1 / x, -1, 1);
+    const all = curveSegments((x) => x, -1, 1);
+    // One segment fewer than a curve without a pole: the one from −∞ to +∞.
+    expect(inverse.count).toBe(all.count - 1);
+  });
+});
