@@ -24,6 +24,8 @@ export interface StatsSnapshot {
   stepsDone: number;
   /** Resets of the descent before the copy was made: a snapshot of an earlier run than the current one is stale. */
   generation: number;
+  /** performance.now() when the copy was recorded, just before its submit: steadier than the arrival for rates. */
+  capturedAt: number;
   moving: number;
   converged: number;
   diverged: number;
@@ -64,6 +66,7 @@ interface Slot {
   busy: boolean;
   stepsDone: number;
   generation: number;
+  capturedAt: number;
   pickedIndex: number;
 }
 
@@ -91,6 +94,7 @@ export class StatsRing {
         busy: false,
         stepsDone: 0,
         generation: 0,
+        capturedAt: 0,
         pickedIndex: 0,
       });
     }
@@ -117,6 +121,7 @@ export class StatsRing {
     slot.busy = true;
     slot.stepsDone = stepsDone;
     slot.generation = generation;
+    slot.capturedAt = performance.now();
     slot.pickedIndex = pickedIndex;
     encoder.copyBufferToBuffer(stats, 0, slot.buffer, 0, this.statsBytes);
     encoder.copyBufferToBuffer(history, 0, slot.buffer, this.statsBytes, this.historyLength * HISTORY_ENTRY_STRIDE);
@@ -184,6 +189,7 @@ export class StatsRing {
     return {
       stepsDone: slot.stepsDone,
       generation: slot.generation,
+      capturedAt: slot.capturedAt,
       moving: words[STAT_MOVING],
       converged: words[STAT_CONVERGED],
       diverged: words[STAT_DIVERGED],

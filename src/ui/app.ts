@@ -362,6 +362,10 @@ export class App {
       this.panel.clearPreset();
     }
 
+    if (previous.paused && !this.settings.paused) {
+      // The pause is no part of the rate: it starts again from the first updates after it.
+      this.statusBar.restart();
+    }
     if (needsRebuild(previous, this.settings)) {
       void this.rebuild();
     } else {
@@ -1113,7 +1117,8 @@ export class App {
     run.stats = snapshot;
     this.legend.update(index, snapshot, run.descent.particleCount);
     if (index === this.settings.active) {
-      this.statusBar.snapshot(snapshot, run.descent.particleCount, performance.now());
+      // Timed by when the updates were submitted: copies arrive in bursts, submits keep the frames' pace.
+      this.statusBar.snapshot(snapshot, run.descent.particleCount, snapshot.capturedAt);
       this.showInspector(snapshot);
     }
     if (snapshot.pickedIndex === this.pickedIndex) {

@@ -615,7 +615,7 @@ export class FallbackApp {
 
   private snapshotOf(frame: FallbackRunFrame): StatsSnapshot {
     // The worker's frames carry the request generation instead; stale ones never reach here.
-    return { ...frame, pickedIndex: this.pickedIndex, generation: 0 };
+    return { ...frame, pickedIndex: this.pickedIndex, generation: 0, capturedAt: performance.now() };
   }
 
   private showInspector(frame: FallbackRunFrame): void {

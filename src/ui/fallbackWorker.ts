@@ -49,7 +49,7 @@ export type FallbackRequest =
  * status counts, loss range and picked particle of a GPU stats snapshot.
  * `history` has the picked particle after each update of the request.
  */
-export interface FallbackRunFrame extends Omit<StatsSnapshot, 'pickedIndex' | 'generation'> {
+export interface FallbackRunFrame extends Omit<StatsSnapshot, 'pickedIndex' | 'generation' | 'capturedAt'> {
   /** x, y and loss per particle, float32, as the GPU's point buffer stores them. */
   points: Float32Array;
   /** STATUS code per particle. */

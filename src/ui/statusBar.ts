@@ -9,7 +9,7 @@ import { formatCount, formatRate, formatShare } from './format.ts';
 /** Time constant of the smoothing of the particle-step rate, in milliseconds: the rate follows a change within about a second. */
 export const RATE_SMOOTHING_MS = 1000;
 /** Shortest span of snapshots that gives a first rate, in milliseconds; until then the rate reads 0 (shown as a dash). */
-export const RATE_FIRST_SPAN_MS = 250;
+export const RATE_FIRST_SPAN_MS = 500;
 
 /**
  * The particle-step rate from successive stats snapshots: updates done

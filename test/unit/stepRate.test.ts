@@ -3,7 +3,7 @@
 
 import { describe, expect, test } from 'vitest';
 
-import { RATE_SMOOTHING_MS, StepRate } from '../../src/ui/statusBar.ts';
+import { RATE_FIRST_SPAN_MS, RATE_SMOOTHING_MS, StepRate } from '../../src/ui/statusBar.ts';
 
 describe('particle-step rate', () => {
   test('steady snapshots give steps times moving particles per second', () => {
@@ -83,6 +83,8 @@ describe('particle-step rate', () => {
       time += 250;
       steps += 4;
       rate.add(steps, 4096, time);
+      // No rate before the snapshots span RATE_FIRST_SPAN_MS.
+      expect(rate.value === 0).toBe(time < RATE_FIRST_SPAN_MS);
     }
     // 16 updates in 752 ms: within 40% of the true rate, where the first interval alone reads 125 times it.
     expect(rate.value).toBeCloseTo((16 * 4096) / 0.752, 3);
@@ -92,12 +94,12 @@ describe('particle-step rate', () => {
   test('no update for a second reads 0, and reset forgets', () => {
     const rate = new StepRate();
     rate.add(0, 10, 0);
-    rate.add(10, 10, 300);
-    expect(rate.value).toBeCloseTo(1000 / 3, 6);
-    rate.add(10, 10, 300 + RATE_SMOOTHING_MS);
+    rate.add(10, 10, 600);
+    expect(rate.value).toBeCloseTo(1000 / 6, 6);
+    rate.add(10, 10, 600 + RATE_SMOOTHING_MS);
     expect(rate.value).toBe(0);
     // After the stall the rate starts again from the mean of the new snapshots.
-    rate.add(20, 10, 1600);
+    rate.add(20, 10, 1900);
     expect(rate.value).toBeCloseTo(100 / 1.3, 6);
     rate.reset();
     expect(rate.value).toBe(0);
