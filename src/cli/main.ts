@@ -5,7 +5,7 @@
  */
 import { NoAdapterError, WebGpuUnavailableError, LimitExceededError } from '../gpu/errors.ts';
 import { FORMULA_FUNCTIONS, FormulaError } from '../core/expr/index.ts';
-import { CONDITION_NUMBER, DIVERGE_BOUND, InvalidSettingError, MAX_TOLERANCE, MIN_TOLERANCE } from '../core/limits.ts';
+import { CONDITION_NUMBER, DIVERGE_BOUND, formatLimit, InvalidSettingError, MAX_TOLERANCE, MIN_TOLERANCE } from '../core/limits.ts';
 import { DEFAULT_CRITERIA } from '../core/config.ts';
 import { SURFACE_NAMES } from '../core/surfaces.ts';
 import { EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_NO_ADAPTER, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
@@ -37,11 +37,6 @@ function wrapList(items: readonly string[]): string {
   }
   lines.push(line);
   return lines.join(`\n${' '.repeat(HELP_COLUMN)}`);
-}
-
-/** Formats a limit as the help writes it: 1e-3, 1.09e-19, 1e6. */
-function exponent(value: number): string {
-  return value.toExponential().replace('e+', 'e');
 }
 
 const COMMON_OPTIONS = `
@@ -78,10 +73,11 @@ const COMMON_OPTIONS = `
                           region of the grid of starts (default: the surface's standard domain,
                           [-3, 3] or [-3, 3]² for --formula)
   --grad-tol G            a particle converges on the update whose gradient norm is at most G
-  --step-tol S            and whose step length is at most S (defaults ${exponent(DEFAULT_CRITERIA.gradTol)}, ${exponent(DEFAULT_CRITERIA.stepTol)});
-                          each 0 or ${exponent(MIN_TOLERANCE)} to ${exponent(MAX_TOLERANCE)}, as the GPU compares their squares
+  --step-tol S            and whose step length is at most S (defaults ${formatLimit(DEFAULT_CRITERIA.gradTol)}, ${formatLimit(DEFAULT_CRITERIA.stepTol)});
+                          each 0 or ${formatLimit(MIN_TOLERANCE)} to ${formatLimit(MAX_TOLERANCE)}, as the GPU compares their squares;
+                          0 stops where the square rounds to 0, which may differ between GPU and CPU
   --diverge-bound B       a particle diverges when |x| or |y| exceeds B or is not finite
-                          (default ${exponent(DEFAULT_CRITERIA.divergeBound)}; ${exponent(DIVERGE_BOUND.min)} to ${exponent(DIVERGE_BOUND.max)})
+                          (default ${formatLimit(DEFAULT_CRITERIA.divergeBound)}; ${formatLimit(DIVERGE_BOUND.min)} to ${formatLimit(DIVERGE_BOUND.max)})
   --backend cpu|webgpu    where to compute (default webgpu)
   --precision f32|f64     arithmetic of --backend cpu (default f32, as the GPU); f64 starts from
                           the starts rounded to float32, the values the GPU starts from

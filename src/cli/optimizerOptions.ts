@@ -16,7 +16,7 @@ import {
   type ScheduleName,
 } from '../core/config.ts';
 import { NOISE_SPECS, OPTIMIZER_FLAGS, OPTIMIZER_SPECS, SCHEDULE_SPECS, describeAccepted, describeRange, inRange, type NumberSpec } from '../core/hyperparameters.ts';
-import { formatSettingValue } from '../core/limits.ts';
+import { decimalValue, formatSettingValue } from '../core/limits.ts';
 import { UsageError } from './errors.ts';
 
 /** parseArgs entries of these options. */
@@ -55,7 +55,7 @@ export function parseDecimal(text: string): number | undefined {
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim())) {
     return undefined;
   }
-  return Number(text);
+  return decimalValue(text);
 }
 
 /** Reads --flag as a number within `spec`; throws UsageError naming the value and the range. */

@@ -125,7 +125,7 @@ export const DIVERGE_BOUND = { min: 1e-6, max: 1e30 } as const;
 
 /** Returns a convergence tolerance when it is 0 or from MIN_TOLERANCE to MAX_TOLERANCE; throws InvalidSettingError otherwise. */
 export function checkTolerance(setting: string, value: number): number {
-  const range = `a number from 0 to ${MAX_TOLERANCE}`;
+  const range = `a number from 0 to ${formatLimit(MAX_TOLERANCE)}`;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TOLERANCE) {
     throw new InvalidSettingError(setting, value, range);
   }
@@ -135,13 +135,34 @@ export function checkTolerance(setting: string, value: number): number {
   return value;
 }
 
+/**
+ * Returns Number(text), except for a decimal whose digits are not all 0 but
+ * whose value is too small for a double (1e-400): that reads as the smallest
+ * double of its sign, so range checks reject it instead of taking it as 0.
+ */
+export function decimalValue(text: string): number {
+  const value = Number(text);
+  if (value === 0 && /[1-9]/.test(text.split(/e/i)[0])) {
+    return text.trim().startsWith('-') ? -Number.MIN_VALUE : Number.MIN_VALUE;
+  }
+  return value;
+}
+
+/** Formats a limit for messages and help: 0.001 and 1000000 as they are, 1e-6 and 1e30 with an exponent. */
+export function formatLimit(value: number): string {
+  const magnitude = Math.abs(value);
+  const text = magnitude !== 0 && magnitude < 1e-4 ? value.toExponential() : String(value);
+  return text.replace('e+', 'e');
+}
+
 /** Returns value when it is a finite number in [min, max] and not below float32's normal range; throws InvalidSettingError otherwise. */
 export function checkNumber(setting: string, value: number, min: number, max: number): number {
+  const range = `a number from ${formatLimit(min)} to ${formatLimit(max)}`;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new InvalidSettingError(setting, value, `a number from ${min} to ${max}`);
+    throw new InvalidSettingError(setting, value, range);
   }
   if (belowFloat32Normal(value)) {
-    throw new InvalidSettingError(setting, value, `a number from ${min} to ${max}, ${FLOAT32_NORMAL_WORDS}`);
+    throw new InvalidSettingError(setting, value, `${range}, ${FLOAT32_NORMAL_WORDS}`);
   }
   return value;
 }

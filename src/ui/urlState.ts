@@ -10,6 +10,7 @@
  * problem naming it, while the rest of the link still applies.
  */
 import { defaultOptimizer, DEFAULT_SCHEDULE, OPTIMIZER_NAMES, SCHEDULE_NAMES, type OptimizerConfig, type OptimizerName, type ScheduleConfig } from '../core/config.ts';
+import { decimalValue } from '../core/limits.ts';
 import type { Domain } from '../core/surfaces.ts';
 import { cloneSettings, DEFAULT_SETTINGS, defaultRun, MAX_RUNS, validateSettings, type AppSettings, type RunSettings } from './settings.ts';
 
@@ -147,7 +148,7 @@ function parseNumberText(text: string): number {
   if (!NUMBER_PATTERN.test(text)) {
     throw new ValueError('expected a decimal number');
   }
-  const value = Number(text);
+  const value = decimalValue(text);
   if (!Number.isFinite(value)) {
     throw new ValueError('expected a finite number');
   }

@@ -1,10 +1,10 @@
 // Validation of the app's settings: surface, typed formula, condition
 // number, domain and z scale, each rejected with a message naming the value.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 
 import { FormulaError } from '../../src/core/expr/index.ts';
-import { InvalidSettingError } from '../../src/core/limits.ts';
+import { decimalValue, InvalidSettingError } from '../../src/core/limits.ts';
 import { DEFAULT_SETTINGS, surfaceDims, validateSettings, type AppSettings } from '../../src/ui/settings.ts';
 
 function settingsWith(update: Partial<AppSettings>): AppSettings {
@@ -55,5 +55,19 @@ describe('validateSettings', () => {
   ] as [string, Partial<AppSettings>, RegExp][])('rejects %s', (_label, update, message) => {
     expect(() => validateSettings(settingsWith(update))).toThrow(InvalidSettingError);
     expect(() => validateSettings(settingsWith(update))).toThrow(message);
+  });
+});
+
+describe('decimal text', () => {
+  test.each([
+    ['0', 0],
+    ['-0', -0],
+    ['0.000e-5', 0],
+    ['1e-400', Number.MIN_VALUE],
+    ['-1e-400', -Number.MIN_VALUE],
+    ['0.5', 0.5],
+    ['1e-5', 1e-5],
+  ])('%s reads as %d', (text, value) => {
+    expect(decimalValue(text)).toBe(value);
   });
 });

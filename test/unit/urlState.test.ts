@@ -103,6 +103,8 @@ describe('a link with bad values', () => {
     ['paused=yes', 'paused=yes'],
     ['stepsPerFrame=1e9', 'stepsPerFrame=1e9'],
     ['noise.sigma=-1', 'noise.sigma=-1'],
+    ['noise.sigma=1e-400', 'noise.sigma=1e-400'],
+    ['criteria.gradTol=1e-400', 'criteria.gradTol=1e-400'],
     ['noise.seed=1.5', 'noise.seed=1.5'],
     ['noise.color=red', 'noise.color=red'],
     ['sweep.lrMin=5&sweep.lrMax=1', 'sweep.lr'],
