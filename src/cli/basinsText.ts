@@ -4,12 +4,7 @@
  * colour legend of the map.
  */
 import type { BasinLabel, BasinsReport } from './basinsCommand.ts';
-import { counted } from './wording.ts';
-
-/** Formats a value to six significant digits without trailing zeros: 3, -0.994959, 0.96015. */
-function sixDigits(value: number): string {
-  return String(Number(value.toPrecision(6)));
-}
+import { counted, criteriaLine, sixDigits } from './wording.ts';
 
 /** Formats the configuration, the shares, the 1D intervals and the legend. */
 export function formatBasinsReport(report: BasinsReport): string {
@@ -17,6 +12,10 @@ export function formatBasinsReport(report: BasinsReport): string {
   const oneD = report.intervals !== null;
   const starts = oneD ? `${report.grid} starts on [${report.domain[0]}, ${report.domain[1]}]` : `${report.grid}×${report.grid} starts`;
   const lines = [`${report.surface}: ${report.optimizer}, lr ${report.lr}, ${counted(report.steps, 'step')}, ${starts}`];
+  const stopping = criteriaLine(report.criteria);
+  if (stopping) {
+    lines.push(stopping);
+  }
 
   report.minima.forEach((minimum, k) => {
     const found = minimum.known ? '' : ', found by clustering';

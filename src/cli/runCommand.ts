@@ -7,7 +7,7 @@ import { DEFAULT_CRITERIA, STATUS_NAMES, type NoiseConfig, type OptimizerConfig,
 import { ReferenceRun } from '../core/reference.ts';
 import { quantile } from '../core/sweep.ts';
 import { runDescent } from '../gpu/runDescent.ts';
-import { counted } from './wording.ts';
+import { counted, criteriaLine, sixDigits } from './wording.ts';
 import { createNodeGpuContext } from './nodeGpu.ts';
 import type { RunOptions } from './options.ts';
 
@@ -117,12 +117,16 @@ export function formatRunReport(report: RunReport): string {
     `${report.optimizer}, lr ${report.lr}${report.schedule.name === 'constant' ? '' : ` (${report.schedule.name} schedule)`}${report.noise.sigma > 0 ? `, noise σ ${report.noise.sigma}` : ''}, ${counted(report.steps, 'step')} on ${where}`,
     `${counted(report.particles, 'particle')}: ${report.summary.converged} converged, ${report.summary.diverged} diverged, ${report.summary.moving} still moving`,
   ];
+  const stopping = criteriaLine(report.criteria);
+  if (stopping) {
+    lines.splice(2, 0, stopping);
+  }
   if (report.precision === 'f64') {
     // ReferenceRun fills its starts into a Float32Array, so an f64 run compares with the GPU from the same points.
     lines.push('note: the starts were rounded to float32 first, as the GPU takes them, and the updates ran in float64');
   }
   if (finiteLoss.length > 0) {
-    lines.push(`loss of particles not diverged: min ${finiteLoss[0].toPrecision(6)}, median ${median.toPrecision(6)}, max ${finiteLoss[finiteLoss.length - 1].toPrecision(6)}`);
+    lines.push(`loss of particles not diverged: min ${sixDigits(finiteLoss[0])}, median ${sixDigits(median)}, max ${sixDigits(finiteLoss[finiteLoss.length - 1])}`);
   }
   return lines.join('\n');
 }

@@ -4,7 +4,7 @@
  * value of the second hyperparameter.
  */
 import { OUTCOME_COLORS, type SweepRow } from '../core/exportTables.ts';
-import { counted } from './wording.ts';
+import { counted, criteriaLine } from './wording.ts';
 import type { SweepReport } from './sweepCommand.ts';
 
 const TABLE_HEADER = ['rate', 'diverged', 'median loss', 'p10 loss', 'p90 loss', 'median steps'];
@@ -14,6 +14,10 @@ export function formatSweepReport(report: SweepReport): string {
   const rates = report.lr.length;
   const rateText = rates === 1 ? `learning rate ${report.lr[0]}` : `${rates} learning rates from ${report.lr[0]} to ${report.lr[rates - 1]}`;
   const lines = [`${report.surface}: ${report.optimizer}, ${rateText}, ${counted(report.starts, 'start')} each, ${counted(report.steps, 'step')}`];
+  const stopping = criteriaLine(report.criteria);
+  if (stopping) {
+    lines.push(stopping);
+  }
 
   if (report.sweepY) {
     lines.push(...phaseMapLines(report));
@@ -75,8 +79,8 @@ function phaseMapLines(report: SweepReport): string[] {
     const rows = report.rows.slice(k * rates, (k + 1) * rates);
     const limit = axis.stabilityLimit[k];
     table.push([
-      value.toPrecision(4),
-      limit === null ? 'not known' : limit.toPrecision(4),
+      fourDigits(value),
+      limit === null ? 'not known' : fourDigits(limit),
       firstRate(rows, (row) => row.diverged > 0),
       firstRate(rows, (row) => row.outcome === 'diverged'),
     ]);
@@ -87,6 +91,11 @@ function phaseMapLines(report: SweepReport): string[] {
 function firstRate(rows: readonly SweepRow[], predicate: (row: SweepRow) => boolean): string {
   const row = rows.find(predicate);
   return row ? row.lr.toPrecision(4) : 'none';
+}
+
+/** Formats a value to four significant digits, and 0 as 0 rather than 0.000. */
+function fourDigits(value: number): string {
+  return value === 0 ? '0' : value.toPrecision(4);
 }
 
 function formatShare(share: number): string {

@@ -124,7 +124,7 @@ describe('sweep text report', () => {
     expect(lines[1].trim().split(/\s{2,}/)).toEqual(['momentum', 'stability limit', 'first rate with divergence', 'first rate with most diverged']);
     // Limits 1 + μ of x² for μ = 0, 0.45, 0.9.
     expect(lines.slice(2).map((line) => line.trim().split(/\s+/).slice(0, 2))).toEqual([
-      ['0.000', '1.000'],
+      ['0', '1.000'],
       ['0.4500', '1.450'],
       ['0.9000', '1.900'],
     ]);

@@ -97,6 +97,16 @@ describe('downhill run --json', () => {
     }
   });
 
+  test('text reports name criteria that are not the defaults', () => {
+    const line = 'stopping: --grad-tol 0.1 --step-tol 1e-5 --diverge-bound 1000000';
+    for (const command of ['run', 'basins', 'sweep']) {
+      const custom = downhill([command, '--surface', 'parabola', '--grid', '4', '--steps', '5', '--backend', 'cpu', '--grad-tol', '0.1']).stdout.split('\n');
+      expect(custom, command).toContain(line);
+      const defaults = downhill([command, '--surface', 'parabola', '--grid', '4', '--steps', '5', '--backend', 'cpu']).stdout;
+      expect(defaults, command).not.toMatch(/^stopping:/m);
+    }
+  });
+
   test('stopping criteria reach basins, sweep and verify', () => {
     // A bound of 1e-6 makes every start off 0 diverge on its first update.
     const tight = ['--diverge-bound', '1e-6', '--grid', '4', '--steps', '5', '--json'];
