@@ -5,6 +5,8 @@
  * the next.
  */
 
+import { niceStep } from '../render/contourLevels.ts';
+
 /** Multipliers of a power of ten, in ranks from the roundest to the least round. */
 const RANKS: readonly (readonly number[])[] = [[1], [2, 5], [3, 4, 6, 7, 8, 9], [1.5, 2.5, 3.5, 4.5]];
 
@@ -20,7 +22,7 @@ interface Candidate {
  * is taken only if it is at least 1/maxTicks of the range (in log) from every
  * tick already taken. So a range within one decade still gets labels, a range
  * such as 0.5 to 1.5 gets one on each side of 1, and a long range gets evenly
- * spread powers of ten.
+ * spread powers of ten. A range with fewer than two such ticks gets linear ones.
  */
 export function logTicks(min: number, max: number, maxTicks: number): number[] {
   if (!(min > 0) || !(max > min) || !Number.isFinite(max) || maxTicks < 1) {
@@ -54,11 +56,28 @@ export function logTicks(min: number, max: number, maxTicks: number): number[] {
         }
       }
     }
-    if (chosen.length <= maxTicks) {
+    if (chosen.length <= maxTicks && (chosen.length >= 2 || maxTicks < 2)) {
       return chosen.map((tick) => tick.value).sort((a, b) => a - b);
     }
   }
-  return [];
+  // A range too narrow for two round multiples (0.99 to 1.01) is nearly linear: ticks at a 1-2-5 step.
+  return linearTicks(min, max, maxTicks);
+}
+
+function linearTicks(min: number, max: number, maxTicks: number): number[] {
+  let step = niceStep((max - min) / Math.max(1, maxTicks - 1));
+  let ticks: number[] = [];
+  for (;;) {
+    ticks = [];
+    for (let k = Math.ceil(min / step - 1e-9); k * step <= max * (1 + 1e-12); k++) {
+      ticks.push(Number((k * step).toPrecision(12)));
+    }
+    if (ticks.length <= maxTicks) {
+      return ticks;
+    }
+    // The next step of the 1-2-5 series: 2.1 times rounds 1 to 2, 2 to 5 and 5 to 10.
+    step = niceStep(step * 2.1);
+  }
 }
 
 /** Labels every tick: uPlot's default for log axes labels only those at 1 × 10^k. */

@@ -30,12 +30,17 @@ describe('log axis ticks', () => {
     expect(logTicks(1, 1.6, 6)).toEqual([1, 1.5]);
   });
 
+  test('a range too narrow for two round values: linear ticks', () => {
+    expect(logTicks(0.99, 1.01, 6)).toEqual([0.99, 0.995, 1, 1.005, 1.01]);
+    expect(logTicks(5, 5.5, 6)).toEqual([5, 5.1, 5.2, 5.3, 5.4, 5.5]);
+  });
+
   test('one tick: the roundest value', () => {
     expect(logTicks(0.3, 30, 1)).toEqual([1]);
   });
 
   test('never more than the maximum, on any range', () => {
-    for (const [min, max] of [[0.01, 1], [0.5, 1.5], [1e-8, 1e8], [0.2, 0.9], [3e-5, 7e2]]) {
+    for (const [min, max] of [[0.01, 1], [0.5, 1.5], [1e-8, 1e8], [0.2, 0.9], [3e-5, 7e2], [0.99, 1.01], [5, 5.5]]) {
       for (let maxTicks = 1; maxTicks <= 12; maxTicks++) {
         const ticks = logTicks(min, max, maxTicks);
         expect(ticks.length, `${min} to ${max}, ${maxTicks} ticks`).toBeLessThanOrEqual(maxTicks);
