@@ -15,7 +15,7 @@ import { parseCommandLine } from './commandLine.ts';
 import { sweepCommand } from './sweepCommand.ts';
 import { formatSweepReport } from './sweepText.ts';
 import { verifyCommand } from './verifyCommand.ts';
-import { formatAgreement, formatVerifyReport } from '../core/verify.ts';
+import { formatAgreement, formatVerifyReport, FULL_CHECK_BUDGET } from '../core/verify.ts';
 import { formatRunReport, runCommand } from './runCommand.ts';
 import { registerNodeShaders } from './shaders.ts';
 
@@ -114,6 +114,8 @@ Options of sweep (instead of --lr):
   --schedule-lr-min M     the minimum of a cosine or cyclic schedule (--lr-min is the sweep's here)
 
 Options of verify:
+  (the CPU reruns every particle while particles × steps is at most ${FULL_CHECK_BUDGET.toLocaleString('en-US')},
+  and a uniform sample of ${FULL_CHECK_BUDGET.toLocaleString('en-US')} / steps particles beyond)
   --min-agreement S       exit with status 1 when the share of particles whose status or basin agrees
                           between the GPU and the CPU in float32 is below S (0 to 1)
   --radius R              assignment radius of the basins compared (default 1% of the domain)

@@ -38,7 +38,14 @@ export class Legend {
       const name = document.createElement('span');
       name.className = 'legend-name';
       const schedule = run.schedule.name === 'constant' ? '' : `, ${run.schedule.name}`;
-      const rate = sweep ? `η ${formatValue(sweep.lrMin)} to ${formatValue(sweep.lrMax)}, ${sweep.lrCount} rates` : `η ${formatValue(run.optimizer.lr)}`;
+      let rate = `η ${formatValue(run.optimizer.lr)}`;
+      if (sweep) {
+        rate = `η ${formatValue(sweep.lrMin)} to ${formatValue(sweep.lrMax)}, ${sweep.lrCount} rates`;
+        if (sweep.second) {
+          const { parameter, min, max, count } = sweep.second;
+          rate += ` × ${parameter} ${formatValue(min)} to ${formatValue(max)}, ${count} values`;
+        }
+      }
       name.textContent = `${index + 1}: ${run.optimizer.name} ${rate}${schedule}`;
 
       // With a schedule or a warm-up, the rate of the next update, as the schedule has it now.

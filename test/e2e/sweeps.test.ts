@@ -86,6 +86,8 @@ describe('learning-rate sweeps', () => {
     });
     await expect.poll(() => page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.particleCount)).toBe(8 * 32 * 16);
     await expect.poll(() => page.locator('#sweep .phase-legend').textContent()).toMatch(/converged.*diverged.*neither/);
+    // The legend names both axes.
+    expect(await page.locator('.legend-name').first().textContent()).toBe('1: momentum η 0.1 to 3, 32 rates × momentum 0 to 0.9, 16 values');
     // The map's cells are filled: the plot area holds the outcome colours.
     await expect
       .poll(
