@@ -136,9 +136,9 @@ export function checkTolerance(setting: string, value: number): number {
 }
 
 /**
- * Returns Number(text), except for a decimal whose digits are not all 0 but
- * whose value is too small for a double (1e-400): that reads as the smallest
- * double of its sign, so range checks reject it instead of taking it as 0.
+ * Returns Number(text), except for a nonzero decimal too small for a double
+ * (1e-400). That returns the smallest double of its sign, so that range checks
+ * reject it instead of taking it as 0.
  */
 export function decimalValue(text: string): number {
   const value = Number(text);

@@ -19,8 +19,8 @@ export const RATE_FIRST_SPAN_MS = 500;
  * with the time constant RATE_SMOOTHING_MS, so snapshots that arrive in
  * bursts do not make it flicker. Until the snapshots span a time constant
  * (after the first, or after a stall), the rate is the mean over their whole
- * span instead: snapshots that arrive within milliseconds of each other just
- * after a page loads would otherwise set a first rate many times too high.
+ * span instead. Otherwise two snapshots a few milliseconds apart just after a
+ * page loads would set a first rate many times too high.
  */
 export class StepRate {
   /** Particle-steps per second; 0 until the snapshots span RATE_FIRST_SPAN_MS. */

@@ -82,7 +82,7 @@ describe('downhill run --json', () => {
 
   test('stopping criteria: stop steps on both backends', () => {
     for (const backend of ['cpu', 'webgpu']) {
-      // x₀ = 1 at η 0.1: update k sees the gradient 2·0.8^(k−1), first at most 0.1 for k = 15 (0.088; k = 14 gives 0.110).
+      // x₀ = 1 at η 0.1: update k uses the gradient 2·0.8^(k−1), first at most 0.1 for k = 15 (0.088; k = 14 gives 0.110).
       const converging = JSON.parse(
         downhill(['run', '--surface', 'parabola', '--lr', '0.1', '--start', '1', '--steps', '50', '--grad-tol', '0.1', '--step-tol', '1', '--backend', backend, '--json']).stdout,
       );
