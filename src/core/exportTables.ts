@@ -60,8 +60,9 @@ export function sweepCsv(rows: readonly SweepRow[], parameter: string | undefine
   return toCsv(
     header,
     rows.map((row) => [
-      row.lr,
-      ...(parameter ? [row.y] : []),
+      // Twelve significant digits: log spacing gives 0.10000000000000002 where 0.1 was meant.
+      Number(row.lr.toPrecision(12)),
+      ...(parameter ? [row.y === undefined ? row.y : Number(row.y.toPrecision(12))] : []),
       row.converged,
       row.diverged,
       row.medianLoss,

@@ -4,7 +4,7 @@
  * in the panel.
  */
 import GUI, { type Controller } from 'lil-gui';
-import { STEPS_PER_FRAME } from '../core/limits.ts';
+import { decimalValue, STEPS_PER_FRAME } from '../core/limits.ts';
 import { BasinPanel } from './basinPanel.ts';
 import { OptimizerPanel } from './optimizerPanel.ts';
 import { SweepPanel } from './sweepPanel.ts';
@@ -170,6 +170,12 @@ export class Panel {
         'change',
         () => {
           const text = input.value.trim();
+          const keeps = `the field keeps ${formatValue(controller.getValue() as number)}`;
+          if (isNumberText(text) && Math.abs(decimalValue(text)) === Number.MIN_VALUE) {
+            // "1e-400" would read as 0, which is not what was typed.
+            this.actions.notify(`invalid ${controller.$name.textContent}: "${text.slice(0, 40)}" is too small for a number and is not 0 (type 0 for 0); ${keeps}.`);
+            return;
+          }
           if (isNumberText(text)) {
             // As lil-gui applies typed text (its private _snap and _clamp): snapped to an explicit step, clamped to the range.
             const field = controller as Controller & { _stepExplicit?: boolean; _snap?: (value: number) => number; _clamp?: (value: number) => number };
@@ -181,7 +187,7 @@ export class Panel {
             return;
           }
           const quoted = text === '' ? 'an empty field' : `"${text.slice(0, 40)}"`;
-          this.actions.notify(`invalid ${controller.$name.textContent}: ${quoted} is not a number; the field keeps ${formatValue(controller.getValue() as number)}.`);
+          this.actions.notify(`invalid ${controller.$name.textContent}: ${quoted} is not a number; ${keeps}.`);
         },
         { capture: true },
       );

@@ -3,7 +3,7 @@
  * the panel's settings and explains what to watch.
  */
 import { DEFAULT_CRITERIA, DEFAULT_NOISE } from '../core/config.ts';
-import { cloneSettings, defaultRun, type AppSettings } from './settings.ts';
+import { cloneSettings, DEFAULT_SETTINGS, defaultRun, type AppSettings } from './settings.ts';
 
 export interface Preset {
   name: string;
@@ -43,7 +43,7 @@ export const PRESETS: readonly Preset[] = [
   },
 ];
 
-/** The settings after choosing `preset`: its own values, one plain-descent run, no noise, sweep or basin map, the default stopping rules. */
+/** The settings after choosing `preset`: its own values, one plain-descent run, no noise, sweep or basin map, the default stopping rules and height scale. */
 export function applyPresetSettings(settings: AppSettings, preset: Preset): AppSettings {
   const next = cloneSettings(settings);
   Object.assign(next, preset.settings);
@@ -51,10 +51,14 @@ export function applyPresetSettings(settings: AppSettings, preset: Preset): AppS
   next.active = 0;
   next.noise = { ...DEFAULT_NOISE };
   next.domain = undefined;
-  // The explanation describes this scene alone: no sweep, no basin map, the default stopping rules.
-  next.sweep = { ...next.sweep, enabled: false };
+  // The explanation describes this scene alone: no sweep or phase map, no basin map, the default
+  // stopping rules, height scale and assignment radius, and the paths drawn.
+  next.sweep = { ...next.sweep, enabled: false, second: 'none' };
   next.basinView = 'off';
   next.criteria = { ...DEFAULT_CRITERIA };
+  next.zScale = DEFAULT_SETTINGS.zScale;
+  next.radius = DEFAULT_SETTINGS.radius;
+  next.trails = true;
   return next;
 }
 

@@ -105,6 +105,9 @@ describe('downhill run --json', () => {
       const defaults = downhill([command, '--surface', 'parabola', '--grid', '4', '--steps', '5', '--backend', 'cpu']).stdout;
       expect(defaults, command).not.toMatch(/^stopping:/m);
     }
+    // verify runs on the GPU; its text begins with what was verified.
+    const verify = downhill(['verify', '--surface', 'parabola', '--grid', '4', '--steps', '5', '--grad-tol', '0.1']).stdout.split('\n');
+    expect(verify.slice(0, 2)).toEqual(['parabola: gd, lr 0.1, 5 steps', line]);
   });
 
   test('stopping criteria reach basins, sweep and verify', () => {

@@ -9,13 +9,23 @@ import { DEFAULT_SETTINGS, cloneSettings, validateSettings } from '../../src/ui/
 describe('presets', () => {
   test.each(PRESETS.map((preset) => [preset.name, preset] as const))('%s: no sweep, basin map or custom stopping rules left over', (_name, preset) => {
     const before = cloneSettings(DEFAULT_SETTINGS);
-    before.sweep = { ...before.sweep, enabled: true };
+    before.runs = [{ ...before.runs[0], optimizer: { ...before.runs[0].optimizer, name: 'adam' } }];
+    before.sweep = { ...before.sweep, enabled: true, second: 'beta1' };
     before.basinView = 'map';
+    before.zScale = 'log';
+    before.trails = false;
+    before.radius = 0.3;
     before.criteria = { gradTol: 0.5, stepTol: 0, divergeBound: 1e30 };
     before.noise = { sigma: 0.3, seed: 7 };
 
     const after = validateSettings(applyPresetSettings(before, preset));
     expect(after.sweep.enabled).toBe(false);
+    // A phase map over β₁ left behind would block the sweep of the preset's gd from being turned on.
+    expect(after.sweep.second).toBe('none');
+    expect(validateSettings({ ...after, sweep: { ...after.sweep, enabled: true } }).sweep.enabled).toBe(true);
+    expect(after.zScale).toBe('auto');
+    expect(after.trails).toBe(true);
+    expect(after.radius).toBeNull();
     expect(after.basinView).toBe('off');
     expect(after.criteria).toEqual(DEFAULT_CRITERIA);
     expect(after.noise.sigma).toBe(0);
