@@ -13,7 +13,13 @@ const TABLE_HEADER = ['rate', 'diverged', 'median loss', 'p10 loss', 'p90 loss',
 export function formatSweepReport(report: SweepReport): string {
   const rates = report.lr.length;
   const rateText = rates === 1 ? `learning rate ${report.lr[0]}` : `${rates} learning rates from ${report.lr[0]} to ${report.lr[rates - 1]}`;
-  const lines = [`${report.surface}: ${report.optimizer}, ${rateText}, ${counted(report.starts, 'start')} each, ${counted(report.steps, 'step')}`];
+  let axes = rateText;
+  if (report.sweepY) {
+    const { parameter, values } = report.sweepY;
+    const count = values.length;
+    axes += count === 1 ? ` × ${parameter} ${values[0]}` : ` × ${count} values of ${parameter} from ${values[0]} to ${values[count - 1]}`;
+  }
+  const lines = [`${report.surface}: ${report.optimizer}, ${axes}, ${counted(report.starts, 'start')} each, ${counted(report.steps, 'step')}`];
   const stopping = criteriaLine(report.criteria);
   if (stopping) {
     lines.push(stopping);

@@ -121,6 +121,7 @@ describe('sweep text report', () => {
     expect(outcome.status).toBe(0);
     const lines = outcome.stdout.trim().split('\n');
     expect(lines).toHaveLength(5);
+    expect(lines[0]).toBe('parabola: momentum, 8 learning rates from 0.2 to 3 × 3 values of momentum from 0 to 0.9, 4 starts each, 200 steps');
     expect(lines[1].trim().split(/\s{2,}/)).toEqual(['momentum', 'stability limit', 'first rate with divergence', 'first rate with most diverged']);
     // Limits 1 + μ of x² for μ = 0, 0.45, 0.9.
     expect(lines.slice(2).map((line) => line.trim().split(/\s+/).slice(0, 2))).toEqual([
