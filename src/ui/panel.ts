@@ -89,7 +89,7 @@ export class Panel {
     });
 
     this.optimizerPanel = new OptimizerPanel(gui, settings, (next) => this.actions.change(next));
-    this.sweepPanel = new SweepPanel(gui, settings, (next) => this.actions.change(next));
+    this.sweepPanel = new SweepPanel(gui, settings, (next) => this.actions.change(next), (message) => this.actions.notify(message));
     this.basinPanel = new BasinPanel(gui, settings, (next) => this.actions.change(next), () => this.actions.zoomOut());
 
     const runFolder = gui.addFolder('Particles');

@@ -4,6 +4,7 @@
  */
 import type GUI from 'lil-gui';
 import type { Controller } from 'lil-gui';
+import { SWEEP_PARAMETERS } from '../core/sweep.ts';
 import { cloneSettings, type AppSettings, type SweepSettings } from './settings.ts';
 
 export class SweepPanel {
@@ -15,6 +16,7 @@ export class SweepPanel {
     gui: GUI,
     settings: AppSettings,
     private readonly change: (next: AppSettings) => boolean,
+    private readonly notify: (message: string) => void,
   ) {
     this.settings = cloneSettings(settings);
     this.model = { ...settings.sweep };
@@ -25,7 +27,10 @@ export class SweepPanel {
       const handler = (value: SweepSettings[K]) => this.send((next) => (next.sweep[key] = value));
       return finish ? controller.onFinishChange(handler) : controller.onChange(handler);
     };
-    field('enabled', 'sweep every configuration', false);
+    folder
+      .add(this.model, 'enabled')
+      .name('sweep every configuration')
+      .onChange((enabled: boolean) => this.send((next) => this.enable(next, enabled)));
     field('lrMin', 'lowest η');
     field('lrMax', 'highest η');
     field('lrCount', 'rates (log-spaced)');
@@ -48,6 +53,25 @@ export class SweepPanel {
     Object.assign(this.model, settings.sweep);
     for (const controller of this.secondControllers) {
       controller.show(settings.sweep.second !== 'none');
+    }
+  }
+
+  /**
+   * Turns the sweep on or off. A phase map's second axis that a configuration
+   * does not read (β₁ after Adam became gd) is dropped, with a notice, rather
+   * than blocking the sweep.
+   */
+  private enable(next: AppSettings, enabled: boolean): void {
+    next.sweep.enabled = enabled;
+    const second = next.sweep.second;
+    if (!enabled || second === 'none') {
+      return;
+    }
+    const readers: readonly string[] = SWEEP_PARAMETERS[second];
+    const other = next.runs.find((run) => !readers.includes(run.optimizer.name));
+    if (other) {
+      next.sweep.second = 'none';
+      this.notify(`The sweep runs without its phase map over ${second}: ${other.optimizer.name} has no ${second} (it applies to ${readers.join(', ')}).`);
     }
   }
 

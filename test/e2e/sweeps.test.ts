@@ -112,4 +112,20 @@ describe('learning-rate sweeps', () => {
       )
       .toBe(true);
   });
+  test('turning the sweep on drops a phase-map axis the optimizer lacks', async () => {
+    // The phase map over momentum of the test before, off; then the configuration becomes plain descent.
+    await page.evaluate(async () => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      downhill.change({ ...downhill.settings, sweep: { ...downhill.settings.sweep, enabled: false } });
+      await downhill.whenBuilt();
+      const run = { ...downhill.settings.runs[0], optimizer: { ...downhill.settings.runs[0].optimizer, name: 'gd' } };
+      downhill.change({ ...downhill.settings, runs: [run] });
+      await downhill.whenBuilt();
+    });
+    expect(await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.sweep.second)).toBe('momentum');
+    await control(page, 'sweep every configuration').locator('input').check();
+    await expect.poll(() => page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.sweep)).toMatchObject({ enabled: true, second: 'none' });
+    await expect.poll(() => page.locator('.notice').last().textContent()).toContain('The sweep runs without its phase map over momentum: gd has no momentum');
+    await expect.poll(() => page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.particleCount)).toBe(8 * 32);
+  });
 });
