@@ -149,6 +149,8 @@ export class Descent {
   generation = 0;
   /** True after a pick until a snapshot of the new pick is queued. */
   private snapshotOwed = false;
+  /** True while `stats` holds the reduction of the particles as they are now. */
+  private statsCurrent = false;
   private readonly gridSize: [number, number];
   private readonly useGrid: boolean;
   private readonly gridOrigin: [number, number, number, number];
@@ -157,9 +159,10 @@ export class Descent {
   /**
    * Dispatches so far that moved the particles without trail or history in
    * the lean kernel, and those that moved every particle in the general loop
-   * (while a lean kernel compiled, or after it failed to).
+   * (while a lean kernel compiled, or after it failed to); and statistics
+   * passes, which run only where a snapshot will read them.
    */
-  readonly dispatches = { lean: 0, general: 0 };
+  readonly dispatches = { lean: 0, general: 0, statistics: 0 };
 
   private constructor(
     private readonly gpu: GpuContext,
@@ -327,7 +330,16 @@ export class Descent {
     if (!this.snapshotOwed || !this.statsRing) {
       return;
     }
+    if (!this.statsRing.hasFreeSlot()) {
+      return;
+    }
     const encoder = this.gpu.device.createCommandEncoder({ label: 'Descent.snapshot' });
+    if (!this.statsCurrent) {
+      // The last dispatches skipped the statistics pass, since no buffer was free to read it.
+      const pass = encoder.beginComputePass({ label: 'Descent.snapshot' });
+      this.encodeStatistics(pass);
+      pass.end();
+    }
     if (this.captureSnapshot(encoder)) {
       this.gpu.device.queue.submit([encoder.finish()]);
       this.statsRing.afterSubmit();
@@ -337,6 +349,16 @@ export class Descent {
   /** Resolves once every statistics snapshot captured so far has been delivered to onStats. */
   async statsSettled(): Promise<void> {
     await this.statsRing?.settled();
+  }
+
+  /** Encodes the statistics pass into `pass`, after resetting its buffer, and marks the statistics current. */
+  private encodeStatistics(pass: GPUComputePassEncoder): void {
+    this.gpu.device.queue.writeBuffer(this.stats, 0, STATS_INITIAL);
+    pass.setBindGroup(0, this.bindGroup);
+    pass.setPipeline(this.compiled.pipelines.reduce_stats);
+    pass.dispatchWorkgroups(this.statsWorkgroups());
+    this.dispatches.statistics++;
+    this.statsCurrent = true;
   }
 
   private captureSnapshot(encoder: GPUCommandEncoder): boolean {
@@ -355,14 +377,12 @@ export class Descent {
     const device = this.gpu.device;
     const encoder = device.createCommandEncoder({ label: 'Descent.reset' });
     this.writeParams(0);
-    device.queue.writeBuffer(this.stats, 0, STATS_INITIAL);
     const pass = encoder.beginComputePass({ label: 'Descent.init' });
     pass.setPipeline(this.compiled.pipelines.init);
     pass.setBindGroup(0, this.bindGroup);
     pass.dispatchWorkgroups(...this.workgroups());
     // Statistics of the starts, so that a paused scene shows its reset at once.
-    pass.setPipeline(this.compiled.pipelines.reduce_stats);
-    pass.dispatchWorkgroups(this.statsWorkgroups());
+    this.encodeStatistics(pass);
     pass.end();
     this.captureSnapshot(encoder);
     device.queue.submit([encoder.finish()]);
@@ -380,8 +400,9 @@ export class Descent {
     const device = this.gpu.device;
     const lean = this.leanPipeline(this.leanOptions(!this.writeSchedule(steps))).pipeline;
     this.writeParams(steps);
-
-    device.queue.writeBuffer(this.stats, 0, STATS_INITIAL);
+    // Only the readback reads the statistics: without a free staging buffer (or without
+    // onStats, as for the command line) the pass is left out until a snapshot needs it.
+    const readBack = this.statsRing?.hasFreeSlot() ?? false;
 
     const encoder = device.createCommandEncoder({ label: 'Descent.step' });
     const pass = encoder.beginComputePass({ label: 'Descent.step' });
@@ -398,12 +419,16 @@ export class Descent {
       pass.setPipeline(this.compiled.pipelines.step);
       pass.dispatchWorkgroups(...this.workgroups());
     }
-    pass.setPipeline(this.compiled.pipelines.reduce_stats);
-    pass.dispatchWorkgroups(this.statsWorkgroups());
+    this.statsCurrent = false;
+    if (readBack) {
+      this.encodeStatistics(pass);
+    }
     pass.end();
 
     this.stepsDone += steps;
-    this.captureSnapshot(encoder);
+    if (readBack) {
+      this.captureSnapshot(encoder);
+    }
     device.queue.submit([encoder.finish()]);
     this.statsRing?.afterSubmit();
   }

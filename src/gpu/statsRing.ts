@@ -100,6 +100,11 @@ export class StatsRing {
     }
   }
 
+  /** True when a capture now would find a free staging buffer. */
+  hasFreeSlot(): boolean {
+    return this.slots.some((slot) => !slot.busy);
+  }
+
   /**
    * Copies the statistics and history into a free staging buffer, if there
    * is one; returns false when every buffer is still waiting for its map.

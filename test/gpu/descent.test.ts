@@ -182,6 +182,63 @@ describe('dispatch sizes', () => {
   });
 });
 
+describe('statistics passes', () => {
+  const setup = (onStats?: (snapshot: StatsSnapshot) => void) => ({
+    surface: compileFormula(findSurface('quadratic')!.formula),
+    optimizer: { ...DEFAULT_OPTIMIZER, lr: 0.2 },
+    criteria: DEFAULT_CRITERIA,
+    starts: grid('quadratic', 16),
+    trail: { maxParticles: 16, length: 4, every: 1 },
+    historyLength: 8,
+    pickedIndex: 5,
+    maxStepsPerDispatch: 100,
+    onStats,
+  });
+
+  test('without a readback, dispatches run no statistics pass', async () => {
+    const descent = await Descent.create(gpu, setup());
+    try {
+      const before = descent.dispatches.statistics;
+      for (let k = 0; k < 5; k++) {
+        descent.step(10);
+      }
+      expect(descent.dispatches.statistics).toBe(before);
+      expect(descent.dispatches.lean).toBe(5);
+    } finally {
+      descent.destroy();
+    }
+  });
+
+  test('a pick after skipped passes reads current statistics', async () => {
+    const snapshots: StatsSnapshot[] = [];
+    const descent = await Descent.create(gpu, setup((snapshot) => snapshots.push(snapshot)));
+    try {
+      // Eight dispatches back to back: the ring of three buffers fills, so later dispatches skip the pass.
+      for (let k = 0; k < 8; k++) {
+        descent.step(5);
+      }
+      const passes = descent.dispatches.statistics;
+      expect(passes).toBeLessThan(8);
+      await descent.statsSettled();
+      descent.setPicked(9);
+      // The last dispatch skipped its pass, so the pick's snapshot runs one first.
+      expect(descent.dispatches.statistics).toBe(passes + 1);
+      await descent.statsSettled();
+      const last = snapshots.at(-1)!;
+      expect(last.stepsDone).toBe(40);
+      expect(last.pickedIndex).toBe(9);
+
+      const reference = new ReferenceRun({ surface: setup().surface, optimizer: setup().optimizer, criteria: DEFAULT_CRITERIA, starts: setup().starts }, 'f32');
+      reference.advance(40);
+      const counts = [0, 0, 0];
+      reference.status.forEach((status) => counts[status]++);
+      expect([last.moving, last.converged, last.diverged]).toEqual(counts);
+    } finally {
+      descent.destroy();
+    }
+  });
+});
+
 describe('what the app reads without stalling', () => {
   test('statistics, picked history and trails match the reference', async () => {
     const surface = compileFormula(findSurface('quadratic')!.formula);
