@@ -149,7 +149,7 @@ export class Descent {
   generation = 0;
   /** True after a pick until a snapshot of the new pick is queued. */
   private snapshotOwed = false;
-  /** True while `stats` holds the reduction of the particles as they are now. */
+  /** True while `stats` contains the reduction of the particles as they are now. */
   private statsCurrent = false;
   private readonly gridSize: [number, number];
   private readonly useGrid: boolean;
