@@ -9,20 +9,17 @@ import { DEFAULT_CRITERIA, defaultOptimizer, STATUS, type OptimizerConfig } from
 import type { GridStarts } from '../../src/core/grid.ts';
 import { ReferenceRun } from '../../src/core/reference.ts';
 import { findSurface } from '../../src/core/surfaces.ts';
-import { createNodeGpuContext } from '../../src/cli/nodeGpu.ts';
-import { registerNodeShaders } from '../../src/cli/shaders.ts';
 import { BasinClassifier, BasinComparer, BASIN_STRIDE, type BasinCounts } from '../../src/gpu/basins.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { Descent } from '../../src/gpu/descent.ts';
 import { readBuffer } from '../../src/gpu/readback.ts';
 import { readResult, runDescentSteps } from '../../src/gpu/runDescent.ts';
+import { createTestGpuContext } from '../helpers/nodeGpu.ts';
 
 let gpu: GpuContext;
 
 beforeAll(async () => {
-  registerNodeShaders();
-  gpu = await createNodeGpuContext();
-  expect(gpu.adapterName).not.toMatch(/null/i);
+  gpu = await createTestGpuContext();
 });
 
 afterAll(() => {

@@ -8,8 +8,6 @@ import { DEFAULT_CRITERIA, DEFAULT_OPTIMIZER, STATUS } from '../../src/core/conf
 import { fillStarts, type Starts } from '../../src/core/grid.ts';
 import { ReferenceRun } from '../../src/core/reference.ts';
 import { findSurface } from '../../src/core/surfaces.ts';
-import { createNodeGpuContext } from '../../src/cli/nodeGpu.ts';
-import { registerNodeShaders } from '../../src/cli/shaders.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { Descent } from '../../src/gpu/descent.ts';
 import { LimitExceededError } from '../../src/gpu/errors.ts';
@@ -17,14 +15,12 @@ import { TRAIL_POINT_STRIDE } from '../../src/gpu/layout.ts';
 import { readBuffer } from '../../src/gpu/readback.ts';
 import { readResult, runDescent } from '../../src/gpu/runDescent.ts';
 import type { StatsSnapshot } from '../../src/gpu/statsRing.ts';
+import { createTestGpuContext } from '../helpers/nodeGpu.ts';
 
 let gpu: GpuContext;
 
 beforeAll(async () => {
-  registerNodeShaders();
-  gpu = await createNodeGpuContext();
-  // Dawn's null backend would run nothing; these tests need a real driver.
-  expect(gpu.adapterName).not.toMatch(/null/i);
+  gpu = await createTestGpuContext();
 });
 
 afterAll(() => {

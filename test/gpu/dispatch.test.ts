@@ -10,19 +10,16 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_CRITERIA, DEFAULT_OPTIMIZER, STATUS } from '../../src/core/config.ts';
 import { compileFormula } from '../../src/core/expr/index.ts';
 import type { GridStarts } from '../../src/core/grid.ts';
-import { createNodeGpuContext } from '../../src/cli/nodeGpu.ts';
-import { registerNodeShaders } from '../../src/cli/shaders.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { Descent } from '../../src/gpu/descent.ts';
 import { readResult, type DescentResult } from '../../src/gpu/runDescent.ts';
 import type { StatsSnapshot } from '../../src/gpu/statsRing.ts';
+import { createTestGpuContext } from '../helpers/nodeGpu.ts';
 
 let gpu: GpuContext;
 
 beforeAll(async () => {
-  registerNodeShaders();
-  gpu = await createNodeGpuContext();
-  expect(gpu.adapterName).not.toMatch(/null/i);
+  gpu = await createTestGpuContext();
 });
 
 afterAll(() => {

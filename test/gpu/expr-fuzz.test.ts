@@ -12,11 +12,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { differentiate } from '../../src/core/expr/differentiate.ts';
 import { compileFormula, FormulaError, type CompiledSurface, type Expr } from '../../src/core/expr/index.ts';
-import { createNodeGpuContext } from '../../src/cli/nodeGpu.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { readBuffer } from '../../src/gpu/readback.ts';
 import { fuzzInputs } from '../helpers/formulaFuzz.ts';
 import { boundError, type Bounded } from '../helpers/wgslErrorBound.ts';
+import { createTestGpuContext } from '../helpers/nodeGpu.ts';
 
 /** Same seed and count as the unit fuzz test, so both see the same formulas. */
 const SEED = 20_240_917;
@@ -49,8 +49,7 @@ let gpu: GpuContext;
 let compiled: Compiled[];
 
 beforeAll(async () => {
-  gpu = await createNodeGpuContext();
-  expect(gpu.adapterName).not.toMatch(/null/i);
+  gpu = await createTestGpuContext();
 
   compiled = [];
   for (const input of fuzzInputs(SEED, INPUT_COUNT)) {

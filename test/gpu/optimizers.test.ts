@@ -18,18 +18,15 @@ import {
 import type { Starts } from '../../src/core/grid.ts';
 import { ReferenceRun } from '../../src/core/reference.ts';
 import { findSurface } from '../../src/core/surfaces.ts';
-import { createNodeGpuContext } from '../../src/cli/nodeGpu.ts';
-import { registerNodeShaders } from '../../src/cli/shaders.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { Descent } from '../../src/gpu/descent.ts';
 import { readResult, type DescentResult } from '../../src/gpu/runDescent.ts';
+import { createTestGpuContext } from '../helpers/nodeGpu.ts';
 
 let gpu: GpuContext;
 
 beforeAll(async () => {
-  registerNodeShaders();
-  gpu = await createNodeGpuContext();
-  expect(gpu.adapterName).not.toMatch(/null/i);
+  gpu = await createTestGpuContext();
 });
 
 afterAll(() => {

@@ -5,15 +5,14 @@
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { createNodeGpuContext } from '../../src/cli/nodeGpu.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { ReadbackRing } from '../../src/gpu/readbackRing.ts';
+import { createTestGpuContext } from '../helpers/nodeGpu.ts';
 
 let gpu: GpuContext;
 
 beforeAll(async () => {
-  gpu = await createNodeGpuContext();
-  expect(gpu.adapterName).not.toMatch(/null/i);
+  gpu = await createTestGpuContext();
 });
 
 afterAll(() => {

@@ -9,18 +9,15 @@ import { DEFAULT_CRITERIA, defaultOptimizer } from '../../src/core/config.ts';
 import { compileFormula } from '../../src/core/expr/index.ts';
 import { ReferenceRun } from '../../src/core/reference.ts';
 import { verifyRun } from '../../src/core/verify.ts';
-import { createNodeGpuContext } from '../../src/cli/nodeGpu.ts';
-import { registerNodeShaders } from '../../src/cli/shaders.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { runDescent } from '../../src/gpu/runDescent.ts';
 import { flushesSubnormals } from '../../src/gpu/subnormals.ts';
+import { createTestGpuContext } from '../helpers/nodeGpu.ts';
 
 let gpu: GpuContext;
 
 beforeAll(async () => {
-  registerNodeShaders();
-  gpu = await createNodeGpuContext();
-  expect(gpu.adapterName).not.toMatch(/null/i);
+  gpu = await createTestGpuContext();
 });
 
 afterAll(() => {

@@ -16,10 +16,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { differentiate } from '../../src/core/expr/differentiate.ts';
 import { compileFormula, type CompiledSurface } from '../../src/core/expr/index.ts';
 import { SURFACES, type Domain } from '../../src/core/surfaces.ts';
-import { createNodeGpuContext } from '../../src/cli/nodeGpu.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { readBuffer } from '../../src/gpu/readback.ts';
 import { boundError } from '../helpers/wgslErrorBound.ts';
+import { createTestGpuContext } from '../helpers/nodeGpu.ts';
 
 /** A compute shader that writes value and gradient of the prepended surface module per point. */
 const EVALUATE_WGSL = `
@@ -42,8 +42,7 @@ const GRID = 33;
 let gpu: GpuContext;
 
 beforeAll(async () => {
-  gpu = await createNodeGpuContext();
-  expect(gpu.adapterName).not.toMatch(/null/i);
+  gpu = await createTestGpuContext();
 });
 
 afterAll(() => {

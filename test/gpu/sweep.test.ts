@@ -8,17 +8,14 @@ import { DEFAULT_CRITERIA, STATUS, defaultOptimizer, type OptimizerConfig } from
 import type { Starts } from '../../src/core/grid.ts';
 import { ReferenceRun } from '../../src/core/reference.ts';
 import { cellStatistics, linearSpace, logSpace, sweepCells, type CellHyperparameters } from '../../src/core/sweep.ts';
-import { createNodeGpuContext } from '../../src/cli/nodeGpu.ts';
-import { registerNodeShaders } from '../../src/cli/shaders.ts';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { runDescent } from '../../src/gpu/runDescent.ts';
+import { createTestGpuContext } from '../helpers/nodeGpu.ts';
 
 let gpu: GpuContext;
 
 beforeAll(async () => {
-  registerNodeShaders();
-  gpu = await createNodeGpuContext();
-  expect(gpu.adapterName).not.toMatch(/null/i);
+  gpu = await createTestGpuContext();
 });
 
 afterAll(() => {
