@@ -3,7 +3,6 @@
  * minimum its particle reached, and prints the share of every basin;
  * --png writes the map.
  */
-import type { StopCriteria } from '../core/config.ts';
 import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import {
@@ -21,6 +20,7 @@ import {
 } from '../core/basins.ts';
 import { fillStarts, startCount, type Starts } from '../core/grid.ts';
 import { clusterMinima, combineMinima, type NamedMinimum } from '../core/minima.ts';
+import type { StopCriteria } from '../core/config.ts';
 import { compileFormula } from '../core/expr/index.ts';
 import { ReferenceRun } from '../core/reference.ts';
 import { BasinClassifier, BASIN_STRIDE } from '../gpu/basins.ts';

@@ -4,18 +4,14 @@
  * colour legend of the map.
  */
 import type { BasinLabel, BasinsReport } from './basinsCommand.ts';
-import { counted, criteriaLine, sixDigits } from './wording.ts';
+import { counted, criteriaLines, sixDigits } from './wording.ts';
 
 /** Formats the configuration, the shares, the 1D intervals and the legend. */
 export function formatBasinsReport(report: BasinsReport): string {
   const percent = (value: number): string => `${(100 * value).toFixed(1)}%`;
   const oneD = report.intervals !== null;
   const starts = oneD ? `${report.grid} starts on [${report.domain[0]}, ${report.domain[1]}]` : `${report.grid}×${report.grid} starts`;
-  const lines = [`${report.surface}: ${report.optimizer}, lr ${report.lr}, ${counted(report.steps, 'step')}, ${starts}`];
-  const stopping = criteriaLine(report.criteria);
-  if (stopping) {
-    lines.push(stopping);
-  }
+  const lines = [`${report.surface}: ${report.optimizer}, lr ${report.lr}, ${counted(report.steps, 'step')}, ${starts}`, ...criteriaLines(report.criteria)];
 
   report.minima.forEach((minimum, k) => {
     const found = minimum.known ? '' : ', found by clustering';

@@ -18,7 +18,7 @@ import { verifyCommand } from './verifyCommand.ts';
 import { formatAgreement, formatVerifyReport, FULL_CHECK_BUDGET } from '../core/verify.ts';
 import { formatRunReport, runCommand } from './runCommand.ts';
 import { registerNodeShaders } from './shaders.ts';
-import { counted, criteriaLine } from './wording.ts';
+import { counted, criteriaLines } from './wording.ts';
 
 /** Column where the help text of an option starts. */
 const HELP_COLUMN = 26;
@@ -162,8 +162,8 @@ async function main(argv: string[]): Promise<number> {
       // The text ends with what each comparison means, as the app's report does.
       printReport(report, options.json, (shown) => {
         // What was verified first, as run, basins and sweep begin, so that a pasted report can be rerun.
-        const heading = [`${shown.surface}: ${shown.optimizer}, lr ${shown.lr}, ${counted(shown.steps, 'step')}`, criteriaLine(shown.criteria)];
-        return [...heading.filter((line) => line !== undefined), formatVerifyReport(shown), '', ...shown.explanation].join('\n');
+        const heading = `${shown.surface}: ${shown.optimizer}, lr ${shown.lr}, ${counted(shown.steps, 'step')}`;
+        return [heading, ...criteriaLines(shown.criteria), formatVerifyReport(shown), '', ...shown.explanation].join('\n');
       });
       if (report.passed === false) {
         const { statusAgreement, basinAgreement } = report.gpuVsF32;

@@ -7,7 +7,7 @@ import { DEFAULT_CRITERIA, STATUS_NAMES, type NoiseConfig, type OptimizerConfig,
 import { ReferenceRun } from '../core/reference.ts';
 import { quantile } from '../core/sweep.ts';
 import { runDescent } from '../gpu/runDescent.ts';
-import { counted, criteriaLine, sixDigits } from './wording.ts';
+import { counted, criteriaLines, sixDigits } from './wording.ts';
 import { createNodeGpuContext } from './nodeGpu.ts';
 import type { RunOptions } from './options.ts';
 
@@ -115,12 +115,9 @@ export function formatRunReport(report: RunReport): string {
   const lines = [
     `${report.surface}: f = ${report.formula}`,
     `${report.optimizer}, lr ${report.lr}${report.schedule.name === 'constant' ? '' : ` (${report.schedule.name} schedule)`}${report.noise.sigma > 0 ? `, noise σ ${report.noise.sigma}` : ''}, ${counted(report.steps, 'step')} on ${where}`,
+    ...criteriaLines(report.criteria),
     `${counted(report.particles, 'particle')}: ${report.summary.converged} converged, ${report.summary.diverged} diverged, ${report.summary.moving} still moving`,
   ];
-  const stopping = criteriaLine(report.criteria);
-  if (stopping) {
-    lines.splice(2, 0, stopping);
-  }
   if (report.precision === 'f64') {
     // ReferenceRun fills its starts into a Float32Array, so an f64 run compares with the GPU from the same points.
     lines.push('note: the starts were rounded to float32 first, as the GPU takes them, and the updates ran in float64');

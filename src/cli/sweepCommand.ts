@@ -4,10 +4,10 @@
  * run, and prints per rate the share diverged, loss percentiles and the
  * median number of updates to converge.
  */
-import type { StopCriteria } from '../core/config.ts';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PNG } from 'pngjs';
+import type { StopCriteria } from '../core/config.ts';
 import { compileFormula } from '../core/expr/index.ts';
 import { phaseImage, sweepCsv, type SweepRow } from '../core/exportTables.ts';
 import { startCount } from '../core/grid.ts';

@@ -4,7 +4,7 @@
  * value of the second hyperparameter.
  */
 import { OUTCOME_COLORS, type SweepRow } from '../core/exportTables.ts';
-import { counted, criteriaLine } from './wording.ts';
+import { counted, criteriaLines } from './wording.ts';
 import type { SweepReport } from './sweepCommand.ts';
 
 const TABLE_HEADER = ['rate', 'diverged', 'median loss', 'p10 loss', 'p90 loss', 'median steps'];
@@ -19,11 +19,7 @@ export function formatSweepReport(report: SweepReport): string {
     const count = values.length;
     axes += count === 1 ? ` × ${parameter} ${values[0]}` : ` × ${count} values of ${parameter} from ${values[0]} to ${values[count - 1]}`;
   }
-  const lines = [`${report.surface}: ${report.optimizer}, ${axes}, ${counted(report.starts, 'start')} each, ${counted(report.steps, 'step')}`];
-  const stopping = criteriaLine(report.criteria);
-  if (stopping) {
-    lines.push(stopping);
-  }
+  const lines = [`${report.surface}: ${report.optimizer}, ${axes}, ${counted(report.starts, 'start')} each, ${counted(report.steps, 'step')}`, ...criteriaLines(report.criteria)];
 
   if (report.sweepY) {
     lines.push(...phaseMapLines(report));

@@ -3,8 +3,8 @@
  * (or a uniform sample) on the CPU in float32 and float64, and prints how
  * far apart they are; --min-agreement turns it into a check for CI.
  */
-import type { StopCriteria } from '../core/config.ts';
 import { defaultAssignmentRadius } from '../core/basins.ts';
+import type { StopCriteria } from '../core/config.ts';
 import { compileFormula } from '../core/expr/index.ts';
 import { clusterMinima } from '../core/minima.ts';
 import { meetsAgreement, verifyRun, type VerifyReport } from '../core/verify.ts';

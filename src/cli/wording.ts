@@ -12,11 +12,14 @@ export function sixDigits(value: number): string {
   return String(Number(value.toPrecision(6)));
 }
 
-/** Names the stopping criteria when they are not the defaults, so that a pasted report can be rerun; undefined otherwise. */
-export function criteriaLine(criteria: StopCriteria): string | undefined {
+/**
+ * Returns the line that names the stopping criteria as options, so that a pasted report can be
+ * rerun, or no line for the defaults. A report spreads the result into its lines.
+ */
+export function criteriaLines(criteria: StopCriteria): string[] {
   const { gradTol, stepTol, divergeBound } = criteria;
   if (gradTol === DEFAULT_CRITERIA.gradTol && stepTol === DEFAULT_CRITERIA.stepTol && divergeBound === DEFAULT_CRITERIA.divergeBound) {
-    return undefined;
+    return [];
   }
-  return `stopping: --grad-tol ${formatLimit(gradTol)} --step-tol ${formatLimit(stepTol)} --diverge-bound ${formatLimit(divergeBound)}`;
+  return [`stopping: --grad-tol ${formatLimit(gradTol)} --step-tol ${formatLimit(stepTol)} --diverge-bound ${formatLimit(divergeBound)}`];
 }

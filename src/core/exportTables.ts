@@ -46,6 +46,11 @@ export interface SweepRow extends CellStatistics {
   stabilityLimit?: number | null;
 }
 
+/** Rounds to twelve significant digits: log spacing gives 0.10000000000000002 where 0.1 was meant. */
+function twelveDigits(value: number): number {
+  return Number(value.toPrecision(12));
+}
+
 /**
  * Formats the sweep table: one row per cell, rates first. `parameter` names
  * the second axis, if any. A last column stabilityLimit appears when the
@@ -59,19 +64,21 @@ export function sweepCsv(rows: readonly SweepRow[], parameter: string | undefine
   }
   return toCsv(
     header,
-    rows.map((row) => [
-      // Twelve significant digits: log spacing gives 0.10000000000000002 where 0.1 was meant.
-      Number(row.lr.toPrecision(12)),
-      ...(parameter ? [row.y === undefined ? row.y : Number(row.y.toPrecision(12))] : []),
-      row.converged,
-      row.diverged,
-      row.medianLoss,
-      row.p10Loss,
-      row.p90Loss,
-      row.medianStepsToConverge,
-      row.outcome,
-      ...(withLimit ? [row.stabilityLimit] : []),
-    ]),
+    rows.map((row) => {
+      const y = row.y === undefined ? undefined : twelveDigits(row.y);
+      return [
+        twelveDigits(row.lr),
+        ...(parameter ? [y] : []),
+        row.converged,
+        row.diverged,
+        row.medianLoss,
+        row.p10Loss,
+        row.p90Loss,
+        row.medianStepsToConverge,
+        row.outcome,
+        ...(withLimit ? [row.stabilityLimit] : []),
+      ];
+    }),
   );
 }
 

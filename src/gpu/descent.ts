@@ -157,10 +157,10 @@ export class Descent {
   /** Lean pipelines by their options, once requested; `pipeline` is set when compiled. */
   private readonly leanPipelines = new Map<string, LeanEntry>();
   /**
-   * Dispatches so far that moved the particles without trail or history in
-   * the lean kernel, and those that moved every particle in the general loop
-   * (while a lean kernel compiled, or after it failed to); and statistics
-   * passes, which run only where a snapshot will read them.
+   * Dispatches so far: those that moved the particles without trail or
+   * history in the lean kernel, and those that moved every particle in the
+   * general loop (while a lean kernel compiled, or after it failed to). Also
+   * the statistics passes, which run only where a snapshot will read them.
    */
   readonly dispatches = { lean: 0, general: 0, statistics: 0 };
 
@@ -327,10 +327,7 @@ export class Descent {
    * frame, and the next dispatch's snapshot also serves.
    */
   captureOwedSnapshot(): void {
-    if (!this.snapshotOwed || !this.statsRing) {
-      return;
-    }
-    if (!this.statsRing.hasFreeSlot()) {
+    if (!this.snapshotOwed || !this.statsRing?.hasFreeSlot()) {
       return;
     }
     const encoder = this.gpu.device.createCommandEncoder({ label: 'Descent.snapshot' });

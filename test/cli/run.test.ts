@@ -69,7 +69,7 @@ describe('downhill run --json', () => {
     expect(outcome.stdout).toMatch(/16 particles: \d+ converged, \d+ diverged, \d+ still moving/);
   });
 
-  test('summary median: mean of the middle two of an even count', () => {
+  test('summary median of an even count', () => {
     const args = ['run', '--surface', 'quadratic', '--optimizer', 'gd', '--lr', '0.1', '--steps', '20', '--grid', '8', '--backend', 'cpu'];
     const losses = (JSON.parse(downhill([...args, '--json']).stdout).loss as number[]).sort((a, b) => a - b);
     expect(losses).toHaveLength(64);
@@ -97,7 +97,7 @@ describe('downhill run --json', () => {
     }
   });
 
-  test('text reports name criteria that are not the defaults', () => {
+  test('text reports name custom criteria', () => {
     const line = 'stopping: --grad-tol 0.1 --step-tol 1e-5 --diverge-bound 1000000';
     for (const command of ['run', 'basins', 'sweep']) {
       const custom = downhill([command, '--surface', 'parabola', '--grid', '4', '--steps', '5', '--backend', 'cpu', '--grad-tol', '0.1']).stdout.split('\n');

@@ -112,7 +112,7 @@ describe('learning-rate sweeps', () => {
       )
       .toBe(true);
   });
-  test('turning the sweep on drops a phase-map axis the optimizer lacks', async () => {
+  test('sweep drops an unread phase-map axis', async () => {
     // The phase map over momentum of the test before, off; then the configuration becomes plain descent.
     await page.evaluate(async () => {
       const downhill = (window as unknown as { downhill: Handle }).downhill;

@@ -7,7 +7,7 @@ import { applyPresetSettings, PRESETS } from '../../src/ui/presets.ts';
 import { DEFAULT_SETTINGS, cloneSettings, validateSettings } from '../../src/ui/settings.ts';
 
 describe('presets', () => {
-  test.each(PRESETS.map((preset) => [preset.name, preset] as const))('%s: no sweep, basin map or custom stopping rules left over', (_name, preset) => {
+  test.each(PRESETS.map((preset) => [preset.name, preset] as const))('%s: clears sweep, map and criteria', (_name, preset) => {
     const before = cloneSettings(DEFAULT_SETTINGS);
     before.runs = [{ ...before.runs[0], optimizer: { ...before.runs[0].optimizer, name: 'adam' } }];
     before.sweep = { ...before.sweep, enabled: true, second: 'beta1' };

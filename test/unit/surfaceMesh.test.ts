@@ -9,7 +9,7 @@ import { createHeightMap, sampleLoss } from '../../src/render/heightMap.ts';
 import { SurfaceObject } from '../../src/render/surfaceMesh.ts';
 
 describe('surface mesh', () => {
-  test('undefined region: masked vertices at their neighbours height', () => {
+  test('undefined region: masked at neighbours\' height', () => {
     // sqrt(x·y) is undefined where x and y have opposite signs. An even resolution keeps every vertex off the axes.
     const domain = { xMin: -2, xMax: 2, yMin: -2, yMax: 2 };
     const value = (x: number, y: number): number => Math.sqrt(x * y);
@@ -46,7 +46,7 @@ describe('surface mesh', () => {
 });
 
 describe('surface curve', () => {
-  /** The x of every segment end of a 1D surface's curve, from its LineSegments geometry. */
+  /** Returns the x of every segment end of a 1D surface's curve, and the number of segments. */
   function curveSegments(value: (x: number) => number, xMin: number, xMax: number): { ends: number[]; count: number } {
     const domain = { xMin, xMax, yMin: 0, yMax: 0 };
     const shape = { value: (x: number) => value(x), domain, dims: 1 as const };
