@@ -130,6 +130,12 @@ export function cloneSettings(settings: AppSettings): AppSettings {
 /** Values of the second sweep axis, a momentum or β₁: at least 0 and below 1. */
 const SECOND_AXIS = { min: 0, max: 0.9999 } as const;
 
+/** Index of the first run whose optimizer does not read the sweep's second axis `parameter`, or -1. */
+export function runWithoutAxis(runs: readonly RunSettings[], parameter: SweepParameter): number {
+  const readers: readonly string[] = SWEEP_PARAMETERS[parameter];
+  return runs.findIndex((run) => !readers.includes(run.optimizer.name));
+}
+
 function validateSweep(settings: AppSettings): void {
   const sweep = settings.sweep;
   checkFields('sweep', sweep, Object.keys(DEFAULT_SETTINGS.sweep));
@@ -154,7 +160,7 @@ function validateSweep(settings: AppSettings): void {
     throw new InvalidSettingError(`swept ${second}`, `${sweep.secondMin} to ${sweep.secondMax}`, 'a lowest value below the highest');
   }
   const readers: readonly string[] = SWEEP_PARAMETERS[second];
-  const other = settings.runs.findIndex((run) => !readers.includes(run.optimizer.name));
+  const other = runWithoutAxis(settings.runs, second);
   if (sweep.enabled && other >= 0) {
     throw new InvalidSettingError(
       'second sweep axis',

@@ -5,7 +5,7 @@
 import type GUI from 'lil-gui';
 import type { Controller } from 'lil-gui';
 import { SWEEP_PARAMETERS } from '../core/sweep.ts';
-import { cloneSettings, type AppSettings, type SweepSettings } from './settings.ts';
+import { cloneSettings, runWithoutAxis, type AppSettings, type SweepSettings } from './settings.ts';
 
 export class SweepPanel {
   private readonly model: SweepSettings;
@@ -67,11 +67,11 @@ export class SweepPanel {
     if (!enabled || second === 'none') {
       return;
     }
-    const readers: readonly string[] = SWEEP_PARAMETERS[second];
-    const other = next.runs.find((run) => !readers.includes(run.optimizer.name));
-    if (other) {
+    const other = runWithoutAxis(next.runs, second);
+    if (other >= 0) {
       next.sweep.second = 'none';
-      this.notify(`The sweep runs without its phase map over ${second}: ${other.optimizer.name} has no ${second} (it applies to ${readers.join(', ')}).`);
+      const name = next.runs[other].optimizer.name;
+      this.notify(`The sweep runs without its phase map over ${second}: ${name} has no ${second} (it applies to ${SWEEP_PARAMETERS[second].join(', ')}).`);
     }
   }
 
