@@ -40,6 +40,26 @@ struct MinimalParams {
 // Per particle, Adam only: first moment m (xy) and second moment v (zw).
 @group(0) @binding(2) var<storage, read_write> moments: array<vec4f>;
 
+// One Adam update of position p and moments (m, v) in `moment`; `powers`
+// holds β₁ᵗ and β₂ᵗ of the update before.
+fn adam_update(p: ptr<function, vec2f>, moment: ptr<function, vec4f>, powers: ptr<function, vec2f>) {
+  let g = surface_gradient(*p);
+  let m = params.beta1 * (*moment).xy + params.one_minus_beta1 * g;
+  let v = params.beta2 * (*moment).zw + params.one_minus_beta2 * g * g;
+  *powers = *powers * vec2f(params.beta1, params.beta2);
+  let m_hat = m / (1.0 - (*powers).x);
+  let v_hat = v / (1.0 - (*powers).y);
+  *moment = vec4f(m, v);
+  *p = *p + (-params.lr) * m_hat / (sqrt(v_hat) + params.eps);
+}
+
+fn descent_update(p: vec2f) -> vec2f {
+  return p + (-params.lr) * surface_gradient(p);
+}
+
+// The loops do four updates per iteration, as the product's `step_lean` does,
+// because SwiftShader pays for each iteration of a loop about as much as for
+// a cheap update.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn step(@builtin(workgroup_id) group: vec3u,
         @builtin(num_workgroups) groups: vec3u,
@@ -50,23 +70,28 @@ fn step(@builtin(workgroup_id) group: vec3u,
   }
 
   var p = positions[index];
+  let fours = params.step_count / 4u * 4u;
   if (OPTIMIZER == OPTIMIZER_ADAM) {
     var moment = moments[index];
     var powers = params.powers;
-    for (var k = 0u; k < params.step_count; k++) {
-      let g = surface_gradient(p);
-      let m = params.beta1 * moment.xy + params.one_minus_beta1 * g;
-      let v = params.beta2 * moment.zw + params.one_minus_beta2 * g * g;
-      powers = powers * vec2f(params.beta1, params.beta2);
-      let m_hat = m / (1.0 - powers.x);
-      let v_hat = v / (1.0 - powers.y);
-      moment = vec4f(m, v);
-      p = p + (-params.lr) * m_hat / (sqrt(v_hat) + params.eps);
+    var k = 0u;
+    for (; k < fours; k += 4u) {
+      adam_update(&p, &moment, &powers);
+      adam_update(&p, &moment, &powers);
+      adam_update(&p, &moment, &powers);
+      adam_update(&p, &moment, &powers);
+    }
+    for (; k < params.step_count; k++) {
+      adam_update(&p, &moment, &powers);
     }
     moments[index] = moment;
   } else {
-    for (var k = 0u; k < params.step_count; k++) {
-      p = p + (-params.lr) * surface_gradient(p);
+    var k = 0u;
+    for (; k < fours; k += 4u) {
+      p = descent_update(descent_update(descent_update(descent_update(p))));
+    }
+    for (; k < params.step_count; k++) {
+      p = descent_update(p);
     }
   }
   positions[index] = p;

@@ -28,7 +28,8 @@ override LEAN_NOISE: bool = false;
 override LEAN_COUPLED_DECAY: bool = false;
 override LEAN_AMSGRAD: bool = false;
 override LEAN_CENTERED: bool = false;
-// Updates per chunk of `step_lean` without stopping tests.
+// Updates per chunk of `step_lean` without stopping tests, a multiple of 4
+// because the chunk's loop does four updates per iteration.
 const LEAN_CHUNK: u32 = 20u;
 
 const OPTIMIZER_GD: u32 = 0u;
@@ -585,6 +586,25 @@ fn lean_update(index: u32, p: vec2f, t: u32, cell: vec4f, first_lr: f32, hyper: 
   return LeanUpdate(optimizer_step(p, g, lr, t, hyper, state), g, checked.z != 0.0);
 }
 
+// A chunk of `step_lean` so far: the position, the smallest gradient
+// magnitude and the largest coordinate magnitude of the new positions (both as
+// magnitude_bits), and whether the surface was undefined at a point.
+struct ChunkRun {
+  p: vec2f,
+  least_gradient: u32,
+  largest_position: u32,
+  undefined_seen: bool,
+}
+
+// One update t of a chunk, without stopping tests.
+fn chunk_update(index: u32, t: u32, cell: vec4f, first_lr: f32, hyper: Hyper, state: ptr<function, OptimizerState>, run: ptr<function, ChunkRun>) {
+  let update = lean_update(index, (*run).p, t, cell, first_lr, hyper, state);
+  (*run).least_gradient = min((*run).least_gradient, magnitude_bits(update.gradient));
+  (*run).largest_position = max((*run).largest_position, magnitude_bits(update.next));
+  (*run).undefined_seen = (*run).undefined_seen | update.undefined_here;
+  (*run).p = update.next;
+}
+
 // The bits of the gradient magnitude at or below which `step_lean` repeats a
 // chunk with the tests. Convergence needs fl(gx² + gy²) <= grad_tol_sq, so
 // fl(gx²) <= grad_tol_sq, and with gx² normal |gx| <= sqrt(grad_tol_sq) (1 + 2⁻²⁴);
@@ -648,26 +668,22 @@ fn step_lean(@builtin(workgroup_id) group: vec3u,
 
   let near_bits = near_convergence_bits();
   for (var chunk = 0u; chunk < params.step_count / LEAN_CHUNK; chunk++) {
-    let chunk_p = p;
     let chunk_state = state;
-    let chunk_t = t;
-    var least_gradient = 0xffffffffu;
-    var largest_position = 0u;
-    var undefined_seen = false;
-    for (var k = 0u; k < LEAN_CHUNK; k++) {
-      let update = lean_update(index, p, t, cell, first_lr, hyper, &state);
-      t = t + 1u;
-      least_gradient = min(least_gradient, magnitude_bits(update.gradient));
-      largest_position = max(largest_position, magnitude_bits(update.next));
-      undefined_seen = undefined_seen | update.undefined_here;
-      p = update.next;
+    var run = ChunkRun(p, 0xffffffffu, 0u, false);
+    // Four updates per iteration: SwiftShader pays for each iteration of a
+    // loop about as much as for a cheap update.
+    for (var k = 0u; k < LEAN_CHUNK; k += 4u) {
+      chunk_update(index, t + k, cell, first_lr, hyper, &state, &run);
+      chunk_update(index, t + k + 1u, cell, first_lr, hyper, &state, &run);
+      chunk_update(index, t + k + 2u, cell, first_lr, hyper, &state, &run);
+      chunk_update(index, t + k + 3u, cell, first_lr, hyper, &state, &run);
     }
-    if ((largest_position > bound) | (least_gradient <= near_bits) | undefined_seen) {
-      p = chunk_p;
+    if ((run.largest_position > bound) | (run.least_gradient <= near_bits) | run.undefined_seen) {
       state = chunk_state;
-      t = chunk_t;
       break;
     }
+    p = run.p;
+    t = t + LEAN_CHUNK;
   }
 
   while ((status == STATUS_MOVING) & (t < step_end)) {
