@@ -28,8 +28,10 @@ override LEAN_NOISE: bool = false;
 override LEAN_COUPLED_DECAY: bool = false;
 override LEAN_AMSGRAD: bool = false;
 override LEAN_CENTERED: bool = false;
-// Updates per chunk of `step_lean` without stopping tests, a multiple of 4
-// because the chunk's loop does four updates per iteration.
+// Updates per iteration of the loop over a chunk of `step_lean`: 1, or 4 for
+// update rules so cheap that an iteration of a loop costs as much as an update.
+override LEAN_UNROLL: u32 = 1u;
+// Updates per chunk of `step_lean` without stopping tests, a multiple of 4.
 const LEAN_CHUNK: u32 = 20u;
 
 const OPTIMIZER_GD: u32 = 0u;
@@ -670,13 +672,13 @@ fn step_lean(@builtin(workgroup_id) group: vec3u,
   for (var chunk = 0u; chunk < params.step_count / LEAN_CHUNK; chunk++) {
     let chunk_state = state;
     var run = ChunkRun(p, 0xffffffffu, 0u, false);
-    // Four updates per iteration: SwiftShader pays for each iteration of a
-    // loop about as much as for a cheap update.
-    for (var k = 0u; k < LEAN_CHUNK; k += 4u) {
+    for (var k = 0u; k < LEAN_CHUNK; k += LEAN_UNROLL) {
       chunk_update(index, t + k, cell, first_lr, hyper, &state, &run);
-      chunk_update(index, t + k + 1u, cell, first_lr, hyper, &state, &run);
-      chunk_update(index, t + k + 2u, cell, first_lr, hyper, &state, &run);
-      chunk_update(index, t + k + 3u, cell, first_lr, hyper, &state, &run);
+      if (LEAN_UNROLL == 4u) {
+        chunk_update(index, t + k + 1u, cell, first_lr, hyper, &state, &run);
+        chunk_update(index, t + k + 2u, cell, first_lr, hyper, &state, &run);
+        chunk_update(index, t + k + 3u, cell, first_lr, hyper, &state, &run);
+      }
     }
     if ((run.largest_position > bound) | (run.least_gradient <= near_bits) | run.undefined_seen) {
       state = chunk_state;
