@@ -185,13 +185,13 @@ fn escapes(p: vec2f) -> bool {
   return exceeds(p, escape_bound());
 }
 
-// Maps a float to a u32 whose unsigned order is the float order, for atomicMin/Max.
+// Maps a float to a u32 whose unsigned order is the float order, for atomicMin/Max:
+// the complement of a negative float's bits, a positive float's bits with the sign bit set.
 fn order_key(v: f32) -> u32 {
   let bits = bitcast<u32>(v);
-  if ((bits & 0x80000000u) != 0u) {
-    return ~bits;
-  }
-  return bits | 0x80000000u;
+  // All ones for a negative float, zero otherwise (an arithmetic shift of the sign bit).
+  let negative = bitcast<u32>(bitcast<i32>(bits) >> 31u);
+  return bits ^ (negative | 0x80000000u);
 }
 
 // True when the gradient from surface_gradient_checked is undefined (the
@@ -716,15 +716,37 @@ fn step_lean(@builtin(workgroup_id) group: vec3u,
   points[index] = vec4f(p, stored_loss(p), f32(status));
 }
 
+// The statistics of the particles that one invocation of `reduce_stats` has
+// read: counts per status, and the loss range as order_key values.
+struct StatsFold {
+  counts: vec3u,
+  loss_min: u32,
+  loss_max: u32,
+}
+
+// Adds one particle's point to `fold`, without a branch or an index into
+// `counts` that varies by particle: with them the pass took 1.1 times as long
+// on SwiftShader.
+fn fold_point(point: vec4f, fold: ptr<function, StatsFold>) {
+  let status = u32(point.w);
+  (*fold).counts += vec3u(vec3u(status) == vec3u(STATUS_MOVING, STATUS_CONVERGED, STATUS_DIVERGED));
+  let ranged = (status != STATUS_DIVERGED) & (point.z < MISSING_LOSS);
+  let key = order_key(point.z);
+  (*fold).loss_min = min((*fold).loss_min, select(0xffffffffu, key, ranged));
+  (*fold).loss_max = max((*fold).loss_max, select(0u, key, ranged));
+}
+
 var<workgroup> group_counts: array<atomic<u32>, 3>;
 var<workgroup> group_loss_min: atomic<u32>;
 var<workgroup> group_loss_max: atomic<u32>;
 
 // Status counts and loss range of all particles, read from `points` after
-// `step`. Each invocation folds every n-th particle in registers (n the number
-// of invocations), so a dispatch of a few workgroups covers every particle
-// with one workgroup barrier and one atomic operation per statistic and
-// workgroup. A separate pass keeps workgroup barriers out of `step`: with the
+// `step`. Each workgroup folds a contiguous block of particles in registers,
+// so a dispatch of a few workgroups covers every particle with one workgroup
+// barrier and one atomic operation per statistic and workgroup. On
+// SwiftShader, with 1,048,576 particles, the pass took 43 ms when each
+// invocation read every n-th particle (n the number of invocations, 16,384)
+// and 26 ms with blocks, and 21 ms with four particles per iteration. A separate pass keeps workgroup barriers out of `step`: with the
 // reduction inside, `step` ran about 1.5 times slower on SwiftShader.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn reduce_stats(@builtin(workgroup_id) group: vec3u,
@@ -739,20 +761,26 @@ fn reduce_stats(@builtin(workgroup_id) group: vec3u,
   }
   workgroupBarrier();
 
-  var counts = vec3u(0u);
-  var loss_min = 0xffffffffu;
-  var loss_max = 0u;
-  let invocations = groups.x * groups.y * WORKGROUP_SIZE;
-  for (var index = particle_index(group, groups, local); index < params.particle_count; index += invocations) {
-    let point = points[index];
-    let status = u32(point.w);
-    counts[status] += 1u;
-    if (status != STATUS_DIVERGED && point.z < MISSING_LOSS) {
-      let key = order_key(point.z);
-      loss_min = min(loss_min, key);
-      loss_max = max(loss_max, key);
-    }
+  var fold = StatsFold(vec3u(0u), 0xffffffffu, 0u);
+  // The block of this workgroup, a multiple of WORKGROUP_SIZE, in which the
+  // invocations read neighbouring particles at each iteration.
+  let group_count = groups.x * groups.y;
+  let block = (params.particle_count + group_count * WORKGROUP_SIZE - 1u) / (group_count * WORKGROUP_SIZE) * WORKGROUP_SIZE;
+  let block_start = (group.y * groups.x + group.x) * block;
+  let block_end = min(block_start + block, params.particle_count);
+  var index = block_start + local;
+  for (; index + 3u * WORKGROUP_SIZE < block_end; index += 4u * WORKGROUP_SIZE) {
+    fold_point(points[index], &fold);
+    fold_point(points[index + WORKGROUP_SIZE], &fold);
+    fold_point(points[index + 2u * WORKGROUP_SIZE], &fold);
+    fold_point(points[index + 3u * WORKGROUP_SIZE], &fold);
   }
+  for (; index < block_end; index += WORKGROUP_SIZE) {
+    fold_point(points[index], &fold);
+  }
+  let counts = fold.counts;
+  let loss_min = fold.loss_min;
+  let loss_max = fold.loss_max;
 
   atomicAdd(&group_counts[STATUS_MOVING], counts[STATUS_MOVING]);
   atomicAdd(&group_counts[STATUS_CONVERGED], counts[STATUS_CONVERGED]);

@@ -233,6 +233,63 @@ describe('statistics passes', () => {
       descent.destroy();
     }
   });
+
+  /** Runs `updates` dispatches of one update on a 70 × 70 grid over [-3, 3]² and returns the last snapshot and the result. */
+  async function statisticsAfter(formula: string, lr: number, divergeBound: number, updates: number) {
+    const snapshots: StatsSnapshot[] = [];
+    const descent = await Descent.create(gpu, {
+      ...setup((snapshot) => snapshots.push(snapshot)),
+      surface: compileFormula(formula),
+      optimizer: { ...DEFAULT_OPTIMIZER, lr },
+      criteria: { ...DEFAULT_CRITERIA, divergeBound },
+      starts: { kind: 'grid', nx: 70, ny: 70, domain: { xMin: -3, xMax: 3, yMin: -3, yMax: 3 } },
+    });
+    try {
+      for (let k = 0; k < updates; k++) {
+        descent.step(1);
+      }
+      await gpu.device.queue.onSubmittedWorkDone();
+      await descent.statsSettled();
+      const result = await readResult(gpu.device, descent);
+      const last = snapshots.reduce((a, b) => (b.stepsDone > a.stepsDone ? b : a));
+      const counts = [0, 0, 0];
+      result.status.forEach((status) => counts[status]++);
+      const ranged = Array.from(result.loss).filter((loss, i) => result.status[i] !== STATUS.diverged && !Number.isNaN(loss));
+      return { last, result, counts, ranged };
+    } finally {
+      descent.destroy();
+    }
+  }
+
+  // 70 × 70 = 4,900 particles make two statistics workgroups, with blocks of
+  // 2,496 and 2,404 particles. sqrt(x + 2) - y is undefined for x < -2, where
+  // particles diverge at their first update, and negative above the curve
+  // y = sqrt(x + 2). Particles that step past x = -2 keep moving without a
+  // loss until their next update.
+  test('loss range: negative and undefined losses', async () => {
+    const { last, counts, ranged } = await statisticsAfter('sqrt(x + 2) - y', 0.25, 3.2, 2);
+    expect(last.stepsDone).toBe(2);
+    expect([last.moving, last.converged, last.diverged]).toEqual(counts);
+    expect(ranged.length).toBeLessThan(counts[STATUS.moving] + counts[STATUS.converged]);
+    expect(Math.min(...ranged)).toBeLessThan(0);
+    expect(Math.max(...ranged)).toBeGreaterThan(0);
+    expect(last.lossMin).toBe(Math.min(...ranged));
+    expect(last.lossMax).toBe(Math.max(...ranged));
+  });
+
+  // On x - y a step moves a particle by (-η, η). With the bound at 2 the outer
+  // starts diverge at their first update and keep their start, where the loss
+  // reaches ±5.9, beyond the ±4 of the particles inside the bound.
+  test('loss range: diverged particles left out', async () => {
+    const { last, result, counts, ranged } = await statisticsAfter('x - y', 0.01, 2, 1);
+    const all = Array.from(result.loss);
+    expect([last.moving, last.converged, last.diverged]).toEqual(counts);
+    expect(counts[STATUS.diverged]).toBeGreaterThan(0);
+    expect(Math.min(...all)).toBeLessThan(Math.min(...ranged));
+    expect(Math.max(...all)).toBeGreaterThan(Math.max(...ranged));
+    expect(last.lossMin).toBe(Math.min(...ranged));
+    expect(last.lossMax).toBe(Math.max(...ranged));
+  });
 });
 
 describe('what the app reads without stalling', () => {
