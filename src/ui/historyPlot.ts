@@ -166,17 +166,17 @@ export class HistoryPlot {
     this.plot.destroy();
   }
 
-  /**
-   * The plotted values as a table: update step, the picked particle's
-   * coordinates (active run) and loss (every run), and the population's loss
-   * percentiles; null where a value was not recorded at that step.
-   */
   /** Returns table() without the rows that have no value besides the step, for a CSV file. */
   csvTable(): { header: string[]; rows: (number | null)[][] } {
     const { header, rows } = this.table();
     return { header, rows: rows.filter((row) => row.slice(1).some((value) => value !== null)) };
   }
 
+  /**
+   * The plotted values as a table: update step, the picked particle's
+   * coordinates (active run) and loss (every run), and the population's loss
+   * percentiles; null where a value was not recorded at that step.
+   */
   table(): { header: string[]; rows: (number | null)[][] } {
     const header = ['step', 'x', ...(this.dims === 2 ? ['y'] : [])];
     for (let k = 0; k < this.runCount; k++) {

@@ -5,6 +5,9 @@
 
 export type NoticeKind = 'info' | 'error';
 
+/** Notices shown at once; a new one beyond these removes the oldest, so that a run of bad links cannot cover the view. */
+const MAX_NOTICES = 5;
+
 export class Notices {
   private readonly shown = new Map<string, HTMLElement>();
 
@@ -12,10 +15,8 @@ export class Notices {
 
   /** Shows a message once; showing the same text again does not stack a copy. */
   show(text: string, kind: NoticeKind = 'info', timeoutMs = kind === 'error' ? 12000 : 8000): void {
-    const existing = this.shown.get(text);
-    if (existing) {
-      existing.remove();
-    }
+    // Shown again, a notice moves to the end, as the newest.
+    this.remove(text);
 
     const element = document.createElement('div');
     element.className = `notice ${kind}`;
@@ -28,6 +29,12 @@ export class Notices {
     element.append(close, document.createTextNode(text));
     this.container.append(element);
     this.shown.set(text, element);
+    for (const oldest of this.shown.keys()) {
+      if (this.shown.size <= MAX_NOTICES) {
+        break;
+      }
+      this.remove(oldest);
+    }
 
     if (timeoutMs > 0) {
       window.setTimeout(() => {

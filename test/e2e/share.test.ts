@@ -345,6 +345,20 @@ describe('share and export', () => {
       await bad.waitForFunction(() => (window as unknown as { downhill: Handle }).downhill.stepsDone > 2, null, { timeout: 60_000 });
       // The problems were reported as warnings, not errors.
       expect(badErrors).toEqual([]);
+
+      // Six more bad links, one notice each: at most the five newest stay (older ones may also time out).
+      const grids = [3000, 3001, 3002, 3003, 3004, 3005];
+      for (const grid of grids) {
+        await bad.evaluate((hash) => {
+          location.hash = hash;
+        }, `#v=1&grid=${grid}&view=2d`);
+        await expect.poll(() => bad.locator('#notices').textContent()).toContain(`grid=${grid} was not applied`);
+      }
+      const notices = await bad.locator('#notices .notice').allTextContents();
+      expect(notices.length).toBeLessThanOrEqual(5);
+      expect(notices.at(-1)).toContain('grid=3005 was not applied');
+      expect(notices.join('\n')).not.toContain('grid=3000 ');
+      expect(notices.join('\n')).not.toContain('grid=1000000000');
     } finally {
       await bad.close();
     }
