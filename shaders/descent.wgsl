@@ -765,18 +765,20 @@ fn reduce_stats(@builtin(workgroup_id) group: vec3u,
   // The block of this workgroup, a multiple of WORKGROUP_SIZE, in which the
   // invocations read neighbouring particles at each iteration.
   let group_count = groups.x * groups.y;
-  let block = (params.particle_count + group_count * WORKGROUP_SIZE - 1u) / (group_count * WORKGROUP_SIZE) * WORKGROUP_SIZE;
-  let block_start = (group.y * groups.x + group.x) * block;
-  let block_end = min(block_start + block, params.particle_count);
+  let block_size = (params.particle_count + group_count * WORKGROUP_SIZE - 1u) / (group_count * WORKGROUP_SIZE) * WORKGROUP_SIZE;
+  let block_start = (group.y * groups.x + group.x) * block_size;
+  let block_end = min(block_start + block_size, params.particle_count);
   var index = block_start + local;
-  for (; index + 3u * WORKGROUP_SIZE < block_end; index += 4u * WORKGROUP_SIZE) {
+  while (index + 3u * WORKGROUP_SIZE < block_end) {
     fold_point(points[index], &fold);
     fold_point(points[index + WORKGROUP_SIZE], &fold);
     fold_point(points[index + 2u * WORKGROUP_SIZE], &fold);
     fold_point(points[index + 3u * WORKGROUP_SIZE], &fold);
+    index += 4u * WORKGROUP_SIZE;
   }
-  for (; index < block_end; index += WORKGROUP_SIZE) {
+  while (index < block_end) {
     fold_point(points[index], &fold);
+    index += WORKGROUP_SIZE;
   }
   let counts = fold.counts;
   let loss_min = fold.loss_min;
