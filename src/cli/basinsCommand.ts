@@ -22,6 +22,7 @@ import { fillStarts, startCount, type Starts } from '../core/grid.ts';
 import { clusterMinima, combineMinima, type NamedMinimum } from '../core/minima.ts';
 import type { StopCriteria } from '../core/config.ts';
 import { compileFormula } from '../core/expr/index.ts';
+import { ASSIGNMENT_RADIUS } from '../core/limits.ts';
 import { ReferenceRun } from '../core/reference.ts';
 import { BasinClassifier, BASIN_STRIDE } from '../gpu/basins.ts';
 import { Descent } from '../gpu/descent.ts';
@@ -108,7 +109,7 @@ export function parseBasinsOptions(run: RunOptions, raw: { png?: string; radius?
   const radius =
     raw.radius === undefined
       ? defaultAssignmentRadius(run.surface.dims === 1 ? { ...domain, yMin: 0, yMax: 0 } : domain)
-      : numberFlag({ flag: 'radius', label: 'radius', min: 0, max: 1e6, minExclusive: true }, raw.radius);
+      : numberFlag({ flag: 'radius', label: 'radius', ...ASSIGNMENT_RADIUS }, raw.radius);
   if (raw.png !== undefined && raw.png.trim() === '') {
     throw new UsageError('invalid --png "": expected a file name');
   }

@@ -6,6 +6,7 @@
 import { defaultAssignmentRadius } from '../core/basins.ts';
 import type { StopCriteria } from '../core/config.ts';
 import { compileFormula } from '../core/expr/index.ts';
+import { ASSIGNMENT_RADIUS } from '../core/limits.ts';
 import { clusterMinima } from '../core/minima.ts';
 import { meetsAgreement, verifyRun, type VerifyReport } from '../core/verify.ts';
 import { runDescent } from '../gpu/runDescent.ts';
@@ -47,7 +48,7 @@ export function parseVerifyOptions(run: RunOptions, raw: { 'min-agreement'?: str
   const radius =
     raw.radius === undefined
       ? defaultAssignmentRadius(run.surface.dims === 1 ? { ...domain, yMin: 0, yMax: 0 } : domain)
-      : numberFlag({ flag: 'radius', label: 'radius', min: 0, max: 1e6, minExclusive: true }, raw.radius);
+      : numberFlag({ flag: 'radius', label: 'radius', ...ASSIGNMENT_RADIUS }, raw.radius);
   return { ...run, minAgreement, radius };
 }
 

@@ -15,7 +15,7 @@ import {
   type ScheduleConfig,
   type ScheduleName,
 } from './config.ts';
-import { belowFloat32Normal, FLOAT32_MIN_NORMAL, FLOAT32_NONZERO_WORDS, FLOAT32_NORMAL_WORDS, InvalidSettingError, LEARNING_RATE } from './limits.ts';
+import { belowFloat32Normal, FLOAT32_MIN_NORMAL, FLOAT32_NONZERO_WORDS, FLOAT32_NORMAL_WORDS, formatLimit, InvalidSettingError, LEARNING_RATE } from './limits.ts';
 import { checkBoolean, checkChoice, checkFields } from './settingChecks.ts';
 
 export interface NumberSpec {
@@ -86,7 +86,7 @@ export function describeRange(spec: NumberSpec): string {
   const open = spec.minExclusive ? '(' : '[';
   const close = spec.maxExclusive ? ')' : ']';
   const kind = spec.integer ? 'an integer' : 'a number';
-  return `${kind} in ${open}${spec.min}, ${spec.max}${close}`;
+  return `${kind} in ${open}${formatLimit(spec.min)}, ${formatLimit(spec.max)}${close}`;
 }
 
 /** True when `value` is accepted by `spec`: in its range, and 0 or a normal float32 magnitude. */

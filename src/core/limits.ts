@@ -123,6 +123,9 @@ export const MAX_TOLERANCE = 1e6;
 /** Range of the divergence bound: a coordinate whose magnitude exceeds it counts as diverged. */
 export const DIVERGE_BOUND = { min: 1e-6, max: 1e30 } as const;
 
+/** Radius within which a particle takes the basin of a minimum: panel, links and the CLI's --radius. */
+export const ASSIGNMENT_RADIUS = { min: 1e-9, max: 1e6 } as const;
+
 /** Returns a convergence tolerance when it is 0 or from MIN_TOLERANCE to MAX_TOLERANCE; throws InvalidSettingError otherwise. */
 export function checkTolerance(setting: string, value: number): number {
   const range = `a number from 0 to ${formatLimit(MAX_TOLERANCE)}`;

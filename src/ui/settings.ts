@@ -6,7 +6,7 @@ import { DEFAULT_CRITERIA, DEFAULT_NOISE, DEFAULT_SCHEDULE, defaultOptimizer, ty
 import { checkDomain } from '../core/domain.ts';
 import { validateNoise, validateOptimizer, validateSchedule } from '../core/hyperparameters.ts';
 import { MAX_FORMULA_LENGTH } from '../core/expr/index.ts';
-import { CONDITION_NUMBER, DIVERGE_BOUND, GRID_1D, GRID_2D, LEARNING_RATE, MAX_PARTICLES, STEPS_PER_FRAME, checkInteger, checkNumber, checkTolerance, InvalidSettingError } from '../core/limits.ts';
+import { ASSIGNMENT_RADIUS, CONDITION_NUMBER, DIVERGE_BOUND, GRID_1D, GRID_2D, LEARNING_RATE, MAX_PARTICLES, STEPS_PER_FRAME, checkInteger, checkNumber, checkTolerance, InvalidSettingError } from '../core/limits.ts';
 import { checkBoolean, checkChoice, checkFields } from '../core/settingChecks.ts';
 import { resolveSurface } from '../core/surfaceChoice.ts';
 import { CUSTOM_SURFACE_NAME, type Domain } from '../core/surfaces.ts';
@@ -259,7 +259,7 @@ export function validateSettings(settings: AppSettings): AppSettings {
   checkNumber('divergence bound', settings.criteria.divergeBound, DIVERGE_BOUND.min, DIVERGE_BOUND.max);
   checkChoice('basin view', settings.basinView, BASIN_VIEWS);
   if (settings.radius !== null) {
-    checkNumber('assignment radius', settings.radius, 1e-9, 1e6);
+    checkNumber('assignment radius', settings.radius, ASSIGNMENT_RADIUS.min, ASSIGNMENT_RADIUS.max);
   }
 
   validateSweep(settings);

@@ -152,6 +152,10 @@ function parseNumberText(text: string): number {
   if (!Number.isFinite(value)) {
     throw new ValueError('expected a finite number');
   }
+  if (Math.abs(value) === Number.MIN_VALUE && Number(text) === 0) {
+    // decimalValue's stand-in for a number like 1e-400, which would read as 0.
+    throw new ValueError('too small for a number and is not 0 (write 0 for 0)');
+  }
   return value;
 }
 

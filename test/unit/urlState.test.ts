@@ -116,6 +116,11 @@ describe('a link with bad values', () => {
     ['step=1e12', 'step=1e12'],
   ];
 
+  test('a number below the smallest double is named as typed', () => {
+    const decoded = decodeLink('#v=1&run1.lr=1e-400');
+    expect(decoded.problems).toEqual(["The link's run1.lr=1e-400 was not applied: too small for a number and is not 0 (write 0 for 0)."]);
+  });
+
   test.each(table)('%s is named, and trails=false beside it still applies', (fragment, named) => {
     const decoded = decodeLink(`#v=1&trails=false&${fragment}`);
     expect(decoded.problems.length).toBeGreaterThanOrEqual(1);
