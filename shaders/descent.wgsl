@@ -28,9 +28,9 @@ override LEAN_NOISE: bool = false;
 override LEAN_COUPLED_DECAY: bool = false;
 override LEAN_AMSGRAD: bool = false;
 override LEAN_CENTERED: bool = false;
-// Updates per iteration of the loop over a chunk of `step_lean`: 1, or 4 for
-// update rules so cheap that an iteration of a loop costs as much as an update.
-override LEAN_UNROLL: u32 = 1u;
+// Four updates per iteration of the loop over a chunk of `step_lean` in place
+// of one, for update rules so cheap that an iteration costs as much as an update.
+override LEAN_UNROLL: bool = false;
 // Updates per chunk of `step_lean` without stopping tests, a multiple of 4.
 const LEAN_CHUNK: u32 = 20u;
 
@@ -672,9 +672,9 @@ fn step_lean(@builtin(workgroup_id) group: vec3u,
   for (var chunk = 0u; chunk < params.step_count / LEAN_CHUNK; chunk++) {
     let chunk_state = state;
     var run = ChunkRun(p, 0xffffffffu, 0u, false);
-    for (var k = 0u; k < LEAN_CHUNK; k += LEAN_UNROLL) {
+    for (var k = 0u; k < LEAN_CHUNK; k += select(1u, 4u, LEAN_UNROLL)) {
       chunk_update(index, t + k, cell, first_lr, hyper, &state, &run);
-      if (LEAN_UNROLL == 4u) {
+      if (LEAN_UNROLL) {
         chunk_update(index, t + k + 1u, cell, first_lr, hyper, &state, &run);
         chunk_update(index, t + k + 2u, cell, first_lr, hyper, &state, &run);
         chunk_update(index, t + k + 3u, cell, first_lr, hyper, &state, &run);

@@ -611,7 +611,7 @@ function compileLean(device: GPUDevice, compiled: CompiledDescent, options: Lean
       // Plain descent's update is so cheap that SwiftShader spends about as much on an
       // iteration of the loop: four updates per iteration made it 1.1 to 1.3 times as fast.
       // The other rules gained nothing or became slower (Adam by up to 25%).
-      LEAN_UNROLL: compiled.optimizer === 'gd' ? 4 : 1,
+      LEAN_UNROLL: +(compiled.optimizer === 'gd'),
     };
     const pipelines = await createComputePipelines(device, 'Descent', compiled.code, compiled.pipelineLayout, ['step_lean'] as const, constants);
     return pipelines.step_lean;
