@@ -4,7 +4,7 @@
  * in the panel.
  */
 import GUI, { type Controller } from 'lil-gui';
-import { decimalValue, STEPS_PER_FRAME } from '../core/limits.ts';
+import { decimalValue, formatLimit, STEPS_PER_FRAME } from '../core/limits.ts';
 import { BasinPanel } from './basinPanel.ts';
 import { OptimizerPanel } from './optimizerPanel.ts';
 import { SweepPanel } from './sweepPanel.ts';
@@ -164,6 +164,7 @@ export class Panel {
       if (!input || input.type !== 'text' || typeof controller.getValue() !== 'number') {
         continue;
       }
+      this.showExponents(controller, input);
       // Before lil-gui's own listener, which would apply a partial number while it is typed.
       input.addEventListener('input', (event) => event.stopImmediatePropagation(), { capture: true });
       input.addEventListener(
@@ -192,6 +193,27 @@ export class Panel {
         { capture: true },
       );
     }
+  }
+
+  /**
+   * Shows a number field's value as formatLimit writes it, 1e-6 and 1e30 where
+   * lil-gui writes 0.000001 and 1e+30, unless the field rounds to fixed
+   * decimals or has the focus. Both forms are the same double.
+   */
+  private showExponents(controller: Controller, input: HTMLInputElement): void {
+    if ((controller as Controller & { _decimals?: number })._decimals !== undefined) {
+      return;
+    }
+    const show = controller.updateDisplay.bind(controller);
+    controller.updateDisplay = () => {
+      show();
+      const value = controller.getValue();
+      if (typeof value === 'number' && Number.isFinite(value) && document.activeElement !== input) {
+        input.value = formatLimit(value);
+      }
+      return controller;
+    };
+    controller.updateDisplay();
   }
 
   /** Puts `settings` into every control, without firing change handlers. */

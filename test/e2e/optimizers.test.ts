@@ -99,6 +99,8 @@ describe('optimizers in the panel', () => {
       // One notice, not a second one from the settings check.
       expect(await page.locator('.notice.error', { hasText: `invalid ${name} "1e-400"` }).count()).toBe(0);
     }
+    // Small values show with an exponent (lil-gui alone writes 0.00001).
+    expect(await control(page, 'step length ≤').locator('input').inputValue()).toBe('1e-5');
     // Dismissed, as a user would, so that the stacked notices cover no particle that a later test clicks.
     // A notice that times out meanwhile moves the others up, so a click may miss and is tried again.
     await expect
