@@ -745,9 +745,10 @@ var<workgroup> group_loss_max: atomic<u32>;
 // so a dispatch of a few workgroups covers every particle with one workgroup
 // barrier and one atomic operation per statistic and workgroup. On
 // SwiftShader, with 1,048,576 particles, the pass took 43 ms when each
-// invocation read every n-th particle (n the number of invocations, 16,384)
-// and 26 ms with blocks, and 21 ms with four particles per iteration. A separate pass keeps workgroup barriers out of `step`: with the
-// reduction inside, `step` ran about 1.5 times slower on SwiftShader.
+// invocation read every n-th particle (n the number of invocations, 16,384),
+// 26 ms with blocks and 21 ms with four particles per iteration. A separate
+// pass keeps workgroup barriers out of `step`: with the reduction inside,
+// `step` ran about 1.5 times slower on SwiftShader.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn reduce_stats(@builtin(workgroup_id) group: vec3u,
                 @builtin(num_workgroups) groups: vec3u,
