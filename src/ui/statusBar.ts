@@ -6,51 +6,60 @@
 import type { StatsSnapshot } from '../gpu/statsRing.ts';
 import { formatCount, formatRate, formatShare } from './format.ts';
 
-/** Time constant of the smoothing of the particle-step rate, in milliseconds: the rate follows a change within about a second. */
-export const RATE_SMOOTHING_MS = 1000;
+/** Span of the snapshots that the particle-step rate averages over, in milliseconds. */
+export const RATE_WINDOW_MS = 2000;
+/** Time without an update, in milliseconds, after which the rate reads 0 and starts again. */
+export const RATE_STALL_MS = 1000;
 /** Shortest span of snapshots that gives a first rate, in milliseconds; until then the rate reads 0 (shown as a dash). */
 export const RATE_FIRST_SPAN_MS = 500;
 
+interface RateSample {
+  stepsDone: number;
+  moving: number;
+  time: number;
+}
+
 /**
- * The particle-step rate from successive stats snapshots: updates done
- * between two snapshots times the particles still moving, over the wall time
- * between their arrival. Converged and diverged particles are frozen and
- * cost no update, so they do not count. The rate is smoothed exponentially
- * with the time constant RATE_SMOOTHING_MS, so snapshots that arrive in
- * bursts do not make it flicker. Until the snapshots span a time constant
- * (after the first, or after a stall), the rate is the mean over their whole
- * span instead. Otherwise two snapshots a few milliseconds apart just after a
- * page loads would set a first rate many times too high.
+ * The particle-step rate from successive stats snapshots: updates done times
+ * the particles still moving, over the time between the snapshots, averaged
+ * over the last RATE_WINDOW_MS (all of it, from the first RATE_FIRST_SPAN_MS
+ * on). Converged and diverged particles are frozen and cost no update, so
+ * they do not count. Snapshots come in bursts (two frames in flight are
+ * submitted close together, then both wait), so a rate over one interval
+ * swings by factors of ten, and an exponential average of those rates
+ * still by about 30%. A mean over a window moves by at most one interval's
+ * share of the window.
+ *
+ * The first interval after a start, a reset or a stall does not count: it
+ * begins at a snapshot taken when the scene was built or reset, or before
+ * the stall, not at the pace of the frames: after a reset it lasted a few
+ * milliseconds or most of a second.
  */
 export class StepRate {
   /** Particle-steps per second; 0 until the snapshots span RATE_FIRST_SPAN_MS. */
   value = 0;
-  private last: { stepsDone: number; moving: number; time: number } | undefined;
-  /** Particle-steps and milliseconds since the first snapshot, while they span less than RATE_SMOOTHING_MS. */
-  private start = { particleSteps: 0, elapsed: 0 };
+  private last: RateSample | undefined;
+  /** The snapshots of the window, oldest first; the first interval after a (re)start is not among them. */
+  private window: RateSample[] = [];
 
   /** Takes a snapshot of `stepsDone` updates with `moving` particles still moving, arrived at `now` (milliseconds). */
   add(stepsDone: number, moving: number, now: number): void {
     const last = this.last;
+    const sample = { stepsDone, moving, time: now };
     if (last && stepsDone > last.stepsDone && now > last.time) {
-      const elapsed = now - last.time;
-      // Particles that stopped between the two snapshots moved for part of the interval: count the mean.
-      const particleSteps = ((stepsDone - last.stepsDone) * (last.moving + moving)) / 2;
-      if (this.start.elapsed < RATE_SMOOTHING_MS) {
-        this.start.particleSteps += particleSteps;
-        this.start.elapsed += elapsed;
-        this.value = this.start.elapsed >= RATE_FIRST_SPAN_MS ? this.start.particleSteps / (this.start.elapsed / 1000) : 0;
-      } else {
-        const weight = 1 - Math.exp(-elapsed / RATE_SMOOTHING_MS);
-        this.value += weight * (particleSteps / (elapsed / 1000) - this.value);
+      this.window.push(sample);
+      // Keep one snapshot at or before the start of the window, so that the window spans all of it.
+      while (this.window.length > 2 && now - this.window[1].time >= RATE_WINDOW_MS) {
+        this.window.shift();
       }
-    } else if (last && stepsDone === last.stepsDone && now - last.time >= RATE_SMOOTHING_MS) {
-      // No update for a whole time constant (every particle stopped, or the GPU stalls): the rate is 0, and starts again.
+      this.value = this.windowRate();
+    } else if (last && stepsDone === last.stepsDone && now - last.time >= RATE_STALL_MS) {
+      // No update for RATE_STALL_MS (every particle stopped, or the GPU stalls): the rate is 0, and starts again.
       this.value = 0;
-      this.start = { particleSteps: 0, elapsed: 0 };
+      this.window = [];
     }
     if (!last || stepsDone !== last.stepsDone) {
-      this.last = { stepsDone, moving, time: now };
+      this.last = sample;
     }
   }
 
@@ -58,7 +67,21 @@ export class StepRate {
   reset(): void {
     this.value = 0;
     this.last = undefined;
-    this.start = { particleSteps: 0, elapsed: 0 };
+    this.window = [];
+  }
+
+  private windowRate(): number {
+    const window = this.window;
+    const span = window[window.length - 1].time - window[0].time;
+    if (window.length < 2 || span < RATE_FIRST_SPAN_MS) {
+      return 0;
+    }
+    let particleSteps = 0;
+    for (let k = 1; k < window.length; k++) {
+      // Particles that stopped between two snapshots moved for part of the interval: count the mean.
+      particleSteps += ((window[k].stepsDone - window[k - 1].stepsDone) * (window[k - 1].moving + window[k].moving)) / 2;
+    }
+    return particleSteps / (span / 1000);
   }
 }
 
