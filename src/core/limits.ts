@@ -138,17 +138,21 @@ export function checkTolerance(setting: string, value: number): number {
   return value;
 }
 
+/** Returns true for a decimal that is not 0 but too small for a double, such as 1e-400, which Number() reads as 0. */
+export function underflowsToZero(text: string): boolean {
+  return Number(text) === 0 && /[1-9]/.test(text.split(/e/i)[0]);
+}
+
 /**
  * Returns Number(text), except for a nonzero decimal too small for a double
  * (1e-400). That returns the smallest double of its sign, so that range checks
  * reject it instead of taking it as 0.
  */
 export function decimalValue(text: string): number {
-  const value = Number(text);
-  if (value === 0 && /[1-9]/.test(text.split(/e/i)[0])) {
+  if (underflowsToZero(text)) {
     return text.trim().startsWith('-') ? -Number.MIN_VALUE : Number.MIN_VALUE;
   }
-  return value;
+  return Number(text);
 }
 
 /** Formats a limit for messages and help: 0.001 and 1000000 as they are, 1e-6 and 1e30 with an exponent. */

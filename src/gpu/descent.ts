@@ -608,9 +608,9 @@ function compileLean(device: GPUDevice, compiled: CompiledDescent, options: Lean
       LEAN_COUPLED_DECAY: +options.coupledDecay,
       LEAN_AMSGRAD: +options.amsgrad,
       LEAN_CENTERED: +options.centered,
-      // Plain descent's update is so cheap that SwiftShader spends about as much on an
-      // iteration of the loop: four updates per iteration made it 1.1 to 1.3 times as fast.
-      // The other rules gained nothing or became slower (Adam by up to 25%).
+      // Plain descent's update is so cheap that SwiftShader spends about as much on each loop
+      // iteration, so four updates per iteration made it 1.1 to 1.3 times as fast. The other
+      // rules gained nothing or became slower (Adam by up to 25%).
       LEAN_UNROLL: +(compiled.optimizer === 'gd'),
     };
     const pipelines = await createComputePipelines(device, 'Descent', compiled.code, compiled.pipelineLayout, ['step_lean'] as const, constants);

@@ -5,7 +5,7 @@
 
 export type NoticeKind = 'info' | 'error';
 
-/** Notices shown at once; a new one beyond these removes the oldest, so that a run of bad links cannot cover the view. */
+/** The most notices shown at once. A new one beyond these removes the oldest, so that a run of bad links cannot cover the view. */
 const MAX_NOTICES = 5;
 
 export class Notices {

@@ -4,7 +4,7 @@
  * in the panel.
  */
 import GUI, { type Controller } from 'lil-gui';
-import { decimalValue, formatLimit, STEPS_PER_FRAME } from '../core/limits.ts';
+import { formatLimit, STEPS_PER_FRAME, underflowsToZero } from '../core/limits.ts';
 import { BasinPanel } from './basinPanel.ts';
 import { OptimizerPanel } from './optimizerPanel.ts';
 import { SweepPanel } from './sweepPanel.ts';
@@ -172,7 +172,7 @@ export class Panel {
         () => {
           const text = input.value.trim();
           const keeps = `the field keeps ${formatValue(controller.getValue() as number)}`;
-          if (isNumberText(text) && Math.abs(decimalValue(text)) === Number.MIN_VALUE) {
+          if (isNumberText(text) && underflowsToZero(text)) {
             // "1e-400" would read as 0, which is not what was typed.
             this.actions.notify(`invalid ${controller.$name.textContent}: "${text.slice(0, 40)}" is too small for a number and is not 0 (type 0 for 0); ${keeps}.`);
             return;

@@ -30,16 +30,16 @@ interface RateSample {
  * still by about 30%. A mean over a window moves by at most one interval's
  * share of the window.
  *
- * The first interval after a start, a reset or a stall does not count: it
- * begins at a snapshot taken when the scene was built or reset, or before
- * the stall, not at the pace of the frames: after a reset it lasted a few
- * milliseconds or most of a second.
+ * The first interval after a start, a reset or a stall does not count,
+ * because it begins at a snapshot taken when the scene was built or reset, or
+ * before the stall, not at the pace of the frames. After a reset it lasted a
+ * few milliseconds or most of a second.
  */
 export class StepRate {
   /** Particle-steps per second; 0 until the snapshots span RATE_FIRST_SPAN_MS. */
   value = 0;
   private last: RateSample | undefined;
-  /** The snapshots of the window, oldest first; the first interval after a (re)start is not among them. */
+  /** The snapshots of the window, oldest first, without the first interval after a (re)start. */
   private window: RateSample[] = [];
 
   /** Takes a snapshot of `stepsDone` updates with `moving` particles still moving, arrived at `now` (milliseconds). */
@@ -72,8 +72,9 @@ export class StepRate {
 
   private windowRate(): number {
     const window = this.window;
+    // One snapshot spans 0 ms, so it gives no rate either.
     const span = window[window.length - 1].time - window[0].time;
-    if (window.length < 2 || span < RATE_FIRST_SPAN_MS) {
+    if (span < RATE_FIRST_SPAN_MS) {
       return 0;
     }
     let particleSteps = 0;

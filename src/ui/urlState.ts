@@ -10,7 +10,7 @@
  * problem naming it, while the rest of the link still applies.
  */
 import { defaultOptimizer, DEFAULT_SCHEDULE, OPTIMIZER_NAMES, SCHEDULE_NAMES, type OptimizerConfig, type OptimizerName, type ScheduleConfig } from '../core/config.ts';
-import { decimalValue } from '../core/limits.ts';
+import { underflowsToZero } from '../core/limits.ts';
 import type { Domain } from '../core/surfaces.ts';
 import { cloneSettings, DEFAULT_SETTINGS, defaultRun, MAX_RUNS, validateSettings, type AppSettings, type RunSettings } from './settings.ts';
 
@@ -148,13 +148,12 @@ function parseNumberText(text: string): number {
   if (!NUMBER_PATTERN.test(text)) {
     throw new ValueError('expected a decimal number');
   }
-  const value = decimalValue(text);
+  if (underflowsToZero(text)) {
+    throw new ValueError('too small for a number and is not 0 (write 0 for 0)');
+  }
+  const value = Number(text);
   if (!Number.isFinite(value)) {
     throw new ValueError('expected a finite number');
-  }
-  if (Math.abs(value) === Number.MIN_VALUE && Number(text) === 0) {
-    // decimalValue's stand-in for a number like 1e-400, which would read as 0.
-    throw new ValueError('too small for a number and is not 0 (write 0 for 0)');
   }
   return value;
 }

@@ -4,7 +4,7 @@
 import { describe, expect, it, test } from 'vitest';
 
 import { FormulaError } from '../../src/core/expr/index.ts';
-import { decimalValue, InvalidSettingError } from '../../src/core/limits.ts';
+import { decimalValue, InvalidSettingError, underflowsToZero } from '../../src/core/limits.ts';
 import { DEFAULT_SETTINGS, surfaceDims, validateSettings, type AppSettings } from '../../src/ui/settings.ts';
 
 function settingsWith(update: Partial<AppSettings>): AppSettings {
@@ -69,5 +69,15 @@ describe('decimal text', () => {
     ['1e-5', 1e-5],
   ])('%s reads as %d', (text, value) => {
     expect(decimalValue(text)).toBe(value);
+  });
+
+  test.each([
+    ['1e-400', true],
+    ['-0.5e-330', true],
+    ['0.000e-5', false],
+    ['5e-324', false],
+    ['1e400', false],
+  ])('%s underflows to 0: %s', (text, underflows) => {
+    expect(underflowsToZero(text)).toBe(underflows);
   });
 });
