@@ -82,11 +82,13 @@ describe('basin map', () => {
   });
 
   test('hovering a start tells where it went', async () => {
+    // The centre of the cell in column 28 and row 26 of 32 over [−5, 5]². A cell
+    // is about 18 pixels wide here, so the pointer's path from 5 pixels up and left
+    // stays in this cell, and a tooltip from any point on it names the same start.
+    const target = await (await app()).evaluate((downhill) => downhill.screenPositionOf(3.906, 3.281));
     const box = (await page.locator('#view').boundingBox())!;
-    const target = await (await app()).evaluate((downhill) => downhill.screenPositionOf(3.8, 3.2));
     await page.mouse.move(box.x + target.px - 5, box.y + target.py - 5);
     await page.mouse.move(box.x + target.px, box.y + target.py, { steps: 3 });
-    // The start whose cell contains (3.8, 3.2): column 28 and row 26 of 32 over [−5, 5]².
     await expect.poll(() => page.locator('.map-tooltip').textContent()).toMatch(/start 860: \(3\.906, 3\.281\)/);
     expect(await page.locator('.map-tooltip').textContent()).toMatch(/basin of \(3, 2\) after \d+ updates/);
   });
@@ -128,13 +130,13 @@ describe('basin map', () => {
     await expect.poll(() => page.locator('.basin-row.difference').textContent(), { timeout: 60_000 }).toMatch(/basin differs between 1 and 2: [1-9]\d*\.\d%/);
 
     // The difference map shows both configurations, so hovering a start describes both, by number.
+    // The same cell centre as in the hover test above.
+    const target = await (await app()).evaluate((downhill) => downhill.screenPositionOf(3.906, 3.281));
     const box = (await page.locator('#view').boundingBox())!;
-    const target = await (await app()).evaluate((downhill) => downhill.screenPositionOf(3.8, 3.2));
     await page.mouse.move(box.x + target.px - 5, box.y + target.py - 5);
     await page.mouse.move(box.x + target.px, box.y + target.py, { steps: 3 });
-    await expect.poll(() => page.locator('.map-tooltip').textContent()).toMatch(/2: end/);
+    await expect.poll(() => page.locator('.map-tooltip').textContent()).toMatch(/start 860: \(3\.906, 3\.281\)[^]*2: end/);
     const tooltip = (await page.locator('.map-tooltip').textContent()) ?? '';
-    expect(tooltip).toMatch(/start 860: \(3\.906, 3\.281\)/);
     expect(tooltip).toMatch(/1: end \(.+\), loss .+1: (basin of|diverged|converged elsewhere|not converged)/s);
     expect(tooltip).toMatch(/2: end \(.+\), loss .+2: (basin of|diverged|converged elsewhere|not converged)/s);
   });
