@@ -11,7 +11,7 @@
  */
 import { defaultOptimizer, DEFAULT_SCHEDULE, OPTIMIZER_NAMES, SCHEDULE_NAMES, type OptimizerConfig, type OptimizerName, type ScheduleConfig } from '../core/config.ts';
 import { underflowsToZero } from '../core/limits.ts';
-import type { Domain } from '../core/surfaces.ts';
+import { CUSTOM_SURFACE_NAME, type Domain } from '../core/surfaces.ts';
 import { cloneSettings, DEFAULT_SETTINGS, defaultRun, MAX_RUNS, validateSettings, type AppSettings, type RunSettings } from './settings.ts';
 
 /** Format of the fragment; a later format can read this one by its number. */
@@ -61,7 +61,9 @@ export function encodeLink(state: LinkState): string {
   const settings = state.settings;
   for (const key of TOP_KEYS) {
     const value = settings[key] as Scalar | undefined;
-    if (value !== undefined && value !== DEFAULT_SETTINGS[key]) {
+    // A link with a formula and no surface runs the formula, so the surface is written beside a formula even when it is the default.
+    const surfaceBesideFormula = key === 'surface' && settings.formula !== undefined;
+    if (value !== undefined && (surfaceBesideFormula || value !== DEFAULT_SETTINGS[key])) {
       params.set(key, formatScalar(value));
     }
   }
@@ -228,6 +230,14 @@ export function decodeLink(fragment: string): DecodedLink {
   // A typed formula and the choice of it are one setting: the formula's own fault names the formula.
   const formula = assignments.find((assignment) => assignment.key === 'formula');
   const surface = assignments.find((assignment) => assignment.key === 'surface');
+  if (formula && !surface) {
+    // A formula without a surface selects the custom surface, as --formula does on the command line.
+    const applyFormula = formula.apply;
+    formula.apply = (settings) => {
+      settings.surface = CUSTOM_SURFACE_NAME;
+      applyFormula(settings);
+    };
+  }
   if (formula && surface) {
     assignments.splice(assignments.indexOf(surface), 1);
     const applyFormula = formula.apply;

@@ -63,6 +63,33 @@ describe('a link round-trips', () => {
     expect(good.state.settings.surface).toBe('custom');
   });
 
+  test('a formula without a surface runs', () => {
+    const decoded = decodeLink('formula=sin(x)*y');
+    expect(decoded.problems).toEqual([]);
+    expect(decoded.state.settings.surface).toBe('custom');
+    expect(decoded.state.settings.formula).toBe('sin(x)*y');
+  });
+
+  test('a bad formula without a surface', () => {
+    const decoded = decodeLink('formula=sin(x&grid=32');
+    expect(decoded.problems).toHaveLength(1);
+    expect(decoded.problems[0]).toMatch(/^The link's formula=sin\(x was not applied: /);
+    expect(decoded.state.settings.surface).toBe(DEFAULT_SETTINGS.surface);
+    expect(decoded.state.settings.grid).toBe(32);
+  });
+
+  test('a kept formula beside the default surface', () => {
+    // The panel keeps the last typed formula while a built-in surface runs.
+    const settings = cloneSettings(DEFAULT_SETTINGS);
+    settings.formula = 'x^4 - x^2';
+    const fragment = encodeLink({ settings });
+    expect(new URLSearchParams(fragment).get('surface')).toBe(DEFAULT_SETTINGS.surface);
+    const decoded = decodeLink(fragment);
+    expect(decoded.problems).toEqual([]);
+    expect(decoded.state.settings.surface).toBe(DEFAULT_SETTINGS.surface);
+    expect(decoded.state.settings.formula).toBe('x^4 - x^2');
+  });
+
   test('numbers keep every bit', () => {
     const settings = cloneSettings(DEFAULT_SETTINGS);
     settings.runs[0].optimizer.lr = 0.1 + 0.2;
