@@ -4,7 +4,7 @@
  * and diverged.
  */
 import type { StatsSnapshot } from '../gpu/statsRing.ts';
-import { formatCount, formatRate, formatShare } from './format.ts';
+import { formatCount, formatRate, formatShare, formatValue } from './format.ts';
 
 /** Span of the snapshots that the particle-step rate averages over, in milliseconds. */
 export const RATE_WINDOW_MS = 2000;
@@ -175,10 +175,31 @@ export class StatusBar {
       `particles ${formatCount(particles)}   steps ${formatCount(stepsDone)}${paused ? ' (paused)' : ''}`,
       `${rate} particle-steps/s (moving particles)   ${this.framesPerSecond.toFixed(0)} fps`,
       `converged ${converged}   diverged ${diverged}`,
+      `loss ${formatLossRange(snapshot, particles)}`,
     ].join('\n');
     this.element.dataset.steps = String(stepsDone);
     this.element.dataset.rate = String(paused ? 0 : this.rate.value);
     this.element.dataset.converged = String(snapshot?.converged ?? 0);
     this.element.dataset.diverged = String(snapshot?.diverged ?? 0);
   }
+}
+
+/**
+ * Formats the loss range over the particles that have not diverged and have a
+ * defined loss, as the statistics pass computes it.
+ */
+export function formatLossRange(snapshot: StatsSnapshot | undefined, particles: number): string {
+  if (!snapshot) {
+    return '–';
+  }
+  if (particles > 0 && snapshot.diverged === particles) {
+    return '– (every particle diverged)';
+  }
+  if (Number.isNaN(snapshot.lossMin) || Number.isNaN(snapshot.lossMax)) {
+    return 'undefined at every particle that has not diverged';
+  }
+  if (snapshot.lossMin === snapshot.lossMax) {
+    return formatValue(snapshot.lossMin);
+  }
+  return `from ${formatValue(snapshot.lossMin)} to ${formatValue(snapshot.lossMax)}`;
 }

@@ -50,6 +50,12 @@ describe('the app in headless Chromium', () => {
     const state = await waitForState(page, (current) => current.converged === 64 * 64, 60_000);
     expect(state.diverged).toBe(0);
     await expect.poll(() => page.locator('#status').textContent()).toMatch(/converged 100\.0%\s+diverged 0\.0%/);
+    // On x² + 2y², |∇f|² = 4x² + 16y² ≥ 4f, so a gradient norm of at most 1e-3 leaves a loss of at most 2.5e-7.
+    const range = /loss from (\S+) to (\S+)$/.exec((await page.locator('#status').textContent()) ?? '');
+    expect(range, 'loss range in the status').not.toBeNull();
+    expect(Number(range![1])).toBeGreaterThanOrEqual(0);
+    expect(Number(range![2])).toBeGreaterThan(Number(range![1]));
+    expect(Number(range![2])).toBeLessThanOrEqual(2.5e-7);
   });
 
   test('canvas is not blank', async () => {
