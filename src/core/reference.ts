@@ -197,6 +197,24 @@ export class ReferenceRun {
     this.loss[i] = this.lossAt(x, y);
   }
 
+  /**
+   * Returns the loss range over the particles that have not diverged and have
+   * a defined loss, as the GPU's statistics pass computes it. Both ends are NaN
+   * when no particle counts.
+   */
+  lossRange(): { min: number; max: number } {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < this.particleCount; i++) {
+      const loss = this.loss[i];
+      if (this.status[i] !== STATUS.diverged && !Number.isNaN(loss)) {
+        min = Math.min(min, loss);
+        max = Math.max(max, loss);
+      }
+    }
+    return min <= max ? { min, max } : { min: Number.NaN, max: Number.NaN };
+  }
+
   private lossAt(x: number, y: number): number {
     const value = this.evaluator.value(x, y);
     return Number.isFinite(value) && value < LOSS_LIMIT ? value : Number.NaN;

@@ -111,8 +111,6 @@ function frameOf(run: ReferenceRun, picked: number, history: HistoryEntry[]): Fa
   let moving = 0;
   let converged = 0;
   let diverged = 0;
-  let lossMin = Infinity;
-  let lossMax = -Infinity;
   for (let k = 0; k < count; k++) {
     points[3 * k] = run.positions[2 * k];
     points[3 * k + 1] = run.positions[2 * k + 1];
@@ -120,16 +118,13 @@ function frameOf(run: ReferenceRun, picked: number, history: HistoryEntry[]): Fa
     const status = run.status[k];
     if (status === STATUS.diverged) {
       diverged++;
-      continue;
-    }
-    if (status === STATUS.converged) {
+    } else if (status === STATUS.converged) {
       converged++;
     } else {
       moving++;
     }
-    lossMin = Math.min(lossMin, run.loss[k]);
-    lossMax = Math.max(lossMax, run.loss[k]);
   }
+  const range = run.lossRange();
   const index = Math.min(picked, count - 1);
   return {
     points,
@@ -139,8 +134,8 @@ function frameOf(run: ReferenceRun, picked: number, history: HistoryEntry[]): Fa
     moving,
     converged,
     diverged,
-    lossMin: diverged === count ? NaN : lossMin,
-    lossMax: diverged === count ? NaN : lossMax,
+    lossMin: range.min,
+    lossMax: range.max,
     history,
     pickedPoint: [points[3 * index], points[3 * index + 1], points[3 * index + 2], run.status[index]],
     pickedState: Float32Array.from(run.state.subarray(8 * index, 8 * index + 8)),

@@ -12,7 +12,7 @@ import { resolveSurface } from '../../src/core/surfaceChoice.ts';
 import { FALLBACK_GRID_2D } from '../../src/ui/fallbackSettings.ts';
 import { cloneSettings, DEFAULT_SETTINGS } from '../../src/ui/settings.ts';
 import { encodeLink } from '../../src/ui/urlState.ts';
-import { appState, control, waitForState } from '../helpers/appPage.ts';
+import { appState, control, statusLossRange, waitForState } from '../helpers/appPage.ts';
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
 
 /** Init scripts that take WebGPU away, each as a string so that no transform adds helpers the page lacks. */
@@ -97,6 +97,11 @@ describe('the CPU fallback with WebGPU disabled', () => {
     const state = await waitForState(page, (current) => current.converged === 64 * 64, 60_000);
     expect(state.diverged).toBe(0);
     await expect.poll(() => page.locator('#status').textContent()).toMatch(/converged 100\.0%\s+diverged 0\.0%/);
+    // On x² + 2y², |∇f|² = 4x² + 16y² ≥ 4f, so a gradient norm of at most 1e-3 leaves a loss of at most 2.5e-7.
+    const [lowest, highest] = await statusLossRange(page);
+    expect(lowest).toBeGreaterThanOrEqual(0);
+    expect(highest).toBeGreaterThan(lowest);
+    expect(highest).toBeLessThanOrEqual(2.5e-7);
   });
 
   test('history plot and inspector follow the picked particle', async () => {

@@ -44,6 +44,16 @@ export async function waitForState(page: Page, predicate: (state: AppState) => b
 }
 
 /** Finds the lil-gui control whose label is exactly `label`. */
+/** Reads the status line's loss range ("loss from A to B") as two numbers; fails when the line has no range. */
+export async function statusLossRange(page: Page): Promise<[number, number]> {
+  const text = (await page.locator('#status').textContent()) ?? '';
+  const range = /loss from (\S+) to (\S+)$/.exec(text);
+  if (!range) {
+    throw new Error(`no loss range in the status line: ${JSON.stringify(text)}`);
+  }
+  return [Number(range[1]), Number(range[2])];
+}
+
 export function control(page: Page, label: string) {
   return page.locator('.lil-gui .lil-controller').filter({ has: page.locator('.lil-name', { hasText: new RegExp(`^${label}$`) }) });
 }

@@ -107,6 +107,34 @@ describe('quadratic x² + 2y²', () => {
   });
 });
 
+describe('loss range', () => {
+  // f = x² − √y is undefined below y = 0. With the bound 20, the start at x = 40 diverges on its first update.
+  const surface = compileFormula('x^2 - sqrt(y)');
+  const starts = list(0.5, 4, 3, 1, 0.25, -1, 40, 0);
+  const criteria: StopCriteria = { gradTol: 0, stepTol: 0, divergeBound: 20 };
+
+  test('undefined losses left out', () => {
+    const reference = new ReferenceRun({ surface, optimizer: { ...DEFAULT_OPTIMIZER, lr: 0.1 }, criteria, starts }, 'f32');
+    expect(Array.from(reference.status)).toEqual([STATUS.moving, STATUS.moving, STATUS.moving, STATUS.moving]);
+    expect(Number.isNaN(reference.loss[2])).toBe(true);
+    expect(reference.lossRange()).toEqual({ min: 0.25 - 2, max: 1600 });
+  });
+
+  test('diverged particles left out', () => {
+    const reference = new ReferenceRun({ surface, optimizer: { ...DEFAULT_OPTIMIZER, lr: 0.1 }, criteria, starts }, 'f32');
+    reference.advance(2);
+    expect(Array.from(reference.status)).toEqual([STATUS.moving, STATUS.moving, STATUS.diverged, STATUS.diverged]);
+    expect(reference.lossRange()).toEqual({ min: reference.loss[0], max: reference.loss[1] });
+    expect(reference.loss[0]).toBeLessThan(reference.loss[1]);
+  });
+
+  test('every particle diverged', () => {
+    const reference = run('parabola', 1.5, line(1, -2), 3, 'f32', { ...NEVER_STOP, divergeBound: 2 });
+    expect(Array.from(reference.status)).toEqual([STATUS.diverged, STATUS.diverged]);
+    expect(reference.lossRange()).toEqual({ min: NaN, max: NaN });
+  });
+});
+
 describe('grid of starts', () => {
   test('cell centres, x fastest, from the (xmin, ymin) corner', () => {
     const out = new Float32Array(2 * 6);
