@@ -250,6 +250,7 @@ export class App {
       copyLink: () => void this.copyLink(),
       exportFile: (kind, scale) => void this.exportFile(kind, scale),
       showHelp: () => this.shortcuts.toggleHelp(),
+      hidePanels: () => this.shortcuts.togglePanels(),
       notify: (message) => this.notices.show(message, 'error'),
     });
     this.shortcuts = new Shortcuts(this.elements.root, {
@@ -260,7 +261,8 @@ export class App {
       verify: () => void this.verify(),
       copyLink: () => void this.copyLink(),
       saveView: () => void this.exportFile('view', 1),
-    });
+      panelsToggled: () => this.updateInsets(),
+    }, this.notices);
     this.listenForPicks();
     this.mapInteraction = new MapInteraction(this.elements.canvas, this.elements.root, {
       pointAt: (px, py) => this.view.surfacePointAt(px, py),

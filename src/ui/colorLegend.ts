@@ -87,12 +87,13 @@ export class ColorLegend {
   /**
    * Returns the right inset that keeps the view's map clear of the panel and
    * of this legend. On tall windows the legend sits under the panel and adds
-   * nothing; on short ones it sits left of the panel and widens the inset.
+   * nothing; on short ones it sits left of the panel and widens the inset. A
+   * hidden panel has an empty box, and then the legend alone sets the inset.
    */
   rightInset(panel: DOMRect, canvasWidth: number): number {
     const inset = panel.width + 16;
     const bar = this.element.getBoundingClientRect();
-    if (this.element.hidden || bar.left >= panel.left) {
+    if (this.element.hidden || (panel.width > 0 && bar.left >= panel.left)) {
       return inset;
     }
     return Math.max(inset, canvasWidth - bar.left + 8);

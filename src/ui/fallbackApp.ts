@@ -189,6 +189,7 @@ export class FallbackApp {
       copyLink: () => void this.copyLink(),
       exportFile: (kind) => void this.exportFile(kind),
       showHelp: () => shortcuts.toggleHelp(),
+      hidePanels: () => shortcuts.togglePanels(),
       notify: (message) => this.notices.show(message, 'error'),
     });
     this.markGpuOnlyFolders();
@@ -200,7 +201,8 @@ export class FallbackApp {
       verify: () => this.verify(),
       copyLink: () => void this.copyLink(),
       saveView: () => void this.exportFile('view'),
-    });
+      panelsToggled: () => this.updateInsets(),
+    }, this.notices);
     this.listenForPicks();
 
     const link = location.hash.length > 1 ? decodeLink(location.hash) : undefined;

@@ -33,6 +33,8 @@ export interface PanelActions {
   exportFile(kind: ExportKind, scale: number): void;
   /** Shows the keyboard shortcuts. */
   showHelp(): void;
+  /** Hides the side column and the panel until H or the "show panels" button. */
+  hidePanels(): void;
   /** Shows a notice about input the panel could not take. */
   notify(message: string): void;
 }
@@ -145,6 +147,7 @@ export class Panel {
       .add(this.model, 'zScale', { auto: 'auto', linear: 'linear', log: 'log' })
       .name('z scale')
       .onChange((value: ZScale) => this.send((next) => (next.zScale = value)));
+    viewFolder.add({ hide: () => actions.hidePanels() }, 'hide').name('hide panels (H)');
 
     this.checkTypedNumbers();
     this.show(settings);

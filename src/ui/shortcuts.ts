@@ -3,6 +3,8 @@
  * into a text field, a number field or a list belong to that field.
  */
 
+import type { Notices } from './notices.ts';
+
 export interface ShortcutActions {
   togglePause(): void;
   step(): void;
@@ -11,6 +13,8 @@ export interface ShortcutActions {
   verify(): void;
   copyLink(): void;
   saveView(): void;
+  /** The side column and the panel were hidden or shown: the view's room changed. */
+  panelsToggled(): void;
 }
 
 interface Shortcut {
@@ -47,12 +51,37 @@ function typingIn(target: EventTarget | null): boolean {
   return target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
 }
 
+/** Class on <body> while the side column and the panel are hidden. */
+export const PANELS_HIDDEN_CLASS = 'panels-hidden';
+
+/**
+ * Window width in CSS pixels below which the side column (392 pixels with its
+ * margin) and the panel (316) leave under 300 pixels of view between them, so
+ * the app shows a notice at start that H hides them.
+ */
+export const NARROW_WINDOW = 1000;
+
 export class Shortcuts {
   private readonly dialog: HTMLDialogElement;
+  /** Button shown while the panels are hidden, so that a pointer can bring them back. */
+  private readonly showPanels: HTMLButtonElement;
 
-  constructor(root: HTMLElement, actions: ShortcutActions) {
+  constructor(
+    root: HTMLElement,
+    private readonly actions: ShortcutActions,
+    notices: Notices,
+  ) {
     this.dialog = this.buildHelp();
-    root.append(this.dialog);
+    this.showPanels = document.createElement('button');
+    this.showPanels.type = 'button';
+    this.showPanels.className = 'show-panels';
+    this.showPanels.textContent = 'show panels (H)';
+    this.showPanels.hidden = true;
+    this.showPanels.addEventListener('click', () => this.togglePanels());
+    root.append(this.dialog, this.showPanels);
+    if (window.innerWidth < NARROW_WINDOW) {
+      notices.show('In a window this narrow the side column and the panel cover most of the view: press H to hide them and H again to bring them back.', 'info', 15000);
+    }
     // In the capture phase: lil-gui stops key events from leaving its panel, so after a
     // click on a panel button or checkbox a listener on the way up would never hear them.
     window.addEventListener(
@@ -77,6 +106,11 @@ export class Shortcuts {
     if (this.dialog.open) {
       return;
     }
+    if (event.key === 'h' || event.key === 'H') {
+      event.preventDefault();
+      this.togglePanels();
+      return;
+    }
     const shortcut = SHORTCUTS.find((candidate) => candidate.keys.includes(event.key));
     if (!shortcut) {
       return;
@@ -87,6 +121,16 @@ export class Shortcuts {
       event.target.blur();
     }
     shortcut.run(actions);
+  }
+
+  /** Hides the side column and the panel, so the view has the whole window, or shows them again. */
+  togglePanels(): void {
+    const hidden = document.body.classList.toggle(PANELS_HIDDEN_CLASS);
+    this.showPanels.hidden = !hidden;
+    if (!hidden && document.activeElement === this.showPanels) {
+      this.showPanels.blur();
+    }
+    this.actions.panelsToggled();
   }
 
   get helpOpen(): boolean {
@@ -108,7 +152,12 @@ export class Shortcuts {
     const heading = document.createElement('h2');
     heading.textContent = 'Keyboard shortcuts';
     const table = document.createElement('table');
-    for (const { label, what } of [...SHORTCUTS, { label: '?', what: 'show or hide this help' }, { label: 'Esc', what: 'close this help' }]) {
+    const builtIn = [
+      { label: 'H', what: 'hide or show the panels, for the whole view' },
+      { label: '?', what: 'show or hide this help' },
+      { label: 'Esc', what: 'close this help' },
+    ];
+    for (const { label, what } of [...SHORTCUTS, ...builtIn]) {
       const row = table.insertRow();
       const key = document.createElement('kbd');
       key.textContent = label;

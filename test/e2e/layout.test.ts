@@ -220,4 +220,51 @@ describe('layout', () => {
       await page.close();
     }
   }, 120_000);
+
+  test('H gives the map the whole window', async () => {
+    const page = await openApp(800, 560, '#v=1&view=2d&surface=himmelblau&grid=32&basinView=map');
+    try {
+      await expect.poll(() => page.locator('.notice').allTextContents()).toContainEqual(expect.stringMatching(/press H to hide them/));
+      const mapWidth = () =>
+        page.evaluate(() => {
+          const downhill = (window as unknown as { downhill: { screenPositionOf(x: number, y: number): { px: number; py: number } } }).downhill;
+          const [low, high] = [downhill.screenPositionOf(-5, -5), downhill.screenPositionOf(5, 5)];
+          return { left: low.px, right: high.px };
+        });
+      const side = page.locator('.side');
+      const panel = page.locator('.lil-gui.lil-root');
+      const show = page.getByRole('button', { name: 'show panels (H)' });
+      expect(await side.isVisible()).toBe(true);
+      expect(await show.isVisible()).toBe(false);
+
+      await page.locator('#view').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('h');
+      await expect.poll(() => side.isVisible()).toBe(false);
+      expect(await panel.isVisible()).toBe(false);
+      expect(await show.isVisible()).toBe(true);
+      // The square map fills the window's height less the margins: more than 400 of its 560 pixels, inside the window.
+      await expect.poll(async () => (await mapWidth()).right - (await mapWidth()).left).toBeGreaterThan(400);
+      const hidden = await mapWidth();
+      expect(hidden.left).toBeGreaterThanOrEqual(0);
+      expect(hidden.right).toBeLessThanOrEqual(800);
+
+      await show.click();
+      await expect.poll(() => side.isVisible()).toBe(true);
+      expect(await panel.isVisible()).toBe(true);
+      expect(await show.isVisible()).toBe(false);
+      await page.getByRole('button', { name: 'hide panels (H)' }).click();
+      await expect.poll(() => panel.isVisible()).toBe(false);
+      expect(await side.isVisible()).toBe(false);
+
+      // At 1280 × 800 the map sits between the side column and the panel (1280 − 392 − 316 = 572 pixels)
+      // and takes nearly the whole height once they hide.
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await expect.poll(async () => (await mapWidth()).right - (await mapWidth()).left).toBeGreaterThan(650);
+      await show.click();
+      await expect.poll(async () => (await mapWidth()).right - (await mapWidth()).left).toBeLessThan(580);
+      expect((await mapWidth()).left).toBeGreaterThanOrEqual((await side.boundingBox())!.x + (await side.boundingBox())!.width);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
 });
