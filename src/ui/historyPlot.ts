@@ -8,26 +8,16 @@ import uPlot from 'uplot';
 import { formatTicks } from './format.ts';
 import { lossAxisFor, lossScale, lossTicks, plottedLoss, type LossAxisKind } from './lossAxis.ts';
 import 'uplot/dist/uPlot.min.css';
-import { EMPTY_ENTRY_STEP, type HistoryEntry } from '../gpu/statsRing.ts';
+import type { HistoryEntry } from '../gpu/statsRing.ts';
+import { HistoryRows } from './historyRows.ts';
 import { runColor } from './runColors.ts';
 
-/** Updates kept for the plot; older ones are dropped. */
-const MAX_POINTS = 5000;
 /** Height of the plot in CSS pixels. */
 const HEIGHT = 170;
 
-interface Row {
-  x?: number;
-  y?: number;
-  losses: (number | undefined)[];
-  /** Population loss percentiles of the active run (10%, median, 90%). */
-  population?: [number | null, number | null, number | null];
-}
-
 export class HistoryPlot {
   private plot: uPlot;
-  private readonly rows = new Map<number, Row>();
-  private readonly lastStep: number[];
+  private readonly rows: HistoryRows;
   private dirty = false;
   private lossAxis: LossAxisKind = 'log';
   /** A negative loss was added: the next redraw switches to the asinh loss axis. */
@@ -46,7 +36,7 @@ export class HistoryPlot {
     title.className = 'title';
     title.textContent = 'Picked particle (magenta ring) against update step';
     container.append(title);
-    this.lastStep = Array.from({ length: runCount }, () => -1);
+    this.rows = new HistoryRows(dims, runCount, active);
 
     const series: uPlot.Series[] = [{ label: 'step' }, { label: 'x', stroke: '#e6e8eb', scale: 'position', width: 1.25, dash: [4, 3] }];
     if (dims === 2) {
@@ -93,53 +83,21 @@ export class HistoryPlot {
 
   /** Adds the population's loss percentiles at update `step` (from a sample of the particles). */
   addPopulation(step: number, p10: number | null, median: number | null, p90: number | null): void {
-    let row = this.rows.get(step);
-    if (!row) {
-      row = { losses: [] };
-      this.rows.set(step, row);
-    }
-    row.population = [p10, median, p90];
-    this.negativeLoss ||= lossAxisFor(row.population) === 'asinh';
-    this.dirty = true;
+    const values: [number | null, number | null, number | null] = [p10, median, p90];
+    this.negativeLoss ||= lossAxisFor(values) === 'asinh';
+    this.dirty = this.rows.addPopulation(step, values) || this.dirty;
   }
 
   /** Forgets all points (on reset or when another particle is picked). */
   clear(): void {
     this.rows.clear();
-    this.lastStep.fill(-1);
     this.dirty = true;
   }
 
   /** Adds run `run`'s ring entries newer than the last one seen. */
   add(run: number, entries: readonly HistoryEntry[]): void {
-    const fresh = entries
-      .filter((entry) => entry.step !== EMPTY_ENTRY_STEP && entry.step > this.lastStep[run])
-      .sort((a, b) => a.step - b.step);
-    if (fresh.length === 0) {
-      return;
-    }
-    for (const entry of fresh) {
-      let row = this.rows.get(entry.step);
-      if (!row) {
-        row = { losses: [] };
-        this.rows.set(entry.step, row);
-      }
-      // A missing loss (NaN) leaves a gap in the curve: uPlot draws no NaN, and a log axis no value <= 0.
-      row.losses[run] = Number.isFinite(entry.loss) ? entry.loss : undefined;
-      this.negativeLoss ||= entry.loss < 0;
-      if (run === this.active) {
-        row.x = entry.x;
-        row.y = entry.y;
-      }
-    }
-    this.lastStep[run] = fresh[fresh.length - 1].step;
-    if (this.rows.size > MAX_POINTS) {
-      const steps = [...this.rows.keys()].sort((a, b) => a - b);
-      for (const step of steps.slice(0, this.rows.size - MAX_POINTS)) {
-        this.rows.delete(step);
-      }
-    }
-    this.dirty = true;
+    this.negativeLoss ||= entries.some((entry) => entry.loss < 0);
+    this.dirty = this.rows.add(run, entries) || this.dirty;
   }
 
   /** Redraws when points were added since the last redraw, on a new plot when a negative loss needs another loss axis. */
@@ -166,38 +124,14 @@ export class HistoryPlot {
     this.plot.destroy();
   }
 
-  /** Returns table() without the rows that have no value besides the step, for a CSV file. */
+  /** Returns the plotted values as a table up to the newest step, without rows that have no value besides the step, for a CSV file. */
   csvTable(): { header: string[]; rows: (number | null)[][] } {
-    const { header, rows } = this.table();
+    const { header, rows } = this.rows.table(true);
     return { header, rows: rows.filter((row) => row.slice(1).some((value) => value !== null)) };
   }
 
-  /**
-   * The plotted values as a table: update step, the picked particle's
-   * coordinates (active run) and loss (every run), and the population's loss
-   * percentiles; null where a value was not recorded at that step.
-   */
-  table(): { header: string[]; rows: (number | null)[][] } {
-    const header = ['step', 'x', ...(this.dims === 2 ? ['y'] : [])];
-    for (let k = 0; k < this.runCount; k++) {
-      header.push(this.runCount > 1 ? `loss${k + 1}` : 'loss');
-    }
-    header.push('populationLossP10', 'populationLossMedian', 'populationLossP90');
-    const steps = [...this.rows.keys()].sort((a, b) => a - b);
-    const rows = steps.map((step) => {
-      const row = this.rows.get(step)!;
-      const values: (number | null)[] = [step, row.x ?? null, ...(this.dims === 2 ? [row.y ?? null] : [])];
-      for (let k = 0; k < this.runCount; k++) {
-        values.push(row.losses[k] ?? null);
-      }
-      values.push(...(row.population ?? [null, null, null]));
-      return values;
-    });
-    return { header, rows };
-  }
-
   private data(): uPlot.AlignedData {
-    const { header, rows } = this.table();
+    const { header, rows } = this.rows.table();
     const columns: (number | null)[][] = header.map((_, c) => rows.map((row) => row[c]));
     const firstLoss = this.dims === 2 ? 3 : 2;
     for (let c = firstLoss; c < columns.length; c++) {
