@@ -148,6 +148,8 @@ export class App {
   private pickedPath = new Map<number, [number, number, number]>();
   private pendingSteps = 0;
   private framesInFlight = 0;
+  /** Frames whose GPU work has finished, for tests that wait for the view to be drawn. */
+  private finishedFrames = 0;
   private pickAt: [number, number] = [0.95, 0.9];
   /** A preset's scene is being built: no warning about its learning rate. */
   private presetBuilding = false;
@@ -197,6 +199,11 @@ export class App {
 
   get particleCount(): number {
     return this.activeDescent?.particleCount ?? 0;
+  }
+
+  /** Frames drawn so far whose GPU work has finished. */
+  get framesDrawn(): number {
+    return this.finishedFrames;
   }
 
   /** Status counts of the active configuration, as last read back. */
@@ -1084,6 +1091,7 @@ export class App {
       // Work of a lost device may never finish; its frames stopped counting at the loss.
       if (device === this.gpu.device) {
         this.framesInFlight--;
+        this.finishedFrames++;
         this.frameFinished(stepped && scene === this.runs);
       }
     });

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
-import { control } from '../helpers/appPage.ts';
+import { control, waitForFrames } from '../helpers/appPage.ts';
 
 describe('optimizers in the panel', () => {
   let server: RunningApp;
@@ -171,7 +171,7 @@ describe('optimizers in the panel', () => {
     });
     await page.evaluate(() => (window as unknown as { downhill: { whenBuilt(): Promise<void> } }).downhill.whenBuilt());
     await page.evaluate(() => (window as unknown as { downhill: { reset(): void } }).downhill.reset());
-    await page.waitForTimeout(500);
+    await waitForFrames(page, 3);
 
     // The starts nearest the centre of [−2, 2]² are the four around (0, 0).
     const box = (await page.locator('#view').boundingBox())!;

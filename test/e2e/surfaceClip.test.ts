@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { openAppPage } from '../helpers/appPage.ts';
+import { openAppPage, waitForFrames } from '../helpers/appPage.ts';
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
 
 /** Counts the pixels that `match` between the side column and the panel, above the colour bar. */
@@ -54,14 +54,14 @@ describe('clipped surface tops', () => {
       downhill.change({ ...downhill.settings, surface: 'goldstein-price', zScale: 'linear', view: '3d', trails: false, paused: true });
       await downhill.whenBuilt();
     });
-    await page.waitForTimeout(1500);
+    await waitForFrames(page, 3);
     const cut = await countPixels(page, lightGrey);
 
     // The same frame without the cut: the picked particle's arrows stay, the rim goes.
     await page.evaluate(() => {
       (window as unknown as { downhill: any }).downhill.view.surface.cutTop.value = 0;
     });
-    await page.waitForTimeout(1500);
+    await waitForFrames(page, 3);
     const uncut = await countPixels(page, lightGrey);
     // From the default camera the cut along the top of the wall at x = 2 shows edge-on as dozens of rim pixels.
     expect(cut - uncut).toBeGreaterThan(20);
@@ -72,7 +72,7 @@ describe('clipped surface tops', () => {
       const downhill = (window as unknown as { downhill: any }).downhill;
       downhill.change({ ...downhill.settings, view: '2d' });
     });
-    await page.waitForTimeout(1500);
+    await waitForFrames(page, 3);
     // The clipped corner at (−2, 2) shows in the top colour between the particles rather than as a hole: 768 pixels in one run.
     expect(await countPixels(page, topYellow)).toBeGreaterThan(300);
   }, 180_000);

@@ -43,6 +43,13 @@ export async function waitForState(page: Page, predicate: (state: AppState) => b
   return state;
 }
 
+/** Waits until the app has drawn `frames` more frames, so that a change shows in the view whatever the frame time. */
+export async function waitForFrames(page: Page, frames: number, timeoutMs = 60_000): Promise<void> {
+  const drawn = () => page.evaluate(() => (window as unknown as { downhill: { framesDrawn: number } }).downhill.framesDrawn);
+  const target = (await drawn()) + frames;
+  await page.waitForFunction((count) => (window as unknown as { downhill: { framesDrawn: number } }).downhill.framesDrawn >= count, target, { timeout: timeoutMs });
+}
+
 /** Finds the lil-gui control whose label is exactly `label`. */
 /** Reads the status line's loss range ("loss from A to B") as two numbers; fails when the line has no range. */
 export async function statusLossRange(page: Page): Promise<[number, number]> {
