@@ -35,6 +35,7 @@ import { effectiveRadius } from './basinPanel.ts';
 import { formatCount, formatShare, formatValue } from './format.ts';
 import { MapInteraction, type MapPoint } from './mapInteraction.ts';
 import { HistoryPlot } from './historyPlot.ts';
+import { SampleClock } from './historyRows.ts';
 import { Inspector } from './inspector.ts';
 import { Legend } from './legend.ts';
 import { applyLinkPickAndStep, copyLinkToClipboard, LinkProblemNotices, sceneLinkState, showFoundMinima, stabilityWarning } from './sceneNotices.ts';
@@ -68,7 +69,7 @@ const MAX_FRAMES_IN_FLIGHT = 2;
 const CLICK_SLOP = 4;
 /** Most particles sampled for the population statistics and the sweep plots. */
 const MAX_SAMPLES = 65_536;
-/** Time between two population samples, in milliseconds. */
+/** Time between two population samples, in milliseconds, once the update count no longer doubles between them. */
 const SAMPLE_INTERVAL = 500;
 /** Time between two clusterings of converged particles, for the basins of minima the surface does not list, in milliseconds. */
 const CLUSTER_INTERVAL = 2000;
@@ -119,7 +120,7 @@ export class App {
   private verifyMarks: GPUBuffer | undefined;
   /** The last verification report, for the console and the tests. */
   lastVerifyReport: VerifyReport | undefined;
-  private lastSample = 0;
+  private readonly sampleClock = new SampleClock(SAMPLE_INTERVAL);
   /** True once the population band has a sample of the starts, at update 0 of a scene or reset. */
   private startSampled = false;
   /** Watches for frames that take seconds; public so that a test can lower its threshold. */
@@ -739,6 +740,7 @@ export class App {
   private clearPickedPath(): void {
     this.pickedPath.clear();
     this.plot?.clear();
+    this.sampleClock.reset();
     this.view.setPickedPath([]);
   }
 
@@ -1006,6 +1008,7 @@ export class App {
 
   private createPlot(): void {
     this.pickedPath.clear();
+    this.sampleClock.reset();
     this.view.setPickedPath([]);
     this.plot?.destroy();
     this.plot = new HistoryPlot(this.elements.plot, this.surfaceDefinition?.dims ?? 2, this.runs.length, this.settings.active);
@@ -1034,9 +1037,10 @@ export class App {
     const active = this.runs[this.settings.active];
     // The population band starts at the starts, before the first update of a scene or a reset.
     if (active && !this.startSampled && active.descent.stepsDone === 0) {
+      this.sampleClock.reset();
+      this.sampleClock.take(time, 0);
       active.sampler.sample(0);
       this.startSampled = true;
-      this.lastSample = time;
     }
     if (this.runs.length > 0 && (!this.settings.paused || this.runTo !== undefined)) {
       this.pendingSteps += this.settings.stepsPerFrame;
@@ -1078,8 +1082,7 @@ export class App {
       this.basinNodes.stepsDone.value = Math.max(1, this.stepsDone);
     }
 
-    if (active && time - this.lastSample >= SAMPLE_INTERVAL) {
-      this.lastSample = time;
+    if (active && this.sampleClock.take(time, active.descent.stepsDone)) {
       active.sampler.sample(active.descent.stepsDone);
     }
 

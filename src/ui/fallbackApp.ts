@@ -24,6 +24,7 @@ import { createFallbackBanner, describeStartFailure, type StartFailure } from '.
 import { clampForFallback, FALLBACK_GRID_2D, FALLBACK_STARTS_1D } from './fallbackSettings.ts';
 import type { FallbackHyperparameters, FallbackMessage, FallbackRequest, FallbackRunFrame } from './fallbackWorker.ts';
 import { HistoryPlot } from './historyPlot.ts';
+import { SampleClock } from './historyRows.ts';
 import { Inspector } from './inspector.ts';
 import { Legend } from './legend.ts';
 import { LinkSync, type LinkChange } from './linkSync.ts';
@@ -39,7 +40,7 @@ import { decodeLink, type DecodedLink, type LinkState } from './urlState.ts';
 
 /** Frames of updates that may wait while the worker is busy; more are dropped, so a slow CPU never builds a backlog. */
 const MAX_FRAMES_BEHIND = 4;
-/** Time between two population percentiles on the loss plot, in milliseconds. */
+/** Time between two population percentiles on the loss plot, in milliseconds, once the update count no longer doubles between them. */
 const SAMPLE_INTERVAL = 500;
 /** Minima listed in the notice of 'list minima found'. */
 /** Panel folders of features that need WebGPU, with the note shown in each. */
@@ -91,7 +92,7 @@ export class FallbackApp {
   private runTo: number | undefined;
   private pickedIndex = 0;
   private pickedPath = new Map<number, [number, number, number]>();
-  private lastSample = 0;
+  private readonly sampleClock = new SampleClock(SAMPLE_INTERVAL);
   private drawnKey = '';
   private disposed = false;
   private builtWaiters: (() => void)[] = [];
@@ -545,6 +546,7 @@ export class FallbackApp {
 
   private createPlot(): void {
     this.pickedPath.clear();
+    this.sampleClock.reset();
     this.view.setPickedPath([]);
     this.plot?.destroy();
     this.plot = new HistoryPlot(this.elements.plot, this.scene?.definition.dims ?? 2, this.settings.runs.length, this.settings.active);
@@ -553,6 +555,7 @@ export class FallbackApp {
   private clearPickedPath(): void {
     this.pickedPath.clear();
     this.plot?.clear();
+    this.sampleClock.reset();
     this.view.setPickedPath([]);
   }
 
@@ -595,8 +598,7 @@ export class FallbackApp {
       }
     });
     const active = this.frames[this.settings.active];
-    if (active && now - this.lastSample >= SAMPLE_INTERVAL) {
-      this.lastSample = now;
+    if (active && this.sampleClock.take(now, active.stepsDone)) {
       const losses = Array.from(active.status, (status, k) => (status === STATUS.diverged ? Infinity : active.points[3 * k + 2])).sort((a, b) => a - b);
       this.plot?.addPopulation(active.stepsDone, quantile(losses, 0.1), quantile(losses, 0.5), quantile(losses, 0.9));
     }
@@ -710,7 +712,7 @@ export class FallbackApp {
     const side = this.elements.root.querySelector('.side')?.getBoundingClientRect();
     const panel = this.panel.gui.domElement.getBoundingClientRect();
     const banner = this.banner.getBoundingClientRect();
-    this.view.setInsets(side ? side.right + 8 : 0, this.colorLegend.rightInset(panel, this.elements.canvas.clientWidth), banner.bottom);
+    this.view.setInsets(side ? side.right + 8 : 0, this.colorLegend.rightInset(panel, this.canvas.clientWidth), banner.bottom);
   }
 
   private linkChanged(kind: LinkChange): void {

@@ -124,14 +124,14 @@ export class HistoryPlot {
     this.plot.destroy();
   }
 
-  /** Returns the plotted values as a table up to the newest step, without rows that have no value besides the step, for a CSV file. */
+  /** Returns every recorded row, without rows that have no value besides the step, for a CSV file. */
   csvTable(): { header: string[]; rows: (number | null)[][] } {
-    const { header, rows } = this.rows.table(true);
+    const { header, rows } = this.rows.table();
     return { header, rows: rows.filter((row) => row.slice(1).some((value) => value !== null)) };
   }
 
   private data(): uPlot.AlignedData {
-    const { header, rows } = this.rows.table();
+    const { header, rows } = this.rows.table(true);
     const columns: (number | null)[][] = header.map((_, c) => rows.map((row) => row[c]));
     const firstLoss = this.dims === 2 ? 3 : 2;
     for (let c = firstLoss; c < columns.length; c++) {

@@ -1,16 +1,15 @@
 /**
- * The rows of the picked-particle plot, by update step, without repeats of
- * values that have stopped changing. A stopped particle keeps writing the same
- * entry, and the population's percentiles stop changing once every particle
- * has stopped. Plotted, those repeats stretched the step axis to the update
- * count, and after a few thousand updates the descent took only the first
- * pixels of the plot. A repeat is held back instead and written only when a
- * later value differs, so that a curve stays flat up to the step where it
- * changes again.
+ * The rows of the picked-particle plot, by update step. A stopped particle
+ * keeps writing the same entry, and the population's percentiles stop changing
+ * once every particle has stopped. Plotted, those repeats stretched the step
+ * axis to the update count, and after a few thousand updates the descent took
+ * only the first pixels of the plot. So the plot ends at the newest step where
+ * a value changed, the CSV file keeps every row, and when rows must be
+ * dropped the repeats after that step go first.
  */
 import { EMPTY_ENTRY_STEP, type HistoryEntry } from '../gpu/statsRing.ts';
 
-/** Steps kept; older ones are dropped. */
+/** Steps kept; repeats after the last change go first, then the oldest steps. */
 export const MAX_HISTORY_ROWS = 5000;
 
 export type Percentiles = [number | null, number | null, number | null];
@@ -25,7 +24,6 @@ interface Row {
 
 /** A run's values at one step, as the plot compares them. */
 interface RunValues {
-  step: number;
   x: number;
   y: number;
   loss: number;
@@ -35,11 +33,11 @@ export class HistoryRows {
   private readonly rows = new Map<number, Row>();
   /** Newest step seen per run, so that ring entries are added once. */
   private readonly lastStep: number[];
-  /** Per run: the values of the last row written, and a newer repeat of them held back. */
-  private readonly written: (RunValues | undefined)[];
-  private readonly heldBack: (RunValues | undefined)[];
-  private writtenPopulation: { step: number; values: Percentiles } | undefined;
-  private heldPopulation: { step: number; values: Percentiles } | undefined;
+  /** Per run: the values of its newest entry, which tell a change from a repeat. */
+  private readonly previous: (RunValues | undefined)[];
+  private previousPopulation: Percentiles | undefined;
+  /** Newest step at which a value was first recorded or changed; -1 before any. */
+  private changedAt = -1;
 
   constructor(
     private readonly dims: 1 | 2,
@@ -47,91 +45,78 @@ export class HistoryRows {
     private readonly active: number,
   ) {
     this.lastStep = Array.from({ length: runCount }, () => -1);
-    this.written = Array.from({ length: runCount }, () => undefined);
-    this.heldBack = Array.from({ length: runCount }, () => undefined);
+    this.previous = Array.from({ length: runCount }, () => undefined);
   }
 
   /** Forgets every row (on reset or when another particle is picked). */
   clear(): void {
     this.rows.clear();
     this.lastStep.fill(-1);
-    this.written.fill(undefined);
-    this.heldBack.fill(undefined);
-    this.writtenPopulation = undefined;
-    this.heldPopulation = undefined;
+    this.previous.fill(undefined);
+    this.previousPopulation = undefined;
+    this.changedAt = -1;
   }
 
-  /** Adds run `run`'s ring entries newer than the last one seen; returns whether a row changed. */
+  /** Newest step at which a value changed: the plot ends there. */
+  get lastChange(): number {
+    return this.changedAt;
+  }
+
+  /** Adds run `run`'s ring entries newer than the last one seen; returns whether the plotted rows changed. */
   add(run: number, entries: readonly HistoryEntry[]): boolean {
     const fresh = entries.filter((entry) => entry.step !== EMPTY_ENTRY_STEP && entry.step > this.lastStep[run]).sort((a, b) => a.step - b.step);
     if (fresh.length === 0) {
       return false;
     }
     this.lastStep[run] = fresh[fresh.length - 1].step;
-    let changed = false;
     for (const entry of fresh) {
-      const values: RunValues = { step: entry.step, x: entry.x, y: entry.y, loss: entry.loss };
-      const last = this.written[run];
-      if (last && Object.is(last.x, values.x) && Object.is(last.y, values.y) && Object.is(last.loss, values.loss)) {
-        this.heldBack[run] = values;
-        continue;
+      const values: RunValues = { x: entry.x, y: entry.y, loss: entry.loss };
+      const last = this.previous[run];
+      if (!last || !Object.is(last.x, values.x) || !Object.is(last.y, values.y) || !Object.is(last.loss, values.loss)) {
+        this.changedAt = Math.max(this.changedAt, entry.step);
       }
-      const repeat = this.heldBack[run];
-      if (repeat) {
-        this.writeRun(run, repeat);
-        this.heldBack[run] = undefined;
+      this.previous[run] = values;
+      const row = this.row(entry.step);
+      // A missing loss (NaN) leaves a gap in the curve: uPlot draws no NaN, and a log axis no value <= 0.
+      row.losses[run] = Number.isFinite(entry.loss) ? entry.loss : undefined;
+      if (run === this.active) {
+        row.x = entry.x;
+        row.y = entry.y;
       }
-      this.writeRun(run, values);
-      this.written[run] = values;
-      changed = true;
     }
     this.trim();
-    return changed;
+    return fresh[0].step <= this.changedAt;
   }
 
-  /** Adds the population's loss percentiles at update `step`; returns whether a row changed. */
+  /** Adds the population's loss percentiles at update `step`; returns whether the plotted rows changed. */
   addPopulation(step: number, values: Percentiles): boolean {
-    const last = this.writtenPopulation;
-    if (last && step > last.step && values.every((value, k) => Object.is(value, last.values[k]))) {
-      this.heldPopulation = { step, values };
-      return false;
+    const last = this.previousPopulation;
+    if (!last || values.some((value, k) => !Object.is(value, last[k]))) {
+      this.changedAt = Math.max(this.changedAt, step);
     }
-    if (this.heldPopulation) {
-      this.row(this.heldPopulation.step).population = this.heldPopulation.values;
-      this.heldPopulation = undefined;
-    }
+    this.previousPopulation = values;
     this.row(step).population = values;
-    this.writtenPopulation = { step, values };
     this.trim();
-    return true;
+    return step <= this.changedAt;
   }
 
   /**
    * Returns the rows as a table: update step, the picked particle's coordinates
    * (active run) and loss (every run), and the population's loss percentiles;
-   * null where a value was not recorded at that step. With `withHeld`, the
-   * repeats held back end the table, so that it reaches the newest step.
+   * null where a value was not recorded at that step. With `toLastChange`, the
+   * rows end at the newest step where a value changed, as the plot shows them.
    */
-  table(withHeld = false): { header: string[]; rows: (number | null)[][] } {
+  table(toLastChange = false): { header: string[]; rows: (number | null)[][] } {
     const header = ['step', 'x', ...(this.dims === 2 ? ['y'] : [])];
     for (let k = 0; k < this.runCount; k++) {
       header.push(this.runCount > 1 ? `loss${k + 1}` : 'loss');
     }
     header.push('populationLossP10', 'populationLossMedian', 'populationLossP90');
-
-    const rows = new Map([...this.rows].map(([step, row]) => [step, { ...row, losses: [...row.losses] }]));
-    if (withHeld) {
-      const at = (step: number): Row => rows.get(step) ?? rows.set(step, { losses: [] }).get(step)!;
-      this.heldBack.forEach((values, run) => values && this.fill(at(values.step), run, values));
-      if (this.heldPopulation) {
-        at(this.heldPopulation.step).population = this.heldPopulation.values;
-      }
-    }
-    const steps = [...rows.keys()].sort((a, b) => a - b);
+    const steps = [...this.rows.keys()].filter((step) => !toLastChange || step <= this.changedAt).sort((a, b) => a - b);
     return {
       header,
       rows: steps.map((step) => {
-        const row = rows.get(step)!;
+        const row = this.rows.get(step)!;
         const values: (number | null)[] = [step, row.x ?? null, ...(this.dims === 2 ? [row.y ?? null] : [])];
         for (let k = 0; k < this.runCount; k++) {
           values.push(row.losses[k] ?? null);
@@ -151,27 +136,50 @@ export class HistoryRows {
     return row;
   }
 
-  private writeRun(run: number, values: RunValues): void {
-    this.fill(this.row(values.step), run, values);
-  }
-
-  /** Writes a run's values into a row: its loss, and the coordinates for the active run. */
-  private fill(row: Row, run: number, values: RunValues): void {
-    // A missing loss (NaN) leaves a gap in the curve: uPlot draws no NaN, and a log axis no value <= 0.
-    row.losses[run] = Number.isFinite(values.loss) ? values.loss : undefined;
-    if (run === this.active) {
-      row.x = values.x;
-      row.y = values.y;
-    }
-  }
-
+  /** Drops rows beyond MAX_HISTORY_ROWS: first the repeats between the last change and the newest step, then the oldest. */
   private trim(): void {
     if (this.rows.size <= MAX_HISTORY_ROWS) {
       return;
     }
     const steps = [...this.rows.keys()].sort((a, b) => a - b);
-    for (const step of steps.slice(0, this.rows.size - MAX_HISTORY_ROWS)) {
+    const newest = steps[steps.length - 1];
+    const repeats = steps.filter((step) => step > this.changedAt && step < newest);
+    for (const step of repeats.slice(0, this.rows.size - MAX_HISTORY_ROWS)) {
       this.rows.delete(step);
     }
+    const remaining = [...this.rows.keys()].sort((a, b) => a - b);
+    for (const step of remaining.slice(0, Math.max(0, this.rows.size - MAX_HISTORY_ROWS))) {
+      this.rows.delete(step);
+    }
+  }
+}
+
+/**
+ * Decides when the population's loss percentiles are sampled again: every
+ * `intervalMs` milliseconds, and before that whenever the update count has
+ * doubled since the last sample. So the first updates, where the loss falls
+ * fastest, get samples spread evenly on a log scale of steps. With a sample
+ * every half second alone, the plot drew a straight line across them.
+ */
+export class SampleClock {
+  private lastTime = Number.NEGATIVE_INFINITY;
+  private lastSteps = 0;
+
+  constructor(private readonly intervalMs: number) {}
+
+  /** Returns whether a sample at `time` after `stepsDone` updates is due, and if so counts it as taken. */
+  take(time: number, stepsDone: number): boolean {
+    const due = time - this.lastTime >= this.intervalMs || stepsDone >= Math.max(1, 2 * this.lastSteps);
+    if (due) {
+      this.lastTime = time;
+      this.lastSteps = stepsDone;
+    }
+    return due;
+  }
+
+  /** Starts again, as after a reset: the next sample is due at once. */
+  reset(): void {
+    this.lastTime = Number.NEGATIVE_INFINITY;
+    this.lastSteps = 0;
   }
 }

@@ -108,7 +108,10 @@ export class Shortcuts {
     }
     if (event.key === 'h' || event.key === 'H') {
       event.preventDefault();
-      this.togglePanels();
+      // A held key repeats: the panels would flicker.
+      if (!event.repeat) {
+        this.togglePanels();
+      }
       return;
     }
     const shortcut = SHORTCUTS.find((candidate) => candidate.keys.includes(event.key));
@@ -127,7 +130,10 @@ export class Shortcuts {
   togglePanels(): void {
     const hidden = document.body.classList.toggle(PANELS_HIDDEN_CLASS);
     this.showPanels.hidden = !hidden;
-    if (!hidden && document.activeElement === this.showPanels) {
+    if (hidden && document.activeElement?.closest('.lil-gui')) {
+      // Focus in the hidden panel would be lost: the button that brings it back takes it.
+      this.showPanels.focus();
+    } else if (!hidden && document.activeElement === this.showPanels) {
       this.showPanels.blur();
     }
     this.actions.panelsToggled();

@@ -201,5 +201,11 @@ export function formatLossRange(snapshot: StatsSnapshot | undefined, particles: 
   if (snapshot.lossMin === snapshot.lossMax) {
     return formatValue(snapshot.lossMin);
   }
-  return `from ${formatValue(snapshot.lossMin)} to ${formatValue(snapshot.lossMax)}`;
+  // Four digits can write two different losses alike ("from 1 to 1"): more digits tell them apart,
+  // and nine always do for float32 values.
+  let [low, high] = [formatValue(snapshot.lossMin), formatValue(snapshot.lossMax)];
+  for (let digits = 5; low === high && digits <= 9; digits++) {
+    [low, high] = [snapshot.lossMin, snapshot.lossMax].map((value) => String(Number(value.toPrecision(digits))));
+  }
+  return `from ${low} to ${high}`;
 }

@@ -11,7 +11,7 @@
  */
 import { defaultOptimizer, DEFAULT_SCHEDULE, OPTIMIZER_NAMES, SCHEDULE_NAMES, type OptimizerConfig, type OptimizerName, type ScheduleConfig } from '../core/config.ts';
 import { underflowsToZero } from '../core/limits.ts';
-import { CUSTOM_SURFACE_NAME, type Domain } from '../core/surfaces.ts';
+import { CUSTOM_SURFACE_NAME, SURFACE_NAMES, type Domain } from '../core/surfaces.ts';
 import { cloneSettings, DEFAULT_SETTINGS, defaultRun, MAX_RUNS, validateSettings, type AppSettings, type RunSettings } from './settings.ts';
 
 /** Format of the fragment; a later format can read this one by its number. */
@@ -200,9 +200,12 @@ export function decodeLink(fragment: string): DecodedLink {
     problems.push(`The link is ${text.length} characters long; at most ${MAX_LINK_LENGTH} are read, so it was ignored.`);
     return { state, problems };
   }
+  // The app's links begin with v= and are form-encoded, where '+' stands for a space. A link
+  // typed without v= is read as typed, so that the '+' of x^2+y^2 stays a plus sign.
+  const typed = !/(^|&)v=/.test(text);
   let params: URLSearchParams;
   try {
-    params = new URLSearchParams(text);
+    params = new URLSearchParams(typed ? text.replace(/\+/g, '%2B') : text);
   } catch {
     problems.push('The link could not be read as key=value pairs, so it was ignored.');
     return { state, problems };
@@ -228,10 +231,14 @@ export function decodeLink(fragment: string): DecodedLink {
   }
 
   // A typed formula and the choice of it are one setting: the formula's own fault names the formula.
+  // An invalid surface name is reported on its own, and the formula is then read as if no surface were named.
   const formula = assignments.find((assignment) => assignment.key === 'formula');
-  const surface = assignments.find((assignment) => assignment.key === 'surface');
-  if (formula && !surface) {
+  const named = assignments.find((assignment) => assignment.key === 'surface');
+  const surface = named && (named.text === CUSTOM_SURFACE_NAME || SURFACE_NAMES.includes(named.text)) ? named : undefined;
+  if (formula && !surface && (typed || named)) {
     // A formula without a surface selects the custom surface, as --formula does on the command line.
+    // Links that the app wrote before it named the surface beside every formula (with v= and without
+    // surface=) meant the default surface, and keep that meaning.
     const applyFormula = formula.apply;
     formula.apply = (settings) => {
       settings.surface = CUSTOM_SURFACE_NAME;

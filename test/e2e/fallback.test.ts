@@ -168,6 +168,34 @@ describe('the CPU fallback with WebGPU disabled', () => {
     expect(rate).toBeGreaterThan(0);
   });
 
+  test('hidden panels: the top-down map clear of the colour bar', async () => {
+    await page.setViewportSize({ width: 700, height: 900 });
+    try {
+      await page.evaluate(() => {
+        const downhill = (window as unknown as { downhill: Handle }).downhill;
+        downhill.change({ ...downhill.settings, surface: 'quadratic', view: '2d', basinView: 'off' });
+      });
+      await page.locator('#view').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('h');
+      await expect.poll(() => page.locator('.side').isVisible()).toBe(false);
+      const read = () =>
+        page.evaluate(() => {
+          const downhill = (window as unknown as { downhill: { screenPositionOf(x: number, y: number): { px: number; py: number } } }).downhill;
+          const [low, high] = [downhill.screenPositionOf(-2, -2), downhill.screenPositionOf(2, 2)];
+          const bar = document.querySelector('.color-legend')!.getBoundingClientRect();
+          return { mapRight: high.px, mapBottom: low.py, barLeft: bar.left, barTop: bar.top };
+        });
+      // The colour bar sits at the bottom right: the map ends left of it or above it.
+      await expect.poll(async () => {
+        const { mapRight, mapBottom, barLeft, barTop } = await read();
+        return mapRight <= barLeft || mapBottom <= barTop;
+      }).toBe(true);
+    } finally {
+      await page.keyboard.press('h');
+      await page.setViewportSize(VIEWPORT);
+    }
+  });
+
   test('no errors on the page', () => {
     expect(errors).toEqual([]);
   });

@@ -255,6 +255,15 @@ describe('layout', () => {
       await page.getByRole('button', { name: 'hide panels (H)' }).click();
       await expect.poll(() => panel.isVisible()).toBe(false);
       expect(await side.isVisible()).toBe(false);
+      // The focus leaves the hidden panel for the button that brings it back.
+      expect(await show.evaluate((button) => button === document.activeElement)).toBe(true);
+      // A held H (a second keydown repeats) toggles once.
+      await page.keyboard.down('h');
+      await page.keyboard.down('h');
+      await page.keyboard.up('h');
+      await expect.poll(() => panel.isVisible()).toBe(true);
+      await page.keyboard.press('h');
+      await expect.poll(() => panel.isVisible()).toBe(false);
 
       // At 1280 × 800 the map sits between the side column and the panel (1280 − 392 − 316 = 572 pixels)
       // and takes nearly the whole height once they hide.

@@ -34,6 +34,12 @@ describe('loss range in the status', () => {
     expect(formatLossRange(snapshot({ moving: 4, lossMin: -2.5, lossMax: -0.125 }), 4)).toBe('from -2.5 to -0.125');
   });
 
+  test('ends that four digits write alike', () => {
+    expect(formatLossRange(snapshot({ converged: 4, lossMin: 1, lossMax: Math.fround(1 + 2 ** -20) }), 4)).toBe('from 1 to 1.000001');
+    expect(formatLossRange(snapshot({ converged: 4, lossMin: 2.4999e-7, lossMax: 2.5001e-7 }), 4)).toBe('from 2.4999e-7 to 2.5001e-7');
+    expect(formatLossRange(snapshot({ converged: 4, lossMin: 1, lossMax: Math.fround(1 + 2 ** -23) }), 4)).toBe('from 1 to 1.0000001');
+  });
+
   test('one value', () => {
     expect(formatLossRange(snapshot({ converged: 4, lossMin: 0, lossMax: 0 }), 4)).toBe('0');
   });

@@ -70,6 +70,29 @@ describe('a link round-trips', () => {
     expect(decoded.state.settings.formula).toBe('sin(x)*y');
   });
 
+  test('a typed plus sign in a formula', () => {
+    const decoded = decodeLink('#formula=x^2+y^2&grid=32');
+    expect(decoded.problems).toEqual([]);
+    expect(decoded.state.settings.surface).toBe('custom');
+    expect(decoded.state.settings.formula).toBe('x^2+y^2');
+  });
+
+  test('a formula beside a surface that is not one', () => {
+    const decoded = decodeLink('formula=x^2+y^2&surface=bogus');
+    expect(decoded.problems).toHaveLength(1);
+    expect(decoded.problems[0]).toMatch(/^The link's surface=bogus was not applied: /);
+    expect(decoded.state.settings.surface).toBe('custom');
+    expect(decoded.state.settings.formula).toBe('x^2+y^2');
+  });
+
+  test('an app link without surface keeps the default surface', () => {
+    // Before the app named the surface beside every formula, this meant the default surface and a kept formula.
+    const decoded = decodeLink('#v=1&formula=x%5E4+-+x%5E2');
+    expect(decoded.problems).toEqual([]);
+    expect(decoded.state.settings.surface).toBe(DEFAULT_SETTINGS.surface);
+    expect(decoded.state.settings.formula).toBe('x^4 - x^2');
+  });
+
   test('a bad formula without a surface', () => {
     const decoded = decodeLink('formula=sin(x&grid=32');
     expect(decoded.problems).toHaveLength(1);
