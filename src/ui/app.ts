@@ -447,6 +447,10 @@ export class App {
   private applyLinkExtras(decoded: DecodedLink): void {
     const { state, problems } = decoded;
     this.showLinkProblems(problems);
+    // A formula that did not compile stays in its field, marked, to be corrected there.
+    if (decoded.rejectedFormula) {
+      this.panel.surface.showFormulaError(decoded.rejectedFormula.text, decoded.rejectedFormula.error);
+    }
     if (state.camera) {
       this.view.setCameraState(state.camera);
     }

@@ -730,6 +730,10 @@ export class FallbackApp {
 
   private applyLinkExtras(decoded: DecodedLink): void {
     const { state } = decoded;
+    // A formula that did not compile stays in its field, marked, to be corrected there.
+    if (decoded.rejectedFormula) {
+      this.panel.surface.showFormulaError(decoded.rejectedFormula.text, decoded.rejectedFormula.error);
+    }
     const runTo = applyLinkPickAndStep(state, this, this.notices);
     if (runTo !== undefined) {
       this.runTo = runTo;

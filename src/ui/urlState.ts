@@ -10,6 +10,7 @@
  * problem naming it, while the rest of the link still applies.
  */
 import { defaultOptimizer, DEFAULT_SCHEDULE, OPTIMIZER_NAMES, SCHEDULE_NAMES, type OptimizerConfig, type OptimizerName, type ScheduleConfig } from '../core/config.ts';
+import { FormulaError } from '../core/expr/index.ts';
 import { underflowsToZero } from '../core/limits.ts';
 import { CUSTOM_SURFACE_NAME, SURFACE_NAMES, type Domain } from '../core/surfaces.ts';
 import { cloneSettings, DEFAULT_SETTINGS, defaultRun, MAX_RUNS, validateSettings, type AppSettings, type RunSettings } from './settings.ts';
@@ -38,6 +39,8 @@ export interface DecodedLink {
   state: LinkState;
   /** One sentence per value that was not applied, naming the key, the value and why. */
   problems: string[];
+  /** A formula that did not compile, so that the formula field can show it with its fault marked. */
+  rejectedFormula?: { text: string; error: FormulaError };
 }
 
 /** Most characters of a fragment that is read; longer ones are refused whole. */
@@ -280,6 +283,7 @@ export function decodeLink(fragment: string): DecodedLink {
     runs.push(run);
   }
   state.settings.runs = runs;
+  let rejectedFormula: DecodedLink['rejectedFormula'];
 
   // Everything at once first. When that fails, key by key, keeping each key
   // that validates. Two passes let in keys that are checked against each
@@ -306,6 +310,9 @@ export function decodeLink(fragment: string): DecodedLink {
       if (pass === 1) {
         for (const { assignment, error } of failed) {
           problems.push(describeProblem(assignment.key, assignment.text, error));
+          if (assignment.key === 'formula' && error instanceof FormulaError) {
+            rejectedFormula = { text: assignment.text, error };
+          }
         }
       }
     }
@@ -314,7 +321,7 @@ export function decodeLink(fragment: string): DecodedLink {
   if (state.settings.active >= state.settings.runs.length) {
     state.settings.active = 0;
   }
-  return { state, problems };
+  return rejectedFormula ? { state, problems, rejectedFormula } : { state, problems };
 }
 
 function applyAll(settings: AppSettings, assignments: Assignment[]): AppSettings {

@@ -359,6 +359,30 @@ describe('share and export', () => {
       expect(notices.at(-1)).toContain('grid=3005 was not applied');
       expect(notices.join('\n')).not.toContain('grid=3000 ');
       expect(notices.join('\n')).not.toContain('grid=1000000000');
+
+      // A typed link: '+' is a plus sign, and a formula alone selects the custom surface.
+      await bad.evaluate(() => {
+        location.hash = '#formula=x^2+y^2/4&grid=16';
+      });
+      await expect.poll(() => bad.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.formula ?? null)).toBe('x^2+y^2/4');
+      expect(await bad.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.surface)).toBe('custom');
+
+      // A formula that does not compile: named in a notice, and kept in its field with the fault marked.
+      await bad.evaluate(() => {
+        location.hash = '#formula=x^2+*y&grid=16';
+      });
+      await expect.poll(() => bad.locator('#notices').textContent()).toContain("The link's formula=x^2+*y was not applied");
+      const field = bad.locator('.surface-formula textarea');
+      await expect.poll(() => field.inputValue()).toBe('x^2+*y');
+      expect(await field.getAttribute('aria-invalid')).toBe('true');
+      expect(await bad.locator('.formula-excerpt').textContent()).toContain('^');
+      // The rest of the link applies, with the default surface in place of the formula.
+      const rest = await bad.evaluate(() => {
+        const downhill = (window as unknown as { downhill: Handle }).downhill;
+        return { surface: downhill.settings.surface, grid: downhill.settings.grid };
+      });
+      expect(rest).toEqual({ surface: 'quadratic', grid: 16 });
+      expect(badErrors).toEqual([]);
     } finally {
       await bad.close();
     }
