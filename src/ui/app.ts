@@ -376,6 +376,7 @@ export class App {
       // The pause is no part of the rate: it starts again from the first updates after it.
       this.statusBar.restart();
     }
+    this.retireStabilityWarning();
     if (needsRebuild(previous, this.settings)) {
       void this.rebuild();
     } else {
@@ -738,6 +739,19 @@ export class App {
     if (warning) {
       this.stabilityNotice = warning;
       this.notices.show(warning, 'info', 15000);
+    }
+  }
+
+  /** Takes off the stability warning once the active optimizer or its rate is no longer the one it describes. */
+  private retireStabilityWarning(): void {
+    if (this.stabilityNotice === undefined || !this.surfaceDefinition || !this.surface) {
+      return;
+    }
+    const optimizer = activeRun(this.settings).optimizer;
+    const limit = surfaceStabilityLimit(this.surfaceDefinition, this.surface, optimizer);
+    if (stabilityWarning(this.surfaceDefinition.name, optimizer.name, optimizer.lr, limit) !== this.stabilityNotice) {
+      this.notices.dismiss(this.stabilityNotice);
+      this.stabilityNotice = undefined;
     }
   }
 

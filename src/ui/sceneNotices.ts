@@ -81,16 +81,27 @@ export async function copyLinkToClipboard(link: string, notices: Notices): Promi
 /** Shows the values a link could not apply, once per decoded link. */
 export class LinkProblemNotices {
   private lastShown: readonly string[] = [];
+  /** Text of the notice about the last link's problems, while it may still be shown. */
+  private lastText: string | undefined;
 
   constructor(private readonly notices: Notices) {}
 
+  /** Shows the problems of a link that was just applied, in place of those of the link before. */
   show(problems: readonly string[]): void {
-    if (problems.length === 0 || problems === this.lastShown) {
+    if (problems === this.lastShown) {
       return;
     }
     this.lastShown = problems;
+    if (this.lastText !== undefined) {
+      this.notices.dismiss(this.lastText);
+      this.lastText = undefined;
+    }
+    if (problems.length === 0) {
+      return;
+    }
     console.warn(`downhill: link problems: ${problems.join(' ')}`);
-    this.notices.show(problems.join(' '), 'error', 30000);
+    this.lastText = problems.join(' ');
+    this.notices.show(this.lastText, 'error', 30000);
   }
 }
 

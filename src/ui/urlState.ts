@@ -248,6 +248,9 @@ export function decodeLink(fragment: string): DecodedLink {
       applyFormula(settings);
     };
   }
+  if (formula && !surface && !typed && !named) {
+    problems.push(`The link's formula=${shorten(formula.text)} is kept but does not run: a link that begins with v= runs its formula only with surface=custom.`);
+  }
   if (formula && surface) {
     assignments.splice(assignments.indexOf(surface), 1);
     const applyFormula = formula.apply;
@@ -355,8 +358,12 @@ function validateOrDefault(settings: AppSettings, problems: string[]): AppSettin
 
 function describeProblem(key: string, value: string, error: unknown): string {
   const reason = error instanceof Error ? error.message : String(error);
-  const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
-  return `The link's ${key}=${shown} was not applied: ${reason}.`;
+  return `The link's ${key}=${shorten(value)} was not applied: ${reason}.`;
+}
+
+/** Shortens a value that a problem repeats to its first 60 characters. */
+function shorten(value: string): string {
+  return value.length > 60 ? `${value.slice(0, 60)}…` : value;
 }
 
 const RUN_KEY = /^run([1-9]\d*)\.(.+)$/;

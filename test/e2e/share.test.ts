@@ -346,7 +346,7 @@ describe('share and export', () => {
       // The problems were reported as warnings, not errors.
       expect(badErrors).toEqual([]);
 
-      // Six more bad links, one notice each: at most the five newest stay (older ones may also time out).
+      // Six more bad links: each notice replaces the one about the link before.
       const grids = [3000, 3001, 3002, 3003, 3004, 3005];
       for (const grid of grids) {
         await bad.evaluate((hash) => {
@@ -355,16 +355,30 @@ describe('share and export', () => {
         await expect.poll(() => bad.locator('#notices').textContent()).toContain(`grid=${grid} was not applied`);
       }
       const notices = await bad.locator('#notices .notice').allTextContents();
-      expect(notices.length).toBeLessThanOrEqual(5);
+      expect(notices.filter((text) => text.includes('was not applied'))).toHaveLength(1);
       expect(notices.at(-1)).toContain('grid=3005 was not applied');
       expect(notices.join('\n')).not.toContain('grid=3000 ');
       expect(notices.join('\n')).not.toContain('grid=1000000000');
+
+      // Seven rejected changes, seven notices: at most the five newest stay, so they cannot cover the view.
+      for (let k = 1; k <= 7; k++) {
+        await bad.evaluate((grid) => {
+          const downhill = (window as unknown as { downhill: Handle }).downhill;
+          downhill.change({ ...downhill.settings, grid });
+        }, -k);
+      }
+      const rejected = await bad.locator('#notices .notice').allTextContents();
+      expect(rejected.length).toBeLessThanOrEqual(5);
+      expect(rejected.at(-1)).toContain('grid size -7');
+      expect(rejected.join('\n')).not.toContain('grid size -1');
 
       // A typed link: '+' is a plus sign, and a formula alone selects the custom surface.
       await bad.evaluate(() => {
         location.hash = '#formula=x^2+y^2/4&grid=16';
       });
       await expect.poll(() => bad.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.formula ?? null)).toBe('x^2+y^2/4');
+      // A good link takes off the notice about the link before it.
+      await expect.poll(() => bad.locator('#notices').textContent()).not.toContain('was not applied');
       expect(await bad.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.surface)).toBe('custom');
 
       // A formula that does not compile: named in a notice, and kept in its field with the fault marked.

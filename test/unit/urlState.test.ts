@@ -88,7 +88,7 @@ describe('a link round-trips', () => {
   test('an app link without surface keeps the default surface', () => {
     // Before the app named the surface beside every formula, this meant the default surface and a kept formula.
     const decoded = decodeLink('#v=1&formula=x%5E4+-+x%5E2');
-    expect(decoded.problems).toEqual([]);
+    expect(decoded.problems).toEqual(["The link's formula=x^4 - x^2 is kept but does not run: a link that begins with v= runs its formula only with surface=custom."]);
     expect(decoded.state.settings.surface).toBe(DEFAULT_SETTINGS.surface);
     expect(decoded.state.settings.formula).toBe('x^4 - x^2');
   });
