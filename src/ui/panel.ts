@@ -181,13 +181,20 @@ export class Panel {
             return;
           }
           if (isNumberText(text)) {
-            // As lil-gui applies typed text (its private _snap and _clamp): snapped to an explicit step, clamped to the range.
-            const field = controller as Controller & { _stepExplicit?: boolean; _snap?: (value: number) => number; _clamp?: (value: number) => number };
+            // As lil-gui applies typed text (its private _snap), snapped to an explicit step. A value
+            // outside a slider's range is named, where lil-gui would clamp it without a word.
+            const field = controller as Controller & { _stepExplicit?: boolean; _snap?: (value: number) => number; _min?: number; _max?: number };
             let value = Number(text);
             if (field._stepExplicit && field._snap) {
               value = field._snap(value);
             }
-            controller.setValue(field._clamp ? field._clamp(value) : value);
+            const [min, max] = [field._min ?? -Infinity, field._max ?? Infinity];
+            if (!(value >= min && value <= max)) {
+              this.actions.notify(`invalid ${controller.$name.textContent}: ${text.slice(0, 40)} is outside the range from ${formatValue(min)} to ${formatValue(max)}; ${keeps}.`);
+              controller.updateDisplay();
+              return;
+            }
+            controller.setValue(value);
             return;
           }
           const quoted = text === '' ? 'an empty field' : `"${text.slice(0, 40)}"`;

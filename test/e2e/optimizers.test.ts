@@ -71,6 +71,12 @@ describe('optimizers in the panel', () => {
       expect((await settings()).runs[0].optimizer.lr).toBe(before);
       await expect.poll(() => lr.inputValue()).toBe(String(before));
     }
+    // A number outside a slider's range is named, not clamped: the log₁₀ η slider spans -5 to 1.
+    const logLr = control(page, 'log₁₀ η').locator('input').last();
+    await logLr.fill('5');
+    await logLr.press('Enter');
+    await expect.poll(() => page.locator('.notice.error').last().textContent()).toContain('invalid log₁₀ η: 5 is outside the range from -5 to 1; the field keeps');
+    expect((await settings()).runs[0].optimizer.lr).toBe(before);
     // Typed key by key, a valid number takes effect once, on Enter.
     await lr.fill('');
     await lr.pressSequentially('0.0625');
