@@ -9,7 +9,7 @@ import type { Domain } from '../core/surfaces.ts';
 import { STATUS } from '../core/config.ts';
 import { viridis } from './colormap.ts';
 import { chooseContourLevels } from './contourLevels.ts';
-import { createHeightMap, normalizeLoss, NORMALIZED_MAX, NORMALIZED_MIN, sampleLoss, type HeightScaleKind } from './heightMap.ts';
+import { createHeightMap, normalizeLoss, NORMALIZED_MAX, NORMALIZED_MIN, sampleLoss, storableLoss, type HeightScaleKind } from './heightMap.ts';
 import type { SurfaceArrow, SurfaceScale } from './sceneView.ts';
 
 /** Loss samples per side of the 2D loss map (per line of a 1D curve). */
@@ -229,7 +229,7 @@ export class CanvasView {
       const y = domain.yMax - ((row + 0.5) / MAP_SAMPLES) * (domain.yMax - domain.yMin);
       for (let column = 0; column < MAP_SAMPLES; column++) {
         const x = domain.xMin + ((column + 0.5) / MAP_SAMPLES) * (domain.xMax - domain.xMin);
-        const loss = surface.value(x, y);
+        const loss = storableLoss(surface.value(x, y));
         const [r, g, b] = Number.isFinite(loss) ? viridis(normalizeLoss(scale.map, loss)) : [255, 255, 255];
         pixels.data.set([r, g, b, 255], 4 * (row * MAP_SAMPLES + column));
       }

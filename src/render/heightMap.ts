@@ -6,6 +6,7 @@
  * particles and trails, so particles sit on the drawn surface.
  */
 import type { Domain } from '../core/surfaces.ts';
+import { MISSING_LOSS } from '../gpu/layout.ts';
 
 export type HeightScaleKind = 'linear' | 'log';
 
@@ -47,7 +48,18 @@ export const LOG_DECADES = 4;
 export const NORMALIZED_MIN = -0.2;
 export const NORMALIZED_MAX = 1.25;
 
-/** Samples the loss on an n × n grid (n points on a line for 1D) of the domain, in float64. */
+/**
+ * Returns a float64 loss where the float32 kernels can store it, and NaN
+ * where they cannot (rounded to float32 it is infinite, or 3e38 or more) as
+ * where the formula is undefined. So the surface has a hole where particles have no loss, and
+ * the colour range stays within float32.
+ */
+export function storableLoss(loss: number): number {
+  const rounded = Math.fround(loss);
+  return Number.isFinite(rounded) && rounded < MISSING_LOSS ? loss : Number.NaN;
+}
+
+/** Samples the loss on an n × n grid (n points on a line for 1D) of the domain, in float64, through storableLoss. */
 export function sampleLoss(value: (x: number, y: number) => number, domain: Domain, dims: 1 | 2, n: number): Float64Array {
   const rows = dims === 1 ? 1 : n;
   const samples = new Float64Array(n * rows);
@@ -55,7 +67,7 @@ export function sampleLoss(value: (x: number, y: number) => number, domain: Doma
     const y = dims === 1 ? 0 : domain.yMin + ((domain.yMax - domain.yMin) * j) / (n - 1);
     for (let i = 0; i < n; i++) {
       const x = domain.xMin + ((domain.xMax - domain.xMin) * i) / (n - 1);
-      samples[j * n + i] = value(x, y);
+      samples[j * n + i] = storableLoss(value(x, y));
     }
   }
   return samples;

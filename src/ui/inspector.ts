@@ -5,7 +5,7 @@
  * optimizer takes: the momentum velocity, or the per-coordinate step after
  * the adaptive denominator of AdaGrad, RMSprop and Adam.
  */
-import type { CompiledSurface } from '../core/expr/index.ts';
+import { FLOAT32_MAX, type CompiledSurface } from '../core/expr/index.ts';
 import { STATUS, STATUS_NAMES, type OptimizerConfig } from '../core/config.ts';
 import type { SurfaceArrow } from '../render/sceneView.ts';
 import { formatValue } from './format.ts';
@@ -108,6 +108,23 @@ export function describeState(optimizer: OptimizerConfig, state: Float32Array, g
   }
 }
 
+/** Returns whether a finite float64 value is too large in magnitude for float32. */
+function beyondFloat32(value: number): boolean {
+  return Number.isFinite(value) && Math.abs(value) > FLOAT32_MAX;
+}
+
+/**
+ * Describes the loss that the GPU stored: a number, or, where it stored none,
+ * the float64 loss when that exists (too large for the kernels, which store
+ * losses up to 3e38) or "undefined" where the formula is not defined.
+ */
+export function describeLoss(stored: number, exact: number): string {
+  if (!Number.isNaN(stored)) {
+    return formatValue(stored);
+  }
+  return Number.isFinite(exact) ? `${formatValue(exact)} (float64; the float32 kernels store at most 3e38)` : 'undefined';
+}
+
 export class Inspector {
   constructor(private readonly element: HTMLElement) {}
 
@@ -128,8 +145,8 @@ export class Inspector {
       `particle ${particle.index} · ${describeProgress(status, particle.stepsDone, particle.stopStep)}`,
       `start ${coordinate(...particle.start)}`,
       `position ${coordinate(x, y)}`,
-      `loss ${formatValue(loss)}`,
-      `∇f ${coordinate(gradient[0], gradient[1])}`,
+      `loss ${describeLoss(loss, surface.value(x, y, 'f64'))}`,
+      `∇f ${coordinate(gradient[0], gradient[1])}${beyondFloat32(gradient[0]) || beyondFloat32(gradient[1]) ? ', beyond float32' : ''}`,
       ...view.lines,
     ];
     if (view.step) {

@@ -12,6 +12,7 @@ import {
   NORMALIZED_MAX,
   normalizeLoss,
   sampleLoss,
+  storableLoss,
   unclippedHeight,
   type HeightMap,
 } from '../../src/render/heightMap.ts';
@@ -27,6 +28,31 @@ function rangeMap(kind: 'linear' | 'log', min: number, top: number): HeightMap {
   const span = top - min;
   return { centerX: 0, centerY: 0, scale: 1, lossMin: min, lossSpan: span, kind, logOffset: span * 1e-4, height: 0.8 };
 }
+
+describe('storableLoss', () => {
+  it.each([
+    [0, 0],
+    [-1e30, -1e30],
+    [2.9e38, 2.9e38],
+    [3e38, NaN],
+    [1e300, NaN],
+    [-1e300, NaN],
+    [Infinity, NaN],
+    [NaN, NaN],
+  ])('%s as the kernels store it: %s', (loss, expected) => {
+    expect(storableLoss(loss)).toBe(expected);
+  });
+
+  it('samples of exp(exp(exp(x))) leave out what float32 kernels cannot store', () => {
+    const f = (x: number): number => Math.exp(Math.exp(Math.exp(x)));
+    const samples = sampleLoss(f, { xMin: 0, xMax: 1.7, yMin: 0, yMax: 0 }, 1, 3);
+    // At x = 0 and 0.85 the loss is about 15.2 and 3.2e4. At 1.7 it is about 1e103: finite in float64, not in float32.
+    expect(samples[0]).toBe(f(0));
+    expect(samples[1]).toBe(f(0.85));
+    expect(Number.isFinite(f(1.7))).toBe(true);
+    expect(Number.isNaN(samples[2])).toBe(true);
+  });
+});
 
 describe('createHeightMap', () => {
   it('ignores one huge outlier when choosing the top', () => {

@@ -1,10 +1,12 @@
 // The picked particle's progress line in the inspector: a stopped particle
-// gives the update at which it stopped, not the scene's count.
+// gives the update at which it stopped, not the scene's count; the loss line
+// tells a loss too large for the kernels from one that is undefined.
 
 import { describe, expect, test } from 'vitest';
 
 import { STATUS } from '../../src/core/config.ts';
-import { describeProgress } from '../../src/ui/inspector.ts';
+import { formatValue } from '../../src/ui/format.ts';
+import { describeLoss, describeProgress } from '../../src/ui/inspector.ts';
 
 describe('inspector progress line', () => {
   test.each([
@@ -15,5 +17,22 @@ describe('inspector progress line', () => {
     [STATUS.diverged, 2060, 3, 'diverged at update 3'],
   ])('status %i after %i scene updates, stop step %i', (status, stepsDone, stopStep, expected) => {
     expect(describeProgress(status, stepsDone, stopStep)).toBe(expected);
+  });
+});
+
+describe('inspector loss line', () => {
+  test('a stored loss', () => {
+    expect(describeLoss(0.25, 0.25)).toBe('0.25');
+  });
+
+  test('a loss too large for the kernels', () => {
+    // exp(exp(exp(1.781))) + 1.594² in float64: no float32 holds it.
+    const exact = Math.exp(Math.exp(Math.exp(1.781))) + 1.594 ** 2;
+    expect(describeLoss(NaN, exact)).toBe(`${formatValue(exact)} (float64; the float32 kernels store at most 3e38)`);
+  });
+
+  test('a formula undefined there', () => {
+    expect(describeLoss(NaN, NaN)).toBe('undefined');
+    expect(describeLoss(NaN, Infinity)).toBe('undefined');
   });
 });
