@@ -1,6 +1,6 @@
 // The picked particle's progress line in the inspector: a stopped particle
-// gives the update at which it stopped, not the scene's count; the loss line
-// tells a loss too large for the kernels from one that is undefined.
+// gives the update at which it stopped, not the scene's count. The loss line
+// separates a loss too large for the kernels from one that is undefined.
 
 import { describe, expect, test } from 'vitest';
 
@@ -26,7 +26,7 @@ describe('inspector loss line', () => {
   });
 
   test('a loss too large for the kernels', () => {
-    // exp(exp(exp(1.781))) + 1.594² in float64: no float32 holds it.
+    // exp(exp(exp(1.781))) + 1.594² in float64 is about 3.6e164, beyond float32.
     const exact = Math.exp(Math.exp(Math.exp(1.781))) + 1.594 ** 2;
     expect(describeLoss(NaN, exact)).toBe(`${formatValue(exact)} (float64; the float32 kernels store at most 3e38)`);
   });
