@@ -5,7 +5,7 @@
  */
 import { NoAdapterError, WebGpuUnavailableError, LimitExceededError } from '../gpu/errors.ts';
 import { FORMULA_FUNCTIONS, FormulaError } from '../core/expr/index.ts';
-import { CONDITION_NUMBER, DIVERGE_BOUND, formatLimit, InvalidSettingError, MAX_TOLERANCE, MIN_TOLERANCE } from '../core/limits.ts';
+import { CONDITION_NUMBER, DIVERGE_BOUND, formatLimit, InvalidSettingError, LEARNING_RATE, MAX_TOLERANCE, MIN_TOLERANCE } from '../core/limits.ts';
 import { DEFAULT_CRITERIA } from '../core/config.ts';
 import { SURFACE_NAMES } from '../core/surfaces.ts';
 import { EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_NO_ADAPTER, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
@@ -47,7 +47,7 @@ const COMMON_OPTIONS = `
                           ${wrapList([...FORMULA_FUNCTIONS.keys()])}
   --condition K           condition number κ of --surface ill-conditioned, ${CONDITION_NUMBER.min} to ${CONDITION_NUMBER.max} (default ${CONDITION_NUMBER.default})
   --optimizer NAME        gd (default), momentum, nesterov, adagrad, rmsprop, adam, adamw
-  --lr X                  learning rate η, a positive number (default 0.1)
+  --lr X                  learning rate η, ${formatLimit(LEARNING_RATE.min)} to ${formatLimit(LEARNING_RATE.max)} (default 0.1)
   --momentum M            momentum, nesterov (default 0.9), rmsprop (default 0)
   --dampening D           momentum's dampening (default 0)
   --weight-decay L        L2 penalty added to the gradient; adamw decays the weights directly (default 0, adamw 0.01)

@@ -78,6 +78,7 @@ const BAD_FORMULAS: readonly BadFormula[] = [
   { label: 'log of zero', text: 'x + log(0)', start: 4, end: 10, message: /log\(0\) = -Infinity, which is not a finite float32 number: log needs an argument > 0/ },
   { label: 'sqrt of a negative', text: 'sqrt(-1)*y', start: 0, end: 8, message: /sqrt\(-1\) is undefined \(NaN\): sqrt needs an argument >= 0/ },
   { label: 'division by zero', text: '1/0 + x', start: 0, end: 3, message: /1\/0 = Infinity, which is not a finite float32 number: it divides by zero/ },
+  { label: 'a variable divided by zero', text: 'x^2 + y/(1-1)', start: 6, end: 12, message: /^y\/\(1 - 1\) divides by zero, so it is undefined everywhere$/ },
   { label: 'overflowing product', text: 'x*(1e30*1e30)', start: 3, end: 12, message: /1e\+30\*1e\+30 = 1\.00e60 overflows float32/ },
   { label: 'hypot constant squared', text: 'y + hypot(x, 2e19)', start: 4, end: 18, message: /hypot\(x, 20000000000000000000\) squares 2\.00e19 to 4\.00e38, which overflows float32/ },
   { label: 'derivative constant', text: '(3e38*x)^2', start: 0, end: 10, message: /the gradient of this formula needs the constant 1\.80e77/ },

@@ -110,6 +110,14 @@ export function simplifyExpression(expr: Expr): Expr {
     if (known !== undefined) return known;
 
     const result = rebuild(node, visit);
+    // x/0 is not a constant, so the check below misses it, but it is undefined wherever x is.
+    if (result.kind !== 'number' && node.kind === 'binary' && node.operator === '/' && numericValue(visit(node.right)) === 0) {
+      throw new FormulaError(
+        `${excerpt(formatExpression(node), MAX_SUBEXPRESSION_LENGTH)} divides by zero, so it is undefined everywhere`,
+        node.span?.start ?? 0,
+        node.span?.end ?? 0,
+      );
+    }
     if (result.kind === 'number' && !isFiniteFloat32(result.value)) {
       throw new FormulaError(describeBadConstant(node, result.value), node.span?.start ?? 0, node.span?.end ?? 0);
     }
