@@ -12,6 +12,7 @@
 import { defaultOptimizer, DEFAULT_SCHEDULE, OPTIMIZER_NAMES, SCHEDULE_NAMES, type OptimizerConfig, type OptimizerName, type ScheduleConfig } from '../core/config.ts';
 import { FormulaError } from '../core/expr/index.ts';
 import { underflowsToZero } from '../core/limits.ts';
+import { resolveSurface } from '../core/surfaceChoice.ts';
 import { CUSTOM_SURFACE_NAME, SURFACE_NAMES, type Domain } from '../core/surfaces.ts';
 import { cloneSettings, DEFAULT_SETTINGS, defaultRun, MAX_RUNS, validateSettings, type AppSettings, type RunSettings } from './settings.ts';
 
@@ -323,6 +324,15 @@ export function decodeLink(fragment: string): DecodedLink {
   }
   if (state.settings.active >= state.settings.runs.length) {
     state.settings.active = 0;
+  }
+  // A 1D surface takes the domain's x bounds only; y bounds other than 0 are named, not dropped unsaid.
+  const domain = assignments.find((assignment) => assignment.key === 'domain');
+  const region = state.settings.domain;
+  if (domain && region && region.yMin === 0 && region.yMax === 0 && resolveSurface(state.settings).definition.dims === 1) {
+    const [, , yMin, yMax] = domain.text.split(',').map(parseNumberText);
+    if (yMin !== 0 || yMax !== 0) {
+      problems.push(`The link's domain=${shorten(domain.text)} gives y bounds, which were not applied: ${state.settings.surface} is a function of x alone.`);
+    }
   }
   return rejectedFormula ? { state, problems, rejectedFormula } : { state, problems };
 }

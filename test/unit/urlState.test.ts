@@ -93,6 +93,14 @@ describe('a link round-trips', () => {
     expect(decoded.state.settings.formula).toBe('x^4 - x^2');
   });
 
+  test('y bounds for a 1D surface', () => {
+    const decoded = decodeLink('#v=1&surface=parabola&domain=-2,2,-2,2');
+    expect(decoded.problems).toEqual(["The link's domain=-2,2,-2,2 gives y bounds, which were not applied: parabola is a function of x alone."]);
+    expect(decoded.state.settings.domain).toEqual({ xMin: -2, xMax: 2, yMin: 0, yMax: 0 });
+    // The app writes a 1D domain with y bounds of 0: no problem.
+    expect(decodeLink('#v=1&surface=parabola&domain=-2,2,0,0').problems).toEqual([]);
+  });
+
   test('a bad formula without a surface', () => {
     const decoded = decodeLink('formula=sin(x&grid=32');
     expect(decoded.problems).toHaveLength(1);
