@@ -376,7 +376,7 @@ export class App {
       // The pause is no part of the rate: it starts again from the first updates after it.
       this.statusBar.restart();
     }
-    this.retireStabilityWarning();
+    this.updateStabilityWarning();
     if (needsRebuild(previous, this.settings)) {
       void this.rebuild();
     } else {
@@ -742,16 +742,24 @@ export class App {
     }
   }
 
-  /** Takes off the stability warning once the active optimizer or its rate is no longer the one it describes. */
-  private retireStabilityWarning(): void {
+  /**
+   * Updates a shown stability warning when the active optimizer or its rate
+   * changes: a new text while the rate stays above the limit, none below it.
+   */
+  private updateStabilityWarning(): void {
     if (this.stabilityNotice === undefined || !this.surfaceDefinition || !this.surface) {
       return;
     }
     const optimizer = activeRun(this.settings).optimizer;
     const limit = surfaceStabilityLimit(this.surfaceDefinition, this.surface, optimizer);
-    if (stabilityWarning(this.surfaceDefinition.name, optimizer.name, optimizer.lr, limit) !== this.stabilityNotice) {
-      this.notices.dismiss(this.stabilityNotice);
-      this.stabilityNotice = undefined;
+    const warning = stabilityWarning(this.surfaceDefinition.name, optimizer.name, optimizer.lr, limit);
+    if (warning === this.stabilityNotice) {
+      return;
+    }
+    this.notices.dismiss(this.stabilityNotice);
+    this.stabilityNotice = warning;
+    if (warning !== undefined) {
+      this.notices.show(warning, 'info', 15000);
     }
   }
 

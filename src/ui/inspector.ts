@@ -115,14 +115,15 @@ function beyondFloat32(value: number): boolean {
 
 /**
  * Describes the loss that the GPU stored: a number, or, where it stored none,
- * the float64 loss when that exists (too large for the kernels, which store
- * losses up to 3e38) or "undefined" where the formula is not defined.
+ * the float64 loss when that exists or "undefined" where the formula is not
+ * defined. The float32 kernels store no loss where float32 overflows, on the
+ * way or in the result, and none of 3e38 or more.
  */
 export function describeLoss(stored: number, exact: number): string {
   if (!Number.isNaN(stored)) {
     return formatValue(stored);
   }
-  return Number.isFinite(exact) ? `${formatValue(exact)} (float64; the float32 kernels store at most 3e38)` : 'undefined';
+  return Number.isFinite(exact) ? `${formatValue(exact)} in float64, none in float32` : 'undefined';
 }
 
 export class Inspector {

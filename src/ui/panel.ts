@@ -174,7 +174,10 @@ export class Panel {
         'change',
         () => {
           const text = input.value.trim();
-          const keeps = `the field keeps ${formatValue(controller.getValue() as number)}`;
+          // As the field shows it: rounded where it has fixed decimals.
+          const decimals = (controller as Controller & { _decimals?: number })._decimals;
+          const current = controller.getValue() as number;
+          const keeps = `the field keeps ${decimals === undefined ? formatValue(current) : current.toFixed(decimals)}`;
           if (isNumberText(text) && underflowsToZero(text)) {
             // "1e-400" would read as 0, which is not what was typed.
             this.actions.notify(`invalid ${controller.$name.textContent}: "${text.slice(0, 40)}" is too small for a number and is not 0 (type 0 for 0); ${keeps}.`);
@@ -190,7 +193,7 @@ export class Panel {
             }
             const [min, max] = [field._min ?? -Infinity, field._max ?? Infinity];
             if (!(value >= min && value <= max)) {
-              this.actions.notify(`invalid ${controller.$name.textContent}: ${text.slice(0, 40)} is outside the range from ${formatValue(min)} to ${formatValue(max)}; ${keeps}.`);
+              this.actions.notify(`invalid ${controller.$name.textContent}: ${text.slice(0, 40)} is outside the slider's range from ${formatValue(min)} to ${formatValue(max)}; ${keeps}.`);
               controller.updateDisplay();
               return;
             }

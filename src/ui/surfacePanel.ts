@@ -124,10 +124,14 @@ export class SurfacePanel {
 
     this.description.textContent = definition.description;
     this.formulaLabel.textContent = `formula ${definition.dims === 1 ? 'f(x)' : 'f(x, y)'}, Enter to run`;
+    // A rejected formula stays, marked, through changes of other settings, until another surface runs.
+    const keepRejected = !this.formulaError.hidden && this.runningFormula === definition.formula;
     this.runningFormula = definition.formula;
-    this.formulaInput.value = definition.formula;
-    this.lastSubmitted = undefined;
-    this.clearFormulaError();
+    if (!keepRejected) {
+      this.formulaInput.value = definition.formula;
+      this.lastSubmitted = undefined;
+      this.clearFormulaError();
+    }
 
     const conditioned = definition.usesCondition === true;
     for (const controller of this.conditionControllers) {

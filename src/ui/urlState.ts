@@ -10,7 +10,7 @@
  * problem naming it, while the rest of the link still applies.
  */
 import { defaultOptimizer, DEFAULT_SCHEDULE, OPTIMIZER_NAMES, SCHEDULE_NAMES, type OptimizerConfig, type OptimizerName, type ScheduleConfig } from '../core/config.ts';
-import { FormulaError } from '../core/expr/index.ts';
+import { compileFormula, FormulaError } from '../core/expr/index.ts';
 import { underflowsToZero } from '../core/limits.ts';
 import { resolveSurface } from '../core/surfaceChoice.ts';
 import { CUSTOM_SURFACE_NAME, SURFACE_NAMES, type Domain } from '../core/surfaces.ts';
@@ -249,9 +249,6 @@ export function decodeLink(fragment: string): DecodedLink {
       applyFormula(settings);
     };
   }
-  if (formula && !surface && !typed && !named) {
-    problems.push(`The link's formula=${shorten(formula.text)} is kept but does not run: a link that begins with v= runs its formula only with surface=custom.`);
-  }
   if (formula && surface) {
     assignments.splice(assignments.indexOf(surface), 1);
     const applyFormula = formula.apply;
@@ -325,13 +322,30 @@ export function decodeLink(fragment: string): DecodedLink {
   if (state.settings.active >= state.settings.runs.length) {
     state.settings.active = 0;
   }
+  // A formula kept beside a built-in surface does not run now, but it is checked as if it did.
+  const kept = state.settings.formula;
+  if (formula && kept !== undefined && state.settings.surface !== CUSTOM_SURFACE_NAME) {
+    try {
+      compileFormula(kept);
+      if (!named) {
+        problems.push(`The link's formula=${shorten(formula.text)} is kept but does not run: a link that begins with v= runs its formula only with surface=custom.`);
+      }
+    } catch (error) {
+      if (!(error instanceof FormulaError)) {
+        throw error;
+      }
+      problems.push(describeProblem('formula', formula.text, error));
+      delete state.settings.formula;
+    }
+  }
   // A 1D surface takes the domain's x bounds only; y bounds other than 0 are named, not dropped unsaid.
   const domain = assignments.find((assignment) => assignment.key === 'domain');
   const region = state.settings.domain;
   if (domain && region && region.yMin === 0 && region.yMax === 0 && resolveSurface(state.settings).definition.dims === 1) {
     const [, , yMin, yMax] = domain.text.split(',').map(parseNumberText);
     if (yMin !== 0 || yMax !== 0) {
-      problems.push(`The link's domain=${shorten(domain.text)} gives y bounds, which were not applied: ${state.settings.surface} is a function of x alone.`);
+      const which = state.settings.surface === CUSTOM_SURFACE_NAME ? 'the formula' : state.settings.surface;
+      problems.push(`The link's domain=${shorten(domain.text)} gives y bounds, which were not applied: ${which} is a function of x alone.`);
     }
   }
   return rejectedFormula ? { state, problems, rejectedFormula } : { state, problems };

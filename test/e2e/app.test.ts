@@ -181,6 +181,14 @@ describe('the app in headless Chromium', () => {
     await chooseSurface('himmelblau');
     await expect.poll(() => warning.count(), { timeout: 10_000 }).toBe(1);
     expect(await page.locator('.notice', { hasText: 'of gd on rosenbrock' }).count()).toBe(0);
+    // A rate further above the limit gets the warning with its own value.
+    await page.evaluate(() => {
+      const downhill = (window as unknown as { downhill: any }).downhill;
+      const run = { ...downhill.settings.runs[0], optimizer: { ...downhill.settings.runs[0].optimizer, lr: 0.2 } };
+      downhill.change({ ...downhill.settings, runs: [run] });
+    });
+    await expect.poll(() => warning.first().textContent(), { timeout: 10_000 }).toMatch(/^×?η = 0\.2 is above the stability limit/);
+    expect(await warning.count()).toBe(1);
 
     // Every particle diverged; a smaller rate moves none of them until a reset, and a notice explains this.
     await waitForState(page, (state) => state.running?.name === 'himmelblau' && state.diverged === state.particleCount, 60_000);

@@ -396,6 +396,14 @@ describe('share and export', () => {
         return { surface: downhill.settings.surface, grid: downhill.settings.grid };
       });
       expect(rest).toEqual({ surface: 'quadratic', grid: 16 });
+      // Another setting changes: the rejected text stays, marked, to be corrected.
+      await bad.evaluate(() => {
+        const downhill = (window as unknown as { downhill: Handle }).downhill;
+        downhill.change({ ...downhill.settings, trails: true });
+      });
+      await expect.poll(() => bad.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.trails)).toBe(true);
+      expect(await field.inputValue()).toBe('x^2+*y');
+      expect(await field.getAttribute('aria-invalid')).toBe('true');
       expect(badErrors).toEqual([]);
     } finally {
       await bad.close();

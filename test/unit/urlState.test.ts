@@ -101,6 +101,23 @@ describe('a link round-trips', () => {
     expect(decodeLink('#v=1&surface=parabola&domain=-2,2,0,0').problems).toEqual([]);
   });
 
+  test('a bad formula kept beside a built-in surface', () => {
+    const typed = decodeLink('#formula=x^2+(&surface=parabola');
+    expect(typed.problems).toHaveLength(1);
+    expect(typed.problems[0]).toMatch(/^The link's formula=x\^2\+\( was not applied: /);
+    expect(typed.state.settings.surface).toBe('parabola');
+    expect(typed.state.settings.formula).toBeUndefined();
+    // Checked before saying that it does not run.
+    const legacy = decodeLink('#v=1&formula=x%2F0');
+    expect(legacy.problems).toEqual(["The link's formula=x/0 was not applied: x/0 divides by zero, so it is undefined everywhere."]);
+  });
+
+  test('y bounds for a 1D formula', () => {
+    expect(decodeLink('#formula=x^4-x^2&domain=-2,2,-1,1').problems).toEqual([
+      "The link's domain=-2,2,-1,1 gives y bounds, which were not applied: the formula is a function of x alone.",
+    ]);
+  });
+
   test('a bad formula without a surface', () => {
     const decoded = decodeLink('formula=sin(x&grid=32');
     expect(decoded.problems).toHaveLength(1);
