@@ -323,10 +323,10 @@ export function decodeLink(fragment: string): DecodedLink {
     state.settings.active = 0;
   }
   // A formula kept beside a built-in surface does not run now, but it is checked as if it did.
-  const kept = state.settings.formula;
-  if (formula && kept !== undefined && state.settings.surface !== CUSTOM_SURFACE_NAME) {
+  const keptFormula = state.settings.formula;
+  if (formula && keptFormula !== undefined && state.settings.surface !== CUSTOM_SURFACE_NAME) {
     try {
-      compileFormula(kept);
+      compileFormula(keptFormula);
       if (!named) {
         problems.push(`The link's formula=${shorten(formula.text)} is kept but does not run: a link that begins with v= runs its formula only with surface=custom.`);
       }
@@ -344,8 +344,8 @@ export function decodeLink(fragment: string): DecodedLink {
   if (domain && region && region.yMin === 0 && region.yMax === 0 && resolveSurface(state.settings).definition.dims === 1) {
     const [, , yMin, yMax] = domain.text.split(',').map(parseNumberText);
     if (yMin !== 0 || yMax !== 0) {
-      const which = state.settings.surface === CUSTOM_SURFACE_NAME ? 'the formula' : state.settings.surface;
-      problems.push(`The link's domain=${shorten(domain.text)} gives y bounds, which were not applied: ${which} is a function of x alone.`);
+      const subject = state.settings.surface === CUSTOM_SURFACE_NAME ? 'the formula' : state.settings.surface;
+      problems.push(`The link's domain=${shorten(domain.text)} gives y bounds, which were not applied: ${subject} is a function of x alone.`);
     }
   }
   return rejectedFormula ? { state, problems, rejectedFormula } : { state, problems };
