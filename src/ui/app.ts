@@ -455,7 +455,8 @@ export class App {
     if (state.camera) {
       this.view.setCameraState(state.camera);
     }
-    const runTo = applyLinkPickAndStep(state, this, this.notices);
+    // A pick beyond this scene's particles joins the link's other problems, in one notice.
+    const runTo = applyLinkPickAndStep(state, this, (problem) => this.showLinkProblems([...decoded.problems, problem]));
     if (runTo !== undefined) {
       this.runTo = runTo;
     }

@@ -734,7 +734,8 @@ export class FallbackApp {
     if (decoded.rejectedFormula) {
       this.panel.surface.showFormulaError(decoded.rejectedFormula.text, decoded.rejectedFormula.error);
     }
-    const runTo = applyLinkPickAndStep(state, this, this.notices);
+    // A pick beyond this scene's particles joins the link's other problems, in one notice.
+    const runTo = applyLinkPickAndStep(state, this, (problem) => this.showLinkProblems([...decoded.problems, problem]));
     if (runTo !== undefined) {
       this.runTo = runTo;
     }

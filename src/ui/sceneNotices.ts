@@ -49,16 +49,16 @@ export interface LinkTarget {
 }
 
 /**
- * Applies a link's picked particle, with a notice for a pick past the last
- * particle. When the link's paused scene is at another update, resets the
+ * Applies a link's picked particle, and reports a pick past the last particle
+ * to `report`. When the link's paused scene is at another update, resets the
  * particles and returns that update, for the caller to run to.
  */
-export function applyLinkPickAndStep(state: LinkState, target: LinkTarget, notices: Notices): number | undefined {
+export function applyLinkPickAndStep(state: LinkState, target: LinkTarget, report: (problem: string) => void): number | undefined {
   if (state.pick !== undefined) {
     if (state.pick < target.particleCount) {
       target.pick(state.pick);
     } else {
-      notices.show(`The link's pick=${state.pick} was not applied: this scene has ${target.particleCount} particles (0 to ${target.particleCount - 1}).`, 'error');
+      report(`The link's pick=${state.pick} was not applied: this scene has ${target.particleCount} particles (0 to ${target.particleCount - 1}).`);
     }
   }
   if (state.step !== undefined && target.settings.paused && state.step !== target.stepsDone) {

@@ -404,6 +404,16 @@ describe('share and export', () => {
       await expect.poll(() => bad.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.trails)).toBe(true);
       expect(await field.inputValue()).toBe('x^2+*y');
       expect(await field.getAttribute('aria-invalid')).toBe('true');
+
+      // A pick past the last particle joins the link's notice, and the next link takes it off.
+      await bad.evaluate(() => {
+        location.hash = '#v=1&grid=16&pick=5000';
+      });
+      await expect.poll(() => bad.locator('#notices').textContent()).toContain("The link's pick=5000 was not applied: this scene has 256 particles (0 to 255).");
+      await bad.evaluate(() => {
+        location.hash = '#v=1&grid=16&pick=3';
+      });
+      await expect.poll(() => bad.locator('#notices').textContent()).not.toContain('pick=5000');
       expect(badErrors).toEqual([]);
     } finally {
       await bad.close();
