@@ -207,9 +207,20 @@ export function decodeLink(fragment: string): DecodedLink {
   // The app's links begin with v= and are form-encoded, where '+' stands for a space. A link
   // typed without v= is read as typed, so that the '+' of x^2+y^2 stays a plus sign.
   const typed = !/(^|&)v=/.test(text);
+  // URLSearchParams reads a broken %-escape as U+FFFD, so such a part is named and left out instead.
+  const parts = text.split('&').filter((part) => {
+    try {
+      decodeURIComponent(part);
+      return true;
+    } catch {
+      problems.push(`The link's part "${shorten(part)}" was ignored: it has a % that is not a valid escape (write a % sign as %25).`);
+      return false;
+    }
+  });
+  const readable = parts.join('&');
   let params: URLSearchParams;
   try {
-    params = new URLSearchParams(typed ? text.replace(/\+/g, '%2B') : text);
+    params = new URLSearchParams(typed ? readable.replace(/\+/g, '%2B') : readable);
   } catch {
     problems.push('The link could not be read as key=value pairs, so it was ignored.');
     return { state, problems };

@@ -118,6 +118,16 @@ describe('a link round-trips', () => {
     ]);
   });
 
+  test('a broken %-escape', () => {
+    const decoded = decodeLink('#%E0%A4%A=1&grid=32&formula=x%ZZ');
+    expect(decoded.problems).toEqual([
+      'The link\'s part "%E0%A4%A=1" was ignored: it has a % that is not a valid escape (write a % sign as %25).',
+      'The link\'s part "formula=x%ZZ" was ignored: it has a % that is not a valid escape (write a % sign as %25).',
+    ]);
+    expect(decoded.state.settings.grid).toBe(32);
+    expect(decoded.state.settings.formula).toBeUndefined();
+  });
+
   test('a bad formula without a surface', () => {
     const decoded = decodeLink('formula=sin(x&grid=32');
     expect(decoded.problems).toHaveLength(1);
