@@ -5,6 +5,7 @@
  * The same numbers place the CPU-built surface mesh and the GPU-drawn
  * particles and trails, so particles sit on the drawn surface.
  */
+import type { CompiledSurface } from '../core/expr/index.ts';
 import type { Domain } from '../core/surfaces.ts';
 import { MISSING_LOSS } from '../gpu/layout.ts';
 
@@ -57,6 +58,17 @@ export const NORMALIZED_MAX = 1.25;
 export function storableLoss(loss: number): number {
   const rounded = Math.fround(loss);
   return Number.isFinite(rounded) && rounded < MISSING_LOSS ? loss : Number.NaN;
+}
+
+/**
+ * Returns the float64 loss at (x, y) where the float32 evaluation, as the
+ * kernels run it, gives a loss they store, and NaN elsewhere. float32 can
+ * overflow partway (exp(x + 90)/exp(x + 89)) where float64 does not, and
+ * there the particles have no loss, so the surface has a hole too.
+ */
+export function drawnLoss(surface: CompiledSurface, x: number, y: number): number {
+  const single = surface.value(x, y, 'f32');
+  return Number.isFinite(single) && single < MISSING_LOSS ? storableLoss(surface.value(x, y, 'f64')) : Number.NaN;
 }
 
 /** Samples the loss on an n × n grid (n points on a line for 1D) of the domain, in float64, through storableLoss. */

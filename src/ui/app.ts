@@ -25,6 +25,7 @@ import { readResult, runDescent, type DescentResult } from '../gpu/runDescent.ts
 import { flushesSubnormals } from '../gpu/subnormals.ts';
 import type { StatsSnapshot } from '../gpu/statsRing.ts';
 import { BasinMapNodes, DIFFERENCE_COLOR, linearToCss, MARK_DISAGREE, MARK_UNRESOLVED, UNRESOLVED_COLOR } from '../render/basinMap.ts';
+import { drawnLoss } from '../render/heightMap.ts';
 import { chooseParticles, type VerifyReport } from '../core/verify.ts';
 import { VerifyView } from './verifyView.ts';
 import type { VerifyMessage, VerifyRequest } from './verifyWorker.ts';
@@ -567,7 +568,7 @@ export class App {
     }
     const scale = this.view.setSurface(
       {
-        value: (x, y) => surface.value(x, y, 'f64'),
+        value: (x, y) => drawnLoss(surface, x, y),
         domain: starts.domain,
         dims: definition.dims,
         knownMinimum: definition.minima.find((minimum) => minimum.global)?.value,

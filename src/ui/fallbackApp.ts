@@ -16,6 +16,7 @@ import { resolveSurface } from '../core/surfaceChoice.ts';
 import { CUSTOM_SURFACE_NAME, type Domain, type SurfaceDefinition } from '../core/surfaces.ts';
 import type { StatsSnapshot } from '../gpu/statsRing.ts';
 import { CanvasView } from '../render/canvasView.ts';
+import { drawnLoss } from '../render/heightMap.ts';
 import type { AppElements, ExportKind } from './app.ts';
 import { needsRebuild } from './app.ts';
 import { ColorLegend } from './colorLegend.ts';
@@ -534,7 +535,7 @@ export class FallbackApp {
     const surface = scene.surface;
     const scale = this.view.setSurface(
       {
-        value: (x, y) => surface.value(x, y, 'f64'),
+        value: (x, y) => drawnLoss(surface, x, y),
         domain: scene.starts.domain,
         dims: scene.definition.dims,
         knownMinimum: scene.definition.minima.find((minimum) => minimum.global)?.value,

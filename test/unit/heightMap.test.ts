@@ -8,6 +8,7 @@ import { SURFACES, type Domain } from '../../src/core/surfaces.ts';
 import { chooseContourLevels, contourCoordinate, niceStep } from '../../src/render/contourLevels.ts';
 import {
   createHeightMap,
+  drawnLoss,
   lossAtHeight,
   NORMALIZED_MAX,
   normalizeLoss,
@@ -51,6 +52,21 @@ describe('storableLoss', () => {
     expect(samples[1]).toBe(f(0.85));
     expect(Number.isFinite(f(1.7))).toBe(true);
     expect(Number.isNaN(samples[2])).toBe(true);
+  });
+});
+
+describe('drawnLoss', () => {
+  it('a hole where float32 overflows partway', () => {
+    // exp(90.5) is about 1.8e39: beyond float32, so the kernels compute ∞/∞ and store no loss.
+    const surface = compileFormula('exp(x + 90)/exp(x + 89) + y^2');
+    expect(surface.value(0.5, 0.5, 'f64')).toBeCloseTo(Math.E + 0.25, 12);
+    expect(Number.isNaN(surface.value(0.5, 0.5, 'f32'))).toBe(true);
+    expect(Number.isNaN(drawnLoss(surface, 0.5, 0.5))).toBe(true);
+  });
+
+  it('the float64 loss elsewhere', () => {
+    const surface = compileFormula('exp(x + 80)/exp(x + 79) + y^2');
+    expect(drawnLoss(surface, 0.5, 0.5)).toBe(surface.value(0.5, 0.5, 'f64'));
   });
 });
 
