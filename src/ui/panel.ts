@@ -193,7 +193,10 @@ export class Panel {
             }
             const [min, max] = [field._min ?? -Infinity, field._max ?? Infinity];
             if (!(value >= min && value <= max)) {
-              this.actions.notify(`invalid ${controller.$name.textContent}: ${text.slice(0, 40)} is outside the slider's range from ${formatValue(min)} to ${formatValue(max)}; ${keeps}.`);
+              // Each log₁₀ slider has a field for the value itself below it (η and steps per frame take more there).
+              const name = controller.$name.textContent ?? '';
+              const below = name.startsWith('log₁₀ ') ? ' The field below it takes the value itself.' : '';
+              this.actions.notify(`invalid ${name}: ${text.slice(0, 40)} is outside the slider's range from ${formatValue(min)} to ${formatValue(max)}; ${keeps}.${below}`);
               controller.updateDisplay();
               return;
             }

@@ -75,7 +75,7 @@ describe('optimizers in the panel', () => {
     const logLr = control(page, 'log₁₀ η').locator('input').last();
     await logLr.fill('5');
     await logLr.press('Enter');
-    await expect.poll(() => page.locator('.notice.error').last().textContent()).toContain("invalid log₁₀ η: 5 is outside the slider's range from -5 to 1; the field keeps -1.00.");
+    await expect.poll(() => page.locator('.notice.error').last().textContent()).toContain("invalid log₁₀ η: 5 is outside the slider's range from -5 to 1; the field keeps -1.00. The field below it takes the value itself.");
     expect((await settings()).runs[0].optimizer.lr).toBe(before);
     // Typed key by key, a valid number takes effect once, on Enter.
     await lr.fill('');
