@@ -157,7 +157,7 @@ export class App {
   private presetBuilding = false;
   /** The text of the stability-limit warning on screen for the current surface, if any. */
   private stabilityNotice: string | undefined;
-  /** The explanation of the last preset chosen, which the next preset replaces. */
+  /** The explanation of the last preset chosen, until the next preset or a change of its scene. */
   private presetNotice: string | undefined;
   /** The notice about stopped particles after a change, once shown in this scene (it may have timed out since). */
   private stoppedNotice: string | undefined;
@@ -371,6 +371,11 @@ export class App {
     // Pausing or another view keeps the preset's scene, and its name in the menu.
     if (sceneDiffers(previous, this.settings)) {
       this.panel.clearPreset();
+      // The preset's explanation describes its scene, which this one no longer is.
+      if (this.presetNotice !== undefined) {
+        this.notices.dismiss(this.presetNotice);
+        this.presetNotice = undefined;
+      }
     }
 
     if (previous.paused && !this.settings.paused) {

@@ -94,6 +94,8 @@ export class FallbackApp {
   private pickedIndex = 0;
   private pickedPath = new Map<number, [number, number, number]>();
   private readonly sampleClock = new SampleClock(SAMPLE_INTERVAL);
+  /** The explanation of the preset that set the scene, while it is shown. */
+  private presetNotice: string | undefined;
   private drawnKey = '';
   private disposed = false;
   private builtWaiters: (() => void)[] = [];
@@ -253,6 +255,11 @@ export class FallbackApp {
     // Pausing or another view keeps the preset's scene, and its name in the menu.
     if (sceneDiffers(previous, this.settings)) {
       this.panel.clearPreset();
+      // The preset's explanation describes its scene, which this one no longer is.
+      if (this.presetNotice !== undefined) {
+        this.notices.dismiss(this.presetNotice);
+        this.presetNotice = undefined;
+      }
     }
 
     if (needsRebuild(previous, this.settings)) {
@@ -311,6 +318,10 @@ export class FallbackApp {
     }
     this.settings = this.clamp(validateSettings(applyPresetSettings(this.settings, preset)));
     this.panel.show(this.settings);
+    if (this.presetNotice !== undefined) {
+      this.notices.dismiss(this.presetNotice);
+    }
+    this.presetNotice = preset.explanation;
     this.notices.show(preset.explanation, 'info', 20000);
     this.rebuild();
     this.linkChanged('entry');

@@ -216,18 +216,22 @@ describe('the app in headless Chromium', () => {
     await preset.locator('select').selectOption({ label: '2D: x² + 2y²' }, { force: true });
     await page.evaluate(() => (window as unknown as { downhill: { whenBuilt(): Promise<void> } }).downhill.whenBuilt());
     await expect.poll(() => preset.locator('.lil-display').textContent()).toBe('2D: x² + 2y²');
-    // Pausing and another view keep the preset's scene; a new rate does not.
+    const explanation = page.locator('.notice', { hasText: 'Curvature 2 along x and 4 along y' });
+    await expect.poll(() => explanation.count()).toBe(1);
+    // Pausing and another view keep the preset's scene and its explanation; a new rate does not.
     await page.evaluate(() => {
       const downhill = (window as unknown as { downhill: any }).downhill;
       downhill.change({ ...downhill.settings, paused: true, view: '2d' });
     });
     expect(await preset.locator('.lil-display').textContent()).toBe('2D: x² + 2y²');
+    expect(await explanation.count()).toBe(1);
     await page.evaluate(() => {
       const downhill = (window as unknown as { downhill: any }).downhill;
       const run = { ...downhill.settings.runs[0], optimizer: { ...downhill.settings.runs[0].optimizer, lr: 0.05 } };
       downhill.change({ ...downhill.settings, runs: [run], paused: false });
     });
     await expect.poll(() => preset.locator('.lil-display').textContent()).toBe('');
+    expect(await explanation.count()).toBe(0);
   });
 
   test('no errors on the page', () => {
