@@ -40,7 +40,7 @@ import { SampleClock } from './historyRows.ts';
 import { Inspector } from './inspector.ts';
 import { Legend } from './legend.ts';
 import { applyLinkPickAndStep, copyLinkToClipboard, LinkProblemNotices, sceneLinkState, showFoundMinima, stabilityWarning } from './sceneNotices.ts';
-import { Notices, showBlocker } from './notices.ts';
+import { NoticeSlot, Notices, showBlocker } from './notices.ts';
 import { Panel } from './panel.ts';
 import { applyPresetSettings, findPreset } from './presets.ts';
 import { runColor, runColorLinear } from './runColors.ts';
@@ -155,12 +155,12 @@ export class App {
   private pickAt: [number, number] = [0.95, 0.9];
   /** A preset's scene is being built: no warning about its learning rate. */
   private presetBuilding = false;
-  /** The text of the stability-limit warning on screen for the current surface, if any. */
-  private stabilityNotice: string | undefined;
+  /** The stability-limit warning for the current surface and rate, if any. */
+  private readonly stabilityNotice: NoticeSlot;
   /** The explanation of the last preset chosen, until the next preset or a change of its scene. */
-  private presetNotice: string | undefined;
+  private readonly presetNotice: NoticeSlot;
   /** The notice about stopped particles after a change, once shown in this scene (it may have timed out since). */
-  private stoppedNotice: string | undefined;
+  private readonly stoppedNotice: NoticeSlot;
   private basinNodes: BasinMapNodes | undefined;
   private rebuilding: Promise<void> = Promise.resolve();
   private linkSync: LinkSync | undefined;
@@ -182,6 +182,9 @@ export class App {
   constructor(private readonly elements: AppElements) {
     this.notices = new Notices(elements.notices);
     this.linkProblems = new LinkProblemNotices(this.notices);
+    this.stabilityNotice = new NoticeSlot(this.notices, 'info', 15000);
+    this.presetNotice = new NoticeSlot(this.notices, 'info', 20000);
+    this.stoppedNotice = new NoticeSlot(this.notices, 'info', 15000);
     this.statusBar = new StatusBar(elements.status);
     this.legend = new Legend(elements.legend, (index, visible) => {
       const next = cloneSettings(this.settings);
@@ -372,10 +375,7 @@ export class App {
     if (sceneDiffers(previous, this.settings)) {
       this.panel.clearPreset();
       // The preset's explanation describes its scene, which this one no longer is.
-      if (this.presetNotice !== undefined) {
-        this.notices.dismiss(this.presetNotice);
-        this.presetNotice = undefined;
-      }
+      this.presetNotice.clear();
     }
 
     if (previous.paused && !this.settings.paused) {
@@ -659,11 +659,7 @@ export class App {
     this.surfaceDefinition = undefined;
     this.settings = validateSettings(applyPresetSettings(this.settings, preset));
     this.panel.show(this.settings);
-    if (this.presetNotice !== undefined) {
-      this.notices.dismiss(this.presetNotice);
-    }
-    this.presetNotice = preset.explanation;
-    this.notices.show(preset.explanation, 'info', 20000);
+    this.presetNotice.show(preset.explanation);
     this.view.setViewMode(this.settings.view);
     void this.rebuild();
     this.linkChanged('entry');
@@ -677,7 +673,8 @@ export class App {
   }
 
   reset(): void {
-    this.dismissStoppedNotice();
+    // Every particle starts again, so the notice about stopped particles is out of date.
+    this.stoppedNotice.clear();
     for (const run of this.runs) {
       run.descent.reset();
       run.stats = undefined;
@@ -707,25 +704,17 @@ export class App {
   private noteStoppedParticles(): void {
     const stats = this.lastStats;
     const count = this.particleCount;
-    if (this.stoppedNotice !== undefined || !stats || count === 0) {
+    if (this.stoppedNotice.text !== undefined || !stats || count === 0) {
       return;
     }
     const stopped = (stats.converged + stats.diverged) / count;
     if (stopped < 0.1) {
       return;
     }
-    this.stoppedNotice =
+    this.stoppedNotice.show(
       `The change applies to the particles still moving; the ${formatShare(stats.converged + stats.diverged, count)} that already converged or diverged stay where they stopped. ` +
-      'Press R (reset) to start every particle again, or turn on "restart on every change" in the Optimizer folder.';
-    this.notices.show(this.stoppedNotice, 'info', 15000);
-  }
-
-  /** Takes off the notice about stopped particles: a reset or a new scene starts every particle again. */
-  private dismissStoppedNotice(): void {
-    if (this.stoppedNotice !== undefined) {
-      this.notices.dismiss(this.stoppedNotice);
-      this.stoppedNotice = undefined;
-    }
+        'Press R (reset) to start every particle again, or turn on "restart on every change" in the Optimizer folder.',
+    );
   }
 
   /**
@@ -734,18 +723,14 @@ export class App {
    */
   private warnAboveStabilityLimit(settings: AppSettings, definition: SurfaceDefinition, surface: CompiledSurface): void {
     // A warning about the surface before is out of date on this one.
-    if (this.stabilityNotice !== undefined) {
-      this.notices.dismiss(this.stabilityNotice);
-      this.stabilityNotice = undefined;
-    }
+    this.stabilityNotice.clear();
     if (this.presetBuilding || settings.sweep.enabled) {
       return;
     }
     const optimizer = activeRun(settings).optimizer;
     const warning = stabilityWarning(definition.name, optimizer.name, optimizer.lr, surfaceStabilityLimit(definition, surface, optimizer));
     if (warning) {
-      this.stabilityNotice = warning;
-      this.notices.show(warning, 'info', 15000);
+      this.stabilityNotice.show(warning);
     }
   }
 
@@ -754,19 +739,17 @@ export class App {
    * changes: a new text while the rate stays above the limit, none below it.
    */
   private updateStabilityWarning(): void {
-    if (this.stabilityNotice === undefined || !this.surfaceDefinition || !this.surface) {
+    const shownWarning = this.stabilityNotice.text;
+    if (shownWarning === undefined || !this.surfaceDefinition || !this.surface) {
       return;
     }
     const optimizer = activeRun(this.settings).optimizer;
     const limit = surfaceStabilityLimit(this.surfaceDefinition, this.surface, optimizer);
     const warning = stabilityWarning(this.surfaceDefinition.name, optimizer.name, optimizer.lr, limit);
-    if (warning === this.stabilityNotice) {
-      return;
-    }
-    this.notices.dismiss(this.stabilityNotice);
-    this.stabilityNotice = warning;
-    if (warning !== undefined) {
-      this.notices.show(warning, 'info', 15000);
+    if (warning === undefined) {
+      this.stabilityNotice.clear();
+    } else if (warning !== shownWarning) {
+      this.stabilityNotice.show(warning);
     }
   }
 
@@ -894,7 +877,8 @@ export class App {
     this.pendingSteps = 0;
     this.statusBar.restart();
     this.slowFrames.reset();
-    this.dismissStoppedNotice();
+    // A new scene starts every particle again.
+    this.stoppedNotice.clear();
 
     if (surfaceChanged) {
       this.foundMinima = [];

@@ -30,7 +30,7 @@ import { Inspector } from './inspector.ts';
 import { Legend } from './legend.ts';
 import { LinkSync, type LinkChange } from './linkSync.ts';
 import { applyLinkPickAndStep, copyLinkToClipboard, LinkProblemNotices, sceneLinkState, showFoundMinima } from './sceneNotices.ts';
-import { Notices } from './notices.ts';
+import { NoticeSlot, Notices } from './notices.ts';
 import { Panel } from './panel.ts';
 import { applyPresetSettings, findPreset } from './presets.ts';
 import { runColor } from './runColors.ts';
@@ -94,8 +94,8 @@ export class FallbackApp {
   private pickedIndex = 0;
   private pickedPath = new Map<number, [number, number, number]>();
   private readonly sampleClock = new SampleClock(SAMPLE_INTERVAL);
-  /** The explanation of the preset that set the scene, while it is shown. */
-  private presetNotice: string | undefined;
+  /** The explanation of the last preset chosen, until the next preset or a change of its scene. */
+  private readonly presetNotice: NoticeSlot;
   private drawnKey = '';
   private disposed = false;
   private builtWaiters: (() => void)[] = [];
@@ -113,6 +113,7 @@ export class FallbackApp {
     this.view = new CanvasView(this.canvas);
     this.notices = new Notices(elements.notices);
     this.linkProblems = new LinkProblemNotices(this.notices);
+    this.presetNotice = new NoticeSlot(this.notices, 'info', 20000);
     this.statusBar = new StatusBar(elements.status);
     this.legend = new Legend(elements.legend, (index, visible) => {
       const next = cloneSettings(this.settings);
@@ -256,10 +257,7 @@ export class FallbackApp {
     if (sceneDiffers(previous, this.settings)) {
       this.panel.clearPreset();
       // The preset's explanation describes its scene, which this one no longer is.
-      if (this.presetNotice !== undefined) {
-        this.notices.dismiss(this.presetNotice);
-        this.presetNotice = undefined;
-      }
+      this.presetNotice.clear();
     }
 
     if (needsRebuild(previous, this.settings)) {
@@ -318,11 +316,7 @@ export class FallbackApp {
     }
     this.settings = this.clamp(validateSettings(applyPresetSettings(this.settings, preset)));
     this.panel.show(this.settings);
-    if (this.presetNotice !== undefined) {
-      this.notices.dismiss(this.presetNotice);
-    }
-    this.presetNotice = preset.explanation;
-    this.notices.show(preset.explanation, 'info', 20000);
+    this.presetNotice.show(preset.explanation);
     this.rebuild();
     this.linkChanged('entry');
   }

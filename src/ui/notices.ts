@@ -56,6 +56,40 @@ export class Notices {
   }
 }
 
+/**
+ * A notice about one piece of state, such as the preset in use: a new text
+ * takes the place of the old one, and clear() takes it off.
+ */
+export class NoticeSlot {
+  private shownText: string | undefined;
+
+  constructor(
+    private readonly notices: Notices,
+    private readonly kind: NoticeKind,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Text last shown, until clear(), also after its notice timed out. */
+  get text(): string | undefined {
+    return this.shownText;
+  }
+
+  /** Shows `text` in place of this slot's notice. */
+  show(text: string): void {
+    this.clear();
+    this.shownText = text;
+    this.notices.show(text, this.kind, this.timeoutMs);
+  }
+
+  /** Takes this slot's notice off, if it is still shown. */
+  clear(): void {
+    if (this.shownText !== undefined) {
+      this.notices.dismiss(this.shownText);
+      this.shownText = undefined;
+    }
+  }
+}
+
 /** Replaces the view with a page that explains what is missing and how to get it. */
 export function showBlocker(root: HTMLElement, title: string, body: string[]): void {
   const blocker = document.createElement('div');

@@ -7,7 +7,7 @@ import type { AppSettings } from './settings.ts';
 import { cloneSettings } from './settings.ts';
 import type { FoundMinimum } from '../core/minima.ts';
 import { formatValue } from './format.ts';
-import type { Notices } from './notices.ts';
+import { NoticeSlot, type Notices } from './notices.ts';
 import type { LinkState } from './urlState.ts';
 
 /** Minima named in the notice; the rest are counted. */
@@ -81,10 +81,11 @@ export async function copyLinkToClipboard(link: string, notices: Notices): Promi
 /** Shows the values a link could not apply, once per decoded link. */
 export class LinkProblemNotices {
   private lastShown: readonly string[] = [];
-  /** Text of the notice about the last link's problems, while it may still be shown. */
-  private lastText: string | undefined;
+  private readonly slot: NoticeSlot;
 
-  constructor(private readonly notices: Notices) {}
+  constructor(notices: Notices) {
+    this.slot = new NoticeSlot(notices, 'error', 30000);
+  }
 
   /** Shows the problems of a link that was just applied, in place of those of the link before. */
   show(problems: readonly string[]): void {
@@ -92,16 +93,12 @@ export class LinkProblemNotices {
       return;
     }
     this.lastShown = problems;
-    if (this.lastText !== undefined) {
-      this.notices.dismiss(this.lastText);
-      this.lastText = undefined;
-    }
     if (problems.length === 0) {
+      this.slot.clear();
       return;
     }
     console.warn(`downhill: link problems: ${problems.join(' ')}`);
-    this.lastText = problems.join(' ');
-    this.notices.show(this.lastText, 'error', 30000);
+    this.slot.show(problems.join(' '));
   }
 }
 
