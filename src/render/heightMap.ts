@@ -50,10 +50,8 @@ export const NORMALIZED_MIN = -0.2;
 export const NORMALIZED_MAX = 1.25;
 
 /**
- * Returns a float64 loss where the float32 kernels can store it, and NaN
- * where they cannot (rounded to float32 it is infinite, or 3e38 or more) as
- * where the formula is undefined. So the surface has a hole where particles have no loss, and
- * the colour range stays within float32.
+ * Returns the float64 loss if the float32 kernels can store it, and NaN if its float32 rounding is
+ * infinite or at least 3e38. The surface then has a hole where particles have no loss.
  */
 export function storableLoss(loss: number): number {
   const rounded = Math.fround(loss);
@@ -61,10 +59,8 @@ export function storableLoss(loss: number): number {
 }
 
 /**
- * Returns the float64 loss at (x, y) where the float32 evaluation, as the
- * kernels run it, gives a loss they store, and NaN elsewhere. float32 can
- * overflow partway (exp(x + 90)/exp(x + 89)) where float64 does not, and
- * there the particles have no loss, so the surface has a hole too.
+ * Returns the float64 loss at (x, y) if the float32 evaluation gives a loss the kernels store, and
+ * NaN otherwise, because float32 can overflow partway, as in exp(x + 90)/exp(x + 89).
  */
 export function drawnLoss(surface: CompiledSurface, x: number, y: number): number {
   const single = surface.value(x, y, 'f32');

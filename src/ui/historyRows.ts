@@ -1,11 +1,7 @@
 /**
- * The rows of the picked-particle plot, by update step. A stopped particle
- * keeps writing the same entry, and the population's percentiles stop changing
- * once every particle has stopped. Plotted, those repeats stretched the step
- * axis to the update count, and after a few thousand updates the descent took
- * only the first pixels of the plot. So the plot ends at the newest step where
- * a value changed, the CSV file keeps every row, and when rows must be
- * dropped the repeats after that step go first.
+ * The rows of the picked-particle plot, by update step. The plot ends at the newest step where a
+ * value changed, so that repeats of values that stopped changing do not squeeze the descent into its
+ * first pixels. The CSV file keeps every row, and when rows must be dropped, those repeats go first.
  */
 import { EMPTY_ENTRY_STEP, type HistoryEntry } from '../gpu/statsRing.ts';
 
@@ -155,11 +151,8 @@ export class HistoryRows {
 }
 
 /**
- * Decides when the population's loss percentiles are sampled again: every
- * `intervalMs` milliseconds, and before that whenever the update count has
- * doubled since the last sample. So the first updates, where the loss falls
- * fastest, get samples spread evenly on a log scale of steps. With a sample
- * every half second alone, the plot drew a straight line across them.
+ * Decides when the population's loss percentiles are sampled again: every `intervalMs`
+ * milliseconds, or sooner once the update count has doubled, so the first updates get samples too.
  */
 export class SampleClock {
   private lastTime = Number.NEGATIVE_INFINITY;

@@ -114,10 +114,8 @@ function beyondFloat32(value: number): boolean {
 }
 
 /**
- * Describes the loss that the GPU stored: a number, or, where it stored none,
- * the float64 loss when that exists or "undefined" where the formula is not
- * defined. The float32 kernels store no loss where float32 overflows, on the
- * way or in the result, and none of 3e38 or more.
+ * Describes the loss that the GPU stored. Where it stored none (float32 overflowed, or the loss is
+ * 3e38 or more), the float64 loss is given if it exists, and "undefined" otherwise.
  */
 export function describeLoss(stored: number, exact: number): string {
   if (!Number.isNaN(stored)) {

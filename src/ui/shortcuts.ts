@@ -54,11 +54,7 @@ function typingIn(target: EventTarget | null): boolean {
 /** Class on <body> while the side column and the panel are hidden. */
 export const PANELS_HIDDEN_CLASS = 'panels-hidden';
 
-/**
- * Window width in CSS pixels below which the side column (392 pixels with its
- * margin) and the panel (316) leave under 300 pixels of view between them, so
- * the app shows a notice at start that H hides them.
- */
+/** Window width in CSS pixels below which a notice at start says that H hides the side column and the panel (392 + 316 pixels). */
 export const NARROW_WINDOW = 1000;
 
 export class Shortcuts {

@@ -168,7 +168,7 @@ describe('the CPU fallback with WebGPU disabled', () => {
     expect(rate).toBeGreaterThan(0);
   });
 
-  test('hidden panels: the top-down map clear of the colour bar', async () => {
+  test('hidden panels: map clears colour bar', async () => {
     await page.setViewportSize({ width: 700, height: 900 });
     try {
       await page.evaluate(() => {

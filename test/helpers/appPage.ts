@@ -51,12 +51,12 @@ export async function waitForFrames(page: Page, frames: number, timeoutMs = 60_0
 }
 
 /** Finds the lil-gui control whose label is exactly `label`. */
-/** Reads the status line's loss range ("loss from A to B") as two numbers; fails when the line has no range. */
+/** Reads the status line's loss range ("loss from A to B") as two numbers, and throws when the line has none. */
 export async function statusLossRange(page: Page): Promise<[number, number]> {
   const text = (await page.locator('#status').textContent()) ?? '';
   const range = /loss from (\S+) to (\S+)$/.exec(text);
   if (!range) {
-    throw new Error(`no loss range in the status line: ${JSON.stringify(text)}`);
+    throw new Error(`missing loss range in the status line: ${JSON.stringify(text)}`);
   }
   return [Number(range[1]), Number(range[2])];
 }

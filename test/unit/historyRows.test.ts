@@ -35,14 +35,14 @@ describe('history rows', () => {
     ]);
   });
 
-  test('entries already seen and empty entries are skipped', () => {
+  test('seen and empty entries skipped', () => {
     const rows = new HistoryRows(1, 1, 0);
     rows.add(0, [entry(2, 1, 0, 1), entry(1, 2, 0, 4)]);
     expect(rows.add(0, [entry(1, 2, 0, 4), entry(2, 1, 0, 1), entry(EMPTY_ENTRY_STEP, 0, 0, 0)])).toBe(false);
     expect(steps(rows.table().rows)).toEqual([1, 2]);
   });
 
-  test('an undefined loss leaves a gap and repeats like any value', () => {
+  test('undefined loss: gap and repeats', () => {
     const rows = new HistoryRows(2, 1, 0);
     rows.add(0, [entry(1, -3, 1, NaN), entry(2, -3, 1, NaN), entry(3, -3, 1, NaN)]);
     expect(rows.lastChange).toBe(1);
@@ -61,7 +61,7 @@ describe('history rows', () => {
     ]);
   });
 
-  test('repeats that arrive after a later change are plotted', () => {
+  test('late repeats inside the plot', () => {
     const rows = new HistoryRows(1, 2, 0);
     rows.add(1, [entry(1, 0, 0, 5), entry(2, 0, 0, 4)]);
     // Run 0 arrives later with a constant value: its rows lie within the plotted steps.
