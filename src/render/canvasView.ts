@@ -9,7 +9,7 @@ import type { Domain } from '../core/surfaces.ts';
 import { STATUS } from '../core/config.ts';
 import { viridis } from './colormap.ts';
 import { chooseContourLevels } from './contourLevels.ts';
-import { createHeightMap, normalizeLoss, NORMALIZED_MAX, NORMALIZED_MIN, sampleLoss, storableLoss, type HeightScaleKind } from './heightMap.ts';
+import { createHeightMap, normalizeLoss, NORMALIZED_MAX, NORMALIZED_MIN, sampleLoss, type HeightScaleKind } from './heightMap.ts';
 import type { SurfaceArrow, SurfaceScale } from './sceneView.ts';
 
 /** Loss samples per side of the 2D loss map (per line of a 1D curve). */
@@ -26,6 +26,7 @@ const BACKGROUND = '#101418';
 const LABEL_COLOR = '#9aa3ad';
 
 export interface CanvasSurface {
+  /** Loss drawn at (x, y), such as drawnLoss; NaN leaves a hole. */
   value: (x: number, y: number) => number;
   domain: Domain;
   dims: 1 | 2;
@@ -229,7 +230,7 @@ export class CanvasView {
       const y = domain.yMax - ((row + 0.5) / MAP_SAMPLES) * (domain.yMax - domain.yMin);
       for (let column = 0; column < MAP_SAMPLES; column++) {
         const x = domain.xMin + ((column + 0.5) / MAP_SAMPLES) * (domain.xMax - domain.xMin);
-        const loss = storableLoss(surface.value(x, y));
+        const loss = surface.value(x, y);
         const [r, g, b] = Number.isFinite(loss) ? viridis(normalizeLoss(scale.map, loss)) : [255, 255, 255];
         pixels.data.set([r, g, b, 255], 4 * (row * MAP_SAMPLES + column));
       }

@@ -67,7 +67,7 @@ export function drawnLoss(surface: CompiledSurface, x: number, y: number): numbe
   return Number.isFinite(single) && single < MISSING_LOSS ? storableLoss(surface.value(x, y, 'f64')) : Number.NaN;
 }
 
-/** Samples the loss on an n × n grid (n points on a line for 1D) of the domain, in float64, through storableLoss. */
+/** Samples the loss on an n × n grid (n points on a line for 1D) of the domain, in float64. */
 export function sampleLoss(value: (x: number, y: number) => number, domain: Domain, dims: 1 | 2, n: number): Float64Array {
   const rows = dims === 1 ? 1 : n;
   const samples = new Float64Array(n * rows);
@@ -75,7 +75,7 @@ export function sampleLoss(value: (x: number, y: number) => number, domain: Doma
     const y = dims === 1 ? 0 : domain.yMin + ((domain.yMax - domain.yMin) * j) / (n - 1);
     for (let i = 0; i < n; i++) {
       const x = domain.xMin + ((domain.xMax - domain.xMin) * i) / (n - 1);
-      samples[j * n + i] = storableLoss(value(x, y));
+      samples[j * n + i] = value(x, y);
     }
   }
   return samples;

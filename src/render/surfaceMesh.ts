@@ -22,7 +22,7 @@ import {
 } from 'three/webgpu';
 import type { Domain } from '../core/surfaces.ts';
 import { contourCoordinate, type ContourLevel } from './contourLevels.ts';
-import { NORMALIZED_MAX, NORMALIZED_MIN, normalizeLoss, storableLoss, unclippedHeight, worldX, worldY, type HeightMap } from './heightMap.ts';
+import { NORMALIZED_MAX, NORMALIZED_MIN, normalizeLoss, unclippedHeight, worldX, worldY, type HeightMap } from './heightMap.ts';
 
 /**
  * Vertices per side of the 2D mesh in full and in light drawing (see
@@ -35,6 +35,7 @@ export const MESH_RESOLUTION = { full: 256, light: 128 } as const;
 const CURVE_POINTS = 512;
 
 export interface SurfaceShape {
+  /** Loss drawn at (x, y), such as drawnLoss; NaN leaves a hole. */
   value: (x: number, y: number) => number;
   domain: Domain;
   dims: 1 | 2;
@@ -130,7 +131,7 @@ export class SurfaceObject {
     for (let row = 0; row < n; row++) {
       for (let column = 0; column < n; column++) {
         const vertex = row * n + column;
-        const loss = storableLoss(shape.value(xAt(column), yAt(row)));
+        const loss = shape.value(xAt(column), yAt(row));
         if (Number.isFinite(loss)) {
           defined[vertex] = 1;
           heights[vertex] = normalizeLoss(map, loss);
@@ -188,7 +189,7 @@ export class SurfaceObject {
     const points: ([number, number, number] | undefined)[] = [];
     for (let i = 0; i < n; i++) {
       const x = domain.xMin + ((domain.xMax - domain.xMin) * i) / (n - 1);
-      const loss = storableLoss(shape.value(x, 0));
+      const loss = shape.value(x, 0);
       points.push(Number.isFinite(loss) ? [worldX(map, x), 0, normalizeLoss(map, loss) * map.height] : undefined);
     }
     // Segments between neighbouring samples where both are defined: the curve has gaps where the

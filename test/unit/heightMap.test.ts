@@ -45,8 +45,10 @@ describe('storableLoss', () => {
   });
 
   it('samples beyond float32 are NaN', () => {
-    const f = (x: number): number => Math.exp(Math.exp(Math.exp(x)));
-    const samples = sampleLoss(f, { xMin: 0, xMax: 1.7, yMin: 0, yMax: 0 }, 1, 3);
+    // Sampled through drawnLoss, as the apps draw the surface.
+    const surface = compileFormula('exp(exp(exp(x)))');
+    const f = (x: number): number => surface.value(x, 0, 'f64');
+    const samples = sampleLoss((x, y) => drawnLoss(surface, x, y), { xMin: 0, xMax: 1.7, yMin: 0, yMax: 0 }, 1, 3);
     // At x = 0 and 0.85 the loss is about 15.2 and 3.2e4. At 1.7 it is about 1e103: finite in float64, not in float32.
     expect(samples[0]).toBe(f(0));
     expect(samples[1]).toBe(f(0.85));
