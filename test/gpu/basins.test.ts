@@ -1,7 +1,7 @@
 // Basins of attraction on a real adapter: the GPU classifier and its counts
 // against the CPU reference and the surfaces' known minima.
 
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 
 import { BASIN_MOVING, classifyAll, countBasins, defaultAssignmentRadius } from '../../src/core/basins.ts';
 import { compileFormula } from '../../src/core/expr/index.ts';
@@ -10,21 +10,12 @@ import type { GridStarts } from '../../src/core/grid.ts';
 import { ReferenceRun } from '../../src/core/reference.ts';
 import { findSurface } from '../../src/core/surfaces.ts';
 import { BasinClassifier, BasinComparer, BASIN_STRIDE, type BasinCounts } from '../../src/gpu/basins.ts';
-import type { GpuContext } from '../../src/gpu/device.ts';
 import { Descent } from '../../src/gpu/descent.ts';
 import { readBuffer } from '../../src/gpu/readback.ts';
 import { readResult, runDescentSteps } from '../../src/gpu/runDescent.ts';
-import { createTestGpuContext } from '../helpers/nodeGpu.ts';
+import { useTestGpuContext } from '../helpers/nodeGpu.ts';
 
-let gpu: GpuContext;
-
-beforeAll(async () => {
-  gpu = await createTestGpuContext();
-});
-
-afterAll(() => {
-  gpu?.device.destroy();
-});
+const gpu = useTestGpuContext();
 
 interface GpuMap {
   basins: Uint32Array;
@@ -36,7 +27,7 @@ async function gpuMap(surfaceName: string, optimizer: OptimizerConfig, n: number
   const definition = findSurface(surfaceName)!;
   const surface = compileFormula(definition.formula);
   const starts: GridStarts = { kind: 'grid', nx: n, ny: n, domain: definition.domain };
-  const descent = await Descent.create(gpu, {
+  const descent = await Descent.create(gpu(), {
     surface,
     optimizer,
     criteria: DEFAULT_CRITERIA,
@@ -48,7 +39,7 @@ async function gpuMap(surfaceName: string, optimizer: OptimizerConfig, n: number
   });
   let counts: BasinCounts | undefined;
   const classifier = await BasinClassifier.create(
-    gpu,
+    gpu(),
     { points: descent.points, particleCount: descent.particleCount, minima: definition.minima, radius: defaultAssignmentRadius(definition.domain) },
     (received) => {
       counts = received;
@@ -57,8 +48,8 @@ async function gpuMap(surfaceName: string, optimizer: OptimizerConfig, n: number
   try {
     runDescentSteps(descent, steps, 500);
     classifier.classify(steps);
-    const basins = new Uint32Array(await readBuffer(gpu.device, classifier.basins, descent.particleCount * BASIN_STRIDE));
-    await gpu.device.queue.onSubmittedWorkDone();
+    const basins = new Uint32Array(await readBuffer(gpu().device, classifier.basins, descent.particleCount * BASIN_STRIDE));
+    await gpu().device.queue.onSubmittedWorkDone();
     // Let the map callback of the counts' readback run: up to 5 s, for a slow machine.
     for (let k = 0; k < 500 && !counts; k++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -145,7 +136,7 @@ describe('basin maps on the GPU', () => {
     const surface = compileFormula(definition.formula);
     const starts: GridStarts = { kind: 'grid', nx: 32, ny: 32, domain: definition.domain };
     const make = (optimizer: OptimizerConfig) =>
-      Descent.create(gpu, {
+      Descent.create(gpu(), {
         surface,
         optimizer,
         criteria: DEFAULT_CRITERIA,
@@ -158,10 +149,10 @@ describe('basin maps on the GPU', () => {
     const plain = await make(defaultOptimizer('gd', 0.005));
     const heavy = await make({ ...defaultOptimizer('momentum', 0.01), momentum: 0.9 });
     const radius = defaultAssignmentRadius(definition.domain);
-    const first = await BasinClassifier.create(gpu, { points: plain.points, particleCount: 1024, minima: definition.minima, radius });
-    const second = await BasinClassifier.create(gpu, { points: heavy.points, particleCount: 1024, minima: definition.minima, radius });
+    const first = await BasinClassifier.create(gpu(), { points: plain.points, particleCount: 1024, minima: definition.minima, radius });
+    const second = await BasinClassifier.create(gpu(), { points: heavy.points, particleCount: 1024, minima: definition.minima, radius });
     let differing = -1;
-    const comparer = await BasinComparer.create(gpu, first, second, 1024, (count) => {
+    const comparer = await BasinComparer.create(gpu(), first, second, 1024, (count) => {
       differing = count;
     });
     try {
@@ -171,8 +162,8 @@ describe('basin maps on the GPU', () => {
       first.classify(2000);
       second.classify(2000);
       comparer.compare();
-      const a = new Uint32Array(await readBuffer(gpu.device, first.basins, 1024 * BASIN_STRIDE));
-      const b = new Uint32Array(await readBuffer(gpu.device, second.basins, 1024 * BASIN_STRIDE));
+      const a = new Uint32Array(await readBuffer(gpu().device, first.basins, 1024 * BASIN_STRIDE));
+      const b = new Uint32Array(await readBuffer(gpu().device, second.basins, 1024 * BASIN_STRIDE));
       for (let k = 0; k < 500 && differing < 0; k++) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
@@ -199,7 +190,7 @@ describe('basin maps on the GPU', () => {
     const noise = { sigma: 0.5, seed: 7 };
     const radius = defaultAssignmentRadius(definition.domain);
     const steps = 3000;
-    const descent = await Descent.create(gpu, {
+    const descent = await Descent.create(gpu(), {
       surface,
       optimizer,
       noise,
@@ -210,12 +201,12 @@ describe('basin maps on the GPU', () => {
       pickedIndex: 0xffffffff,
       maxStepsPerDispatch: 500,
     });
-    const classifier = await BasinClassifier.create(gpu, { points: descent.points, particleCount: n * n, minima: definition.minima, radius, assignMoving: true });
+    const classifier = await BasinClassifier.create(gpu(), { points: descent.points, particleCount: n * n, minima: definition.minima, radius, assignMoving: true });
     try {
       runDescentSteps(descent, steps, 500);
       classifier.classify(steps);
-      const gpuBasins = new Uint32Array(await readBuffer(gpu.device, classifier.basins, n * n * BASIN_STRIDE));
-      const result = await readResult(gpu.device, descent);
+      const gpuBasins = new Uint32Array(await readBuffer(gpu().device, classifier.basins, n * n * BASIN_STRIDE));
+      const result = await readResult(gpu().device, descent);
 
       // The noisy gradient norm (about σ√2 ≈ 0.7) meets the tolerance 1e-3 only by rare chance (about 2e-6 per update).
       expect(result.status.filter((status) => status === STATUS.converged).length).toBeLessThan(0.02 * n * n);

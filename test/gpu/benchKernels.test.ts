@@ -5,28 +5,19 @@
 // (100, the benchmark's). 47 also gives the product's lean kernel two chunks
 // of 20 and 7 tested updates.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { STATUS } from '../../src/core/config.ts';
-import type { GpuContext } from '../../src/gpu/device.ts';
 import { GpuTimer } from '../../bench/gpuTimer.ts';
 import { createMinimalPath } from '../../bench/minimalPath.ts';
 import { createProductPath } from '../../bench/productPath.ts';
 import { describeWorkload, setupWorkload, WORKLOADS } from '../../bench/workloads.ts';
-import { createTestGpuContext } from '../helpers/nodeGpu.ts';
+import { useTestGpuContext } from '../helpers/nodeGpu.ts';
 
 /** 64 × 64 starts: the app's 256 trail particles are every fourth row and column, so most particles take the lean kernel. */
 const PARTICLES = 4096;
 
-let gpu: GpuContext;
-
-beforeAll(async () => {
-  gpu = await createTestGpuContext();
-});
-
-afterAll(() => {
-  gpu?.device.destroy();
-});
+const gpu = useTestGpuContext();
 
 describe('the minimal kernel of the benchmark', () => {
   for (const workload of WORKLOADS) {
@@ -37,9 +28,9 @@ describe('the minimal kernel of the benchmark', () => {
     ] as const) {
       it(`matches the product: ${describeWorkload(workload)}, ${dispatches} × ${steps}`, async () => {
         const setup = setupWorkload(workload, PARTICLES);
-        const timer = new GpuTimer(gpu.device);
-        const product = await createProductPath(gpu, timer, setup, steps, dispatches);
-        const minimal = await createMinimalPath(gpu, timer, setup, steps, dispatches);
+        const timer = new GpuTimer(gpu().device);
+        const product = await createProductPath(gpu(), timer, setup, steps, dispatches);
+        const minimal = await createMinimalPath(gpu(), timer, setup, steps, dispatches);
         try {
           await product.run();
           await minimal.run();

@@ -1,31 +1,22 @@
 // The descent pipeline on a real adapter (SwiftShader here, a GPU elsewhere)
 // against the float32 CPU reference, particle by particle.
 
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 
 import { compileFormula } from '../../src/core/expr/index.ts';
 import { DEFAULT_CRITERIA, DEFAULT_OPTIMIZER, STATUS } from '../../src/core/config.ts';
 import { fillStarts, type Starts } from '../../src/core/grid.ts';
 import { ReferenceRun } from '../../src/core/reference.ts';
 import { findSurface } from '../../src/core/surfaces.ts';
-import type { GpuContext } from '../../src/gpu/device.ts';
 import { Descent } from '../../src/gpu/descent.ts';
 import { LimitExceededError } from '../../src/gpu/errors.ts';
 import { TRAIL_POINT_STRIDE } from '../../src/gpu/layout.ts';
 import { readBuffer } from '../../src/gpu/readback.ts';
 import { readResult, runDescent } from '../../src/gpu/runDescent.ts';
 import type { StatsSnapshot } from '../../src/gpu/statsRing.ts';
-import { createTestGpuContext } from '../helpers/nodeGpu.ts';
+import { useTestGpuContext } from '../helpers/nodeGpu.ts';
 
-let gpu: GpuContext;
-
-beforeAll(async () => {
-  gpu = await createTestGpuContext();
-});
-
-afterAll(() => {
-  gpu?.device.destroy();
-});
+const gpu = useTestGpuContext();
 
 /** Distance between two float32 values in units in the last place (same sign assumed near zero). */
 function ulpDistance(a: number, b: number): number {
@@ -71,7 +62,7 @@ describe('GPU against the float32 CPU reference', () => {
     const setup = { surface, optimizer: { ...DEFAULT_OPTIMIZER, lr }, criteria: DEFAULT_CRITERIA, starts: grid(name, 16) };
 
     // Several dispatches of uneven size, so that the split into dispatches is exercised too.
-    const result = await runDescent(gpu, setup, steps, 64);
+    const result = await runDescent(gpu(), setup, steps, 64);
     const reference = new ReferenceRun(setup, 'f32');
     reference.advance(steps);
 
@@ -91,7 +82,7 @@ describe('GPU against the float32 CPU reference', () => {
     for (const name of ['parabola', 'quadratic']) {
       const surface = compileFormula(findSurface(name)!.formula);
       const setup = { surface, optimizer: { ...DEFAULT_OPTIMIZER, lr: 0.1 }, criteria: DEFAULT_CRITERIA, starts: grid(name, 64) };
-      const result = await runDescent(gpu, setup, 40);
+      const result = await runDescent(gpu(), setup, 40);
       const reference = new ReferenceRun(setup, 'f32');
       reference.advance(40);
 
@@ -107,7 +98,7 @@ describe('GPU against the float32 CPU reference', () => {
   test('stop steps agree', async () => {
     const surface = compileFormula(findSurface('himmelblau')!.formula);
     const setup = { surface, optimizer: { ...DEFAULT_OPTIMIZER, lr: 0.01 }, criteria: DEFAULT_CRITERIA, starts: grid('himmelblau', 12) };
-    const result = await runDescent(gpu, setup, 1500, 500);
+    const result = await runDescent(gpu(), setup, 1500, 500);
     const reference = new ReferenceRun(setup, 'f32');
     reference.advance(1500);
     expect(Array.from(result.stopSteps)).toEqual(Array.from(reference.stopSteps));
@@ -117,7 +108,7 @@ describe('GPU against the float32 CPU reference', () => {
   test('divergence: frozen, flagged, no NaN', async () => {
     const surface = compileFormula('x^2');
     const setup = { surface, optimizer: { ...DEFAULT_OPTIMIZER, lr: 1.5 }, criteria: DEFAULT_CRITERIA, starts: grid('parabola', 64) };
-    const result = await runDescent(gpu, setup, 400);
+    const result = await runDescent(gpu(), setup, 400);
     const reference = new ReferenceRun(setup, 'f32');
     reference.advance(400);
     for (let i = 0; i < result.particleCount; i++) {
@@ -136,7 +127,7 @@ describe('dispatch sizes', () => {
     // and no particle updated twice, shows in every final value.
     const surface = compileFormula('x^2');
     const starts: Starts = { kind: 'grid', nx: count, ny: 1, domain: { xMin: 1, xMax: 2, yMin: 0, yMax: 0 } };
-    const result = await runDescent(gpu, { surface, optimizer: { ...DEFAULT_OPTIMIZER, lr: 0.25 }, criteria: DEFAULT_CRITERIA, starts }, 1);
+    const result = await runDescent(gpu(), { surface, optimizer: { ...DEFAULT_OPTIMIZER, lr: 0.25 }, criteria: DEFAULT_CRITERIA, starts }, 1);
     const expected = new Float32Array(2 * count);
     fillStarts(starts, expected);
     for (let i = 0; i < count; i++) {
@@ -148,7 +139,7 @@ describe('dispatch sizes', () => {
     const count = 65536 * 64 + 1;
     const surface = compileFormula('x^2');
     const starts: Starts = { kind: 'grid', nx: count, ny: 1, domain: { xMin: 1, xMax: 2, yMin: 0, yMax: 0 } };
-    const result = await runDescent(gpu, { surface, optimizer: { ...DEFAULT_OPTIMIZER, lr: 0.25 }, criteria: DEFAULT_CRITERIA, starts }, 2);
+    const result = await runDescent(gpu(), { surface, optimizer: { ...DEFAULT_OPTIMIZER, lr: 0.25 }, criteria: DEFAULT_CRITERIA, starts }, 2);
     const expected = new Float32Array(2 * count);
     fillStarts(starts, expected);
     let wrong = 0;
@@ -162,8 +153,8 @@ describe('dispatch sizes', () => {
 
   test('a setup beyond the binding size limit is rejected before allocation', async () => {
     const surface = compileFormula('x^2 + y^2');
-    const side = Math.ceil(Math.sqrt(gpu.device.limits.maxStorageBufferBindingSize / 16)) + 1;
-    const create = Descent.create(gpu, {
+    const side = Math.ceil(Math.sqrt(gpu().device.limits.maxStorageBufferBindingSize / 16)) + 1;
+    const create = Descent.create(gpu(), {
       surface,
       optimizer: DEFAULT_OPTIMIZER,
       criteria: DEFAULT_CRITERIA,
@@ -192,7 +183,7 @@ describe('statistics passes', () => {
   });
 
   test('without a readback, dispatches run no statistics pass', async () => {
-    const descent = await Descent.create(gpu, setup());
+    const descent = await Descent.create(gpu(), setup());
     try {
       const before = descent.dispatches.statistics;
       for (let k = 0; k < 5; k++) {
@@ -207,7 +198,7 @@ describe('statistics passes', () => {
 
   test('a pick after skipped passes reads current statistics', async () => {
     const snapshots: StatsSnapshot[] = [];
-    const descent = await Descent.create(gpu, setup((snapshot) => snapshots.push(snapshot)));
+    const descent = await Descent.create(gpu(), setup((snapshot) => snapshots.push(snapshot)));
     try {
       // Eight dispatches back to back: the ring of three buffers fills, so later dispatches skip the pass.
       for (let k = 0; k < 8; k++) {
@@ -237,7 +228,7 @@ describe('statistics passes', () => {
   /** Runs `updates` dispatches of one update on a 70 × 70 grid over [-3, 3]² and returns the last snapshot and the result. */
   async function statisticsAfter(formula: string, lr: number, divergeBound: number, updates: number) {
     const snapshots: StatsSnapshot[] = [];
-    const descent = await Descent.create(gpu, {
+    const descent = await Descent.create(gpu(), {
       ...setup((snapshot) => snapshots.push(snapshot)),
       surface: compileFormula(formula),
       optimizer: { ...DEFAULT_OPTIMIZER, lr },
@@ -248,9 +239,9 @@ describe('statistics passes', () => {
       for (let k = 0; k < updates; k++) {
         descent.step(1);
       }
-      await gpu.device.queue.onSubmittedWorkDone();
+      await gpu().device.queue.onSubmittedWorkDone();
       await descent.statsSettled();
-      const result = await readResult(gpu.device, descent);
+      const result = await readResult(gpu().device, descent);
       const last = snapshots.reduce((a, b) => (b.stepsDone > a.stepsDone ? b : a));
       const counts = [0, 0, 0];
       result.status.forEach((status) => counts[status]++);
@@ -298,7 +289,7 @@ describe('what the app reads without stalling', () => {
     const starts = grid('quadratic', 16);
     const snapshots: StatsSnapshot[] = [];
     const picked = 37;
-    const descent = await Descent.create(gpu, {
+    const descent = await Descent.create(gpu(), {
       surface,
       optimizer: { ...DEFAULT_OPTIMIZER, lr: 0.2 },
       criteria: DEFAULT_CRITERIA,
@@ -314,7 +305,7 @@ describe('what the app reads without stalling', () => {
 
     try {
       const settle = async (): Promise<void> => {
-        await gpu.device.queue.onSubmittedWorkDone();
+        await gpu().device.queue.onSubmittedWorkDone();
         await descent.statsSettled();
       };
       for (let k = 0; k < 30; k++) {
@@ -328,7 +319,7 @@ describe('what the app reads without stalling', () => {
         trajectory.push([reference.positions[2 * picked], reference.positions[2 * picked + 1]]);
       }
       await settle();
-      const result = await readResult(gpu.device, descent);
+      const result = await readResult(gpu().device, descent);
 
       const last = snapshots.reduce((a, b) => (b.stepsDone > a.stepsDone ? b : a));
       const counts = { moving: 0, converged: 0, diverged: 0 };
@@ -355,7 +346,7 @@ describe('what the app reads without stalling', () => {
 
       // Trails: particle 0 keeps one; after 30 updates at one point every 2,
       // its ring of 8 contains the positions after updates 16, 18, …, 30.
-      const trailBytes = await readBuffer(gpu.device, descent.trails, 8 * TRAIL_POINT_STRIDE);
+      const trailBytes = await readBuffer(gpu().device, descent.trails, 8 * TRAIL_POINT_STRIDE);
       const ring = new Float32Array(trailBytes);
       const reference0 = new ReferenceRun({ surface, optimizer: { ...DEFAULT_OPTIMIZER, lr: 0.2 }, criteria: DEFAULT_CRITERIA, starts }, 'f32');
       for (let t = 1; t <= 30; t++) {

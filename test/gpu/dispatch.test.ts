@@ -5,26 +5,17 @@
 // every value a half-integer below 2^23, exact in float32, so the count is
 // exact too.
 
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 
 import { DEFAULT_CRITERIA, DEFAULT_OPTIMIZER, STATUS } from '../../src/core/config.ts';
 import { compileFormula } from '../../src/core/expr/index.ts';
 import type { GridStarts } from '../../src/core/grid.ts';
-import type { GpuContext } from '../../src/gpu/device.ts';
 import { Descent } from '../../src/gpu/descent.ts';
 import { readResult, type DescentResult } from '../../src/gpu/runDescent.ts';
 import type { StatsSnapshot } from '../../src/gpu/statsRing.ts';
-import { createTestGpuContext } from '../helpers/nodeGpu.ts';
+import { useTestGpuContext } from '../helpers/nodeGpu.ts';
 
-let gpu: GpuContext;
-
-beforeAll(async () => {
-  gpu = await createTestGpuContext();
-});
-
-afterAll(() => {
-  gpu?.device.destroy();
-});
+const gpu = useTestGpuContext();
 
 const counter = compileFormula('x');
 const optimizer = { ...DEFAULT_OPTIMIZER, lr: 1 };
@@ -86,7 +77,7 @@ describe('every particle updated exactly once per update', () => {
     const snapshots: StatsSnapshot[] = [];
     // Trails and a picked particle as in the app, so that particles of both
     // update loops, the fast one and the one with trails and history, are counted.
-    const descent = await Descent.create(gpu, {
+    const descent = await Descent.create(gpu(), {
       surface: counter,
       optimizer,
       criteria,
@@ -102,7 +93,7 @@ describe('every particle updated exactly once per update', () => {
       for (let k = 0; k < dispatches; k++) {
         descent.step(perDispatch);
       }
-      const result = await readResult(gpu.device, descent);
+      const result = await readResult(gpu().device, descent);
       const { wrong, checksum, moving } = tally(result, steps);
       expect(wrong).toBe(0);
       expect(checksum).toBe(count * steps);

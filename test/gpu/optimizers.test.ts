@@ -1,7 +1,7 @@
 // Every optimizer and schedule, with and without gradient noise, on several
 // surfaces: the WGSL kernel against the float32 CPU reference.
 
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 
 import { compileFormula } from '../../src/core/expr/index.ts';
 import {
@@ -18,20 +18,11 @@ import {
 import type { Starts } from '../../src/core/grid.ts';
 import { ReferenceRun } from '../../src/core/reference.ts';
 import { findSurface } from '../../src/core/surfaces.ts';
-import type { GpuContext } from '../../src/gpu/device.ts';
 import { Descent } from '../../src/gpu/descent.ts';
 import { readResult, type DescentResult } from '../../src/gpu/runDescent.ts';
-import { createTestGpuContext } from '../helpers/nodeGpu.ts';
+import { useTestGpuContext } from '../helpers/nodeGpu.ts';
 
-let gpu: GpuContext;
-
-beforeAll(async () => {
-  gpu = await createTestGpuContext();
-});
-
-afterAll(() => {
-  gpu?.device.destroy();
-});
+const gpu = useTestGpuContext();
 
 /** Schedules for base rate η; lrMin stays below η, so no schedule leaves the stable range. */
 function schedules(lr: number): ScheduleConfig[] {
@@ -72,7 +63,7 @@ describe.each(Object.keys(SURFACES))('%s', (surfaceName) => {
       optimizer.momentum = 0.3;
     }
     const starts: Starts = { kind: 'grid', nx: 8, ny: 8, domain: definition.domain };
-    const descent = await Descent.create(gpu, {
+    const descent = await Descent.create(gpu(), {
       surface,
       optimizer,
       criteria: DEFAULT_CRITERIA,
@@ -91,7 +82,7 @@ describe.each(Object.keys(SURFACES))('%s', (surfaceName) => {
           descent.reset();
           descent.step(STEPS / 2);
           descent.step(STEPS / 2);
-          const result = await readResult(gpu.device, descent);
+          const result = await readResult(gpu().device, descent);
 
           const reference = new ReferenceRun({ surface, optimizer, schedule, noise, criteria: DEFAULT_CRITERIA, starts }, 'f32');
           reference.advance(STEPS);
@@ -121,7 +112,7 @@ describe('lean kernel against the general loop', () => {
   async function run(optimizer: OptimizerConfig, loop: 'general' | 'lean', lateOptions: boolean): Promise<DescentResult> {
     const definition = findSurface('himmelblau')!;
     const count = 36;
-    const descent = await Descent.create(gpu, {
+    const descent = await Descent.create(gpu(), {
       surface: compileFormula(definition.formula),
       // Set before the first dispatch, or after it (then the first dispatches take the general loop while the lean kernel compiles).
       optimizer: lateOptions ? { ...optimizer, amsgrad: false, centered: false } : optimizer,
@@ -143,7 +134,7 @@ describe('lean kernel against the general loop', () => {
       for (let k = 0; k < 4; k++) {
         descent.step(20);
         // Time for a lean kernel that compiles meanwhile to be taken by a later dispatch.
-        await gpu.device.queue.onSubmittedWorkDone();
+        await gpu().device.queue.onSubmittedWorkDone();
       }
       if (loop === 'lean') {
         // The lean kernel ran: one that fails to compile leaves every dispatch to the general loop.
@@ -152,7 +143,7 @@ describe('lean kernel against the general loop', () => {
           expect(descent.dispatches.general).toBe(0);
         }
       }
-      return await readResult(gpu.device, descent);
+      return await readResult(gpu().device, descent);
     } finally {
       descent.destroy();
     }
@@ -181,7 +172,7 @@ describe('lean kernel against the general loop', () => {
 
 /** Runs `optimizer` on x² + 2y² from the (x, y) pairs of `points` for `steps` updates, with no stopping, and reads the result back. */
 async function descendQuadratic(optimizer: OptimizerConfig, points: number[], steps: number): Promise<DescentResult> {
-  const descent = await Descent.create(gpu, {
+  const descent = await Descent.create(gpu(), {
     surface: compileFormula('x^2 + 2*y^2'),
     optimizer,
     criteria: { ...DEFAULT_CRITERIA, gradTol: 0, stepTol: 0 },
@@ -193,7 +184,7 @@ async function descendQuadratic(optimizer: OptimizerConfig, points: number[], st
   });
   try {
     descent.step(steps);
-    return await readResult(gpu.device, descent);
+    return await readResult(gpu().device, descent);
   } finally {
     descent.destroy();
   }

@@ -3,25 +3,16 @@
 // every captured range arrives with its tag. Mapping a staging buffer twice or
 // copying into it while mapped would be a WebGPU validation error.
 
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 
-import type { GpuContext } from '../../src/gpu/device.ts';
 import { ReadbackRing } from '../../src/gpu/readbackRing.ts';
-import { createTestGpuContext } from '../helpers/nodeGpu.ts';
+import { useTestGpuContext } from '../helpers/nodeGpu.ts';
 
-let gpu: GpuContext;
-
-beforeAll(async () => {
-  gpu = await createTestGpuContext();
-});
-
-afterAll(() => {
-  gpu?.device.destroy();
-});
+const gpu = useTestGpuContext();
 
 /** Writes `value` into the 16-byte source buffer, then captures it into the ring as a frame would. */
 function frame(ring: ReadbackRing, source: GPUBuffer, value: number): boolean {
-  const device = gpu.device;
+  const device = gpu().device;
   device.queue.writeBuffer(source, 0, new Uint32Array([value, value + 1, value + 2, value + 3]));
   const encoder = device.createCommandEncoder();
   const captured = ring.capture(encoder, [{ buffer: source, offset: 0, size: 16 }], value);
@@ -32,7 +23,7 @@ function frame(ring: ReadbackRing, source: GPUBuffer, value: number): boolean {
 
 describe('readback ring', () => {
   test('busy buffers skipped, never mapped twice', async () => {
-    const device = gpu.device;
+    const device = gpu().device;
     const source = device.createBuffer({ size: 16, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
     const received: { tag: number; words: number[] }[] = [];
     const ring = new ReadbackRing(device, 'test.ring', 16, (data, tag) => received.push({ tag, words: [...new Uint32Array(data)] }), 3);
@@ -69,7 +60,7 @@ describe('readback ring', () => {
   });
 
   test('destroy with maps pending', async () => {
-    const device = gpu.device;
+    const device = gpu().device;
     const source = device.createBuffer({ size: 16, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
     const received: number[] = [];
     const ring = new ReadbackRing(device, 'test.ring', 16, (_data, tag) => received.push(tag), 2);

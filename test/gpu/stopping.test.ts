@@ -9,26 +9,17 @@
 // repeats the chunk with the tests. So every case runs with dispatches
 // shorter than a chunk, and with dispatches of two chunks and a remainder.
 
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 
 import { DEFAULT_CRITERIA, DEFAULT_OPTIMIZER, defaultOptimizer, STATUS, type OptimizerConfig, type StopCriteria } from '../../src/core/config.ts';
 import { compileFormula } from '../../src/core/expr/index.ts';
 import type { ListStarts } from '../../src/core/grid.ts';
 import { ReferenceRun } from '../../src/core/reference.ts';
-import type { GpuContext } from '../../src/gpu/device.ts';
 import { Descent } from '../../src/gpu/descent.ts';
 import { readResult, type DescentResult } from '../../src/gpu/runDescent.ts';
-import { createTestGpuContext } from '../helpers/nodeGpu.ts';
+import { useTestGpuContext } from '../helpers/nodeGpu.ts';
 
-let gpu: GpuContext;
-
-beforeAll(async () => {
-  gpu = await createTestGpuContext();
-});
-
-afterAll(() => {
-  gpu?.device.destroy();
-});
+const gpu = useTestGpuContext();
 
 interface Case {
   name: string;
@@ -155,7 +146,7 @@ const DISPATCH_SIZES = [7, 50];
 /** Runs the case with every particle in the general loop (all keep trails) or nearly all in the fast loop (one trail). */
 async function run(testCase: Case, loop: 'general' | 'fast', stepsPerDispatch: number): Promise<DescentResult> {
   const count = testCase.starts.length;
-  const descent = await Descent.create(gpu, {
+  const descent = await Descent.create(gpu(), {
     surface: compileFormula(testCase.formula),
     optimizer: optimizerOf(testCase),
     criteria: testCase.criteria,
@@ -171,7 +162,7 @@ async function run(testCase: Case, loop: 'general' | 'fast', stepsPerDispatch: n
     }
     // Every dispatch took the lean kernel for the untracked particles, compiled by Descent.create.
     expect(descent.dispatches.general).toBe(0);
-    return await readResult(gpu.device, descent);
+    return await readResult(gpu().device, descent);
   } finally {
     descent.destroy();
   }

@@ -3,26 +3,17 @@
 // depends on whether values below 2⁻¹²⁶ survive. So on any adapter, the
 // reference that follows the test must stop every particle where the GPU does.
 
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 
 import { DEFAULT_CRITERIA, defaultOptimizer } from '../../src/core/config.ts';
 import { compileFormula } from '../../src/core/expr/index.ts';
 import { ReferenceRun } from '../../src/core/reference.ts';
 import { verifyRun } from '../../src/core/verify.ts';
-import type { GpuContext } from '../../src/gpu/device.ts';
 import { runDescent } from '../../src/gpu/runDescent.ts';
 import { flushesSubnormals } from '../../src/gpu/subnormals.ts';
-import { createTestGpuContext } from '../helpers/nodeGpu.ts';
+import { useTestGpuContext } from '../helpers/nodeGpu.ts';
 
-let gpu: GpuContext;
-
-beforeAll(async () => {
-  gpu = await createTestGpuContext();
-});
-
-afterAll(() => {
-  gpu?.device.destroy();
-});
+const gpu = useTestGpuContext();
 
 const STEPS = 400;
 const setup = {
@@ -34,15 +25,15 @@ const setup = {
 
 describe('subnormal numbers on the GPU', () => {
   test('the probe result is cached per device', async () => {
-    const first = await flushesSubnormals(gpu.device);
+    const first = await flushesSubnormals(gpu().device);
     expect(typeof first).toBe('boolean');
-    expect(await flushesSubnormals(gpu.device)).toBe(first);
-    console.log(`${gpu.adapterName} ${first ? 'flushes' : 'keeps'} subnormal float32 results`);
+    expect(await flushesSubnormals(gpu().device)).toBe(first);
+    console.log(`${gpu().adapterName} ${first ? 'flushes' : 'keeps'} subnormal float32 results`);
   });
 
   test('the reference that follows the probe stops where the GPU does', async () => {
-    const flush = await flushesSubnormals(gpu.device);
-    const result = await runDescent(gpu, setup, STEPS);
+    const flush = await flushesSubnormals(gpu().device);
+    const result = await runDescent(gpu(), setup, STEPS);
     const stops = (flushSubnormals: boolean) => {
       const run = new ReferenceRun({ ...setup, flushSubnormals }, 'f32');
       run.advance(STEPS);
@@ -55,7 +46,7 @@ describe('subnormal numbers on the GPU', () => {
     expect(following.every((step, i) => step !== other[i])).toBe(true);
     expect(Array.from(result.stopSteps)).toEqual(following);
 
-    const report = verifyRun({ ...setup, steps: STEPS, minima: [{ x: 0, y: 0, value: 0 }], radius: 0.04, flushSubnormals: flush }, result, gpu.adapterName);
+    const report = verifyRun({ ...setup, steps: STEPS, minima: [{ x: 0, y: 0, value: 0 }], radius: 0.04, flushSubnormals: flush }, result, gpu().adapterName);
     expect(report.flushSubnormals).toBe(flush);
     expect(report.gpuVsF32.stopStepAgreement).toBe(1);
     expect(report.gpuVsF32.statusAgreement).toBe(1);

@@ -11,15 +11,14 @@
 // near 0.01 on its value) and Ackley; exp within 3 + 2|x| ulp. Two
 // implementations within the bound differ by at most twice the bound.
 
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 
 import { differentiate } from '../../src/core/expr/differentiate.ts';
 import { compileFormula, type CompiledSurface } from '../../src/core/expr/index.ts';
 import { SURFACES, type Domain } from '../../src/core/surfaces.ts';
-import type { GpuContext } from '../../src/gpu/device.ts';
 import { readBuffer } from '../../src/gpu/readback.ts';
 import { boundError } from '../helpers/wgslErrorBound.ts';
-import { createTestGpuContext } from '../helpers/nodeGpu.ts';
+import { useTestGpuContext } from '../helpers/nodeGpu.ts';
 
 /** A compute shader that writes value and gradient of the prepended surface module per point. */
 const EVALUATE_WGSL = `
@@ -39,15 +38,7 @@ fn evaluate(@builtin(global_invocation_id) id: vec3u) {
 /** Points per side of the grid, edges included. */
 const GRID = 33;
 
-let gpu: GpuContext;
-
-beforeAll(async () => {
-  gpu = await createTestGpuContext();
-});
-
-afterAll(() => {
-  gpu?.device.destroy();
-});
+const gpu = useTestGpuContext();
 
 /** Float32 points: a GRID × GRID grid over the domain (GRID points on x in 1D), plus extra points. */
 function gridPoints(domain: Domain, dims: 1 | 2, extra: readonly [number, number][]): Float32Array<ArrayBuffer> {
@@ -68,7 +59,7 @@ function gridPoints(domain: Domain, dims: 1 | 2, extra: readonly [number, number
 
 /** Runs the surface's WGSL over `points` and returns value, df/dx, df/dy and padding per point. */
 async function evaluateOnGpu(surface: CompiledSurface, points: Float32Array<ArrayBuffer>): Promise<Float32Array> {
-  const device = gpu.device;
+  const device = gpu().device;
   const count = points.length / 2;
   device.pushErrorScope('validation');
 

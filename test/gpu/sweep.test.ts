@@ -1,30 +1,21 @@
 // Learning-rate sweeps on a real adapter: stability thresholds of plain
 // descent and heavy-ball momentum, and the GPU table against the CPU one.
 
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 
 import { compileFormula } from '../../src/core/expr/index.ts';
 import { DEFAULT_CRITERIA, STATUS, defaultOptimizer, type OptimizerConfig } from '../../src/core/config.ts';
 import type { Starts } from '../../src/core/grid.ts';
 import { ReferenceRun } from '../../src/core/reference.ts';
 import { cellStatistics, linearSpace, logSpace, sweepCells, type CellHyperparameters } from '../../src/core/sweep.ts';
-import type { GpuContext } from '../../src/gpu/device.ts';
 import { runDescent } from '../../src/gpu/runDescent.ts';
-import { createTestGpuContext } from '../helpers/nodeGpu.ts';
+import { useTestGpuContext } from '../helpers/nodeGpu.ts';
 
-let gpu: GpuContext;
-
-beforeAll(async () => {
-  gpu = await createTestGpuContext();
-});
-
-afterAll(() => {
-  gpu?.device.destroy();
-});
+const gpu = useTestGpuContext();
 
 /** Status of every particle after a GPU sweep, cell by cell (each cell holds every start). */
 async function sweepStatus(formula: string, optimizer: OptimizerConfig, cells: CellHyperparameters[], starts: Starts, steps: number): Promise<{ status: Uint8Array; perCell: number }> {
-  const result = await runDescent(gpu, { surface: compileFormula(formula), optimizer, criteria: DEFAULT_CRITERIA, starts, cells }, steps, 2000);
+  const result = await runDescent(gpu(), { surface: compileFormula(formula), optimizer, criteria: DEFAULT_CRITERIA, starts, cells }, steps, 2000);
   return { status: result.status, perCell: result.particleCount / cells.length };
 }
 
@@ -87,7 +78,7 @@ describe('the same sweep on the GPU and the CPU', () => {
     const starts: Starts = { kind: 'grid', nx: 8, ny: 8, domain: { xMin: -5, xMax: 5, yMin: -5, yMax: 5 } };
     const surface = compileFormula('(x^2 + y - 11)^2 + (x + y^2 - 7)^2');
     const setup = { surface, optimizer, criteria: DEFAULT_CRITERIA, starts, cells };
-    const gpuResult = await runDescent(gpu, setup, 400, 200);
+    const gpuResult = await runDescent(gpu(), setup, 400, 200);
     const reference = new ReferenceRun(setup, 'f32');
     reference.advance(400);
 

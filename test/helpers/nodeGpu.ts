@@ -1,7 +1,7 @@
 // The command line's GPU context for GPU test files: the shaders read from
 // shaders/, on a real driver.
 
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 import { createNodeGpuContext } from '../../src/cli/nodeGpu.ts';
 import { registerNodeShaders } from '../../src/cli/shaders.ts';
@@ -13,4 +13,23 @@ export async function createTestGpuContext(): Promise<GpuContext> {
   const gpu = await createNodeGpuContext();
   expect(gpu.adapterName).not.toMatch(/null/i);
   return gpu;
+}
+
+/**
+ * Registers hooks that create one GPU context before the tests of a file and
+ * destroy its device after them. Call it at the top level of the file. The
+ * returned function gives the context inside a test.
+ */
+export function useTestGpuContext(): () => GpuContext {
+  let gpu: GpuContext | undefined;
+  beforeAll(async () => {
+    gpu = await createTestGpuContext();
+  });
+  afterAll(() => {
+    gpu?.device.destroy();
+  });
+  return () => {
+    if (gpu === undefined) throw new Error('GPU context missing: call the returned function inside a test, after beforeAll has run');
+    return gpu;
+  };
 }
