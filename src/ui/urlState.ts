@@ -423,7 +423,8 @@ function readKey(key: string, value: string, state: LinkState, runNames: Map<num
     const number = parseNumberText(value);
     const limit = key === 'step' ? MAX_LINK_STEP : 2 ** 32 - 1;
     if (!Number.isInteger(number) || number < 0 || number > limit) {
-      throw new ValueError(`expected an integer from 0 to ${limit}`);
+      // The scene's particle count is not known here, so a pick past the last particle is reported once the scene is built.
+      throw new ValueError(key === 'step' ? `expected an integer from 0 to ${limit}` : 'expected a particle index, an integer from 0 to the particle count minus 1');
     }
     state[key] = number;
     return undefined;

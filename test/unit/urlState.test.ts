@@ -217,6 +217,12 @@ describe('a link with bad values', () => {
     expect(Object.getPrototypeOf(decoded.state.settings)).toBe(Object.prototype);
   });
 
+  test('a negative pick names the accepted indices', () => {
+    const decoded = decodeLink('#v=1&pick=-1');
+    expect(decoded.problems).toEqual(["The link's pick=-1 was not applied: expected a particle index, an integer from 0 to the particle count minus 1."]);
+    expect(decoded.state.pick).toBeUndefined();
+  });
+
   test('a later version is named and read as version 1', () => {
     const decoded = decodeLink('v=2&grid=32');
     expect(decoded.state.settings.grid).toBe(32);
