@@ -47,13 +47,16 @@ export interface UlpSummary {
 }
 
 export interface Comparison {
-  /** Largest difference of a final coordinate, over the particles that diverged in neither run. */
-  maxAbsError: number;
+  /** Checked particles whose final positions were compared: those that diverged in neither run. */
+  compared: number;
+  /** Largest difference of a final coordinate over the compared particles; null when none was compared. */
+  maxAbsError: number | null;
   /**
    * Largest difference relative to the second run's coordinate, or to the
-   * scale floor where that coordinate is smaller (see nearZeroFloor).
+   * scale floor where that coordinate is smaller (see nearZeroFloor); null
+   * when no particle was compared.
    */
-  maxRelError: number;
+  maxRelError: number | null;
   /** Shares of the checked particles with the same status and the same basin. */
   statusAgreement: number;
   basinAgreement: number;
@@ -77,9 +80,10 @@ export interface VerifyReport {
     /**
      * Distance in float32 units in the last place of the final coordinates,
      * the larger of x and y per particle. Below the scale floor it counts in
-     * units in the last place of the floor (see scaledUlpDistance).
+     * units in the last place of the floor (see scaledUlpDistance). Null
+     * when no particle was compared.
      */
-    ulp: UlpSummary;
+    ulp: UlpSummary | null;
     /** Indices of the checked particles whose status or basin differs. */
     disagreeing: number[];
   };
@@ -196,6 +200,7 @@ interface Outcome {
 }
 
 function compare(first: Outcome, second: Outcome, pick: (k: number) => number, count: number, floor: number): Comparison & { mismatched: number[] } {
+  let compared = 0;
   let maxAbsError = 0;
   let maxRelError = 0;
   let sameStatus = 0;
@@ -207,6 +212,7 @@ function compare(first: Outcome, second: Outcome, pick: (k: number) => number, c
     const i = pick(k);
     // A diverged particle keeps its last finite position, which shows nothing about the arithmetic.
     const anyDiverged = first.status[i] === STATUS.diverged || second.status[k] === STATUS.diverged;
+    compared += anyDiverged ? 0 : 1;
     for (const axis of anyDiverged ? [] : [0, 1]) {
       const a = first.positions[2 * i + axis];
       const b = second.positions[2 * k + axis];
@@ -228,8 +234,9 @@ function compare(first: Outcome, second: Outcome, pick: (k: number) => number, c
     }
   }
   return {
-    maxAbsError,
-    maxRelError,
+    compared,
+    maxAbsError: compared > 0 ? maxAbsError : null,
+    maxRelError: compared > 0 ? maxRelError : null,
     statusAgreement: sameStatus / count,
     basinAgreement: sameBasin / count,
     stopStepAgreement: sameStopStep / count,
@@ -238,10 +245,13 @@ function compare(first: Outcome, second: Outcome, pick: (k: number) => number, c
   };
 }
 
-function summarizeUlp(distances: number[]): UlpSummary {
+function summarizeUlp(distances: number[]): UlpSummary | null {
+  if (distances.length === 0) {
+    return null;
+  }
   const sorted = distances.sort((a, b) => a - b);
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))] ?? 0;
-  return { median: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? 0 };
+  return { median: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] };
 }
 
 export const EXPLANATION = [
@@ -345,12 +355,21 @@ export function formatVerifyReport(report: VerifyReport): string {
     }
     return comparison.stopStepAgreement < 1 ? `${agree} (the others stopped in one run only)` : agree;
   };
+  // The position errors, or why there are none: a particle that diverged in either run is not compared.
+  const errors = (comparison: Comparison, ulp?: UlpSummary | null): string => {
+    if (comparison.maxAbsError === null || comparison.maxRelError === null) {
+      return 'no positions compared (every checked particle diverged in one run or both)';
+    }
+    const ulpText = ulp ? `, ulp median ${ulp.median} / 99% ${ulp.p99} / max ${ulp.max}` : '';
+    const notDiverged = comparison.compared < report.checked ? ` (${comparison.compared.toLocaleString('en-US')} not diverged)` : '';
+    return `max |Δ| ${number(comparison.maxAbsError)}, max relative ${number(comparison.maxRelError)}${ulpText}${notDiverged}`;
+  };
   const g = report.gpuVsF32;
   const p = report.f32VsF64;
   return [
     `checked ${report.checked.toLocaleString('en-US')} of ${report.particles.toLocaleString('en-US')} particles${report.sampled ? ' (uniform sample)' : ''} after ${report.steps} ${report.steps === 1 ? 'update' : 'updates'} on ${report.adapter ?? 'no GPU'}` +
       (report.flushSubnormals ? ', which flushes float32 results below 1.18e-38 to 0; so does the CPU float32 run' : ''),
-    `GPU vs CPU float32: max |Δ| ${number(g.maxAbsError)}, max relative ${number(g.maxRelError)}, ulp median ${g.ulp.median} / 99% ${g.ulp.p99} / max ${g.ulp.max}; status ${share(g.statusAgreement)}, basin ${share(g.basinAgreement)} agree; ${stopSteps(g)}`,
-    `CPU float32 vs float64: max |Δ| ${number(p.maxAbsError)}, max relative ${number(p.maxRelError)}; status ${share(p.statusAgreement)}, basin ${share(p.basinAgreement)} agree; ${stopSteps(p)}; ${p.unresolved.length} unresolved`,
+    `GPU vs CPU float32: ${errors(g, g.ulp)}; status ${share(g.statusAgreement)}, basin ${share(g.basinAgreement)} agree; ${stopSteps(g)}`,
+    `CPU float32 vs float64: ${errors(p)}; status ${share(p.statusAgreement)}, basin ${share(p.basinAgreement)} agree; ${stopSteps(p)}; ${p.unresolved.length} unresolved`,
   ].join('\n');
 }

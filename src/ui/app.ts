@@ -1453,7 +1453,7 @@ export class App {
       sweep: axes ?? null,
       link: this.link,
     });
-    console.info(`downhill: verify done: status agreement ${report.gpuVsF32.statusAgreement}, max ulp ${report.gpuVsF32.ulp.max}`);
+    console.info(`downhill: verify done: status agreement ${report.gpuVsF32.statusAgreement}, max ulp ${report.gpuVsF32.ulp?.max ?? "none"}`);
     this.showVerifyMarks(report, run);
     return report;
   }

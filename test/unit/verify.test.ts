@@ -120,8 +120,31 @@ describe('verify report', () => {
     const report = verifyRun({ ...setup, steps: 100, minima: [{ x: 0, y: 0, value: 0 }], radius: 0.04 }, { positions, status, stopSteps: run.stopSteps }, null);
     expect(report.gpuVsF32.statusAgreement).toBe(15 / 16);
     expect(report.gpuVsF32.disagreeing).toEqual([7]);
+    expect(report.gpuVsF32.compared).toBe(15);
     expect(report.gpuVsF32.maxAbsError).toBe(0);
-    expect(report.gpuVsF32.ulp.max).toBe(0);
+    expect(report.gpuVsF32.ulp?.max).toBe(0);
+    expect(formatVerifyReport(report)).toContain('GPU vs CPU float32: max |Δ| 0, max relative 0, ulp median 0 / 99% 0 / max 0 (15 not diverged); ');
+  });
+
+  test('no error figures when every particle diverged', () => {
+    const surface = compileFormula('x^2 + 2*y^2');
+    const starts = { kind: 'grid' as const, nx: 2, ny: 2, domain: { xMin: -2, xMax: 2, yMin: -2, yMax: 2 } };
+    // η = 0.6 is past 2/L = 0.5 on the y axis, so every start with y ≠ 0 diverges; this grid has none on the axis.
+    const setup = { surface, optimizer: defaultOptimizer('gd', 0.6), criteria: DEFAULT_CRITERIA, starts };
+    const run = new ReferenceRun(setup, 'f32');
+    run.advance(100);
+    expect(Array.from(run.status)).toEqual([STATUS.diverged, STATUS.diverged, STATUS.diverged, STATUS.diverged]);
+    const report = verifyRun({ ...setup, steps: 100, minima: [{ x: 0, y: 0, value: 0 }], radius: 0.04 }, run, null);
+    expect(report.gpuVsF32.compared).toBe(0);
+    expect(report.gpuVsF32.maxAbsError).toBeNull();
+    expect(report.gpuVsF32.maxRelError).toBeNull();
+    expect(report.gpuVsF32.ulp).toBeNull();
+    expect(report.f32VsF64.compared).toBe(0);
+    expect(report.f32VsF64.maxAbsError).toBeNull();
+    expect(report.gpuVsF32.statusAgreement).toBe(1);
+    const text = formatVerifyReport(report);
+    expect(text).toContain('GPU vs CPU float32: no positions compared (every checked particle diverged in one run or both); status 100.00%');
+    expect(text).toContain('CPU float32 vs float64: no positions compared (every checked particle diverged in one run or both); status 100.00%');
   });
 
   test('stop steps that differ are counted, and do not fail the agreement', () => {
