@@ -99,7 +99,16 @@ export function inRange(spec: NumberSpec, value: number): boolean {
   }
   const aboveMin = spec.minExclusive ? value > spec.min : value >= spec.min;
   const belowMax = spec.maxExclusive ? value < spec.max : value <= spec.max;
-  return aboveMin && belowMax && (spec.cpuOnly === true || !belowFloat32Normal(value));
+  return aboveMin && belowMax && (spec.cpuOnly === true || (!belowFloat32Normal(value) && !roundsToExcludedMax(spec, value)));
+}
+
+/**
+ * True when `value` lies below an excluded upper bound but rounds to it in
+ * float32, such as β₂ = 0.99999999, which the GPU reads as 1. With β = 1 an
+ * average never moves and Adam's bias correction 1 − βᵗ divides by 0.
+ */
+function roundsToExcludedMax(spec: NumberSpec, value: number): boolean {
+  return spec.maxExclusive === true && value < spec.max && Math.fround(value) >= spec.max;
 }
 
 /**
@@ -108,6 +117,10 @@ export function inRange(spec: NumberSpec, value: number): boolean {
  */
 export function describeAccepted(spec: NumberSpec, value: number): string {
   const range = describeRange(spec);
+  if (spec.cpuOnly !== true && typeof value === 'number' && roundsToExcludedMax(spec, value)) {
+    const largest = largestFloat32Below(spec.max);
+    return `${range}, at most ${Number(largest.toPrecision(8))}, since float32 rounds larger values to ${formatLimit(spec.max)}`;
+  }
   if (spec.cpuOnly === true || typeof value !== 'number' || !belowFloat32Normal(value)) {
     return range;
   }
@@ -117,6 +130,13 @@ export function describeAccepted(spec: NumberSpec, value: number): string {
   }
   const zeroAccepted = inRange(spec, 0);
   return `${range}, ${zeroAccepted ? FLOAT32_NORMAL_WORDS : FLOAT32_NONZERO_WORDS}`;
+}
+
+/** The largest float32 below the positive float32 `limit`, such as 0.99999994 below 1. */
+function largestFloat32Below(limit: number): number {
+  const word = new Float32Array([limit]);
+  new Uint32Array(word.buffer)[0] -= 1;
+  return word[0];
 }
 
 function check(spec: NumberSpec, value: number): void {

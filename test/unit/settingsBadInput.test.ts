@@ -68,15 +68,15 @@ const NUMBER_FIELDS: [string, Path, unknown[]][] = [
   ['step tolerance', ['criteria', 'stepTol'], [-1, 1e7, 1e-20]],
   ['divergence bound', ['criteria', 'divergeBound'], [0, -1, 1e31, 1e300]],
   ['learning rate', ['runs', 0, 'optimizer', 'lr'], [0, -1, 1e-9, 1e7, 1e300, -0]],
-  ['momentum', ['runs', 0, 'optimizer', 'momentum'], [-1, 1, 1e300, 1e-50]],
+  ['momentum', ['runs', 0, 'optimizer', 'momentum'], [-1, 1, 1e300, 1e-50, 0.99999999]],
   ['dampening', ['runs', 0, 'optimizer', 'dampening'], [-1, 1.5, 1e-40]],
   ['weight decay', ['runs', 0, 'optimizer', 'weightDecay'], [-1, 1001, 1e-45]],
   ['epsilon', ['runs', 0, 'optimizer', 'eps'], [0, -1, 2, 1e-50]],
   ['learning-rate decay', ['runs', 0, 'optimizer', 'lrDecay'], [-1, 1e300]],
   ['initial accumulator', ['runs', 0, 'optimizer', 'initialAccumulator'], [-1, 1e7]],
-  ['alpha', ['runs', 0, 'optimizer', 'alpha'], [-1, 1, 1e-50]],
-  ['beta1', ['runs', 0, 'optimizer', 'beta1'], [-1, 1, 1e-50, 1e-39]],
-  ['beta2', ['runs', 0, 'optimizer', 'beta2'], [-1, 1, 1e300]],
+  ['alpha', ['runs', 0, 'optimizer', 'alpha'], [-1, 1, 1e-50, 0.99999999]],
+  ['beta1', ['runs', 0, 'optimizer', 'beta1'], [-1, 1, 1e-50, 1e-39, 0.99999999]],
+  ['beta2', ['runs', 0, 'optimizer', 'beta2'], [-1, 1, 1e300, 1 - 2 ** -26]],
   ['step size', ['runs', 0, 'schedule', 'stepSize'], [0, 1.5, 1e9]],
   ['gamma', ['runs', 0, 'schedule', 'gamma'], [0, -1, 11, 1e-50]],
   ['T max', ['runs', 0, 'schedule', 'tMax'], [0, 1.5, 1e9]],
@@ -86,7 +86,7 @@ const NUMBER_FIELDS: [string, Path, unknown[]][] = [
   ['highest swept learning rate', ['sweep', 'lrMax'], [0, -1, 1e300]],
   ['number of swept learning rates', ['sweep', 'lrCount'], [0, 1.5, 16385, 1e9]],
   ['lowest second axis value', ['sweep', 'secondMin'], [-1, 1, 1e-50]],
-  ['highest second axis value', ['sweep', 'secondMax'], [-1, 1, 1e300]],
+  ['highest second axis value', ['sweep', 'secondMax'], [-1, 1, 1e300, 0.99999999]],
   ['number of second axis values', ['sweep', 'secondCount'], [0, 1.5, 1e9]],
 ];
 
@@ -121,6 +121,16 @@ describe('numbers below float32', () => {
     const error = rejection(settingsWith([['domain'], { xMin: -1e-40, xMax: 1, yMin: -1, yMax: 1 }]));
     expect(error.setting).toBe('domain');
     expect(error.message).toContain('every bound either 0 or at least 1.18e-38 in magnitude');
+  });
+
+  it('a value that float32 rounds to an excluded 1: the message names the largest accepted', () => {
+    const error = rejection(settingsWith([['runs', 0, 'optimizer', 'beta2'], 0.99999999]));
+    expect(error.message).toBe('invalid beta2 0.99999999: expected a number in [0, 1), at most 0.99999994, since float32 rounds larger values to 1');
+  });
+
+  it('the largest float32 below 1 is accepted', () => {
+    expect(() => validateSettings(settingsWith([['runs', 0, 'optimizer', 'beta2'], 1 - 2 ** -24]))).not.toThrow();
+    expect(() => validateSettings(settingsWith([['runs', 0, 'optimizer', 'momentum'], 1 - 2 ** -24]))).not.toThrow();
   });
 
   it('0 and the smallest normal float32 are accepted', () => {
