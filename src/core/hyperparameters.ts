@@ -132,7 +132,7 @@ export function describeAccepted(spec: NumberSpec, value: number): string {
   return `${range}, ${zeroAccepted ? FLOAT32_NORMAL_WORDS : FLOAT32_NONZERO_WORDS}`;
 }
 
-/** The largest float32 below the positive float32 `limit`, such as 0.99999994 below 1. */
+/** Returns the largest float32 below the positive float32 `limit`, such as 0.99999994 below 1. */
 function largestFloat32Below(limit: number): number {
   const word = new Float32Array([limit]);
   new Uint32Array(word.buffer)[0] -= 1;
