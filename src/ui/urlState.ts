@@ -11,7 +11,7 @@
  */
 import { defaultOptimizer, DEFAULT_SCHEDULE, OPTIMIZER_NAMES, SCHEDULE_NAMES, type OptimizerConfig, type OptimizerName, type ScheduleConfig } from '../core/config.ts';
 import { compileFormula, FormulaError } from '../core/expr/index.ts';
-import { underflowsToZero } from '../core/limits.ts';
+import { InvalidSettingError, underflowsToZero } from '../core/limits.ts';
 import { resolveSurface } from '../core/surfaceChoice.ts';
 import { CUSTOM_SURFACE_NAME, SURFACE_NAMES, type Domain } from '../core/surfaces.ts';
 import { cloneSettings, DEFAULT_SETTINGS, defaultRun, MAX_RUNS, validateSettings, type AppSettings, type RunSettings } from './settings.ts';
@@ -250,6 +250,15 @@ export function decodeLink(fragment: string): DecodedLink {
   const formula = assignments.find((assignment) => assignment.key === 'formula');
   const named = assignments.find((assignment) => assignment.key === 'surface');
   const surface = named && (named.text === CUSTOM_SURFACE_NAME || SURFACE_NAMES.includes(named.text)) ? named : undefined;
+  if (named && !surface && formula) {
+    // Otherwise the formula's choice of the custom surface would silently replace the invalid name.
+    assignments.splice(assignments.indexOf(named), 1);
+    problems.push(describeProblem('surface', named.text, new InvalidSettingError('surface', named.text, `one of ${SURFACE_NAMES.join(', ')} or ${CUSTOM_SURFACE_NAME}`)));
+  }
+  if (named?.text === CUSTOM_SURFACE_NAME && !formula) {
+    assignments.splice(assignments.indexOf(named), 1);
+    problems.push(describeProblem('surface', named.text, 'the custom surface needs formula= beside it, a formula in x, or in x and y'));
+  }
   if (formula && !surface && (typed || named)) {
     // A formula without a surface selects the custom surface, as --formula does on the command line.
     // Links that the app wrote before it named the surface beside every formula (with v= and without

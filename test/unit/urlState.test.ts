@@ -85,6 +85,21 @@ describe('a link round-trips', () => {
     expect(decoded.state.settings.formula).toBe('x^2+y^2');
   });
 
+  test('a surface that is not one, before a formula', () => {
+    const decoded = decodeLink('#surface=nope&formula=x^2');
+    expect(decoded.problems).toHaveLength(1);
+    expect(decoded.problems[0]).toMatch(/^The link's surface=nope was not applied: invalid surface "nope": expected one of parabola, .* or custom\.$/);
+    expect(decoded.state.settings.surface).toBe('custom');
+    expect(decoded.state.settings.formula).toBe('x^2');
+  });
+
+  test('the custom surface without a formula', () => {
+    const decoded = decodeLink('#v=1&surface=custom&grid=32');
+    expect(decoded.problems).toEqual(["The link's surface=custom was not applied: the custom surface needs formula= beside it, a formula in x, or in x and y."]);
+    expect(decoded.state.settings.surface).toBe(DEFAULT_SETTINGS.surface);
+    expect(decoded.state.settings.grid).toBe(32);
+  });
+
   test('an app link without surface keeps the default surface', () => {
     // Before the app named the surface beside every formula, this meant the default surface and a kept formula.
     const decoded = decodeLink('#v=1&formula=x%5E4+-+x%5E2');
