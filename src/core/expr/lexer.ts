@@ -8,6 +8,8 @@ export interface Token {
   readonly type: TokenType;
   /** Operators are normalized: `**` has the text `^`. */
   readonly text: string;
+  /** The token as the formula writes it, `**` included, for messages. */
+  readonly written: string;
   readonly start: number;
   readonly end: number;
 }
@@ -120,7 +122,7 @@ export function tokenize(text: string): Token[] {
 
     const numberEnd = scanNumber(text, position);
     if (numberEnd > position) {
-      tokens.push({ type: 'number', text: text.slice(position, numberEnd), start: position, end: numberEnd });
+      tokens.push({ type: 'number', text: text.slice(position, numberEnd), written: text.slice(position, numberEnd), start: position, end: numberEnd });
       position = numberEnd;
       continue;
     }
@@ -132,20 +134,20 @@ export function tokenize(text: string): Token[] {
         if (!isNameStart(next) && !isDigit(next)) break;
         nameEnd++;
       }
-      tokens.push({ type: 'name', text: text.slice(position, nameEnd), start: position, end: nameEnd });
+      tokens.push({ type: 'name', text: text.slice(position, nameEnd), written: text.slice(position, nameEnd), start: position, end: nameEnd });
       position = nameEnd;
       continue;
     }
 
     if (text.startsWith('**', position)) {
-      tokens.push({ type: 'operator', text: '^', start: position, end: position + 2 });
+      tokens.push({ type: 'operator', text: '^', written: '**', start: position, end: position + 2 });
       position += 2;
       continue;
     }
 
     const character = text[position];
     if (SINGLE_CHARACTER_OPERATORS.has(character)) {
-      tokens.push({ type: 'operator', text: character, start: position, end: position + 1 });
+      tokens.push({ type: 'operator', text: character, written: character, start: position, end: position + 1 });
       position++;
       continue;
     }
@@ -153,6 +155,6 @@ export function tokenize(text: string): Token[] {
     rejectCharacter(text, position);
   }
 
-  tokens.push({ type: 'end', text: '', start: text.length, end: text.length });
+  tokens.push({ type: 'end', text: '', written: '', start: text.length, end: text.length });
   return tokens;
 }

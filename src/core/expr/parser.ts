@@ -126,7 +126,7 @@ class Parser {
       // The formula is not blank, so a token precedes the end; the error marks it.
       const last = this.tokens[this.index - 2];
       throw new FormulaError(
-        `formula ends after '${excerpt(last.text)}'; expected ${OPERAND_EXPECTED}`,
+        `formula ends after '${excerpt(last.written)}'; expected ${OPERAND_EXPECTED}`,
         last.start,
         last.end,
       );
@@ -135,7 +135,7 @@ class Parser {
     const previous = this.tokens[this.index - 2];
     const powerHint = token.text === '*' && previous?.text === '*' ? '; write x^2 or x**2 (no space inside **) for powers' : '';
     throw new FormulaError(
-      `expected ${OPERAND_EXPECTED} ${atCharacter(token.start)}, found '${excerpt(token.text)}'${powerHint}`,
+      `expected ${OPERAND_EXPECTED} ${atCharacter(token.start)}, found '${excerpt(token.written)}'${powerHint}`,
       token.start,
       token.end,
     );
@@ -212,8 +212,8 @@ class Parser {
   private rejectAfterOperand(token: Token): never {
     if (token.type === 'number' || token.type === 'name' || token.text === '(') {
       const previous = this.previous();
-      const before = excerpt(previous.text);
-      const after = excerpt(token.text);
+      const before = excerpt(previous.written);
+      const after = excerpt(token.written);
       throw new FormulaError(
         `missing operator between ${before} and ${after}; write ${before}*${after}`,
         previous.start,
@@ -234,7 +234,7 @@ class Parser {
         token.end,
       );
     }
-    throw new FormulaError(`unexpected '${excerpt(token.text)}' ${atCharacter(token.start)}`, token.start, token.end);
+    throw new FormulaError(`unexpected '${excerpt(token.written)}' ${atCharacter(token.start)}`, token.start, token.end);
   }
 }
 
