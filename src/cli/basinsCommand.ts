@@ -3,7 +3,6 @@
  * minimum its particle reached, and prints the share of every basin;
  * --png writes the map.
  */
-import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import {
   BASIN_DIVERGED,
@@ -29,7 +28,7 @@ import { Descent } from '../gpu/descent.ts';
 import { readBuffer } from '../gpu/readback.ts';
 import { readResult, runDescentSteps } from '../gpu/runDescent.ts';
 import { UsageError } from './errors.ts';
-import { checkOutputFile } from './outputFiles.ts';
+import { checkOutputFile, writeOutputFile } from './outputFiles.ts';
 import { createNodeGpuContext } from './nodeGpu.ts';
 import type { RunOptions } from './options.ts';
 import { numberFlag } from './optimizerOptions.ts';
@@ -253,9 +252,5 @@ function report(
 function writePng(path: string, pixels: Uint8Array, width: number, height: number): void {
   const png = new PNG({ width, height });
   png.data.set(pixels);
-  try {
-    writeFileSync(path, PNG.sync.write(png));
-  } catch (error) {
-    throw new UsageError(`cannot write --png ${JSON.stringify(path)}: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  writeOutputFile('png', path, PNG.sync.write(png));
 }

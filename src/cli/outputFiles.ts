@@ -2,8 +2,8 @@
  * Checks of the files that a command writes when it ends (--png, --csv),
  * made before the run starts, so that a wrong path costs no run time.
  */
-import { accessSync, constants, statSync, type Stats } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, constants, statSync, writeFileSync, type Stats } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
 import { UsageError } from './errors.ts';
 
 /**
@@ -14,6 +14,10 @@ import { UsageError } from './errors.ts';
  */
 export function checkOutputFile(option: string, path: string): void {
   const fail = (reason: string): UsageError => new UsageError(`cannot write --${option} ${JSON.stringify(path)}: ${reason}`);
+  // resolve() drops a trailing separator, which would make "out/" a new file named "out".
+  if (path.endsWith('/') || path.endsWith(sep)) {
+    throw fail(`it ends with "${path.slice(-1)}", expected a file name`);
+  }
   const target = resolve(path);
 
   const existing = statOrUndefined(target, fail);
@@ -64,5 +68,32 @@ function checkAccess(path: string, mode: number, fail: (reason: string) => Usage
       throw fail(`${denied} (read-only file system)`);
     }
     throw fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Messages for the error codes of a failed file write. */
+const WRITE_FAILURES: Readonly<Record<string, string>> = {
+  ENOENT: 'the folder does not exist or takes no new files',
+  EISDIR: 'it is a folder, expected a file name',
+  ENOTDIR: 'a part of the path before the file name is not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+};
+
+/**
+ * Writes `data` to `path`. Throws UsageError naming the option, the path and
+ * the reason when the write fails, such as on a file system that rejects a
+ * file that checkOutputFile accepted.
+ */
+export function writeOutputFile(option: string, path: string, data: string | Uint8Array): void {
+  try {
+    writeFileSync(path, data);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = (code !== undefined && WRITE_FAILURES[code]) || (error instanceof Error ? error.message : String(error));
+    throw new UsageError(`cannot write --${option} ${JSON.stringify(path)}: ${reason}`);
   }
 }

@@ -4,7 +4,6 @@
  * run, and prints per rate the share diverged, loss percentiles and the
  * median number of updates to converge.
  */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import type { StopCriteria } from '../core/config.ts';
@@ -27,7 +26,7 @@ import {
 } from '../core/sweep.ts';
 import { runDescent } from '../gpu/runDescent.ts';
 import { UsageError } from './errors.ts';
-import { checkOutputFile } from './outputFiles.ts';
+import { checkOutputFile, writeOutputFile } from './outputFiles.ts';
 import { createNodeGpuContext } from './nodeGpu.ts';
 import type { RunOptions } from './options.ts';
 import { numberFlag, parseDecimal } from './optimizerOptions.ts';
@@ -274,17 +273,9 @@ export async function sweepCommand(options: SweepOptions): Promise<SweepReport> 
 function writePhaseMap(path: string, statistics: CellStatistics[], columns: number, rows: number): void {
   const png = new PNG({ width: columns, height: rows });
   png.data.set(phaseImage(statistics, columns, rows));
-  write(path, PNG.sync.write(png), 'png');
+  writeOutputFile('png', path, PNG.sync.write(png));
 }
 
 function writeCsv(path: string, rows: SweepRow[], parameter: string | undefined): void {
-  write(path, sweepCsv(rows, parameter), 'csv');
-}
-
-function write(path: string, data: string | Buffer, option: string): void {
-  try {
-    writeFileSync(path, data);
-  } catch (error) {
-    throw new UsageError(`cannot write --${option} ${JSON.stringify(path)}: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  writeOutputFile('csv', path, sweepCsv(rows, parameter));
 }
