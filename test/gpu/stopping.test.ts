@@ -70,6 +70,16 @@ const CASES: Case[] = [
     lossMissing: true,
   },
   {
+    // Simplification folds 0*log(x) to 0, but the formula stays undefined for x <= 0.
+    name: 'divergence where a folded term is undefined',
+    formula: 'x^2 + y^2 + 0*log(x)',
+    lr: 0.1,
+    criteria: DEFAULT_CRITERIA,
+    starts: [-1, -0.25, -4, -2, -0.5, -8, -3, -0.125, -6, -1.5],
+    expected: STATUS.diverged,
+    lossMissing: true,
+  },
+  {
     name: 'divergence past the bound',
     formula: 'x^2 + y^2',
     lr: 1.5,

@@ -25,6 +25,11 @@ const CASES: Case[] = [
   // At x = 0, df/dy = x^y log(x) takes the log of 0.
   { formula: 'x^y', undefinedAt: [[-2, 2], [0, -1], [0, 1]], definedAt: [[2, -1], [0.5, 0]] },
   { formula: 'x^2 + 2*y^2', undefinedAt: [], definedAt: [[-1e30, 1e30], [0, 0]] },
+  // Simplification folds these terms to a constant; the points where they are undefined stay undefined.
+  { formula: 'x^2 + 0*log(x)', undefinedAt: [[-1.5, 0], [0, 0]], definedAt: [[1.5, 0]] },
+  { formula: 'x^2 + 0/x', undefinedAt: [[0, 0]], definedAt: [[-1.5, 0], [1.5, 0]] },
+  { formula: 'x^(1/2)*0 + y^2', undefinedAt: [[-1.5, 1]], definedAt: [[1.5, 1], [0, 1]] },
+  { formula: 'sqrt(y)^0 + x^2', undefinedAt: [[1, -1]], definedAt: [[1, 0], [1, 4]] },
 ];
 
 describe('domain check', () => {

@@ -162,7 +162,8 @@ function compileTree(expr: Expr, whole: Span): CompiledSurface {
     throw new FormulaError('formula uses neither x nor y; a surface is a function of x, or of x and y', whole.start, whole.end);
   }
 
-  const f = simplifyExpression(expr);
+  const dropped: Expr[] = [];
+  const f = simplifyExpression(expr, dropped);
   const fx = differentiate(f, 'x');
   const fy = differentiate(f, 'y');
   checkDerivedConstants(fx, 'gradient', whole);
@@ -175,7 +176,8 @@ function compileTree(expr: Expr, whole: Span): CompiledSurface {
 
   const builder = new ProgramBuilder();
   const [value, dx, dy, dxx, dxy, dyy] = [f, fx, fy, fxx, fxy, fyy].map((tree) => builder.lower(tree));
-  const undefinedFlag = builder.domainCheck([value, dx, dy]);
+  // Subexpressions that simplification folded away, such as log(x) in 0*log(x), still make the formula undefined where they are.
+  const undefinedFlag = builder.domainCheck([value, dx, dy, ...dropped.map((tree) => builder.lower(tree))]);
   const programs: Programs = {
     value: builder.extract([value]),
     gradient: builder.extract([dx, dy]),

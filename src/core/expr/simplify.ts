@@ -101,8 +101,12 @@ function checkHypotConstants(original: Expr, simplified: Expr): void {
  * ±Infinity, or beyond ±3.40e38), with that subexpression's span, such as
  * `exp(100) = 2.69e43 overflows float32 (largest 3.40e38)`, and at a hypot
  * whose constant argument overflows float32 once squared.
+ *
+ * A rewrite such as 0 * a = 0, 0 / a = 0 or a^0 = 1 drops `a`, and with it the
+ * points where `a` is undefined. When `dropped` is given, each such `a`
+ * (simplified) is added to it, so that the domain check can still count them.
  */
-export function simplifyExpression(expr: Expr): Expr {
+export function simplifyExpression(expr: Expr, dropped?: Expr[]): Expr {
   const done = new Map<Expr, Expr>();
 
   const visit = (node: Expr): Expr => {
@@ -122,6 +126,19 @@ export function simplifyExpression(expr: Expr): Expr {
       throw new FormulaError(describeBadConstant(node, result.value), node.span?.start ?? 0, node.span?.end ?? 0);
     }
     checkHypotConstants(node, result);
+    if (dropped && numericValue(result) !== undefined) {
+      // A select that folds takes one branch, and only the taken branch counts, so only operators and calls are followed here.
+      const operands = node.kind === 'binary' ? [node.left, node.right] : node.kind === 'call' ? node.args : [];
+      for (const operand of operands) {
+        const simplified = visit(operand);
+        if (numericValue(simplified) === undefined) dropped.push(simplified);
+      }
+      // 0 / a = 0 also drops the division itself, which is undefined where a = 0.
+      const divisor = node.kind === 'binary' && node.operator === '/' ? visit(node.right) : undefined;
+      if (divisor !== undefined && numericValue(divisor) === undefined) {
+        dropped.push({ kind: 'binary', operator: '/', left: num(1), right: divisor });
+      }
+    }
     done.set(node, result);
     return result;
   };
