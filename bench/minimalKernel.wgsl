@@ -30,8 +30,8 @@ struct MinimalParams {
   beta2: f32,
   one_minus_beta1: f32,
   one_minus_beta2: f32,
-  // Adam: β₁ᵗ and β₂ᵗ before the first update of this dispatch.
-  powers: vec2f,
+  // Adam: the bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ before the first update of this dispatch.
+  corrections: vec2f,
 }
 
 @group(0) @binding(0) var<uniform> params: MinimalParams;
@@ -40,15 +40,15 @@ struct MinimalParams {
 // Per particle, Adam only: first moment m (xy) and second moment v (zw).
 @group(0) @binding(2) var<storage, read_write> moments: array<vec4f>;
 
-// One Adam update of position p and moments (m, v) in `moment`; `powers`
-// holds β₁ᵗ and β₂ᵗ of the update before.
-fn adam_update(p: ptr<function, vec2f>, moment: ptr<function, vec4f>, powers: ptr<function, vec2f>) {
+// One Adam update of position p and moments (m, v) in `moment`; `corrections`
+// holds 1 − β₁ᵗ and 1 − β₂ᵗ of the update before.
+fn adam_update(p: ptr<function, vec2f>, moment: ptr<function, vec4f>, corrections: ptr<function, vec2f>) {
   let g = surface_gradient(*p);
   let m = params.beta1 * (*moment).xy + params.one_minus_beta1 * g;
   let v = params.beta2 * (*moment).zw + params.one_minus_beta2 * g * g;
-  *powers = *powers * vec2f(params.beta1, params.beta2);
-  let m_hat = m / (1.0 - (*powers).x);
-  let v_hat = v / (1.0 - (*powers).y);
+  *corrections = vec2f(params.beta1, params.beta2) * *corrections + vec2f(params.one_minus_beta1, params.one_minus_beta2);
+  let m_hat = m / (*corrections).x;
+  let v_hat = v / (*corrections).y;
   *moment = vec4f(m, v);
   *p = *p + (-params.lr) * m_hat / (sqrt(v_hat) + params.eps);
 }
@@ -73,9 +73,9 @@ fn step(@builtin(workgroup_id) group: vec3u,
   var p = positions[index];
   if (OPTIMIZER == OPTIMIZER_ADAM) {
     var moment = moments[index];
-    var powers = params.powers;
+    var corrections = params.corrections;
     for (var k = 0u; k < params.step_count; k++) {
-      adam_update(&p, &moment, &powers);
+      adam_update(&p, &moment, &corrections);
     }
     moments[index] = moment;
   } else {

@@ -33,8 +33,11 @@ class MinimalKernel {
   private readonly bindGroup: GPUBindGroup;
   private readonly count: number;
   private stepsDone = 0;
-  /** β₁ᵗ and β₂ᵗ, multiplied up in float32 as the kernel does. */
-  private powers = [1, 1];
+  /**
+   * 1 − β₁ᵗ and 1 − β₂ᵗ, by the kernel's recurrence in float32. A GPU that
+   * fuses its multiply-add may differ from these by an ulp.
+   */
+  private corrections = [0, 0];
 
   constructor(
     private readonly device: GPUDevice,
@@ -77,7 +80,7 @@ class MinimalKernel {
     encoder.clearBuffer(this.moments);
     this.device.queue.submit([encoder.finish()]);
     this.stepsDone = 0;
-    this.powers = [1, 1];
+    this.corrections = [0, 0];
   }
 
   /** Dispatches `steps` updates in one submit, as Descent.step does. */
@@ -92,8 +95,8 @@ class MinimalKernel {
       optimizer.beta2,
       1 - optimizer.beta1,
       1 - optimizer.beta2,
-      this.powers[0],
-      this.powers[1],
+      this.corrections[0],
+      this.corrections[1],
     ]);
     this.device.queue.writeBuffer(this.params, 0, params);
 
@@ -106,10 +109,10 @@ class MinimalKernel {
     pass.end();
     this.device.queue.submit([encoder.finish()]);
 
-    const beta1 = Math.fround(optimizer.beta1);
-    const beta2 = Math.fround(optimizer.beta2);
+    const beta = [Math.fround(optimizer.beta1), Math.fround(optimizer.beta2)];
+    const oneMinusBeta = [Math.fround(1 - optimizer.beta1), Math.fround(1 - optimizer.beta2)];
     for (let k = 0; k < steps; k++) {
-      this.powers = [Math.fround(this.powers[0] * beta1), Math.fround(this.powers[1] * beta2)];
+      this.corrections = this.corrections.map((c, i) => Math.fround(Math.fround(beta[i] * c) + oneMinusBeta[i]));
     }
     this.stepsDone += steps;
   }

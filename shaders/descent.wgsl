@@ -271,7 +271,7 @@ fn gaussian_pair(particle: u32, step: u32) -> vec2f {
 //   momentum, nesterov: s0.xy = momentum buffer b
 //   adagrad:            s0.xy = sum of squared gradients
 //   rmsprop:            s0.xy = square average v, s0.zw = gradient average, s1.xy = momentum buffer
-//   adam, adamw:        s0.xy = first moment m, s0.zw = second moment v, s1.xy = β₁ᵗ, β₂ᵗ, s1.zw = max of v̂ (AMSGrad)
+//   adam, adamw:        s0.xy = first moment m, s0.zw = second moment v, s1.xy = 1 − β₁ᵗ, 1 − β₂ᵗ, s1.zw = max of v̂ (AMSGrad)
 struct OptimizerState {
   s0: vec4f,
   s1: vec4f,
@@ -357,16 +357,18 @@ fn optimizer_step(p: vec2f, g: vec2f, lr: f32, t: u32, h: Hyper, state: ptr<func
       }
       let m = beta1 * (*state).s0.xy + one_minus_beta1 * g;
       let v = h.beta2 * (*state).s0.zw + h.one_minus_beta2 * g * g;
-      let powers = (*state).s1.xy * vec2f(beta1, h.beta2);
-      let m_hat = m / (1.0 - powers.x);
-      var v_hat = v / (1.0 - powers.y);
+      // 1 − βᵗ by the same recurrence as the moments, so that the weights of a
+      // moment and its correction are the same float32 numbers (see optimizers.ts).
+      let corrections = vec2f(beta1, h.beta2) * (*state).s1.xy + vec2f(one_minus_beta1, h.one_minus_beta2);
+      let m_hat = m / corrections.x;
+      var v_hat = v / corrections.y;
       var v_max = (*state).s1.zw;
       if (h.amsgrad) {
         v_max = max(v_max, v_hat);
         v_hat = v_max;
       }
       (*state).s0 = vec4f(m, v);
-      (*state).s1 = vec4f(powers, v_max);
+      (*state).s1 = vec4f(corrections, v_max);
       return start + (-lr) * m_hat / (sqrt(v_hat) + h.eps);
     }
     default: {
@@ -382,7 +384,7 @@ fn initial_state() -> OptimizerState {
     }
     case OPTIMIZER_ADAM, OPTIMIZER_ADAMW: {
       // β₁⁰ = β₂⁰ = 1: the running powers start at 1.
-      return OptimizerState(vec4f(0.0), vec4f(1.0, 1.0, 0.0, 0.0));
+      return OptimizerState(vec4f(0.0), vec4f(0.0));
     }
     default: {
       return OptimizerState(vec4f(0.0), vec4f(0.0));

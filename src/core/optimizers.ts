@@ -12,7 +12,8 @@ import type { OptimizerConfig } from './config.ts';
  * the WGSL. momentum, nesterov: s0.xy = momentum buffer. adagrad: s0.xy = sum
  * of squared gradients. rmsprop: s0.xy = square average, s0.zw = gradient
  * average, s1.xy = momentum buffer. adam, adamw: s0.xy = m, s0.zw = v,
- * s1.xy = β₁ᵗ and β₂ᵗ, s1.zw = running maximum of v̂ (AMSGrad).
+ * s1.xy = the bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ, s1.zw = running maximum
+ * of v̂ (AMSGrad).
  */
 export const STATE_SIZE = 8;
 
@@ -29,10 +30,6 @@ export function initialState(config: OptimizerConfig, round: (value: number) => 
   if (config.name === 'adagrad') {
     state[0] = round(config.initialAccumulator);
     state[1] = round(config.initialAccumulator);
-  } else if (config.name === 'adam' || config.name === 'adamw') {
-    // β₁⁰ = β₂⁰ = 1: the running powers start at 1.
-    state[4] = 1;
-    state[5] = 1;
   }
   return state;
 }
@@ -127,11 +124,14 @@ export function createOptimizerStep(config: OptimizerConfig, round: (value: numb
         state[1] = r(r(beta1 * state[1]) + r(oneMinusBeta1 * gy));
         state[2] = r(r(beta2 * state[2]) + r(r(oneMinusBeta2 * gx) * gx));
         state[3] = r(r(beta2 * state[3]) + r(r(oneMinusBeta2 * gy) * gy));
-        state[4] = r(state[4] * beta1);
-        state[5] = r(state[5] * beta2);
+        // The corrections 1 − βᵗ follow the moments' own recurrence, c ← β c + (1 − β) from c = 0.
+        // So a constant gradient gives m̂ = g and v̂ = g² at every t, although the float32 values of
+        // β and 1 − β do not sum to 1 (docs/update-rules.md gives the numbers for β₂ = 0.999).
+        state[4] = r(r(beta1 * state[4]) + oneMinusBeta1);
+        state[5] = r(r(beta2 * state[5]) + oneMinusBeta2);
 
-        const correction1 = r(1 - state[4]);
-        const correction2 = r(1 - state[5]);
+        const correction1 = state[4];
+        const correction2 = state[5];
         const mHatX = r(state[0] / correction1);
         const mHatY = r(state[1] / correction1);
         let vHatX = r(state[2] / correction2);

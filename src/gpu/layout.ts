@@ -58,7 +58,7 @@ export const FLAG_AMSGRAD = 2;
  * Optimizer state entries (vec4f) per particle: momentum and nesterov keep
  * the momentum buffer, adagrad the sum of squared gradients, rmsprop the
  * square and gradient averages and a momentum buffer, adam and adamw both
- * moments, the running powers β₁ᵗ and β₂ᵗ and the AMSGrad maximum.
+ * moments, the bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ and the AMSGrad maximum.
  */
 export function stateEntries(optimizer: OptimizerName): number {
   switch (optimizer) {

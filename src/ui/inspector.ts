@@ -101,7 +101,7 @@ export function describeState(optimizer: OptimizerConfig, state: Float32Array, g
       }
       const valid = s1x < 1 && s1y < 1;
       return {
-        lines: [`first moment m ${pair(s0x, s0y)}`, `second moment v ${pair(s0z, s0w)}`, `β₁ᵗ ${formatValue(s1x)}, β₂ᵗ ${formatValue(s1y)}`],
+        lines: [`first moment m ${pair(s0x, s0y)}`, `second moment v ${pair(s0z, s0w)}`, `1 − β₁ᵗ ${formatValue(s1x)}, 1 − β₂ᵗ ${formatValue(s1y)}`],
         step: valid ? [(-lr * mHatX) / (Math.sqrt(vHatX) + optimizer.eps), (-lr * mHatY) / (Math.sqrt(vHatY) + optimizer.eps)] : undefined,
       };
     }

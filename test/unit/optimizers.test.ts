@@ -131,6 +131,19 @@ describe('first three updates, worked by hand', () => {
     expect(xs[2] - xs[1]).toBeCloseTo(xs[0], 15);
   });
 
+  test('adam in float32: corrections match the moments', () => {
+    // The float32 values of 0.999 and 0.001 sum to 1 + 1.3e-8. Corrected by
+    // 1 − β₂ᵗ from the rounded β₂, the first step moved 0.009900924. With the
+    // moments' own recurrence it moves 0.0099009899, within float32 rounding
+    // of float64, and so does every later step.
+    const config = { ...defaultOptimizer('adam'), lr: 0.01 };
+    const xs = firstThree('1e-6*x', config, 0, 'f32');
+    const exact = -0.01 * (1e-6 / (1e-6 + 1e-8));
+    expect(Math.abs(xs[0] - exact) / Math.abs(exact)).toBeLessThan(2 ** -22);
+    expect(Math.abs(xs[1] - 2 * exact) / Math.abs(exact)).toBeLessThan(2 ** -21);
+    expect(Math.abs(xs[2] - 3 * exact) / Math.abs(exact)).toBeLessThan(2 ** -20);
+  });
+
   test('adam and amsgrad on x², worked from the documented rule', () => {
     for (const amsgrad of [false, true]) {
       const config = { ...defaultOptimizer('adam'), amsgrad, beta1: 0.8, beta2: 0.9 };
