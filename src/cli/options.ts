@@ -215,6 +215,9 @@ export function parseRunOptions(raw: RawRunOptions, flagNames: Readonly<Record<s
     if (raw.grid !== undefined) {
       throw new UsageError('--grid and --start exclude each other: give a grid of starts or a list of them');
     }
+    if (raw.domain !== undefined) {
+      throw new UsageError('--domain and --start exclude each other: --domain is the region of the grid of starts, which --start replaces');
+    }
     const coordinates = surface.dims === 1 ? `one number X per --start (${surface.name} is 1D)` : `X,Y per --start (${surface.name} is 2D)`;
     const meaning = `${coordinates}, each within ±${DOMAIN_LIMITS.maxMagnitude.toLocaleString('en-US')} as a domain's bounds`;
     const points = new Float64Array(2 * raw.start.length);

@@ -14,6 +14,9 @@ import { UsageError } from './errors.ts';
  */
 export function checkOutputFile(option: string, path: string): void {
   const fail = (reason: string): UsageError => new UsageError(`cannot write --${option} ${JSON.stringify(path)}: ${reason}`);
+  if (path === '-') {
+    throw fail('"-" is not read as standard output here, expected a file name');
+  }
   // resolve() drops a trailing separator, which would make "out/" a new file named "out".
   if (path.endsWith('/') || path.endsWith(sep)) {
     throw fail(`it ends with "${path.slice(-1)}", expected a file name`);

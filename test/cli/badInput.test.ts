@@ -76,6 +76,7 @@ const CASES: [string, string[], RegExp][] = [
   ['basins: NaN radius', ['basins', '--radius', 'NaN'], /invalid --radius "NaN": expected a number in \[1e-9, 1000000\]/],
   ['verify: radius below the panel range', ['verify', '--radius', '1e-10'], /invalid --radius "1e-10": expected a number in \[1e-9, 1000000\]/],
   ['basins: grid of 0', ['basins', '--grid', '0'], /invalid --grid "0": expected an integer from 1 to 2,048/],
+  ['run: domain beside start', ['run', '--start', '1,1', '--domain', '-1,1,-1,1'], /^downhill: --domain and --start exclude each other: --domain is the region of the grid of starts, which --start replaces$/m],
   ['run: beta1 that float32 rounds to 1', ['run', '--optimizer', 'adam', '--beta1', '0.99999999'], /invalid --beta1 "0\.99999999": expected a number in \[0, 1\), at most 0\.99999994, since float32 rounds larger values to 1/],
   ['sweep: y-max that float32 rounds to 1', ['sweep', '--optimizer', 'adam', '--sweep-y', 'beta1', '--y-max', '0.99999999'], /invalid --y-max "0\.99999999": expected a number in \[0, 1\), at most 0\.99999994/],
   ['sweep: second axis "constructor"', ['sweep', '--optimizer', 'momentum', '--sweep-y', 'constructor'], /unknown --sweep-y "constructor": expected momentum or beta1/],

@@ -64,6 +64,7 @@ describe('unwritable output files', () => {
   test.each([
     ['missing folder', ['basins', '--png', join(folder, 'missing', 'map.png')], `the folder ${JSON.stringify(join(folder, 'missing'))} does not exist`],
     ['file as folder', ['sweep', '--lrs', '2', '--csv', join(folder, 'plain-file', 'sweep.csv')], 'a part of the path before the file name is not a folder'],
+    ['a dash for standard output', ['basins', '--png', '-'], '"-" is not read as standard output here, expected a file name'],
     ['path ending in a separator', ['basins', '--png', `${join(folder, 'missing')}/`], 'it ends with "/", expected a file name'],
     ['folder as file', ['sweep', '--lrs', '2', '--sweep-y', 'momentum', '--optimizer', 'momentum', '--ys', '2', '--png', join(folder, 'sub')], 'it is a folder, expected a file name'],
   ])('%s: exit status 2 before the run', (_name, args, reason) => {

@@ -72,6 +72,7 @@ const BAD_FORMULAS: readonly BadFormula[] = [
   { label: 'number too large', text: '1e39*x', start: 0, end: 4, message: /number 1e39 is too large for float32/ },
   { label: 'number that underflows to 0', text: 'x^2 + 1e-400*y', start: 6, end: 12, message: /^number 1e-400 is too small for float32 \(smallest 1\.18e-38\) and would become 0; write 0 if you mean zero$/ },
   { label: 'subnormal number', text: '1e-40*x', start: 0, end: 5, message: /^number 1e-40 is too small for float32 \(smallest 1\.18e-38\) and may become 0 on the GPU/ },
+  { label: 'hexadecimal number', text: '0x10*x', start: 0, end: 4, message: /^hexadecimal numbers such as 0x10 are not accepted at character 1; write the number in decimal, such as 16$/ },
   { label: '** after **', text: 'x ** ** 2', start: 5, end: 7, message: /^expected a number, a variable, a function call or '\(' at character 6, found '\*\*'$/ },
   { label: 'formula ending in **', text: 'x**', start: 1, end: 3, message: /formula ends after '\*\*'; expected / },
   { label: 'power with a space inside **', text: 'x * * 2', start: 4, end: 5, message: /at character 5, found '\*'; write x\^2 or x\*\*2 \(no space inside \*\*\) for powers$/ },

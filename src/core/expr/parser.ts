@@ -214,6 +214,14 @@ class Parser {
       const previous = this.previous();
       const before = excerpt(previous.written);
       const after = excerpt(token.written);
+      // 0x10 reads as the number 0 and the name x10: name the hexadecimal notation rather than suggest 0*x10.
+      if (previous.written === '0' && previous.end === token.start && /^[xX][0-9a-fA-F]+$/.test(token.written)) {
+        throw new FormulaError(
+          `hexadecimal numbers such as ${before}${after} are not accepted ${atCharacter(previous.start)}; write the number in decimal, such as ${Number.parseInt(token.written.slice(1), 16)}`,
+          previous.start,
+          token.end,
+        );
+      }
       throw new FormulaError(
         `missing operator between ${before} and ${after}; write ${before}*${after}`,
         previous.start,
