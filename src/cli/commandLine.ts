@@ -33,7 +33,7 @@ export type RawValues = Record<string, string | boolean | string[] | undefined>;
 
 /** A command line read and checked: the usage text to print (with its exit status), or a command with its options. */
 export type CommandLine =
-  | { command: 'help'; status: typeof EXIT_OK | typeof EXIT_USAGE }
+  | { command: 'help'; status: typeof EXIT_OK | typeof EXIT_USAGE; topic?: CommandName }
   | { command: 'run'; options: RunOptions }
   | { command: 'basins'; options: BasinsOptions }
   | { command: 'sweep'; options: SweepOptions }
@@ -60,7 +60,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   const name = command as CommandName;
   const values = readOptions(name, rest);
   if (values.help === true) {
-    return { command: 'help', status: EXIT_OK };
+    return { command: 'help', status: EXIT_OK, topic: name };
   }
 
   switch (name) {

@@ -85,24 +85,23 @@ const COMMON_OPTIONS = `
   --json                  one JSON object on stdout instead of a summary`;
 
 
-const USAGE = `usage: downhill COMMAND [options]
+/** One-line descriptions of the commands, for the usage texts. */
+const COMMANDS = {
+  run: "descend a grid (or list) of starts and print every particle's final state",
+  basins: 'descend a grid of starts and print which minimum each start reaches',
+  sweep: 'run every start at many learning rates at once and print, per rate, the\n           share diverged, loss percentiles and updates to converge',
+  verify: 'run on the GPU, rerun on the CPU in float32 and float64, and print how far apart they are',
+} as const;
 
-Commands:
-  run      descend a grid (or list) of starts and print every particle's final state
-  basins   descend a grid of starts and print which minimum each start reaches
-  sweep    run every start at many learning rates at once and print, per rate, the
-           share diverged, loss percentiles and updates to converge
-  verify   run on the GPU, rerun on the CPU in float32 and float64, and print how far apart they are
+type Command = keyof typeof COMMANDS;
 
-Options of every command:
-${COMMON_OPTIONS}
-
-Options of basins:
+/** Options that only one command takes. */
+const COMMAND_OPTIONS: Partial<Record<Command, string>> = {
+  basins: `Options of basins:
   --radius R              converged particles within R of a known minimum take its basin (default 1% of the domain)
   --png FILE              write the basin map as a PNG of grid × grid pixels (grid × 1 in 1D) and
-                          print the colour of every minimum and outcome
-
-Options of sweep (instead of --lr):
+                          print the colour of every minimum and outcome`,
+  sweep: `Options of sweep (instead of --lr):
   --lr-min A, --lr-max B  learning rates from A to B, log-spaced (default 0.01 to 1)
   --lrs N                 number of rates (default 64); --lrs 1 runs --lr-min alone and
                           rejects --lr-max
@@ -112,17 +111,38 @@ Options of sweep (instead of --lr):
                           --y-min alone and rejects --y-max
   --csv FILE              write the table as CSV
   --png FILE              write the phase map as a PNG, one pixel per cell: converged, diverged or neither
-  --schedule-lr-min M     the minimum of a cosine or cyclic schedule (--lr-min is the sweep's here)
-
-Options of verify:
+  --schedule-lr-min M     the minimum of a cosine or cyclic schedule (--lr-min is the sweep's here)`,
+  verify: `Options of verify:
   (the CPU reruns every particle while particles × steps is at most ${FULL_CHECK_BUDGET.toLocaleString('en-US')},
   and a uniform sample of ${FULL_CHECK_BUDGET.toLocaleString('en-US')} / steps particles beyond)
   --min-agreement S       exit with status 1 when the share of particles whose status or basin agrees
                           between the GPU and the CPU in float32 is below S (0 to 1)
-  --radius R              assignment radius of the basins compared (default 1% of the domain)
+  --radius R              assignment radius of the basins compared (default 1% of the domain)`,
+};
 
-Exit status: 0 done, 1 verify below --min-agreement, 2 invalid command line, 3 no WebGPU adapter,
+const EXIT_STATUS = `Exit status: 0 done, 1 verify below --min-agreement, 2 invalid command line, 3 no WebGPU adapter,
 70 internal error.`;
+
+const USAGE = [
+  'usage: downhill COMMAND [options]',
+  'See downhill COMMAND --help for the options of one command.',
+  `Commands:\n${Object.entries(COMMANDS).map(([name, text]) => `  ${name.padEnd(8)} ${text}`).join('\n')}`,
+  `Options of every command:\n${COMMON_OPTIONS}`,
+  ...Object.values(COMMAND_OPTIONS),
+  EXIT_STATUS,
+].join('\n\n');
+
+/** Returns the usage text of one command: what it does, the options of every command, and its own. */
+function commandUsage(command: Command): string {
+  const own = COMMAND_OPTIONS[command];
+  return [
+    `usage: downhill ${command} [options]`,
+    `${command}: ${COMMANDS[command].replace(/\n +/g, `\n${' '.repeat(command.length + 2)}`)}`,
+    `Options:\n${COMMON_OPTIONS}`,
+    ...(own === undefined ? [] : [own]),
+    EXIT_STATUS,
+  ].join('\n\n');
+}
 
 /**
  * The message for a missing adapter, with the fix for this command rather
@@ -147,7 +167,8 @@ async function main(argv: string[]): Promise<number> {
   const commandLine = parseCommandLine(argv);
   if (commandLine.command === 'help') {
     // Requested with --help, the usage text is the output. Without a command it explains a usage error.
-    (commandLine.status === EXIT_OK ? process.stdout : process.stderr).write(`${USAGE}\n`);
+    const text = commandLine.topic === undefined ? USAGE : commandUsage(commandLine.topic);
+    (commandLine.status === EXIT_OK ? process.stdout : process.stderr).write(`${text}\n`);
     return commandLine.status;
   }
 

@@ -110,4 +110,15 @@ describe('downhill: bad input', () => {
     expect(bare.stderr).toMatch(/^usage: downhill COMMAND \[options\]/);
     expect(bare.status).toBe(2);
   });
+
+  test('one command\'s help: its options only, exit status 0', async () => {
+    const help = await downhill(['sweep', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stderr).toBe('');
+    expect(help.stdout).toMatch(/^usage: downhill sweep \[options\]\n\nsweep: run every start at many learning rates/);
+    expect(help.stdout).toContain('  --lr-min A, --lr-max B');
+    expect(help.stdout).toContain('  --surface NAME');
+    expect(help.stdout).not.toContain('Options of verify');
+    expect(help.stdout).not.toContain('Options of basins');
+  });
 });

@@ -304,7 +304,7 @@ describe('the words of a command line', () => {
   it('without a command: the usage text, exit status 2', () => {
     expect(parseCommandLine([])).toEqual({ command: 'help', status: 2 });
     expect(parseCommandLine(['--help'])).toEqual({ command: 'help', status: 0 });
-    expect(parseCommandLine(['sweep', '-h'])).toEqual({ command: 'help', status: 0 });
+    expect(parseCommandLine(['sweep', '-h'])).toEqual({ command: 'help', status: 0, topic: 'sweep' });
   });
 });
 
