@@ -84,6 +84,12 @@ export interface VerifyReport {
      * when no particle was compared.
      */
     ulp: UlpSummary | null;
+    /**
+     * The same distances over the compared particles that stopped at the same
+     * update in both runs, or are moving in both: the arithmetic alone,
+     * without a stop one update earlier or later. Null when there are none.
+     */
+    ulpSameStopStep: UlpSummary | null;
     /** Indices of the checked particles whose status or basin differs. */
     disagreeing: number[];
   };
@@ -255,7 +261,7 @@ function summarizeUlp(distances: number[]): UlpSummary | null {
 }
 
 export const EXPLANATION = [
-  'GPU vs CPU float32 checks the implementation: both do the same float32 operations in the same order, so they differ only where WGSL allows it (a fused multiply-add, 2.5 ulp for division and square root, looser bounds for sin, cos, tan, exp, log, tanh and the other transcendental functions). A few ulp is faithful; a wrong rule shows as large errors and disagreeing outcomes. Errors and ulp leave out particles that diverged in either run, whose last finite positions say nothing of the arithmetic. Below 2^-12 of the starts\' scale, errors count against that floor rather than the coordinate, because WGSL bounds sin and cos absolutely and a coordinate near 0 would show millions of ulp.',
+  'GPU vs CPU float32 checks the implementation: both do the same float32 operations in the same order, so they differ only where WGSL allows it (a fused multiply-add, 2.5 ulp for division and square root, looser bounds for sin, cos, tan, exp, log, tanh and the other transcendental functions). A few ulp is faithful; a wrong rule shows as large errors and disagreeing outcomes. A particle that stopped one update earlier in one run is a whole update away, so where stop steps differ the report also gives the ulp of the particles that stopped at the same update. Errors and ulp leave out particles that diverged in either run, whose last finite positions say nothing of the arithmetic. Below 2^-12 of the starts\' scale, errors count against that floor rather than the coordinate, because WGSL bounds sin and cos absolutely and a coordinate near 0 would show millions of ulp.',
   'CPU float32 vs float64 measures what single precision itself costs, from the same starts. Where the two disagree on a status or a basin, rounding decides the outcome: those starts are unresolved, and the map greys them out rather than presenting rounding noise as structure.',
   'Stop steps agree where both runs stopped a particle at the same update, or neither did. An error of an ulp can move the update at which a tolerance is first met by one or a few, so a faithful run may differ there. The command line\'s --min-agreement and the marks on the map count status and basin only. Where the GPU flushes float32 results below 1.18e-38 to 0, as WGSL allows, the float32 CPU run flushes them too; otherwise a tolerance of 0 would stop particles earlier on the GPU.',
 ];
@@ -303,14 +309,17 @@ export function verifyRun(
   const precisionComparison = compare(f32Side, f64Side, (k) => k, indices.length, floor);
 
   const ulps: number[] = [];
+  const ulpsSameStop: number[] = [];
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k];
     if (gpu.status[i] === STATUS.diverged || f32.status[k] === STATUS.diverged) {
       continue;
     }
-    ulps.push(
-      Math.max(scaledUlpDistance(gpu.positions[2 * i], f32.positions[2 * k], floor), scaledUlpDistance(gpu.positions[2 * i + 1], f32.positions[2 * k + 1], floor)),
-    );
+    const distance = Math.max(scaledUlpDistance(gpu.positions[2 * i], f32.positions[2 * k], floor), scaledUlpDistance(gpu.positions[2 * i + 1], f32.positions[2 * k + 1], floor));
+    ulps.push(distance);
+    if (gpu.stopSteps[i] === f32.stopSteps[k]) {
+      ulpsSameStop.push(distance);
+    }
   }
 
   const { mismatched: disagreeing, ...gpuVsF32 } = gpuComparison;
@@ -322,7 +331,7 @@ export function verifyRun(
     checked: indices.length,
     sampled: indices.length < particles,
     steps: setup.steps,
-    gpuVsF32: { ...gpuVsF32, ulp: summarizeUlp(ulps), disagreeing },
+    gpuVsF32: { ...gpuVsF32, ulp: summarizeUlp(ulps), ulpSameStopStep: summarizeUlp(ulpsSameStop), disagreeing },
     f32VsF64: { ...f32VsF64, unresolved: unresolvedLocal.map((k) => indices[k]) },
     explanation: EXPLANATION,
   };
@@ -356,11 +365,15 @@ export function formatVerifyReport(report: VerifyReport): string {
     return comparison.stopStepAgreement < 1 ? `${agree} (the others stopped in one run only)` : agree;
   };
   // The position errors, or why there are none: a particle that diverged in either run is not compared.
-  const errors = (comparison: Comparison, ulp?: UlpSummary | null): string => {
+  const errors = (comparison: Comparison, ulp?: UlpSummary | null, ulpSameStop?: UlpSummary | null): string => {
     if (comparison.maxAbsError === null || comparison.maxRelError === null) {
       return 'no positions compared (every checked particle diverged in one run or both)';
     }
-    const ulpText = ulp ? `, ulp median ${ulp.median} / 99% ${ulp.p99} / max ${ulp.max}` : '';
+    let ulpText = ulp ? `, ulp median ${ulp.median} / 99% ${ulp.p99} / max ${ulp.max}` : '';
+    // Where some stop steps differ, the ulp of the others show the arithmetic alone.
+    if (ulp && comparison.stopStepAgreement < 1) {
+      ulpText += ulpSameStop ? ` (same stop step: 99% ${ulpSameStop.p99} / max ${ulpSameStop.max})` : ' (no compared particle has the same stop step)';
+    }
     const notDiverged = comparison.compared < report.checked ? ` (${comparison.compared.toLocaleString('en-US')} not diverged)` : '';
     return `max |Δ| ${number(comparison.maxAbsError)}, max relative ${number(comparison.maxRelError)}${ulpText}${notDiverged}`;
   };
@@ -369,7 +382,7 @@ export function formatVerifyReport(report: VerifyReport): string {
   return [
     `checked ${report.checked.toLocaleString('en-US')} of ${report.particles.toLocaleString('en-US')} particles${report.sampled ? ' (uniform sample)' : ''} after ${report.steps} ${report.steps === 1 ? 'update' : 'updates'} on ${report.adapter ?? 'no GPU'}` +
       (report.flushSubnormals ? ', which flushes float32 results below 1.18e-38 to 0; so does the CPU float32 run' : ''),
-    `GPU vs CPU float32: ${errors(g, g.ulp)}; status ${share(g.statusAgreement)}, basin ${share(g.basinAgreement)} agree; ${stopSteps(g)}`,
+    `GPU vs CPU float32: ${errors(g, g.ulp, g.ulpSameStopStep)}; status ${share(g.statusAgreement)}, basin ${share(g.basinAgreement)} agree; ${stopSteps(g)}`,
     `CPU float32 vs float64: ${errors(p)}; status ${share(p.statusAgreement)}, basin ${share(p.basinAgreement)} agree; ${stopSteps(p)}; ${p.unresolved.length} unresolved`,
   ].join('\n');
 }

@@ -154,11 +154,16 @@ describe('verify report', () => {
     const run = new ReferenceRun(setup, 'f32');
     run.advance(100);
     expect(Array.from(run.stopSteps).every((step) => step > 0)).toBe(true);
-    // A GPU that stopped particle 5 two updates later and particle 9 one earlier, at the same places.
+    // A GPU that stopped particle 5 two updates later and particle 9 one earlier, particle 5 a little further on.
     const stopSteps = Uint32Array.from(run.stopSteps);
     stopSteps[5] += 2;
     stopSteps[9] -= 1;
-    const report = verifyRun({ ...setup, steps: 100, minima: [{ x: 0, y: 0, value: 0 }], radius: 0.04 }, { ...run, stopSteps }, null);
+    const positions = Float64Array.from(run.positions);
+    positions[10] = Math.fround(positions[10] * (1 - 2 ** -10));
+    const report = verifyRun({ ...setup, steps: 100, minima: [{ x: 0, y: 0, value: 0 }], radius: 0.04 }, { ...run, positions, stopSteps }, null);
+    expect(report.gpuVsF32.ulp?.max).toBeGreaterThan(100);
+    expect(report.gpuVsF32.ulpSameStopStep).toEqual({ median: 0, p99: 0, max: 0 });
+    expect(formatVerifyReport(report)).toMatch(/ \/ max \d+ \(same stop step: 99% 0 \/ max 0\); /);
     expect(report.gpuVsF32.stopStepAgreement).toBe(14 / 16);
     expect(report.gpuVsF32.maxStopStepDifference).toBe(2);
     expect(report.gpuVsF32.statusAgreement).toBe(1);
