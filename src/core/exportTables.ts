@@ -3,9 +3,10 @@
  * quoting, a header row, '.' decimals, empty fields for missing values) and
  * the RGBA pixels of phase maps. Shared by the app's exports and the CLI.
  */
-import { STATUS_NAMES } from './config.ts';
+import { STATUS_NAMES, type OptimizerName } from './config.ts';
 import { outcomeName } from './basins.ts';
-import type { CellStatistics, Outcome } from './sweep.ts';
+import { OPTIMIZER_SPECS } from './hyperparameters.ts';
+import type { CellHyperparameters, CellStatistics, Outcome } from './sweep.ts';
 
 export type CsvValue = number | string | boolean | null | undefined;
 
@@ -108,8 +109,16 @@ export function phaseImage(statistics: readonly CellStatistics[], columns: numbe
 /** Final state of every particle of one configuration. */
 export interface FinalStates {
   configuration: number;
-  optimizer: string;
-  /** Starts, x and y interleaved (y is 0 on a 1D surface). */
+  optimizer: OptimizerName;
+  /**
+   * η, μ and β₁ of each cell of a sweep, in particle order: particle i runs
+   * those of cell ⌊i / startsPerCell⌋. Without a sweep, the configuration's
+   * own values as one cell.
+   */
+  cells: readonly CellHyperparameters[];
+  /** Particles per cell, each cell starting from the same starts. */
+  startsPerCell: number;
+  /** Starts of one cell, x and y interleaved (y is 0 on a 1D surface). */
   starts: ArrayLike<number>;
   positions: ArrayLike<number>;
   /** Loss per particle; NaN where it is undefined or not finite, written as an empty field or null. */
@@ -125,20 +134,31 @@ export interface FinalStates {
   basinNames?: readonly string[];
 }
 
-export const FINAL_STATE_COLUMNS = ['configuration', 'optimizer', 'particle', 'startX', 'startY', 'endX', 'endY', 'loss', 'status', 'basin', 'steps'] as const;
+export const FINAL_STATE_COLUMNS = ['configuration', 'optimizer', 'lr', 'momentum', 'beta1', 'particle', 'startX', 'startY', 'endX', 'endY', 'loss', 'status', 'basin', 'steps'] as const;
 
-/** One record per particle: where it started and ended, its loss, status, basin and updates done. */
+/**
+ * Yields one record per particle: the learning rate, momentum and β₁ it ran with
+ * (empty where the optimizer reads none), where it started and ended, its
+ * loss, status, basin and updates done.
+ */
 export function* finalStateRecords(states: FinalStates): Generator<CsvValue[]> {
   const count = states.status.length;
+  const readsMomentum = OPTIMIZER_SPECS.momentum.optimizers.includes(states.optimizer);
+  const readsBeta1 = OPTIMIZER_SPECS.beta1.optimizers.includes(states.optimizer);
   for (let i = 0; i < count; i++) {
     const status = states.status[i];
     const stopped = status !== 0;
+    const cell = states.cells[Math.floor(i / states.startsPerCell)];
+    const start = i % states.startsPerCell;
     yield [
       states.configuration,
       states.optimizer,
+      cell.lr,
+      readsMomentum ? cell.momentum : null,
+      readsBeta1 ? cell.beta1 : null,
       i,
-      states.starts[2 * i],
-      states.starts[2 * i + 1],
+      states.starts[2 * start],
+      states.starts[2 * start + 1],
       states.positions[2 * i],
       states.positions[2 * i + 1],
       Number.isFinite(states.loss[i]) ? states.loss[i] : null,

@@ -6,7 +6,7 @@
  */
 import { FormulaError, type CompiledSurface } from '../core/expr/index.ts';
 import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER, basinImage, classifyAll, MAX_BASINS } from '../core/basins.ts';
-import { STATUS } from '../core/config.ts';
+import { defaultOptimizer, STATUS } from '../core/config.ts';
 import { MAX_STEPS_PER_DISPATCH, stepsPerSubmit } from '../core/limits.ts';
 import { formatDomain } from '../core/domain.ts';
 import { clusterMinima, combineMinima, type FoundMinimum, type NamedMinimum } from '../core/minima.ts';
@@ -1582,12 +1582,17 @@ export class App {
     const radius = effectiveRadius(this.settings);
     const dims = this.surfaceDefinition?.dims ?? 2;
     const names = minima.map((minimum) => (dims === 1 ? `(${formatValue(minimum.x)})` : `(${formatValue(minimum.x)}, ${formatValue(minimum.y)})`));
+    const axes = sweepAxes(this.settings);
     return Promise.all(
       this.runs.map(async (run, k) => {
         const result = await readResult(this.gpu.device, run.descent);
+        // A configuration removed since its run was built still exports, with the defaults of its optimizer.
+        const optimizer = this.settings.runs[k]?.optimizer ?? defaultOptimizer(run.descent.optimizerName);
         return {
           configuration: k + 1,
-          optimizer: this.settings.runs[k]?.optimizer.name ?? '',
+          optimizer: optimizer.name,
+          cells: axes ? sweepCells(optimizer, axes) : [{ lr: optimizer.lr, momentum: optimizer.momentum, beta1: optimizer.beta1 }],
+          startsPerCell: run.descent.startsPerCell,
           starts: this.starts,
           positions: result.positions,
           loss: result.loss,

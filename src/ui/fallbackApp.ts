@@ -428,9 +428,12 @@ export class FallbackApp {
         positions[2 * i + 1] = frame.points[3 * i + 1];
         loss[i] = frame.points[3 * i + 2];
       }
+      const optimizer = this.settings.runs[k].optimizer;
       return {
         configuration: k + 1,
-        optimizer: this.settings.runs[k]?.optimizer.name ?? '',
+        optimizer: optimizer.name,
+        cells: [{ lr: optimizer.lr, momentum: optimizer.momentum, beta1: optimizer.beta1 }],
+        startsPerCell: count,
         starts: scene.startPoints,
         positions,
         loss,

@@ -115,12 +115,14 @@ describe('share and export', () => {
     const csv = await exportIn(page, 'final-csv');
     expect(csv.name).toMatch(/^downhill-himmelblau-final-adam-step\d+\.csv$/);
     const rows = csvRows(csv.data.toString());
-    expect(rows[0]).toEqual(['configuration', 'optimizer', 'particle', 'startX', 'startY', 'endX', 'endY', 'loss', 'status', 'basin', 'steps']);
+    expect(rows[0]).toEqual(['configuration', 'optimizer', 'lr', 'momentum', 'beta1', 'particle', 'startX', 'startY', 'endX', 'endY', 'loss', 'status', 'basin', 'steps']);
     expect(rows.length - 1).toBe(24 * 24);
+    // Adam reads β₁ and not momentum.
+    expect(rows[1].slice(2, 5)).toEqual(['0.05', '', '0.9']);
     // Start 0 is the centre of the lowest-left cell of [-5, 5]²: (-5 + 10/48, the same).
-    expect(Number(rows[1][3])).toBeCloseTo(-5 + 10 / 48, 5);
-    expect(rows.slice(1).every((row) => ['moving', 'converged', 'diverged'].includes(row[8]))).toBe(true);
-    expect(rows.slice(1).some((row) => row[9] === '(3, 2)')).toBe(true);
+    expect(Number(rows[1][6])).toBeCloseTo(-5 + 10 / 48, 5);
+    expect(rows.slice(1).every((row) => ['moving', 'converged', 'diverged'].includes(row[11]))).toBe(true);
+    expect(rows.slice(1).some((row) => row[12] === '(3, 2)')).toBe(true);
 
     const json = await exportIn(page, 'final-json');
     const parsed = JSON.parse(json.data.toString());
@@ -194,6 +196,14 @@ describe('share and export', () => {
     expect(Number(table[60][1])).toBe(0.99);
     const phase = PNG.sync.read((await exportIn(page, 'phase-map')).data);
     expect([phase.width, phase.height]).toEqual([12, 5]);
+    // Final states: each particle with the rate and β₁ of its cell, and a start of the 8 × 8 grid.
+    const final = JSON.parse((await exportIn(page, 'final-json')).data.toString());
+    expect(final.particles).toHaveLength(12 * 5 * 64);
+    expect(new Set(final.particles.map((particle: { lr: number }) => particle.lr)).size).toBe(12);
+    expect(new Set(final.particles.map((particle: { beta1: number }) => particle.beta1)).size).toBe(5);
+    expect(final.particles[64]).toMatchObject({ particle: 64, startX: final.particles[0].startX, startY: final.particles[0].startY });
+    expect(final.particles[64].lr).toBeGreaterThan(final.particles[0].lr);
+    expect(final.particles[12 * 5 * 64 - 1]).toMatchObject({ lr: 1, beta1: 0.99 });
     await page.evaluate(async () => {
       const downhill = (window as unknown as { downhill: Handle }).downhill;
       downhill.change({ ...downhill.settings, sweep: { ...downhill.settings.sweep, enabled: false }, grid: 24 });

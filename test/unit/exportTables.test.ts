@@ -2,7 +2,7 @@
 
 import { describe, expect, test } from 'vitest';
 
-import { sweepCsv, type SweepRow } from '../../src/core/exportTables.ts';
+import { finalStatesCsv, sweepCsv, type SweepRow } from '../../src/core/exportTables.ts';
 
 describe('sweep CSV', () => {
   const row = (lr: number, y?: number): SweepRow => ({
@@ -28,5 +28,35 @@ describe('sweep CSV', () => {
     const fields = sweepCsv([row(0.5)], 'momentum').trim().split('\n')[1].split(',');
     expect(fields).toHaveLength(9);
     expect(fields[1]).toBe('');
+  });
+});
+
+describe('final states CSV', () => {
+  test('a sweep: each row with its cell\'s rate and its own start', () => {
+    // Two cells of two starts: particles 2 and 3 rerun starts 0 and 1 at the second rate.
+    const csv = finalStatesCsv([
+      {
+        configuration: 1,
+        optimizer: 'momentum',
+        cells: [
+          { lr: 0.01, momentum: 0.5, beta1: 0.9 },
+          { lr: 0.1, momentum: 0.5, beta1: 0.9 },
+        ],
+        startsPerCell: 2,
+        starts: [-1, 0, 1, 0],
+        positions: [-0.5, 0, 0.5, 0, 0, 0, 0, 0],
+        loss: [0.25, 0.25, 0, 0],
+        status: [0, 0, 1, 1],
+        stopSteps: [0, 0, 40, 41],
+        stepsDone: 50,
+      },
+    ]);
+    const rows = csv.trim().split('\n').map((line) => line.split(','));
+    expect(rows[0]).toEqual(['configuration', 'optimizer', 'lr', 'momentum', 'beta1', 'particle', 'startX', 'startY', 'endX', 'endY', 'loss', 'status', 'basin', 'steps']);
+    expect(rows.map((row) => row[2]).slice(1)).toEqual(['0.01', '0.01', '0.1', '0.1']);
+    // Momentum reads μ and not β₁.
+    expect(rows[1].slice(3, 5)).toEqual(['0.5', '']);
+    expect(rows.map((row) => row[6]).slice(1)).toEqual(['-1', '1', '-1', '1']);
+    expect(rows.map((row) => row[13]).slice(1)).toEqual(['50', '50', '40', '41']);
   });
 });
