@@ -384,5 +384,22 @@ export function formatVerifyReport(report: VerifyReport): string {
       (report.flushSubnormals ? ', which flushes float32 results below 1.18e-38 to 0; so does the CPU float32 run' : ''),
     `GPU vs CPU float32: ${errors(g, g.ulp, g.ulpSameStopStep)}; status ${share(g.statusAgreement)}, basin ${share(g.basinAgreement)} agree; ${stopSteps(g)}`,
     `CPU float32 vs float64: ${errors(p)}; status ${share(p.statusAgreement)}, basin ${share(p.basinAgreement)} agree; ${stopSteps(p)}; ${p.unresolved.length} unresolved`,
+    ...scaleLine(g, p, number),
   ].join('\n');
+}
+
+/**
+ * Returns the line that compares the GPU's difference from CPU float32 with
+ * float32's own difference from float64, the scale at which a difference
+ * matters, or no line when either compared no positions.
+ */
+function scaleLine(gpu: Comparison, precision: Comparison, number: (value: number) => string): string[] {
+  if (gpu.maxRelError === null || precision.maxRelError === null) {
+    return [];
+  }
+  const figures = `max relative ${number(gpu.maxRelError)} against ${number(precision.maxRelError)}`;
+  if (gpu.maxRelError <= precision.maxRelError) {
+    return [`The GPU differs from CPU float32 no more than float32 differs from float64 (${figures}): within what single precision costs anyway.`];
+  }
+  return [`The GPU differs from CPU float32 more than float32 differs from float64 (${figures}).`];
 }

@@ -121,6 +121,8 @@ export class App {
   private verifyMarks: GPUBuffer | undefined;
   /** The last verification report, for the console and the tests. */
   lastVerifyReport: VerifyReport | undefined;
+  /** The basin view before verify turned the map on for its marks; closing the report restores it. */
+  private basinViewBeforeVerify: AppSettings['basinView'] | undefined;
   private readonly sampleClock = new SampleClock(SAMPLE_INTERVAL);
   /** True once the population band has a sample of the starts, at update 0 of a scene or reset. */
   private startSampled = false;
@@ -194,7 +196,11 @@ export class App {
     this.inspector = new Inspector(elements.inspector);
     this.basinLegend = new BasinLegend(elements.basinLegend);
     this.sweepPlots = new SweepPlots(elements.sweep);
-    this.verifyView = new VerifyView(elements.verify, () => this.cancelVerify());
+    this.verifyView = new VerifyView(
+      elements.verify,
+      () => this.cancelVerify(),
+      () => this.closeVerifyReport(),
+    );
   }
 
   /** Updates done by the active configuration's particles. */
@@ -1452,9 +1458,12 @@ export class App {
       criteria: settings.criteria,
       sweep: axes ?? null,
       link: this.link,
-    });
-    console.info(`downhill: verify done: status agreement ${report.gpuVsF32.statusAgreement}, max ulp ${report.gpuVsF32.ulp?.max ?? "none"}`);
-    this.showVerifyMarks(report, run);
+    }, axes === undefined);
+    console.info(`downhill: verify done: status agreement ${report.gpuVsF32.statusAgreement}, max ulp ${report.gpuVsF32.ulp?.max ?? 'none'}`);
+    // The basin map does not show a sweep, so a sweep's report has no marks to show.
+    if (axes === undefined) {
+      this.showVerifyMarks(report, run);
+    }
     return report;
   }
 
@@ -1640,7 +1649,21 @@ export class App {
       unresolved: report.f32VsF64.unresolved.length,
     });
     if (this.settings.basinView !== 'map') {
+      this.basinViewBeforeVerify = this.settings.basinView;
       this.change({ ...cloneSettings(this.settings), basinView: 'map' });
+    } else {
+      this.applyBasinView();
+    }
+  }
+
+  /** Removes the closed report's marks, and turns the basin view back to what it was if verify changed it and the user did not. */
+  private closeVerifyReport(): void {
+    this.cancelVerify();
+    this.clearVerifyMarks();
+    const before = this.basinViewBeforeVerify;
+    this.basinViewBeforeVerify = undefined;
+    if (before !== undefined && this.settings.basinView === 'map') {
+      this.change({ ...cloneSettings(this.settings), basinView: before });
     } else {
       this.applyBasinView();
     }

@@ -36,6 +36,7 @@ export class VerifyView {
   constructor(
     private readonly element: HTMLElement,
     onCancel: () => void,
+    onClose: () => void,
   ) {
     const title = document.createElement('div');
     title.className = 'title';
@@ -56,7 +57,10 @@ export class VerifyView {
     close.className = 'verify-close';
     close.textContent = '×';
     close.setAttribute('aria-label', 'Close the report');
-    close.addEventListener('click', () => this.hide());
+    close.addEventListener('click', () => {
+      this.hide();
+      onClose();
+    });
     this.element.append(close, title, this.progress, this.cancelButton, this.text, this.download);
     this.hide();
   }
@@ -81,14 +85,22 @@ export class VerifyView {
     this.progress.value = share;
   }
 
-  /** Shows a finished report, and offers it for download with `scene`: what was checked, and its link. */
-  report(report: VerifyReport, scene: VerifiedScene): void {
+  /**
+   * Shows a finished report, and offers it for download with `scene`: what
+   * was checked, and its link. `marked` is true when the basin map shows the
+   * report's marks, which it cannot do during a sweep.
+   */
+  report(report: VerifyReport, scene: VerifiedScene, marked: boolean): void {
     this.element.hidden = false;
     this.progress.hidden = true;
     this.cancelButton.hidden = true;
-    const marks =
-      `On the map: ${report.gpuVsF32.disagreeing.length} starts where GPU and CPU float32 disagree are marked magenta; ` +
-      `${report.f32VsF64.unresolved.length} starts that float32 and float64 decide differently are greyed out as unresolved.`;
+    const counts =
+      `${report.gpuVsF32.disagreeing.length} starts where GPU and CPU float32 disagree, ` +
+      `${report.f32VsF64.unresolved.length} that float32 and float64 decide differently (unresolved)`;
+    const marks = marked
+      ? `On the map: ${report.gpuVsF32.disagreeing.length} starts where GPU and CPU float32 disagree are marked magenta; ` +
+        `${report.f32VsF64.unresolved.length} starts that float32 and float64 decide differently are greyed out as unresolved. Closing the report removes the marks.`
+      : `${counts}. The basin map does not show a sweep, so they are not marked; the downloaded report lists their particle indices.`;
     this.text.textContent = [formatVerifyReport(report), '', ...report.explanation, '', marks].join('\n');
     if (this.downloadUrl) {
       URL.revokeObjectURL(this.downloadUrl);

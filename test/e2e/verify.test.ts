@@ -155,4 +155,37 @@ describe('Verify in the app', () => {
     expect(text).toMatch(/checked \d/);
     expect(errors).toEqual([]);
   });
+
+  test('closing the report restores the basin view', async () => {
+    const basinView = () => page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.basinView);
+    await page.evaluate(async () => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      downhill.change({ ...downhill.settings, basinView: 'off' });
+      await downhill.whenBuilt();
+    });
+    await control(page, 'verify against the CPU').locator('button').click({ force: true });
+    await expect.poll(() => page.locator('#verify .verify-text').textContent(), { timeout: 60_000 }).toMatch(/Closing the report removes the marks\./);
+    expect(await basinView()).toBe('map');
+    await expect.poll(() => page.locator('#basin-legend').textContent(), { timeout: 30_000 }).toMatch(/verify: GPU and CPU float32 disagree/);
+    await page.locator('#verify .verify-close').click();
+    expect(await page.locator('#verify').isHidden()).toBe(true);
+    await expect.poll(basinView).toBe('off');
+    expect(await page.locator('#basin-legend').textContent()).not.toMatch(/verify:/);
+    expect(errors).toEqual([]);
+  });
+
+  test('a sweep report marks nothing', async () => {
+    await page.evaluate(async () => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      downhill.change({ ...downhill.settings, grid: 8, sweep: { ...downhill.settings.sweep, enabled: true, lrMin: 0.01, lrMax: 0.1, lrCount: 4 } });
+      await downhill.whenBuilt();
+    });
+    await control(page, 'verify against the CPU').locator('button').click({ force: true });
+    await expect.poll(() => page.locator('#verify .verify-text').textContent(), { timeout: 60_000 }).toMatch(/^checked/);
+    const text = await page.locator('#verify .verify-text').textContent();
+    expect(text).toMatch(/The basin map does not show a sweep, so they are not marked; the downloaded report lists their particle indices\./);
+    expect(text).not.toMatch(/On the map/);
+    expect(await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.basinView)).toBe('off');
+    expect(errors).toEqual([]);
+  });
 });

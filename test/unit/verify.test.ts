@@ -104,6 +104,9 @@ describe('verify report', () => {
     expect(text).toContain('GPU vs CPU float32: max |Δ| 0, ');
     expect(text).toContain('CPU float32 vs float64: max |Δ| 5.07e-6, ');
     expect(text).toMatch(/basin 100\.00% agree; stop step 100\.00% agree\n/);
+    expect(text.split('\n').at(-1)).toMatch(/^The GPU differs from CPU float32 no more than float32 differs from float64 \(max relative 0 against [\d.e-]+\): within what single precision costs anyway\.$/);
+    const worse = formatVerifyReport({ ...report, gpuVsF32: { ...report.gpuVsF32, maxRelError: 0.5 } });
+    expect(worse.split('\n').at(-1)).toMatch(/^The GPU differs from CPU float32 more than float32 differs from float64 \(max relative 0\.5 against [\d.e-]+\)\.$/);
   });
 
   test('a diverged particle counts in the status, not in the errors', () => {
@@ -145,6 +148,7 @@ describe('verify report', () => {
     const text = formatVerifyReport(report);
     expect(text).toContain('GPU vs CPU float32: no positions compared (every checked particle diverged in one run or both); status 100.00%');
     expect(text).toContain('CPU float32 vs float64: no positions compared (every checked particle diverged in one run or both); status 100.00%');
+    expect(text).not.toMatch(/differs from float64/);
   });
 
   test('stop steps that differ are counted, and do not fail the agreement', () => {
