@@ -361,11 +361,21 @@ export function decodeLink(fragment: string): DecodedLink {
   // A 1D surface takes the domain's x bounds only; y bounds other than 0 are named, not dropped unsaid.
   const domain = assignments.find((assignment) => assignment.key === 'domain');
   const region = state.settings.domain;
-  if (domain && region && region.yMin === 0 && region.yMax === 0 && resolveSurface(state.settings).definition.dims === 1) {
-    const [, , yMin, yMax] = domain.text.split(',').map(parseNumberText);
+  const dims = domain ? resolveSurface(state.settings).definition.dims : undefined;
+  const subject = state.settings.surface === CUSTOM_SURFACE_NAME ? 'the formula' : state.settings.surface;
+  const bounds = domain?.text.split(',').map(parseNumberText) ?? [];
+  if (domain && region && region.yMin === 0 && region.yMax === 0 && dims === 1) {
+    const [, , yMin = 0, yMax = 0] = bounds;
     if (yMin !== 0 || yMax !== 0) {
-      const subject = state.settings.surface === CUSTOM_SURFACE_NAME ? 'the formula' : state.settings.surface;
       problems.push(`The link's domain=${shorten(domain.text)} gives y bounds, which were not applied: ${subject} is a function of x alone.`);
+    }
+  }
+  // Two numbers are x bounds alone, which a 2D surface cannot take: this message replaces the general range.
+  if (domain && bounds.length === 2 && dims === 2) {
+    const prefix = `The link's domain=${shorten(domain.text)} was not applied:`;
+    const index = problems.findIndex((problem) => problem.startsWith(prefix));
+    if (index >= 0) {
+      problems[index] = `${prefix} it gives x bounds only, and ${subject} is a function of x and y; write 4 numbers: x min, x max, y min, y max.`;
     }
   }
   return rejectedFormula ? { state, problems, rejectedFormula } : { state, problems };
@@ -440,10 +450,12 @@ function readKey(key: string, value: string, state: LinkState, runNames: Map<num
   }
   if (key === 'domain') {
     const numbers = value.split(',').map(parseNumberText);
-    if (numbers.length !== 4) {
-      throw new ValueError('expected 4 numbers: x min, x max, y min, y max');
+    if (numbers.length !== 4 && numbers.length !== 2) {
+      throw new ValueError('expected 4 numbers: x min, x max, y min, y max (2 for a 1D surface: x min, x max)');
     }
-    const domain: Domain = { xMin: numbers[0], xMax: numbers[1], yMin: numbers[2], yMax: numbers[3] };
+    // Two numbers are a 1D surface's x bounds, as the command line's --domain takes them; a 2D surface rejects them below.
+    const [xMin, xMax, yMin = 0, yMax = 0] = numbers;
+    const domain: Domain = { xMin, xMax, yMin, yMax };
     return { key, text: value, apply: (settings) => (settings.domain = { ...domain }) };
   }
   if ((TOP_KEYS as readonly string[]).includes(key)) {

@@ -108,6 +108,21 @@ describe('a link round-trips', () => {
     expect(decoded.state.settings.formula).toBe('x^4 - x^2');
   });
 
+  test('two numbers: the x bounds of a 1D surface', () => {
+    const decoded = decodeLink('#surface=parabola&domain=-1,3');
+    expect(decoded.problems).toEqual([]);
+    expect(decoded.state.settings.domain).toEqual({ xMin: -1, xMax: 3, yMin: 0, yMax: 0 });
+  });
+
+  test('two numbers for a 2D surface', () => {
+    const decoded = decodeLink('#surface=himmelblau&domain=-1,3&grid=32');
+    expect(decoded.problems).toEqual([
+      "The link's domain=-1,3 was not applied: it gives x bounds only, and himmelblau is a function of x and y; write 4 numbers: x min, x max, y min, y max.",
+    ]);
+    expect(decoded.state.settings.domain).toBeUndefined();
+    expect(decoded.state.settings.grid).toBe(32);
+  });
+
   test('y bounds for a 1D surface', () => {
     const decoded = decodeLink('#v=1&surface=parabola&domain=-2,2,-2,2');
     expect(decoded.problems).toEqual(["The link's domain=-2,2,-2,2 gives y bounds, which were not applied: parabola is a function of x alone."]);
