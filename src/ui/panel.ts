@@ -65,12 +65,15 @@ export class Panel {
   private readonly basinPanel: BasinPanel;
   private readonly sweepPanel: SweepPanel;
   private settings: AppSettings;
+  /** The grid last shown for each dimension, which a change back to that dimension restores. */
+  private readonly gridByDims = { 1: 33, 2: 64 };
 
   constructor(
     settings: AppSettings,
     private readonly actions: PanelActions,
   ) {
     this.settings = cloneSettings(settings);
+    this.gridByDims[surfaceDims(settings)] = settings.grid;
     // main.ts imports lil-gui's stylesheet: its own injection adds an inline <style>, which the Content-Security-Policy rejects.
     this.gui = new GUI({ title: 'downhill', width: 300, injectStyles: false });
     this.model = { ...this.modelFrom(settings), preset: '' };
@@ -235,6 +238,7 @@ export class Panel {
   /** Puts `settings` into every control, without firing change handlers. */
   show(settings: AppSettings, state: PanelState = { canZoomOut: false }): void {
     this.settings = cloneSettings(settings);
+    this.gridByDims[surfaceDims(settings)] = settings.grid;
     Object.assign(this.model, this.modelFrom(settings));
     this.setGridChoices(surfaceDims(settings));
     this.surface.show(settings);
@@ -268,8 +272,8 @@ export class Panel {
   /**
    * Applies a change from the Surface folder. Another surface or formula
    * starts on its standard domain unless the change sets one, and a change of
-   * dimension starts from the default grid, since a 1D and a 2D grid mean
-   * different things.
+   * dimension takes the grid last used in that dimension (the default one at
+   * first), since a 1D and a 2D grid mean different things.
    */
   private changeSurface(update: Partial<AppSettings>): boolean {
     const next = { ...cloneSettings(this.settings), ...update };
@@ -280,7 +284,7 @@ export class Panel {
     try {
       const dims = surfaceDims(next);
       if (update.grid === undefined && dims !== surfaceDims(this.settings)) {
-        next.grid = dims === 1 ? 33 : 64;
+        next.grid = this.gridByDims[dims];
       }
     } catch {
       // An invalid formula: the app rejects it and shows why.

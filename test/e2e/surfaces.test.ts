@@ -118,6 +118,29 @@ describe('surfaces in the app', () => {
     expect(await formulaField().inputValue()).toBe(typed);
   });
 
+  test('a 1D formula and back keeps the 2D grid', async () => {
+    const grid = () => page.evaluate(() => (window as unknown as { downhill: { settings: { grid: number } } }).downhill.settings.grid);
+    const setGrid = (size: number) =>
+      page.evaluate(async (size) => {
+        const downhill = (window as unknown as { downhill: { settings: object; change(next: object): boolean; whenBuilt(): Promise<void> } }).downhill;
+        downhill.change({ ...downhill.settings, grid: size });
+        await downhill.whenBuilt();
+      }, size);
+    const before = await grid();
+    const formula = await formulaField().inputValue();
+    await setGrid(32);
+    await typeFormula('x^2');
+    await waitForState(page, (state) => state.running?.formula === 'x^2');
+    expect(await grid()).toBe(33);
+    await typeFormula('x^2 + y^2');
+    await waitForState(page, (state) => state.running?.formula === 'x^2 + y^2');
+    expect(await grid()).toBe(32);
+    // The next tests run on the scene from before.
+    await typeFormula(formula);
+    await waitForState(page, (state) => state.running?.formula === formula);
+    await setGrid(before);
+  });
+
   test('listed minima of a typed formula', async () => {
     await page.evaluate(() => {
       const downhill = (window as unknown as { downhill: { settings: object; change(next: object): boolean } }).downhill;
