@@ -981,7 +981,8 @@ export class App {
       const limit = definition && this.surface ? surfaceStabilityLimit(definition, this.surface, optimizer) : undefined;
       const perCell = sample.samplesPerCell === run.descent.startsPerCell ? 'every start' : `${sample.samplesPerCell} of ${run.descent.startsPerCell} starts`;
       const shownLimit = axes.second ? undefined : limit;
-      const legend = shownLimit === undefined ? '' : `; dashed: stability limit η = ${formatValue(shownLimit)}`;
+      // The limit comes from the curvature at the listed minima; where the surface curves more away from them, starts there diverge at lower rates.
+      const legend = shownLimit === undefined ? '' : `; dashed: stability limit at the minima, η = ${formatValue(shownLimit)}`;
       this.sweepPlots.show(axes, statistics, shownLimit, `Sweep of ${optimizer.name} after ${sample.stepsDone} updates (${perCell} per rate${legend})`);
       return;
     }

@@ -65,7 +65,7 @@ describe('learning-rate sweeps', () => {
     await control(page, 'sweep every configuration').locator('input').check();
 
     await expect.poll(() => page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.particleCount)).toBe(16 * 64);
-    await expect.poll(() => page.locator('#sweep .title').textContent()).toMatch(/Sweep of gd after \d+ updates \(every start per rate; dashed: stability limit η = 1\)/);
+    await expect.poll(() => page.locator('#sweep .title').textContent()).toMatch(/Sweep of gd after \d+ updates \(every start per rate; dashed: stability limit at the minima, η = 1\)/);
     expect(await page.locator('#sweep canvas').count()).toBe(3);
     // The legend names the swept rates, not the base rate the sweep does not use.
     await expect.poll(() => page.locator('.legend-name').first().textContent()).toBe('1: gd η 0.5 to 1.5, 64 rates');
