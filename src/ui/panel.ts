@@ -181,15 +181,15 @@ export class Panel {
           const decimals = (controller as Controller & { _decimals?: number })._decimals;
           const current = controller.getValue() as number;
           const keeps = `the field keeps ${decimals === undefined ? formatValue(current) : current.toFixed(decimals)}`;
+          const field = controller as Controller & { _stepExplicit?: boolean; _snap?: (value: number) => number; _min?: number; _max?: number };
           if (isNumberText(text) && underflowsToZero(text)) {
-            // "1e-400" would read as 0, which is not what was typed.
-            this.actions.notify(`invalid ${controller.$name.textContent}: "${text.slice(0, 40)}" is too small for a number and is not 0 (type 0 for 0); ${keeps}.`);
+            // "1e-400" would read as 0, which is not what was typed (and not every field takes 0).
+            this.actions.notify(`invalid ${controller.$name.textContent}: "${text.slice(0, 40)}" is too small for a number and was not read as 0; ${keeps}.`);
             return;
           }
           if (isNumberText(text)) {
             // As lil-gui applies typed text (its private _snap), snapped to an explicit step. A value
             // outside a slider's range is named, where lil-gui would clamp it without a word.
-            const field = controller as Controller & { _stepExplicit?: boolean; _snap?: (value: number) => number; _min?: number; _max?: number };
             let value = Number(text);
             if (field._stepExplicit && field._snap) {
               value = field._snap(value);

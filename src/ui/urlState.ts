@@ -155,7 +155,7 @@ function parseNumberText(text: string): number {
     throw new ValueError('expected a decimal number');
   }
   if (underflowsToZero(text)) {
-    throw new ValueError('too small for a number and is not 0 (write 0 for 0)');
+    throw new ValueError('too small for a number and was not read as 0');
   }
   const value = Number(text);
   if (!Number.isFinite(value)) {

@@ -100,7 +100,7 @@ describe('optimizers in the panel', () => {
       const previous = await read();
       await field.fill('1e-400');
       await field.press('Enter');
-      await expect.poll(() => page.locator('.notice.error').last().textContent()).toContain(`invalid ${name}: "1e-400" is too small for a number and is not 0`);
+      await expect.poll(() => page.locator('.notice.error').last().textContent()).toContain(`invalid ${name}: "1e-400" is too small for a number and was not read as 0`);
       expect(await read()).toBe(previous);
       // One notice, not a second one from the settings check.
       expect(await page.locator('.notice.error', { hasText: `invalid ${name} "1e-400"` }).count()).toBe(0);

@@ -233,7 +233,7 @@ describe('a link with bad values', () => {
 
   test('a number below the smallest double is named as typed', () => {
     const decoded = decodeLink('#v=1&run1.lr=1e-400');
-    expect(decoded.problems).toEqual(["The link's run1.lr=1e-400 was not applied: too small for a number and is not 0 (write 0 for 0)."]);
+    expect(decoded.problems).toEqual(["The link's run1.lr=1e-400 was not applied: too small for a number and was not read as 0."]);
   });
 
   test.each(table)('%s is named, and trails=false beside it still applies', (fragment, named) => {
