@@ -90,11 +90,14 @@ export class StepRate {
 export const SLOW_FRAME_MS = 2000;
 /** Slow frames in a row before the advice to shrink the scene is given. */
 export const SLOW_FRAMES_BEFORE_ADVICE = 3;
+/** A frame this slow brings the advice at once: waiting for three would take minutes. */
+export const VERY_SLOW_FRAME_MS = 5 * SLOW_FRAME_MS;
 
 /**
  * Slow-frame detector: from the times at which frames that ran updates
  * finished on the GPU, it reports once per scene that several frames in a
- * row took longer than SLOW_FRAME_MS, so the app can suggest a smaller grid.
+ * row took longer than SLOW_FRAME_MS, or one took longer than
+ * VERY_SLOW_FRAME_MS, so the app can suggest a smaller grid.
  */
 export class SlowFrames {
   /** Mean time between the finishes of the last slow frames, in milliseconds. */
@@ -118,7 +121,7 @@ export class SlowFrames {
       return false;
     }
     this.streak.push(interval);
-    if (this.advised || this.streak.length < SLOW_FRAMES_BEFORE_ADVICE) {
+    if (this.advised || (this.streak.length < SLOW_FRAMES_BEFORE_ADVICE && interval < VERY_SLOW_FRAME_MS)) {
       return false;
     }
     this.advised = true;

@@ -3,7 +3,7 @@
 
 import { describe, expect, test } from 'vitest';
 
-import { SLOW_FRAME_MS, SLOW_FRAMES_BEFORE_ADVICE, SlowFrames } from '../../src/ui/statusBar.ts';
+import { SLOW_FRAME_MS, SLOW_FRAMES_BEFORE_ADVICE, SlowFrames, VERY_SLOW_FRAME_MS } from '../../src/ui/statusBar.ts';
 
 /** Feeds finish times separated by `intervals` (ms) from `start` on, and returns the indices of the intervals that brought advice. */
 function feed(frames: SlowFrames, intervals: number[], start = 0): number[] {
@@ -26,6 +26,15 @@ describe('slow frames', () => {
     const advised = feed(frames, [slow, slow, slow, slow, slow]);
     expect(advised).toEqual([SLOW_FRAMES_BEFORE_ADVICE - 1]);
     expect(frames.frameMs).toBeCloseTo(slow, 9);
+  });
+
+  test('one very slow frame: advice at once', () => {
+    const frames = new SlowFrames();
+    expect(feed(frames, [16, VERY_SLOW_FRAME_MS - 1, 16])).toEqual([]);
+    expect(feed(new SlowFrames(), [16, 80_000])).toEqual([1]);
+    const once = new SlowFrames();
+    feed(once, [80_000]);
+    expect(once.frameMs).toBe(80_000);
   });
 
   test('fast frames give no advice', () => {
