@@ -982,8 +982,18 @@ export class App {
       const perCell = sample.samplesPerCell === run.descent.startsPerCell ? 'every start' : `${sample.samplesPerCell} of ${run.descent.startsPerCell} starts`;
       const shownLimit = axes.second ? undefined : limit;
       // The limit comes from the curvature at the listed minima; where the surface curves more away from them, starts there diverge at lower rates.
-      const legend = shownLimit === undefined ? '' : `; dashed: stability limit at the minima, η = ${formatValue(shownLimit)}`;
-      this.sweepPlots.show(axes, statistics, shownLimit, `Sweep of ${optimizer.name} after ${sample.stepsDone} updates (${perCell} per rate${legend})`);
+      let legend = shownLimit === undefined ? '' : `; dashed: stability limit at the minima, η = ${formatValue(shownLimit)}`;
+      // A phase map over momentum has a limit per momentum; over β₁ (Adam) none is known.
+      const second = axes.second;
+      const surface = this.surface;
+      const limitAt =
+        definition && surface && second && limit !== undefined
+          ? (value: number) => surfaceStabilityLimit(definition, surface, { ...optimizer, [second.parameter]: value })
+          : undefined;
+      if (limitAt) {
+        legend = '; dashed: stability limit at the minima';
+      }
+      this.sweepPlots.show(axes, statistics, shownLimit, `Sweep of ${optimizer.name} after ${sample.stepsDone} updates (${perCell} per rate${legend})`, limitAt);
       return;
     }
     const losses = Array.from(sample.loss, (loss, k) => (sample.status[k] === STATUS.diverged ? Infinity : rankedLoss(loss))).sort((a, b) => a - b);

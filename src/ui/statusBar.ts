@@ -90,7 +90,7 @@ export class StepRate {
 export const SLOW_FRAME_MS = 2000;
 /** Slow frames in a row before the advice to shrink the scene is given. */
 export const SLOW_FRAMES_BEFORE_ADVICE = 3;
-/** A frame this slow brings the advice at once: waiting for three would take minutes. */
+/** Frame interval in milliseconds that brings the advice at once, since three such frames would take minutes. */
 export const VERY_SLOW_FRAME_MS = 5 * SLOW_FRAME_MS;
 
 /**

@@ -44,13 +44,49 @@ function markLimit(plot: uPlot, value: number | undefined): void {
   context.restore();
 }
 
+/** Number of points of the dashed limit curve of a phase map. */
+const LIMIT_CURVE_POINTS = 64;
+
+/**
+ * Draws the stability limit of each second-axis value from `min` to `max` as
+ * a dashed curve, broken where the limit is not known or leaves the plot.
+ */
+function markLimitCurve(plot: uPlot, limitAt: (value: number) => number | undefined, min: number, max: number): void {
+  const { left, width } = plot.bbox;
+  const context = plot.ctx;
+  context.save();
+  context.strokeStyle = '#ffffff';
+  context.setLineDash([5, 4]);
+  context.lineWidth = 1.5 * window.devicePixelRatio;
+  context.beginPath();
+  let drawing = false;
+  for (let k = 0; k < LIMIT_CURVE_POINTS; k++) {
+    const value = min + ((max - min) * k) / (LIMIT_CURVE_POINTS - 1);
+    const limit = limitAt(value);
+    const x = limit === undefined || !Number.isFinite(limit) ? NaN : plot.valToPos(limit, 'x', true);
+    if (!(x >= left && x <= left + width)) {
+      drawing = false;
+      continue;
+    }
+    const y = plot.valToPos(value, 'y', true);
+    if (drawing) {
+      context.lineTo(x, y);
+    } else {
+      context.moveTo(x, y);
+    }
+    drawing = true;
+  }
+  context.stroke();
+  context.restore();
+}
+
 export class SweepPlots {
   private plots: uPlot[] = [];
   private heading: HTMLElement | undefined;
   private shape = '';
   private limit: number | undefined;
   private lossAxis: LossAxisKind = 'log';
-  private phase: { statistics: CellStatistics[]; lrs: number[]; values: number[] } | undefined;
+  private phase: { statistics: CellStatistics[]; lrs: number[]; values: number[]; limitAt?: (value: number) => number | undefined } | undefined;
 
   constructor(private readonly container: HTMLElement) {}
 
@@ -60,8 +96,12 @@ export class SweepPlots {
     this.shape = '';
   }
 
-  /** Draws `statistics` (one per cell) of a sweep over `axes`; `limit` is the stability limit, if known. */
-  show(axes: SweepAxes, statistics: CellStatistics[], limit: number | undefined, title: string): void {
+  /**
+   * Draws `statistics` (one per cell) of a sweep over `axes`; `limit` is the
+   * stability limit, if known. A phase map takes `limitAt` instead, the limit
+   * for each value of its second axis, drawn as a dashed curve where known.
+   */
+  show(axes: SweepAxes, statistics: CellStatistics[], limit: number | undefined, title: string, limitAt?: (value: number) => number | undefined): void {
     const lrs = logSpace(axes.lrMin, axes.lrMax, axes.lrCount);
     this.limit = limit;
     // A negative loss anywhere in the sweep needs the asinh loss axis (see lossAxis.ts).
@@ -75,7 +115,7 @@ export class SweepPlots {
     this.heading!.textContent = title;
 
     if (axes.second) {
-      this.phase = { statistics, lrs, values: linearSpace(axes.second.min, axes.second.max, axes.second.count) };
+      this.phase = { statistics, lrs, values: linearSpace(axes.second.min, axes.second.max, axes.second.count), limitAt };
       this.plots[0].redraw();
       return;
     }
@@ -218,6 +258,9 @@ export class SweepPlots {
       }
     }
     context.restore();
+    if (phase.limitAt) {
+      markLimitCurve(plot, phase.limitAt, values[0], values[values.length - 1]);
+    }
   }
 }
 

@@ -111,6 +111,16 @@ describe('learning-rate sweeps', () => {
         { timeout: 60_000 },
       )
       .toBe(true);
+    // The stability limit η = 1 + μ of heavy-ball momentum on x², as a dashed white curve across the map.
+    await expect.poll(() => page.locator('#sweep .title').textContent()).toMatch(/dashed: stability limit at the minima\)$/);
+    const png = await page.locator('#sweep canvas').first().screenshot({ path: process.env.DOWNHILL_SHOTS ? `${process.env.DOWNHILL_SHOTS}/phase-limit.png` : undefined });
+    const { PNG } = await import('pngjs');
+    const image = PNG.sync.read(png);
+    let white = 0;
+    for (let k = 0; k < image.data.length; k += 4) {
+      white += image.data[k] > 235 && image.data[k + 1] > 235 && image.data[k + 2] > 235 ? 1 : 0;
+    }
+    expect(white).toBeGreaterThan(60);
   });
   test('sweep drops an unread phase-map axis', async () => {
     // The phase map over momentum of the test before, off; then the configuration becomes plain descent.
