@@ -225,6 +225,12 @@ export function decodeLink(fragment: string): DecodedLink {
     problems.push('The link could not be read as key=value pairs, so it was ignored.');
     return { state, problems };
   }
+  // In a v= link a formula's + is a space, so a fault there may be a plus sign that was meant.
+  const plusAsSpace = !typed && /(^|&)formula=[^&]*\+/.test(readable);
+  const formulaProblem = (text: string, error: FormulaError): string => {
+    const problem = describeProblem('formula', text, error);
+    return plusAsSpace ? `${problem} In a link that begins with v=, + stands for a space: write %2B for a plus sign.` : problem;
+  };
   const seen = new Set<string>();
   const assignments: Assignment[] = [];
   // Run k's optimizer and schedule names come first: they choose which fields that run has.
@@ -330,9 +336,11 @@ export function decodeLink(fragment: string): DecodedLink {
       pending = failed.map((entry) => entry.assignment);
       if (pass === 1) {
         for (const { assignment, error } of failed) {
-          problems.push(describeProblem(assignment.key, assignment.text, error));
           if (assignment.key === 'formula' && error instanceof FormulaError) {
+            problems.push(formulaProblem(assignment.text, error));
             rejectedFormula = { text: assignment.text, error };
+          } else {
+            problems.push(describeProblem(assignment.key, assignment.text, error));
           }
         }
       }
@@ -354,7 +362,7 @@ export function decodeLink(fragment: string): DecodedLink {
       if (!(error instanceof FormulaError)) {
         throw error;
       }
-      problems.push(describeProblem('formula', formula.text, error));
+      problems.push(formulaProblem(formula.text, error));
       delete state.settings.formula;
     }
   }

@@ -93,6 +93,15 @@ describe('a link round-trips', () => {
     expect(decoded.state.settings.formula).toBe('x^2');
   });
 
+  test('a + in a v= link is a space, and the fault says so', () => {
+    const decoded = decodeLink('#v=1&surface=custom&formula=x^2+y^2');
+    expect(decoded.problems).toEqual([
+      "The link's formula=x^2 y^2 was not applied: missing operator between 2 and y; write 2*y. In a link that begins with v=, + stands for a space: write %2B for a plus sign.",
+    ]);
+    // Without a + the fault has no such hint.
+    expect(decodeLink('#v=1&surface=custom&formula=x^^2').problems[0]).not.toMatch(/%2B/);
+  });
+
   test('the custom surface without a formula', () => {
     const decoded = decodeLink('#v=1&surface=custom&grid=32');
     expect(decoded.problems).toEqual(["The link's surface=custom was not applied: the custom surface needs formula= beside it, a formula in x, or in x and y."]);
