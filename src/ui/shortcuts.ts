@@ -54,7 +54,7 @@ function typingIn(target: EventTarget | null): boolean {
 /** Class on <body> while the side column and the panel are hidden. */
 export const PANELS_HIDDEN_CLASS = 'panels-hidden';
 
-/** Window width in CSS pixels below which a notice at start says that H hides the side column and the panel (392 + 316 pixels). */
+/** Window width in CSS pixels below which a notice points out that H hides the side column and the panel (392 + 316 pixels). */
 export const NARROW_WINDOW = 1000;
 
 export class Shortcuts {
@@ -75,9 +75,17 @@ export class Shortcuts {
     this.showPanels.hidden = true;
     this.showPanels.addEventListener('click', () => this.togglePanels());
     root.append(this.dialog, this.showPanels);
-    if (window.innerWidth < NARROW_WINDOW) {
+    // Once per page: at start in a narrow window, or when a window is made narrow, while the panels show.
+    let advised = false;
+    const adviseIfNarrow = (): void => {
+      if (advised || window.innerWidth >= NARROW_WINDOW || document.body.classList.contains(PANELS_HIDDEN_CLASS)) {
+        return;
+      }
+      advised = true;
       notices.show('In a window this narrow the side column and the panel cover most of the view: press H to hide them and H again to bring them back.', 'info', 15000);
-    }
+    };
+    adviseIfNarrow();
+    window.addEventListener('resize', adviseIfNarrow);
     // In the capture phase: lil-gui stops key events from leaving its panel, so after a
     // click on a panel button or checkbox a listener on the way up would never hear them.
     window.addEventListener(

@@ -221,6 +221,22 @@ describe('layout', () => {
     }
   }, 120_000);
 
+  test('a window made narrow gets the H notice once', async () => {
+    const page = await openApp(1280, 800, '#v=1&view=2d&grid=16');
+    try {
+      const advice = async () => (await page.locator('.notice').allTextContents()).filter((text) => /press H to hide them/.test(text)).length;
+      expect(await advice()).toBe(0);
+      await page.setViewportSize({ width: 800, height: 600 });
+      await expect.poll(advice).toBe(1);
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.setViewportSize({ width: 820, height: 600 });
+      await page.waitForTimeout(300);
+      expect(await advice()).toBe(1);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
   test('H gives the map the whole window', async () => {
     const page = await openApp(800, 560, '#v=1&view=2d&surface=himmelblau&grid=32&basinView=map');
     try {
