@@ -4,7 +4,7 @@
  */
 import { DEFAULT_CRITERIA, DEFAULT_NOISE, DEFAULT_SCHEDULE, defaultOptimizer, type NoiseConfig, type OptimizerConfig, type ScheduleConfig, type StopCriteria } from '../core/config.ts';
 import { checkDomain } from '../core/domain.ts';
-import { validateNoise, validateOptimizer, validateSchedule } from '../core/hyperparameters.ts';
+import { describeAccepted, inRange, OPTIMIZER_SPECS, validateNoise, validateOptimizer, validateSchedule } from '../core/hyperparameters.ts';
 import { MAX_FORMULA_LENGTH } from '../core/expr/index.ts';
 import { ASSIGNMENT_RADIUS, CONDITION_NUMBER, DIVERGE_BOUND, GRID_1D, GRID_2D, LEARNING_RATE, MAX_PARTICLES, STEPS_PER_FRAME, checkInteger, checkNumber, checkTolerance, InvalidSettingError } from '../core/limits.ts';
 import { checkBoolean, checkChoice, checkFields } from '../core/settingChecks.ts';
@@ -127,8 +127,18 @@ export function cloneSettings(settings: AppSettings): AppSettings {
   };
 }
 
-/** Values of the second sweep axis, a momentum or β₁: at least 0 and below 1. */
-const SECOND_AXIS = { min: 0, max: 0.9999 } as const;
+/**
+ * Checks a value of the second sweep axis, a momentum or β₁, against their
+ * shared range: at least 0 and below 1, as the command line's --y-min and
+ * --y-max are checked (0.99999994 is the largest, as float32 rounds larger
+ * values to 1).
+ */
+function checkSecondAxisValue(setting: string, value: number): void {
+  const spec = OPTIMIZER_SPECS.beta1;
+  if (!inRange(spec, value)) {
+    throw new InvalidSettingError(setting, value, describeAccepted(spec, value));
+  }
+}
 
 /** Index of the first run whose optimizer does not read the sweep's second axis `parameter`, or -1. */
 export function runWithoutAxis(runs: readonly RunSettings[], parameter: SweepParameter): number {
@@ -149,8 +159,8 @@ function validateSweep(settings: AppSettings): void {
   const second = checkChoice('second sweep axis', sweep.second, ['none', ...(Object.keys(SWEEP_PARAMETERS) as SweepParameter[])]);
   // The panel keeps the second axis's values while it is off, so they are checked either way.
   const axis = second === 'none' ? 'second axis' : second;
-  checkNumber(`lowest ${axis} value`, sweep.secondMin, SECOND_AXIS.min, SECOND_AXIS.max);
-  checkNumber(`highest ${axis} value`, sweep.secondMax, SECOND_AXIS.min, SECOND_AXIS.max);
+  checkSecondAxisValue(`lowest ${axis} value`, sweep.secondMin);
+  checkSecondAxisValue(`highest ${axis} value`, sweep.secondMax);
   checkInteger(`number of ${axis} values`, sweep.secondCount, 1, MAX_APP_SWEEP_CELLS);
   if (second === 'none') {
     return;

@@ -131,6 +131,11 @@ describe('numbers below float32', () => {
   it('the largest float32 below 1 is accepted', () => {
     expect(() => validateSettings(settingsWith([['runs', 0, 'optimizer', 'beta2'], 1 - 2 ** -24]))).not.toThrow();
     expect(() => validateSettings(settingsWith([['runs', 0, 'optimizer', 'momentum'], 1 - 2 ** -24]))).not.toThrow();
+    // The sweep's second axis takes the same range as the command line's --y-max.
+    expect(() => validateSettings(settingsWith([['sweep', 'secondMax'], 1 - 2 ** -24]))).not.toThrow();
+    expect(rejection(settingsWith([['sweep', 'secondMax'], 0.99999999])).message).toBe(
+      'invalid highest second axis value 0.99999999: expected a number in [0, 1), at most 0.99999994, since float32 rounds larger values to 1',
+    );
   });
 
   it('0 and the smallest normal float32 are accepted', () => {
