@@ -10,7 +10,7 @@ import { OptimizerPanel } from './optimizerPanel.ts';
 import { SweepPanel } from './sweepPanel.ts';
 import { formatValue } from './format.ts';
 import { PRESETS } from './presets.ts';
-import { cloneSettings, surfaceDims, type AppSettings, type ZScale } from './settings.ts';
+import { cloneSettings, largestGrid, surfaceDims, type AppSettings, type ZScale } from './settings.ts';
 import { SurfacePanel } from './surfacePanel.ts';
 import { isNumberText } from './typedNumber.ts';
 import type { ExportKind } from './app.ts';
@@ -284,7 +284,8 @@ export class Panel {
     try {
       const dims = surfaceDims(next);
       if (update.grid === undefined && dims !== surfaceDims(this.settings)) {
-        next.grid = this.gridByDims[dims];
+        // Within what a running sweep allows: a 2D grid of 256 per side times its cells may pass the particle limit.
+        next.grid = Math.min(this.gridByDims[dims], largestGrid(next, dims));
       }
     } catch {
       // An invalid formula: the app rejects it and shows why.

@@ -183,14 +183,26 @@ function validateSweep(settings: AppSettings): void {
   }
 }
 
+/** Returns the cells of the sweep, each a copy of the grid of starts: 1 without a sweep. */
+export function sweepCellCount(settings: AppSettings): number {
+  const sweep = settings.sweep;
+  if (!sweep.enabled) {
+    return 1;
+  }
+  return sweep.second === 'none' ? sweep.lrCount : sweep.lrCount * sweep.secondCount;
+}
+
+/** Returns the largest grid of a surface of `dims` dimensions whose particles, times the sweep's cells, stay within MAX_PARTICLES. */
+export function largestGrid(settings: AppSettings, dims: 1 | 2): number {
+  const starts = Math.floor(MAX_PARTICLES / sweepCellCount(settings));
+  const range = dims === 1 ? GRID_1D : GRID_2D;
+  return Math.max(range.min, Math.min(range.max, dims === 1 ? starts : Math.floor(Math.sqrt(starts))));
+}
+
 /** Checks the particles of each configuration: the starts, times the cells of a sweep when one is on. */
 function checkParticleCount(settings: AppSettings, dims: 1 | 2): void {
   const starts = dims === 1 ? settings.grid : settings.grid * settings.grid;
-  const sweep = settings.sweep;
-  let cells = 1;
-  if (sweep.enabled) {
-    cells = sweep.second === 'none' ? sweep.lrCount : sweep.lrCount * sweep.secondCount;
-  }
+  const cells = sweepCellCount(settings);
   if (starts * cells > MAX_PARTICLES) {
     throw new InvalidSettingError(
       'number of particles per configuration',

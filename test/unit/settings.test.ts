@@ -5,7 +5,7 @@ import { describe, expect, it, test } from 'vitest';
 
 import { FormulaError } from '../../src/core/expr/index.ts';
 import { decimalValue, InvalidSettingError, underflowsToZero } from '../../src/core/limits.ts';
-import { DEFAULT_SETTINGS, surfaceDims, validateSettings, type AppSettings } from '../../src/ui/settings.ts';
+import { DEFAULT_SETTINGS, largestGrid, surfaceDims, validateSettings, type AppSettings } from '../../src/ui/settings.ts';
 
 function settingsWith(update: Partial<AppSettings>): AppSettings {
   return { ...DEFAULT_SETTINGS, ...update };
@@ -79,5 +79,22 @@ describe('decimal text', () => {
     ['1e400', false],
   ])('%s underflows to 0: %s', (text, underflows) => {
     expect(underflowsToZero(text)).toBe(underflows);
+  });
+});
+
+describe('largest grid', () => {
+  test('without a sweep, the grid range itself', () => {
+    expect(largestGrid(DEFAULT_SETTINGS, 2)).toBe(2048);
+    expect(largestGrid(DEFAULT_SETTINGS, 1)).toBe(1_048_576);
+  });
+
+  test('a phase map of 64 × 32 cells leaves 8,192 starts: 90 per side', () => {
+    const settings: AppSettings = { ...DEFAULT_SETTINGS, sweep: { ...DEFAULT_SETTINGS.sweep, enabled: true, lrCount: 64, second: 'momentum', secondCount: 32 } };
+    expect(largestGrid(settings, 2)).toBe(90);
+    expect(largestGrid(settings, 1)).toBe(8192);
+    // The grid it gives passes validation with a momentum run, and one more per side does not.
+    const momentum = { ...settings, runs: [{ ...settings.runs[0], optimizer: { ...settings.runs[0].optimizer, name: 'momentum' as const, momentum: 0.9 } }] };
+    expect(() => validateSettings({ ...momentum, grid: 90 })).not.toThrow();
+    expect(() => validateSettings({ ...momentum, grid: 91 })).toThrow(/number of particles per configuration/);
   });
 });
