@@ -1087,6 +1087,10 @@ export class App {
         steps = Math.min(this.runTo - this.stepsDone, perSubmit);
         this.pendingSteps = 0;
       }
+      if (steps > 0) {
+        // The first stepping frame of a scene counts from here, so that one frame of minutes brings the advice.
+        this.slowFrames.submitted(performance.now());
+      }
       while (steps > 0) {
         const chunk = Math.min(steps, perSubmit);
         for (const run of this.runs) {

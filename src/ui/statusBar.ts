@@ -129,6 +129,15 @@ export class SlowFrames {
     return true;
   }
 
+  /**
+   * Takes the time a stepping frame was submitted. When no finish is known
+   * (the scene's first frame, or the first after a pause), the frame's
+   * interval starts here.
+   */
+  submitted(now: number): void {
+    this.lastFinish ??= now;
+  }
+
   /** Forgets the last finish, so that a pause or a frame without updates does not count as a slow frame. */
   interrupt(): void {
     this.lastFinish = undefined;

@@ -37,6 +37,15 @@ describe('slow frames', () => {
     expect(once.frameMs).toBe(80_000);
   });
 
+  test('the first frame counts from its submit', () => {
+    const frames = new SlowFrames();
+    frames.submitted(1000);
+    // A second frame submitted while the first runs does not move the start.
+    frames.submitted(1016);
+    expect(frames.finished(81_000)).toBe(true);
+    expect(frames.frameMs).toBe(80_000);
+  });
+
   test('fast frames give no advice', () => {
     const frames = new SlowFrames();
     expect(feed(frames, Array.from({ length: 100 }, () => 16))).toEqual([]);
