@@ -856,9 +856,10 @@ export class App {
     this.comparer = comparer;
     // Hover text describes particles of the old scene.
     this.mapInteraction?.hideTooltip();
-    // A report and its marks belong to the particles they checked.
+    // A report and its marks belong to the particles they checked. Closing an earlier report leaves the basin view as it is now.
     this.cancelVerify();
     this.clearVerifyMarks();
+    this.basinViewBeforeVerify = undefined;
     this.verifyView.markEarlier();
     this.differing = undefined;
     this.runs = built;
