@@ -153,17 +153,18 @@ export function compileExpression(expr: Expr): CompiledSurface {
 
 /** Parses and compiles a formula; throws FormulaError with the span of the fault. */
 export function compileFormula(text: string): CompiledSurface {
-  return compileTree(parseFormula(text), { start: 0, end: text.length });
+  return compileTree(parseFormula(text), { start: 0, end: text.length }, text);
 }
 
-function compileTree(expr: Expr, whole: Span): CompiledSurface {
+/** Compiles a parsed formula; `source`, its text where known, lets messages quote the formula as written. */
+function compileTree(expr: Expr, whole: Span, source?: string): CompiledSurface {
   const variables = usedVariables(expr);
   if (variables.size === 0) {
     throw new FormulaError('formula uses neither x nor y; a surface is a function of x, or of x and y', whole.start, whole.end);
   }
 
   const dropped: Expr[] = [];
-  const f = simplifyExpression(expr, dropped);
+  const f = simplifyExpression(expr, dropped, source);
   const fx = differentiate(f, 'x');
   const fy = differentiate(f, 'y');
   checkDerivedConstants(fx, 'gradient', whole);

@@ -25,11 +25,39 @@ export function formatMagnitude(value: number): string {
   return value.toExponential(2).replace('e+', 'e');
 }
 
-function describeBadConstant(original: Expr, value: number): string {
-  const text = excerpt(formatExpression(original), MAX_SUBEXPRESSION_LENGTH);
+/** Returns a subexpression as the formula writes it (`**` included) where its text is known, else in the compiler's notation. */
+function quote(node: Expr, source: string | undefined): string {
+  if (source === undefined || !node.span) {
+    return excerpt(formatExpression(node), MAX_SUBEXPRESSION_LENGTH);
+  }
+  // A parenthesized operand's span leaves out its parentheses, so a span that ends inside one is carried past its ')'.
+  const depthChange = (character: string): number => {
+    if (character === '(') return 1;
+    if (character === ')') return -1;
+    return 0;
+  };
+  let end = node.span.end;
+  let open = 0;
+  for (const character of source.slice(node.span.start, end)) {
+    open += depthChange(character);
+  }
+  while (open > 0 && end < source.length) {
+    open += depthChange(source[end]);
+    end++;
+  }
+  // Line breaks and tabs typed inside the subexpression would break the message's line.
+  return excerpt(source.slice(node.span.start, end).replace(/\s+/g, ' ').trim(), MAX_SUBEXPRESSION_LENGTH);
+}
+
+/** Returns the message for a constant outside float32; `base` is the value of a power's base, where the constant is a power. */
+function describeBadConstant(original: Expr, value: number, source: string | undefined, base?: number): string {
+  const text = quote(original, source);
   let domain: string | undefined;
   if (original.kind === 'call') domain = DOMAINS.get(original.name);
   if (original.kind === 'binary') domain = DOMAINS.get(original.operator);
+  // A power's fault depends on its base: 0 to a negative power divides by 0, and a positive base only overflows.
+  if (base === 0 && !Number.isNaN(value)) domain = '0 to a negative power divides by zero';
+  if (base !== undefined && base > 0) domain = undefined;
   const reason = domain === undefined ? '' : `: ${domain}`;
 
   if (Number.isNaN(value)) return `${text} is undefined (NaN)${reason}`;
@@ -76,7 +104,7 @@ function rebuild(node: Expr, visit: (child: Expr) => Expr): Expr {
  * a product of two literals, which WGSL evaluates when it creates the shader
  * and rejects when the product exceeds the largest float32.
  */
-function checkHypotConstants(original: Expr, simplified: Expr): void {
+function checkHypotConstants(original: Expr, simplified: Expr, source: string | undefined): void {
   if (simplified.kind !== 'call' || simplified.name !== 'hypot') return;
 
   for (const arg of simplified.args) {
@@ -87,7 +115,7 @@ function checkHypotConstants(original: Expr, simplified: Expr): void {
     const square = Math.fround(value) * Math.fround(value);
     if (square <= FLOAT32_MAX) continue;
     throw new FormulaError(
-      `${excerpt(formatExpression(original), MAX_SUBEXPRESSION_LENGTH)} squares ${formatMagnitude(value)} to ${formatMagnitude(square)}, which overflows ` +
+      `${quote(original, source)} squares ${formatMagnitude(value)} to ${formatMagnitude(square)}, which overflows ` +
         `float32 (largest ${formatMagnitude(FLOAT32_MAX)}); hypot(a, b) is computed as sqrt(a*a + b*b)`,
       original.span?.start ?? 0,
       original.span?.end ?? 0,
@@ -106,7 +134,7 @@ function checkHypotConstants(original: Expr, simplified: Expr): void {
  * points where `a` is undefined. When `dropped` is given, each such `a`
  * (simplified) is added to it, so that the domain check can still count them.
  */
-export function simplifyExpression(expr: Expr, dropped?: Expr[]): Expr {
+export function simplifyExpression(expr: Expr, dropped?: Expr[], source?: string): Expr {
   const done = new Map<Expr, Expr>();
 
   const visit = (node: Expr): Expr => {
@@ -117,15 +145,21 @@ export function simplifyExpression(expr: Expr, dropped?: Expr[]): Expr {
     // x/0 is not a constant, so the check below misses it, but it is undefined wherever x is.
     if (result.kind !== 'number' && node.kind === 'binary' && node.operator === '/' && numericValue(visit(node.right)) === 0) {
       throw new FormulaError(
-        `${excerpt(formatExpression(node), MAX_SUBEXPRESSION_LENGTH)} divides by zero, so it is undefined everywhere`,
+        `${quote(node, source)} divides by zero, so it is undefined everywhere`,
         node.span?.start ?? 0,
         node.span?.end ?? 0,
       );
     }
     if (result.kind === 'number' && !isFiniteFloat32(result.value)) {
-      throw new FormulaError(describeBadConstant(node, result.value), node.span?.start ?? 0, node.span?.end ?? 0);
+      let base: number | undefined;
+      if (node.kind === 'binary' && node.operator === '^') {
+        base = numericValue(visit(node.left));
+      } else if (node.kind === 'call' && node.name === 'pow') {
+        base = numericValue(visit(node.args[0]));
+      }
+      throw new FormulaError(describeBadConstant(node, result.value, source, base), node.span?.start ?? 0, node.span?.end ?? 0);
     }
-    checkHypotConstants(node, result);
+    checkHypotConstants(node, result, source);
     if (dropped && numericValue(result) !== undefined) {
       // A select that folds takes one branch, and only the taken branch counts, so only operators and calls are followed here.
       const operands = node.kind === 'binary' ? [node.left, node.right] : node.kind === 'call' ? node.args : [];
