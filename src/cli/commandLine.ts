@@ -91,7 +91,7 @@ export function readOptions(command: CommandName, args: readonly string[]): RawV
   for (const token of tokens) {
     if (token.kind !== 'option') {
       const text = token.kind === 'positional' ? token.value : '--';
-      throw new UsageError(`unexpected argument ${formatSettingValue(text)}: downhill ${command} takes options only, such as --lr 0.1 (see downhill --help)`);
+      throw new UsageError(`unexpected argument ${formatSettingValue(text)}: downhill ${command} takes options only, such as --lr 0.1 (see downhill ${command} --help)`);
     }
 
     // As typed: a group of short options such as -lr is one argument.
@@ -107,7 +107,7 @@ export function readOptions(command: CommandName, args: readonly string[]): RawV
       throw new UsageError(`invalid ${formatSettingValue(written)}: --${name} takes no value`);
     }
     if (spec.type === 'string' && (token.value === undefined || (!token.inlineValue && namesOption(token.value, table)))) {
-      throw new UsageError(`missing value of --${name}: give --${name} VALUE or --${name}=VALUE (see downhill --help for what it accepts)`);
+      throw new UsageError(`missing value of --${name}: give --${name} VALUE or --${name}=VALUE (see downhill ${command} --help for what it accepts)`);
     }
 
     const previous = values[name];
@@ -144,7 +144,7 @@ function unknownOption(command: CommandName, written: string): UsageError {
   }
   const closest = closestName(name, Object.keys(COMMAND_OPTIONS[command]));
   const suggestion = closest === undefined ? '' : `: did you mean --${closest}?`;
-  return new UsageError(`unknown option ${quoted} for downhill ${command}${suggestion} (see downhill --help)`);
+  return new UsageError(`unknown option ${quoted} for downhill ${command}${suggestion} (see downhill ${command} --help)`);
 }
 
 /** Finds the option name within 2 edits of `name` (insert, delete, substitute, swap neighbours), and within fewer edits than half its length. */

@@ -94,13 +94,14 @@ export class VerifyView {
     this.element.hidden = false;
     this.progress.hidden = true;
     this.cancelButton.hidden = true;
-    const counts =
-      `${report.gpuVsF32.disagreeing.length} starts where GPU and CPU float32 disagree, ` +
-      `${report.f32VsF64.unresolved.length} that float32 and float64 decide differently (unresolved)`;
+    const disagreeing = report.gpuVsF32.disagreeing.length;
+    const unresolved = report.f32VsF64.unresolved.length;
+    const starts = (count: number): string => (count === 1 ? '1 start' : `${count} starts`);
     const marks = marked
-      ? `On the map: ${report.gpuVsF32.disagreeing.length} starts where GPU and CPU float32 disagree are marked magenta; ` +
-        `${report.f32VsF64.unresolved.length} starts that float32 and float64 decide differently are greyed out as unresolved. Closing the report removes the marks.`
-      : `${counts}. The basin map does not show a sweep, so they are not marked; the downloaded report lists their particle indices.`;
+      ? `On the map: ${starts(disagreeing)} where GPU and CPU float32 disagree ${disagreeing === 1 ? 'is' : 'are'} marked magenta; ` +
+        `${starts(unresolved)} that float32 and float64 decide differently ${unresolved === 1 ? 'is' : 'are'} greyed out as unresolved. Closing the report removes the marks.`
+      : `${starts(disagreeing)} where GPU and CPU float32 disagree, ${unresolved} that float32 and float64 decide differently (unresolved). ` +
+        'The basin map does not show a sweep, so they are not marked; the downloaded report lists their particle indices.';
     this.text.textContent = [formatVerifyReport(report), '', ...report.explanation, '', marks].join('\n');
     if (this.downloadUrl) {
       URL.revokeObjectURL(this.downloadUrl);

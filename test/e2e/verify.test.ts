@@ -49,7 +49,7 @@ describe('Verify in the app', () => {
     expect(text).toMatch(/checked 576 of 576 particles/);
     expect(text).toMatch(/CPU float32 vs float64/);
     expect(text).toMatch(/implementation/);
-    expect(text).toMatch(/On the map: \d+ starts where GPU and CPU float32 disagree/);
+    expect(text).toMatch(/On the map: \d+ starts? where GPU and CPU float32 disagree/);
 
     // The download link carries the whole report as JSON.
     const href = await page.locator('#verify a').getAttribute('href');
@@ -70,7 +70,7 @@ describe('Verify in the app', () => {
 
     // The map of the verified configuration is on, and its legend names the marks with their counts.
     expect(await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.basinView)).toBe('map');
-    const marked = /On the map: (\d+) starts where GPU and CPU float32 disagree are marked magenta; (\d+) starts/.exec(text)!;
+    const marked = /On the map: (\d+) starts? where GPU and CPU float32 disagree (?:is|are) marked magenta; (\d+) starts?/.exec(text)!;
     const legend = page.locator('#basin-legend');
     await expect.poll(() => legend.textContent(), { timeout: 30_000 }).toMatch(/verify: GPU and CPU float32 disagree/);
     const rows = await legend.locator('.basin-row').allTextContents();

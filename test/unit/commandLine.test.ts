@@ -235,12 +235,12 @@ describe('the words of a command line', () => {
   });
 
   const UNKNOWN_OPTIONS: [string, RegExp][] = [
-    ['--speed', /^unknown option "--speed" for downhill run: did you mean --seed\? \(see downhill --help\)$/],
+    ['--speed', /^unknown option "--speed" for downhill run: did you mean --seed\? \(see downhill run --help\)$/],
     ['--setps', /^unknown option "--setps" for downhill run: did you mean --steps\?/],
-    ['--LR', /^unknown option "--LR" for downhill run \(see downhill --help\)$/],
+    ['--LR', /^unknown option "--LR" for downhill run \(see downhill run --help\)$/],
     ['--lr_min', /^unknown option "--lr_min" for downhill run: did you mean --lr-min\?/],
-    ['--x', /^unknown option "--x" for downhill run \(see downhill --help\)$/],
-    ['-x', /^unknown option "-x" for downhill run \(see downhill --help\)$/],
+    ['--x', /^unknown option "--x" for downhill run \(see downhill run --help\)$/],
+    ['-x', /^unknown option "-x" for downhill run \(see downhill run --help\)$/],
     ['-lr', /^unknown option "-lr" for downhill run: options start with two dashes, as in --lr$/],
     ['-1', /^unknown option "-1" for downhill run/],
     ['--constructor', /^unknown option "--constructor" for downhill run/],
