@@ -214,10 +214,10 @@ class Parser {
       const previous = this.previous();
       const before = excerpt(previous.written);
       const after = excerpt(token.written);
-      // 0x10 reads as the number 0 and the name x10: name the hexadecimal notation rather than suggest 0*x10.
-      if (previous.written === '0' && previous.end === token.start && /^[xX][0-9a-fA-F]+$/.test(token.written)) {
+      const literal = previous.type === 'number' && previous.end === token.start ? otherNumberNotation(previous.written, token.written) : undefined;
+      if (literal !== undefined) {
         throw new FormulaError(
-          `hexadecimal numbers such as ${before}${after} are not accepted ${atCharacter(previous.start)}; write the number in decimal, such as ${Number.parseInt(token.written.slice(1), 16)}`,
+          `${literal.kind} such as ${before}${after} are not accepted ${atCharacter(previous.start)}; write it ${literal.fix}`,
           previous.start,
           token.end,
         );
@@ -303,4 +303,27 @@ export function parseFormula(text: string): Expr {
     );
   }
   return expr;
+}
+
+/**
+ * Returns the notation, and how to write it instead, of a number written in a notation
+ * the language lacks, which reads as a number followed by a name: 0x10 as 0
+ * and x10, 0b101, 0o17, 1_000 as 1 and _000. Undefined for anything else.
+ */
+function otherNumberNotation(number: string, name: string): { kind: string; fix: string } | undefined {
+  const bases: [RegExp, number, string][] = [
+    [/^[xX]([0-9a-fA-F]+)$/, 16, 'hexadecimal numbers'],
+    [/^[bB]([01]+)$/, 2, 'binary numbers'],
+    [/^[oO]([0-7]+)$/, 8, 'octal numbers'],
+  ];
+  if (number === '0') {
+    for (const [pattern, base, kind] of bases) {
+      const digits = pattern.exec(name)?.[1];
+      if (digits !== undefined) return { kind, fix: `in decimal: ${excerpt(String(Number.parseInt(digits, base)))}` };
+    }
+  }
+  if (/^\d+$/.test(number) && /^(_\d+)+$/.test(name)) {
+    return { kind: 'digit separators', fix: `without them: ${excerpt(number + name.replaceAll('_', ''))}` };
+  }
+  return undefined;
 }
