@@ -15,7 +15,7 @@ import { CUSTOM_SURFACE_NAME, type Domain, type SurfaceDefinition } from '../cor
 import { fillStarts, type GridStarts } from '../core/grid.ts';
 import { createGpuContext, type GpuContext } from '../gpu/device.ts';
 import { LimitExceededError } from '../gpu/errors.ts';
-import { cellStatistics, quantile, rankedLoss, surfaceStabilityLimit, sweepCells } from '../core/sweep.ts';
+import { cellStatistics, linearSpace, quantile, rankedLoss, surfaceStabilityLimit, sweepCells } from '../core/sweep.ts';
 import { BasinClassifier, BasinComparer, BASIN_STRIDE, type BasinCounts } from '../gpu/basins.ts';
 import { PopulationSampler, type PopulationSample } from '../gpu/sampler.ts';
 import { Descent } from '../gpu/descent.ts';
@@ -991,7 +991,15 @@ export class App {
         definition && surface && second && limit !== undefined
           ? (value: number) => surfaceStabilityLimit(definition, surface, { ...optimizer, [second.parameter]: value })
           : undefined;
-      if (limitAt) {
+      // The caption names the curve only where some of it lies within the swept rates.
+      const curveShown =
+        limitAt !== undefined &&
+        second !== undefined &&
+        linearSpace(second.min, second.max, 64).some((value) => {
+          const rate = limitAt(value);
+          return rate !== undefined && rate >= axes.lrMin && rate <= axes.lrMax;
+        });
+      if (curveShown) {
         legend = '; dashed: stability limit at the minima';
       }
       this.sweepPlots.show(axes, statistics, shownLimit, `Sweep of ${optimizer.name} after ${sample.stepsDone} updates (${perCell} per rate${legend})`, limitAt);
