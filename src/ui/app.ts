@@ -1511,6 +1511,8 @@ export class App {
   }
 
   private async exportNow(kind: ExportKind, scale: number): Promise<string | undefined> {
+    // A rebuild in progress would pair the new settings (a sweep's cells, say) with the old particles.
+    await this.whenBuilt();
     const settings = this.settings;
     const run = this.runs[settings.active];
     const definition = this.surfaceDefinition;
