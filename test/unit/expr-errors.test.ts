@@ -89,6 +89,8 @@ const BAD_FORMULAS: readonly BadFormula[] = [
   { label: 'overflowing product', text: 'x*(1e30*1e30)', start: 3, end: 12, message: /1e30\*1e30 = 1\.00e60 overflows float32/ },
   { label: 'hypot constant squared', text: 'y + hypot(x, 2e19)', start: 4, end: 18, message: /hypot\(x, 2e19\) squares 2\.00e19 to 4\.00e38, which overflows float32/ },
   { label: 'derivative constant', text: '(3e38*x)^2', start: 0, end: 10, message: /the gradient of this formula needs the constant 1\.80e77/ },
+  { label: 'derivative constant of one term', text: 'x^2 + 0^x', start: 6, end: 9, message: /^the gradient of 0\^x needs the constant -Infinity, which is not a finite float32 number/ },
+  { label: 'derivative constant of a term in parentheses', text: 'y + ((3e38*x)^2)', start: 6, end: 15, message: /^the gradient of \(3e38\*x\)\^2 needs the constant 1\.80e77/ },
   { label: 'no variable', text: '2 + 3', start: 0, end: 5, message: /formula uses neither x nor y/ },
   { label: 'constants only', text: 'pi*e', start: 0, end: 4, message: /formula uses neither x nor y/ },
 ];

@@ -1,10 +1,10 @@
-import { usedVariables, type Expr, type Span } from './ast.ts';
+import { childrenOf, usedVariables, type Expr, type Span } from './ast.ts';
 import { differentiate } from './differentiate.ts';
 import { FormulaError } from './errors.ts';
 import { ProgramEvaluator, type Precision } from './evaluate.ts';
 import { parseFormula } from './parser.ts';
 import { ProgramBuilder, type Program } from './program.ts';
-import { checkDerivedConstants, simplifyExpression } from './simplify.ts';
+import { checkDerivedConstants, quote, simplifyExpression } from './simplify.ts';
 import { emitWgsl } from './wgsl.ts';
 
 /**
@@ -156,6 +156,37 @@ export function compileFormula(text: string): CompiledSurface {
   return compileTree(parseFormula(text), { start: 0, end: text.length }, text);
 }
 
+/**
+ * Returns the error for the innermost subexpression of `expr` whose own
+ * gradient needs a constant outside float32, with that subexpression's span.
+ * An example is 0^x, whose derivative takes log(0). Returns undefined where
+ * no part of the formula has such a gradient alone. Call it only on that
+ * error, because it differentiates every subexpression.
+ */
+function gradientConstantError(expr: Expr, source: string | undefined): FormulaError | undefined {
+  let found: FormulaError | undefined;
+  const visit = (node: Expr): void => {
+    for (const child of childrenOf(node)) {
+      if (found) return;
+      visit(child);
+    }
+    // The whole formula keeps the message about this formula.
+    if (found || node === expr || !node.span || node.kind === 'number' || node.kind === 'variable' || node.kind === 'constant') return;
+    const subject = source === undefined ? 'this subexpression' : quote(node, source);
+    try {
+      const simplified = simplifyExpression(node);
+      for (const variable of ['x', 'y'] as const) {
+        checkDerivedConstants(differentiate(simplified, variable), 'gradient', node.span, subject);
+      }
+    } catch (error) {
+      if (!(error instanceof FormulaError)) throw error;
+      found = error;
+    }
+  };
+  visit(expr);
+  return found;
+}
+
 /** Compiles a parsed formula; `source`, its text where known, lets messages quote the formula as written. */
 function compileTree(expr: Expr, whole: Span, source?: string): CompiledSurface {
   const variables = usedVariables(expr);
@@ -167,8 +198,13 @@ function compileTree(expr: Expr, whole: Span, source?: string): CompiledSurface 
   const f = simplifyExpression(expr, dropped, source);
   const fx = differentiate(f, 'x');
   const fy = differentiate(f, 'y');
-  checkDerivedConstants(fx, 'gradient', whole);
-  checkDerivedConstants(fy, 'gradient', whole);
+  try {
+    checkDerivedConstants(fx, 'gradient', whole);
+    checkDerivedConstants(fy, 'gradient', whole);
+  } catch (error) {
+    if (!(error instanceof FormulaError)) throw error;
+    throw gradientConstantError(expr, source) ?? error;
+  }
 
   const fxx = differentiate(fx, 'x');
   const fxy = differentiate(fx, 'y');

@@ -26,27 +26,36 @@ export function formatMagnitude(value: number): string {
 }
 
 /** Returns a subexpression as the formula writes it (`**` included) where its text is known, else in the compiler's notation. */
-function quote(node: Expr, source: string | undefined): string {
+export function quote(node: Expr, source: string | undefined): string {
   if (source === undefined || !node.span) {
     return excerpt(formatExpression(node), MAX_SUBEXPRESSION_LENGTH);
   }
-  // A parenthesized operand's span leaves out its parentheses, so a span that ends inside one is carried past its ')'.
+  // A parenthesized operand's span leaves out its parentheses, so a span that starts or ends inside
+  // one is carried back past its '(' or on past its ')'.
   const depthChange = (character: string): number => {
     if (character === '(') return 1;
     if (character === ')') return -1;
     return 0;
   };
+  let start = node.span.start;
   let end = node.span.end;
   let open = 0;
-  for (const character of source.slice(node.span.start, end)) {
+  let unopened = 0;
+  for (const character of source.slice(start, end)) {
     open += depthChange(character);
+    unopened = Math.max(unopened, -open);
+  }
+  open += unopened;
+  while (unopened > 0 && start > 0) {
+    start--;
+    unopened -= source[start] === '(' ? 1 : 0;
   }
   while (open > 0 && end < source.length) {
     open += depthChange(source[end]);
     end++;
   }
   // Line breaks and tabs typed inside the subexpression would break the message's line.
-  return excerpt(source.slice(node.span.start, end).replace(/\s+/g, ' ').trim(), MAX_SUBEXPRESSION_LENGTH);
+  return excerpt(source.slice(start, end).replace(/\s+/g, ' ').trim(), MAX_SUBEXPRESSION_LENGTH);
 }
 
 /** Returns the message for a constant outside float32; `base` is the value of a power's base, where the constant is a power. */
@@ -185,11 +194,11 @@ export function simplifyExpression(expr: Expr, dropped?: Expr[], source?: string
  * a constant outside float32, such as 2*(3e38*x)*3e38 in the derivative of
  * (3e38*x)^2. The error spans `span`, since the constant is not in the text.
  */
-export function checkDerivedConstants(expr: Expr, derivative: 'gradient' | 'Hessian', span: Span): void {
+export function checkDerivedConstants(expr: Expr, derivative: 'gradient' | 'Hessian', span: Span, subject = 'this formula'): void {
   forEachNode(expr, (node) => {
     if (node.kind !== 'number' || isFiniteFloat32(node.value)) return;
     throw new FormulaError(
-      `the ${derivative} of this formula needs the constant ${formatMagnitude(node.value)}, ` +
+      `the ${derivative} of ${subject} needs the constant ${formatMagnitude(node.value)}, ` +
         `which is not a finite float32 number (largest ${formatMagnitude(FLOAT32_MAX)})`,
       span.start,
       span.end,
