@@ -139,9 +139,10 @@ function largestFloat32Below(limit: number): number {
   return word[0];
 }
 
-function check(spec: NumberSpec, value: number): void {
+/** Throws InvalidSettingError, under `setting` (the spec's label by default), unless `spec` accepts `value`. */
+export function checkSpec(spec: NumberSpec, value: number, setting = spec.label): void {
   if (!inRange(spec, value)) {
-    throw new InvalidSettingError(spec.label, value, describeAccepted(spec, value));
+    throw new InvalidSettingError(setting, value, describeAccepted(spec, value));
   }
 }
 
@@ -150,7 +151,7 @@ export function validateOptimizer(config: OptimizerConfig): OptimizerConfig {
   checkFields('optimizer', config, Object.keys(defaultOptimizer('gd')));
   checkChoice('optimizer', config.name, OPTIMIZER_NAMES);
   for (const [field, spec] of Object.entries(OPTIMIZER_SPECS) as [NumericOptimizerField, NumberSpec][]) {
-    check(spec, config[field]);
+    checkSpec(spec, config[field]);
   }
   checkBoolean('centered', config.centered);
   checkBoolean('AMSGrad', config.amsgrad);
@@ -165,7 +166,7 @@ export function validateSchedule(schedule: ScheduleConfig): ScheduleConfig {
   checkFields('schedule', schedule, Object.keys(DEFAULT_SCHEDULE));
   checkChoice('schedule', schedule.name, SCHEDULE_NAMES);
   for (const [field, spec] of Object.entries(SCHEDULE_SPECS) as [NumericScheduleField, NumberSpec][]) {
-    check(spec, schedule[field]);
+    checkSpec(spec, schedule[field]);
   }
   return schedule;
 }
@@ -173,7 +174,7 @@ export function validateSchedule(schedule: ScheduleConfig): ScheduleConfig {
 /** Throws InvalidSettingError naming the first invalid or unknown field of `noise`. */
 export function validateNoise(noise: NoiseConfig): NoiseConfig {
   checkFields('noise', noise, Object.keys(DEFAULT_NOISE));
-  check(NOISE_SPECS.sigma, noise.sigma);
-  check(NOISE_SPECS.seed, noise.seed);
+  checkSpec(NOISE_SPECS.sigma, noise.sigma);
+  checkSpec(NOISE_SPECS.seed, noise.seed);
   return noise;
 }

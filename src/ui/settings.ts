@@ -4,7 +4,7 @@
  */
 import { DEFAULT_CRITERIA, DEFAULT_NOISE, DEFAULT_SCHEDULE, defaultOptimizer, type NoiseConfig, type OptimizerConfig, type ScheduleConfig, type StopCriteria } from '../core/config.ts';
 import { checkDomain } from '../core/domain.ts';
-import { describeAccepted, inRange, OPTIMIZER_SPECS, validateNoise, validateOptimizer, validateSchedule } from '../core/hyperparameters.ts';
+import { checkSpec, OPTIMIZER_SPECS, validateNoise, validateOptimizer, validateSchedule } from '../core/hyperparameters.ts';
 import { MAX_FORMULA_LENGTH } from '../core/expr/index.ts';
 import { ASSIGNMENT_RADIUS, CONDITION_NUMBER, DIVERGE_BOUND, GRID_1D, GRID_2D, LEARNING_RATE, MAX_PARTICLES, STEPS_PER_FRAME, checkInteger, checkNumber, checkTolerance, InvalidSettingError } from '../core/limits.ts';
 import { checkBoolean, checkChoice, checkFields } from '../core/settingChecks.ts';
@@ -134,10 +134,7 @@ export function cloneSettings(settings: AppSettings): AppSettings {
  * values to 1).
  */
 function checkSecondAxisValue(setting: string, value: number): void {
-  const spec = OPTIMIZER_SPECS.beta1;
-  if (!inRange(spec, value)) {
-    throw new InvalidSettingError(setting, value, describeAccepted(spec, value));
-  }
+  checkSpec(OPTIMIZER_SPECS.beta1, value, setting);
 }
 
 /** Index of the first run whose optimizer does not read the sweep's second axis `parameter`, or -1. */
