@@ -63,7 +63,12 @@ export function resolveSurface(choice: SurfaceChoice): ResolvedSurface {
 
   const definition = findSurface(choice.surface, choice.condition);
   if (!definition) {
-    throw new InvalidSettingError('surface', choice.surface, `one of ${SURFACE_NAMES.join(', ')} or ${CUSTOM_SURFACE_NAME}`);
+    throw unknownSurfaceError(choice.surface);
   }
   return { definition, compiled: compileCached(definition.formula) };
+}
+
+/** Returns the error for a surface name that is neither a built-in surface nor the custom one. */
+export function unknownSurfaceError(name: unknown): InvalidSettingError {
+  return new InvalidSettingError('surface', name, `one of ${SURFACE_NAMES.join(', ')} or ${CUSTOM_SURFACE_NAME}`);
 }

@@ -11,8 +11,8 @@
  */
 import { defaultOptimizer, DEFAULT_SCHEDULE, OPTIMIZER_NAMES, SCHEDULE_NAMES, type OptimizerConfig, type OptimizerName, type ScheduleConfig } from '../core/config.ts';
 import { compileFormula, FormulaError } from '../core/expr/index.ts';
-import { InvalidSettingError, underflowsToZero } from '../core/limits.ts';
-import { resolveSurface } from '../core/surfaceChoice.ts';
+import { underflowsToZero } from '../core/limits.ts';
+import { resolveSurface, unknownSurfaceError } from '../core/surfaceChoice.ts';
 import { CUSTOM_SURFACE_NAME, SURFACE_NAMES, type Domain } from '../core/surfaces.ts';
 import { cloneSettings, DEFAULT_SETTINGS, defaultRun, MAX_RUNS, validateSettings, type AppSettings, type RunSettings } from './settings.ts';
 
@@ -259,7 +259,7 @@ export function decodeLink(fragment: string): DecodedLink {
   if (named && !surface && formula) {
     // Otherwise the formula's choice of the custom surface would silently replace the invalid name.
     assignments.splice(assignments.indexOf(named), 1);
-    problems.push(describeProblem('surface', named.text, new InvalidSettingError('surface', named.text, `one of ${SURFACE_NAMES.join(', ')} or ${CUSTOM_SURFACE_NAME}`)));
+    problems.push(describeProblem('surface', named.text, unknownSurfaceError(named.text)));
   }
   if (named?.text === CUSTOM_SURFACE_NAME && !formula) {
     assignments.splice(assignments.indexOf(named), 1);
@@ -339,6 +339,11 @@ export function decodeLink(fragment: string): DecodedLink {
           if (assignment.key === 'formula' && error instanceof FormulaError) {
             problems.push(formulaProblem(assignment.text, error));
             rejectedFormula = { text: assignment.text, error };
+          } else if (assignment.key === 'domain' && assignment.text.split(',').length === 2 && resolveSurface(current).definition.dims === 2) {
+            // Two numbers are x bounds alone, which a 2D surface cannot take: this says so in place of the general range.
+            problems.push(
+              `The link's domain=${shorten(assignment.text)} was not applied: it gives x bounds only, and ${surfaceSubject(current)} is a function of x and y; write 4 numbers: x min, x max, y min, y max.`,
+            );
           } else {
             problems.push(describeProblem(assignment.key, assignment.text, error));
           }
@@ -369,21 +374,10 @@ export function decodeLink(fragment: string): DecodedLink {
   // A 1D surface takes the domain's x bounds only; y bounds other than 0 are named, not dropped unsaid.
   const domain = assignments.find((assignment) => assignment.key === 'domain');
   const region = state.settings.domain;
-  const dims = domain ? resolveSurface(state.settings).definition.dims : undefined;
-  const subject = state.settings.surface === CUSTOM_SURFACE_NAME ? 'the formula' : state.settings.surface;
-  const bounds = domain?.text.split(',').map(parseNumberText) ?? [];
-  if (domain && region && region.yMin === 0 && region.yMax === 0 && dims === 1) {
-    const [, , yMin = 0, yMax = 0] = bounds;
+  if (domain && region && region.yMin === 0 && region.yMax === 0 && resolveSurface(state.settings).definition.dims === 1) {
+    const [, , yMin = 0, yMax = 0] = domain.text.split(',').map(parseNumberText);
     if (yMin !== 0 || yMax !== 0) {
-      problems.push(`The link's domain=${shorten(domain.text)} gives y bounds, which were not applied: ${subject} is a function of x alone.`);
-    }
-  }
-  // Two numbers are x bounds alone, which a 2D surface cannot take: this message replaces the general range.
-  if (domain && bounds.length === 2 && dims === 2) {
-    const prefix = `The link's domain=${shorten(domain.text)} was not applied:`;
-    const index = problems.findIndex((problem) => problem.startsWith(prefix));
-    if (index >= 0) {
-      problems[index] = `${prefix} it gives x bounds only, and ${subject} is a function of x and y; write 4 numbers: x min, x max, y min, y max.`;
+      problems.push(`The link's domain=${shorten(domain.text)} gives y bounds, which were not applied: ${surfaceSubject(state.settings)} is a function of x alone.`);
     }
   }
   return rejectedFormula ? { state, problems, rejectedFormula } : { state, problems };
@@ -421,6 +415,11 @@ function validateOrDefault(settings: AppSettings, problems: string[]): AppSettin
 function describeProblem(key: string, value: string, error: unknown): string {
   const reason = error instanceof Error ? error.message : String(error);
   return `The link's ${key}=${shorten(value)} was not applied: ${reason}.`;
+}
+
+/** Returns the surface of `settings` as a problem names it: its name, or "the formula". */
+function surfaceSubject(settings: AppSettings): string {
+  return settings.surface === CUSTOM_SURFACE_NAME ? 'the formula' : settings.surface;
 }
 
 /** Shortens a value that a problem repeats to its first 60 characters. */
