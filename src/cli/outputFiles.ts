@@ -43,38 +43,7 @@ export function checkOutputFile(option: string, path: string): void {
   checkAccess(folder, constants.W_OK | constants.X_OK, fail, `the folder ${JSON.stringify(folder)} is not writable`);
 }
 
-/** Returns the stats of `path`, or undefined when it does not exist. Other failures throw UsageError. */
-function statOrUndefined(path: string, fail: (reason: string) => UsageError): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      return undefined;
-    }
-    if (code === 'ENOTDIR') {
-      throw fail('a part of the path before the file name is not a folder');
-    }
-    throw fail(error instanceof Error ? error.message : String(error));
-  }
-}
-
-function checkAccess(path: string, mode: number, fail: (reason: string) => UsageError, denied: string): void {
-  try {
-    accessSync(path, mode);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM') {
-      throw fail(`${denied} (permission denied)`);
-    }
-    if (code === 'EROFS') {
-      throw fail(`${denied} (read-only file system)`);
-    }
-    throw fail(error instanceof Error ? error.message : String(error));
-  }
-}
-
-/** Messages for the error codes of a failed file write. */
+/** Messages for the error codes of a failed file check or write. */
 const WRITE_FAILURES: Readonly<Record<string, string>> = {
   ENOENT: 'the folder does not exist or takes no new files',
   EISDIR: 'it is a folder, expected a file name',
@@ -86,6 +55,38 @@ const WRITE_FAILURES: Readonly<Record<string, string>> = {
   EDQUOT: 'disk quota exceeded',
 };
 
+/** Returns the message for a file system error: from WRITE_FAILURES by its code, else its own text. */
+function failureReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return (code !== undefined && WRITE_FAILURES[code]) || (error instanceof Error ? error.message : String(error));
+}
+
+/** Returns the stats of `path`, or undefined when it does not exist. Other failures throw UsageError. */
+function statOrUndefined(path: string, fail: (reason: string) => UsageError): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      return undefined;
+    }
+    throw fail(failureReason(error));
+  }
+}
+
+function checkAccess(path: string, mode: number, fail: (reason: string) => UsageError, denied: string): void {
+  try {
+    accessSync(path, mode);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+      throw fail(`${denied} (${failureReason(error)})`);
+    }
+    throw fail(failureReason(error));
+  }
+}
+
+
 /**
  * Writes `data` to `path`. Throws UsageError naming the option, the path and
  * the reason when the write fails, such as on a file system that rejects a
@@ -95,8 +96,6 @@ export function writeOutputFile(option: string, path: string, data: string | Uin
   try {
     writeFileSync(path, data);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = (code !== undefined && WRITE_FAILURES[code]) || (error instanceof Error ? error.message : String(error));
-    throw new UsageError(`cannot write --${option} ${JSON.stringify(path)}: ${reason}`);
+    throw new UsageError(`cannot write --${option} ${JSON.stringify(path)}: ${failureReason(error)}`);
   }
 }
