@@ -340,7 +340,7 @@ export function decodeLink(fragment: string): DecodedLink {
             problems.push(formulaProblem(assignment.text, error));
             rejectedFormula = { text: assignment.text, error };
           } else if (assignment.key === 'domain' && assignment.text.split(',').length === 2 && resolveSurface(current).definition.dims === 2) {
-            // Two numbers are x bounds alone, which a 2D surface cannot take: this says so in place of the general range.
+            // Two numbers are x bounds alone, which a 2D surface cannot take: this message replaces the general range.
             problems.push(
               `The link's domain=${shorten(assignment.text)} was not applied: it gives x bounds only, and ${surfaceSubject(current)} is a function of x and y; write 4 numbers: x min, x max, y min, y max.`,
             );

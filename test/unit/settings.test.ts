@@ -88,7 +88,7 @@ describe('largest grid', () => {
     expect(largestGrid(DEFAULT_SETTINGS, 1)).toBe(1_048_576);
   });
 
-  test('a phase map of 64 × 32 cells leaves 8,192 starts: 90 per side', () => {
+  test('64 × 32 phase map: 90 per side', () => {
     const settings: AppSettings = { ...DEFAULT_SETTINGS, sweep: { ...DEFAULT_SETTINGS.sweep, enabled: true, lrCount: 64, second: 'momentum', secondCount: 32 } };
     expect(largestGrid(settings, 2)).toBe(90);
     expect(largestGrid(settings, 1)).toBe(8192);

@@ -123,7 +123,7 @@ describe('numbers below float32', () => {
     expect(error.message).toContain('every bound either 0 or at least 1.18e-38 in magnitude');
   });
 
-  it('a value that float32 rounds to an excluded 1: the message names the largest accepted', () => {
+  it('value rounding to 1: largest accepted named', () => {
     const error = rejection(settingsWith([['runs', 0, 'optimizer', 'beta2'], 0.99999999]));
     expect(error.message).toBe('invalid beta2 0.99999999: expected a number in [0, 1), at most 0.99999994, since float32 rounds larger values to 1');
   });

@@ -93,7 +93,7 @@ describe('a link round-trips', () => {
     expect(decoded.state.settings.formula).toBe('x^2');
   });
 
-  test('a + in a v= link is a space, and the fault says so', () => {
+  test('plus in a v= link: hint', () => {
     const decoded = decodeLink('#v=1&surface=custom&formula=x^2+y^2');
     expect(decoded.problems).toEqual([
       "The link's formula=x^2 y^2 was not applied: missing operator between 2 and y; write 2*y. In a link that begins with v=, + stands for a space: write %2B for a plus sign.",
