@@ -71,6 +71,25 @@ describe('heavy-ball momentum phase map', () => {
   });
 });
 
+describe('Nesterov phase map', () => {
+  test('momentum 0 row equals plain descent', async () => {
+    // A plain run rejects nesterov with momentum 0, as torch.optim.SGD does.
+    // A phase map over momentum may start at 0, where θ − γ (g + μ b) is θ − γ g.
+    const axes = { lrMin: 0.01, lrMax: 0.3, lrCount: 6, second: { parameter: 'momentum' as const, min: 0, max: 0.9, count: 4 } };
+    const starts: Starts = { kind: 'grid', nx: 4, ny: 4, domain: { xMin: -3, xMax: 3, yMin: -3, yMax: 3 } };
+    const surface = compileFormula('(x^2 + y - 11)^2 + (x + y^2 - 7)^2');
+    const run = (optimizer: OptimizerConfig, cells: CellHyperparameters[]) =>
+      runDescent(gpu(), { surface, optimizer, criteria: DEFAULT_CRITERIA, starts, cells }, 300, 100);
+    const nesterov = await run(defaultOptimizer('nesterov'), sweepCells(defaultOptimizer('nesterov'), axes));
+    const plain = await run(defaultOptimizer('gd'), sweepCells(defaultOptimizer('gd'), { ...axes, second: undefined }));
+    const firstRow = 2 * plain.particleCount;
+    expect(Array.from(nesterov.positions.subarray(0, firstRow))).toEqual(Array.from(plain.positions));
+    expect(Array.from(nesterov.stopSteps.subarray(0, plain.particleCount))).toEqual(Array.from(plain.stopSteps));
+    // The rows above it do differ, so the comparison is not of two identical runs.
+    expect(Array.from(nesterov.positions.subarray(firstRow, 2 * firstRow))).not.toEqual(Array.from(plain.positions));
+  });
+});
+
 describe('the same sweep on the GPU and the CPU', () => {
   test('per-rate shares and loss percentiles agree', async () => {
     const optimizer = defaultOptimizer('gd');
