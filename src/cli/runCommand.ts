@@ -4,6 +4,7 @@
  */
 import { compileFormula } from '../core/expr/index.ts';
 import { DEFAULT_CRITERIA, STATUS_NAMES, type NoiseConfig, type OptimizerConfig, type ScheduleConfig, type StatusName } from '../core/config.ts';
+import { fillStarts, startCount, undefinedStartsProblem } from '../core/grid.ts';
 import { ReferenceRun } from '../core/reference.ts';
 import { quantile } from '../core/sweep.ts';
 import { runDescent } from '../gpu/runDescent.ts';
@@ -42,6 +43,16 @@ export interface RunReport {
   /** Update count at which each particle converged or diverged; 0 while moving. */
   stopSteps: number[];
   summary: Record<StatusName, number>;
+  /** Problems of the setup that the outcome alone does not explain, one sentence each. */
+  warnings: string[];
+}
+
+/** Returns the warnings of a run: a surface undefined at every start checked. */
+function setupWarnings(surface: ReturnType<typeof compileFormula>, starts: RunOptions['starts']): string[] {
+  const points = new Float32Array(2 * startCount(starts));
+  fillStarts(starts, points);
+  const problem = undefinedStartsProblem(surface, points);
+  return problem === undefined ? [] : [`the surface or its gradient is undefined ${problem}: check the formula and the domain`];
 }
 
 export async function runCommand(options: RunOptions): Promise<RunReport> {
@@ -104,6 +115,7 @@ export async function runCommand(options: RunOptions): Promise<RunReport> {
     status: statusNames,
     stopSteps: Array.from(stopSteps),
     summary,
+    warnings: setupWarnings(surface, options.starts),
   };
 }
 
@@ -121,6 +133,9 @@ export function formatRunReport(report: RunReport): string {
   if (report.precision === 'f64') {
     // ReferenceRun fills its starts into a Float32Array, so an f64 run compares with the GPU from the same points.
     lines.push('note: the starts were rounded to float32 first, as the GPU takes them, and the updates ran in float64');
+  }
+  for (const warning of report.warnings) {
+    lines.push(`warning: ${warning}`);
   }
   if (finiteLoss.length > 0) {
     lines.push(`loss of particles not diverged: min ${sixDigits(finiteLoss[0])}, median ${sixDigits(median)}, max ${sixDigits(finiteLoss[finiteLoss.length - 1])}`);

@@ -1,3 +1,4 @@
+import type { CompiledSurface } from './expr/index.ts';
 import type { Domain } from './surfaces.ts';
 
 /**
@@ -67,4 +68,39 @@ export function fillStarts(starts: Starts, out: Float32Array): void {
       out[2 * index + 1] = y;
     }
   }
+}
+
+/** Starts that `undefinedStartsProblem` checks at most, spread evenly over the particles. */
+export const UNDEFINED_CHECK_LIMIT = 4096;
+
+/**
+ * Checks at most `limit` starts, spread evenly over `points` (x, y pairs), for
+ * a float32 gradient of `surface` that is undefined or not finite, where a
+ * particle diverges at its first update. Returns a phrase such as "at all 16
+ * starts, so every particle diverges at its first update" when every start
+ * checked is such a start, and undefined otherwise.
+ */
+export function undefinedStartsProblem(surface: CompiledSurface, points: Float32Array, limit = UNDEFINED_CHECK_LIMIT): string | undefined {
+  const total = points.length / 2;
+  const stride = Math.max(1, Math.ceil(total / limit));
+  const gradient = new Float64Array(2);
+  let checked = 0;
+  for (let index = 0; index < total; index += stride) {
+    surface.gradient(points[2 * index], points[2 * index + 1], 'f32', gradient);
+    if (Number.isFinite(gradient[0]) && Number.isFinite(gradient[1])) {
+      return undefined;
+    }
+    checked++;
+  }
+  const count = (value: number): string => value.toLocaleString('en-US');
+  if (checked === 0) {
+    return undefined;
+  }
+  if (total === 1) {
+    return 'at the start, so the particle diverges at its first update';
+  }
+  if (checked < total) {
+    return `at all ${count(checked)} starts checked (of ${count(total)}), so particles diverge at their first update`;
+  }
+  return `at all ${count(total)} starts, so every particle diverges at its first update`;
 }

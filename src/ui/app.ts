@@ -39,7 +39,7 @@ import { HistoryPlot } from './historyPlot.ts';
 import { SampleClock } from './historyRows.ts';
 import { Inspector } from './inspector.ts';
 import { Legend } from './legend.ts';
-import { applyLinkPickAndStep, copyLinkToClipboard, LinkProblemNotices, sceneLinkState, showFoundMinima, stabilityWarning } from './sceneNotices.ts';
+import { applyLinkPickAndStep, copyLinkToClipboard, LinkProblemNotices, sceneLinkState, showFoundMinima, showUndefinedStarts, stabilityWarning } from './sceneNotices.ts';
 import { NoticeSlot, Notices, showBlocker } from './notices.ts';
 import { Panel } from './panel.ts';
 import { applyPresetSettings, findPreset } from './presets.ts';
@@ -163,6 +163,8 @@ export class App {
   private readonly presetNotice: NoticeSlot;
   /** The notice about stopped particles after a change, once shown in this scene (it may have timed out since). */
   private readonly stoppedNotice: NoticeSlot;
+  /** The warning that the surface is undefined at every start, while the scene built is such. */
+  private readonly undefinedNotice: NoticeSlot;
   private basinNodes: BasinMapNodes | undefined;
   private rebuilding: Promise<void> = Promise.resolve();
   private linkSync: LinkSync | undefined;
@@ -187,6 +189,7 @@ export class App {
     this.stabilityNotice = new NoticeSlot(this.notices, 'info', 15000);
     this.presetNotice = new NoticeSlot(this.notices, 'info', 20000);
     this.stoppedNotice = new NoticeSlot(this.notices, 'info', 15000);
+    this.undefinedNotice = new NoticeSlot(this.notices, 'error', 30000);
     this.statusBar = new StatusBar(elements.status);
     this.legend = new Legend(elements.legend, (index, visible) => {
       const next = cloneSettings(this.settings);
@@ -881,6 +884,7 @@ export class App {
     for (let offset = perCell; offset < this.starts.length; offset += perCell) {
       this.starts.copyWithin(offset, 0, perCell);
     }
+    showUndefinedStarts(this.undefinedNotice, surface, this.starts.subarray(0, perCell));
     this.pendingSteps = 0;
     this.statusBar.restart();
     this.slowFrames.reset();

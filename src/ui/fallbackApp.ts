@@ -29,7 +29,7 @@ import { SampleClock } from './historyRows.ts';
 import { Inspector } from './inspector.ts';
 import { Legend } from './legend.ts';
 import { LinkSync, type LinkChange } from './linkSync.ts';
-import { applyLinkPickAndStep, copyLinkToClipboard, LinkProblemNotices, sceneLinkState, showFoundMinima } from './sceneNotices.ts';
+import { applyLinkPickAndStep, copyLinkToClipboard, LinkProblemNotices, sceneLinkState, showFoundMinima, showUndefinedStarts } from './sceneNotices.ts';
 import { NoticeSlot, Notices } from './notices.ts';
 import { Panel } from './panel.ts';
 import { applyPresetSettings, findPreset } from './presets.ts';
@@ -96,6 +96,8 @@ export class FallbackApp {
   private readonly sampleClock = new SampleClock(SAMPLE_INTERVAL);
   /** The explanation of the last preset chosen, until the next preset or a change of its scene. */
   private readonly presetNotice: NoticeSlot;
+  /** The warning that the surface is undefined at every start, while the scene built is such. */
+  private readonly undefinedNotice: NoticeSlot;
   private drawnKey = '';
   private disposed = false;
   private builtWaiters: (() => void)[] = [];
@@ -114,6 +116,7 @@ export class FallbackApp {
     this.notices = new Notices(elements.notices);
     this.linkProblems = new LinkProblemNotices(this.notices);
     this.presetNotice = new NoticeSlot(this.notices, 'info', 20000);
+    this.undefinedNotice = new NoticeSlot(this.notices, 'error', 30000);
     this.statusBar = new StatusBar(elements.status);
     this.legend = new Legend(elements.legend, (index, visible) => {
       const next = cloneSettings(this.settings);
@@ -508,6 +511,7 @@ export class FallbackApp {
     const count = starts.nx * starts.ny;
     const startPoints = new Float32Array(2 * count);
     fillStarts(starts, startPoints);
+    showUndefinedStarts(this.undefinedNotice, compiled, startPoints);
 
     const sameStarts = this.scene !== undefined && this.scene.definition.formula === definition.formula && JSON.stringify(this.scene.starts) === JSON.stringify(starts);
     if (!sameStarts || this.pickedIndex >= count) {

@@ -5,6 +5,8 @@
  */
 import type { AppSettings } from './settings.ts';
 import { cloneSettings } from './settings.ts';
+import type { CompiledSurface } from '../core/expr/index.ts';
+import { undefinedStartsProblem } from '../core/grid.ts';
 import type { FoundMinimum } from '../core/minima.ts';
 import { formatValue } from './format.ts';
 import { NoticeSlot, type Notices } from './notices.ts';
@@ -132,4 +134,29 @@ export function showFoundMinima(notices: Notices, found: readonly FoundMinimum[]
   const more = found.length > LISTED_MINIMA ? `; ${found.length - LISTED_MINIMA} more` : '';
   const noun = found.length === 1 ? 'minimum' : 'minima';
   notices.show(`${found.length} ${noun} from ${converged} converged particles: ${lines.join('; ')}${more}.`, 'info', 30000);
+}
+
+/**
+ * Returns a warning when the surface is undefined at every start checked, so
+ * that every particle stops as diverged at its first update; undefined otherwise.
+ */
+export function undefinedStartsWarning(surface: CompiledSurface, startPoints: Float32Array): string | undefined {
+  const problem = undefinedStartsProblem(surface, startPoints);
+  if (problem === undefined) {
+    return undefined;
+  }
+  return (
+    `The surface or its gradient is undefined ${problem}. ` +
+    'A formula such as x/(y - y) is undefined everywhere, and log(x) where x < 0: check the formula and the domain.'
+  );
+}
+
+/** Shows the warning of `undefinedStartsWarning` in `slot`, or takes an earlier one off. */
+export function showUndefinedStarts(slot: NoticeSlot, surface: CompiledSurface, startPoints: Float32Array): void {
+  const warning = undefinedStartsWarning(surface, startPoints);
+  if (warning === undefined) {
+    slot.clear();
+  } else {
+    slot.show(warning);
+  }
 }

@@ -201,6 +201,24 @@ describe('downhill run --formula and --condition', () => {
     expect(JSON.parse(outcome.stdout).domain).toEqual([1, 3, -1, 1]);
   });
 
+  test('a formula undefined at every start: a warning', () => {
+    const outcome = downhill(['run', '--formula', 'x/(y - y)', '--grid', '3', '--steps', '5', '--backend', 'cpu']);
+    expect(outcome.status).toBe(0);
+    expect(outcome.stdout).toMatch(/^9 particles: 0 converged, 9 diverged, 0 still moving$/m);
+    expect(outcome.stdout).toMatch(
+      /^warning: the surface or its gradient is undefined at all 9 starts, so every particle diverges at its first update: check the formula and the domain$/m,
+    );
+    const report = JSON.parse(downhill(['run', '--formula', 'log(x) + y', '--domain', '-2,-1,0,1', '--grid', '2', '--steps', '1', '--backend', 'cpu', '--json']).stdout);
+    expect(report.warnings).toEqual(['the surface or its gradient is undefined at all 4 starts, so every particle diverges at its first update: check the formula and the domain']);
+    expect(report.stopSteps).toEqual([1, 1, 1, 1]);
+  });
+
+  test('a defined start: no warning', () => {
+    const report = JSON.parse(downhill(['run', '--formula', 'log(x) + y', '--domain', '-1,1,0,1', '--grid', '2', '--steps', '1', '--backend', 'cpu', '--json']).stdout);
+    expect(report.warnings).toEqual([]);
+    expect(report.summary).toEqual({ moving: 2, converged: 0, diverged: 2 });
+  });
+
   test('condition number: stable below 2/κ, diverging above', () => {
     // κ = 100: the Hessian's largest eigenvalue is 100, so plain descent is stable for η < 0.02.
     const run = (lr: string): { condition: number; summary: { diverged: number } } =>

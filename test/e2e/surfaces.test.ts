@@ -118,6 +118,21 @@ describe('surfaces in the app', () => {
     expect(await formulaField().inputValue()).toBe(typed);
   });
 
+  test('formula undefined at every start: warning until replaced', async () => {
+    const warning = () => page.locator('.notice.error', { hasText: 'undefined at all 256 starts' });
+    const before = (await appState(page)).running!.formula;
+    await typeFormula('x/(y - y)');
+    await waitForState(page, (state) => state.running?.formula === 'x/(y - y)');
+    await expect.poll(() => warning().count()).toBe(1);
+    expect(await warning().textContent()).toMatch(/The surface or its gradient is undefined at all 256 starts, so every particle diverges at its first update\. A formula such as x\/\(y - y\)/);
+    expect(await formulaError().isVisible()).toBe(false);
+
+    // The formula before, which the tests after this one run on.
+    await typeFormula(before);
+    await waitForState(page, (state) => state.running?.formula === before);
+    await expect.poll(() => warning().count()).toBe(0);
+  });
+
   test('a 1D formula and back keeps the 2D grid', async () => {
     const grid = () => page.evaluate(() => (window as unknown as { downhill: { settings: { grid: number } } }).downhill.settings.grid);
     const setGrid = (size: number) =>
