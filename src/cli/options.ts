@@ -4,7 +4,7 @@
  */
 import { acceptedDomains, checkDomain } from '../core/domain.ts';
 import { atCharacter, FormulaError } from '../core/expr/index.ts';
-import { belowFloat32Normal, checkNumber, checkTolerance, CONDITION_NUMBER, DIVERGE_BOUND, DOMAIN_LIMITS, FLOAT32_NORMAL_WORDS, GRID_1D, GRID_2D, InvalidSettingError, RUN_STEPS, formatSettingValue } from '../core/limits.ts';
+import { belowFloat32Normal, checkNumber, checkTolerance, CONDITION_NUMBER, describeInterval, DIVERGE_BOUND, DOMAIN_LIMITS, FLOAT32_NORMAL_WORDS, GRID_1D, GRID_2D, InvalidSettingError, RUN_STEPS, formatSettingValue } from '../core/limits.ts';
 import { resolveSurface } from '../core/surfaceChoice.ts';
 import { ILL_CONDITIONED_NAME } from '../core/surfaceCatalog.ts';
 import { CUSTOM_SURFACE_NAME, SURFACE_NAMES, findSurface, type Domain, type SurfaceDefinition } from '../core/surfaces.ts';
@@ -85,7 +85,7 @@ function numberOption(name: string, text: string, min: number, max: number, acce
 function integerOption(name: string, text: string, min: number, max: number): number {
   const value = parseDecimal(text);
   if (value === undefined || !Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`invalid --${name} ${formatSettingValue(text)}: expected an integer from ${min} to ${max.toLocaleString('en-US')}`);
+    throw new UsageError(`invalid --${name} ${formatSettingValue(text)}: expected ${describeInterval({ min, max, integer: true })}`);
   }
   return value;
 }
@@ -165,7 +165,7 @@ function parseSurface(raw: RawRunOptions): { surface: SurfaceDefinition; conditi
     if (name !== ILL_CONDITIONED_NAME) {
       throw new UsageError(`--condition applies only to --surface ${ILL_CONDITIONED_NAME}, the quadratic whose condition number it sets`);
     }
-    condition = numberOption('condition', raw.condition, CONDITION_NUMBER.min, CONDITION_NUMBER.max, `a number from ${CONDITION_NUMBER.min} to ${CONDITION_NUMBER.max}`);
+    condition = numberOption('condition', raw.condition, CONDITION_NUMBER.min, CONDITION_NUMBER.max, describeInterval(CONDITION_NUMBER));
   } else if (name === ILL_CONDITIONED_NAME) {
     condition = CONDITION_NUMBER.default;
   }

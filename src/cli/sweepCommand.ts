@@ -11,7 +11,7 @@ import { compileFormula } from '../core/expr/index.ts';
 import { phaseImage, sweepCsv, type SweepRow } from '../core/exportTables.ts';
 import { startCount } from '../core/grid.ts';
 import { OPTIMIZER_SPECS } from '../core/hyperparameters.ts';
-import { MAX_PARTICLES, formatSettingValue } from '../core/limits.ts';
+import { describeInterval, MAX_PARTICLES, formatSettingValue } from '../core/limits.ts';
 import { ReferenceRun } from '../core/reference.ts';
 import {
   SWEEP_PARAMETERS,
@@ -124,7 +124,7 @@ function count(name: string, text: string | undefined, fallback: number, max: nu
   }
   const value = parseDecimal(text);
   if (value === undefined || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new UsageError(`invalid --${name} ${formatSettingValue(text)}: expected an integer from 1 to ${max.toLocaleString('en-US')}`);
+    throw new UsageError(`invalid --${name} ${formatSettingValue(text)}: expected ${describeInterval({ min: 1, max, integer: true })}`);
   }
   return value;
 }

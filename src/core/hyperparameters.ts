@@ -15,23 +15,15 @@ import {
   type ScheduleConfig,
   type ScheduleName,
 } from './config.ts';
-import { belowFloat32Normal, FLOAT32_MIN_NORMAL, FLOAT32_NONZERO_WORDS, FLOAT32_NORMAL_WORDS, formatLimit, InvalidSettingError, LEARNING_RATE } from './limits.ts';
+import { belowFloat32Normal, describeInterval, FLOAT32_MIN_NORMAL, FLOAT32_NONZERO_WORDS, FLOAT32_NORMAL_WORDS, formatLimit, InvalidSettingError, LEARNING_RATE, type Interval } from './limits.ts';
 import { checkBoolean, checkChoice, checkFields } from './settingChecks.ts';
 
-export interface NumberSpec {
+/** A numeric setting: its names and its accepted interval. */
+export interface NumberSpec extends Interval {
   /** The setting's name on the command line (without --) and in the URL. */
   flag: string;
   /** Label in the panel and in messages. */
   label: string;
-  min: number;
-  max: number;
-  /** The upper bound itself is not accepted. */
-  maxExclusive?: boolean;
-  /** The lower bound itself is not accepted. */
-  minExclusive?: boolean;
-  integer?: boolean;
-  /** Words for the accepted values, where they tell more than the range. */
-  accepted?: string;
   /** Used on the CPU only (a share that verify compares with), so float32's floor does not apply. */
   cpuOnly?: boolean;
 }
@@ -45,7 +37,6 @@ export const OPTIMIZER_SPECS: Record<NumericOptimizerField, NumberSpec & { optim
     label: 'learning rate',
     min: LEARNING_RATE.min,
     max: LEARNING_RATE.max,
-    accepted: 'a positive finite number from 1e-8 to 1e6',
     optimizers: OPTIMIZER_NAMES,
   },
   momentum: { flag: 'momentum', label: 'momentum', min: 0, max: 1, maxExclusive: true, optimizers: ['momentum', 'nesterov', 'rmsprop'] },
@@ -78,15 +69,9 @@ export const NOISE_SPECS: Record<keyof NoiseConfig, NumberSpec> = {
   seed: { flag: 'seed', label: 'seed', min: 0, max: 0xffffffff, integer: true },
 };
 
-/** Describes the accepted range in words, e.g. "a number in [0, 1)". */
+/** Describes the accepted values in words, e.g. "a number at least 0 and below 1". */
 export function describeRange(spec: NumberSpec): string {
-  if (spec.accepted) {
-    return spec.accepted;
-  }
-  const open = spec.minExclusive ? '(' : '[';
-  const close = spec.maxExclusive ? ')' : ']';
-  const kind = spec.integer ? 'an integer' : 'a number';
-  return `${kind} in ${open}${formatLimit(spec.min)}, ${formatLimit(spec.max)}${close}`;
+  return describeInterval(spec);
 }
 
 /** True when `value` is accepted by `spec`: in its range, and 0 or a normal float32 magnitude. */

@@ -128,7 +128,7 @@ export const ASSIGNMENT_RADIUS = { min: 1e-9, max: 1e6 } as const;
 
 /** Returns a convergence tolerance when it is 0 or from MIN_TOLERANCE to MAX_TOLERANCE; throws InvalidSettingError otherwise. */
 export function checkTolerance(setting: string, value: number): number {
-  const range = `a number from 0 to ${formatLimit(MAX_TOLERANCE)}`;
+  const range = describeInterval({ min: 0, max: MAX_TOLERANCE });
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TOLERANCE) {
     throw new InvalidSettingError(setting, value, range);
   }
@@ -162,9 +162,36 @@ export function formatLimit(value: number): string {
   return text.replace('e+', 'e');
 }
 
+/** A range of accepted values; each end is accepted unless marked exclusive. */
+export interface Interval {
+  min: number;
+  max: number;
+  minExclusive?: boolean;
+  maxExclusive?: boolean;
+  integer?: boolean;
+}
+
+/**
+ * Describes an interval in the words of every range message: "a number from
+ * 0 to 1000000", "a number at least 0 and below 1", "an integer from 1 to 2048", with
+ * thousands separators in integers from 10,000 on.
+ */
+export function describeInterval(interval: Interval): string {
+  const kind = interval.integer ? 'an integer' : 'a number';
+  const format = (value: number): string => (interval.integer && Math.abs(value) >= 10_000 ? value.toLocaleString('en-US') : formatLimit(value));
+  const low = format(interval.min);
+  const high = format(interval.max);
+  if (!interval.minExclusive && !interval.maxExclusive) {
+    return `${kind} from ${low} to ${high}`;
+  }
+  const lower = interval.minExclusive ? `above ${low}` : `at least ${low}`;
+  const upper = interval.maxExclusive ? `below ${high}` : `at most ${high}`;
+  return `${kind} ${lower} and ${upper}`;
+}
+
 /** Returns value when it is a finite number in [min, max] and not below float32's normal range; throws InvalidSettingError otherwise. */
 export function checkNumber(setting: string, value: number, min: number, max: number): number {
-  const range = `a number from ${formatLimit(min)} to ${formatLimit(max)}`;
+  const range = describeInterval({ min, max });
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw new InvalidSettingError(setting, value, range);
   }
@@ -177,7 +204,7 @@ export function checkNumber(setting: string, value: number, min: number, max: nu
 /** Returns value when it is an integer in [min, max]; throws InvalidSettingError otherwise. */
 export function checkInteger(setting: string, value: number, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidSettingError(setting, value, `an integer from ${min} to ${max}`);
+    throw new InvalidSettingError(setting, value, describeInterval({ min, max, integer: true }));
   }
   return value;
 }

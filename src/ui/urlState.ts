@@ -11,7 +11,7 @@
  */
 import { defaultOptimizer, DEFAULT_SCHEDULE, OPTIMIZER_NAMES, SCHEDULE_NAMES, type OptimizerConfig, type OptimizerName, type ScheduleConfig } from '../core/config.ts';
 import { compileFormula, FormulaError } from '../core/expr/index.ts';
-import { underflowsToZero } from '../core/limits.ts';
+import { describeInterval, underflowsToZero } from '../core/limits.ts';
 import { resolveSurface, unknownSurfaceError } from '../core/surfaceChoice.ts';
 import { CUSTOM_SURFACE_NAME, SURFACE_NAMES, type Domain } from '../core/surfaces.ts';
 import { cloneSettings, DEFAULT_SETTINGS, defaultRun, MAX_RUNS, validateSettings, type AppSettings, type RunSettings } from './settings.ts';
@@ -450,7 +450,7 @@ function readKey(key: string, value: string, state: LinkState, runNames: Map<num
     const limit = key === 'step' ? MAX_LINK_STEP : 2 ** 32 - 1;
     if (!Number.isInteger(number) || number < 0 || number > limit) {
       // The scene's particle count is not known here, so a pick past the last particle is reported once the scene is built.
-      throw new ValueError(key === 'step' ? `expected an integer from 0 to ${limit}` : 'expected a particle index, an integer from 0 to the particle count minus 1');
+      throw new ValueError(key === 'step' ? `expected ${describeInterval({ min: 0, max: limit, integer: true })}` : 'expected a particle index, an integer from 0 to the particle count minus 1');
     }
     state[key] = number;
     return undefined;

@@ -48,7 +48,7 @@ describe('optimizers in the panel', () => {
     const lr = control(page, 'η').locator('input');
     await lr.fill('1e400');
     await lr.press('Enter');
-    await expect.poll(() => page.locator('.notice.error').last().textContent()).toMatch(/invalid learning rate "1e400": expected a positive finite number/);
+    await expect.poll(() => page.locator('.notice.error').last().textContent()).toMatch(/invalid learning rate "1e400": expected a number from 1e-8 to 1000000/);
     expect(await page.locator('.notice.error').last().textContent()).not.toContain('Infinity');
     expect((await settings()).runs[0].optimizer.lr).toBe(before);
   });

@@ -125,7 +125,7 @@ describe('numbers below float32', () => {
 
   it('value rounding to 1: largest accepted named', () => {
     const error = rejection(settingsWith([['runs', 0, 'optimizer', 'beta2'], 0.99999999]));
-    expect(error.message).toBe('invalid beta2 0.99999999: expected a number in [0, 1), at most 0.99999994, since float32 rounds larger values to 1');
+    expect(error.message).toBe('invalid beta2 0.99999999: expected a number at least 0 and below 1, at most 0.99999994, since float32 rounds larger values to 1');
   });
 
   it('the largest float32 below 1 is accepted', () => {
@@ -134,7 +134,7 @@ describe('numbers below float32', () => {
     // The sweep's second axis takes the same range as the command line's --y-max.
     expect(() => validateSettings(settingsWith([['sweep', 'secondMax'], 1 - 2 ** -24]))).not.toThrow();
     expect(rejection(settingsWith([['sweep', 'secondMax'], 0.99999999])).message).toBe(
-      'invalid highest second axis value 0.99999999: expected a number in [0, 1), at most 0.99999994, since float32 rounds larger values to 1',
+      'invalid highest second axis value 0.99999999: expected a number at least 0 and below 1, at most 0.99999994, since float32 rounds larger values to 1',
     );
   });
 
