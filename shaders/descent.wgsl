@@ -271,7 +271,7 @@ fn gaussian_pair(particle: u32, step: u32) -> vec2f {
 //   momentum, nesterov: s0.xy = momentum buffer b
 //   adagrad:            s0.xy = sum of squared gradients
 //   rmsprop:            s0.xy = square average v, s0.zw = gradient average, s1.xy = momentum buffer
-//   adam, adamw:        s0.xy = first moment m, s0.zw = second moment v, s1.xy = 1 − β₁ᵗ, 1 − β₂ᵗ, s1.zw = max of v̂ (AMSGrad)
+//   adam, adamw:        s0.xy = first moment m, s0.zw = second moment v, s1.xy = 1 − β₁ᵗ, 1 − β₂ᵗ, s1.zw = max of v (AMSGrad)
 struct OptimizerState {
   s0: vec4f,
   s1: vec4f,
@@ -361,11 +361,12 @@ fn optimizer_step(p: vec2f, g: vec2f, lr: f32, t: u32, h: Hyper, state: ptr<func
       // moment and its correction are the same float32 numbers (see optimizers.ts).
       let corrections = vec2f(beta1, h.beta2) * (*state).s1.xy + vec2f(one_minus_beta1, h.one_minus_beta2);
       let m_hat = m / corrections.x;
-      var v_hat = v / corrections.y;
+      // AMSGrad keeps the running maximum of the uncorrected v and corrects that, as PyTorch does.
       var v_max = (*state).s1.zw;
+      var v_hat = v / corrections.y;
       if (h.amsgrad) {
-        v_max = max(v_max, v_hat);
-        v_hat = v_max;
+        v_max = max(v_max, v);
+        v_hat = v_max / corrections.y;
       }
       (*state).s0 = vec4f(m, v);
       (*state).s1 = vec4f(corrections, v_max);

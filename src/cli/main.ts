@@ -57,7 +57,7 @@ const COMMON_OPTIONS = `
   --alpha A               rmsprop's smoothing constant (default 0.99)
   --centered              rmsprop: divide by the centred second moment
   --beta1 B, --beta2 B    adam, adamw moment decay rates (default 0.9, 0.999)
-  --amsgrad               adam, adamw: divide by the running maximum of v̂
+  --amsgrad               adam, adamw: divide by the running maximum of v, bias-corrected
   --schedule NAME         constant (default), step, exponential, cosine, cyclic; rate at update t (t = 0 first):
                             step: η·γ^⌊t/k⌋   exponential: η·γ^t
                             cosine: m + (η − m)(1 + cos(π·min(t, T)/T))/2

@@ -13,7 +13,7 @@ import type { OptimizerConfig } from './config.ts';
  * of squared gradients. rmsprop: s0.xy = square average, s0.zw = gradient
  * average, s1.xy = momentum buffer. adam, adamw: s0.xy = m, s0.zw = v,
  * s1.xy = the bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ, s1.zw = running maximum
- * of v̂ (AMSGrad).
+ * of v (AMSGrad).
  */
 export const STATE_SIZE = 8;
 
@@ -134,14 +134,13 @@ export function createOptimizerStep(config: OptimizerConfig, round: (value: numb
         const correction2 = state[5];
         const mHatX = r(state[0] / correction1);
         const mHatY = r(state[1] / correction1);
-        let vHatX = r(state[2] / correction2);
-        let vHatY = r(state[3] / correction2);
+        // AMSGrad keeps the running maximum of the uncorrected v and corrects that, as PyTorch does.
         if (config.amsgrad) {
-          state[6] = Math.max(state[6], vHatX);
-          state[7] = Math.max(state[7], vHatY);
-          vHatX = state[6];
-          vHatY = state[7];
+          state[6] = Math.max(state[6], state[2]);
+          state[7] = Math.max(state[7], state[3]);
         }
+        const vHatX = r((config.amsgrad ? state[6] : state[2]) / correction2);
+        const vHatY = r((config.amsgrad ? state[7] : state[3]) / correction2);
         out[0] = r(startX + r(r(-lr * mHatX) / r(r(Math.sqrt(vHatX)) + eps)));
         out[1] = r(startY + r(r(-lr * mHatY) / r(r(Math.sqrt(vHatY)) + eps)));
       };

@@ -46,6 +46,85 @@ const LOSS_LIMIT = Math.fround(3.0e38);
 
 const identity = (value: number): number => value;
 
+/** The inputs of an update besides the particle: the surface, the optimizer, its schedule and the gradient noise. */
+export interface UpdateSetup {
+  surface: CompiledSurface;
+  optimizer: OptimizerConfig;
+  schedule?: ScheduleConfig;
+  noise?: NoiseConfig;
+  flushSubnormals?: boolean;
+}
+
+/**
+ * One update of one particle with the hyperparameters of one cell, in the
+ * arithmetic of the WGSL `step`: the gradient with noise and coupled weight
+ * decay, the scheduled rate, and the optimizer's update.
+ */
+export class UpdateRule {
+  /** The gradient that the last update used, noise and coupled weight decay included. */
+  readonly gradient = new Float64Array(2);
+  /** The position after the last update. */
+  readonly next = new Float64Array(2);
+  /** The rate γₜ of the last update, schedule included (AdaGrad divides it further by 1 + t · lr_decay). */
+  lr = 0;
+  private readonly round: (value: number) => number;
+  private readonly evaluator: SurfaceEvaluator;
+  private readonly optimizerStep: OptimizerStep;
+  private readonly cellLr: number;
+  private readonly schedule: ScheduleConfig;
+  private readonly sigma: number;
+  private readonly seed: number;
+  private readonly weightDecay: number;
+  private readonly noiseSample = new Float64Array(2);
+
+  constructor(setup: UpdateSetup, cell: CellHyperparameters, precision: Precision) {
+    const flush = precision === 'f32' && setup.flushSubnormals === true;
+    this.round = Math.fround;
+    if (precision === 'f64') {
+      this.round = identity;
+    } else if (flush) {
+      this.round = froundFlushing;
+    }
+    this.evaluator = setup.surface.evaluator(precision, flush);
+    // The cell's η, μ and β₁, rounded as the GPU's table is.
+    this.optimizerStep = createOptimizerStep({ ...setup.optimizer, ...cell }, this.round);
+    this.cellLr = this.round(cell.lr);
+    this.schedule = setup.schedule ?? DEFAULT_SCHEDULE;
+    const noise = setup.noise ?? DEFAULT_NOISE;
+    this.sigma = this.round(noise.sigma);
+    this.seed = noise.seed >>> 0;
+    // AdamW decays the position itself, in its update, instead of adding λθ to the gradient.
+    this.weightDecay = setup.optimizer.name === 'adamw' ? 0 : this.round(setup.optimizer.weightDecay);
+  }
+
+  /**
+   * Performs update t of particle `particle` (its index in the full run, the
+   * key of its noise) from (x, y): updates `state` and writes `gradient`,
+   * `next` and `lr`. Returns false where the surface's gradient at (x, y) is
+   * undefined or not finite, where the GPU stops the particle as diverged.
+   */
+  apply(particle: number, x: number, y: number, t: number, state: Float64Array): boolean {
+    const r = this.round;
+    const g = this.gradient;
+    this.evaluator.gradient(x, y, g);
+    // The evaluator writes NaN where the formula is undefined.
+    const defined = Number.isFinite(g[0]) && Number.isFinite(g[1]);
+    if (this.sigma !== 0) {
+      gaussianPair(this.seed, particle, t, r, this.noiseSample);
+      g[0] = r(g[0] + r(this.sigma * this.noiseSample[0]));
+      g[1] = r(g[1] + r(this.sigma * this.noiseSample[1]));
+    }
+    if (this.weightDecay !== 0) {
+      g[0] = r(g[0] + r(this.weightDecay * x));
+      g[1] = r(g[1] + r(this.weightDecay * y));
+    }
+    const [a, b] = scheduleCoefficients(this.schedule, t);
+    this.lr = r(r(r(a) * this.cellLr) + r(b));
+    this.optimizerStep(x, y, g[0], g[1], this.lr, t, state, this.next);
+    return defined;
+  }
+}
+
 export class ReferenceRun {
   readonly particleCount: number;
   /** Current positions, x and y interleaved. */
@@ -67,13 +146,8 @@ export class ReferenceRun {
   readonly globalIndex: Uint32Array;
   private readonly round: (value: number) => number;
   private readonly evaluator: SurfaceEvaluator;
-  private readonly optimizerSteps: OptimizerStep[];
-  private readonly schedule: ScheduleConfig;
-  private readonly noise: NoiseConfig;
-  private readonly gradient = new Float64Array(2);
-  private readonly noiseSample = new Float64Array(2);
-  private readonly next = new Float64Array(2);
-  private readonly cellRates: number[];
+  /** The update of each cell. */
+  private readonly rules: UpdateRule[];
 
   constructor(
     private readonly setup: ReferenceSetup,
@@ -94,11 +168,7 @@ export class ReferenceRun {
       this.round = flush ? froundFlushing : Math.fround;
     }
     this.evaluator = setup.surface.evaluator(precision, flush);
-    // One update function per cell, each with the cell's η, μ and β₁, rounded as the GPU's table is.
-    this.optimizerSteps = cells.map((cell) => createOptimizerStep({ ...setup.optimizer, ...cell }, this.round));
-    this.cellRates = cells.map((cell) => this.round(cell.lr));
-    this.schedule = setup.schedule ?? DEFAULT_SCHEDULE;
-    this.noise = setup.noise ?? DEFAULT_NOISE;
+    this.rules = cells.map((cell) => new UpdateRule(setup, cell, precision));
 
     const starts = new Float32Array(2 * this.startsPerCell);
     fillStarts(setup.starts, starts);
@@ -132,20 +202,14 @@ export class ReferenceRun {
   /** Advances one particle from update stepStart up to stepEnd; the arithmetic of the WGSL `step`. */
   private advanceParticle(i: number, stepStart: number, stepEnd: number): void {
     const r = this.round;
-    const { optimizer, criteria } = this.setup;
+    const criteria = this.setup.criteria;
     const particle = this.globalIndex[i];
-    const cell = Math.floor(particle / this.startsPerCell);
-    const lr = this.cellRates[cell];
-    const optimizerStep = this.optimizerSteps[cell];
-    const weightDecay = r(optimizer.weightDecay);
-    const coupledDecay = weightDecay !== 0 && optimizer.name !== 'adamw';
-    const sigma = r(this.noise.sigma);
+    const rule = this.rules[Math.floor(particle / this.startsPerCell)];
     const gradTolSq = r(criteria.gradTol * criteria.gradTol);
     const stepTolSq = r(criteria.stepTol * criteria.stepTol);
     const bound = r(criteria.divergeBound);
-    const g = this.gradient;
-    const noise = this.noiseSample;
-    const next = this.next;
+    const g = rule.gradient;
+    const next = rule.next;
     const state = this.state.subarray(STATE_SIZE * i, STATE_SIZE * (i + 1));
 
     let x = this.positions[2 * i];
@@ -154,35 +218,19 @@ export class ReferenceRun {
     let t = stepStart;
 
     while (status === STATUS.moving && t < stepEnd) {
-      this.evaluator.gradient(x, y, g);
-      let gx = g[0];
-      let gy = g[1];
-      // The evaluator writes NaN where the formula is undefined; the update from here is rejected below.
-      const gradientUndefined = !Number.isFinite(gx) || !Number.isFinite(gy);
-      if (sigma !== 0) {
-        gaussianPair(this.noise.seed >>> 0, particle, t, r, noise);
-        gx = r(gx + r(sigma * noise[0]));
-        gy = r(gy + r(sigma * noise[1]));
-      }
-      if (coupledDecay) {
-        gx = r(gx + r(weightDecay * x));
-        gy = r(gy + r(weightDecay * y));
-      }
-
-      const [a, b] = scheduleCoefficients(this.schedule, t);
-      const lrT = r(r(r(a) * lr) + r(b));
-      optimizerStep(x, y, gx, gy, lrT, t, state, next);
+      // An update from a point where the gradient is undefined is rejected below.
+      const gradientDefined = rule.apply(particle, x, y, t, state);
       const dx = r(next[0] - x);
       const dy = r(next[1] - y);
       t++;
 
-      if (gradientUndefined || escapes(next[0], bound) || escapes(next[1], bound)) {
+      if (!gradientDefined || escapes(next[0], bound) || escapes(next[1], bound)) {
         status = STATUS.diverged;
         this.stopSteps[i] = t;
       } else {
         x = next[0];
         y = next[1];
-        const gradSq = r(r(gx * gx) + r(gy * gy));
+        const gradSq = r(r(g[0] * g[0]) + r(g[1] * g[1]));
         const stepSq = r(r(dx * dx) + r(dy * dy));
         if (gradSq <= gradTolSq && stepSq <= stepTolSq) {
           status = STATUS.converged;

@@ -15,7 +15,7 @@ import { CUSTOM_SURFACE_NAME, type Domain, type SurfaceDefinition } from '../cor
 import { fillStarts, type GridStarts } from '../core/grid.ts';
 import { createGpuContext, type GpuContext } from '../gpu/device.ts';
 import { LimitExceededError } from '../gpu/errors.ts';
-import { cellStatistics, linearSpace, quantile, rankedLoss, surfaceStabilityLimit, sweepCells } from '../core/sweep.ts';
+import { cellStatistics, linearSpace, quantile, rankedLoss, singleCell, surfaceStabilityLimit, sweepCells, type CellHyperparameters } from '../core/sweep.ts';
 import { BasinClassifier, BasinComparer, BASIN_STRIDE, type BasinCounts } from '../gpu/basins.ts';
 import { PopulationSampler, type PopulationSample } from '../gpu/sampler.ts';
 import { Descent } from '../gpu/descent.ts';
@@ -1211,12 +1211,24 @@ export class App {
     this.view.setPickedPath(steps.map((step) => this.pickedPath.get(step)!));
   }
 
+  /** The hyperparameters of the picked particle's cell: a sweep's cell, or the active configuration's own. */
+  private pickedCell(): CellHyperparameters {
+    const optimizer = activeRun(this.settings).optimizer;
+    const axes = sweepAxes(this.settings);
+    const perCell = this.runs[this.settings.active]?.descent.startsPerCell;
+    if (!axes || perCell === undefined) {
+      return singleCell(optimizer)[0];
+    }
+    return sweepCells(optimizer, axes)[Math.floor(this.pickedIndex / perCell)] ?? singleCell(optimizer)[0];
+  }
+
   private showInspector(snapshot: StatsSnapshot): void {
     const definition = this.surfaceDefinition;
     if (!definition || !this.surface || snapshot.pickedIndex !== this.pickedIndex || this.pickedIndex >= this.starts.length / 2) {
       return;
     }
     const domain = definition.domain;
+    const run = activeRun(this.settings);
     const arrows = this.inspector.show(
       {
         index: this.pickedIndex,
@@ -1226,8 +1238,8 @@ export class App {
         stepsDone: snapshot.stepsDone,
         stopStep: snapshot.pickedStopStep,
       },
-      this.surface,
-      activeRun(this.settings).optimizer,
+      { surface: this.surface, optimizer: run.optimizer, schedule: run.schedule, noise: this.settings.noise },
+      this.pickedCell(),
       definition.dims,
       0.12 * (domain.xMax - domain.xMin),
     );

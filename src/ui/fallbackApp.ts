@@ -13,6 +13,7 @@ import { fillStarts, type GridStarts } from '../core/grid.ts';
 import { clusterMinima, type FoundMinimum } from '../core/minima.ts';
 import { quantile } from '../core/sweep.ts';
 import { resolveSurface } from '../core/surfaceChoice.ts';
+import { singleCell } from '../core/sweep.ts';
 import { CUSTOM_SURFACE_NAME, type Domain, type SurfaceDefinition } from '../core/surfaces.ts';
 import type { StatsSnapshot } from '../gpu/statsRing.ts';
 import { CanvasView } from '../render/canvasView.ts';
@@ -641,6 +642,7 @@ export class FallbackApp {
       return;
     }
     const domain = scene.starts.domain;
+    const run = activeRun(this.settings);
     const arrows = this.inspector.show(
       {
         index: this.pickedIndex,
@@ -650,8 +652,8 @@ export class FallbackApp {
         stepsDone: frame.stepsDone,
         stopStep: frame.pickedStopStep,
       },
-      scene.surface,
-      activeRun(this.settings).optimizer,
+      { surface: scene.surface, optimizer: run.optimizer, schedule: run.schedule, noise: this.settings.noise },
+      singleCell(run.optimizer)[0],
       scene.definition.dims,
       0.12 * (domain.xMax - domain.xMin),
     );

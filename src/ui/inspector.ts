@@ -1,12 +1,14 @@
 /**
  * The inspector of the picked particle: its start, position, loss and
- * gradient, and the optimizer's state, written out and drawn as arrows on
- * the surface. One arrow is the negative gradient. The other is the step the
- * optimizer takes: the momentum velocity, or the per-coordinate step after
- * the adaptive denominator of AdaGrad, RMSprop and Adam.
+ * gradient, the optimizer's state, and its next update, written out and
+ * drawn as arrows on the surface. One arrow is the plain gradient step at the
+ * update's rate. The other is the step the update makes, computed by the CPU
+ * reference's arithmetic from the particle's state.
  */
-import { FLOAT32_MAX, type CompiledSurface } from '../core/expr/index.ts';
+import { FLOAT32_MAX } from '../core/expr/index.ts';
 import { STATUS, STATUS_NAMES, type OptimizerConfig } from '../core/config.ts';
+import { UpdateRule, type UpdateSetup } from '../core/reference.ts';
+import type { CellHyperparameters } from '../core/sweep.ts';
 import type { SurfaceArrow } from '../render/sceneView.ts';
 import { formatValue } from './format.ts';
 
@@ -43,40 +45,22 @@ export interface InspectedParticle {
   stopStep: number;
 }
 
-interface StateView {
-  /** Lines describing the state. */
-  lines: string[];
-  /** The step the optimizer would take next, per coordinate, in surface units; undefined when it has no state. */
-  step?: [number, number];
-}
-
 /**
- * Reads the optimizer state the way the update rule uses it. For the
- * adaptive methods the step is −η · (update direction) / (√denominator + ε)
- * with the gradient at the current position, so the arrow shows where the
- * next update goes.
+ * Lists the optimizer state of a particle as the update rule names it: the
+ * s0 and s1 entries of the WGSL, read per optimizer.
  */
-export function describeState(optimizer: OptimizerConfig, state: Float32Array, gradient: [number, number]): StateView {
-  const [s0x, s0y, s0z, s0w, s1x, s1y, s1z, s1w] = state;
-  const lr = optimizer.lr;
+export function describeState(optimizer: OptimizerConfig, state: ArrayLike<number>): string[] {
+  const [s0x, s0y, s0z, s0w, s1x, s1y, s1z, s1w] = Array.from(state);
   const pair = (x: number, y: number): string => `(${formatValue(x)}, ${formatValue(y)})`;
   switch (optimizer.name) {
     case 'gd':
-      return { lines: ['no state: the step is −η ∇f'] };
+      return ['no state: the step is −ηₜ ∇f'];
     case 'momentum':
     case 'nesterov':
-      return { lines: [`velocity b ${pair(s0x, s0y)}`], step: [-lr * s0x, -lr * s0y] };
-    case 'adagrad': {
-      const denominatorX = Math.sqrt(s0x) + optimizer.eps;
-      const denominatorY = Math.sqrt(s0y) + optimizer.eps;
-      return {
-        lines: [`Σg² ${pair(s0x, s0y)}`, `per-coordinate rate η/(√Σg² + ε) ${pair(lr / denominatorX, lr / denominatorY)}`],
-        step: [(-lr * gradient[0]) / denominatorX, (-lr * gradient[1]) / denominatorY],
-      };
-    }
+      return [`momentum buffer b ${pair(s0x, s0y)}`];
+    case 'adagrad':
+      return [`Σg² ${pair(s0x, s0y)}`];
     case 'rmsprop': {
-      const varianceX = optimizer.centered ? s0x - s0z * s0z : s0x;
-      const varianceY = optimizer.centered ? s0y - s0w * s0w : s0y;
       const lines = [`square average v ${pair(s0x, s0y)}`];
       if (optimizer.centered) {
         lines.push(`gradient average ${pair(s0z, s0w)}`);
@@ -84,28 +68,47 @@ export function describeState(optimizer: OptimizerConfig, state: Float32Array, g
       if (optimizer.momentum > 0) {
         lines.push(`momentum buffer ${pair(s1x, s1y)}`);
       }
-      return {
-        lines,
-        step: [(-lr * gradient[0]) / (Math.sqrt(varianceX) + optimizer.eps), (-lr * gradient[1]) / (Math.sqrt(varianceY) + optimizer.eps)],
-      };
+      return lines;
     }
     case 'adam':
     case 'adamw': {
-      const mHatX = s0x / (1 - s1x);
-      const mHatY = s0y / (1 - s1x);
-      let vHatX = s0z / (1 - s1y);
-      let vHatY = s0w / (1 - s1y);
+      const lines = [`first moment m ${pair(s0x, s0y)}`, `second moment v ${pair(s0z, s0w)}`, `1 − β₁ᵗ ${formatValue(s1x)}, 1 − β₂ᵗ ${formatValue(s1y)}`];
       if (optimizer.amsgrad) {
-        vHatX = s1z;
-        vHatY = s1w;
+        lines.push(`largest v so far ${pair(s1z, s1w)}`);
       }
-      const valid = s1x < 1 && s1y < 1;
-      return {
-        lines: [`first moment m ${pair(s0x, s0y)}`, `second moment v ${pair(s0z, s0w)}`, `1 − β₁ᵗ ${formatValue(s1x)}, 1 − β₂ᵗ ${formatValue(s1y)}`],
-        step: valid ? [(-lr * mHatX) / (Math.sqrt(vHatX) + optimizer.eps), (-lr * mHatY) / (Math.sqrt(vHatY) + optimizer.eps)] : undefined,
-      };
+      return lines;
     }
   }
+}
+
+/** The update that a particle makes next, as the GPU computes it. */
+export interface NextUpdate {
+  /** The rate γₜ of the update, schedule included. */
+  lr: number;
+  /** AdaGrad's rate γₜ / (1 + t · lr_decay); undefined for the other optimizers. */
+  decayedLr?: number;
+  /** The change of position, per coordinate. */
+  step: [number, number];
+}
+
+/**
+ * Computes update t of particle `particle` from (x, y) with its optimizer
+ * state, by the float32 arithmetic of the CPU reference, which is the GPU's:
+ * the schedule, gradient noise, weight decay and the cell's hyperparameters
+ * included. Returns undefined where the gradient is undefined, where the
+ * particle stops as diverged instead.
+ */
+export function nextUpdate(setup: UpdateSetup, cell: CellHyperparameters, particle: number, x: number, y: number, t: number, state: ArrayLike<number>): NextUpdate | undefined {
+  const rule = new UpdateRule(setup, cell, 'f32');
+  const copy = Float64Array.from(state);
+  if (!rule.apply(particle, x, y, t, copy)) {
+    return undefined;
+  }
+  const step: [number, number] = [rule.next[0] - x, rule.next[1] - y];
+  if (setup.optimizer.name === 'adagrad') {
+    return { lr: rule.lr, decayedLr: Math.fround(rule.lr / Math.fround(1 + Math.fround(Math.fround(t) * Math.fround(setup.optimizer.lrDecay)))), step };
+  }
+  return { lr: rule.lr, step };
 }
 
 /** Returns whether a finite float64 value is too large in magnitude for float32. */
@@ -133,12 +136,14 @@ export class Inspector {
    * step, both scaled by one factor so that the longer is `arrowLength`
    * surface units.
    */
-  show(particle: InspectedParticle, surface: CompiledSurface, optimizer: OptimizerConfig, dims: 1 | 2, arrowLength: number): SurfaceArrow[] {
+  show(particle: InspectedParticle, setup: UpdateSetup, cell: CellHyperparameters, dims: 1 | 2, arrowLength: number): SurfaceArrow[] {
     const [x, y, loss, status] = particle.point;
+    const surface = setup.surface;
     const gradient = new Float64Array(2);
     surface.gradient(x, y, 'f64', gradient);
-    const view = describeState(optimizer, particle.state, [gradient[0], gradient[1]]);
     const coordinate = (a: number, b: number): string => (dims === 1 ? formatValue(a) : `(${formatValue(a)}, ${formatValue(b)})`);
+    // A stopped particle makes no further update.
+    const next = status === STATUS.moving ? nextUpdate(setup, cell, particle.index, x, y, particle.stepsDone, particle.state) : undefined;
 
     const lines = [
       `particle ${particle.index} · ${describeProgress(status, particle.stepsDone, particle.stopStep)}`,
@@ -146,15 +151,14 @@ export class Inspector {
       `position ${coordinate(x, y)}`,
       `loss ${describeLoss(loss, surface.value(x, y, 'f64'))}`,
       `∇f ${coordinate(gradient[0], gradient[1])}${beyondFloat32(gradient[0]) || beyondFloat32(gradient[1]) ? ', beyond float32' : ''}`,
-      ...view.lines,
+      ...describeState(setup.optimizer, particle.state),
     ];
-    if (view.step) {
-      lines.push(`next step ${coordinate(view.step[0], view.step[1])}`);
-    }
-
-    const arrows: SurfaceArrow[] = [{ dx: -optimizer.lr * gradient[0], dy: -optimizer.lr * gradient[1], color: GRADIENT_ARROW_COLOR }];
-    if (view.step) {
-      arrows.push({ dx: view.step[0], dy: view.step[1], color: STEP_ARROW_COLOR });
+    const arrows: SurfaceArrow[] = [];
+    if (next) {
+      const decayed = next.decayedLr === undefined ? '' : `, ${formatValue(next.decayedLr)} after AdaGrad's decay`;
+      lines.push(`update ${particle.stepsDone + 1}: rate ηₜ ${formatValue(next.lr)}${decayed}, step ${coordinate(next.step[0], next.step[1])}`);
+      arrows.push({ dx: -next.lr * gradient[0], dy: -next.lr * gradient[1], color: GRADIENT_ARROW_COLOR });
+      arrows.push({ dx: next.step[0], dy: next.step[1], color: STEP_ARROW_COLOR });
     }
     const longest = Math.max(...arrows.map((arrow) => Math.hypot(arrow.dx, arrow.dy)));
     if (longest > 0 && Number.isFinite(longest)) {
@@ -163,7 +167,7 @@ export class Inspector {
         arrow.dx *= scale;
         arrow.dy *= scale;
       }
-      lines.push(`arrows: white −η∇f, pink next step, drawn ×${formatValue(scale)}`);
+      lines.push(`arrows: white −ηₜ∇f, pink the step, drawn ×${formatValue(scale)}`);
     }
     this.element.textContent = lines.join('\n');
     return arrows;

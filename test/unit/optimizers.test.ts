@@ -144,7 +144,7 @@ describe('first three updates, worked by hand', () => {
     expect(Math.abs(xs[2] - 3 * exact) / Math.abs(exact)).toBeLessThan(2 ** -20);
   });
 
-  test('adam and amsgrad on x², worked from the documented rule', () => {
+  test('adam and amsgrad on x², worked by hand', () => {
     for (const amsgrad of [false, true]) {
       const config = { ...defaultOptimizer('adam'), amsgrad, beta1: 0.8, beta2: 0.9 };
       let x = 1;
@@ -156,17 +156,43 @@ describe('first three updates, worked by hand', () => {
         const g = 2 * x;
         m = 0.8 * m + 0.2 * g;
         v = 0.9 * v + 0.1 * g * g;
+        vMax = Math.max(vMax, v);
         const mHat = m / (1 - 0.8 ** t);
-        let vHat = v / (1 - 0.9 ** t);
-        if (amsgrad) {
-          vMax = Math.max(vMax, vHat);
-          vHat = vMax;
-        }
+        const vHat = (amsgrad ? vMax : v) / (1 - 0.9 ** t);
         x -= (0.1 * mHat) / (Math.sqrt(vHat) + 1e-8);
         expected.push(x);
       }
       expectClose(firstThree('x^2', config, 1), expected, TOLERANCE);
     }
+  });
+
+  test('amsgrad takes the maximum of v before the correction, as torch.optim.Adam', () => {
+    // PyTorch keeps max(v) and divides it by 1 − β₂ᵗ. A maximum over the corrected v̂
+    // gives y = −0.19268 after 7 updates here, where PyTorch's rule gives −0.08941.
+    const surface = compileFormula('x^2 + 2*y^2');
+    const optimizer = { ...defaultOptimizer('adam', 0.1), amsgrad: true };
+    const run = new ReferenceRun({ surface, optimizer, criteria: NEVER_STOP, starts: { kind: 'list', points: Float64Array.of(1.5, -0.75) } }, 'f64');
+    run.advance(7);
+
+    const p = [1.5, -0.75];
+    const m = [0, 0];
+    const v = [0, 0];
+    const vMax = [0, 0];
+    for (let t = 1; t <= 7; t++) {
+      const g = [2 * p[0], 4 * p[1]];
+      for (const k of [0, 1]) {
+        m[k] = 0.9 * m[k] + 0.1 * g[k];
+        v[k] = 0.999 * v[k] + 0.001 * g[k] * g[k];
+        vMax[k] = Math.max(vMax[k], v[k]);
+        const denominator = Math.sqrt(vMax[k] / (1 - 0.999 ** t)) + 1e-8;
+        p[k] -= (0.1 * (m[k] / (1 - 0.9 ** t))) / denominator;
+      }
+    }
+    // The correction by recurrence and the power 0.999ᵗ agree to about 1e-15 in float64.
+    expect(Math.abs(run.positions[0] - p[0])).toBeLessThan(1e-12);
+    expect(Math.abs(run.positions[1] - p[1])).toBeLessThan(1e-12);
+    expect(run.positions[0]).toBeCloseTo(0.81231, 5);
+    expect(run.positions[1]).toBeCloseTo(-0.08941, 5);
   });
 
   test('adamw: decoupled decay p ← p − ηλp before the Adam step', () => {
