@@ -241,13 +241,17 @@ export function largestEigenvalue(a: number, b: number, c: number): number {
  * limits from 0.015 to 0.024 for plain descent. Minima without
  * curvature are left out. Undefined where it is not known (no listed minimum
  * with curvature, or an adaptive optimizer).
+ *
+ * Coupled weight decay λ descends f + λ‖θ‖²/2, whose Hessian is that of f
+ * plus λ, so the curvature is L + λ. On a quadratic that is exact. Elsewhere
+ * the decay also moves the minima, and the limit is taken at f's own.
  */
 export function surfaceStabilityLimit(definition: SurfaceDefinition, surface: CompiledSurface, optimizer: OptimizerConfig): number | undefined {
   const hessian = new Float64Array(3);
   let limit: number | undefined;
   for (const minimum of definition.minima) {
     surface.hessian(minimum.x, minimum.y, hessian);
-    const curvature = definition.dims === 1 ? hessian[0] : largestEigenvalue(hessian[0], hessian[1], hessian[2]);
+    const curvature = (definition.dims === 1 ? hessian[0] : largestEigenvalue(hessian[0], hessian[1], hessian[2])) + optimizer.weightDecay;
     const atMinimum = stabilityLimit(optimizer.name, curvature, optimizer.momentum, optimizer.dampening);
     if (atMinimum !== undefined) {
       limit = limit === undefined ? atMinimum : Math.min(limit, atMinimum);

@@ -133,6 +133,37 @@ describe('stability limit', () => {
     expect(surfaceStabilityLimit(himmelblau, surface, defaultOptimizer('adam'))).toBeUndefined();
   });
 
+  test('coupled weight decay adds λ to the curvature', () => {
+    const parabola = findSurface('parabola')!;
+    const surface = compileFormula(parabola.formula);
+    // x² has curvature 2: with λ = 0.5, plain descent is stable below 2/2.5 = 0.8.
+    expect(surfaceStabilityLimit(parabola, surface, { ...defaultOptimizer('gd'), weightDecay: 0.5 })).toBeCloseTo(0.8, 15);
+    // Heavy ball, μ = 0.5 and λ = 1: 2(1 + μ)/(2 + λ) = 1.
+    expect(surfaceStabilityLimit(parabola, surface, { ...defaultOptimizer('momentum'), momentum: 0.5, weightDecay: 1 })).toBeCloseTo(1, 15);
+  });
+
+  test('with weight decay the reference diverges at the limit', () => {
+    const parabola = findSurface('parabola')!;
+    const surface = compileFormula(parabola.formula);
+    for (const optimizer of [{ ...defaultOptimizer('gd'), weightDecay: 0.5 }, { ...defaultOptimizer('momentum'), momentum: 0.5, weightDecay: 1 }]) {
+      const limit = surfaceStabilityLimit(parabola, surface, optimizer)!;
+      const step = createOptimizerStep(optimizer, (value) => value);
+      // One start, 400 updates at 2% below and above the limit: the distance shrinks, then grows.
+      const finalDistance = (lr: number): number => {
+        const state = initialState(optimizer, (value) => value);
+        const out = new Float64Array(2);
+        let x = 1;
+        for (let t = 0; t < 400; t++) {
+          step(x, 0, 2 * x + optimizer.weightDecay * x, 0, lr, t, state, out);
+          x = out[0];
+        }
+        return Math.abs(x);
+      };
+      expect(finalDistance(0.98 * limit), optimizer.name).toBeLessThan(1e-3);
+      expect(finalDistance(1.02 * limit), optimizer.name).toBeGreaterThan(1);
+    }
+  });
+
   test('largest eigenvalue of a symmetric 2 × 2 matrix', () => {
     expect(largestEigenvalue(2, 0, 4)).toBe(4);
     // [[2, 1], [1, 2]] has eigenvalues 1 and 3.
