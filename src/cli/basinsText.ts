@@ -4,14 +4,18 @@
  * colour legend of the map.
  */
 import type { BasinLabel, BasinsReport } from './basinsCommand.ts';
-import { counted, criteriaLines, sixDigits } from './wording.ts';
+import type { OptimizerChoice } from './optimizerOptions.ts';
+import { counted, criteriaLines, settingsText, sixDigits } from './wording.ts';
 
-/** Formats the configuration, the shares, the 1D intervals and the legend. */
-export function formatBasinsReport(report: BasinsReport): string {
+/**
+ * Formats the configuration, the shares, the 1D intervals and the legend. The report leaves out
+ * the schedule, the noise and most hyperparameters, so `choice` gives them.
+ */
+export function formatBasinsReport(report: BasinsReport, choice: OptimizerChoice): string {
   const percent = (value: number): string => `${(100 * value).toFixed(1)}%`;
   const oneD = report.intervals !== null;
   const starts = oneD ? `${report.grid} starts on [${report.domain[0]}, ${report.domain[1]}]` : `${report.grid}×${report.grid} starts`;
-  const lines = [`${report.surface}: ${report.optimizer}, lr ${report.lr}, ${counted(report.steps, 'step')}, ${starts}`, ...criteriaLines(report.criteria)];
+  const lines = [`${report.surface}: ${settingsText(choice)}, ${counted(report.steps, 'step')}, ${starts}`, ...criteriaLines(report.criteria)];
 
   report.minima.forEach((minimum, k) => {
     const found = minimum.known ? '' : ', found by clustering';

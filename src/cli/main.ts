@@ -18,7 +18,7 @@ import { verifyCommand } from './verifyCommand.ts';
 import { formatAgreement, formatVerifyReport, FULL_CHECK_BUDGET } from '../core/verify.ts';
 import { formatRunReport, runCommand } from './runCommand.ts';
 import { registerNodeShaders } from './shaders.ts';
-import { counted, criteriaLines } from './wording.ts';
+import { counted, criteriaLines, settingsText } from './wording.ts';
 
 /** Column where the help text of an option starts. */
 const HELP_COLUMN = 26;
@@ -176,14 +176,14 @@ async function main(argv: string[]): Promise<number> {
   const { options } = commandLine;
   switch (commandLine.command) {
     case 'sweep':
-      printReport(await sweepCommand(commandLine.options), options.json, formatSweepReport);
+      printReport(await sweepCommand(commandLine.options), options.json, (report) => formatSweepReport(report, commandLine.options));
       return EXIT_OK;
     case 'verify': {
       const report = await verifyCommand(commandLine.options);
       // The text ends with what each comparison means, as the app's report does.
       printReport(report, options.json, (shown) => {
         // What was verified first, as run, basins and sweep begin, so that a pasted report can be rerun.
-        const heading = `${shown.surface}: ${shown.optimizer}, lr ${shown.lr}, ${counted(shown.steps, 'step')}`;
+        const heading = `${shown.surface}: ${settingsText(commandLine.options)}, ${counted(shown.steps, 'step')}`;
         return [heading, ...criteriaLines(shown.criteria), formatVerifyReport(shown), '', ...shown.explanation].join('\n');
       });
       if (report.passed === false) {
@@ -196,7 +196,7 @@ async function main(argv: string[]): Promise<number> {
       return EXIT_OK;
     }
     case 'basins':
-      printReport(await basinsCommand(commandLine.options), options.json, formatBasinsReport);
+      printReport(await basinsCommand(commandLine.options), options.json, (report) => formatBasinsReport(report, commandLine.options));
       return EXIT_OK;
     case 'run':
       printReport(await runCommand(commandLine.options), options.json, formatRunReport);

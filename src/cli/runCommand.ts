@@ -8,7 +8,7 @@ import { fillStarts, startCount, undefinedStartsProblem } from '../core/grid.ts'
 import { ReferenceRun } from '../core/reference.ts';
 import { quantile } from '../core/sweep.ts';
 import { runDescent } from '../gpu/runDescent.ts';
-import { counted, criteriaLines, sixDigits } from './wording.ts';
+import { counted, criteriaLines, settingsText, sixDigits } from './wording.ts';
 import { createNodeGpuContext } from './nodeGpu.ts';
 import type { RunOptions } from './options.ts';
 
@@ -126,7 +126,7 @@ export function formatRunReport(report: RunReport): string {
   const where = report.backend === 'webgpu' ? `webgpu (${report.adapter})` : `cpu (${report.precision})`;
   const lines = [
     `${report.surface}: f = ${report.formula}`,
-    `${report.optimizer}, lr ${report.lr}${report.schedule.name === 'constant' ? '' : ` (${report.schedule.name} schedule)`}${report.noise.sigma > 0 ? `, noise σ ${report.noise.sigma}` : ''}, ${counted(report.steps, 'step')} on ${where}`,
+    `${settingsText({ optimizer: report.hyperparameters, schedule: report.schedule, noise: report.noise })}, ${counted(report.steps, 'step')} on ${where}`,
     ...criteriaLines(report.criteria),
     `${counted(report.particles, 'particle')}: ${report.summary.converged} converged, ${report.summary.diverged} diverged, ${report.summary.moving} still moving`,
   ];

@@ -4,13 +4,17 @@
  * value of the second hyperparameter.
  */
 import { OUTCOME_COLORS, type SweepRow } from '../core/exportTables.ts';
-import { counted, criteriaLines } from './wording.ts';
-import type { SweepReport } from './sweepCommand.ts';
+import type { OptimizerChoice } from './optimizerOptions.ts';
+import { counted, criteriaLines, settingsText } from './wording.ts';
+import { SWEEP_FLAG_NAMES, type SweepReport } from './sweepCommand.ts';
 
 const TABLE_HEADER = ['rate', 'diverged', 'median loss', 'p10 loss', 'p90 loss', 'median steps'];
 
-/** Formats the configuration, the table (or the phase map's lines) and the files written. */
-export function formatSweepReport(report: SweepReport): string {
+/**
+ * Formats the configuration, the table (or the phase map's lines) and the files written. The report
+ * leaves out the schedule, the noise and the fixed hyperparameters, so `choice` gives them.
+ */
+export function formatSweepReport(report: SweepReport, choice: OptimizerChoice): string {
   const rates = report.lr.length;
   const rateText = rates === 1 ? `learning rate ${report.lr[0]}` : `${rates} learning rates from ${report.lr[0]} to ${report.lr[rates - 1]}`;
   let axes = rateText;
@@ -19,7 +23,10 @@ export function formatSweepReport(report: SweepReport): string {
     const count = values.length;
     axes += count === 1 ? ` × ${parameter} ${values[0]}` : ` × ${count} values of ${parameter} from ${values[0]} to ${values[count - 1]}`;
   }
-  const lines = [`${report.surface}: ${report.optimizer}, ${axes}, ${counted(report.starts, 'start')} each, ${counted(report.steps, 'step')}`, ...criteriaLines(report.criteria)];
+  // The swept hyperparameters are in `axes`, so the settings leave them out.
+  const swept = report.sweepY ? ['lr', report.sweepY.parameter] as const : ['lr'] as const;
+  const settings = settingsText(choice, { swept, flagNames: SWEEP_FLAG_NAMES });
+  const lines = [`${report.surface}: ${settings}, ${axes}, ${counted(report.starts, 'start')} each, ${counted(report.steps, 'step')}`, ...criteriaLines(report.criteria)];
 
   if (report.sweepY) {
     lines.push(...phaseMapLines(report));

@@ -9,6 +9,8 @@ import { PNG } from 'pngjs';
 import { describe, expect, test } from 'vitest';
 
 import { basinColor } from '../../src/core/basins.ts';
+import { DEFAULT_SCHEDULE, defaultOptimizer } from '../../src/core/config.ts';
+import { settingsText } from '../../src/cli/wording.ts';
 import { downhill, repoRoot } from '../helpers/downhillProcess.ts';
 
 describe('downhill run --json', () => {
@@ -133,6 +135,87 @@ describe('downhill run --json', () => {
     expect(report.particles).toBe(96 * 96);
     expect(report.final).toHaveLength(96 * 96);
     expect(report.stopSteps).toHaveLength(96 * 96);
+  });
+});
+
+describe('text summaries name the settings', () => {
+  // The summary line is the first line of basins, sweep and verify, and the second of run.
+  const settingsLine = (args: string[]): string => {
+    const outcome = downhill(args);
+    expect(outcome.stderr).toBe('');
+    expect(outcome.status).toBe(0);
+    return outcome.stdout.split('\n')[args[0] === 'run' ? 1 : 0];
+  };
+
+  test('defaults: the line as before', () => {
+    expect(settingsLine(['run', '--steps', '20', '--grid', '8', '--backend', 'cpu'])).toBe('gd, lr 0.1, 20 steps on cpu (f32)');
+    expect(settingsLine(['basins', '--surface', 'himmelblau', '--steps', '5', '--grid', '4', '--backend', 'cpu'])).toBe('himmelblau: gd, lr 0.1, 5 steps, 4×4 starts');
+    expect(settingsLine(['sweep', '--lrs', '3', '--steps', '5', '--grid', '3', '--backend', 'cpu'])).toBe('quadratic: gd, 3 learning rates from 0.01 to 1, 9 starts each, 5 steps');
+    // Given at their defaults, the settings are still left out.
+    expect(settingsLine(['run', '--optimizer', 'adamw', '--weight-decay', '0.01', '--beta1', '0.9', '--schedule', 'constant', '--steps', '5', '--grid', '2', '--backend', 'cpu'])).toBe(
+      'adamw, lr 0.1, 5 steps on cpu (f32)',
+    );
+  });
+
+  test('weight decay in run and basins', () => {
+    const options = ['--surface', 'himmelblau', '--weight-decay', '0.1', '--lr', '0.01', '--steps', '3000', '--grid', '8', '--backend', 'cpu'];
+    expect(settingsLine(['run', ...options])).toBe('gd, lr 0.01, weight-decay 0.1, 3000 steps on cpu (f32)');
+    expect(settingsLine(['basins', ...options])).toBe('himmelblau: gd, lr 0.01, weight-decay 0.1, 3000 steps, 8×8 starts');
+  });
+
+  test('adam: beta1, amsgrad and the schedule', () => {
+    const line = settingsLine(['run', '--surface', 'himmelblau', '--optimizer', 'adam', '--beta1', '0.5', '--amsgrad', '--schedule', 'cosine', '--steps', '100', '--grid', '4', '--backend', 'cpu']);
+    expect(line).toBe('adam, lr 0.1, beta1 0.5, amsgrad, cosine schedule, 100 steps on cpu (f32)');
+  });
+
+  test('every kind of setting at once', () => {
+    const line = settingsLine([
+      'run', '--optimizer', 'adam', '--lr', '0.05', '--beta1', '0.5', '--beta2', '0.99', '--eps', '1e-7', '--amsgrad', '--weight-decay', '0.1',
+      '--schedule', 'cosine', '--t-max', '500', '--lr-min', '0.001', '--warmup', '10', '--noise', '0.3', '--seed', '7', '--steps', '5', '--grid', '2', '--backend', 'cpu',
+    ]);
+    expect(line).toBe('adam, lr 0.05, weight-decay 0.1, eps 1e-7, beta1 0.5, beta2 0.99, amsgrad, cosine schedule (t-max 500, lr-min 0.001, warmup 10), noise σ 0.3 (seed 7), 5 steps on cpu (f32)');
+  });
+
+  test('other optimizers and schedules', () => {
+    const cases: [string[], string][] = [
+      [['--optimizer', 'rmsprop', '--momentum', '0.3', '--alpha', '0.9', '--centered'], 'rmsprop, lr 0.1, momentum 0.3, alpha 0.9, centered'],
+      [['--optimizer', 'adagrad', '--lr-decay', '0.01', '--initial-accumulator', '0.1', '--eps', '1e-6'], 'adagrad, lr 0.1, eps 1e-6, lr-decay 0.01, initial-accumulator 0.1'],
+      [['--optimizer', 'nesterov', '--momentum', '0.5', '--schedule', 'step', '--step-size', '20', '--gamma', '0.9'], 'nesterov, lr 0.1, momentum 0.5, step schedule (step-size 20, gamma 0.9)'],
+      [['--optimizer', 'momentum', '--dampening', '0.5', '--schedule', 'cyclic', '--lr-min', '0.01'], 'momentum, lr 0.1, dampening 0.5, cyclic schedule (lr-min 0.01)'],
+      [['--optimizer', 'adamw', '--weight-decay', '0'], 'adamw, lr 0.1, weight-decay 0'],
+      [['--lr', '0.00001', '--warmup', '10'], 'gd, lr 1e-5, constant schedule (warmup 10)'],
+      // The default seed is left out, and a seed without noise changes nothing.
+      [['--noise', '0.3', '--seed', '1'], 'gd, lr 0.1, noise σ 0.3'],
+      [['--seed', '7'], 'gd, lr 0.1'],
+    ];
+    for (const [options, settings] of cases) {
+      expect(settingsLine(['run', ...options, '--steps', '5', '--grid', '2', '--backend', 'cpu']), options.join(' ')).toBe(`${settings}, 5 steps on cpu (f32)`);
+    }
+  });
+
+  test('settings nothing reads: left out', () => {
+    const optimizer = { ...defaultOptimizer('gd'), momentum: 0.3, beta1: 0.5, amsgrad: true };
+    const schedule = { ...DEFAULT_SCHEDULE, gamma: 0.9, tMax: 10 };
+    expect(settingsText({ optimizer, schedule, noise: { sigma: 0, seed: 7 } })).toBe('gd, lr 0.1');
+  });
+
+  test('sweep: momentum and schedule, not the swept rate', () => {
+    const line = settingsLine(['sweep', '--optimizer', 'momentum', '--momentum', '0.5', '--schedule', 'step', '--lrs', '3', '--steps', '5', '--grid', '3', '--backend', 'cpu']);
+    expect(line).toBe('quadratic: momentum, momentum 0.5, step schedule, 3 learning rates from 0.01 to 1, 9 starts each, 5 steps');
+  });
+
+  test('sweep phase map: the swept beta1 left out', () => {
+    const line = settingsLine([
+      'sweep', '--optimizer', 'adam', '--beta2', '0.99', '--schedule', 'cosine', '--schedule-lr-min', '0.001', '--noise', '0.3', '--seed', '7',
+      '--sweep-y', 'beta1', '--ys', '2', '--lrs', '2', '--steps', '5', '--grid', '2', '--backend', 'cpu',
+    ]);
+    // The schedule's minimum under sweep's own flag for it, since --lr-min is the sweep's.
+    expect(line).toBe('quadratic: adam, beta2 0.99, cosine schedule (schedule-lr-min 0.001), noise σ 0.3 (seed 7), 2 learning rates from 0.01 to 1 × 2 values of beta1 from 0 to 0.99, 4 starts each, 5 steps');
+  });
+
+  test('verify names the settings', () => {
+    const line = settingsLine(['verify', '--optimizer', 'momentum', '--momentum', '0.5', '--schedule', 'exponential', '--gamma', '0.9', '--noise', '0.1', '--steps', '5', '--grid', '2']);
+    expect(line).toBe('quadratic: momentum, lr 0.1, momentum 0.5, exponential schedule (gamma 0.9), noise σ 0.1, 5 steps');
   });
 });
 
