@@ -5,7 +5,7 @@
  * and both the GPU (through a per-dispatch table) and the CPU reference use
  * the same float32 values, so the schedule never makes them disagree.
  */
-import type { ScheduleConfig } from './config.ts';
+import type { OptimizerConfig, ScheduleConfig } from './config.ts';
 
 /** Coefficients (a, b) of lr_t = a · η + b at update t. */
 export function scheduleCoefficients(schedule: ScheduleConfig, t: number): [number, number] {
@@ -53,6 +53,49 @@ export function scheduleCoefficients(schedule: ScheduleConfig, t: number): [numb
 export function learningRateAt(schedule: ScheduleConfig, lr: number, t: number): number {
   const [a, b] = scheduleCoefficients(schedule, t);
   return a * lr + b;
+}
+
+/**
+ * Computes the rate of update t in float64 as the optimizer applies it: the
+ * schedule's rate, which AdaGrad divides further by 1 + t · lr_decay.
+ */
+export function updateRateAt(optimizer: OptimizerConfig, schedule: ScheduleConfig, t: number): number {
+  const rate = learningRateAt(schedule, optimizer.lr, t);
+  return optimizer.name === 'adagrad' ? rate / (1 + t * optimizer.lrDecay) : rate;
+}
+
+/** True when the rate of `optimizer` changes from update to update: a schedule, a warm-up, or AdaGrad's lr_decay. */
+export function rateChanges(optimizer: OptimizerConfig, schedule: ScheduleConfig): boolean {
+  return schedule.name !== 'constant' || schedule.warmup > 0 || (optimizer.name === 'adagrad' && optimizer.lrDecay > 0);
+}
+
+/**
+ * Returns how many updates show the shape of `schedule`: five steps of a step
+ * schedule, an exponential decay down to 1% of the base rate, a cosine to a
+ * quarter past T max, three cycles of a cyclic schedule, and at least twice
+ * the warm-up. At least 20 updates; 400 where nothing else decides.
+ */
+export function scheduleSpan(schedule: ScheduleConfig): number {
+  let span = 400;
+  switch (schedule.name) {
+    case 'step':
+      span = 5 * schedule.stepSize;
+      break;
+    case 'exponential':
+      if (schedule.gamma < 1) {
+        span = Math.ceil(Math.log(0.01) / Math.log(schedule.gamma));
+      }
+      break;
+    case 'cosine':
+      span = Math.ceil(1.25 * schedule.tMax);
+      break;
+    case 'cyclic':
+      span = 6 * schedule.stepSize;
+      break;
+    case 'constant':
+      break;
+  }
+  return Math.max(20, span, 2 * schedule.warmup);
 }
 
 /** Writes the float32 coefficients of updates stepStart … stepStart + count − 1 into `out` (a, b pairs). */

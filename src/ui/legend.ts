@@ -8,7 +8,7 @@ import { formatShare, formatValue } from './format.ts';
 import { runColor } from './runColors.ts';
 import type { RunSettings } from './settings.ts';
 import type { SweepAxes } from '../core/sweep.ts';
-import { learningRateAt } from '../core/schedule.ts';
+import { rateChanges, updateRateAt } from '../core/schedule.ts';
 
 export class Legend {
   private rows: { share: HTMLElement; checkbox: HTMLInputElement; now: HTMLElement; run: RunSettings; scheduled: boolean }[] = [];
@@ -48,10 +48,10 @@ export class Legend {
       }
       name.textContent = `${index + 1}: ${run.optimizer.name} ${rate}${schedule}`;
 
-      // With a schedule or a warm-up, the rate of the next update, as the schedule has it now.
+      // With a schedule, a warm-up or AdaGrad's decay, the rate of the next update.
       const now = document.createElement('span');
       now.className = 'legend-now';
-      const scheduled = !sweep && (run.schedule.name !== 'constant' || run.schedule.warmup > 0);
+      const scheduled = !sweep && rateChanges(run.optimizer, run.schedule);
 
       const share = document.createElement('span');
       share.className = 'legend-share';
@@ -70,6 +70,6 @@ export class Legend {
     row.share.textContent = snapshot
       ? `✓ ${formatShare(snapshot.converged, particles)}  ✗ ${formatShare(snapshot.diverged, particles)}`
       : '';
-    row.now.textContent = row.scheduled && snapshot ? `now ${formatValue(learningRateAt(row.run.schedule, row.run.optimizer.lr, snapshot.stepsDone))}` : '';
+    row.now.textContent = row.scheduled && snapshot ? `now ${formatValue(updateRateAt(row.run.optimizer, row.run.schedule, snapshot.stepsDone))}` : '';
   }
 }

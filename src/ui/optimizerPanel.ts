@@ -8,13 +8,13 @@ import type { Controller } from 'lil-gui';
 import uPlot from 'uplot';
 import { OPTIMIZER_NAMES, SCHEDULE_NAMES, defaultOptimizer, type OptimizerName, type ScheduleName } from '../core/config.ts';
 import { OPTIMIZER_FLAGS, OPTIMIZER_SPECS, SCHEDULE_SPECS } from '../core/hyperparameters.ts';
-import { learningRateAt } from '../core/schedule.ts';
+import { scheduleSpan, updateRateAt } from '../core/schedule.ts';
 import { MAX_RUNS, activeRun, cloneSettings, type AppSettings } from './settings.ts';
 import { runColor } from './runColors.ts';
 import { typedNumber } from './typedNumber.ts';
 
-/** Updates drawn in the schedule plot. */
-const SCHEDULE_PLOT_STEPS = 400;
+/** Points of the schedule plot, spread over the updates that show the schedule's shape. */
+const SCHEDULE_PLOT_POINTS = 400;
 
 /** Controller values, one field per control; mirrored from the active run by show(). */
 interface Model {
@@ -181,8 +181,11 @@ export class OptimizerPanel {
       controller.updateDisplay();
     }
 
-    const steps = Array.from({ length: SCHEDULE_PLOT_STEPS }, (_, t) => t);
-    this.schedulePlot.setData([steps, steps.map((t) => learningRateAt(run.schedule, run.optimizer.lr, t))]);
+    // Every update up to the span, or 400 of them spread evenly over it.
+    const span = scheduleSpan(run.schedule);
+    const count = Math.min(SCHEDULE_PLOT_POINTS, span + 1);
+    const steps = Array.from({ length: count }, (_, k) => Math.round((k * span) / (count - 1)));
+    this.schedulePlot.setData([steps, steps.map((t) => updateRateAt(run.optimizer, run.schedule, t))]);
   }
 
   private configurationChoices(settings: AppSettings): Record<string, number> {

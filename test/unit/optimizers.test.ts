@@ -16,7 +16,7 @@ import {
 } from '../../src/core/config.ts';
 import { gaussianPair, lowbias32, noiseBits, uniformSigned } from '../../src/core/noise.ts';
 import { ReferenceRun, type Precision } from '../../src/core/reference.ts';
-import { learningRateAt } from '../../src/core/schedule.ts';
+import { learningRateAt, rateChanges, scheduleSpan, updateRateAt } from '../../src/core/schedule.ts';
 
 const NEVER_STOP: StopCriteria = { gradTol: 0, stepTol: 0, divergeBound: 3e38 };
 
@@ -284,6 +284,34 @@ describe('learning-rate schedules', () => {
   test('warm-up scales any schedule by min(1, (t + 1)/w)', () => {
     const config = schedule({ name: 'step', stepSize: 10, gamma: 0.5, warmup: 4 });
     expect([0, 1, 2, 3, 4, 10].map((t) => learningRateAt(config, 1, t))).toEqual([0.25, 0.5, 0.75, 1, 1, 0.5]);
+  });
+
+  test('the rate of an update includes AdaGrad\'s lr_decay', () => {
+    const adagrad = { ...defaultOptimizer('adagrad', 0.5), lrDecay: 0.5 };
+    const cosine = schedule({ name: 'cosine', tMax: 200, lrMin: 0.05, warmup: 50 });
+    // At t = 14 the schedule gives 0.14837 (warm-up factor 15/50), and AdaGrad divides it by 1 + 14 · 0.5.
+    expect(learningRateAt(cosine, 0.5, 14)).toBeCloseTo(0.14837, 5);
+    expect(updateRateAt(adagrad, cosine, 14)).toBe(learningRateAt(cosine, 0.5, 14) / 8);
+    expect(updateRateAt(defaultOptimizer('gd', 0.5), cosine, 14)).toBe(learningRateAt(cosine, 0.5, 14));
+  });
+
+  test('a rate that changes: schedule, warm-up or lr_decay', () => {
+    expect(rateChanges(defaultOptimizer('gd'), schedule({}))).toBe(false);
+    expect(rateChanges(defaultOptimizer('gd'), schedule({ warmup: 5 }))).toBe(true);
+    expect(rateChanges(defaultOptimizer('gd'), schedule({ name: 'cosine' }))).toBe(true);
+    expect(rateChanges({ ...defaultOptimizer('adagrad'), lrDecay: 0.1 }, schedule({}))).toBe(true);
+    expect(rateChanges(defaultOptimizer('adagrad'), schedule({}))).toBe(false);
+  });
+
+  test('the plotted span shows each schedule\'s shape', () => {
+    expect(scheduleSpan(schedule({}))).toBe(400);
+    expect(scheduleSpan(schedule({ name: 'step', stepSize: 100 }))).toBe(500);
+    // 0.5⁷ < 0.01 < 0.5⁶, but never fewer than 20 updates.
+    expect(scheduleSpan(schedule({ name: 'exponential', gamma: 0.5 }))).toBe(20);
+    expect(scheduleSpan(schedule({ name: 'exponential', gamma: 0.99 }))).toBe(459);
+    expect(scheduleSpan(schedule({ name: 'cosine', tMax: 1000 }))).toBe(1250);
+    expect(scheduleSpan(schedule({ name: 'cyclic', stepSize: 30 }))).toBe(180);
+    expect(scheduleSpan(schedule({ name: 'cosine', tMax: 100, warmup: 500 }))).toBe(1000);
   });
 
   test('a schedule changes the trajectory as its closed form says', () => {
