@@ -70,10 +70,11 @@ export function rateChanges(optimizer: OptimizerConfig, schedule: ScheduleConfig
 }
 
 /**
- * Returns how many updates show the shape of `schedule`: five steps of a step
- * schedule, an exponential decay down to 1% of the base rate, a cosine to a
- * quarter past T max, three cycles of a cyclic schedule, and at least twice
- * the warm-up. At least 20 updates; 400 where nothing else decides.
+ * Returns how many updates show the shape of `schedule`. That is five steps of
+ * a step schedule, an exponential decay down to 1% of the base rate, a cosine
+ * to a quarter past T max, or three cycles of a cyclic schedule. It is at
+ * least twice the warm-up and at least 20 updates, and 400 where nothing else
+ * decides.
  */
 export function scheduleSpan(schedule: ScheduleConfig): number {
   let span = 400;
