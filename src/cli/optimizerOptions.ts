@@ -15,7 +15,7 @@ import {
   type ScheduleConfig,
   type ScheduleName,
 } from '../core/config.ts';
-import { NOISE_SPECS, OPTIMIZER_FLAGS, OPTIMIZER_SPECS, SCHEDULE_SPECS, describeAccepted, describeRange, inRange, type NumberSpec } from '../core/hyperparameters.ts';
+import { NOISE_SPECS, OPTIMIZER_FLAGS, OPTIMIZER_SPECS, SCHEDULE_SPECS, describeAccepted, describeRange, inRange, listNames, type NumberSpec } from '../core/hyperparameters.ts';
 import { decimalValue, formatSettingValue } from '../core/limits.ts';
 import { UsageError } from './errors.ts';
 
@@ -66,10 +66,6 @@ export function numberFlag(spec: NumberSpec, text: string): number {
     throw new UsageError(`invalid --${spec.flag} ${formatSettingValue(text)}: expected ${accepted}`);
   }
   return value;
-}
-
-function listNames(names: readonly string[]): string {
-  return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
 /**

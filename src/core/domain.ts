@@ -2,7 +2,7 @@
  * Validation and formatting of a domain the user sets, shared by the panel,
  * the settings and the CLI so that all three accept the same rectangles.
  */
-import { belowFloat32Normal, DOMAIN_LIMITS, FLOAT32_NORMAL_WORDS, formatSettingValue, InvalidSettingError } from './limits.ts';
+import { belowFloat32Normal, DOMAIN_LIMITS, FLOAT32_NORMAL_WORDS, formatSettingValue, InvalidSettingError, overflowsToInfinity } from './limits.ts';
 import { checkFields } from './settingChecks.ts';
 import type { Domain } from './surfaces.ts';
 
@@ -39,8 +39,10 @@ export function checkDomain(domain: Domain, dims: 1 | 2): Domain {
   checkFields('domain', domain, ['xMin', 'xMax', 'yMin', 'yMax']);
   const valid = sideIsValid(domain.xMin, domain.xMax) && (dims === 1 || sideIsValid(domain.yMin, domain.yMax));
   if (!valid) {
-    // A bound that is not a number shows as JSON, so that "1" and 1 look different.
-    const shown = (bound: unknown): string => (typeof bound === 'number' ? String(bound) : formatSettingValue(bound));
+    // A bound that is not a number shows as JSON, so that "1" and 1 look different. A decimal too large for a
+    // double is the exception: the panel passes one on as typed ("1e400"), and the message shows it so.
+    const typedOverflow = (bound: unknown): boolean => typeof bound === 'string' && overflowsToInfinity(bound);
+    const shown = (bound: unknown): string => (typeof bound === 'number' || typedOverflow(bound) ? String(bound) : formatSettingValue(bound));
     const x = `[${shown(domain.xMin)}, ${shown(domain.xMax)}]`;
     const text = dims === 1 ? x : `${x} × [${shown(domain.yMin)}, ${shown(domain.yMax)}]`;
     const bounds = dims === 1 ? [domain.xMin, domain.xMax] : [domain.xMin, domain.xMax, domain.yMin, domain.yMax];

@@ -69,6 +69,11 @@ export const NOISE_SPECS: Record<keyof NoiseConfig, NumberSpec> = {
   seed: { flag: 'seed', label: 'seed', min: 0, max: 0xffffffff, integer: true },
 };
 
+/** Joins names for a message: "cosine", "adam and adamw", "momentum, nesterov and rmsprop". */
+export function listNames(names: readonly string[]): string {
+  return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
 /** Describes the accepted values in words, e.g. "a number at least 0 and below 1". */
 export function describeRange(spec: NumberSpec): string {
   return describeInterval(spec);
@@ -140,8 +145,12 @@ export function validateOptimizer(config: OptimizerConfig): OptimizerConfig {
   }
   checkBoolean('centered', config.centered);
   checkBoolean('AMSGrad', config.amsgrad);
-  if (config.name === 'nesterov' && (config.momentum <= 0 || config.dampening !== 0)) {
-    throw new InvalidSettingError('momentum', config.momentum, 'a momentum above 0 and zero dampening for Nesterov momentum (as torch.optim.SGD requires)');
+  // Two checks, so that each message names the value at fault.
+  if (config.name === 'nesterov' && config.momentum <= 0) {
+    throw new InvalidSettingError('momentum', config.momentum, 'a momentum above 0 for Nesterov momentum (as torch.optim.SGD requires)');
+  }
+  if (config.name === 'nesterov' && config.dampening !== 0) {
+    throw new InvalidSettingError('dampening', config.dampening, '0 for Nesterov momentum (as torch.optim.SGD requires)');
   }
   return config;
 }

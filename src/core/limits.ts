@@ -143,6 +143,11 @@ export function underflowsToZero(text: string): boolean {
   return Number(text) === 0 && /[1-9]/.test(text.split(/e/i)[0]);
 }
 
+/** Returns true for a decimal too large for a double, such as 1e400, which Number() reads as ±Infinity. */
+export function overflowsToInfinity(text: string): boolean {
+  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text.trim()) && !Number.isFinite(Number(text));
+}
+
 /**
  * Returns Number(text), except for a nonzero decimal too small for a double
  * (1e-400). That returns the smallest double of its sign, so that range checks

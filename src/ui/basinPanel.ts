@@ -10,6 +10,7 @@ import { resolveSurface } from '../core/surfaceChoice.ts';
 import type { SurfaceDefinition } from '../core/surfaces.ts';
 import { formatValue } from './format.ts';
 import { cloneSettings, type AppSettings, type BasinView } from './settings.ts';
+import { onTypedNumber } from './typedNumber.ts';
 
 interface Model {
   basinView: BasinView;
@@ -45,28 +46,16 @@ export class BasinPanel {
       .add(this.model, 'autoRadius')
       .name('radius: 1% of region')
       .onChange((auto: boolean) => this.send((next) => (next.radius = auto ? null : this.model.radius)));
-    this.radiusController = folder
-      .add(this.model, 'radius')
-      .name('assignment radius')
-      .onFinishChange((radius: number) => this.send((next) => (next.radius = radius)));
+    this.radiusController = onTypedNumber(folder.add(this.model, 'radius').name('assignment radius'), (radius) => this.send((next) => (next.radius = radius)));
 
     this.rule = document.createElement('p');
     this.rule.className = 'panel-note';
     folder.$children.append(this.rule);
 
     const criteria = folder.addFolder('Convergence and divergence');
-    criteria
-      .add(this.model, 'gradTol')
-      .name('gradient norm ≤')
-      .onFinishChange((value: number) => this.send((next) => (next.criteria.gradTol = value)));
-    criteria
-      .add(this.model, 'stepTol')
-      .name('step length ≤')
-      .onFinishChange((value: number) => this.send((next) => (next.criteria.stepTol = value)));
-    criteria
-      .add(this.model, 'divergeBound')
-      .name('diverged beyond |x|, |y| >')
-      .onFinishChange((value: number) => this.send((next) => (next.criteria.divergeBound = value)));
+    onTypedNumber(criteria.add(this.model, 'gradTol').name('gradient norm ≤'), (value) => this.send((next) => (next.criteria.gradTol = value)));
+    onTypedNumber(criteria.add(this.model, 'stepTol').name('step length ≤'), (value) => this.send((next) => (next.criteria.stepTol = value)));
+    onTypedNumber(criteria.add(this.model, 'divergeBound').name('diverged beyond |x|, |y| >'), (value) => this.send((next) => (next.criteria.divergeBound = value)));
     criteria.close();
 
     this.backController = folder.add({ back }, 'back').name('zoom out to the previous region');

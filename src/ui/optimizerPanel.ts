@@ -11,7 +11,7 @@ import { OPTIMIZER_FLAGS, OPTIMIZER_SPECS, SCHEDULE_SPECS } from '../core/hyperp
 import { scheduleSpan, updateRateAt } from '../core/schedule.ts';
 import { MAX_RUNS, activeRun, cloneSettings, type AppSettings } from './settings.ts';
 import { runColor } from './runColors.ts';
-import { typedNumber } from './typedNumber.ts';
+import { onTypedNumber } from './typedNumber.ts';
 
 /** Points of the schedule plot, spread over the updates that show the schedule's shape. */
 const SCHEDULE_PLOT_POINTS = 400;
@@ -88,10 +88,8 @@ export class OptimizerPanel {
       .decimals(2)
       .name('log₁₀ η')
       .onChange((value: number) => this.send((next) => (activeRun(next).optimizer.lr = Number((10 ** value).toPrecision(4)))));
-    const lrController = folder.add(this.model, 'lr').name('η');
-    const typedLr = typedNumber(lrController);
     // A value that did not parse to a finite number goes on as the typed text, so the rejection quotes it.
-    lrController.onFinishChange((value: number) => this.send((next) => ((activeRun(next).optimizer as unknown as Record<string, unknown>).lr = typedLr(value))));
+    onTypedNumber(folder.add(this.model, 'lr').name('η'), (value) => this.send((next) => (activeRun(next).optimizer.lr = value)));
     folder
       .add(this.model, 'restartOnChange')
       .name('restart on every change')
@@ -102,8 +100,7 @@ export class OptimizerPanel {
         continue;
       }
       const controller = folder.add(this.model, field).name(OPTIMIZER_SPECS[field].label);
-      const typed = typedNumber(controller);
-      controller.onFinishChange((value: number) => this.send((next) => ((activeRun(next).optimizer as unknown as Record<string, unknown>)[field] = typed(value))));
+      onTypedNumber(controller, (value) => this.send((next) => (activeRun(next).optimizer[field] = value)));
       this.hyperparameterControllers.set(field, controller);
     }
     for (const field of ['centered', 'amsgrad'] as const) {
@@ -121,8 +118,7 @@ export class OptimizerPanel {
       .onChange((name: ScheduleName) => this.send((next) => (activeRun(next).schedule.name = name)));
     for (const field of Object.keys(SCHEDULE_SPECS) as ScheduleField[]) {
       const controller = scheduleFolder.add(this.model, field).name(SCHEDULE_SPECS[field].label);
-      const typed = typedNumber(controller);
-      controller.onFinishChange((value: number) => this.send((next) => ((activeRun(next).schedule as unknown as Record<string, unknown>)[field] = typed(value))));
+      onTypedNumber(controller, (value) => this.send((next) => (activeRun(next).schedule[field] = value)));
       this.scheduleControllers.set(field, controller);
     }
     const plotElement = document.createElement('div');
@@ -148,14 +144,8 @@ export class OptimizerPanel {
     scheduleFolder.close();
     const noiseFolder = folder.addFolder('Gradient noise');
     noiseFolder.close();
-    noiseFolder
-      .add(this.model, 'noise')
-      .name('σ per component')
-      .onFinishChange((value: number) => this.send((next) => (next.noise.sigma = value)));
-    noiseFolder
-      .add(this.model, 'seed')
-      .name('seed')
-      .onFinishChange((value: number) => this.send((next) => (next.noise.seed = value)));
+    onTypedNumber(noiseFolder.add(this.model, 'noise').name('σ per component'), (value) => this.send((next) => (next.noise.sigma = value)));
+    onTypedNumber(noiseFolder.add(this.model, 'seed').name('seed'), (value) => this.send((next) => (next.noise.seed = value)));
 
     this.show(settings);
   }

@@ -12,7 +12,7 @@ import { formatValue } from './format.ts';
 import { PRESETS } from './presets.ts';
 import { cloneSettings, largestGrid, surfaceDims, type AppSettings, type ZScale } from './settings.ts';
 import { SurfacePanel } from './surfacePanel.ts';
-import { isNumberText } from './typedNumber.ts';
+import { isNumberText, onTypedNumber } from './typedNumber.ts';
 import type { ExportKind } from './app.ts';
 
 export interface PanelActions {
@@ -105,10 +105,7 @@ export class Panel {
       .decimals(2)
       .name('log₁₀ steps/frame')
       .onChange((value: number) => this.send((next) => (next.stepsPerFrame = Number((10 ** value).toPrecision(3)))));
-    runFolder
-      .add(this.model, 'stepsPerFrame')
-      .name('steps per frame')
-      .onFinishChange((value: number) => this.send((next) => (next.stepsPerFrame = value)));
+    onTypedNumber(runFolder.add(this.model, 'stepsPerFrame').name('steps per frame'), (value) => this.send((next) => (next.stepsPerFrame = value)));
     runFolder
       .add(this.model, 'paused')
       .name('pause')

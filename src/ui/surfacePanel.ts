@@ -13,6 +13,7 @@ import { CONDITION_NUMBER } from '../core/limits.ts';
 import { resolveSurface } from '../core/surfaceChoice.ts';
 import { CUSTOM_SURFACE_NAME, SURFACES, type Domain } from '../core/surfaces.ts';
 import type { AppSettings } from './settings.ts';
+import { onTypedNumber } from './typedNumber.ts';
 
 export interface SurfacePanelActions {
   /** A setting changed; returns false when the app rejected it. */
@@ -86,24 +87,20 @@ export class SurfacePanel {
         .decimals(2)
         .name('log₁₀ κ')
         .onFinishChange((value: number) => actions.change({ condition: Number((10 ** value).toPrecision(4)) })),
-      folder
-        .add(this.model, 'condition')
-        .name('κ')
-        .onFinishChange((value: number) => actions.change({ condition: value })),
+      onTypedNumber(folder.add(this.model, 'condition').name('κ'), (value) => actions.change({ condition: value })),
     ];
 
     ({ input: this.formulaInput, error: this.formulaError, label: this.formulaLabel } = this.createFormulaField());
 
-    const sendDomain = (): void => {
-      const { xMin, xMax, yMin, yMax } = this.model;
-      actions.change({ domain: { xMin, xMax, yMin, yMax } });
-    };
-    folder.add(this.model, 'xMin').name('x min').onFinishChange(sendDomain);
-    folder.add(this.model, 'xMax').name('x max').onFinishChange(sendDomain);
-    this.yControllers = [
-      folder.add(this.model, 'yMin').name('y min').onFinishChange(sendDomain),
-      folder.add(this.model, 'yMax').name('y max').onFinishChange(sendDomain),
-    ];
+    // Each bound is sent with the other three as the fields show them.
+    const boundField = (bound: keyof Domain, name: string): Controller =>
+      onTypedNumber(folder.add(this.model, bound).name(name), (value) => {
+        const { xMin, xMax, yMin, yMax } = this.model;
+        actions.change({ domain: { xMin, xMax, yMin, yMax, [bound]: value } });
+      });
+    boundField('xMin', 'x min');
+    boundField('xMax', 'x max');
+    this.yControllers = [boundField('yMin', 'y min'), boundField('yMax', 'y max')];
     folder.add({ reset: () => actions.change({ domain: undefined }) }, 'reset').name('reset domain');
     folder.add({ list: () => actions.listMinima() }, 'list').name('list minima found');
 

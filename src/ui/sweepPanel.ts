@@ -6,6 +6,7 @@ import type GUI from 'lil-gui';
 import type { Controller } from 'lil-gui';
 import { SWEEP_PARAMETERS } from '../core/sweep.ts';
 import { cloneSettings, runWithoutAxis, type AppSettings, type SweepSettings } from './settings.ts';
+import { onTypedNumber } from './typedNumber.ts';
 
 export class SweepPanel {
   private readonly model: SweepSettings;
@@ -22,11 +23,8 @@ export class SweepPanel {
     this.model = { ...settings.sweep };
     const folder = gui.addFolder('Learning-rate sweep');
 
-    const field = <K extends keyof SweepSettings>(key: K, name: string, finish = true): Controller => {
-      const controller = folder.add(this.model, key).name(name);
-      const handler = (value: SweepSettings[K]) => this.send((next) => (next.sweep[key] = value));
-      return finish ? controller.onFinishChange(handler) : controller.onChange(handler);
-    };
+    const field = (key: 'lrMin' | 'lrMax' | 'lrCount' | 'secondMin' | 'secondMax' | 'secondCount', name: string): Controller =>
+      onTypedNumber(folder.add(this.model, key).name(name), (value) => this.send((next) => (next.sweep[key] = value)));
     folder
       .add(this.model, 'enabled')
       .name('sweep every configuration')

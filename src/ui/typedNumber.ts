@@ -27,6 +27,17 @@ export function typedNumber(controller: Controller): (value: number) => number |
   return (value) => (Number.isFinite(value) || typed === '' ? value : typed);
 }
 
+/**
+ * Calls `commit` with each value committed in `controller` (on Enter or on
+ * leaving the field), mapped by typedNumber. Typed text that overflowed
+ * arrives as a string typed as a number: settings validation checks the type
+ * of every value, so it rejects the text and quotes it.
+ */
+export function onTypedNumber(controller: Controller, commit: (value: number) => void): Controller {
+  const typed = typedNumber(controller);
+  return controller.onFinishChange((value: number) => commit(typed(value) as number));
+}
+
 /** Returns true when `text` is a decimal number as a whole: digits, an optional point and exponent, a sign. */
 export function isNumberText(text: string): boolean {
   return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text);

@@ -9,9 +9,10 @@
  * the same validation as the panel, and a value that fails is left out with a
  * problem naming it, while the rest of the link still applies.
  */
-import { defaultOptimizer, DEFAULT_SCHEDULE, OPTIMIZER_NAMES, SCHEDULE_NAMES, type OptimizerConfig, type OptimizerName, type ScheduleConfig } from '../core/config.ts';
+import { defaultOptimizer, DEFAULT_SCHEDULE, OPTIMIZER_NAMES, SCHEDULE_NAMES, type OptimizerConfig, type OptimizerName, type ScheduleConfig, type ScheduleName } from '../core/config.ts';
 import { compileFormula, FormulaError } from '../core/expr/index.ts';
-import { describeInterval, underflowsToZero } from '../core/limits.ts';
+import { listNames, OPTIMIZER_FLAGS, OPTIMIZER_SPECS, SCHEDULE_SPECS } from '../core/hyperparameters.ts';
+import { describeInterval, formatSettingValue, underflowsToZero } from '../core/limits.ts';
 import { resolveSurface, unknownSurfaceError } from '../core/surfaceChoice.ts';
 import { CUSTOM_SURFACE_NAME, SURFACE_NAMES, type Domain } from '../core/surfaces.ts';
 import { cloneSettings, DEFAULT_SETTINGS, defaultRun, MAX_RUNS, validateSettings, type AppSettings, type RunSettings } from './settings.ts';
@@ -98,6 +99,11 @@ export function encodeLink(state: LinkState): string {
   return params.toString();
 }
 
+/**
+ * Writes run `prefix`. A value that its optimizer or schedule does not read
+ * is left out, such as the gamma that the panel keeps after the step
+ * schedule became constant, since reading the link would reject it.
+ */
 function encodeRun(params: URLSearchParams, prefix: string, run: RunSettings, first: boolean): void {
   const optimizer = defaultOptimizer(run.optimizer.name);
   if (!first || run.optimizer.name !== DEFAULT_SETTINGS.runs[0].optimizer.name) {
@@ -106,7 +112,7 @@ function encodeRun(params: URLSearchParams, prefix: string, run: RunSettings, fi
   for (const [key, value] of Object.entries(run.optimizer)) {
     // The default run's rate differs from the optimizer's own default; write it whenever it is not the default run's.
     const standard = key === 'lr' ? DEFAULT_SETTINGS.runs[0].optimizer.lr : optimizer[key as keyof OptimizerConfig];
-    if (key !== 'name' && value !== standard) {
+    if (key !== 'name' && value !== standard && optimizersReading(key).includes(run.optimizer.name)) {
       params.set(`${prefix}.${key}`, formatScalar(value));
     }
   }
@@ -114,13 +120,23 @@ function encodeRun(params: URLSearchParams, prefix: string, run: RunSettings, fi
     params.set(`${prefix}.schedule`, run.schedule.name);
   }
   for (const [key, value] of Object.entries(run.schedule)) {
-    if (key !== 'name' && value !== DEFAULT_SCHEDULE[key as keyof ScheduleConfig]) {
+    if (key !== 'name' && value !== DEFAULT_SCHEDULE[key as keyof ScheduleConfig] && schedulesReading(key).includes(run.schedule.name)) {
       params.set(`${prefix}.schedule.${key}`, formatScalar(value));
     }
   }
   if (!run.visible) {
     params.set(`${prefix}.visible`, 'false');
   }
+}
+
+/** Returns the optimizers that read `field` of OptimizerConfig (other than its name). */
+function optimizersReading(field: string): readonly OptimizerName[] {
+  return Object.hasOwn(OPTIMIZER_FLAGS, field) ? OPTIMIZER_FLAGS[field as keyof typeof OPTIMIZER_FLAGS].optimizers : OPTIMIZER_SPECS[field as keyof typeof OPTIMIZER_SPECS].optimizers;
+}
+
+/** Returns the schedules that read `field` of ScheduleConfig (other than its name). */
+function schedulesReading(field: string): readonly ScheduleName[] {
+  return SCHEDULE_SPECS[field as keyof typeof SCHEDULE_SPECS].schedules;
 }
 
 function formatScalar(value: Scalar): string {
@@ -189,7 +205,18 @@ interface Assignment {
   key: string;
   text: string;
   apply(settings: AppSettings): void;
+  /** For a key of run k: k, and a check that the run's optimizer or schedule reads the key. */
+  run?: { index: number; unread(run: RunSettings): UnreadKey | undefined };
 }
+
+/** A run key that the run's optimizer or schedule does not read, with the reason in the command line's words. */
+interface UnreadKey {
+  by: 'optimizer' | 'schedule';
+  reason: string;
+}
+
+/** The optimizer and schedule names that a link gives run k. */
+type RunNames = Map<number, { optimizer?: string; schedule?: string }>;
 
 /**
  * Reads a fragment (with or without '#'). Values that cannot be read or fail
@@ -234,13 +261,20 @@ export function decodeLink(fragment: string): DecodedLink {
   const seen = new Set<string>();
   const assignments: Assignment[] = [];
   // Run k's optimizer and schedule names come first: they choose which fields that run has.
-  const runNames = new Map<number, { optimizer?: string; schedule?: string }>();
+  const runNames: RunNames = new Map();
+  // Keys of runs past MAX_RUNS, named in one problem per run.
+  const extraRuns = new Map<number, string[]>();
   for (const [key, value] of params) {
     if (seen.has(key)) {
       problems.push(`The link repeats "${key}"; the first value was used.`);
       continue;
     }
     seen.add(key);
+    const runIndex = Number(RUN_KEY.exec(key)?.[1] ?? 0);
+    if (runIndex > MAX_RUNS) {
+      extraRuns.set(runIndex, [...(extraRuns.get(runIndex) ?? []), `${key}=${shorten(value)}`]);
+      continue;
+    }
     try {
       const assignment = readKey(key, value, state, runNames);
       if (assignment) {
@@ -249,6 +283,9 @@ export function decodeLink(fragment: string): DecodedLink {
     } catch (error) {
       problems.push(describeProblem(key, value, error));
     }
+  }
+  for (const keys of extraRuns.values()) {
+    problems.push(`The link's ${listNames(keys)} ${keys.length === 1 ? 'was' : 'were'} not applied: at most ${MAX_RUNS} configurations run side by side.`);
   }
 
   // A typed formula and the choice of it are one setting: the formula's own fault names the formula.
@@ -284,32 +321,7 @@ export function decodeLink(fragment: string): DecodedLink {
     };
   }
 
-  // Runs named in the link, with their optimizers' defaults.
-  const runCount = Math.max(1, ...runNames.keys());
-  const runs: RunSettings[] = [];
-  for (let k = 1; k <= runCount; k++) {
-    const names = runNames.get(k) ?? {};
-    const run = defaultRun();
-    const optimizerName = names.optimizer ?? (k === 1 ? run.optimizer.name : undefined);
-    if (optimizerName === undefined) {
-      problems.push(`The link sets run${k} without run${k}.optimizer; run${k} was left out.`);
-      break;
-    }
-    if (!(OPTIMIZER_NAMES as readonly string[]).includes(optimizerName)) {
-      problems.push(`The link's run${k}.optimizer=${optimizerName} is not an optimizer (expected one of ${OPTIMIZER_NAMES.join(', ')}); run${k} was left out.`);
-      break;
-    }
-    run.optimizer = { ...defaultOptimizer(optimizerName as OptimizerName, run.optimizer.lr) };
-    if (names.schedule !== undefined) {
-      if ((SCHEDULE_NAMES as readonly string[]).includes(names.schedule)) {
-        run.schedule = { ...DEFAULT_SCHEDULE, name: names.schedule as ScheduleConfig['name'] };
-      } else {
-        problems.push(`The link's run${k}.schedule=${names.schedule} was not applied: expected one of ${SCHEDULE_NAMES.join(', ')}.`);
-      }
-    }
-    runs.push(run);
-  }
-  state.settings.runs = runs;
+  state.settings.runs = readRuns(runNames, assignments, problems);
   let rejectedFormula: DecodedLink['rejectedFormula'];
 
   // Everything at once first. When that fails, key by key, keeping each key
@@ -383,6 +395,75 @@ export function decodeLink(fragment: string): DecodedLink {
   return rejectedFormula ? { state, problems, rejectedFormula } : { state, problems };
 }
 
+/**
+ * Builds the runs that the link names, each with its optimizer's and
+ * schedule's defaults, and removes from `assignments` the run keys that
+ * their optimizer or schedule does not read. A run whose optimizer or
+ * schedule name is missing or invalid keeps its place with the default, in
+ * one problem that also names the keys left out because the default does not
+ * read them. The other runs keep their numbers, as the panel shows them.
+ */
+function readRuns(runNames: RunNames, assignments: Assignment[], problems: string[]): RunSettings[] {
+  const runCount = Math.max(1, ...runNames.keys());
+  const runs: RunSettings[] = [];
+  // Problems with a run's optimizer or schedule name, keyed `run${k}.optimizer` or `run${k}.schedule`. Each
+  // message starts with `lead` and ends with the run's default and the keys that the default leaves unread.
+  const nameProblems = new Map<string, { lead: string; run: string; fallback: string; leftOut: string[] }>();
+  for (let k = 1; k <= runCount; k++) {
+    const names = runNames.get(k);
+    const run = defaultRun();
+    const optimizer = names?.optimizer;
+    const optimizerProblem = (lead: string) => nameProblems.set(`run${k}.optimizer`, { lead, run: `run${k}`, fallback: run.optimizer.name, leftOut: [] });
+    if (optimizer !== undefined && (OPTIMIZER_NAMES as readonly string[]).includes(optimizer)) {
+      run.optimizer = defaultOptimizer(optimizer as OptimizerName, run.optimizer.lr);
+    } else if (optimizer !== undefined) {
+      optimizerProblem(`The link's run${k}.optimizer=${shorten(optimizer)} was not applied: ${unknownName('optimizer', optimizer, OPTIMIZER_NAMES)} `);
+    } else if (k > 1) {
+      // The app writes the optimizer of every run after the first, so a link without one was edited. Such a run
+      // takes the default optimizer, as the first run does.
+      optimizerProblem(names === undefined ? `The link sets run${runCount} but not run${k}, so ` : `The link sets run${k} without run${k}.optimizer, so `);
+    }
+    const schedule = names?.schedule;
+    if (schedule !== undefined && (SCHEDULE_NAMES as readonly string[]).includes(schedule)) {
+      run.schedule = { ...DEFAULT_SCHEDULE, name: schedule as ScheduleName };
+    } else if (schedule !== undefined) {
+      const lead = `The link's run${k}.schedule=${shorten(schedule)} was not applied: ${unknownName('schedule', schedule, SCHEDULE_NAMES)} `;
+      nameProblems.set(`run${k}.schedule`, { lead, run: `run${k}`, fallback: run.schedule.name, leftOut: [] });
+    }
+    runs.push(run);
+  }
+
+  const unreadProblems: string[] = [];
+  for (const assignment of [...assignments]) {
+    const unread = assignment.run?.unread(runs[assignment.run.index - 1]);
+    if (!assignment.run || !unread) {
+      continue;
+    }
+    assignments.splice(assignments.indexOf(assignment), 1);
+    const nameProblem = nameProblems.get(`run${assignment.run.index}.${unread.by}`);
+    if (nameProblem) {
+      nameProblem.leftOut.push(`${assignment.key}=${shorten(assignment.text)}`);
+    } else {
+      unreadProblems.push(describeProblem(assignment.key, assignment.text, unread.reason));
+    }
+  }
+
+  for (const [key, { lead, run, fallback, leftOut }] of nameProblems) {
+    const kind = key.endsWith('.optimizer') ? 'optimizer' : 'schedule';
+    const without = leftOut.length === 0 ? '' : `, without ${listNames(leftOut)}, which ${fallback} does not read`;
+    problems.push(`${lead}${run} runs ${fallback}, the default ${kind}${without}.`);
+  }
+  problems.push(...unreadProblems);
+  return runs;
+}
+
+/** Returns the reason for a name that is not one of `names`, with a hint where it differs from one of them only in case. */
+function unknownName(kind: string, value: string, names: readonly string[]): string {
+  const match = names.find((name) => name.toLowerCase() === value.toLowerCase());
+  const hint = match === undefined ? '.' : `. Did you mean ${match}?`;
+  return `unknown ${kind} ${formatSettingValue(value)}: expected one of ${names.join(', ')}${hint}`;
+}
+
 function applyAll(settings: AppSettings, assignments: Assignment[]): AppSettings {
   const next = cloneSettings(settings);
   for (const assignment of assignments) {
@@ -430,7 +511,7 @@ function shorten(value: string): string {
 const RUN_KEY = /^run([1-9]\d*)\.(.+)$/;
 
 /** Reads one key; returns what it sets in the settings, or undefined for keys kept in `state` itself. */
-function readKey(key: string, value: string, state: LinkState, runNames: Map<number, { optimizer?: string; schedule?: string }>): Assignment | undefined {
+function readKey(key: string, value: string, state: LinkState, runNames: RunNames): Assignment | undefined {
   if (key === 'v') {
     if (value !== String(LINK_VERSION)) {
       throw new ValueError(`expected version ${LINK_VERSION}; the rest of the link is read as version ${LINK_VERSION}`);
@@ -489,10 +570,8 @@ function readKey(key: string, value: string, state: LinkState, runNames: Map<num
   throw new ValueError('not a setting of downhill; ignored');
 }
 
-function readRunKey(key: string, value: string, index: number, field: string, runNames: Map<number, { optimizer?: string; schedule?: string }>): Assignment | undefined {
-  if (index > MAX_RUNS) {
-    throw new ValueError(`at most ${MAX_RUNS} configurations run side by side`);
-  }
+/** Reads a key of run `index` (at most MAX_RUNS, which decodeLink checks). */
+function readRunKey(key: string, value: string, index: number, field: string, runNames: RunNames): Assignment | undefined {
   const names = runNames.get(index) ?? {};
   runNames.set(index, names);
   if (field === 'optimizer') {
@@ -520,12 +599,20 @@ function readRunKey(key: string, value: string, index: number, field: string, ru
       throw new ValueError(`a schedule has no setting "${name}"`);
     }
     const parsed = parseLike(DEFAULT_SCHEDULE[name as keyof ScheduleConfig] as Scalar, value, false);
-    return { key, text: value, apply: (settings) => ((at(settings).schedule as unknown as Record<string, Scalar>)[name] = parsed) };
+    const schedules = schedulesReading(name);
+    // As the command line words it: "--gamma applies to --schedule step and exponential, not constant".
+    const unread = (run: RunSettings): UnreadKey | undefined =>
+      schedules.includes(run.schedule.name) ? undefined : { by: 'schedule', reason: `${name} applies to schedule ${listNames(schedules)}, not ${run.schedule.name}` };
+    return { key, text: value, apply: (settings) => ((at(settings).schedule as unknown as Record<string, Scalar>)[name] = parsed), run: { index, unread } };
   }
   const template = defaultOptimizer('gd');
   if (field === 'name' || !Object.hasOwn(template, field)) {
     throw new ValueError(`an optimizer has no setting "${field}"`);
   }
   const parsed = parseLike(template[field as keyof OptimizerConfig] as Scalar, value, false);
-  return { key, text: value, apply: (settings) => ((at(settings).optimizer as unknown as Record<string, Scalar>)[field] = parsed) };
+  const optimizers = optimizersReading(field);
+  // As the command line words it: "--beta1 applies to adam and adamw, not gd".
+  const unread = (run: RunSettings): UnreadKey | undefined =>
+    optimizers.includes(run.optimizer.name) ? undefined : { by: 'optimizer', reason: `${field} applies to ${listNames(optimizers)}, not ${run.optimizer.name}` };
+  return { key, text: value, apply: (settings) => ((at(settings).optimizer as unknown as Record<string, Scalar>)[field] = parsed), run: { index, unread } };
 }

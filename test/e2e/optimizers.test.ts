@@ -30,6 +30,12 @@ describe('optimizers in the panel', () => {
   const settings = () => page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { downhill: { settings: unknown } }).downhill.settings)));
 
   test('choosing adam shows its hyperparameters and hides the others', async () => {
+    // Nesterov momentum reads no dampening (torch.optim.SGD requires 0), so the panel offers none.
+    await control(page, 'optimizer').locator('select').selectOption({ label: 'nesterov' }, { force: true });
+    await expect.poll(async () => (await settings()).runs[0].optimizer.name).toBe('nesterov');
+    expect(await control(page, 'momentum').isVisible()).toBe(true);
+    expect(await control(page, 'dampening').isVisible()).toBe(false);
+
     await control(page, 'optimizer').locator('select').selectOption({ label: 'adam' }, { force: true });
     await expect.poll(async () => (await settings()).runs[0].optimizer.name).toBe('adam');
     expect(await control(page, 'beta1').isVisible()).toBe(true);
@@ -43,14 +49,57 @@ describe('optimizers in the panel', () => {
     await expect.poll(async () => (await settings()).runs[0].optimizer.beta1).toBe(0.5);
   });
 
-  test('η field quotes a typed overflow', async () => {
-    const before = (await settings()).runs[0].optimizer.lr;
-    const lr = control(page, 'η').locator('input');
-    await lr.fill('1e400');
-    await lr.press('Enter');
-    await expect.poll(() => page.locator('.notice.error').last().textContent()).toMatch(/invalid learning rate "1e400": expected a number from 1e-8 to 1000000/);
-    expect(await page.locator('.notice.error').last().textContent()).not.toContain('Infinity');
-    expect((await settings()).runs[0].optimizer.lr).toBe(before);
+  // [field label, folder it is in, the notice's start, the setting it edits]. The optimizer is adam here.
+  const NUMBER_FIELDS: [string, string, string, (settings: any) => unknown][] = [
+    ['η', 'Optimizer', 'invalid learning rate "1e400": expected a number from 1e-8 to 1000000', (s) => s.runs[0].optimizer.lr],
+    ['beta2', 'Optimizer', 'invalid beta2 "1e400": expected a number at least 0 and below 1', (s) => s.runs[0].optimizer.beta2],
+    ['warm-up', 'Schedule', 'invalid warm-up "1e400": expected an integer from 0 to 100,000,000', (s) => s.runs[0].schedule.warmup],
+    ['σ per component', 'Gradient noise', 'invalid noise σ "1e400": expected a number from 0 to 1000000', (s) => s.noise.sigma],
+    ['seed', 'Gradient noise', 'invalid seed "1e400": expected an integer from 0 to 4,294,967,295', (s) => s.noise.seed],
+    ['steps per frame', 'Particles', 'invalid steps per frame "1e400": expected a number from 0.01 to 2000', (s) => s.stepsPerFrame],
+    ['x min', 'Surface', 'invalid domain "[1e400, 2] × [-2, 2]": expected xmin < xmax', (s) => s.domain],
+    ['y max', 'Surface', 'invalid domain "[-2, 2] × [-2, 1e400]": expected xmin < xmax', (s) => s.domain],
+    ['gradient norm ≤', 'Convergence and divergence', 'invalid gradient tolerance "1e400": expected a number from 0 to 1000000', (s) => s.criteria.gradTol],
+    ['diverged beyond |x|, |y| >', 'Convergence and divergence', 'invalid divergence bound "1e400": expected a number from 1e-6 to 1e30', (s) => s.criteria.divergeBound],
+    ['lowest η', 'Learning-rate sweep', 'invalid lowest swept learning rate "1e400": expected a number from 1e-8 to 1000000', (s) => s.sweep.lrMin],
+    ['rates (log-spaced)', 'Learning-rate sweep', 'invalid number of swept learning rates "1e400": expected an integer from 1 to 16,384', (s) => s.sweep.lrCount],
+  ];
+
+  test('number fields quote a typed overflow', async () => {
+    // Folders opened here are closed again, so that the panel covers no more of the view than before.
+    const opened = new Set<string>();
+    const folderTitle = (name: string) => page.locator('.lil-title', { hasText: new RegExp(`^${name}$`) });
+    for (const [label, folderName, notice, read] of NUMBER_FIELDS) {
+      if ((await folderTitle(folderName).getAttribute('aria-expanded')) !== 'true') {
+        await folderTitle(folderName).click();
+        opened.add(folderName);
+      }
+      const before = read(await settings());
+      const field = control(page, label).locator('input');
+      await field.fill('1e400');
+      await field.press('Enter');
+      await expect.poll(() => page.locator('.notice.error').last().textContent(), { message: label }).toContain(notice);
+      expect(await page.locator('.notice.error').last().textContent(), label).not.toContain('Infinity');
+      expect(read(await settings()), label).toEqual(before);
+    }
+    // κ shows for the ill-conditioned surface only, so the test switches to it and back.
+    const surface = control(page, 'surface').locator('select');
+    const previousSurface = (await settings()).surface;
+    const previousOption = await surface.inputValue();
+    await surface.selectOption({ label: 'ill-conditioned' }, { force: true });
+    await expect.poll(async () => (await settings()).surface).toBe('ill-conditioned');
+    const condition = control(page, 'κ').locator('input');
+    const before = (await settings()).condition;
+    await condition.fill('1e400');
+    await condition.press('Enter');
+    await expect.poll(() => page.locator('.notice.error').last().textContent()).toContain('invalid condition number κ "1e400": expected a number from 1 to 10000');
+    expect((await settings()).condition).toBe(before);
+    await surface.selectOption({ value: previousOption }, { force: true });
+    await expect.poll(async () => (await settings()).surface).toBe(previousSurface);
+
+    for (const folderName of [...opened].reverse()) {
+      await folderTitle(folderName).click();
+    }
   });
 
   test('number fields name non-numeric text', async () => {

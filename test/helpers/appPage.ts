@@ -62,7 +62,8 @@ export async function statusLossRange(page: Page): Promise<[number, number]> {
 }
 
 export function control(page: Page, label: string) {
-  return page.locator('.lil-gui .lil-controller').filter({ has: page.locator('.lil-name', { hasText: new RegExp(`^${label}$`) }) });
+  const literal = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return page.locator('.lil-gui .lil-controller').filter({ has: page.locator('.lil-name', { hasText: new RegExp(`^${literal}$`) }) });
 }
 
 /**

@@ -293,7 +293,12 @@ describe('optimizer configurations', () => {
 
   it('rejects Nesterov momentum without momentum', () => {
     const optimizer = { ...defaultRun().optimizer, name: 'nesterov', momentum: 0 };
-    expect(rejection(settingsWith([['runs', 0, 'optimizer'], optimizer])).message).toMatch(/^invalid momentum 0: expected a momentum above 0 and zero dampening/);
+    expect(rejection(settingsWith([['runs', 0, 'optimizer'], optimizer])).message).toBe('invalid momentum 0: expected a momentum above 0 for Nesterov momentum (as torch.optim.SGD requires)');
+  });
+
+  it('names the dampening of Nesterov momentum', () => {
+    const optimizer = { ...defaultRun().optimizer, name: 'nesterov', momentum: 0.9, dampening: 0.5 };
+    expect(rejection(settingsWith([['runs', 0, 'optimizer'], optimizer])).message).toBe('invalid dampening 0.5: expected 0 for Nesterov momentum (as torch.optim.SGD requires)');
   });
 });
 
@@ -308,6 +313,9 @@ describe('domain', () => {
     ['bounds of ±1e300', { xMin: -1e300, xMax: 1e300, yMin: -1, yMax: 1 }, '[-1e+300, 1e+300] × [-1, 1]'],
     ['a bound beyond ±1e5', { xMin: -1, xMax: 1, yMin: -1, yMax: 100001 }, '[-1, 1] × [-1, 100001]'],
     ['a bound as text', { xMin: '-1', xMax: 1, yMin: -1, yMax: 1 }, '["-1", 1] × [-1, 1]'],
+    // The panel passes a number typed beyond a double's range on as its text.
+    ['a typed overflow', { xMin: '-1e400', xMax: 1, yMin: -1, yMax: 1 }, '[-1e400, 1] × [-1, 1]'],
+    ['text that reads as Infinity', { xMin: 'Infinity', xMax: 1, yMin: -1, yMax: 1 }, '["Infinity", 1] × [-1, 1]'],
     ['a bound of null', { xMin: -1, xMax: null, yMin: -1, yMax: 1 }, '[-1, null] × [-1, 1]'],
     ['a bound as an object', { xMin: -1, xMax: { valueOf: 1 }, yMin: -1, yMax: 1 }, '[-1, {"valueOf":1}] × [-1, 1]'],
     ['a missing bound', { xMin: -1, xMax: 1, yMin: -1 }, '[-1, 1] × [-1, undefined]'],

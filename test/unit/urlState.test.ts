@@ -3,7 +3,9 @@
 
 import { describe, expect, test } from 'vitest';
 
-import { defaultOptimizer } from '../../src/core/config.ts';
+import { parseOptimizerOptions, type RawOptimizerOptions } from '../../src/cli/optimizerOptions.ts';
+import { defaultOptimizer, OPTIMIZER_NAMES, SCHEDULE_NAMES, type OptimizerName, type ScheduleName } from '../../src/core/config.ts';
+import { OPTIMIZER_FLAGS, OPTIMIZER_SPECS, SCHEDULE_SPECS } from '../../src/core/hyperparameters.ts';
 import { cloneSettings, DEFAULT_SETTINGS, type AppSettings } from '../../src/ui/settings.ts';
 import { decodeLink, encodeLink, MAX_LINK_LENGTH, type LinkState } from '../../src/ui/urlState.ts';
 
@@ -289,5 +291,154 @@ describe('a link with bad values', () => {
   test('a message names the value and what is accepted', () => {
     const decoded = decodeLink('grid=1000000000');
     expect(decoded.problems).toEqual(["The link's grid=1000000000 was not applied: invalid grid size 1000000000: expected an integer from 1 to 2048."]);
+  });
+});
+
+describe('a link with run values at fault', () => {
+  test('dampening beside nesterov is named', () => {
+    const decoded = decodeLink('#run1.optimizer=nesterov&run1.dampening=0.5&grid=32');
+    expect(decoded.problems).toEqual(["The link's run1.dampening=0.5 was not applied: dampening applies to momentum, not nesterov."]);
+    expect(decoded.state.settings.runs[0].optimizer).toEqual(defaultOptimizer('nesterov'));
+    expect(decoded.state.settings.grid).toBe(32);
+    expect(encodeLink(decoded.state)).toBe('v=1&grid=32&run1.optimizer=nesterov');
+  });
+
+  test('nesterov with momentum 0 names the momentum', () => {
+    const decoded = decodeLink('#run1.optimizer=nesterov&run1.momentum=0&grid=32');
+    expect(decoded.problems).toEqual([
+      "The link's run1.momentum=0 was not applied: invalid momentum 0: expected a momentum above 0 for Nesterov momentum (as torch.optim.SGD requires).",
+    ]);
+    expect(decoded.state.settings.runs[0].optimizer.momentum).toBe(0.9);
+    expect(decoded.state.settings.grid).toBe(32);
+  });
+
+  test('unknown optimizer: one notice', () => {
+    const decoded = decodeLink('#run1.optimizer=Adam&run1.lr=0.05&surface=himmelblau');
+    expect(decoded.problems).toEqual([
+      'The link\'s run1.optimizer=Adam was not applied: unknown optimizer "Adam": expected one of gd, momentum, nesterov, adagrad, rmsprop, adam, adamw. Did you mean adam? run1 runs gd, the default optimizer.',
+    ]);
+    expect(decoded.state.settings.surface).toBe('himmelblau');
+    expect(decoded.state.settings.runs).toHaveLength(1);
+    expect(decoded.state.settings.runs[0].optimizer).toEqual(defaultOptimizer('gd', 0.05));
+  });
+
+  test('unknown optimizer names unread keys', () => {
+    const decoded = decodeLink('#run1.optimizer=sgd&run1.beta1=0.5&run1.amsgrad=true&run1.weightDecay=0.01');
+    expect(decoded.problems).toEqual([
+      'The link\'s run1.optimizer=sgd was not applied: unknown optimizer "sgd": expected one of gd, momentum, nesterov, adagrad, rmsprop, adam, adamw. run1 runs gd, the default optimizer, without run1.beta1=0.5 and run1.amsgrad=true, which gd does not read.',
+    ]);
+    expect(decoded.state.settings.runs[0].optimizer).toEqual({ ...defaultOptimizer('gd'), weightDecay: 0.01 });
+  });
+
+  test('unknown optimizer keeps later runs', () => {
+    const decoded = decodeLink('#run1.optimizer=adam&run2.optimizer=bogus&run2.lr=0.3&run3.optimizer=momentum');
+    expect(decoded.problems).toEqual([
+      'The link\'s run2.optimizer=bogus was not applied: unknown optimizer "bogus": expected one of gd, momentum, nesterov, adagrad, rmsprop, adam, adamw. run2 runs gd, the default optimizer.',
+    ]);
+    expect(decoded.state.settings.runs.map((run) => run.optimizer.name)).toEqual(['adam', 'gd', 'momentum']);
+    expect(decoded.state.settings.runs[1].optimizer.lr).toBe(0.3);
+  });
+
+  test('a run without its optimizer runs gd', () => {
+    const decoded = decodeLink('#run1.optimizer=adam&run2.lr=0.05&run2.beta1=0.5');
+    expect(decoded.problems).toEqual(['The link sets run2 without run2.optimizer, so run2 runs gd, the default optimizer, without run2.beta1=0.5, which gd does not read.']);
+    expect(decoded.state.settings.runs[1].optimizer).toEqual(defaultOptimizer('gd', 0.05));
+  });
+
+  test('a missing run in between runs gd', () => {
+    const decoded = decodeLink('#run1.optimizer=adam&run3.optimizer=rmsprop');
+    expect(decoded.problems).toEqual(['The link sets run3 but not run2, so run2 runs gd, the default optimizer.']);
+    expect(decoded.state.settings.runs.map((run) => run.optimizer.name)).toEqual(['adam', 'gd', 'rmsprop']);
+  });
+
+  test('unknown schedule names unread keys', () => {
+    const decoded = decodeLink('#run1.schedule=sometimes&run1.schedule.gamma=0.3&run1.schedule.warmup=10');
+    expect(decoded.problems).toEqual([
+      'The link\'s run1.schedule=sometimes was not applied: unknown schedule "sometimes": expected one of constant, step, exponential, cosine, cyclic. run1 runs constant, the default schedule, without run1.schedule.gamma=0.3, which constant does not read.',
+    ]);
+    expect(decoded.state.settings.runs[0].schedule).toEqual({ ...DEFAULT_SETTINGS.runs[0].schedule, warmup: 10 });
+  });
+
+  test('fifth run: one notice', () => {
+    const decoded = decodeLink('#run5.optimizer=adam&run5.lr=0.05&grid=32');
+    expect(decoded.problems).toEqual(["The link's run5.optimizer=adam and run5.lr=0.05 were not applied: at most 4 configurations run side by side."]);
+    expect(decoded.state.settings.runs).toHaveLength(1);
+    expect(decoded.state.settings.grid).toBe(32);
+  });
+});
+
+describe('a link with values the run does not read', () => {
+  test('beta1 beside gd', () => {
+    const decoded = decodeLink('#run1.optimizer=gd&run1.beta1=0.5&grid=32');
+    expect(decoded.problems).toEqual(["The link's run1.beta1=0.5 was not applied: beta1 applies to adam and adamw, not gd."]);
+    expect(decoded.state.settings.runs[0].optimizer).toEqual(defaultOptimizer('gd'));
+    expect(encodeLink(decoded.state)).toBe('v=1&grid=32');
+  });
+
+  test('gamma beside the constant schedule', () => {
+    const decoded = decodeLink('#run1.schedule.gamma=0.3&grid=32');
+    expect(decoded.problems).toEqual(["The link's run1.schedule.gamma=0.3 was not applied: gamma applies to schedule step and exponential, not constant."]);
+    expect(decoded.state.settings.runs[0].schedule).toEqual(DEFAULT_SETTINGS.runs[0].schedule);
+    expect(encodeLink(decoded.state)).toBe('v=1&grid=32');
+  });
+
+  test('unread default values are named', () => {
+    // The command line rejects --beta1 0.9 beside gd as well, although 0.9 is Adam's default.
+    expect(decodeLink('#run1.beta1=0.9').problems).toEqual(["The link's run1.beta1=0.9 was not applied: beta1 applies to adam and adamw, not gd."]);
+    expect(decodeLink('#run1.optimizer=adam&run1.centered=false').problems).toEqual(["The link's run1.centered=false was not applied: centered applies to rmsprop, not adam."]);
+  });
+
+  // Every optimizer and schedule setting beside one that does not read it, with a value in its range.
+  const OPTIMIZER_CASES: [string, string, string, RawOptimizerOptions][] = [];
+  for (const [field, spec] of Object.entries(OPTIMIZER_SPECS)) {
+    const other = OPTIMIZER_NAMES.find((name) => !spec.optimizers.includes(name));
+    if (other !== undefined) {
+      OPTIMIZER_CASES.push([field, other, '0.5', { optimizer: other, [spec.flag]: '0.5' }]);
+    }
+  }
+  for (const [field, spec] of Object.entries(OPTIMIZER_FLAGS)) {
+    const other = OPTIMIZER_NAMES.find((name) => !spec.optimizers.includes(name))!;
+    OPTIMIZER_CASES.push([field, other, 'true', { optimizer: other, [spec.flag]: true }]);
+  }
+
+  test.each(OPTIMIZER_CASES)('%s beside %s: the CLI reason', (field, optimizer, value, raw) => {
+    const flag = Object.hasOwn(OPTIMIZER_SPECS, field) ? OPTIMIZER_SPECS[field as keyof typeof OPTIMIZER_SPECS].flag : field;
+    let cli = '';
+    try {
+      parseOptimizerOptions(raw);
+    } catch (error) {
+      cli = (error as Error).message;
+    }
+    expect(cli).toMatch(/ applies to /);
+    const decoded = decodeLink(`#run1.optimizer=${optimizer}&run1.${field}=${value}`);
+    expect(decoded.problems).toEqual([`The link's run1.${field}=${value} was not applied: ${cli.replace(`--${flag}`, field)}.`]);
+    expect(decoded.state.settings.runs[0].optimizer).toEqual(defaultOptimizer(optimizer as OptimizerName));
+  });
+
+  const SCHEDULE_CASES = Object.entries(SCHEDULE_SPECS)
+    .map(([field, spec]) => [field, SCHEDULE_NAMES.find((name) => !spec.schedules.includes(name)), spec.flag] as const)
+    .filter((entry): entry is [string, ScheduleName, string] => entry[1] !== undefined);
+
+  test.each(SCHEDULE_CASES)('schedule.%s beside %s: the CLI reason', (field, schedule, flag) => {
+    let cli = '';
+    try {
+      parseOptimizerOptions({ schedule, [flag]: '2' });
+    } catch (error) {
+      cli = (error as Error).message;
+    }
+    expect(cli).toMatch(/ applies to /);
+    const decoded = decodeLink(`#run1.schedule=${schedule}&run1.schedule.${field}=2`);
+    expect(decoded.problems).toEqual([`The link's run1.schedule.${field}=2 was not applied: ${cli.replace(`--${flag}`, field).replace('--schedule', 'schedule')}.`]);
+    expect(decoded.state.settings.runs[0].schedule).toEqual({ ...DEFAULT_SETTINGS.runs[0].schedule, name: schedule });
+  });
+
+  test('unread panel values not written', () => {
+    // The panel keeps gamma when the step schedule becomes constant, for a change back.
+    const settings = cloneSettings(DEFAULT_SETTINGS);
+    settings.runs[0].schedule = { ...settings.runs[0].schedule, name: 'constant', gamma: 0.3, warmup: 5 };
+    settings.runs[0].optimizer = { ...defaultOptimizer('gd'), beta1: 0.5 };
+    const fragment = encodeLink({ settings });
+    expect(fragment).toBe('v=1&run1.schedule.warmup=5');
+    expect(decodeLink(fragment).problems).toEqual([]);
   });
 });
