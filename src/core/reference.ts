@@ -67,6 +67,8 @@ export class UpdateRule {
   readonly next = new Float64Array(2);
   /** The rate γₜ of the last update, schedule included (AdaGrad divides it further by 1 + t · lr_decay). */
   lr = 0;
+  /** The update at which the last `advance` stopped its particle; 0 while it moves. */
+  stopStep = 0;
   private readonly round: (value: number) => number;
   private readonly evaluator: SurfaceEvaluator;
   private readonly optimizerStep: OptimizerStep;
@@ -98,31 +100,76 @@ export class UpdateRule {
   }
 
   /**
-   * Performs update t of particle `particle` (its index in the full run, the
-   * key of its noise) from (x, y): updates `state` and writes `gradient`,
-   * `next` and `lr`. Returns false where the surface's gradient at (x, y) is
-   * undefined or not finite, where the GPU stops the particle as diverged.
+   * Moves particle `particle` (its index in the full run, the key of its
+   * noise) from update stepStart until stepEnd or until it stops, as the WGSL
+   * `step` does. `position` has x and y at `offset` and receives the new
+   * ones, and `state` is updated. Returns the particle's STATUS code and sets
+   * `stopStep` to the update at which it stopped (0 while it moves). Leaves
+   * `gradient`, `next` and `lr` as the last update made them.
    */
-  apply(particle: number, x: number, y: number, t: number, state: Float64Array): boolean {
+  advance(particle: number, position: Float64Array, offset: number, stepStart: number, stepEnd: number, state: Float64Array, criteria: StopCriteria): number {
     const r = this.round;
     const g = this.gradient;
-    this.evaluator.gradient(x, y, g);
-    // The evaluator writes NaN where the formula is undefined.
-    const defined = Number.isFinite(g[0]) && Number.isFinite(g[1]);
-    if (this.sigma !== 0) {
-      gaussianPair(this.seed, particle, t, r, this.noiseSample);
-      g[0] = r(g[0] + r(this.sigma * this.noiseSample[0]));
-      g[1] = r(g[1] + r(this.sigma * this.noiseSample[1]));
+    const next = this.next;
+    const noise = this.noiseSample;
+    const { sigma, seed, weightDecay, cellLr, schedule, evaluator, optimizerStep } = this;
+    const gradTolSq = r(criteria.gradTol * criteria.gradTol);
+    const stepTolSq = r(criteria.stepTol * criteria.stepTol);
+    const bound = r(criteria.divergeBound);
+
+    let x = position[offset];
+    let y = position[offset + 1];
+    let status: number = STATUS.moving;
+    let t = stepStart;
+    this.stopStep = 0;
+
+    while (status === STATUS.moving && t < stepEnd) {
+      evaluator.gradient(x, y, g);
+      let gx = g[0];
+      let gy = g[1];
+      // The evaluator writes NaN where the formula is undefined; the update from here is rejected below.
+      const gradientUndefined = !Number.isFinite(gx) || !Number.isFinite(gy);
+      if (sigma !== 0) {
+        gaussianPair(seed, particle, t, r, noise);
+        gx = r(gx + r(sigma * noise[0]));
+        gy = r(gy + r(sigma * noise[1]));
+      }
+      if (weightDecay !== 0) {
+        gx = r(gx + r(weightDecay * x));
+        gy = r(gy + r(weightDecay * y));
+      }
+      g[0] = gx;
+      g[1] = gy;
+
+      const [a, b] = scheduleCoefficients(schedule, t);
+      const lr = r(r(r(a) * cellLr) + r(b));
+      optimizerStep(x, y, gx, gy, lr, t, state, next);
+      this.lr = lr;
+      const dx = r(next[0] - x);
+      const dy = r(next[1] - y);
+      t++;
+
+      if (gradientUndefined || escapes(next[0], bound) || escapes(next[1], bound)) {
+        status = STATUS.diverged;
+        this.stopStep = t;
+      } else {
+        x = next[0];
+        y = next[1];
+        const gradSq = r(r(gx * gx) + r(gy * gy));
+        const stepSq = r(r(dx * dx) + r(dy * dy));
+        if (gradSq <= gradTolSq && stepSq <= stepTolSq) {
+          status = STATUS.converged;
+          this.stopStep = t;
+        }
+      }
     }
-    if (this.weightDecay !== 0) {
-      g[0] = r(g[0] + r(this.weightDecay * x));
-      g[1] = r(g[1] + r(this.weightDecay * y));
-    }
-    const [a, b] = scheduleCoefficients(this.schedule, t);
-    this.lr = r(r(r(a) * this.cellLr) + r(b));
-    this.optimizerStep(x, y, g[0], g[1], this.lr, t, state, this.next);
-    return defined;
+
+    position[offset] = x;
+    position[offset + 1] = y;
+    return status;
   }
+
+
 }
 
 export class ReferenceRun {
@@ -201,49 +248,16 @@ export class ReferenceRun {
 
   /** Advances one particle from update stepStart up to stepEnd; the arithmetic of the WGSL `step`. */
   private advanceParticle(i: number, stepStart: number, stepEnd: number): void {
-    const r = this.round;
-    const criteria = this.setup.criteria;
     const particle = this.globalIndex[i];
     const rule = this.rules[Math.floor(particle / this.startsPerCell)];
-    const gradTolSq = r(criteria.gradTol * criteria.gradTol);
-    const stepTolSq = r(criteria.stepTol * criteria.stepTol);
-    const bound = r(criteria.divergeBound);
-    const g = rule.gradient;
-    const next = rule.next;
     const state = this.state.subarray(STATE_SIZE * i, STATE_SIZE * (i + 1));
-
-    let x = this.positions[2 * i];
-    let y = this.positions[2 * i + 1];
-    let status: number = STATUS.moving;
-    let t = stepStart;
-
-    while (status === STATUS.moving && t < stepEnd) {
-      // An update from a point where the gradient is undefined is rejected below.
-      const gradientDefined = rule.apply(particle, x, y, t, state);
-      const dx = r(next[0] - x);
-      const dy = r(next[1] - y);
-      t++;
-
-      if (!gradientDefined || escapes(next[0], bound) || escapes(next[1], bound)) {
-        status = STATUS.diverged;
-        this.stopSteps[i] = t;
-      } else {
-        x = next[0];
-        y = next[1];
-        const gradSq = r(r(g[0] * g[0]) + r(g[1] * g[1]));
-        const stepSq = r(r(dx * dx) + r(dy * dy));
-        if (gradSq <= gradTolSq && stepSq <= stepTolSq) {
-          status = STATUS.converged;
-          this.stopSteps[i] = t;
-        }
-      }
+    this.status[i] = rule.advance(particle, this.positions, 2 * i, stepStart, stepEnd, state, this.setup.criteria);
+    if (rule.stopStep !== 0) {
+      this.stopSteps[i] = rule.stopStep;
     }
-
-    this.positions[2 * i] = x;
-    this.positions[2 * i + 1] = y;
-    this.status[i] = status;
-    this.loss[i] = this.lossAt(x, y);
+    this.loss[i] = this.lossAt(this.positions[2 * i], this.positions[2 * i + 1]);
   }
+
 
   /**
    * Returns the loss range over the particles that have not diverged and have

@@ -100,8 +100,9 @@ export interface NextUpdate {
  */
 export function nextUpdate(setup: UpdateSetup, cell: CellHyperparameters, particle: number, x: number, y: number, t: number, state: ArrayLike<number>): NextUpdate | undefined {
   const rule = new UpdateRule(setup, cell, 'f32');
-  const copy = Float64Array.from(state);
-  if (!rule.apply(particle, x, y, t, copy)) {
+  // Criteria that stop the particle only where the update is undefined or not finite.
+  const criteria = { gradTol: 0, stepTol: 0, divergeBound: Number.POSITIVE_INFINITY };
+  if (rule.advance(particle, Float64Array.of(x, y), 0, t, t + 1, Float64Array.from(state), criteria) === STATUS.diverged) {
     return undefined;
   }
   const step: [number, number] = [rule.next[0] - x, rule.next[1] - y];
