@@ -135,7 +135,8 @@ export class SceneView {
     for (const camera of [this.perspective, this.orthographic]) {
       camera.up.set(0, 0, 1);
     }
-    this.perspective.position.set(2.4, -2.9, 2.2);
+    // High enough to see into a bowl: from z = 2.2 the near rim of x² + 2y² hid its minimum.
+    this.perspective.position.set(2.4, -2.9, 3.4);
 
     this.scene.add(new AmbientLight(0xffffff, 0.9));
     const sun = new DirectionalLight(0xffffff, 2.2);

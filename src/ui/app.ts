@@ -391,7 +391,7 @@ export class App {
       // The pause is no part of the rate: it starts again from the first updates after it.
       this.statusBar.restart();
     }
-    this.updateStabilityWarning();
+    this.updateStabilityWarning(JSON.stringify(activeRun(previous).optimizer) !== JSON.stringify(activeRun(this.settings).optimizer));
     if (needsRebuild(previous, this.settings)) {
       void this.rebuild();
     } else {
@@ -744,16 +744,18 @@ export class App {
   }
 
   /**
-   * Updates a shown stability warning when the active optimizer or its rate
-   * changes: a new text while the rate stays above the limit, none below it.
+   * Updates the stability warning after a change of settings. A change of the
+   * active optimizer or its rate shows the warning where the rate is above the
+   * limit. Other changes only update a warning already shown. The warning goes
+   * once the rate is at or below the limit.
    */
-  private updateStabilityWarning(): void {
+  private updateStabilityWarning(optimizerChanged: boolean): void {
     const shownWarning = this.stabilityNotice.text;
-    if (shownWarning === undefined || !this.surfaceDefinition || !this.surface) {
+    if ((shownWarning === undefined && !optimizerChanged) || !this.surfaceDefinition || !this.surface) {
       return;
     }
     const optimizer = activeRun(this.settings).optimizer;
-    const limit = surfaceStabilityLimit(this.surfaceDefinition, this.surface, optimizer);
+    const limit = this.presetBuilding || this.settings.sweep.enabled ? undefined : surfaceStabilityLimit(this.surfaceDefinition, this.surface, optimizer);
     const warning = stabilityWarning(this.surfaceDefinition.name, optimizer.name, optimizer.lr, limit);
     if (warning === undefined) {
       this.stabilityNotice.clear();
@@ -761,6 +763,7 @@ export class App {
       this.stabilityNotice.show(warning);
     }
   }
+
 
   private clearPickedPath(): void {
     this.pickedPath.clear();
@@ -1211,7 +1214,7 @@ export class App {
     this.view.setPickedPath(steps.map((step) => this.pickedPath.get(step)!));
   }
 
-  /** The hyperparameters of the picked particle's cell: a sweep's cell, or the active configuration's own. */
+  /** Returns the hyperparameters of the picked particle's cell: a sweep's cell, or the active configuration's own. */
   private pickedCell(): CellHyperparameters {
     const optimizer = activeRun(this.settings).optimizer;
     const axes = sweepAxes(this.settings);

@@ -116,7 +116,8 @@ export function stabilityWarning(surface: string, optimizer: string, lr: number,
   const suggestion = 10 ** Math.floor(Math.log10(0.99 * limit));
   return (
     `η = ${formatValue(lr)} is above the stability limit η = ${formatValue(limit)} of ${optimizer} on ${surface}, ` +
-    `so particles that reach a minimum are thrown out of it again. Try η = ${formatValue(suggestion)}, or sweep the rates.`
+    `so particles that reach a minimum are thrown out of it again. Try η = ${formatValue(suggestion)}, or sweep the rates. ` +
+    'The limit is that of the minima: starts far from them can diverge at smaller rates.'
   );
 }
 

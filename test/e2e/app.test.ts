@@ -211,6 +211,24 @@ describe('the app in headless Chromium', () => {
     }, previous);
   });
 
+  test('a rate raised above the limit: warning', async () => {
+    // x² + 2y² has curvature 4 along y, so plain descent is stable below η = 0.5.
+    const warning = page.locator('.notice', { hasText: 'of gd on quadratic' });
+    const setRate = (lr: number) =>
+      page.evaluate(async (lr) => {
+        const downhill = (window as unknown as { downhill: any }).downhill;
+        const run = { ...downhill.settings.runs[0], optimizer: { ...downhill.settings.runs[0].optimizer, name: 'gd', lr } };
+        downhill.change({ ...downhill.settings, surface: 'quadratic', runs: [run] });
+        await downhill.whenBuilt();
+      }, lr);
+    await setRate(0.1);
+    expect(await warning.count()).toBe(0);
+    await setRate(0.6);
+    await expect.poll(() => warning.first().textContent(), { timeout: 10_000 }).toMatch(/η = 0\.6 is above the stability limit η = 0\.5 of gd on quadratic/);
+    await setRate(0.1);
+    await expect.poll(() => warning.count(), { timeout: 10_000 }).toBe(0);
+  });
+
   test('preset menu keeps its name while paused', async () => {
     const preset = control(page, 'preset');
     await preset.locator('select').selectOption({ label: '2D: x² + 2y²' }, { force: true });

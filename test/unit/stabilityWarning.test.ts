@@ -9,6 +9,7 @@ describe('stability warning', () => {
     const warning = stabilityWarning('himmelblau', 'gd', 0.1, 0.01496);
     expect(warning).toContain('η = 0.1 is above the stability limit η = 0.01496 of gd on himmelblau');
     expect(warning).toContain('Try η = 0.01,');
+    expect(warning).toMatch(/The limit is that of the minima: starts far from them can diverge at smaller rates\.$/);
   });
 
   test('limit at a power of ten', () => {
