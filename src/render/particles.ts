@@ -21,6 +21,7 @@ import {
   uint,
   uniform,
   uv,
+  varyingProperty,
   vec2,
   vec3,
   vec4,
@@ -33,6 +34,12 @@ import type { WorldMapping } from './worldMapping.ts';
 export const DIVERGED_COLOR = [0.9, 0.05, 0.05] as const;
 /** Share of white mixed into a run's colour for converged particles. */
 const CONVERGED_LIGHTEN = 0.6;
+/**
+ * Depth added at a particle's edge, so that where particles overlap at one
+ * depth each one's fill covers the others' dark rims. It is about two steps
+ * of a 24-bit depth buffer, and smaller than the particles' lift above the surface.
+ */
+const RIM_DEPTH = 1e-7;
 
 export interface ParticleLayerOptions {
   /** Quad size in device pixels. */
@@ -67,11 +74,14 @@ export class ParticleLayer {
     this.sizePixels.value = options.sizePixels;
 
     const material = new MeshBasicNodeMaterial({ transparent: false, depthWrite: true });
+    // The depth of the particle's centre: every corner of its quad has the same clip z and w.
+    const centreDepth = varyingProperty('float', 'vParticleDepth');
     material.vertexNode = Fn(() => {
       const world = mapping.world(point.xy, point.z, 0.004);
       const clip = cameraProjectionMatrix.mul(modelViewMatrix).mul(vec4(world, 1)).toVar();
       const offset = positionGeometry.xy.mul(this.sizePixels).mul(pixelToClip).mul(clip.w);
       clip.assign(vec4(clip.xy.add(offset), clip.z, clip.w));
+      centreDepth.assign(clip.z.div(clip.w));
       return clip;
     })();
 
@@ -83,6 +93,8 @@ export class ParticleLayer {
       ? vec3(1.0, 0.2, 0.85)
       : select(status.lessThan(0.5), moving, select(status.lessThan(1.5), converged, diverged));
 
+    // The picked particle lies in front of the others at its depth, rim and all.
+    material.depthNode = options.highlight ? centreDepth.sub(2 * RIM_DEPTH) : centreDepth.add(length(uv().sub(vec2(0.5))).mul(2 * RIM_DEPTH));
     material.colorNode = Fn(() => {
       const radius = length(uv().sub(vec2(0.5))).mul(2);
       If(radius.greaterThan(1), () => {
