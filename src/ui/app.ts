@@ -564,7 +564,7 @@ export class App {
     }
     const converged = result.status.filter((status) => status === STATUS.converged).length;
     console.info(`downhill: ${found.length} minima from ${converged} converged particles on ${definition.name}`);
-    showFoundMinima(this.notices, found, definition.dims, converged);
+    showFoundMinima(this.notices, found, definition.dims, starts.domain, converged);
     return found;
   }
 
@@ -652,7 +652,7 @@ export class App {
     this.updateInsets();
     this.view.setBasinMap(nodes, view === 'side-by-side');
     this.mapInteraction.enabled = true;
-    this.basinLegend.setMinima(this.basinMinima(), effectiveRadius(this.settings), this.assignMoving);
+    this.basinLegend.setMinima(this.basinMinima(), this.surfaceDefinition!.dims, starts.domain, effectiveRadius(this.settings), this.assignMoving);
   }
 
   /** Applies a preset's settings and explains what it shows. */

@@ -9,8 +9,9 @@
  */
 import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER, basinColor } from '../core/basins.ts';
 import type { NamedMinimum } from '../core/minima.ts';
+import type { Domain } from '../core/surfaces.ts';
 import type { BasinCounts } from '../gpu/basins.ts';
-import { formatShare, formatValue } from './format.ts';
+import { formatPoint, formatShare, formatValue } from './format.ts';
 
 /** Rows for found minima; the rest are summed into one row, because lattices such as rastrigin's have over a hundred. */
 const FOUND_ROWS = 8;
@@ -38,6 +39,8 @@ export interface BasinColumn {
 
 export class BasinLegend {
   private minima: readonly NamedMinimum[] = [];
+  private dims: 1 | 2 = 2;
+  private domain: Domain = { xMin: 0, xMax: 0, yMin: 0, yMax: 0 };
   private radius = 0;
   private assignMoving = false;
   private marks: VerifyMarkCounts | undefined;
@@ -55,11 +58,15 @@ export class BasinLegend {
   }
 
   /**
-   * Sets the minima that name the basins, the assignment radius, and whether
-   * moving particles near a minimum take its basin (gradient noise on).
+   * Sets the minima that name the basins, the surface's dimensions and the
+   * domain of the starts (for writing the minima's locations), the
+   * assignment radius, and whether moving particles near a minimum take its
+   * basin (gradient noise on).
    */
-  setMinima(minima: readonly NamedMinimum[], radius: number, assignMoving: boolean): void {
+  setMinima(minima: readonly NamedMinimum[], dims: 1 | 2, domain: Domain, radius: number, assignMoving: boolean): void {
     this.minima = minima;
+    this.dims = dims;
+    this.domain = { ...domain };
     this.radius = radius;
     this.assignMoving = assignMoving;
   }
@@ -139,7 +146,7 @@ export class BasinLegend {
     for (const k of [...known, ...listedFound]) {
       const minimum = this.minima[k];
       const origin = minimum.known ? 'known' : 'found';
-      row(k, [`(${formatValue(minimum.x)}, ${formatValue(minimum.y)})`, `f = ${formatValue(minimum.value)}  ${origin}`], (column) => column.counts.minima[k]);
+      row(k, [formatPoint(minimum, this.dims, this.domain), `f = ${formatValue(minimum.value)}  ${origin}`], (column) => column.counts.minima[k]);
     }
     if (restFound.length > 0) {
       row(undefined, `${restFound.length} more found minima`, (column) => restFound.reduce((sum, k) => sum + column.counts.minima[k], 0));

@@ -363,7 +363,7 @@ export class FallbackApp {
     if (!notify) {
       return found;
     }
-    showFoundMinima(this.notices, found, scene.definition.dims, frame.converged);
+    showFoundMinima(this.notices, found, scene.definition.dims, scene.starts.domain, frame.converged);
     return found;
   }
 

@@ -1,4 +1,5 @@
 /** Number formatting for the status line, the panel and the plots. */
+import type { Domain } from '../core/surfaces.ts';
 
 /** Formats a count with thousands separators: 1048576 → "1,048,576". */
 export function formatCount(value: number): string {
@@ -46,6 +47,27 @@ export function formatValue(value: number): string {
   }
   const magnitude = Math.abs(value);
   return magnitude >= 1e-3 && magnitude < 1e5 ? String(Number(value.toPrecision(4))) : value.toExponential(3).replace(/\.?0+e/, 'e');
+}
+
+/**
+ * Fraction of the domain's span on an axis below which formatPoint writes a
+ * coordinate as 0. Float32 positions near the domain's edges lie about 1e-7
+ * of the span apart (a 24-bit significand), so a coordinate under 1e-9 of the
+ * span is rounding noise, such as -4.702e-38 where the minimum's y is 0.
+ */
+export const NEGLIGIBLE_COORDINATE = 1e-9;
+
+/**
+ * Formats a point of the surface for legends and notices: "(x, y)" in 2D and
+ * "(x)" in 1D, with formatValue() per coordinate. A coordinate whose
+ * magnitude is below NEGLIGIBLE_COORDINATE times the domain's span on its
+ * axis is written as 0.
+ */
+export function formatPoint(point: { x: number; y: number }, dims: 1 | 2, domain: Domain): string {
+  const coordinate = (value: number, min: number, max: number): string =>
+    Math.abs(value) < NEGLIGIBLE_COORDINATE * (max - min) ? '0' : formatValue(value);
+  const x = coordinate(point.x, domain.xMin, domain.xMax);
+  return dims === 1 ? `(${x})` : `(${x}, ${coordinate(point.y, domain.yMin, domain.yMax)})`;
 }
 
 /** Formats the tick values of a plot axis with formatValue(); a tick uPlot skips (null) gets no label. */

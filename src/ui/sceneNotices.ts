@@ -8,7 +8,8 @@ import { cloneSettings } from './settings.ts';
 import type { CompiledSurface } from '../core/expr/index.ts';
 import { undefinedStartsProblem } from '../core/grid.ts';
 import type { FoundMinimum } from '../core/minima.ts';
-import { formatValue } from './format.ts';
+import type { Domain } from '../core/surfaces.ts';
+import { formatPoint, formatValue } from './format.ts';
 import { NoticeSlot, type Notices } from './notices.ts';
 import type { LinkState } from './urlState.ts';
 
@@ -121,15 +122,15 @@ export function stabilityWarning(surface: string, optimizer: string, lr: number,
   );
 }
 
-/** Shows the minima that `converged` particles clustered into, or why there are none. */
-export function showFoundMinima(notices: Notices, found: readonly FoundMinimum[], dims: 1 | 2, converged: number): void {
+/** Shows the minima that `converged` particles clustered into in `domain`, or why there are none. */
+export function showFoundMinima(notices: Notices, found: readonly FoundMinimum[], dims: 1 | 2, domain: Domain, converged: number): void {
   if (found.length === 0) {
     notices.show('No particle has converged yet, so no minimum is known. Let the particles run longer, or raise the learning rate.', 'info');
     return;
   }
   const lines = found.slice(0, LISTED_MINIMA).map(
     (minimum) =>
-      `(${formatValue(minimum.x)}${dims === 2 ? `, ${formatValue(minimum.y)}` : ''}): ` +
+      `${formatPoint(minimum, dims, domain)}: ` +
       `f = ${formatValue(minimum.value)}, ${minimum.count} particles${minimum.refined ? '' : ', not refined'}`,
   );
   const more = found.length > LISTED_MINIMA ? `; ${found.length - LISTED_MINIMA} more` : '';

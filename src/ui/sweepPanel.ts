@@ -4,13 +4,40 @@
  */
 import type GUI from 'lil-gui';
 import type { Controller } from 'lil-gui';
-import { SWEEP_PARAMETERS } from '../core/sweep.ts';
+import { SWEEP_PARAMETERS, type SweepParameter } from '../core/sweep.ts';
 import { cloneSettings, runWithoutAxis, type AppSettings, type SweepSettings } from './settings.ts';
 import { onTypedNumber } from './typedNumber.ts';
+
+/** Menu names of the second axis's values. */
+const SECOND_AXIS_NAMES: Record<SweepSettings['second'], string> = {
+  none: 'none (a sweep)',
+  momentum: 'momentum (phase map)',
+  beta1: 'β₁ (phase map)',
+};
+
+/**
+ * Returns the second-axis menu's options (name → value) for `settings`: no
+ * second axis, and each axis that every configuration reads. The settings
+ * may contain an unread axis while the sweep is off (from a link, or kept
+ * from before an optimizer changed). It is listed too, so that the menu shows
+ * the current value, and turning the sweep on drops it.
+ */
+export function secondAxisOptions(settings: AppSettings): Record<string, SweepSettings['second']> {
+  const options: Record<string, SweepSettings['second']> = { [SECOND_AXIS_NAMES.none]: 'none' };
+  for (const parameter of Object.keys(SWEEP_PARAMETERS) as SweepParameter[]) {
+    if (runWithoutAxis(settings.runs, parameter) < 0 || settings.sweep.second === parameter) {
+      options[SECOND_AXIS_NAMES[parameter]] = parameter;
+    }
+  }
+  return options;
+}
 
 export class SweepPanel {
   private readonly model: SweepSettings;
   private readonly secondControllers: Controller[] = [];
+  private readonly secondAxis: Controller;
+  /** The second-axis menu's options as last set, so that show() rebuilds the menu only when they change. */
+  private secondAxisChoices: string;
   private settings: AppSettings;
 
   constructor(
@@ -32,8 +59,10 @@ export class SweepPanel {
     field('lrMin', 'lowest η');
     field('lrMax', 'highest η');
     field('lrCount', 'rates (log-spaced)');
-    folder
-      .add(this.model, 'second', { 'none (a sweep)': 'none', 'momentum (phase map)': 'momentum', 'β₁ (phase map)': 'beta1' })
+    const options = secondAxisOptions(settings);
+    this.secondAxisChoices = JSON.stringify(options);
+    this.secondAxis = folder
+      .add(this.model, 'second', options)
       .name('second axis')
       .onChange((value: SweepSettings['second']) => this.send((next) => (next.sweep.second = value)));
     this.secondControllers.push(field('secondMin', 'lowest value'), field('secondMax', 'highest value'), field('secondCount', 'values'));
@@ -49,6 +78,12 @@ export class SweepPanel {
   show(settings: AppSettings): void {
     this.settings = cloneSettings(settings);
     Object.assign(this.model, settings.sweep);
+    const options = secondAxisOptions(settings);
+    if (JSON.stringify(options) !== this.secondAxisChoices) {
+      this.secondAxisChoices = JSON.stringify(options);
+      // lil-gui 0.21's OptionController.options() replaces the menu's entries in place and keeps the change handler.
+      this.secondAxis.options(options);
+    }
     for (const controller of this.secondControllers) {
       controller.show(settings.sweep.second !== 'none');
     }

@@ -133,9 +133,39 @@ describe('learning-rate sweeps', () => {
       await downhill.whenBuilt();
     });
     expect(await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.sweep.second)).toBe('momentum');
+    // While the sweep is off, the menu lists the axis the settings contain, though gd does not read it.
+    expect(await control(page, 'second axis').locator('select option').allTextContents()).toEqual(['none (a sweep)', 'momentum (phase map)']);
     await control(page, 'sweep every configuration').locator('input').check();
     await expect.poll(() => page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.sweep)).toMatchObject({ enabled: true, second: 'none' });
     await expect.poll(() => page.locator('.notice').last().textContent()).toContain('The sweep runs without its phase map over momentum: gd has no momentum');
     await expect.poll(() => page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.particleCount)).toBe(8 * 32);
+  });
+
+  test('second-axis menu lists only axes the optimizer reads', async () => {
+    // The sweep of the test before runs on gd without a second axis.
+    const listed = () => control(page, 'second axis').locator('select option').allTextContents();
+    const optimizer = control(page, 'optimizer').locator('select');
+    const secondAxis = control(page, 'second axis').locator('select');
+    const sweep = () => page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.sweep);
+    await expect.poll(listed).toEqual(['none (a sweep)']);
+
+    await optimizer.selectOption({ label: 'momentum' }, { force: true });
+    await expect.poll(listed).toEqual(['none (a sweep)', 'momentum (phase map)']);
+    await secondAxis.selectOption({ label: 'momentum (phase map)' }, { force: true });
+    await expect.poll(sweep).toMatchObject({ enabled: true, second: 'momentum' });
+    await expect.poll(() => page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.particleCount)).toBe(8 * 32 * 16);
+    await secondAxis.selectOption({ label: 'none (a sweep)' }, { force: true });
+    await expect.poll(sweep).toMatchObject({ enabled: true, second: 'none' });
+
+    await optimizer.selectOption({ label: 'adam' }, { force: true });
+    await expect.poll(listed).toEqual(['none (a sweep)', 'β₁ (phase map)']);
+    await secondAxis.selectOption({ label: 'β₁ (phase map)' }, { force: true });
+    await expect.poll(sweep).toMatchObject({ enabled: true, second: 'beta1' });
+    await secondAxis.selectOption({ label: 'none (a sweep)' }, { force: true });
+
+    await optimizer.selectOption({ label: 'gd' }, { force: true });
+    await expect.poll(listed).toEqual(['none (a sweep)']);
+    // The notice of the test before (the sweep dropped its axis) may still show, so only rejections count.
+    expect(await page.locator('.notice', { hasText: 'invalid' }).allTextContents()).toEqual([]);
   });
 });
