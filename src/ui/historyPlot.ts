@@ -5,6 +5,7 @@
  */
 import uPlot from 'uplot';
 
+import { fitTickLabels } from './axisSize.ts';
 import { formatTicks } from './format.ts';
 import { lossAxisFor, lossScale, lossTicks, plottedLoss, type LossAxisKind } from './lossAxis.ts';
 import 'uplot/dist/uPlot.min.css';
@@ -67,9 +68,9 @@ export class HistoryPlot {
         scales: { x: { time: false }, loss: lossScale(this.lossAxis) },
         axes: [
           { stroke: '#9aa3ad', grid: { stroke: '#2a3138' } },
-          { scale: 'position', stroke: '#9aa3ad', grid: { stroke: '#2a3138' }, size: 50, values: formatTicks, label: this.dims === 2 ? 'x, y' : 'x', labelSize: 14, labelFont: '11px system-ui' },
+          { scale: 'position', stroke: '#9aa3ad', grid: { stroke: '#2a3138' }, size: fitTickLabels(50), values: formatTicks, label: this.dims === 2 ? 'x, y' : 'x', labelSize: 14, labelFont: '11px system-ui' },
           // At most one label per 24 px of height: the loss may span twenty decades.
-          { scale: 'loss', side: 1, stroke: '#ff8c1a', grid: { show: false }, size: 52, label: 'loss', labelSize: 14, labelFont: '11px system-ui', ...lossTicks(this.lossAxis, Math.floor(HEIGHT / 24)) },
+          { scale: 'loss', side: 1, stroke: '#ff8c1a', grid: { show: false }, size: fitTickLabels(52), label: 'loss', labelSize: 14, labelFont: '11px system-ui', ...lossTicks(this.lossAxis, Math.floor(HEIGHT / 24)) },
         ],
         // Markers drawn like their lines: dashed for x and y, outlines without a fill.
         legend: { show: true, markers: { dash: (plot, k) => (plot.series[k].dash ? 'dashed' : 'solid'), fill: () => 'transparent' } },

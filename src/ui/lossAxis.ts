@@ -107,12 +107,22 @@ export function asinhTicks(min: number, max: number): number[] {
   return ticks.sort((a, b) => a - b);
 }
 
+/**
+ * Tick increments offered to uPlot: the powers of ten from 1e-45 to 1e308.
+ * uPlot 1.6.32 draws no tick of an axis unless one of its increments spaces
+ * ticks at least `space` pixels apart. Its default list ends at 5e31, so an
+ * axis spanning about 1e32 or more lost all its labels. The splits below do
+ * not use the increment, so any list that reaches past every finite range works.
+ */
+export const LOSS_AXIS_INCREMENTS: readonly number[] = Array.from({ length: 354 }, (_, k) => Number(`1e${k - 45}`));
+
 /** Returns the tick options of a loss axis of this kind, with at most `labels` labels on a log axis. */
 export function lossTicks(kind: LossAxisKind, labels: number): Partial<uPlot.Axis> {
+  const incrs = [...LOSS_AXIS_INCREMENTS];
   if (kind === 'asinh') {
-    return { values: formatTicks, splits: (_plot, _axis, min, max) => asinhTicks(min, max), filter: spacedTicks };
+    return { incrs, values: formatTicks, splits: (_plot, _axis, min, max) => asinhTicks(min, max), filter: spacedTicks };
   }
-  return { values: formatTicks, splits: (_plot, _axis, min, max) => logTicks(min, max, labels), filter: keepAllTicks };
+  return { incrs, values: formatTicks, splits: (_plot, _axis, min, max) => logTicks(min, max, labels), filter: keepAllTicks };
 }
 
 /** Returns `loss` as drawn on an axis of this kind: on a log axis, a loss of 0 sits at the floor. */

@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 
 import { formatTicks } from '../../src/ui/format.ts';
 import { roundUp } from '../../src/ui/sweepPlots.ts';
-import { asinhTicks, LOG_FLOOR, logLossRange, lossAxisFor, lossScale, plottedLoss } from '../../src/ui/lossAxis.ts';
+import { asinhTicks, LOG_FLOOR, logLossRange, LOSS_AXIS_INCREMENTS, lossAxisFor, lossScale, lossTicks, plottedLoss } from '../../src/ui/lossAxis.ts';
 
 const range = (min: number | null, max: number | null) => logLossRange(undefined as never, min as number, max as number, 'loss');
 
@@ -74,6 +74,66 @@ describe('asinh axis ticks', () => {
   test('no ticks for an empty or undefined range', () => {
     expect(asinhTicks(1, 1)).toEqual([]);
     expect(asinhTicks(Number.NaN, 1)).toEqual([]);
+  });
+});
+
+// Losses a float32 kernel can report: the smallest normal value to the largest finite one.
+const FLOAT32_LOG_RANGES: [number, number][] = [
+  [1.2e-38, 3.4e38],
+  [7e32, 7e32],
+  [6.9e32, 7.4e32],
+  [1e17, 1e18],
+  [3e37, 3.4e38],
+  [1.2e-38, 1e-30],
+  [1e-5, 12345],
+];
+const FLOAT32_ASINH_RANGES: [number, number][] = [
+  [-3.4e38, 3.4e38],
+  [-7e32, 2],
+  [-3.4e38, -1.2e-38],
+  [-1e-30, -1.2e-38],
+  [-1.2e-38, 1.2e-38],
+  [-1.5, 7e32],
+];
+
+/** Returns whether uPlot 1.6.32 draws the axis: it needs an increment that spaces ticks `space` pixels apart on `height` pixels. */
+function uPlotFindsIncrement(min: number, max: number, height = 130, space = 30): boolean {
+  return LOSS_AXIS_INCREMENTS.some((increment) => (height * increment) / (max - min) >= space);
+}
+
+describe('loss axis ticks over float32 ranges', () => {
+  test.each(FLOAT32_LOG_RANGES)('log axis, losses %s to %s', (lowest, highest) => {
+    const [min, max] = range(lowest, highest) as [number, number];
+    const options = lossTicks('log', 7);
+    const splits = (options.splits as (...args: unknown[]) => number[])(undefined, 2, min, max, 0, 0);
+    const labels = formatTicks(undefined, splits);
+
+    expect(uPlotFindsIncrement(min, max)).toBe(true);
+    expect(options.incrs).toEqual(LOSS_AXIS_INCREMENTS);
+    expect(splits.length).toBeGreaterThanOrEqual(2);
+    expect(splits.length).toBeLessThanOrEqual(7);
+    expect(splits.every((tick) => tick >= min && tick <= max)).toBe(true);
+    expect(labels.every((label) => label !== '')).toBe(true);
+    expect(new Set(labels).size).toBe(labels.length);
+  });
+
+  test.each(FLOAT32_ASINH_RANGES)('asinh axis, losses %s to %s', (min, max) => {
+    const options = lossTicks('asinh', 7);
+    const splits = (options.splits as (...args: unknown[]) => number[])(undefined, 2, min, max, 0, 0);
+    const labels = formatTicks(undefined, splits);
+
+    expect(uPlotFindsIncrement(min, max)).toBe(true);
+    expect(options.incrs).toEqual(LOSS_AXIS_INCREMENTS);
+    expect(splits.length).toBeGreaterThanOrEqual(2);
+    expect(splits.every((tick) => tick >= min && tick <= max)).toBe(true);
+    expect(labels.every((label) => label !== '')).toBe(true);
+    expect(new Set(labels).size).toBe(labels.length);
+  });
+
+  test("uPlot's default increments miss huge ranges", () => {
+    // uPlot's default list ends at 5e31: an axis from 1e32 to 1e33 got no tick at all.
+    expect((130 * 5e31) / (1e33 - 1e32)).toBeLessThan(30);
+    expect(uPlotFindsIncrement(1e32, 1e33)).toBe(true);
   });
 });
 

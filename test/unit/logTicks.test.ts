@@ -49,6 +49,18 @@ describe('log axis ticks', () => {
     }
   });
 
+  test('float32 ranges keep labelled ticks', () => {
+    // From the smallest normal float32 to the largest, in whole decades as the loss axes round them.
+    for (const [min, max] of [[1e-38, 1e39], [1e32, 1e33], [1e-38, 1e-37], [1e38, 1e39], [1e-20, 1e39], [1e17, 1e18]]) {
+      for (const maxTicks of [2, 4, 7]) {
+        const ticks = logTicks(min, max, maxTicks);
+        expect(ticks.length, `${min} to ${max}, ${maxTicks} ticks`).toBeGreaterThanOrEqual(2);
+        expect(ticks.length, `${min} to ${max}, ${maxTicks} ticks`).toBeLessThanOrEqual(maxTicks);
+        expect(ticks.every((tick) => tick >= min && tick <= max), `${min} to ${max} contains its ticks`).toBe(true);
+      }
+    }
+  });
+
   test('degenerate ranges give no ticks', () => {
     expect(logTicks(0, 1, 5)).toEqual([]);
     expect(logTicks(1, 1, 5)).toEqual([]);
