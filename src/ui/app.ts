@@ -702,7 +702,10 @@ export class App {
       run.descent.setPicked(index);
     }
     this.view.setPicked(index);
-    this.clearPickedPath();
+    // The population's band stays: it does not depend on the pick.
+    this.pickedPath.clear();
+    this.plot?.clearPicked();
+    this.view.setPickedPath([]);
     this.linkChanged('replace');
   }
 

@@ -308,7 +308,10 @@ export class FallbackApp {
     this.pickedIndex = index;
     this.post({ kind: 'pick', index });
     this.view.setPicked(index, this.settings.active);
-    this.clearPickedPath();
+    // The population's band stays: it does not depend on the pick.
+    this.pickedPath.clear();
+    this.plot?.clearPicked();
+    this.view.setPickedPath([]);
     this.linkChanged('replace');
   }
 

@@ -89,9 +89,15 @@ export class HistoryPlot {
     this.dirty = this.rows.addPopulation(step, values) || this.dirty;
   }
 
-  /** Forgets all points (on reset or when another particle is picked). */
+  /** Forgets all points, on a reset. */
   clear(): void {
     this.rows.clear();
+    this.dirty = true;
+  }
+
+  /** Forgets the picked particle's points and keeps the population's, when another particle is picked. */
+  clearPicked(): void {
+    this.rows.clearPicked();
     this.dirty = true;
   }
 

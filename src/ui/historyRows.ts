@@ -34,6 +34,8 @@ export class HistoryRows {
   private previousPopulation: Percentiles | undefined;
   /** Newest step at which a value was first recorded or changed; -1 before any. */
   private changedAt = -1;
+  /** The same, for the population's percentiles alone. */
+  private populationChangedAt = -1;
 
   constructor(
     private readonly dims: 1 | 2,
@@ -51,6 +53,21 @@ export class HistoryRows {
     this.previous.fill(undefined);
     this.previousPopulation = undefined;
     this.changedAt = -1;
+    this.populationChangedAt = -1;
+  }
+
+  /** Forgets the picked particle's values and keeps the population's, for a new pick. */
+  clearPicked(): void {
+    for (const [step, row] of this.rows) {
+      if (row.population === undefined) {
+        this.rows.delete(step);
+      } else {
+        this.rows.set(step, { losses: [], population: row.population });
+      }
+    }
+    this.lastStep.fill(-1);
+    this.previous.fill(undefined);
+    this.changedAt = this.populationChangedAt;
   }
 
   /** Newest step at which a value changed: the plot ends there. */
@@ -89,6 +106,7 @@ export class HistoryRows {
     const last = this.previousPopulation;
     if (!last || values.some((value, k) => !Object.is(value, last[k]))) {
       this.changedAt = Math.max(this.changedAt, step);
+      this.populationChangedAt = Math.max(this.populationChangedAt, step);
     }
     this.previousPopulation = values;
     this.row(step).population = values;

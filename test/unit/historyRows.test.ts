@@ -92,6 +92,22 @@ describe('history rows', () => {
     expect(steps(rows.table(true).rows)).toEqual([1]);
   });
 
+  test('a new pick keeps the population', () => {
+    const rows = new HistoryRows(1, 1, 0);
+    rows.addPopulation(0, [1, 2, 3]);
+    rows.add(0, [entry(1, 2, 0, 4), entry(2, 1, 0, 1), entry(3, 0.5, 0, 0.25)]);
+    rows.addPopulation(3, [0.5, 1, 2]);
+    rows.clearPicked();
+    expect(rows.table().rows).toEqual([
+      [0, null, null, 1, 2, 3],
+      [3, null, null, 0.5, 1, 2],
+    ]);
+    expect(rows.lastChange).toBe(3);
+    // The newly picked particle's ring starts from update 1 again.
+    expect(rows.add(0, [entry(2, -1, 0, 1)])).toBe(true);
+    expect(steps(rows.table().rows)).toEqual([0, 2, 3]);
+  });
+
   test(`at most ${MAX_HISTORY_ROWS} rows: the oldest go`, () => {
     const rows = new HistoryRows(1, 1, 0);
     rows.add(0, Array.from({ length: MAX_HISTORY_ROWS + 10 }, (_, k) => entry(k + 1, k, 0, k * k)));
