@@ -199,8 +199,22 @@ describe('diverging particles in the app', () => {
 
     const csv = await exportText('final-csv');
     expect(csv).not.toMatch(/NaN|inf|e\+38/i);
-    // The loss curves have no finite value to write: the export says so instead of writing empty rows.
-    const lossCsv = await page.evaluate(() => (window as unknown as { downhill: { exportFile(kind: string): Promise<string | undefined> } }).downhill.exportFile('loss-csv'));
+    // The picked corner particle's loss column is empty; the population's band, kept across the pick, is not.
+    const [header, ...rows] = (await exportText('loss-csv')).trim().split('\n').map((line) => line.split(','));
+    const pickedLoss = header.indexOf('loss');
+    const median = header.indexOf('populationLossMedian');
+    expect(pickedLoss).toBeGreaterThan(0);
+    expect(median).toBeGreaterThan(0);
+    expect(rows.every((row) => row[pickedLoss] === '')).toBe(true);
+    expect(rows.some((row) => Number.isFinite(Number.parseFloat(row[median])))).toBe(true);
+
+    // Right after a reset, before any update or sample, the plot has nothing to write: the export says so.
+    const lossCsv = await page.evaluate(() => {
+      const downhill = (window as unknown as { downhill: { settings: object; change(next: object): boolean; reset(): void; exportFile(kind: string): Promise<string | undefined> } }).downhill;
+      downhill.change({ ...downhill.settings, paused: true });
+      downhill.reset();
+      return downhill.exportFile('loss-csv');
+    });
     expect(lossCsv).toBeUndefined();
     expect(await page.locator('#notices').textContent()).toMatch(/The loss plot has no values to export/);
     expect(pageErrors).toEqual([]);
