@@ -9,7 +9,7 @@ import uPlot from 'uplot';
 import { OPTIMIZER_NAMES, SCHEDULE_NAMES, defaultOptimizer, type OptimizerName, type ScheduleName } from '../core/config.ts';
 import { OPTIMIZER_FLAGS, OPTIMIZER_SPECS, SCHEDULE_SPECS } from '../core/hyperparameters.ts';
 import { scheduleSpan, updateRateAt } from '../core/schedule.ts';
-import { MAX_RUNS, activeRun, cloneSettings, type AppSettings } from './settings.ts';
+import { MAX_RUNS, activeRun, cloneSettings, dropUnreadAxis, type AppSettings } from './settings.ts';
 import { runColor } from './runColors.ts';
 import { onTypedNumber } from './typedNumber.ts';
 
@@ -62,6 +62,7 @@ export class OptimizerPanel {
     gui: GUI,
     settings: AppSettings,
     private readonly change: (next: AppSettings) => boolean,
+    private readonly notify: (message: string) => void,
   ) {
     this.settings = cloneSettings(settings);
     this.model = this.modelFrom(settings);
@@ -80,6 +81,7 @@ export class OptimizerPanel {
         this.send((next) => {
           const run = activeRun(next);
           run.optimizer = defaultOptimizer(name, run.optimizer.lr);
+          this.dropUnreadAxis(next);
         }),
       );
 
@@ -216,7 +218,16 @@ export class OptimizerPanel {
       copy.visible = true;
       next.runs.push(copy);
       next.active = next.runs.length - 1;
+      this.dropUnreadAxis(next);
     });
+  }
+
+  /** Ends a phase map over an axis that the changed configurations do not all read, with a notice. */
+  private dropUnreadAxis(next: AppSettings): void {
+    const notice = dropUnreadAxis(next);
+    if (notice !== undefined) {
+      this.notify(notice);
+    }
   }
 
   private removeRun(): void {

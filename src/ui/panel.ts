@@ -93,7 +93,7 @@ export class Panel {
       listMinima: () => actions.listMinima(),
     });
 
-    this.optimizerPanel = new OptimizerPanel(gui, settings, (next) => this.actions.change(next));
+    this.optimizerPanel = new OptimizerPanel(gui, settings, (next) => this.actions.change(next), (message) => this.actions.notify(message));
     this.sweepPanel = new SweepPanel(gui, settings, (next) => this.actions.change(next), (message) => this.actions.notify(message));
     this.basinPanel = new BasinPanel(gui, settings, (next) => this.actions.change(next), () => this.actions.zoomOut());
 

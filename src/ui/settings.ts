@@ -143,6 +143,26 @@ export function runWithoutAxis(runs: readonly RunSettings[], parameter: SweepPar
   return runs.findIndex((run) => !readers.includes(run.optimizer.name));
 }
 
+/**
+ * Turns a running phase map back into a plain sweep when a configuration of
+ * `next` does not read its second axis, so that a change of optimizer or a
+ * new configuration does not fail on it. Returns the notice that says so, or
+ * undefined when the axis stays.
+ */
+export function dropUnreadAxis(next: AppSettings): string | undefined {
+  const second = next.sweep.second;
+  if (!next.sweep.enabled || second === 'none') {
+    return undefined;
+  }
+  const other = runWithoutAxis(next.runs, second);
+  if (other < 0) {
+    return undefined;
+  }
+  next.sweep.second = 'none';
+  const name = next.runs[other].optimizer.name;
+  return `The sweep runs without its phase map over ${second}: ${name} has no ${second} (it applies to ${SWEEP_PARAMETERS[second].join(', ')}).`;
+}
+
 function validateSweep(settings: AppSettings): void {
   const sweep = settings.sweep;
   checkFields('sweep', sweep, Object.keys(DEFAULT_SETTINGS.sweep));

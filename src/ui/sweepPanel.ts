@@ -5,7 +5,7 @@
 import type GUI from 'lil-gui';
 import type { Controller } from 'lil-gui';
 import { SWEEP_PARAMETERS, type SweepParameter } from '../core/sweep.ts';
-import { cloneSettings, runWithoutAxis, type AppSettings, type SweepSettings } from './settings.ts';
+import { cloneSettings, dropUnreadAxis, runWithoutAxis, type AppSettings, type SweepSettings } from './settings.ts';
 import { onTypedNumber } from './typedNumber.ts';
 
 /** Menu names of the second axis's values. */
@@ -96,17 +96,12 @@ export class SweepPanel {
    */
   private enable(next: AppSettings, enabled: boolean): void {
     next.sweep.enabled = enabled;
-    const second = next.sweep.second;
-    if (!enabled || second === 'none') {
-      return;
-    }
-    const other = runWithoutAxis(next.runs, second);
-    if (other >= 0) {
-      next.sweep.second = 'none';
-      const name = next.runs[other].optimizer.name;
-      this.notify(`The sweep runs without its phase map over ${second}: ${name} has no ${second} (it applies to ${SWEEP_PARAMETERS[second].join(', ')}).`);
+    const notice = dropUnreadAxis(next);
+    if (notice !== undefined) {
+      this.notify(notice);
     }
   }
+
 
   private send(edit: (next: AppSettings) => void): void {
     const next = cloneSettings(this.settings);

@@ -168,4 +168,18 @@ describe('learning-rate sweeps', () => {
     // The notice of the test before (the sweep dropped its axis) may still show, so only rejections count.
     expect(await page.locator('.notice', { hasText: 'invalid' }).allTextContents()).toEqual([]);
   });
+
+  test('changing the optimizer ends a phase map it cannot run', async () => {
+    const optimizer = control(page, 'optimizer').locator('select');
+    const sweep = () => page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.sweep);
+    await optimizer.selectOption({ label: 'momentum' }, { force: true });
+    await control(page, 'second axis').locator('select').selectOption({ label: 'momentum (phase map)' }, { force: true });
+    await expect.poll(sweep).toMatchObject({ enabled: true, second: 'momentum' });
+    const dropped = page.locator('.notice', { hasText: 'The sweep runs without its phase map over momentum: adam has no momentum' });
+    await optimizer.selectOption({ label: 'adam' }, { force: true });
+    await expect.poll(sweep).toMatchObject({ enabled: true, second: 'none' });
+    await expect.poll(() => dropped.count()).toBe(1);
+    expect(await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.runs[0].optimizer.name)).toBe('adam');
+    expect(await page.locator('.notice', { hasText: 'invalid' }).allTextContents()).toEqual([]);
+  });
 });
