@@ -146,7 +146,7 @@ export function runWithoutAxis(runs: readonly RunSettings[], parameter: SweepPar
 /**
  * Turns a running phase map back into a plain sweep when a configuration of
  * `next` does not read its second axis, so that a change of optimizer or a
- * new configuration does not fail on it. Returns the notice that says so, or
+ * new configuration does not fail on it. Returns the notice for the user, or
  * undefined when the axis stays.
  */
 export function dropUnreadAxis(next: AppSettings): string | undefined {
