@@ -102,6 +102,8 @@ export class SceneView {
   readonly renderer: WebGPURenderer;
   readonly mapping = new WorldMapping();
   private readonly scene = new Scene();
+  /** The box that particles, trails and the picked path are clamped to: the domain and a margin. */
+  private drawBox: { xMin: number; xMax: number; yMin: number; yMax: number } | undefined;
   private readonly perspective = new PerspectiveCamera(40, 1, 0.01, 100);
   private readonly orthographic = new OrthographicCamera(-1, 1, 1, -1, -20, 20);
   private readonly controls: OrbitControls;
@@ -310,9 +312,14 @@ export class SceneView {
     const verticalScale = this.dims === 2 && this.mode === '2d' ? FLAT : 1;
     const first = points.length - count;
     const attribute = this.pickedPath.geometry.getAttribute('position') as Float32BufferAttribute;
+    // Clamped to the box that the particles are drawn in, as the vertex shaders clamp them.
+    const box = this.drawBox;
+    const within = (value: number, low: number, high: number): number => Math.min(Math.max(value, low), high);
     for (let k = 0; k < count; k++) {
       const [x, y, loss] = points[first + k];
-      attribute.setXYZ(k, worldX(map, x), worldY(map, y), normalizeLoss(map, loss) * map.height * verticalScale + 0.006);
+      const drawnX = box ? within(x, box.xMin, box.xMax) : x;
+      const drawnY = box ? within(y, box.yMin, box.yMax) : y;
+      attribute.setXYZ(k, worldX(map, drawnX), worldY(map, drawnY), normalizeLoss(map, loss) * map.height * verticalScale + 0.006);
     }
     attribute.needsUpdate = true;
     this.pickedPath.geometry.setDrawRange(0, count);
@@ -608,12 +615,13 @@ export class SceneView {
       const margin = 0.07;
       const xPad = (this.domain.xMax - this.domain.xMin) * margin;
       const yPad = (this.domain.yMax - this.domain.yMin) * margin;
-      this.mapping.update(this.heightMap, verticalScale, {
+      this.drawBox = {
         xMin: this.domain.xMin - xPad,
         xMax: this.domain.xMax + xPad,
         yMin: this.domain.yMin - yPad,
         yMax: this.domain.yMax + yPad,
-      });
+      };
+      this.mapping.update(this.heightMap, verticalScale, this.drawBox);
     }
 
     const camera = this.orthographic;

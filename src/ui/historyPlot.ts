@@ -35,7 +35,7 @@ export class HistoryPlot {
     container.replaceChildren();
     const title = document.createElement('div');
     title.className = 'title';
-    title.textContent = 'Picked particle (magenta ring) against update step';
+    title.textContent = 'Picked particle (magenta disc) against update step';
     container.append(title);
     this.rows = new HistoryRows(dims, runCount, active);
 
