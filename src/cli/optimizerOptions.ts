@@ -15,8 +15,8 @@ import {
   type ScheduleConfig,
   type ScheduleName,
 } from '../core/config.ts';
-import { NOISE_SPECS, OPTIMIZER_FLAGS, OPTIMIZER_SPECS, SCHEDULE_SPECS, describeAccepted, describeRange, inRange, listNames, type NumberSpec } from '../core/hyperparameters.ts';
-import { decimalValue, formatSettingValue } from '../core/limits.ts';
+import { NOISE_SPECS, OPTIMIZER_FLAGS, OPTIMIZER_SPECS, SCHEDULE_SPECS, describeAccepted, inRange, listNames, type NumberSpec } from '../core/hyperparameters.ts';
+import { decimalValue, describeInterval, formatSettingValue } from '../core/limits.ts';
 import { UsageError } from './errors.ts';
 
 /** parseArgs entries of these options. */
@@ -62,7 +62,7 @@ export function parseDecimal(text: string): number | undefined {
 export function numberFlag(spec: NumberSpec, text: string): number {
   const value = parseDecimal(text);
   if (value === undefined || !inRange(spec, value)) {
-    const accepted = value === undefined ? describeRange(spec) : describeAccepted(spec, value);
+    const accepted = value === undefined ? describeInterval(spec) : describeAccepted(spec, value);
     throw new UsageError(`invalid --${spec.flag} ${formatSettingValue(text)}: expected ${accepted}`);
   }
   return value;

@@ -39,12 +39,12 @@ export function checkDomain(domain: Domain, dims: 1 | 2): Domain {
   checkFields('domain', domain, ['xMin', 'xMax', 'yMin', 'yMax']);
   const valid = sideIsValid(domain.xMin, domain.xMax) && (dims === 1 || sideIsValid(domain.yMin, domain.yMax));
   if (!valid) {
-    // A bound that is not a number shows as JSON, so that "1" and 1 look different. A decimal too large for a
-    // double is the exception: the panel passes one on as typed ("1e400"), and the message shows it so.
+    // A bound that is not a number is written as JSON, so that "1" and 1 look different. A decimal too large
+    // for a double is the exception: the panel passes it on as typed ("1e400"), and the message quotes it as typed.
     const typedOverflow = (bound: unknown): boolean => typeof bound === 'string' && overflowsToInfinity(bound);
-    const shown = (bound: unknown): string => (typeof bound === 'number' || typedOverflow(bound) ? String(bound) : formatSettingValue(bound));
-    const x = `[${shown(domain.xMin)}, ${shown(domain.xMax)}]`;
-    const text = dims === 1 ? x : `${x} × [${shown(domain.yMin)}, ${shown(domain.yMax)}]`;
+    const boundText = (bound: unknown): string => (typeof bound === 'number' || typedOverflow(bound) ? String(bound) : formatSettingValue(bound));
+    const x = `[${boundText(domain.xMin)}, ${boundText(domain.xMax)}]`;
+    const text = dims === 1 ? x : `${x} × [${boundText(domain.yMin)}, ${boundText(domain.yMax)}]`;
     const bounds = dims === 1 ? [domain.xMin, domain.xMax] : [domain.xMin, domain.xMax, domain.yMin, domain.yMax];
     const tiny = bounds.some((bound) => typeof bound === 'number' && belowFloat32Normal(bound));
     throw new InvalidSettingError('domain', text, tiny ? `${acceptedDomains(dims)}, every bound ${FLOAT32_NORMAL_WORDS}` : acceptedDomains(dims));

@@ -74,10 +74,6 @@ export function listNames(names: readonly string[]): string {
   return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-/** Describes the accepted values in words, e.g. "a number at least 0 and below 1". */
-export function describeRange(spec: NumberSpec): string {
-  return describeInterval(spec);
-}
 
 /** True when `value` is accepted by `spec`: in its range, and 0 or a normal float32 magnitude. */
 export function inRange(spec: NumberSpec, value: number): boolean {
@@ -106,7 +102,7 @@ function roundsToExcludedMax(spec: NumberSpec, value: number): boolean {
  * the float32 floor when `value` lies in the range but below the floor.
  */
 export function describeAccepted(spec: NumberSpec, value: number): string {
-  const range = describeRange(spec);
+  const range = describeInterval(spec);
   if (spec.cpuOnly !== true && typeof value === 'number' && roundsToExcludedMax(spec, value)) {
     const largest = largestFloat32Below(spec.max);
     return `${range}, at most ${Number(largest.toPrecision(8))}, since float32 rounds larger values to ${formatLimit(spec.max)}`;

@@ -34,6 +34,11 @@ export function initialState(config: OptimizerConfig, round: (value: number) => 
   return state;
 }
 
+/** Computes AdaGrad's rate at update t, lr / (1 + t · lrDecay), with every operation rounded by `round`. */
+export function adagradRate(lr: number, t: number, lrDecay: number, round: (value: number) => number): number {
+  return round(lr / round(1 + round(round(t) * lrDecay)));
+}
+
 /** Builds the update function of `config` with its hyperparameters rounded once, as the GPU receives them. */
 export function createOptimizerStep(config: OptimizerConfig, round: (value: number) => number): OptimizerStep {
   const r = round;
@@ -77,7 +82,7 @@ export function createOptimizerStep(config: OptimizerConfig, round: (value: numb
 
     case 'adagrad':
       return (x, y, gx, gy, lr, t, state, out) => {
-        const decayedLr = r(lr / r(1 + r(r(t) * lrDecay)));
+        const decayedLr = adagradRate(lr, t, lrDecay, r);
         state[0] = r(state[0] + r(gx * gx));
         state[1] = r(state[1] + r(gy * gy));
         out[0] = r(x + r(r(-decayedLr * gx) / r(r(Math.sqrt(state[0])) + eps)));

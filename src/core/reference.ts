@@ -127,7 +127,7 @@ export class UpdateRule {
       evaluator.gradient(x, y, g);
       let gx = g[0];
       let gy = g[1];
-      // The evaluator writes NaN where the formula is undefined; the update from here is rejected below.
+      // The evaluator writes NaN where the formula is undefined, and the update from such a point is rejected below.
       const gradientUndefined = !Number.isFinite(gx) || !Number.isFinite(gy);
       if (sigma !== 0) {
         gaussianPair(seed, particle, t, r, noise);

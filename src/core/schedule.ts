@@ -6,6 +6,7 @@
  * the same float32 values, so the schedule never makes them disagree.
  */
 import type { OptimizerConfig, ScheduleConfig } from './config.ts';
+import { adagradRate } from './optimizers.ts';
 
 /** Coefficients (a, b) of lr_t = a · η + b at update t. */
 export function scheduleCoefficients(schedule: ScheduleConfig, t: number): [number, number] {
@@ -61,7 +62,7 @@ export function learningRateAt(schedule: ScheduleConfig, lr: number, t: number):
  */
 export function updateRateAt(optimizer: OptimizerConfig, schedule: ScheduleConfig, t: number): number {
   const rate = learningRateAt(schedule, optimizer.lr, t);
-  return optimizer.name === 'adagrad' ? rate / (1 + t * optimizer.lrDecay) : rate;
+  return optimizer.name === 'adagrad' ? adagradRate(rate, t, optimizer.lrDecay, (value) => value) : rate;
 }
 
 /** True when the rate of `optimizer` changes from update to update: a schedule, a warm-up, or AdaGrad's lr_decay. */

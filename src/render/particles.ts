@@ -36,8 +36,9 @@ export const DIVERGED_COLOR = [0.9, 0.05, 0.05] as const;
 const CONVERGED_LIGHTEN = 0.6;
 /**
  * Depth added at a particle's edge, so that where particles overlap at one
- * depth each one's fill covers the others' dark rims. It is about two steps
- * of a 24-bit depth buffer, and smaller than the particles' lift above the surface.
+ * depth each one's fill covers the others' dark rims. By estimate it is about
+ * two float32 steps of depth near 1, and far smaller than the depth of the
+ * particles' 0.004 lift above the surface (about 1e-6 from the default camera).
  */
 const RIM_DEPTH = 1e-7;
 

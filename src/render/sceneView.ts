@@ -609,9 +609,8 @@ export class SceneView {
     const verticalScale = flat ? FLAT : 1;
     this.surface?.setVerticalScale(verticalScale);
     if (this.heightMap && this.domain) {
-      // Particles past the domain are drawn at most 7% of its span beyond it: the domain spans
-      // ±1 world units, so they stay within ±1.14, inside the ±1.15 that the 2D and 1D views
-      // show. With 25% they sat at ±1.5, under the panels, and diverged particles vanished.
+      // Particles past the domain are drawn at most 7% of its span beyond it. The domain spans at most
+      // ±1 world units, so they stay within ±1.14, inside the ±1.15 that the 1D and 2D views fit beside the panels.
       const margin = 0.07;
       const xPad = (this.domain.xMax - this.domain.xMin) * margin;
       const yPad = (this.domain.yMax - this.domain.yMin) * margin;

@@ -702,10 +702,7 @@ export class App {
       run.descent.setPicked(index);
     }
     this.view.setPicked(index);
-    // The population's band stays: it does not depend on the pick.
-    this.pickedPath.clear();
-    this.plot?.clearPicked();
-    this.view.setPickedPath([]);
+    this.clearPickedPath(true);
     this.linkChanged('replace');
   }
 
@@ -768,10 +765,15 @@ export class App {
   }
 
 
-  private clearPickedPath(): void {
+  /** Forgets the picked particle's path and plot. A new pick keeps the population's band, which does not depend on the pick. */
+  private clearPickedPath(newPick = false): void {
     this.pickedPath.clear();
-    this.plot?.clear();
-    this.sampleClock.reset();
+    if (newPick) {
+      this.plot?.clearPicked();
+    } else {
+      this.plot?.clear();
+      this.sampleClock.reset();
+    }
     this.view.setPickedPath([]);
   }
 

@@ -308,10 +308,7 @@ export class FallbackApp {
     this.pickedIndex = index;
     this.post({ kind: 'pick', index });
     this.view.setPicked(index, this.settings.active);
-    // The population's band stays: it does not depend on the pick.
-    this.pickedPath.clear();
-    this.plot?.clearPicked();
-    this.view.setPickedPath([]);
+    this.clearPickedPath(true);
     this.linkChanged('replace');
   }
 
@@ -569,10 +566,15 @@ export class FallbackApp {
     this.plot = new HistoryPlot(this.elements.plot, this.scene?.definition.dims ?? 2, this.settings.runs.length, this.settings.active);
   }
 
-  private clearPickedPath(): void {
+  /** Forgets the picked particle's path and plot. A new pick keeps the population's band, which does not depend on the pick. */
+  private clearPickedPath(newPick = false): void {
     this.pickedPath.clear();
-    this.plot?.clear();
-    this.sampleClock.reset();
+    if (newPick) {
+      this.plot?.clearPicked();
+    } else {
+      this.plot?.clear();
+      this.sampleClock.reset();
+    }
     this.view.setPickedPath([]);
   }
 

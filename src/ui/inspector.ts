@@ -7,6 +7,7 @@
  */
 import { FLOAT32_MAX } from '../core/expr/index.ts';
 import { STATUS, STATUS_NAMES, type OptimizerConfig } from '../core/config.ts';
+import { adagradRate } from '../core/optimizers.ts';
 import { UpdateRule, type UpdateSetup } from '../core/reference.ts';
 import type { CellHyperparameters } from '../core/sweep.ts';
 import type { SurfaceArrow } from '../render/sceneView.ts';
@@ -85,7 +86,7 @@ export function describeState(optimizer: OptimizerConfig, state: ArrayLike<numbe
 export interface NextUpdate {
   /** The rate γₜ of the update, schedule included. */
   lr: number;
-  /** AdaGrad's rate γₜ / (1 + t · lr_decay); undefined for the other optimizers. */
+  /** AdaGrad's rate γₜ / (1 + t · lr_decay), undefined for the other optimizers. */
   decayedLr?: number;
   /** The change of position, per coordinate. */
   step: [number, number];
@@ -107,7 +108,7 @@ export function nextUpdate(setup: UpdateSetup, cell: CellHyperparameters, partic
   }
   const step: [number, number] = [rule.next[0] - x, rule.next[1] - y];
   if (setup.optimizer.name === 'adagrad') {
-    return { lr: rule.lr, decayedLr: Math.fround(rule.lr / Math.fround(1 + Math.fround(Math.fround(t) * Math.fround(setup.optimizer.lrDecay)))), step };
+    return { lr: rule.lr, decayedLr: adagradRate(rule.lr, t, Math.fround(setup.optimizer.lrDecay), Math.fround), step };
   }
   return { lr: rule.lr, step };
 }

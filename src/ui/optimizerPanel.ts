@@ -81,7 +81,7 @@ export class OptimizerPanel {
         this.send((next) => {
           const run = activeRun(next);
           run.optimizer = defaultOptimizer(name, run.optimizer.lr);
-          this.dropUnreadAxis(next);
+          dropUnreadAxis(next, this.notify);
         }),
       );
 
@@ -218,16 +218,8 @@ export class OptimizerPanel {
       copy.visible = true;
       next.runs.push(copy);
       next.active = next.runs.length - 1;
-      this.dropUnreadAxis(next);
+      dropUnreadAxis(next, this.notify);
     });
-  }
-
-  /** Ends a phase map over an axis that the changed configurations do not all read, with a notice. */
-  private dropUnreadAxis(next: AppSettings): void {
-    const notice = dropUnreadAxis(next);
-    if (notice !== undefined) {
-      this.notify(notice);
-    }
   }
 
   private removeRun(): void {

@@ -140,7 +140,7 @@ export function showFoundMinima(notices: Notices, found: readonly FoundMinimum[]
 
 /**
  * Returns a warning when the surface is undefined at every start checked, so
- * that every particle stops as diverged at its first update; undefined otherwise.
+ * that every particle stops as diverged at its first update, and undefined otherwise.
  */
 export function undefinedStartsWarning(surface: CompiledSurface, startPoints: Float32Array): string | undefined {
   const problem = undefinedStartsProblem(surface, startPoints);

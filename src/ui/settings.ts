@@ -146,21 +146,20 @@ export function runWithoutAxis(runs: readonly RunSettings[], parameter: SweepPar
 /**
  * Turns a running phase map back into a plain sweep when a configuration of
  * `next` does not read its second axis, so that a change of optimizer or a
- * new configuration does not fail on it. Returns the notice for the user, or
- * undefined when the axis stays.
+ * new configuration does not fail on it, and passes `notify` the notice.
  */
-export function dropUnreadAxis(next: AppSettings): string | undefined {
+export function dropUnreadAxis(next: AppSettings, notify: (message: string) => void): void {
   const second = next.sweep.second;
   if (!next.sweep.enabled || second === 'none') {
-    return undefined;
+    return;
   }
   const other = runWithoutAxis(next.runs, second);
   if (other < 0) {
-    return undefined;
+    return;
   }
   next.sweep.second = 'none';
   const name = next.runs[other].optimizer.name;
-  return `The sweep runs without its phase map over ${second}: ${name} has no ${second} (it applies to ${SWEEP_PARAMETERS[second].join(', ')}).`;
+  notify(`The sweep runs without its phase map over ${second}: ${name} has no ${second} (it applies to ${SWEEP_PARAMETERS[second].join(', ')}).`);
 }
 
 function validateSweep(settings: AppSettings): void {

@@ -96,10 +96,7 @@ export class SweepPanel {
    */
   private enable(next: AppSettings, enabled: boolean): void {
     next.sweep.enabled = enabled;
-    const notice = dropUnreadAxis(next);
-    if (notice !== undefined) {
-      this.notify(notice);
-    }
+    dropUnreadAxis(next, this.notify);
   }
 
 

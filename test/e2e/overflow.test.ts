@@ -208,7 +208,7 @@ describe('diverging particles in the app', () => {
     expect(rows.every((row) => row[pickedLoss] === '')).toBe(true);
     expect(rows.some((row) => Number.isFinite(Number.parseFloat(row[median])))).toBe(true);
 
-    // Right after a reset, before any update or sample, the plot has nothing to write, and a notice tells so.
+    // Right after a reset, before any update or sample, the plot has nothing to write, and a notice explains this.
     const lossCsv = await page.evaluate(() => {
       const downhill = (window as unknown as { downhill: { settings: object; change(next: object): boolean; reset(): void; exportFile(kind: string): Promise<string | undefined> } }).downhill;
       downhill.change({ ...downhill.settings, paused: true });

@@ -101,33 +101,30 @@ function uPlotFindsIncrement(min: number, max: number, height = 130, space = 30)
   return LOSS_AXIS_INCREMENTS.some((increment) => (height * increment) / (max - min) >= space);
 }
 
+/** Checks the ticks of a `kind` loss axis from `min` to `max`: at least two, inside the range, each with its own label. */
+function expectLabelledTicks(kind: 'log' | 'asinh', min: number, max: number): number[] {
+  const options = lossTicks(kind, 7);
+  const splits = (options.splits as (...args: unknown[]) => number[])(undefined, 2, min, max, 0, 0);
+  const labels = formatTicks(undefined, splits);
+
+  expect(uPlotFindsIncrement(min, max)).toBe(true);
+  expect(options.incrs).toEqual(LOSS_AXIS_INCREMENTS);
+  expect(splits.length).toBeGreaterThanOrEqual(2);
+  expect(splits.every((tick) => tick >= min && tick <= max)).toBe(true);
+  expect(labels.every((label) => label !== '')).toBe(true);
+  expect(new Set(labels).size).toBe(labels.length);
+  return splits;
+}
+
 describe('loss axis ticks over float32 ranges', () => {
   test.each(FLOAT32_LOG_RANGES)('log axis, losses %s to %s', (lowest, highest) => {
     const [min, max] = range(lowest, highest) as [number, number];
-    const options = lossTicks('log', 7);
-    const splits = (options.splits as (...args: unknown[]) => number[])(undefined, 2, min, max, 0, 0);
-    const labels = formatTicks(undefined, splits);
-
-    expect(uPlotFindsIncrement(min, max)).toBe(true);
-    expect(options.incrs).toEqual(LOSS_AXIS_INCREMENTS);
-    expect(splits.length).toBeGreaterThanOrEqual(2);
+    const splits = expectLabelledTicks('log', min, max);
     expect(splits.length).toBeLessThanOrEqual(7);
-    expect(splits.every((tick) => tick >= min && tick <= max)).toBe(true);
-    expect(labels.every((label) => label !== '')).toBe(true);
-    expect(new Set(labels).size).toBe(labels.length);
   });
 
   test.each(FLOAT32_ASINH_RANGES)('asinh axis, losses %s to %s', (min, max) => {
-    const options = lossTicks('asinh', 7);
-    const splits = (options.splits as (...args: unknown[]) => number[])(undefined, 2, min, max, 0, 0);
-    const labels = formatTicks(undefined, splits);
-
-    expect(uPlotFindsIncrement(min, max)).toBe(true);
-    expect(options.incrs).toEqual(LOSS_AXIS_INCREMENTS);
-    expect(splits.length).toBeGreaterThanOrEqual(2);
-    expect(splits.every((tick) => tick >= min && tick <= max)).toBe(true);
-    expect(labels.every((label) => label !== '')).toBe(true);
-    expect(new Set(labels).size).toBe(labels.length);
+    expectLabelledTicks('asinh', min, max);
   });
 
   test("uPlot's default increments miss huge ranges", () => {
