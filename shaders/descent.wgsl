@@ -592,22 +592,53 @@ fn lean_update(index: u32, p: vec2f, t: u32, cell: vec4f, first_lr: f32, hyper: 
 }
 
 // A chunk of `step_lean` so far: the position, the smallest gradient
-// magnitude and the largest coordinate magnitude of the new positions (both as
-// magnitude_bits), and whether the surface was undefined at a point.
+// magnitude, the largest coordinate magnitude of the new positions or, with
+// GRADIENT_REACH, of the gradients (all as magnitude_bits), and whether the
+// surface was undefined at a point.
 struct ChunkRun {
   p: vec2f,
   least_gradient: u32,
-  largest_position: u32,
+  largest: u32,
   undefined_seen: bool,
 }
+
+// Plain descent at a constant rate moves each coordinate by at most
+// |rate| × |gradient| per update, so the largest gradient magnitude of a chunk
+// bounds every position in it (see `reach_exceeds`). Tracking it instead of
+// the positions' magnitudes saves two operations per update, since the
+// gradient's magnitude bits are already at hand for `least_gradient`.
+override GRADIENT_REACH: bool = OPTIMIZER == OPTIMIZER_GD && !LEAN_SCHEDULE;
 
 // One update t of a chunk, without stopping tests.
 fn chunk_update(index: u32, t: u32, cell: vec4f, first_lr: f32, hyper: Hyper, state: ptr<function, OptimizerState>, run: ptr<function, ChunkRun>) {
   let update = lean_update(index, (*run).p, t, cell, first_lr, hyper, state);
-  (*run).least_gradient = min((*run).least_gradient, magnitude_bits(update.gradient));
-  (*run).largest_position = max((*run).largest_position, magnitude_bits(update.next));
+  let gradient_bits = magnitude_bits(update.gradient);
+  (*run).least_gradient = min((*run).least_gradient, gradient_bits);
+  if (GRADIENT_REACH) {
+    (*run).largest = max((*run).largest, gradient_bits);
+  } else {
+    (*run).largest = max((*run).largest, magnitude_bits(update.next));
+  }
   (*run).undefined_seen = (*run).undefined_seen | update.undefined_here;
   (*run).p = update.next;
+}
+
+// For GRADIENT_REACH: true unless every position of a chunk that began at
+// `start`, with rate `lr` and largest gradient magnitude bits `largest`, is
+// finite and within the bound whose bits are `bound`. An update computes
+// fl(p + fl(−lr × g)), or the same fused, so with round-to-nearest each
+// coordinate grows by at most |lr| |g| (1 + u) and then a factor 1 + u, where
+// u = 2⁻²⁴; flushing a subnormal to zero only makes a result smaller. After
+// n ≤ LEAN_CHUNK updates a coordinate's magnitude is at most
+// (P + n |lr| G)(1 + u)^(2n) with P the start's largest coordinate magnitude
+// and G the largest gradient magnitude. The margin 1.001 covers
+// (1 + u)^(2 LEAN_CHUNK) and the rounding of this estimate's own three
+// operations; 1e-30 covers absolute errors below the normal range. A gradient
+// that is not finite has magnitude bits above the largest finite float.
+fn reach_exceeds(start: vec2f, lr: f32, largest: u32, bound: u32) -> bool {
+  let gradient = bitcast<f32>(min(largest, 0x7f7fffffu));
+  let reach = (bitcast<f32>(magnitude_bits(start)) + f32(LEAN_CHUNK) * abs(lr) * gradient) * 1.001 + 1e-30;
+  return (largest > 0x7f7fffffu) | (bitcast<u32>(reach) > bound);
 }
 
 // The bits of the gradient magnitude at or below which `step_lean` repeats a
@@ -631,10 +662,11 @@ fn near_convergence_bits() -> u32 {
 //
 // The stopping tests, too, cost about as much as a cheap update, so most
 // updates run in chunks of LEAN_CHUNK without them. A chunk keeps two running
-// bounds instead: the largest coordinate magnitude of the new positions and
-// the smallest gradient magnitude. When neither says that a test might have
-// passed (a position past the bound or not finite, a gradient small enough to
-// converge) and no point was undefined, the tested loop would not have
+// bounds instead: the largest coordinate magnitude of the new positions (for
+// plain descent at a constant rate, the largest gradient magnitude, which
+// bounds them) and the smallest gradient magnitude. When neither says that a
+// test might have passed (a position past the bound or not finite, a gradient
+// small enough to converge) and no point was undefined, the tested loop would not have
 // stopped, so the chunk's updates are exactly its updates. Otherwise the
 // particle goes back to where the chunk began and leaves the chunks, and the
 // tested loop after them repeats the updates from there. That loop also takes
@@ -683,7 +715,11 @@ fn step_lean(@builtin(workgroup_id) group: vec3u,
         chunk_update(index, t + k + 3u, cell, first_lr, hyper, &state, &run);
       }
     }
-    if ((run.largest_position > bound) | (run.least_gradient <= near_bits) | run.undefined_seen) {
+    var escaped = run.largest > bound;
+    if (GRADIENT_REACH) {
+      escaped = reach_exceeds(p, first_lr, run.largest, bound);
+    }
+    if (escaped | (run.least_gradient <= near_bits) | run.undefined_seen) {
       state = chunk_state;
       break;
     }

@@ -123,6 +123,21 @@ const CASES: Case[] = [
     stopStep: { start: 2, step: 9 },
   },
   {
+    // Plain descent at a constant rate bounds a chunk's positions by the
+    // start's magnitude plus 20 × η × the chunk's largest gradient magnitude,
+    // instead of tracking the positions. On -x the particle gains exactly 0.5
+    // per update, so a start at 100 − 0.5k + 0.25 passes the bound at update
+    // k, at each place in a chunk. The start at 90 reaches 100 at update 20,
+    // the end of the first chunk, and passes it at update 21.
+    name: 'plain descent past the bound at every place in a chunk',
+    formula: '-x + y^2',
+    lr: 0.5,
+    criteria: { ...DEFAULT_CRITERIA, divergeBound: 100 },
+    starts: [1, 2, 5, 13, 19, 20, 21, 27, 39, 40, 41, 44, 60, 99].map((k) => 100 - 0.5 * k + 0.25).concat([90, 80]),
+    expected: STATUS.diverged,
+    stopStep: { start: 90, step: 21 },
+  },
+  {
     // A bound of -0 acts as 0, as on the CPU: every position off (0, 0) is past it.
     name: 'divergence past a bound of -0',
     formula: 'x^2 + y^2',
