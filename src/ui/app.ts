@@ -23,7 +23,7 @@ import { lossFromStored, POINT_STRIDE, STOP_STEP_STRIDE } from '../gpu/layout.ts
 import { readBuffer } from '../gpu/readback.ts';
 import { readResult, runDescent, type DescentResult } from '../gpu/runDescent.ts';
 import { flushesSubnormals } from '../gpu/subnormals.ts';
-import type { StatsSnapshot } from '../gpu/statsRing.ts';
+import type { HistoryEntry, StatsSnapshot } from '../gpu/statsRing.ts';
 import { BasinMapNodes, DIFFERENCE_COLOR, linearToCss, MARK_DISAGREE, MARK_UNRESOLVED, UNRESOLVED_COLOR } from '../render/basinMap.ts';
 import { drawnLoss } from '../render/heightMap.ts';
 import { chooseParticles, type VerifyReport } from '../core/verify.ts';
@@ -36,6 +36,7 @@ import { effectiveRadius } from './basinPanel.ts';
 import { formatCount, formatShare, formatValue } from './format.ts';
 import { MapInteraction, type MapPoint } from './mapInteraction.ts';
 import { HistoryPlot } from './historyPlot.ts';
+import { historyWithPickedPoint } from './historyRows.ts';
 import { SampleClock } from './historyRows.ts';
 import { Inspector } from './inspector.ts';
 import { Legend } from './legend.ts';
@@ -1194,17 +1195,18 @@ export class App {
       this.showInspector(snapshot);
     }
     if (snapshot.pickedIndex === this.pickedIndex) {
-      this.plot?.add(index, snapshot.history);
+      const history = historyWithPickedPoint(snapshot);
+      this.plot?.add(index, history);
       if (index === this.settings.active) {
-        this.extendPickedPath(snapshot);
+        this.extendPickedPath(history, snapshot.stepsDone);
       }
     }
   }
 
-  private extendPickedPath(snapshot: StatsSnapshot): void {
+  private extendPickedPath(history: readonly HistoryEntry[], stepsDone: number): void {
     let added = false;
-    for (const entry of snapshot.history) {
-      if (entry.step <= snapshot.stepsDone && !this.pickedPath.has(entry.step) && Number.isFinite(entry.x)) {
+    for (const entry of history) {
+      if (entry.step <= stepsDone && !this.pickedPath.has(entry.step) && Number.isFinite(entry.x)) {
         this.pickedPath.set(entry.step, [entry.x, entry.y, entry.loss]);
         added = true;
       }

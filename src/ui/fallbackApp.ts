@@ -15,7 +15,7 @@ import { quantile } from '../core/sweep.ts';
 import { resolveSurface } from '../core/surfaceChoice.ts';
 import { singleCell } from '../core/sweep.ts';
 import { CUSTOM_SURFACE_NAME, type Domain, type SurfaceDefinition } from '../core/surfaces.ts';
-import type { StatsSnapshot } from '../gpu/statsRing.ts';
+import type { HistoryEntry, StatsSnapshot } from '../gpu/statsRing.ts';
 import { CanvasView } from '../render/canvasView.ts';
 import { drawnLoss } from '../render/heightMap.ts';
 import type { AppElements, ExportKind } from './app.ts';
@@ -26,7 +26,7 @@ import { createFallbackBanner, describeStartFailure, type StartFailure } from '.
 import { clampForFallback, FALLBACK_GRID_2D, FALLBACK_STARTS_1D } from './fallbackSettings.ts';
 import type { FallbackHyperparameters, FallbackMessage, FallbackRequest, FallbackRunFrame } from './fallbackWorker.ts';
 import { HistoryPlot } from './historyPlot.ts';
-import { SampleClock } from './historyRows.ts';
+import { historyWithPickedPoint, SampleClock } from './historyRows.ts';
 import { Inspector } from './inspector.ts';
 import { Legend } from './legend.ts';
 import { LinkSync, type LinkChange } from './linkSync.ts';
@@ -609,11 +609,12 @@ export class FallbackApp {
     message.runs.forEach((frame, k) => {
       const snapshot = this.snapshotOf(frame);
       this.legend.update(k, snapshot, frame.status.length);
-      this.plot?.add(k, frame.history);
+      const history = historyWithPickedPoint(frame);
+      this.plot?.add(k, history);
       if (k === this.settings.active) {
         this.statusBar.snapshot(snapshot, frame.status.length, now);
         this.showInspector(frame);
-        this.extendPickedPath(frame);
+        this.extendPickedPath(history);
       }
     });
     const active = this.frames[this.settings.active];
@@ -666,13 +667,13 @@ export class FallbackApp {
     this.view.setArrows(x, y, loss, arrows);
   }
 
-  private extendPickedPath(frame: FallbackRunFrame): void {
-    for (const entry of frame.history) {
+  private extendPickedPath(history: readonly HistoryEntry[]): void {
+    for (const entry of history) {
       if (Number.isFinite(entry.x)) {
         this.pickedPath.set(entry.step, [entry.x, entry.y, entry.loss]);
       }
     }
-    if (frame.history.length > 0) {
+    if (history.length > 0) {
       const steps = [...this.pickedPath.keys()].sort((a, b) => a - b);
       this.view.setPickedPath(steps.map((step) => this.pickedPath.get(step)!));
     }

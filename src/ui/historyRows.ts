@@ -3,7 +3,7 @@
  * value changed, so that repeats of values that stopped changing do not squeeze the descent into its
  * first pixels. The CSV file keeps every row, and when rows must be dropped, those repeats go first.
  */
-import { EMPTY_ENTRY_STEP, type HistoryEntry } from '../gpu/statsRing.ts';
+import { EMPTY_ENTRY_STEP, type HistoryEntry, type StatsSnapshot } from '../gpu/statsRing.ts';
 
 /** Steps kept; repeats after the last change go first, then the oldest steps. */
 export const MAX_HISTORY_ROWS = 5000;
@@ -23,6 +23,22 @@ interface RunValues {
   x: number;
   y: number;
   loss: number;
+}
+
+/**
+ * Returns a snapshot's history entries with the picked particle's current
+ * point added, at its stop step or else at the snapshot's update count,
+ * unless an entry already has that step. The GPU writes history only while
+ * the picked particle moves, so without it a pick made while paused, or of a
+ * particle that already stopped, would have no curve and no path.
+ */
+export function historyWithPickedPoint(snapshot: Pick<StatsSnapshot, 'history' | 'pickedPoint' | 'pickedStopStep' | 'stepsDone'>): HistoryEntry[] {
+  const [x, y, loss] = snapshot.pickedPoint;
+  const step = snapshot.pickedStopStep > 0 ? snapshot.pickedStopStep : snapshot.stepsDone;
+  if (!Number.isFinite(x) || !Number.isFinite(y) || snapshot.history.some((entry) => entry.step === step)) {
+    return snapshot.history;
+  }
+  return [...snapshot.history, { step, x, y, loss }];
 }
 
 export class HistoryRows {

@@ -1,7 +1,7 @@
 // The picked-particle plot in the built app in headless Chromium: its loss
 // axis keeps labelled ticks at losses near float32's largest, and both
 // vertical axes are wide enough for their tick labels, so the axis titles do
-// not overlap them.
+// not overlap them. A particle picked while paused gets its point at once.
 
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -48,7 +48,7 @@ async function readAxes(browser: Browser, url: string, hash: string, axisIndex: 
   return readout;
 }
 
-describe('history plot axes', () => {
+describe('history plot', () => {
   let server: RunningApp;
   let browser: Browser;
   const pageErrors: string[] = [];
@@ -79,6 +79,40 @@ describe('history plot axes', () => {
 
     expect(position.size).toBeGreaterThanOrEqual(position.needed);
     expect(loss.size).toBeGreaterThanOrEqual(loss.needed);
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('pick while paused plots the particle', { timeout: 120_000 }, async () => {
+    const page = await openAppPage(browser, server.url + '#v=1&surface=quadratic&grid=24', { width: 1280, height: 800 }, pageErrors);
+    type Downhill = { settings: object; stepsDone: number; change(next: object): boolean; pick(index: number): void };
+    await page.waitForFunction(() => (window as unknown as { downhill: Downhill }).downhill.stepsDone >= 5, null, { timeout: 90_000 });
+    await page.evaluate(() => {
+      const downhill = (window as unknown as { downhill: Downhill }).downhill;
+      downhill.change({ ...downhill.settings, paused: true });
+    });
+    // A frame already in flight may still add its updates.
+    const stepsDone = await page.evaluate(() => new Promise<number>((resolve) => setTimeout(() => resolve((window as unknown as { downhill: Downhill }).downhill.stepsDone), 1000)));
+
+    // Particle 300 of 576 starts near the middle of the grid, and the GPU has written no history for it.
+    await page.evaluate(() => (window as unknown as { downhill: Downhill }).downhill.pick(300));
+    // uPlot's columns: update step, x, y, the picked particle's loss, then the population's band.
+    const handle = await page.waitForFunction(
+      (step) => {
+        const columns: ArrayLike<number | null>[] = (window as unknown as { downhill: any }).downhill.plot?.plot.data ?? [];
+        const steps = Array.from(columns[0] ?? []);
+        const loss = Array.from(columns[3] ?? []);
+        const plotted = steps.filter((_, k) => loss[k] !== null && loss[k] !== undefined);
+        // Until the next frame redraws it, the plot still shows the last pick's curve.
+        return plotted.length > 0 && plotted[0] === step ? { plotted, losses: loss.filter((value) => value !== null) } : false;
+      },
+      stepsDone,
+      { timeout: 60_000, polling: 200 },
+    );
+    const { plotted, losses } = (await handle.jsonValue()) as { plotted: number[]; losses: number[] };
+    expect(plotted).toEqual([stepsDone]);
+    expect(losses[0]).toBeGreaterThan(0);
+    expect(await page.evaluate(() => (window as unknown as { downhill: Downhill }).downhill.stepsDone)).toBe(stepsDone);
+    await page.close();
     expect(pageErrors).toEqual([]);
   });
 });

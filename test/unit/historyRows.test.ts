@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 
 import { EMPTY_ENTRY_STEP, type HistoryEntry } from '../../src/gpu/statsRing.ts';
-import { HistoryRows, MAX_HISTORY_ROWS, SampleClock } from '../../src/ui/historyRows.ts';
+import { HistoryRows, historyWithPickedPoint, MAX_HISTORY_ROWS, SampleClock } from '../../src/ui/historyRows.ts';
 
 const entry = (step: number, x: number, y: number, loss: number): HistoryEntry => ({ step, x, y, loss });
 const steps = (rows: (number | null)[][]): number[] => rows.map((row) => row[0]!);
@@ -127,6 +127,44 @@ describe('history rows', () => {
     expect(remaining.slice(0, 100)).toEqual(descent.map((item) => item.step));
     expect(remaining.at(-1)).toBe(100 + MAX_HISTORY_ROWS);
     expect(rows.table(true).rows).toHaveLength(100);
+  });
+});
+
+describe('history with the picked point', () => {
+  const snapshot = (history: HistoryEntry[], point: [number, number, number, number], stopStep: number, stepsDone: number) => ({
+    history,
+    pickedPoint: point,
+    pickedStopStep: stopStep,
+    stepsDone,
+  });
+
+  test('pick while paused: one entry', () => {
+    // Picked at update 40 with the particles paused: the GPU has written no history for it.
+    const history = historyWithPickedPoint(snapshot([], [0.25, -0.5, 0.5625, 0], 0, 40));
+    expect(history).toEqual([entry(40, 0.25, -0.5, 0.5625)]);
+
+    const rows = new HistoryRows(2, 1, 0);
+    expect(rows.add(0, history)).toBe(true);
+    expect(rows.table(true).rows).toEqual([[40, 0.25, -0.5, 0.5625, null, null, null]]);
+  });
+
+  test('stopped particle: entry at its stop step', () => {
+    expect(historyWithPickedPoint(snapshot([], [0.001, 0, 1e-6, 1], 17, 300))).toEqual([entry(17, 0.001, 0, 1e-6)]);
+  });
+
+  test('entry at that step kept as recorded', () => {
+    const recorded = [entry(39, 0.3, -0.6, 0.81), entry(40, 0.25, -0.5, 0.5625)];
+    expect(historyWithPickedPoint(snapshot(recorded, [0.25, -0.5, 0.5625, 0], 0, 40))).toBe(recorded);
+  });
+
+  test('moving particle: current point after the ring', () => {
+    const recorded = [entry(38, 0.36, -0.72, 1.17), entry(39, 0.3, -0.6, 0.81)];
+    expect(historyWithPickedPoint(snapshot(recorded, [0.25, -0.5, 0.5625, 0], 0, 40))).toEqual([...recorded, entry(40, 0.25, -0.5, 0.5625)]);
+  });
+
+  test('missing loss kept, position not finite skipped', () => {
+    expect(historyWithPickedPoint(snapshot([], [2, 3, Number.NaN, 2], 5, 9))).toEqual([entry(5, 2, 3, Number.NaN)]);
+    expect(historyWithPickedPoint(snapshot([], [Number.NaN, 0, Number.NaN, 0], 0, 9))).toEqual([]);
   });
 });
 
