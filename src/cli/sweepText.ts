@@ -31,7 +31,7 @@ export function formatSweepReport(report: SweepReport, choice: OptimizerChoice):
   if (report.sweepY) {
     lines.push(...phaseMapLines(report));
   } else {
-    lines.push(...rateTable(report.rows, report.stabilityLimit));
+    lines.push(...rateTable(report.rows, report.stabilityLimit, choice.optimizer.weightDecay));
     lines.push('diverged: share of the starts. Loss percentiles count a diverged start as inf.');
     lines.push('median steps: updates to converge, - where fewer than half of the starts converged.');
   }
@@ -56,8 +56,11 @@ function alignColumns(table: readonly string[][]): string[] {
   return table.map((row) => row.map((cell, column) => cell.padStart(widths[column])).join('  '));
 }
 
-/** Formats one rate per row, with a marker line where the rates cross the stability limit. */
-function rateTable(rows: readonly SweepRow[], limit: number | null): string[] {
+/**
+ * Formats one rate per row, with a marker line where the rates cross the stability limit. The
+ * limit includes coupled weight decay `weightDecay`, which adds to the curvature.
+ */
+function rateTable(rows: readonly SweepRow[], limit: number | null, weightDecay: number): string[] {
   const table = [TABLE_HEADER, ...rows.map((row) => [
     row.lr.toPrecision(4),
     formatShare(row.diverged),
@@ -73,7 +76,8 @@ function rateTable(rows: readonly SweepRow[], limit: number | null): string[] {
   }
 
   // Line k + 1 is row k, and the marker goes before the first rate at or above the limit.
-  const marker = `-- stability limit η = ${limit.toPrecision(4)} (from the Hessian at the listed minima) --`;
+  const source = weightDecay > 0 ? `the Hessian at the listed minima plus weight decay ${weightDecay}` : 'the Hessian at the listed minima';
+  const marker = `-- stability limit η = ${limit.toPrecision(4)} (from ${source}) --`;
   const above = rows.findIndex((row) => row.lr >= limit);
   lines.splice(above === -1 ? lines.length : above + 1, 0, marker);
   return lines;

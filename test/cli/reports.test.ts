@@ -93,6 +93,14 @@ describe('unwritable output files', () => {
 });
 
 describe('sweep text report', () => {
+  test('weight decay named in the limit marker', () => {
+    // Coupled weight decay 0.5 adds to the curvature 2 of x²: the limit is 2 / (2 + 0.5) = 0.8.
+    const outcome = downhill(['sweep', '--surface', 'parabola', '--lr-min', '0.5', '--lr-max', '1.5', '--lrs', '3', '--grid', '4', '--steps', '50', '--weight-decay', '0.5', '--backend', 'cpu']);
+    expect(outcome.stderr).toBe('');
+    expect(outcome.status).toBe(0);
+    expect(outcome.stdout).toContain('-- stability limit η = 0.8000 (from the Hessian at the listed minima plus weight decay 0.5) --');
+  });
+
   test('x²: aligned table with the limit marked', () => {
     const outcome = downhill(['sweep', '--surface', 'parabola', '--lr-min', '0.5', '--lr-max', '1.5', '--lrs', '7', '--grid', '4', '--steps', '200', '--backend', 'cpu']);
     expect(outcome.stderr).toBe('');
