@@ -701,7 +701,7 @@ export class SceneView {
     camera.updateProjectionMatrix();
   }
 
-  /** The frustum of fitOrthographic, in CSS pixels of a viewport as high as the canvas and `aspect` times as wide. */
+  /** Returns the frustum of fitOrthographic for a viewport as high as the canvas and `aspect` times as wide. */
   private orthographicFit(aspect: number): OrthographicFit {
     const height = Math.max(1, this.canvas.clientHeight);
     const split = this.basinMap !== undefined && this.splitRuns && this.runs.length >= 2;

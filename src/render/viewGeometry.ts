@@ -1,5 +1,5 @@
 /**
- * Where the orthographic views (2D and 1D) draw on the canvas: the frustum
+ * Placement of the orthographic views (2D and 1D) on the canvas: the frustum
  * that fits the domain into the room between the panels, and the mapping of
  * projected points to CSS pixels. Pure functions, so that tests can check the
  * numbers that SceneView and the axis labels use.
@@ -91,9 +91,9 @@ export interface LinearScale {
 }
 
 /**
- * The loss axis of the 1D view: a loss is drawn at its normalised height in
- * `map` (linear or logarithmic), which is clipped to NORMALIZED_MIN to
- * NORMALIZED_MAX; heights 0 and 1 are drawn at the pixel rows given.
+ * The loss axis of the 1D view. A loss is drawn at its normalised height in
+ * `map` (linear or logarithmic), clipped to NORMALIZED_MIN to NORMALIZED_MAX,
+ * and heights 0 and 1 are drawn at the pixel rows given.
  */
 export interface LossScale {
   kind: 'loss';

@@ -24,7 +24,7 @@ const EDGE = 4;
 export class AxisOverlay {
   readonly element: HTMLDivElement;
   /** The frames last laid out, for the check that skips unchanged frames. */
-  private shown: AxisFrame[] = [];
+  private laidOut: AxisFrame[] = [];
 
   /** Creates the overlay right after `canvas`, so the panels and notices that follow it in the page stay on top. */
   constructor(canvas: HTMLCanvasElement) {
@@ -36,10 +36,10 @@ export class AxisOverlay {
 
   /** Shows the axes of `frames` (none hides them), laying them out again only if a frame changed. */
   update(frames: readonly AxisFrame[]): void {
-    if (sameFrames(frames, this.shown)) {
+    if (sameFrames(frames, this.laidOut)) {
       return;
     }
-    this.shown = frames.map(copyFrame);
+    this.laidOut = frames.map(copyFrame);
     const parts: HTMLElement[] = [];
     for (const frame of frames) {
       parts.push(...drawFrame(frame));
@@ -101,7 +101,7 @@ function line(className: string, left: number, top: number, width: number, heigh
   return element;
 }
 
-/** A tick's label: an x label centred below the point (left, top), a y label right-aligned and centred on it. */
+/** Creates a tick's label: an x label centred below the point (left, top), a y label right-aligned and centred on it. */
 function label(axis: 'x' | 'y', tick: AxisTick, left: number, top: number): HTMLElement {
   const element = document.createElement('span');
   element.className = `axis-label axis-label-${axis}`;

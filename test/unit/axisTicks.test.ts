@@ -117,7 +117,7 @@ describe('tick labels', () => {
 });
 
 describe('orthographic view to pixels', () => {
-  /** The 2D view's camera: above the origin, looking down, y up the screen. */
+  /** Returns the 2D view's camera: above the origin, looking down, y up the screen. */
   function topDownCamera(width: number, height: number, insetLeft: number, insetRight: number): OrthographicCamera {
     const fit = fitOrthographic(width, height, insetLeft, insetRight);
     const camera = new OrthographicCamera(fit.left, fit.right, fit.top, fit.bottom, -20, 20);
