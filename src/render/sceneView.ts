@@ -30,10 +30,11 @@ import type { Domain } from '../core/surfaces.ts';
 import type { BasinMapNodes } from './basinMap.ts';
 import { createViridisTexture } from './colormap.ts';
 import { chooseContourLevels, type ContourLevel } from './contourLevels.ts';
-import { createHeightMap, normalizeLoss, sampleLoss, worldX, worldY, type HeightMap, type HeightScaleKind } from './heightMap.ts';
+import { createHeightMap, normalizeLoss, NORMALIZED_MAX, NORMALIZED_MIN, sampleLoss, worldX, worldY, type HeightMap, type HeightScaleKind } from './heightMap.ts';
 import { ParticleLayer } from './particles.ts';
 import { MESH_RESOLUTION, SurfaceObject, type SurfaceShape } from './surfaceMesh.ts';
 import { TrailLayer, type TrailShape } from './trails.ts';
+import { fitOrthographic, MIN_ROOM_SHARE_OF_HEIGHT, ndcToPixel, type AxisFrame, type OrthographicFit, type Viewport } from './viewGeometry.ts';
 import { WorldMapping } from './worldMapping.ts';
 
 export type ViewMode = '3d' | '2d';
@@ -44,22 +45,8 @@ const PICKED_PATH_POINTS = 4096;
 /** Vertical scale of the top-down view: flat, but not zero, so normals stay defined. */
 const FLAT = 1e-4;
 
-/**
- * Share of the canvas height that the room between the side column and the
- * panel needs for the 2D view to draw in it. In a narrower room it draws under them.
- */
-const MIN_ROOM_SHARE_OF_HEIGHT = 0.4;
-
 /** Narrowest room, in CSS pixels, between the side column and the panel that the side-by-side view uses. */
 const MIN_SPLIT_WIDTH = 200;
-
-/** A rectangle of the canvas in CSS pixels, y from the top. */
-interface Viewport {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
 
 /** Height map of the drawn surface and the levels of its contour lines. */
 export interface SurfaceScale {
@@ -295,7 +282,60 @@ export class SceneView {
     camera.updateMatrixWorld();
     const point = new Vector3(worldX(map, x), worldY(map, y), normalizeLoss(map, loss) * map.height * verticalScale).project(camera);
     this.fitCameras(width / height);
-    return { px: viewport.x + ((point.x + 1) / 2) * viewport.width, py: viewport.y + ((1 - point.y) / 2) * viewport.height };
+    return ndcToPixel(point, viewport);
+  }
+
+  /**
+   * Returns the axes of the 2D or 1D view, one per viewport (two in the
+   * side-by-side view): the canvas pixels of the domain's edges and, in 1D,
+   * of the loss heights 0 and 1. Empty in the 3D view and before a surface.
+   */
+  axisFrames(): AxisFrame[] {
+    const map = this.heightMap;
+    const domain = this.domain;
+    const box = this.drawBox;
+    if (!map || !domain || !box || (this.dims === 2 && this.mode === '3d')) {
+      return [];
+    }
+    const width = this.canvas.clientWidth;
+    const height = this.canvas.clientHeight;
+    const split = this.basinMap !== undefined && this.splitRuns && this.runs.length >= 2;
+    const viewports = split ? this.splitViewports() : [{ x: 0, y: 0, width, height }];
+    const camera = this.orthographic;
+    camera.updateMatrixWorld();
+    const frames = viewports.map((viewport) => {
+      this.fitCameras(viewport.width / viewport.height);
+      const pixel = (worldPoint: Vector3) => ndcToPixel(worldPoint.project(camera), viewport);
+      // The 1D view looks along y at the plane x-z; the 2D view down z at the plane x-y.
+      const low = this.dims === 1 ? new Vector3(worldX(map, domain.xMin), 0, 0) : new Vector3(worldX(map, domain.xMin), worldY(map, domain.yMin), 0);
+      const high =
+        this.dims === 1 ? new Vector3(worldX(map, domain.xMax), 0, map.height) : new Vector3(worldX(map, domain.xMax), worldY(map, domain.yMax), 0);
+      const lowPixel = pixel(low);
+      const highPixel = pixel(high);
+      const boxLow = pixel(
+        this.dims === 1 ? new Vector3(worldX(map, box.xMin), 0, NORMALIZED_MIN * map.height) : new Vector3(worldX(map, box.xMin), worldY(map, box.yMin), 0),
+      );
+      const boxHigh = pixel(
+        this.dims === 1 ? new Vector3(worldX(map, box.xMax), 0, NORMALIZED_MAX * map.height) : new Vector3(worldX(map, box.xMax), worldY(map, box.yMax), 0),
+      );
+      // The side-by-side view fills each viewport; the single one centres the domain in the room between the panels.
+      const fit = this.orthographicFit(width / Math.max(1, height));
+      const room = split
+        ? { left: viewport.x, top: viewport.y, right: viewport.x + viewport.width, bottom: viewport.y + viewport.height }
+        : { left: fit.roomLeft, top: 0, right: fit.roomLeft + fit.roomWidth, bottom: height };
+      const frame: AxisFrame = {
+        room,
+        box: { left: boxLow.px, top: boxHigh.py, right: boxHigh.px, bottom: boxLow.py },
+        x: { kind: 'linear', min: domain.xMin, max: domain.xMax, pixelMin: lowPixel.px, pixelMax: highPixel.px },
+        vertical:
+          this.dims === 1
+            ? { kind: 'loss', map, pixelAtZero: lowPixel.py, pixelAtOne: highPixel.py }
+            : { kind: 'linear', min: domain.yMin, max: domain.yMax, pixelMin: lowPixel.py, pixelMax: highPixel.py },
+      };
+      return frame;
+    });
+    this.fitCameras(width / Math.max(1, height));
+    return frames;
   }
 
   /**
@@ -653,27 +693,19 @@ export class SceneView {
    */
   private fitOrthographic(aspect: number): void {
     const camera = this.orthographic;
-    const half = 1.15;
-    const height = Math.max(1, this.canvas.clientHeight);
-    const width = aspect * height;
-    const split = this.basinMap !== undefined && this.splitRuns && this.runs.length >= 2;
-    let left = split ? 0 : this.insets.left;
-    let right = split ? 0 : this.insets.right;
-    // On a narrow window the panels would leave too little room: draw under them instead.
-    // At 1000 × 700 the room is used, and the map (about 250 px) is hidden by nothing.
-    if (width - left - right < MIN_ROOM_SHARE_OF_HEIGHT * height) {
-      left = 0;
-      right = 0;
-    }
-    const free = Math.max(1, width - left - right);
-    // Pixels per world unit, so that the square fits both the free width and the height.
-    const scale = Math.min(free, height) / (2 * half);
-    const centre = left + free / 2;
-    camera.left = -centre / scale;
-    camera.right = (width - centre) / scale;
-    camera.top = height / 2 / scale;
-    camera.bottom = -height / 2 / scale;
+    const fit = this.orthographicFit(aspect);
+    camera.left = fit.left;
+    camera.right = fit.right;
+    camera.top = fit.top;
+    camera.bottom = fit.bottom;
     camera.updateProjectionMatrix();
+  }
+
+  /** Returns the frustum of fitOrthographic for a viewport as high as the canvas and `aspect` times as wide. */
+  private orthographicFit(aspect: number): OrthographicFit {
+    const height = Math.max(1, this.canvas.clientHeight);
+    const split = this.basinMap !== undefined && this.splitRuns && this.runs.length >= 2;
+    return fitOrthographic(aspect * height, height, split ? 0 : this.insets.left, split ? 0 : this.insets.right);
   }
 
   /** Sets the widths, in CSS pixels, of the panels over the left and right edges of the canvas. */

@@ -32,6 +32,7 @@ import type { VerifyMessage, VerifyRequest } from './verifyWorker.ts';
 import { SceneView } from '../render/sceneView.ts';
 import { BasinLegend, type BasinColumn } from './basinLegend.ts';
 import { ColorLegend } from './colorLegend.ts';
+import { AxisOverlay } from './axisOverlay.ts';
 import { effectiveRadius } from './basinPanel.ts';
 import { formatCount, formatShare, formatValue } from './format.ts';
 import { MapInteraction, type MapPoint } from './mapInteraction.ts';
@@ -141,6 +142,8 @@ export class App {
   private surface: CompiledSurface | undefined;
   private surfaceDefinition: SurfaceDefinition | undefined;
   private colorLegend!: ColorLegend;
+  /** Ticks and labels of the 2D and 1D views. */
+  private axes!: AxisOverlay;
   /** Formula, domain and z scale of the drawn surface mesh, so that it is redrawn only when one changes. */
   private drawnKey = '';
   /** Minima of the last clustering of converged particles. */
@@ -261,6 +264,7 @@ export class App {
       throw error;
     }
     this.colorLegend = new ColorLegend(this.elements.root);
+    this.axes = new AxisOverlay(this.elements.canvas);
     this.panel = new Panel(this.settings, {
       change: (next) => this.change(next),
       step: () => this.singleStep(),
@@ -1147,6 +1151,7 @@ export class App {
     }
 
     this.view.render(this.runs.map((run) => run.descent.stepsDone));
+    this.axes.update(this.view.axisFrames());
     this.framesInFlight++;
     const device = this.gpu.device;
     const scene = this.runs;

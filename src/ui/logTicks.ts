@@ -64,7 +64,12 @@ export function logTicks(min: number, max: number, maxTicks: number): number[] {
   return linearTicks(min, max, maxTicks);
 }
 
-function linearTicks(min: number, max: number, maxTicks: number): number[] {
+/**
+ * Returns at most `maxTicks` multiples of a 1-2-5 step (1, 2 or 5 × 10^k)
+ * from `min` to `max`, in increasing order: the smallest such step that
+ * gives no more than `maxTicks` of them.
+ */
+export function linearTicks(min: number, max: number, maxTicks: number): number[] {
   let step = niceStep((max - min) / Math.max(1, maxTicks - 1));
   let ticks: number[] = [];
   for (;;) {

@@ -1,0 +1,219 @@
+// Axes of the 2D and 1D views: the tick labels read round values and sit at
+// the canvas pixels where the view draws those coordinates, before and after a
+// zoom, and the 3D view has none.
+
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { waitForFrames } from '../helpers/appPage.ts';
+import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
+
+/**
+ * Largest distance, in CSS pixels, between a label's centre and the pixel of
+ * its coordinate: the labels are placed at fractional pixels, and text boxes
+ * are rounded to whole ones.
+ */
+const TOLERANCE = 1.5;
+
+interface Label {
+  text: string;
+  value: number;
+  /** Centre of the label's box and the box's edges, in CSS pixels. */
+  x: number;
+  y: number;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+async function readLabels(page: Page, axis: 'x' | 'y'): Promise<Label[]> {
+  return page.evaluate((which) => {
+    return Array.from(document.querySelectorAll(`.axes .axis-label-${which}`)).map((element) => {
+      const rect = element.getBoundingClientRect();
+      return {
+        text: element.textContent ?? '',
+        value: Number((element as HTMLElement).dataset.value),
+        x: (rect.left + rect.right) / 2,
+        y: (rect.top + rect.bottom) / 2,
+        left: rect.left,
+        right: rect.right,
+        top: rect.top,
+        bottom: rect.bottom,
+      };
+    });
+  }, axis);
+}
+
+/** Canvas pixel where the view draws the surface point (x, y) at `loss` (the 1D view draws the loss upwards). */
+async function pixelOf(page: Page, x: number, y: number, loss = 0): Promise<{ px: number; py: number }> {
+  return page.evaluate(
+    ([px, py, value]) => (window as unknown as { downhill: { view: { screenPositionOf(x: number, y: number, loss: number): { px: number; py: number } } } }).downhill.view.screenPositionOf(px, py, value),
+    [x, y, loss] as const,
+  );
+}
+
+/** Steps between neighbouring values: all alike, and 1, 2 or 5 × 10^k. */
+function expectNiceSteps(values: number[]): number {
+  expect(values.length, `ticks ${values.join(', ')}`).toBeGreaterThanOrEqual(3);
+  const step = values[1] - values[0];
+  for (let k = 1; k < values.length; k++) {
+    expect(values[k] - values[k - 1], `step between ${values[k - 1]} and ${values[k]}`).toBeCloseTo(step, 9);
+  }
+  const mantissa = step / 10 ** Math.floor(Math.log10(step));
+  expect([1, 2, 5].some((nice) => Math.abs(mantissa - nice) < 1e-9), `step ${step}`).toBe(true);
+  return step;
+}
+
+describe('axes', () => {
+  let server: RunningApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startApp();
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function openApp(width: number, height: number, hash: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
+    await page.goto(`${server.url}${hash}`);
+    await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
+      timeout: 60_000,
+    });
+    await page.evaluate(() => (window as unknown as { downhill: { change(settings: object): void; settings: object } }).downhill.change({
+      ...(window as unknown as { downhill: { settings: object } }).downhill.settings,
+      paused: true,
+    }));
+    await waitForFrames(page, 3);
+    return page;
+  }
+
+  /**
+   * Checks that every label reads its value and sits at the pixel of that
+   * coordinate, and with `edgesInSight`, outside the map; returns the labels.
+   */
+  async function checkLabels(page: Page, domain: { xMin: number; yMin: number }, edgesInSight: boolean): Promise<{ x: Label[]; y: Label[] }> {
+    const x = await readLabels(page, 'x');
+    const y = await readLabels(page, 'y');
+    for (const label of x) {
+      expect(label.text, 'x label').toBe(String(label.value));
+      const target = await pixelOf(page, label.value, domain.yMin);
+      expect(Math.abs(label.x - target.px), `x label ${label.text} at ${label.x}, coordinate at ${target.px}`).toBeLessThanOrEqual(TOLERANCE);
+      if (edgesInSight) {
+        // Below the domain's bottom edge, so no label lies over the map.
+        expect(label.top, `x label ${label.text} below the map`).toBeGreaterThan(target.py);
+      }
+    }
+    for (const label of y) {
+      expect(label.text, 'y label').toBe(String(label.value));
+      const target = await pixelOf(page, domain.xMin, label.value);
+      expect(Math.abs(label.y - target.py), `y label ${label.text} at ${label.y}, coordinate at ${target.py}`).toBeLessThanOrEqual(TOLERANCE);
+      if (edgesInSight) {
+        expect(label.right, `y label ${label.text} left of the map`).toBeLessThan(target.px);
+      }
+    }
+    return { x, y };
+  }
+
+  test('2D view of himmelblau, before and after a zoom', async () => {
+    const page = await openApp(1280, 800, '#v=1&surface=himmelblau&view=2d');
+    try {
+      const before = await checkLabels(page, { xMin: -5, yMin: -5 }, true);
+      // Domain [-5, 5]² at about 43 px per unit: every whole number fits.
+      expect(before.x.map((label) => label.text)).toEqual(['-5', '-4', '-3', '-2', '-1', '0', '1', '2', '3', '4', '5']);
+      expect(before.y.map((label) => label.value).sort((a, b) => a - b)).toEqual([-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5]);
+
+      // Labels stay between the side column and the panel.
+      const [sideRight, panelLeft] = await page.evaluate(() => [
+        document.querySelector('.side')!.getBoundingClientRect().right,
+        document.querySelector('.lil-gui.lil-root')!.getBoundingClientRect().left,
+      ]);
+      const expectInRoom = (labels: Label[]) => {
+        for (const label of labels) {
+          expect(label.left, `label ${label.text}`).toBeGreaterThanOrEqual(sideRight);
+          expect(label.right, `label ${label.text}`).toBeLessThanOrEqual(panelLeft);
+          expect(label.top, `label ${label.text}`).toBeGreaterThanOrEqual(0);
+          expect(label.bottom, `label ${label.text}`).toBeLessThanOrEqual(800);
+        }
+      };
+      expectInRoom([...before.x, ...before.y]);
+
+      // Zoom in with the mouse wheel over the map's centre (the orbit controls zoom about their target, the origin).
+      const centre = await pixelOf(page, 0, 0);
+      await page.mouse.move(centre.px, centre.py);
+      for (let k = 0; k < 6; k++) {
+        await page.mouse.wheel(0, -400);
+        await waitForFrames(page, 1);
+      }
+      await page.waitForFunction(
+        () => {
+          const downhill = (window as unknown as { downhill: { view: { cameraState(): { zoom: number } } } }).downhill;
+          const zoom = downhill.view.cameraState().zoom;
+          const state = window as unknown as { lastZoom?: number };
+          const settled = state.lastZoom === zoom;
+          state.lastZoom = zoom;
+          return settled;
+        },
+        null,
+        { polling: 500, timeout: 30_000 },
+      );
+      await waitForFrames(page, 2);
+      const zoom = await page.evaluate(() => (window as unknown as { downhill: { view: { cameraState(): { zoom: number } } } }).downhill.view.cameraState().zoom);
+      expect(zoom, 'zoom after the wheel').toBeGreaterThan(1.5);
+
+      const after = await checkLabels(page, { xMin: -5, yMin: -5 }, false);
+      expectInRoom([...after.x, ...after.y]);
+      const xValues = after.x.map((label) => label.value);
+      const xStep = expectNiceSteps(xValues);
+      // Zoomed in, the domain's edges are out of sight: fewer units show, so the step is finer and the ends are inside the domain.
+      expect(xStep, 'x step after the zoom').toBeLessThan(1);
+      expect(Math.min(...xValues)).toBeGreaterThan(-5);
+      expect(Math.max(...xValues)).toBeLessThan(5);
+      expectNiceSteps(after.y.map((label) => label.value).sort((a, b) => a - b));
+    } finally {
+      await page.close();
+    }
+  }, 180_000);
+
+  test('3D view hides the axes', async () => {
+    const page = await openApp(1280, 800, '#v=1&surface=himmelblau&view=2d');
+    try {
+      expect(await page.locator('.axes .axis-label').count(), 'labels in the 2D view').toBeGreaterThan(10);
+      await page.evaluate(() => {
+        const downhill = (window as unknown as { downhill: { change(settings: object): void; settings: object } }).downhill;
+        downhill.change({ ...downhill.settings, view: '3d' });
+      });
+      await waitForFrames(page, 2);
+      expect(await page.locator('.axes > *').count(), 'parts of the axes in the 3D view').toBe(0);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  test('1D view labels x and the loss', async () => {
+    const page = await openApp(1000, 700, '#v=1&surface=double-well');
+    try {
+      const x = await readLabels(page, 'x');
+      expect(x.map((label) => label.text)).toEqual(['-2', '-1', '0', '1', '2']);
+      for (const label of x) {
+        const target = await pixelOf(page, label.value, 0, 0);
+        expect(Math.abs(label.x - target.px), `x label ${label.text}`).toBeLessThanOrEqual(TOLERANCE);
+      }
+      const loss = await readLabels(page, 'y');
+      expectNiceSteps(loss.map((label) => label.value).sort((a, b) => a - b));
+      for (const label of loss) {
+        expect(label.text, 'loss label').toBe(String(label.value));
+        const target = await pixelOf(page, -2, 0, label.value);
+        expect(Math.abs(label.y - target.py), `loss label ${label.text} at ${label.y}, loss at ${target.py}`).toBeLessThanOrEqual(TOLERANCE);
+      }
+      expect(await page.locator('.axes .axis-title-y').textContent()).toBe('loss');
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+});
