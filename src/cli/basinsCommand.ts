@@ -17,6 +17,7 @@ import {
   outcomeName,
   type BasinShares,
 } from '../core/basins.ts';
+import { cssHex } from '../core/colorScience.ts';
 import { fillStarts, startCount, type Starts } from '../core/grid.ts';
 import { clusterMinima, combineMinima, type NamedMinimum } from '../core/minima.ts';
 import type { StopCriteria } from '../core/config.ts';
@@ -212,8 +213,7 @@ function basinIntervals(basins: ArrayLike<number>, starts: Starts): BasinInterva
 /** Lists the colours of the map: one per minimum, then elsewhere, diverged and not converged. */
 function legend(minimaCount: number): LegendEntry[] {
   const codes = [...Array.from({ length: minimaCount }, (_, k) => k), BASIN_OTHER, BASIN_DIVERGED, BASIN_MOVING];
-  const hex = (color: readonly number[]): string => `#${color.map((channel) => channel.toString(16).padStart(2, '0')).join('')}`;
-  return codes.map((code) => ({ basin: basinLabel(code), color: hex(basinColor(code)) }));
+  return codes.map((code) => ({ basin: basinLabel(code), color: cssHex(basinColor(code)) }));
 }
 
 function report(

@@ -3,6 +3,7 @@
  * rates with the stability limit marked, or for a phase map one line per
  * value of the second hyperparameter.
  */
+import { cssHex } from '../core/colorScience.ts';
 import { OUTCOME_COLORS, type SweepRow } from '../core/exportTables.ts';
 import type { OptimizerChoice } from './optimizerOptions.ts';
 import { counted, criteriaLines, settingsText } from './wording.ts';
@@ -44,7 +45,7 @@ export function formatSweepReport(report: SweepReport, choice: OptimizerChoice):
     lines.push(`phase map written to ${report.png} (${size}, learning rate to the right, ${report.sweepY.parameter} up)`);
     lines.push('colours of the map:');
     for (const [outcome, color] of Object.entries(OUTCOME_COLORS)) {
-      lines.push(`  #${color.map((channel) => channel.toString(16).padStart(2, '0')).join('')}  ${outcome}`);
+      lines.push(`  ${cssHex(color)}  ${outcome}`);
     }
   }
   return lines.join('\n');

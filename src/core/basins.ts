@@ -8,7 +8,9 @@
  * takes its basin too. The GPU classifier in shaders/basins.wgsl applies the
  * same rule.
  */
+import { linearRgb, type Rgb8 } from './colorScience.ts';
 import { STATUS } from './config.ts';
+import { DIVERGED_COLOR, MINIMUM_COLORS, MOVING_COLOR, OTHER_COLOR } from './palette.ts';
 import type { Domain, Minimum } from './surfaces.ts';
 
 /** What the basin rule needs of a minimum: where it is and its value. */
@@ -21,6 +23,9 @@ export const BASIN_MOVING = 0xffffffff;
 
 /** Most minima a basin map distinguishes, enough for the 121 local minima of rastrigin and ackley in their domains; more count as "other". */
 export const MAX_BASINS = 128;
+if (MINIMUM_COLORS.length !== MAX_BASINS) {
+  throw new Error(`palette.ts has ${MINIMUM_COLORS.length} minimum colours for ${MAX_BASINS} basins`);
+}
 
 /** Default assignment radius: this share of the larger side of the domain. */
 export const ASSIGNMENT_RADIUS_SHARE = 0.01;
@@ -111,30 +116,8 @@ export function outcomeName(basin: number): 'elsewhere' | 'diverged' | 'not conv
   }
 }
 
-/** Colours of the basin map as 8-bit sRGB: one per minimum, cycling, and fixed ones for the other codes. */
-const MINIMUM_COLORS: readonly [number, number, number][] = [
-  [230, 159, 0],
-  [86, 180, 233],
-  [0, 158, 115],
-  [204, 121, 167],
-  [240, 228, 66],
-  [0, 114, 178],
-  [213, 94, 0],
-  [170, 120, 255],
-  [140, 200, 90],
-  [255, 120, 120],
-];
-/** Converged, but at no known minimum (a saddle, or an unlisted minimum). */
-export const OTHER_COLOR: [number, number, number] = [235, 235, 235];
-export const DIVERGED_COLOR: [number, number, number] = [120, 0, 0];
-export const MOVING_COLOR: [number, number, number] = [45, 50, 58];
-
-/**
- * The legend colour of a basin code. Minimum colours follow the Okabe–Ito
- * palette for the first seven (distinguishable with colour-vision
- * deficiencies), then further hues, cycling.
- */
-export function basinColor(basin: number): [number, number, number] {
+/** The legend colour of a basin code (8-bit sRGB): one per minimum, distinct up to MAX_BASINS, and fixed ones for the other codes. */
+export function basinColor(basin: number): Rgb8 {
   if (basin === BASIN_OTHER) {
     return OTHER_COLOR;
   }
@@ -144,14 +127,14 @@ export function basinColor(basin: number): [number, number, number] {
   if (basin === BASIN_MOVING) {
     return MOVING_COLOR;
   }
-  return MINIMUM_COLORS[basin % MINIMUM_COLORS.length];
+  return MINIMUM_COLORS[basin];
 }
 
-/** Palette table for the GPU: MAX_BASINS minimum colours, then other, diverged, moving (RGBA in [0, 1]). */
+/** Palette table for the GPU: MAX_BASINS minimum colours, then other, diverged, moving (RGBA, linear light in [0, 1]). */
 export function basinPalette(): Float32Array {
   const palette = new Float32Array(4 * (MAX_BASINS + 3));
-  const put = (slot: number, color: [number, number, number]): void => {
-    palette.set([color[0] / 255, color[1] / 255, color[2] / 255, 1], 4 * slot);
+  const put = (slot: number, color: Rgb8): void => {
+    palette.set([...linearRgb(color), 1], 4 * slot);
   };
   for (let k = 0; k < MAX_BASINS; k++) {
     put(k, basinColor(k));

@@ -3,9 +3,11 @@
  * quoting, a header row, '.' decimals, empty fields for missing values) and
  * the RGBA pixels of phase maps. Shared by the app's exports and the CLI.
  */
+import type { Rgb8 } from './colorScience.ts';
 import { STATUS_NAMES, type OptimizerName } from './config.ts';
 import { outcomeName } from './basins.ts';
 import { OPTIMIZER_SPECS } from './hyperparameters.ts';
+import { CONVERGED_COLOR, DIVERGED_COLOR, NEITHER_COLOR } from './palette.ts';
 import type { CellHyperparameters, CellStatistics, Outcome } from './sweep.ts';
 
 export type CsvValue = number | string | boolean | null | undefined;
@@ -83,11 +85,11 @@ export function sweepCsv(rows: readonly SweepRow[], parameter: string | undefine
   );
 }
 
-/** Colours of the phase map's outcomes as 8-bit sRGB (Okabe–Ito green, vermillion, sky blue). */
-export const OUTCOME_COLORS: Record<Outcome, readonly [number, number, number]> = {
-  converged: [0, 158, 115],
-  diverged: [213, 94, 0],
-  neither: [86, 180, 233],
+/** Colours of the phase map's outcomes as 8-bit sRGB (palette.ts). */
+export const OUTCOME_COLORS: Record<Outcome, Rgb8> = {
+  converged: CONVERGED_COLOR,
+  diverged: DIVERGED_COLOR,
+  neither: NEITHER_COLOR,
 };
 
 /**

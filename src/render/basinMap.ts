@@ -10,8 +10,10 @@
  * three.js's texture internals (see externalBuffer.ts for the buffer one).
  */
 import { Fn, If, float, floor, log, max, select, storage, uniform, uniformArray, uint, vec2, vec3, vec4 } from 'three/tsl';
-import { Color, LinearSRGBColorSpace, Vector4, type Node, type WebGPURenderer } from 'three/webgpu';
+import { Vector4, type Node, type WebGPURenderer } from 'three/webgpu';
 import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER, MAX_BASINS, basinPalette } from '../core/basins.ts';
+import { linearRgb } from '../core/colorScience.ts';
+import { DIFFERENCE_COLOR, UNRESOLVED_COLOR } from '../core/palette.ts';
 
 // The wrap-around in basinColor relies on these being the three largest u32 values.
 if (BASIN_OTHER + 3 !== 2 ** 32 || BASIN_DIVERGED + 2 !== 2 ** 32 || BASIN_MOVING + 1 !== 2 ** 32) {
@@ -36,19 +38,9 @@ export const MARK_UNRESOLVED = 2;
 
 /** Darkest a basin colour gets, for the slowest convergence. */
 const MIN_BRIGHTNESS = 0.35;
-/** Colour of starts whose basin differs between the two configurations, or between GPU and CPU (linear RGB). */
-export const DIFFERENCE_COLOR = [1.0, 0.1, 0.75] as const;
-/**
- * Grey of unresolved starts (linear RGB; about 150 of 255 in sRGB), between
- * the dark grey of starts not yet converged and the light grey of "converged
- * elsewhere", so that neither reads as unresolved.
- */
-export const UNRESOLVED_COLOR = [0.3, 0.3, 0.3] as const;
-
-/** Returns a linear RGB colour of the map as the CSS colour the page shows for it (sRGB). */
-export function linearToCss(color: readonly [number, number, number]): string {
-  return new Color().setRGB(color[0], color[1], color[2], LinearSRGBColorSpace).getStyle();
-}
+/** The mark colours (palette.ts) in the linear light the shader works in. */
+const DIFFERENCE_LINEAR = linearRgb(DIFFERENCE_COLOR);
+const UNRESOLVED_LINEAR = linearRgb(UNRESOLVED_COLOR);
 
 export class BasinMapNodes {
   /** Grid of starts: xMin, yMin, cell width, cell height. */
@@ -68,9 +60,7 @@ export class BasinMapNodes {
     const colors = basinPalette();
     const entries: Vector4[] = [];
     for (let k = 0; k < colors.length / 4; k++) {
-      // The palette is sRGB; the shader works in linear light.
-      const linear = (c: number): number => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
-      entries.push(new Vector4(linear(colors[4 * k]), linear(colors[4 * k + 1]), linear(colors[4 * k + 2]), 1));
+      entries.push(new Vector4(colors[4 * k], colors[4 * k + 1], colors[4 * k + 2], 1));
     }
     this.palette = uniformArray(entries, 'vec4');
     this.first = this.readers(renderer, first);
@@ -104,7 +94,7 @@ export class BasinMapNodes {
             const a = this.first.basins.element(index);
             const b = this.second.basins.element(index);
             const same = a.equal(b).or(a.equal(uint(BASIN_MOVING))).or(b.equal(uint(BASIN_MOVING)));
-            result.assign(vec4(select(same, colorFirst.mul(0.3), vec3(...DIFFERENCE_COLOR)), 1));
+            result.assign(vec4(select(same, colorFirst.mul(0.3), vec3(...DIFFERENCE_LINEAR)), 1));
           })
           .Else(() => {
             result.assign(vec4(colorFirst, 1));
@@ -112,9 +102,9 @@ export class BasinMapNodes {
         if (this.marks) {
           const mark = this.marks.element(index);
           If(mark.equal(uint(MARK_DISAGREE)), () => {
-            result.assign(vec4(vec3(...DIFFERENCE_COLOR), 1));
+            result.assign(vec4(vec3(...DIFFERENCE_LINEAR), 1));
           }).ElseIf(mark.equal(uint(MARK_UNRESOLVED)), () => {
-            result.assign(vec4(vec3(...UNRESOLVED_COLOR), 1));
+            result.assign(vec4(vec3(...UNRESOLVED_LINEAR), 1));
           });
         }
       });

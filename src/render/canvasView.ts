@@ -6,7 +6,9 @@
  * so that the colours follow the z scale setting.
  */
 import type { Domain } from '../core/surfaces.ts';
+import { cssHex, parseHex } from '../core/colorScience.ts';
 import { STATUS } from '../core/config.ts';
+import { convergedShade, DIVERGED_COLOR } from '../core/palette.ts';
 import { viridis } from './colormap.ts';
 import { chooseContourLevels } from './contourLevels.ts';
 import { createHeightMap, normalizeLoss, NORMALIZED_MAX, NORMALIZED_MIN, sampleLoss, type HeightScaleKind } from './heightMap.ts';
@@ -38,6 +40,7 @@ export interface CanvasSurface {
 export interface CanvasParticles {
   points: Float32Array;
   status: Uint8Array;
+  /** Colour of moving particles, CSS hex; converged ones are drawn lighter, diverged ones in the diverged colour, as in the 3D view. */
   color: string;
   visible: boolean;
 }
@@ -280,17 +283,27 @@ export class CanvasView {
 
   private drawParticles(): void {
     const context = this.context;
+    const diverged = cssHex(DIVERGED_COLOR);
     for (const particles of this.particles) {
       if (!particles.visible) {
         continue;
       }
-      context.fillStyle = particles.color;
-      for (let k = 0; k < particles.status.length; k++) {
-        if (particles.status[k] === STATUS.diverged) {
-          continue;
+      const converged = cssHex(convergedShade(parseHex(particles.color)));
+      const fills: [number, string][] = [
+        [STATUS.moving, particles.color],
+        [STATUS.converged, converged],
+        [STATUS.diverged, diverged],
+      ];
+      // A diverged particle stays where it was before the update that would take it past the bound.
+      for (const [status, fill] of fills) {
+        context.fillStyle = fill;
+        for (let k = 0; k < particles.status.length; k++) {
+          if (particles.status[k] !== status) {
+            continue;
+          }
+          const [px, py] = this.toScreen(particles.points[3 * k], particles.points[3 * k + 1], particles.points[3 * k + 2]);
+          context.fillRect(px - DOT_RADIUS, py - DOT_RADIUS, 2 * DOT_RADIUS, 2 * DOT_RADIUS);
         }
-        const [px, py] = this.toScreen(particles.points[3 * k], particles.points[3 * k + 1], particles.points[3 * k + 2]);
-        context.fillRect(px - DOT_RADIUS, py - DOT_RADIUS, 2 * DOT_RADIUS, 2 * DOT_RADIUS);
       }
     }
   }

@@ -27,13 +27,13 @@ import {
   vec4,
 } from 'three/tsl';
 import { Mesh, MeshBasicNodeMaterial, PlaneGeometry, type Node, type WebGPURenderer } from 'three/webgpu';
+import { linearRgb } from '../core/colorScience.ts';
+import { CONVERGED_LIGHTEN, DIVERGED_COLOR } from '../core/palette.ts';
 import { externalStorageAttribute } from './externalBuffer.ts';
 import type { WorldMapping } from './worldMapping.ts';
 
-/** Colour of diverged particles (linear RGB). */
-export const DIVERGED_COLOR = [0.9, 0.05, 0.05] as const;
-/** Share of white mixed into a run's colour for converged particles. */
-const CONVERGED_LIGHTEN = 0.6;
+/** Colour of diverged particles (linear RGB), the outcome colour of palette.ts. */
+const DIVERGED_LINEAR = linearRgb(DIVERGED_COLOR);
 /**
  * Depth added at a particle's edge, so that where particles overlap at one
  * depth each one's fill covers the others' dark rims. By estimate it is about
@@ -45,7 +45,7 @@ const RIM_DEPTH = 1e-7;
 export interface ParticleLayerOptions {
   /** Quad size in device pixels. */
   sizePixels: number;
-  /** Colour of moving particles (linear RGB); converged ones are drawn lighter, diverged ones red. */
+  /** Colour of moving particles (linear RGB); converged ones are drawn lighter, diverged ones in the diverged colour. */
   color: readonly [number, number, number];
   /** Draw only this one particle (the picked one), larger and highlighted. */
   highlight?: boolean;
@@ -89,7 +89,7 @@ export class ParticleLayer {
     const status = point.w;
     const moving = vec3(...options.color);
     const converged = mix(moving, vec3(1, 1, 1), CONVERGED_LIGHTEN);
-    const diverged = vec3(...DIVERGED_COLOR);
+    const diverged = vec3(...DIVERGED_LINEAR);
     const fill = options.highlight
       ? vec3(1.0, 0.2, 0.85)
       : select(status.lessThan(0.5), moving, select(status.lessThan(1.5), converged, diverged));

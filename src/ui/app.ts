@@ -6,10 +6,12 @@
  */
 import { FormulaError, type CompiledSurface } from '../core/expr/index.ts';
 import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER, basinImage, classifyAll, MAX_BASINS } from '../core/basins.ts';
+import { cssHex } from '../core/colorScience.ts';
 import { defaultOptimizer, STATUS } from '../core/config.ts';
 import { MAX_STEPS_PER_DISPATCH, stepsPerSubmit } from '../core/limits.ts';
 import { formatDomain } from '../core/domain.ts';
 import { clusterMinima, combineMinima, type FoundMinimum, type NamedMinimum } from '../core/minima.ts';
+import { DIFFERENCE_COLOR, UNRESOLVED_COLOR } from '../core/palette.ts';
 import { resolveSurface } from '../core/surfaceChoice.ts';
 import { CUSTOM_SURFACE_NAME, type Domain, type SurfaceDefinition } from '../core/surfaces.ts';
 import { fillStarts, type GridStarts } from '../core/grid.ts';
@@ -24,7 +26,7 @@ import { readBuffer } from '../gpu/readback.ts';
 import { readResult, runDescent, type DescentResult } from '../gpu/runDescent.ts';
 import { flushesSubnormals } from '../gpu/subnormals.ts';
 import type { HistoryEntry, StatsSnapshot } from '../gpu/statsRing.ts';
-import { BasinMapNodes, DIFFERENCE_COLOR, linearToCss, MARK_DISAGREE, MARK_UNRESOLVED, UNRESOLVED_COLOR } from '../render/basinMap.ts';
+import { BasinMapNodes, MARK_DISAGREE, MARK_UNRESOLVED } from '../render/basinMap.ts';
 import { drawnLoss } from '../render/heightMap.ts';
 import { chooseParticles, type VerifyReport } from '../core/verify.ts';
 import { VerifyView } from './verifyView.ts';
@@ -1700,8 +1702,8 @@ export class App {
     this.verifyMarks = this.gpu.device.createBuffer({ label: 'Verify.marks', size: Math.max(16, marks.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     this.gpu.device.queue.writeBuffer(this.verifyMarks, 0, marks);
     this.basinLegend.setVerifyMarks({
-      disagreeColor: linearToCss(DIFFERENCE_COLOR),
-      unresolvedColor: linearToCss(UNRESOLVED_COLOR),
+      disagreeColor: cssHex(DIFFERENCE_COLOR),
+      unresolvedColor: cssHex(UNRESOLVED_COLOR),
       disagreeing: report.gpuVsF32.disagreeing.length,
       unresolved: report.f32VsF64.unresolved.length,
     });

@@ -8,6 +8,7 @@
  * basin differs between them.
  */
 import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER, basinColor } from '../core/basins.ts';
+import { cssHex } from '../core/colorScience.ts';
 import type { NamedMinimum } from '../core/minima.ts';
 import type { Domain } from '../core/surfaces.ts';
 import type { BasinCounts } from '../gpu/basins.ts';
@@ -15,6 +16,16 @@ import { formatPoint, formatShare, formatValue } from './format.ts';
 
 /** Rows for found minima; the rest are summed into one row, because lattices such as rastrigin's have over a hundred. */
 const FOUND_ROWS = 8;
+
+/** Stripes in the swatch of the row that sums the remaining found minima: the colours of its first minima. */
+const SUMMED_STRIPES = 4;
+
+/** CSS background of vertical stripes in the colours of the first SUMMED_STRIPES of `minima`. */
+export function stripedSwatch(minima: readonly number[]): string {
+  const shown = minima.slice(0, SUMMED_STRIPES);
+  const stops = shown.map((k, i) => `${cssHex(basinColor(k))} ${(100 * i) / shown.length}% ${(100 * (i + 1)) / shown.length}%`);
+  return `linear-gradient(90deg, ${stops.join(', ')})`;
+}
 
 /** Starts that a verification marks on the map (counts over the checked starts). */
 export interface VerifyMarkCounts {
@@ -107,8 +118,7 @@ export class BasinLegend {
       if (typeof code === 'string') {
         swatch.style.background = code;
       } else if (code !== undefined) {
-        const [r, g, b] = basinColor(code);
-        swatch.style.background = `rgb(${r}, ${g}, ${b})`;
+        swatch.style.background = cssHex(basinColor(code));
       }
       const name = document.createElement('span');
       name.className = 'basin-label';
@@ -149,7 +159,8 @@ export class BasinLegend {
       row(k, [formatPoint(minimum, this.dims, this.domain), `f = ${formatValue(minimum.value)}  ${origin}`], (column) => column.counts.minima[k]);
     }
     if (restFound.length > 0) {
-      row(undefined, `${restFound.length} more found minima`, (column) => restFound.reduce((sum, k) => sum + column.counts.minima[k], 0));
+      // The swatch shows the colours of the summed minima that drain the most starts.
+      row(stripedSwatch(restFound), `${restFound.length} more found minima`, (column) => restFound.reduce((sum, k) => sum + column.counts.minima[k], 0));
     }
     row(BASIN_OTHER, 'converged elsewhere', (column) => column.counts.other);
     row(BASIN_DIVERGED, 'diverged', (column) => column.counts.diverged);

@@ -5,6 +5,8 @@
  * for a phase map, one cell per (rate, second value) coloured by outcome.
  */
 import uPlot from 'uplot';
+import { cssHex } from '../core/colorScience.ts';
+import { OUTCOME_COLORS } from '../core/exportTables.ts';
 import type { CellStatistics, SweepAxes } from '../core/sweep.ts';
 import { linearSpace, logSpace } from '../core/sweep.ts';
 import { formatTicks, formatValue } from './format.ts';
@@ -13,11 +15,11 @@ import { keepAllTicks, logTicks } from './logTicks.ts';
 
 const WIDTH = 364;
 
-/** Outcome colours of the phase map (Okabe–Ito green, vermillion, sky blue). */
+/** Outcome colours of the phase map and the share plot, as CSS. */
 export const OUTCOME_CSS = {
-  converged: '#009e73',
-  diverged: '#d55e00',
-  neither: '#56b4e9',
+  converged: cssHex(OUTCOME_COLORS.converged),
+  diverged: cssHex(OUTCOME_COLORS.diverged),
+  neither: cssHex(OUTCOME_COLORS.neither),
 } as const;
 
 const axisStyle = { stroke: '#9aa3ad', grid: { stroke: '#2a3138' }, font: '10px system-ui' };

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 
 import { PNG } from 'pngjs';
 import { describe, expect, test } from 'vitest';
+import { cssHex } from '../../src/core/colorScience.ts';
+import { DIVERGED_COLOR, MINIMUM_COLORS, MOVING_COLOR, OTHER_COLOR } from '../../src/core/palette.ts';
 
 import { downhill } from '../helpers/downhillProcess.ts';
 
@@ -159,7 +161,15 @@ describe('basins on a 1D surface', () => {
     expect(lines).toContain('  x = 0.125 to 1.875 (8 starts): minimum x = 0.96015');
     expect(lines).toContain(`map written to ${png} (16 × 1 pixels, x to the right)`);
     const legend = lines.slice(lines.indexOf('colours of the map:') + 1);
-    expect(legend).toEqual(['  #e69f00  minimum x = -1.03558', '  #56b4e9  minimum x = 0.96015', '  #ebebeb  elsewhere', '  #780000  diverged', '  #2d323a  not converged']);
+    const hex = MINIMUM_COLORS.slice(0, 2).map(cssHex);
+    expect(hex).toEqual(['#e69f00', '#56b4e9']);
+    expect(legend).toEqual([
+      `  ${hex[0]}  minimum x = -1.03558`,
+      `  ${hex[1]}  minimum x = 0.96015`,
+      `  ${cssHex(OTHER_COLOR)}  elsewhere`,
+      `  ${cssHex(DIVERGED_COLOR)}  diverged`,
+      `  ${cssHex(MOVING_COLOR)}  not converged`,
+    ]);
   });
 
   test('2D text: six significant digits, trailing zeros dropped', () => {

@@ -9,6 +9,8 @@ import { PNG } from 'pngjs';
 import { describe, expect, test } from 'vitest';
 
 import { basinColor } from '../../src/core/basins.ts';
+import { cssHex } from '../../src/core/colorScience.ts';
+import { CONVERGED_COLOR, DIVERGED_COLOR, NEITHER_COLOR } from '../../src/core/palette.ts';
 import { DEFAULT_SCHEDULE, defaultOptimizer } from '../../src/core/config.ts';
 import { settingsText } from '../../src/cli/wording.ts';
 import { downhill, repoRoot } from '../helpers/downhillProcess.ts';
@@ -500,7 +502,7 @@ describe('downhill sweep', () => {
     const outcome = downhill(['sweep', '--surface', 'parabola', '--optimizer', 'momentum', '--sweep-y', 'momentum', '--lrs', '4', '--ys', '3', '--grid', '2', '--steps', '20', '--png', png]);
     expect(outcome.status).toBe(0);
     expect(outcome.stdout).toContain(`phase map written to ${png} (4 × 3 pixels, learning rate to the right, momentum up)`);
-    expect(outcome.stdout).toMatch(/colours of the map:\n  #009e73  converged\n  #d55e00  diverged\n  #56b4e9  neither/);
+    expect(outcome.stdout).toContain(`colours of the map:\n  ${cssHex(CONVERGED_COLOR)}  converged\n  ${cssHex(DIVERGED_COLOR)}  diverged\n  ${cssHex(NEITHER_COLOR)}  neither`);
     const image = PNG.sync.read(readFileSync(png));
     expect([image.width, image.height]).toEqual([4, 3]);
   });

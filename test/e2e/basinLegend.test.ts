@@ -81,6 +81,12 @@ describe('basin legend', () => {
     expect(legend).toMatch(/\(0, 0\)\s+f = 0\s+known/);
     // Only eight found minima get rows; the others are summed.
     expect(legend).toMatch(/\d+ more found minima/);
+    // Its swatch shows stripes in the colours of four of the summed minima, none of them a listed row's colour.
+    const summed = page.locator('#basin-legend .basin-row', { hasText: 'more found minima' }).locator('.swatch');
+    const stripes = new Set((await summed.evaluate((element) => getComputedStyle(element).backgroundImage)).match(/rgb\([^)]*\)/g));
+    expect(stripes.size).toBe(4);
+    const listed = await page.locator('#basin-legend .basin-row').locator('.swatch').evaluateAll((elements) => elements.map((element) => getComputedStyle(element).backgroundColor));
+    expect(listed.filter((color) => stripes.has(color))).toEqual([]);
     expect(legend).toContain('found: clustered from the end points of converged particles');
   }, 300_000);
 

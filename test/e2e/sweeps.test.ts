@@ -3,6 +3,7 @@
 
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CONVERGED_COLOR, DIVERGED_COLOR } from '../../src/core/palette.ts';
 
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
 import { control, waitForState } from '../helpers/appPage.ts';
@@ -95,18 +96,19 @@ describe('learning-rate sweeps', () => {
           const png = await page.locator('#sweep canvas').first().screenshot();
           const { PNG } = await import('pngjs');
           const image = PNG.sync.read(png);
-          let green = 0;
-          let orange = 0;
+          // Within 20 of the palette's colour per channel: the plot canvas draws the cells unblended.
+          const near = (k: number, color: readonly number[]): boolean => color.every((channel, c) => Math.abs(image.data[k + c] - channel) < 20);
+          let converged = 0;
+          let diverged = 0;
           for (let k = 0; k < image.data.length; k += 4) {
-            const [r, g, b] = [image.data[k], image.data[k + 1], image.data[k + 2]];
-            if (Math.abs(r - 0) < 20 && Math.abs(g - 158) < 20 && Math.abs(b - 115) < 20) {
-              green++;
+            if (near(k, CONVERGED_COLOR)) {
+              converged++;
             }
-            if (Math.abs(r - 213) < 20 && Math.abs(g - 94) < 20 && Math.abs(b - 0) < 20) {
-              orange++;
+            if (near(k, DIVERGED_COLOR)) {
+              diverged++;
             }
           }
-          return green > 500 && orange > 500;
+          return converged > 500 && diverged > 500;
         },
         { timeout: 60_000 },
       )
