@@ -79,6 +79,24 @@ describe('layout', () => {
         downhill.change({ ...downhill.settings, grid: -1 });
       });
       await page.waitForFunction(() => document.querySelectorAll('.notice.error').length > 0 && document.querySelector('.verify-text') !== null);
+      await page.waitForFunction(() => /verify: GPU and CPU float32 disagree/.test(document.querySelector('#basin-legend')!.textContent ?? ''), null, { timeout: 30_000 });
+
+      // The report's figures and the basin legend with its verify entries are in sight together, inside the
+      // side column above its sticky status line, and nothing in the report scrolls on its own.
+      const report = await page.evaluate(() => {
+        const rect = (selector: string) => {
+          const box = document.querySelector(selector)!.getBoundingClientRect();
+          return { top: box.top, bottom: box.bottom };
+        };
+        const nested = [...document.querySelectorAll<HTMLElement>('#verify, #verify *')]
+          .filter((element) => element.scrollHeight > element.clientHeight + 1 && getComputedStyle(element).overflowY !== 'visible')
+          .map((element) => element.className || element.tagName);
+        return { side: rect('.side'), status: rect('#status'), legend: rect('#basin-legend'), text: rect('#verify .verify-text'), nested };
+      });
+      expect(report.nested, 'scroll boxes inside the report').toEqual([]);
+      expect(report.legend.top, 'top of the basin legend').toBeGreaterThanOrEqual(report.side.top - 0.5);
+      expect(report.text.top, 'top of the report').toBeGreaterThan(report.legend.bottom);
+      expect(report.text.bottom, 'bottom of the report').toBeLessThanOrEqual(report.status.top + 0.5);
 
       const { boxes, status, side } = await overlayBoxes(page);
       for (const box of boxes) {
