@@ -3,6 +3,7 @@
 // window, and leave the canvas a usable area between them.
 
 import type { Browser, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
@@ -219,6 +220,47 @@ describe('layout', () => {
       await page.close();
     }
   }, 300_000);
+  test.each([
+    [1000, 700],
+    [1280, 800],
+  ])('%i × %i: basin map edge without surface line', async (width, height) => {
+    const page = await openApp(width, height, '#v=1&view=2d&surface=himmelblau&grid=64&basinView=map');
+    try {
+      // Particles hidden, so that the rows below show the map alone.
+      await page.evaluate(async () => {
+        const downhill = (window as unknown as { downhill: any }).downhill;
+        downhill.change({ ...downhill.settings, runs: [{ ...downhill.settings.runs[0], visible: false }] });
+        await downhill.whenBuilt();
+      });
+      await page.waitForFunction(() => (window as unknown as { downhill: { view: { basinMap?: unknown } } }).downhill.view.basinMap !== undefined);
+      await page.waitForTimeout(500);
+      const [low, high] = await page.evaluate(() => {
+        const downhill = (window as unknown as { downhill: { screenPositionOf(x: number, y: number): { px: number; py: number } } }).downhill;
+        return [downhill.screenPositionOf(-5, -5), downhill.screenPositionOf(5, 5)];
+      });
+      // The map's top row of cells is a 64th of its height, about 3.9 pixels at 1000 × 700. Its first pixel row
+      // is the one whose centre the rasterizer keeps: the centre on the edge, or the next below.
+      const left = Math.ceil(low.px) + 2;
+      const right = Math.floor(high.px) - 2;
+      const top = Math.round(high.py - 0.5);
+      const image = PNG.sync.read(await page.screenshot({ clip: { x: left, y: top, width: right - left, height: 3 } }));
+      const pixel = (x: number, y: number): number => image.data.readUInt32BE(4 * (y * image.width + x));
+      // Where the map's own first row starts below the screenshot's first row, that row is background.
+      const background = pixel(0, 0) === 0x101418ff;
+      const first = background ? 1 : 0;
+      let same = 0;
+      for (let x = 0; x < image.width; x++) {
+        if (pixel(x, first) === pixel(x, first + 1)) {
+          same++;
+        }
+      }
+      // Both rows lie in the top row of cells, so they match; the 5% allows for antialiasing on a GPU that has it.
+      expect(same / image.width, `share of the top map row equal to the row below, rows from ${top + first}`).toBeGreaterThan(0.95);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
   test.each([
     [800, 560],
     [860, 590],
