@@ -262,6 +262,60 @@ describe('layout', () => {
   }, 120_000);
 
   test.each([
+    [1000, 700],
+    [1280, 800],
+  ])('%i × %i: panel menus and title fit their text', async (width, height) => {
+    const page = await openApp(width, height, '#v=1&grid=16&paused=1');
+    try {
+      // The longest menu entries: a momentum sweep's second axis and two configurations side by side.
+      await page.evaluate(async () => {
+        const downhill = (window as unknown as { downhill: any }).downhill;
+        const base = downhill.settings.runs[0];
+        const run = { ...base, optimizer: { ...base.optimizer, name: 'momentum', momentum: 0.9 } };
+        downhill.change({ ...downhill.settings, surface: 'himmelblau', runs: [run, { ...run }], basinView: 'side-by-side' });
+        await downhill.whenBuilt();
+        downhill.change({ ...downhill.settings, sweep: { ...downhill.settings.sweep, enabled: true, second: 'momentum', lrCount: 4, secondCount: 4 } });
+        await downhill.whenBuilt();
+      });
+      // Every folder open, so that the panel's folders scroll under its title.
+      await page.evaluate(() => {
+        for (const folder of document.querySelectorAll('.lil-gui.lil-closed')) {
+          (folder.querySelector(':scope > .lil-title') as HTMLElement).click();
+        }
+      });
+      await page.waitForTimeout(500);
+
+      const menus = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('.lil-gui .lil-controller.lil-option')]
+          .filter((controller) => controller.offsetParent !== null)
+          .map((controller) => {
+            const display = controller.querySelector<HTMLElement>('.lil-display')!;
+            const text = document.createRange();
+            text.selectNodeContents(display);
+            return { name: controller.querySelector('.lil-name')!.textContent, text: display.textContent, lines: text.getClientRects().length, scrollWidth: display.scrollWidth, clientWidth: display.clientWidth };
+          }),
+      );
+      expect(menus.map((menu) => menu.text)).toContain('momentum (phase map)');
+      expect(menus.map((menu) => menu.text)).toContain('configurations 1 and 2 side by side');
+      for (const menu of menus.filter((each) => each.text !== '')) {
+        expect(menu.lines, `lines of the ${menu.name} menu's "${menu.text}"`).toBe(1);
+        expect(menu.scrollWidth, `width of the ${menu.name} menu's "${menu.text}"`).toBeLessThanOrEqual(menu.clientWidth);
+      }
+
+      const title = await page.evaluate(() => {
+        const root = document.querySelector('.lil-gui.lil-root')!;
+        const children = root.querySelector<HTMLElement>(':scope > .lil-children')!;
+        const element = root.querySelector<HTMLElement>(':scope > .lil-title')!;
+        return { scrolls: children.scrollHeight > children.clientHeight, height: element.clientHeight, scrollHeight: element.scrollHeight };
+      });
+      expect(title.scrolls, 'panel folders scroll').toBe(true);
+      expect(title.height, 'height of the panel title').toBeGreaterThanOrEqual(title.scrollHeight);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  test.each([
     [800, 560],
     [860, 590],
   ])('%i × %i: colour bar fits beside the side column', async (width, height) => {
