@@ -9,7 +9,7 @@
  * which is what a storage texture would give, without a second way into
  * three.js's texture internals (see externalBuffer.ts for the buffer one).
  */
-import { Fn, If, float, floor, log, max, select, storage, uniform, uniformArray, uint, vec2, vec3, vec4 } from 'three/tsl';
+import { Fn, If, clamp, float, floor, log, max, select, storage, uniform, uniformArray, uint, vec2, vec3, vec4 } from 'three/tsl';
 import { Vector4, type Node, type WebGPURenderer } from 'three/webgpu';
 import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER, MAX_BASINS, basinPalette } from '../core/basins.ts';
 import { linearRgb } from '../core/colorScience.ts';
@@ -41,6 +41,9 @@ const MIN_BRIGHTNESS = 0.35;
 /** The mark colours (palette.ts) in the linear light the shader works in. */
 const DIFFERENCE_LINEAR = linearRgb(DIFFERENCE_COLOR);
 const UNRESOLVED_LINEAR = linearRgb(UNRESOLVED_COLOR);
+
+/** How far past the grid's edges, in cells, a surface point still takes the nearest cell's colour. */
+const EDGE_TOLERANCE = 1e-3;
 
 export class BasinMapNodes {
   /** Grid of starts: xMin, yMin, cell width, cell height. */
@@ -80,8 +83,16 @@ export class BasinMapNodes {
    */
   colorAt(xy: Node<'vec2'>): Node<'vec4'> {
     return Fn(() => {
-      const cell = floor(xy.sub(this.grid.xy).div(this.grid.zw));
-      const inside = cell.x.greaterThanEqual(0).and(cell.y.greaterThanEqual(0)).and(cell.x.lessThan(this.size.x)).and(cell.y.lessThan(this.size.y));
+      // The grid's far edges count as inside. The rasterizer's top-left rule keeps a pixel whose centre lies
+      // exactly on the quad's top edge (y = yMax), where the position is size.y, and that row would show the
+      // surface's own colour as a line along the map. EDGE_TOLERANCE cells take in float32 rounding as well.
+      const position = xy.sub(this.grid.xy).div(this.grid.zw);
+      const inside = position.x
+        .greaterThanEqual(-EDGE_TOLERANCE)
+        .and(position.y.greaterThanEqual(-EDGE_TOLERANCE))
+        .and(position.x.lessThanEqual(this.size.x.add(EDGE_TOLERANCE)))
+        .and(position.y.lessThanEqual(this.size.y.add(EDGE_TOLERANCE)));
+      const cell = clamp(floor(position), vec2(0, 0), this.size.sub(1));
       const result = vec4(0, 0, 0, 0).toVar();
       If(inside, () => {
         const index = cell.y.mul(this.size.x).add(cell.x).toUint();

@@ -424,8 +424,11 @@ export class SceneView {
 
   /**
    * A PNG of the view at `scale` times the canvas resolution, with particles
-   * and lines as thick, relative to the picture, as on screen. Resolves with
-   * the image and its size; the canvas returns to its own resolution at once.
+   * and lines as thick, relative to the picture, as on screen. Where the view
+   * is framed between the side column and the panel (see framedColumns), the
+   * PNG has those columns only, without the empty bands under the panels.
+   * Resolves with the image and its size; the canvas returns to its own
+   * resolution at once.
    */
   captureImage(scale: number, stepsDone: readonly number[]): Promise<{ blob: Blob; width: number; height: number }> {
     const renderer = this.renderer;
@@ -434,15 +437,48 @@ export class SceneView {
     // one, so point and line sizes grow with the picture.
     renderer.setPixelRatio(ratio * scale);
     renderer.setSize(Math.max(1, this.canvas.clientWidth), Math.max(1, this.canvas.clientHeight), false);
-    const { width, height } = this.canvas;
+    const { height } = this.canvas;
     this.render(stepsDone);
-    // toBlob copies the canvas now, in this task, before the frame is presented and the size restored.
+
+    // The columns in drawing-buffer pixels. drawImage and toBlob copy the canvas now, in this task,
+    // before the frame is presented and the size restored.
+    const columns = this.framedColumns();
+    const left = Math.round(columns.left * ratio * scale);
+    const width = Math.max(1, Math.min(this.canvas.width - left, Math.round(columns.width * ratio * scale)));
+    let source = this.canvas;
+    if (left > 0 || width < this.canvas.width) {
+      source = document.createElement('canvas');
+      source.width = width;
+      source.height = height;
+      source.getContext('2d')!.drawImage(this.canvas, left, 0, width, height, 0, 0, width, height);
+    }
     const blob = new Promise<Blob>((resolve, reject) =>
-      this.canvas.toBlob((result) => (result ? resolve(result) : reject(new Error('the browser could not encode the view as PNG'))), 'image/png'),
+      source.toBlob((result) => (result ? resolve(result) : reject(new Error('the browser could not encode the view as PNG'))), 'image/png'),
     );
     renderer.setPixelRatio(ratio);
     this.resize();
     return blob.then((result) => ({ blob: result, width, height }));
+  }
+
+  /**
+   * Returns the columns of the canvas, in CSS pixels, that the view is framed
+   * in: the room between the side column and the panel where the 2D or 1D
+   * view or the side-by-side maps use it, else the whole width (the 3D view
+   * centres its camera on the whole canvas).
+   */
+  private framedColumns(): { left: number; width: number } {
+    const width = this.canvas.clientWidth;
+    const height = this.canvas.clientHeight;
+    if (this.basinMap !== undefined && this.splitRuns && this.runs.length >= 2) {
+      const [first, second] = this.splitViewports();
+      const right = Math.max(first.x + first.width, second.x + second.width);
+      return { left: first.x, width: right - first.x };
+    }
+    if (this.activeCamera() === this.orthographic) {
+      const fit = this.orthographicFit(width / Math.max(1, height));
+      return { left: fit.roomLeft, width: fit.roomWidth };
+    }
+    return { left: 0, width };
   }
 
   /** Turns the orbit controls off while another gesture (a zoom rectangle) owns the pointer. */

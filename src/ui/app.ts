@@ -123,6 +123,8 @@ export class App {
   private verifyAttempt: { cancelled: boolean } | undefined;
   /** Per particle of the active run, the marks of the last verification (see MARK_*); its buffer is drawn on the basin map. */
   private verifyMarks: GPUBuffer | undefined;
+  /** True from showing a report's marks until the basin legend lists them, when the side column scrolls to legend and report again. */
+  private scrollToReport = false;
   /** The last verification report, for the console and the tests. */
   lastVerifyReport: VerifyReport | undefined;
   /** The basin view before verify turned the map on for its marks; closing the report restores it. */
@@ -1049,6 +1051,10 @@ export class App {
       const single = column(index, '');
       if (run === this.runs[index] && single) {
         this.basinLegend.update(`Basins of ${single.title}`, [single]);
+        if (this.scrollToReport && this.verifyMarks) {
+          this.scrollToReport = false;
+          this.verifyView.scrollIntoColumn();
+        }
       }
       return;
     }
@@ -1707,6 +1713,7 @@ export class App {
       disagreeing: report.gpuVsF32.disagreeing.length,
       unresolved: report.f32VsF64.unresolved.length,
     });
+    this.scrollToReport = true;
     if (this.settings.basinView !== 'map') {
       this.basinViewBeforeVerify = this.settings.basinView;
       this.change({ ...cloneSettings(this.settings), basinView: 'map' });

@@ -4,6 +4,7 @@ import 'lil-gui/dist/lil-gui.css';
 import './style.css';
 import { App, type AppElements } from './app.ts';
 import { FallbackApp } from './fallbackApp.ts';
+import { showBlocker } from './notices.ts';
 import { registerBrowserShaders } from './shaders.ts';
 
 registerBrowserShaders();
@@ -29,6 +30,20 @@ const elements: AppElements = {
   verify: element('verify'),
 };
 
+// The page's own "Starting WebGPU…" line, until the first scene is drawn.
+const loading = document.getElementById('loading');
+const loaded = (): void => loading?.remove();
+
+/** Replaces the loading line with a page that reports which step of the start failed, and its error. */
+const startFailed = (error: unknown, failedStep: string): void => {
+  loaded();
+  const message = error instanceof Error ? error.message : String(error);
+  showBlocker(elements.root, 'downhill could not start', [
+    `${failedStep} failed: ${message}`,
+    'Reload the page to try again. The browser console has the details.',
+  ]);
+};
+
 const app = new App(elements);
 let running: App | FallbackApp = app;
 
@@ -43,16 +58,27 @@ window.addEventListener('pagehide', (event) => {
   }
 });
 
-app.start().catch((error: unknown) => {
+/** Starts the CPU fallback after WebGPU failed with `gpuError`. */
+const startFallback = async (gpuError: unknown): Promise<void> => {
+  loading?.querySelector('.loading-step')?.replaceChildren('WebGPU did not start: starting the CPU fallback…');
+  try {
+    const fallback = new FallbackApp(elements, gpuError);
+    running = fallback;
+    (window as unknown as { downhill: App | FallbackApp }).downhill = fallback;
+    await fallback.start();
+    loaded();
+  } catch (fallbackError) {
+    console.error('downhill: the CPU fallback failed to start', fallbackError);
+    startFailed(fallbackError, 'WebGPU did not start, and the CPU fallback');
+  }
+};
+
+app.start().then(loaded, (error: unknown) => {
   if (!app.gpuStartFailed) {
     console.error('downhill: start failed', error);
+    startFailed(error, 'Building the first scene');
     return;
   }
   // WebGPU did not start: the same app on the CPU reference, with a banner that says why.
-  const fallback = new FallbackApp(elements, error);
-  running = fallback;
-  (window as unknown as { downhill: App | FallbackApp }).downhill = fallback;
-  fallback.start().catch((fallbackError: unknown) => {
-    console.error('downhill: the CPU fallback failed to start', fallbackError);
-  });
+  void startFallback(error);
 });

@@ -30,6 +30,8 @@ export class VerifyView {
   private readonly progress: HTMLProgressElement;
   private readonly cancelButton: HTMLButtonElement;
   private readonly text: HTMLElement;
+  private readonly explanation: HTMLDetailsElement;
+  private readonly explanationSummary: HTMLElement;
   private readonly download: HTMLAnchorElement;
   private downloadUrl: string | undefined;
 
@@ -49,6 +51,12 @@ export class VerifyView {
     this.cancelButton.addEventListener('click', onCancel);
     this.text = document.createElement('pre');
     this.text.className = 'verify-text';
+    // The explanation is long, so it stays folded and the figures stay in sight beside the basin legend.
+    this.explanation = document.createElement('details');
+    this.explanation.className = 'verify-explanation';
+    this.explanationSummary = document.createElement('summary');
+    this.explanationSummary.textContent = 'what the comparisons mean';
+    this.explanation.append(this.explanationSummary);
     this.download = document.createElement('a');
     this.download.textContent = 'download the report (JSON)';
     this.download.download = 'downhill-verify.json';
@@ -61,7 +69,7 @@ export class VerifyView {
       this.hide();
       onClose();
     });
-    this.element.append(close, title, this.progress, this.cancelButton, this.text, this.download);
+    this.element.append(close, title, this.progress, this.cancelButton, this.text, this.explanation, this.download);
     this.hide();
   }
 
@@ -81,6 +89,7 @@ export class VerifyView {
     this.element.hidden = false;
     this.progress.hidden = false;
     this.cancelButton.hidden = false;
+    this.explanation.hidden = true;
     this.download.hidden = true;
     this.progress.value = share;
   }
@@ -102,7 +111,14 @@ export class VerifyView {
         `${starts(unresolved)} that float32 and float64 decide differently ${unresolved === 1 ? 'is' : 'are'} greyed out as unresolved. Closing the report removes the marks.`
       : `${starts(disagreeing)} where GPU and CPU float32 disagree, ${unresolved} that float32 and float64 decide differently (unresolved). ` +
         'The basin map does not show a sweep, so they are not marked; the downloaded report lists their particle indices.';
-    this.text.textContent = [formatVerifyReport(report), '', ...report.explanation, '', marks].join('\n');
+    this.text.textContent = [formatVerifyReport(report), '', marks].join('\n');
+    const paragraphs = report.explanation.map((line) => {
+      const paragraph = document.createElement('p');
+      paragraph.textContent = line;
+      return paragraph;
+    });
+    this.explanation.replaceChildren(this.explanationSummary, ...paragraphs);
+    this.explanation.hidden = false;
     if (this.downloadUrl) {
       URL.revokeObjectURL(this.downloadUrl);
     }
@@ -111,12 +127,30 @@ export class VerifyView {
     // A name per scene, so that reports of several scenes do not overwrite one another.
     const name = scene.surface === 'custom' ? 'custom' : scene.surface;
     this.download.download = `downhill-verify-${name}-${scene.optimizer.name}-${report.steps}.json`;
-    // The report sits low in the side column: scroll the column (not the page) to its top.
-    const column = this.element.closest<HTMLElement>('.side');
-    if (column) {
-      column.scrollTop = Math.max(0, this.element.offsetTop - column.offsetTop - 8);
-    }
     this.download.hidden = false;
+    this.scrollIntoColumn();
+  }
+
+  /**
+   * Scrolls the side column (not the page) to the report, and further up to
+   * the basin legend above it where both fit, so that the legend's verify
+   * entries stay in sight beside the figures.
+   */
+  scrollIntoColumn(): void {
+    const column = this.element.closest<HTMLElement>('.side');
+    if (!column || this.element.hidden) {
+      return;
+    }
+    const margin = 8;
+    const top = (element: HTMLElement): number => element.getBoundingClientRect().top - column.getBoundingClientRect().top + column.scrollTop;
+    const reportTop = top(this.element);
+    const reportBottom = reportTop + this.element.offsetHeight;
+    // The sticky status line covers the column's bottom.
+    const status = column.querySelector<HTMLElement>('.status');
+    const room = column.clientHeight - (status?.offsetHeight ?? 0) - 2 * margin;
+    const legend = column.querySelector<HTMLElement>('.basin-legend');
+    const legendTop = legend && legend.offsetHeight > 0 ? top(legend) : reportTop;
+    column.scrollTop = Math.max(0, (reportBottom - legendTop <= room ? legendTop : reportTop) - margin);
   }
 
   /** Notes on a shown report that the scene it checked has been replaced. */
@@ -131,6 +165,7 @@ export class VerifyView {
     this.element.hidden = false;
     this.progress.hidden = true;
     this.cancelButton.hidden = true;
+    this.explanation.hidden = true;
     this.download.hidden = true;
     this.text.textContent = `Verification failed: ${message}`;
   }

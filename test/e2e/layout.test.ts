@@ -3,6 +3,7 @@
 // window, and leave the canvas a usable area between them.
 
 import type { Browser, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
@@ -79,6 +80,24 @@ describe('layout', () => {
         downhill.change({ ...downhill.settings, grid: -1 });
       });
       await page.waitForFunction(() => document.querySelectorAll('.notice.error').length > 0 && document.querySelector('.verify-text') !== null);
+      await page.waitForFunction(() => /verify: GPU and CPU float32 disagree/.test(document.querySelector('#basin-legend')!.textContent ?? ''), null, { timeout: 30_000 });
+
+      // The report's figures and the basin legend with its verify entries are in sight together, inside the
+      // side column above its sticky status line, and nothing in the report scrolls on its own.
+      const report = await page.evaluate(() => {
+        const rect = (selector: string) => {
+          const box = document.querySelector(selector)!.getBoundingClientRect();
+          return { top: box.top, bottom: box.bottom };
+        };
+        const nested = [...document.querySelectorAll<HTMLElement>('#verify, #verify *')]
+          .filter((element) => element.scrollHeight > element.clientHeight + 1 && getComputedStyle(element).overflowY !== 'visible')
+          .map((element) => element.className || element.tagName);
+        return { side: rect('.side'), status: rect('#status'), legend: rect('#basin-legend'), text: rect('#verify .verify-text'), nested };
+      });
+      expect(report.nested, 'scroll boxes inside the report').toEqual([]);
+      expect(report.legend.top, 'top of the basin legend').toBeGreaterThanOrEqual(report.side.top - 0.5);
+      expect(report.text.top, 'top of the report').toBeGreaterThan(report.legend.bottom);
+      expect(report.text.bottom, 'bottom of the report').toBeLessThanOrEqual(report.status.top + 0.5);
 
       const { boxes, status, side } = await overlayBoxes(page);
       for (const box of boxes) {
@@ -201,6 +220,101 @@ describe('layout', () => {
       await page.close();
     }
   }, 300_000);
+  test.each([
+    [1000, 700],
+    [1280, 800],
+  ])('%i × %i: basin map edge without surface line', async (width, height) => {
+    const page = await openApp(width, height, '#v=1&view=2d&surface=himmelblau&grid=64&basinView=map');
+    try {
+      // Particles hidden, so that the rows below show the map alone.
+      await page.evaluate(async () => {
+        const downhill = (window as unknown as { downhill: any }).downhill;
+        downhill.change({ ...downhill.settings, runs: [{ ...downhill.settings.runs[0], visible: false }] });
+        await downhill.whenBuilt();
+      });
+      await page.waitForFunction(() => (window as unknown as { downhill: { view: { basinMap?: unknown } } }).downhill.view.basinMap !== undefined);
+      await page.waitForTimeout(500);
+      const [low, high] = await page.evaluate(() => {
+        const downhill = (window as unknown as { downhill: { screenPositionOf(x: number, y: number): { px: number; py: number } } }).downhill;
+        return [downhill.screenPositionOf(-5, -5), downhill.screenPositionOf(5, 5)];
+      });
+      // The map's top row of cells is a 64th of its height, about 3.9 pixels at 1000 × 700. Its first pixel row
+      // is the one whose centre the rasterizer keeps: the centre on the edge, or the next below.
+      const left = Math.ceil(low.px) + 2;
+      const right = Math.floor(high.px) - 2;
+      const top = Math.round(high.py - 0.5);
+      const image = PNG.sync.read(await page.screenshot({ clip: { x: left, y: top, width: right - left, height: 3 } }));
+      const pixel = (x: number, y: number): number => image.data.readUInt32BE(4 * (y * image.width + x));
+      // Where the map's own first row starts below the screenshot's first row, that row is background.
+      const background = pixel(0, 0) === 0x101418ff;
+      const first = background ? 1 : 0;
+      let same = 0;
+      for (let x = 0; x < image.width; x++) {
+        if (pixel(x, first) === pixel(x, first + 1)) {
+          same++;
+        }
+      }
+      // Both rows lie in the top row of cells, so they match; the 5% allows for antialiasing on a GPU that has it.
+      expect(same / image.width, `share of the top map row equal to the row below, rows from ${top + first}`).toBeGreaterThan(0.95);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  test.each([
+    [1000, 700],
+    [1280, 800],
+  ])('%i × %i: panel menus and title fit their text', async (width, height) => {
+    const page = await openApp(width, height, '#v=1&grid=16&paused=1');
+    try {
+      // The longest menu entries: a momentum sweep's second axis and two configurations side by side.
+      await page.evaluate(async () => {
+        const downhill = (window as unknown as { downhill: any }).downhill;
+        const base = downhill.settings.runs[0];
+        const run = { ...base, optimizer: { ...base.optimizer, name: 'momentum', momentum: 0.9 } };
+        downhill.change({ ...downhill.settings, surface: 'himmelblau', runs: [run, { ...run }], basinView: 'side-by-side' });
+        await downhill.whenBuilt();
+        downhill.change({ ...downhill.settings, sweep: { ...downhill.settings.sweep, enabled: true, second: 'momentum', lrCount: 4, secondCount: 4 } });
+        await downhill.whenBuilt();
+      });
+      // Every folder open, so that the panel's folders scroll under its title.
+      await page.evaluate(() => {
+        for (const folder of document.querySelectorAll('.lil-gui.lil-closed')) {
+          (folder.querySelector(':scope > .lil-title') as HTMLElement).click();
+        }
+      });
+      await page.waitForTimeout(500);
+
+      const menus = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('.lil-gui .lil-controller.lil-option')]
+          .filter((controller) => controller.offsetParent !== null)
+          .map((controller) => {
+            const display = controller.querySelector<HTMLElement>('.lil-display')!;
+            const text = document.createRange();
+            text.selectNodeContents(display);
+            return { name: controller.querySelector('.lil-name')!.textContent, text: display.textContent, lines: text.getClientRects().length, scrollWidth: display.scrollWidth, clientWidth: display.clientWidth };
+          }),
+      );
+      expect(menus.map((menu) => menu.text)).toContain('momentum (phase map)');
+      expect(menus.map((menu) => menu.text)).toContain('configurations 1 and 2 side by side');
+      for (const menu of menus.filter((each) => each.text !== '')) {
+        expect(menu.lines, `lines of the ${menu.name} menu's "${menu.text}"`).toBe(1);
+        expect(menu.scrollWidth, `width of the ${menu.name} menu's "${menu.text}"`).toBeLessThanOrEqual(menu.clientWidth);
+      }
+
+      const title = await page.evaluate(() => {
+        const root = document.querySelector('.lil-gui.lil-root')!;
+        const children = root.querySelector<HTMLElement>(':scope > .lil-children')!;
+        const element = root.querySelector<HTMLElement>(':scope > .lil-title')!;
+        return { scrolls: children.scrollHeight > children.clientHeight, height: element.clientHeight, scrollHeight: element.scrollHeight };
+      });
+      expect(title.scrolls, 'panel folders scroll').toBe(true);
+      expect(title.height, 'height of the panel title').toBeGreaterThanOrEqual(title.scrollHeight);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
   test.each([
     [800, 560],
     [860, 590],

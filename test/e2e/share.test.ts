@@ -138,9 +138,27 @@ describe('share and export', () => {
       return { width: element.width, height: element.height };
     });
     const single = PNG.sync.read((await exportIn(page, 'view', 1)).data);
-    expect([single.width, single.height]).toEqual([canvas.width, canvas.height]);
+    // The 2D view is framed between the side column (380 pixels wide) and the panel, and so is the PNG:
+    // as tall as the canvas, and only as wide as that room (at least 280 pixels, see layout.test.ts).
+    expect(single.height).toBe(canvas.height);
+    expect(single.width).toBeGreaterThanOrEqual(280);
+    expect(single.width).toBeLessThanOrEqual(canvas.width - 380);
     const double = PNG.sync.read((await exportIn(page, 'view', 2)).data);
-    expect([double.width, double.height]).toEqual([2 * canvas.width, 2 * canvas.height]);
+    expect(double.height).toBe(2 * canvas.height);
+    expect(Math.abs(double.width - 2 * single.width), 'width at twice the resolution, within rounding').toBeLessThanOrEqual(1);
+
+    // The square [-1.15, 1.15]² fills the room's width, and the domain [-1, 1]² inside it, so the row through
+    // the middle has the surface within 10% of either edge (6.5% expected), not an empty band where a panel sits.
+    const row = Math.floor(single.height / 2);
+    const background = single.data.readUInt32BE(0);
+    const drawn: number[] = [];
+    for (let x = 0; x < single.width; x++) {
+      if (single.data.readUInt32BE(4 * (row * single.width + x)) !== background) {
+        drawn.push(x);
+      }
+    }
+    expect(drawn[0], 'first drawn column of the middle row').toBeLessThan(0.1 * single.width);
+    expect(drawn[drawn.length - 1], 'last drawn column of the middle row').toBeGreaterThan(0.9 * single.width);
     // The picture has the surface in it, not a blank canvas: many distinct colours.
     const colours = new Set<number>();
     for (let i = 0; i < double.data.length; i += 4 * 97) {
