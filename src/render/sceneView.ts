@@ -427,10 +427,16 @@ export class SceneView {
    * and lines as thick, relative to the picture, as on screen. Where the view
    * is framed between the side column and the panel (see framedColumns), the
    * PNG has those columns only, without the empty bands under the panels.
-   * Resolves with the image and its size; the canvas returns to its own
-   * resolution at once.
+   * `decorate` paints what the page shows over the canvas (the axes) onto the
+   * picture, given the CSS pixel column where the picture begins and the
+   * picture's pixels per CSS pixel. Resolves with the image and its size; the
+   * canvas returns to its own resolution at once.
    */
-  captureImage(scale: number, stepsDone: readonly number[]): Promise<{ blob: Blob; width: number; height: number }> {
+  captureImage(
+    scale: number,
+    stepsDone: readonly number[],
+    decorate?: (context: CanvasRenderingContext2D, originX: number, pixelScale: number) => void,
+  ): Promise<{ blob: Blob; width: number; height: number }> {
     const renderer = this.renderer;
     const ratio = renderer.getPixelRatio();
     // Only the drawing buffer grows: the pixel-to-clip factor stays the on-screen
@@ -446,11 +452,13 @@ export class SceneView {
     const left = Math.round(columns.left * ratio * scale);
     const width = Math.max(1, Math.min(this.canvas.width - left, Math.round(columns.width * ratio * scale)));
     let source = this.canvas;
-    if (left > 0 || width < this.canvas.width) {
+    if (left > 0 || width < this.canvas.width || decorate) {
       source = document.createElement('canvas');
       source.width = width;
       source.height = height;
-      source.getContext('2d')!.drawImage(this.canvas, left, 0, width, height, 0, 0, width, height);
+      const context = source.getContext('2d')!;
+      context.drawImage(this.canvas, left, 0, width, height, 0, 0, width, height);
+      decorate?.(context, columns.left, ratio * scale);
     }
     const blob = new Promise<Blob>((resolve, reject) =>
       source.toBlob((result) => (result ? resolve(result) : reject(new Error('the browser could not encode the view as PNG'))), 'image/png'),

@@ -1578,7 +1578,11 @@ export class App {
         if (Math.max(width, height) > largest) {
           return refuse(`A ${width} × ${height} image exceeds this GPU's largest texture side of ${largest} pixels: choose a smaller scale.`);
         }
-        const image = await this.view.captureImage(scale, this.runs.map((each) => each.descent.stepsDone));
+        const image = await this.view.captureImage(
+          scale,
+          this.runs.map((each) => each.descent.stepsDone),
+          (context, originX, pixelScale) => this.axes.paint(context, originX, pixelScale),
+        );
         const file = name('png', 'view', `${image.width}x${image.height}`);
         saveFile(file, image.blob);
         return file;

@@ -27,7 +27,7 @@ export class AxisOverlay {
   private laidOut: AxisFrame[] = [];
 
   /** Creates the overlay right after `canvas`, so the panels and notices that follow it in the page stay on top. */
-  constructor(canvas: HTMLCanvasElement) {
+  constructor(private readonly canvas: HTMLCanvasElement) {
     this.element = document.createElement('div');
     this.element.className = 'axes';
     this.element.setAttribute('aria-hidden', 'true');
@@ -45,6 +45,36 @@ export class AxisOverlay {
       parts.push(...drawFrame(frame));
     }
     this.element.replaceChildren(...parts);
+  }
+
+  /**
+   * Paints the axes as the page shows them onto `context`, a picture of the
+   * canvas from CSS pixel column `originX` on, at `pixelScale` picture pixels
+   * per CSS pixel: each line and label's box in its background colour, then
+   * the label's text in its colour and font.
+   */
+  paint(context: CanvasRenderingContext2D, originX: number, pixelScale: number): void {
+    const origin = this.canvas.getBoundingClientRect();
+    context.save();
+    context.textAlign = 'center';
+    context.textBaseline = 'middle';
+    for (const part of this.element.children) {
+      const box = part.getBoundingClientRect();
+      const style = getComputedStyle(part);
+      const x = (box.left - origin.left - originX) * pixelScale;
+      const y = (box.top - origin.top) * pixelScale;
+      const width = box.width * pixelScale;
+      const height = box.height * pixelScale;
+      context.fillStyle = style.backgroundColor;
+      context.fillRect(x, y, width, height);
+      const text = part.textContent ?? '';
+      if (text !== '') {
+        context.fillStyle = style.color;
+        context.font = `${Number.parseFloat(style.fontSize) * pixelScale}px ${style.fontFamily}`;
+        context.fillText(text, x + width / 2, y + height / 2);
+      }
+    }
+    context.restore();
   }
 }
 

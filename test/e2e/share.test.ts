@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { control, openAppPage, runAdamAndPause } from '../helpers/appPage.ts';
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
+import { AXIS_MARGIN } from '../../src/render/viewGeometry.ts';
 
 type Handle = {
   settings: any;
@@ -147,18 +148,29 @@ describe('share and export', () => {
     expect(double.height).toBe(2 * canvas.height);
     expect(Math.abs(double.width - 2 * single.width), 'width at twice the resolution, within rounding').toBeLessThanOrEqual(1);
 
-    // The square [-1.15, 1.15]² fills the room's width, and the domain [-1, 1]² inside it, so the row through
-    // the middle has the surface within 10% of either edge (6.5% expected), not an empty band where a panel sits.
+    // The square [-1.15, 1.15]² fills the room's width right of the y axis's margin, with the domain [-1, 1]²
+    // inside it. So the row through the middle has the surface within 10% of the square's edges (6.5% expected),
+    // not an empty band where a panel sits.
     const row = Math.floor(single.height / 2);
     const background = single.data.readUInt32BE(0);
+    const isDrawn = (x: number, y: number): boolean => single.data.readUInt32BE(4 * (y * single.width + x)) !== background;
     const drawn: number[] = [];
-    for (let x = 0; x < single.width; x++) {
-      if (single.data.readUInt32BE(4 * (row * single.width + x)) !== background) {
+    for (let x = AXIS_MARGIN.left; x < single.width; x++) {
+      if (isDrawn(x, row)) {
         drawn.push(x);
       }
     }
-    expect(drawn[0], 'first drawn column of the middle row').toBeLessThan(0.1 * single.width);
-    expect(drawn[drawn.length - 1], 'last drawn column of the middle row').toBeGreaterThan(0.9 * single.width);
+    const square = single.width - AXIS_MARGIN.left;
+    expect(drawn[0], 'first drawn column of the middle row').toBeLessThan(AXIS_MARGIN.left + 0.1 * square);
+    expect(drawn[drawn.length - 1], 'last drawn column of the middle row').toBeGreaterThan(AXIS_MARGIN.left + 0.9 * square);
+    // The axes are in the picture as on screen: the y labels in the margin left of the square, the x labels below it.
+    let marginPixels = 0;
+    for (let y = 0; y < single.height; y++) {
+      for (let x = 0; x < AXIS_MARGIN.left - 8; x++) {
+        marginPixels += isDrawn(x, y) ? 1 : 0;
+      }
+    }
+    expect(marginPixels, 'drawn pixels of the y labels').toBeGreaterThan(100);
     // The picture has the surface in it, not a blank canvas: many distinct colours.
     const colours = new Set<number>();
     for (let i = 0; i < double.data.length; i += 4 * 97) {
