@@ -13,12 +13,13 @@ import { viridis } from './colormap.ts';
 import { chooseContourLevels } from './contourLevels.ts';
 import { createHeightMap, normalizeLoss, NORMALIZED_MAX, NORMALIZED_MIN, sampleLoss, type HeightScaleKind } from './heightMap.ts';
 import type { SurfaceArrow, SurfaceScale } from './sceneView.ts';
+import { AXIS_MARGIN, type AxisFrame } from './viewGeometry.ts';
 
 /** Loss samples per side of the 2D loss map (per line of a 1D curve). */
 const MAP_SAMPLES = 256;
 /** Samples per side that choose the height range, as in the 3D view. */
 const RANGE_SAMPLES = 129;
-/** Space around the map, in CSS pixels, for the bounds' labels. */
+/** Space above and right of the map, in CSS pixels; left and below it AXIS_MARGIN leaves room for the axes. */
 const MARGIN = 28;
 /** Radius of a particle's dot and of the picked particle's ring, in CSS pixels. */
 const DOT_RADIUS = 2;
@@ -177,7 +178,7 @@ export class CanvasView {
     } else {
       this.drawCurve(rect);
     }
-    this.drawBounds(rect, surface);
+    this.drawBounds(rect);
 
     context.save();
     context.beginPath();
@@ -190,14 +191,45 @@ export class CanvasView {
 
   /** Returns the square (2D) or the wide rectangle (1D) that the domain maps to. */
   private mapRect(): MapRect {
-    const available = Math.max(40, this.canvas.clientWidth - this.insets.left - this.insets.right - 2 * MARGIN);
-    const tall = Math.max(40, this.canvas.clientHeight - this.insets.top - 2 * MARGIN);
+    const available = Math.max(40, this.canvas.clientWidth - this.insets.left - this.insets.right - AXIS_MARGIN.left - MARGIN);
+    const tall = Math.max(40, this.canvas.clientHeight - this.insets.top - MARGIN - AXIS_MARGIN.bottom);
+    const left = this.insets.left + AXIS_MARGIN.left;
     const top = this.insets.top + MARGIN;
     if (this.surface?.dims === 1) {
-      return { left: this.insets.left + MARGIN, top, width: available, height: Math.min(tall, available) };
+      return { left, top, width: available, height: Math.min(tall, available) };
     }
     const side = Math.min(available, tall);
-    return { left: this.insets.left + MARGIN + (available - side) / 2, top: top + (tall - side) / 2, width: side, height: side };
+    return { left: left + (available - side) / 2, top: top + (tall - side) / 2, width: side, height: side };
+  }
+
+  /**
+   * Returns the axes of the map, as the GPU views give theirs (SceneView.axisFrames):
+   * the canvas pixels of the domain's edges and, in 1D, of the loss heights 0 and 1.
+   * Empty before a surface.
+   */
+  axisFrames(): AxisFrame[] {
+    const surface = this.surface;
+    const scale = this.scale;
+    if (!surface || !scale) {
+      return [];
+    }
+    const rect = this.mapRect();
+    const { domain } = surface;
+    const box = { left: rect.left, top: rect.top, right: rect.left + rect.width, bottom: rect.top + rect.height };
+    const room = { left: this.insets.left, top: this.insets.top, right: this.canvas.clientWidth - this.insets.right, bottom: this.canvas.clientHeight };
+    // The curve spans the normalised heights NORMALIZED_MIN to NORMALIZED_MAX from the bottom of the map up, as in toScreen.
+    const heightPixel = (height: number) => rect.top + (1 - (height - NORMALIZED_MIN) / (NORMALIZED_MAX - NORMALIZED_MIN)) * rect.height;
+    return [
+      {
+        room,
+        box,
+        x: { kind: 'linear', min: domain.xMin, max: domain.xMax, pixelMin: box.left, pixelMax: box.right },
+        vertical:
+          surface.dims === 1
+            ? { kind: 'loss', map: scale.map, pixelAtZero: heightPixel(0), pixelAtOne: heightPixel(1) }
+            : { kind: 'linear', min: domain.yMin, max: domain.yMax, pixelMin: box.bottom, pixelMax: box.top },
+      },
+    ];
   }
 
   private toScreen(x: number, y: number, loss: number): [number, number] {
@@ -261,24 +293,12 @@ export class CanvasView {
     context.stroke();
   }
 
-  private drawBounds(rect: MapRect, surface: CanvasSurface): void {
+  /** Outlines the map; the axes overlay (AxisOverlay) labels its edges. */
+  private drawBounds(rect: MapRect): void {
     const context = this.context;
-    const { domain } = surface;
     context.strokeStyle = LABEL_COLOR;
     context.lineWidth = 1;
     context.strokeRect(rect.left - 0.5, rect.top - 0.5, rect.width + 1, rect.height + 1);
-    context.fillStyle = LABEL_COLOR;
-    context.font = '11px ui-monospace, monospace';
-    context.textBaseline = 'top';
-    context.textAlign = 'left';
-    context.fillText(`x ${domain.xMin}`, rect.left, rect.top + rect.height + 6);
-    context.textAlign = 'right';
-    context.fillText(`x ${domain.xMax}`, rect.left + rect.width, rect.top + rect.height + 6);
-    if (surface.dims === 2) {
-      context.textBaseline = 'bottom';
-      context.textAlign = 'left';
-      context.fillText(`y ${domain.yMax}`, rect.left, rect.top - 6);
-    }
   }
 
   private drawParticles(): void {

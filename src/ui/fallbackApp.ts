@@ -25,6 +25,7 @@ import { fileName, saveFile, saveText } from './download.ts';
 import { createFallbackBanner, describeStartFailure, type StartFailure } from './fallbackBanner.ts';
 import { clampForFallback, FALLBACK_GRID_2D, FALLBACK_STARTS_1D } from './fallbackSettings.ts';
 import type { FallbackHyperparameters, FallbackMessage, FallbackRequest, FallbackRunFrame } from './fallbackWorker.ts';
+import { AxisOverlay } from './axisOverlay.ts';
 import { HistoryPlot } from './historyPlot.ts';
 import { historyWithPickedPoint, SampleClock } from './historyRows.ts';
 import { Inspector } from './inspector.ts';
@@ -72,6 +73,7 @@ export class FallbackApp {
   private readonly worker: Worker;
   private readonly canvas: HTMLCanvasElement;
   private readonly view: CanvasView;
+  private readonly axes: AxisOverlay;
   private readonly notices: Notices;
   private readonly linkProblems: LinkProblemNotices;
   private readonly statusBar: StatusBar;
@@ -114,6 +116,7 @@ export class FallbackApp {
     this.canvas = elements.canvas.cloneNode(false) as HTMLCanvasElement;
     elements.canvas.replaceWith(this.canvas);
     this.view = new CanvasView(this.canvas);
+    this.axes = new AxisOverlay(this.canvas);
     this.notices = new Notices(elements.notices);
     this.linkProblems = new LinkProblemNotices(this.notices);
     this.presetNotice = new NoticeSlot(this.notices, 'info', 20000);
@@ -386,7 +389,14 @@ export class FallbackApp {
           this.notices.show('The CPU fallback saves the view at the canvas resolution only (1×).', 'info');
           return undefined;
         }
-        const blob = await new Promise<Blob | null>((resolve) => this.canvas.toBlob(resolve, 'image/png'));
+        // The picture has the axes as the page shows them over the canvas.
+        const picture = document.createElement('canvas');
+        picture.width = this.canvas.width;
+        picture.height = this.canvas.height;
+        const context = picture.getContext('2d')!;
+        context.drawImage(this.canvas, 0, 0);
+        this.axes.paint(context, 0, this.canvas.width / Math.max(1, this.canvas.clientWidth));
+        const blob = await new Promise<Blob | null>((resolve) => picture.toBlob(resolve, 'image/png'));
         if (!blob) {
           this.notices.show('Could not export: the browser could not encode the PNG.', 'error');
           return undefined;
@@ -706,6 +716,7 @@ export class FallbackApp {
       }
     }
     this.view.draw();
+    this.axes.update(this.view.axisFrames());
     this.statusBar.frame(time);
     this.statusBar.render(this.particleCount, this.stepsDone, this.lastStats, this.settings.paused);
     this.plot?.redraw();

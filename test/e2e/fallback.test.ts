@@ -90,6 +90,28 @@ describe('the CPU fallback with WebGPU disabled', () => {
     await expect.poll(() => page.locator('#status').getAttribute('data-steps')).not.toBe('0');
   });
 
+  test('axes labels at their coordinates', async () => {
+    // The default scene: x² + 2y² on [-2, 2]², whose ticks are -2 to 2 in steps of 1 (or 0.5) on both axes.
+    await expect.poll(() => page.locator('.axes .axis-label-x').count()).toBeGreaterThanOrEqual(3);
+    const labels = await page.evaluate(() => {
+      const view = (window as unknown as { downhill: any }).downhill.view;
+      const canvas = document.querySelector('canvas')!.getBoundingClientRect();
+      const read = (selector: string) =>
+        [...document.querySelectorAll<HTMLElement>(selector)].map((label) => {
+          const box = label.getBoundingClientRect();
+          return { value: Number(label.dataset.value), text: label.textContent, x: box.left + box.width / 2 - canvas.left, y: box.top + box.height / 2 - canvas.top };
+        });
+      const x = read('.axes .axis-label-x').map((label) => ({ ...label, expected: view.screenPositionOf(label.value, 0, 0).px, at: label.x }));
+      const y = read('.axes .axis-label-y').map((label) => ({ ...label, expected: view.screenPositionOf(0, label.value, 0).py, at: label.y }));
+      return [...x, ...y];
+    });
+    expect(labels.map((label) => label.text)).toEqual(expect.arrayContaining(['-2', '0', '2']));
+    for (const label of labels) {
+      // 1.5 px: the label's box is centred on the tick, rounded to whole pixels by layout.
+      expect(Math.abs(label.at - label.expected), `label ${label.text}`).toBeLessThanOrEqual(1.5);
+    }
+  });
+
   test('panel speed runs every particle to convergence', async () => {
     const speed = control(page, 'steps per frame').locator('input');
     await speed.fill('8');
