@@ -719,6 +719,10 @@ export class SceneView {
     }
     this.controls.object = this.activeCamera();
     this.controls.enableRotate = this.activeCamera() === this.perspective;
+    // The top-down and 1D views zoom about the cursor, as maps and plots do. Their frustum is off
+    // centre (the domain sits between the panels), so a zoom about the frustum's centre made the
+    // map drift sideways.
+    this.controls.zoomToCursor = this.activeCamera() === this.orthographic;
     let targetHeight = 0;
     if (this.activeCamera() === this.perspective) {
       targetHeight = 0.25;

@@ -143,7 +143,7 @@ describe('axes', () => {
       };
       expectInRoom([...before.x, ...before.y]);
 
-      // Zoom in with the mouse wheel over the map's centre (the orbit controls zoom about their target, the origin).
+      // Zoom in with the mouse wheel over the map's centre.
       const centre = await pixelOf(page, 0, 0);
       await page.mouse.move(centre.px, centre.py);
       for (let k = 0; k < 6; k++) {
@@ -165,6 +165,10 @@ describe('axes', () => {
       await waitForFrames(page, 2);
       const zoom = await page.evaluate(() => (window as unknown as { downhill: { view: { cameraState(): { zoom: number } } } }).downhill.view.cameraState().zoom);
       expect(zoom, 'zoom after the wheel').toBeGreaterThan(1.5);
+      // The wheel zooms about the cursor, as map and plot tools do: the point under it stays put (the map does not drift to one side).
+      const centreAfter = await pixelOf(page, 0, 0);
+      expect(Math.abs(centreAfter.px - centre.px), 'x pixel of (0, 0) after the zoom').toBeLessThanOrEqual(2);
+      expect(Math.abs(centreAfter.py - centre.py), 'y pixel of (0, 0) after the zoom').toBeLessThanOrEqual(2);
 
       const after = await checkLabels(page, { xMin: -5, yMin: -5 }, false);
       expectInRoom([...after.x, ...after.y]);
