@@ -606,7 +606,9 @@ export class FallbackApp {
       this.stepInFlight = false;
       return;
     }
-    this.stepInFlight = false;
+    if (message.answersStep) {
+      this.stepInFlight = false;
+    }
     if (message.generation !== this.generation) {
       return;
     }

@@ -59,7 +59,15 @@ export interface FallbackRunFrame extends Omit<StatsSnapshot, 'pickedIndex' | 'g
 }
 
 export type FallbackMessage =
-  | { kind: 'frame'; generation: number; runs: FallbackRunFrame[]; steps: number; milliseconds: number }
+  | {
+      kind: 'frame';
+      generation: number;
+      runs: FallbackRunFrame[];
+      steps: number;
+      milliseconds: number;
+      /** False for the frame that answers a pick, which the page did not wait for as it waits for a step's. */
+      answersStep: boolean;
+    }
   | { kind: 'error'; generation: number; message: string };
 
 /**
@@ -143,8 +151,11 @@ function frameOf(run: ReferenceRun, picked: number, history: HistoryEntry[]): Fa
   };
 }
 
-/** Runs up to `steps` updates of every configuration, one at a time so the picked path has every update, within STEP_BUDGET_MS. */
-function step(steps: number): void {
+/**
+ * Runs up to `steps` updates of every configuration, one at a time so the picked path has every
+ * update, within STEP_BUDGET_MS, and posts the frame. `answersStep` is false for a pick's frame.
+ */
+function step(steps: number, answersStep = true): void {
   const current = scene;
   if (!current) {
     return;
@@ -161,7 +172,7 @@ function step(steps: number): void {
   }
   const frames = runs.map((run, k) => frameOf(run, current.picked, histories[k]));
   const transfer = frames.flatMap((frame) => [frame.points.buffer, frame.status.buffer, frame.stopSteps.buffer, frame.pickedState.buffer]);
-  scope.postMessage({ kind: 'frame', generation, runs: frames, steps: done, milliseconds: performance.now() - started }, transfer);
+  scope.postMessage({ kind: 'frame', generation, runs: frames, steps: done, milliseconds: performance.now() - started, answersStep }, transfer);
 }
 
 function handle(request: FallbackRequest): void {
@@ -193,6 +204,8 @@ function handle(request: FallbackRequest): void {
     case 'pick':
       if (scene) {
         scene = { ...scene, picked: request.index };
+        // A frame without updates, so that a pick while paused or after every particle stopped shows at once.
+        step(0, false);
       }
       return;
     case 'step':

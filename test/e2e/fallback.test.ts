@@ -131,6 +131,33 @@ describe('the CPU fallback with WebGPU disabled', () => {
     await expect.poll(() => page.locator('#inspector').textContent()).toMatch(/^particle \d+ · (moving · \d+ updates|converged after \d+ updates?)/);
   });
 
+  test('a pick while paused shows at once', async () => {
+    const setPaused = (paused: boolean) =>
+      page.evaluate((value) => {
+        const downhill = (window as unknown as { downhill: Handle }).downhill;
+        downhill.change({ ...downhill.settings, paused: value });
+      }, paused);
+    await setPaused(true);
+    try {
+      // A step already in the worker may still arrive.
+      await page.waitForTimeout(500);
+      const stepsDone = await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.stepsDone);
+      await page.evaluate(() => (window as unknown as { downhill: Handle & { pick(index: number): void } }).downhill.pick(100));
+      await expect.poll(() => page.locator('#inspector').textContent(), { timeout: 10_000 }).toMatch(/^particle 100 · /);
+      // uPlot's columns: update step, x, y, the picked particle's loss, then the population's band. The next frame redraws it.
+      const plotted = () =>
+        page.evaluate(() => {
+          const columns: ArrayLike<number | null>[] = (window as unknown as { downhill: any }).downhill.plot.plot.data;
+          return Array.from(columns[0]).filter((_, k) => columns[3][k] !== null);
+        });
+      await expect.poll(() => plotted().then((steps) => steps.length), { timeout: 10_000 }).toBe(1);
+      expect((await plotted())[0], 'its step: its stop step or the update count').toBeLessThanOrEqual(stepsDone);
+      expect(await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.stepsDone)).toBe(stepsDone);
+    } finally {
+      await setPaused(false);
+    }
+  });
+
   test('typed formula compiles and runs', async () => {
     const field = page.locator('#formula-input');
     await field.fill('(x - 1)^2 + 3*(y + 0.5)^2');
