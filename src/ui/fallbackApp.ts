@@ -606,7 +606,7 @@ export class FallbackApp {
       this.stepInFlight = false;
       return;
     }
-    if (message.answersStep) {
+    if (message.isStepReply) {
       this.stepInFlight = false;
     }
     if (message.generation !== this.generation) {

@@ -65,8 +65,8 @@ export type FallbackMessage =
       runs: FallbackRunFrame[];
       steps: number;
       milliseconds: number;
-      /** False for the frame that answers a pick, which the page did not wait for as it waits for a step's. */
-      answersStep: boolean;
+      /** True for the frame that replies to a step request; false for a pick's frame, which the page does not wait for. */
+      isStepReply: boolean;
     }
   | { kind: 'error'; generation: number; message: string };
 
@@ -153,9 +153,9 @@ function frameOf(run: ReferenceRun, picked: number, history: HistoryEntry[]): Fa
 
 /**
  * Runs up to `steps` updates of every configuration, one at a time so the picked path has every
- * update, within STEP_BUDGET_MS, and posts the frame. `answersStep` is false for a pick's frame.
+ * update, within STEP_BUDGET_MS, and posts the frame; `isStepReply` is false for a pick's frame.
  */
-function step(steps: number, answersStep = true): void {
+function step(steps: number, isStepReply = true): void {
   const current = scene;
   if (!current) {
     return;
@@ -172,7 +172,7 @@ function step(steps: number, answersStep = true): void {
   }
   const frames = runs.map((run, k) => frameOf(run, current.picked, histories[k]));
   const transfer = frames.flatMap((frame) => [frame.points.buffer, frame.status.buffer, frame.stopSteps.buffer, frame.pickedState.buffer]);
-  scope.postMessage({ kind: 'frame', generation, runs: frames, steps: done, milliseconds: performance.now() - started, answersStep }, transfer);
+  scope.postMessage({ kind: 'frame', generation, runs: frames, steps: done, milliseconds: performance.now() - started, isStepReply }, transfer);
 }
 
 function handle(request: FallbackRequest): void {
