@@ -5,8 +5,9 @@
  * SceneView.axisFrames), and the labels are laid out again only when that
  * changed: a zoom, a pan, a resize, a new surface or view.
  */
-import type { AxisFrame } from '../render/viewGeometry.ts';
+import type { AxisFrame, LinearScale } from '../render/viewGeometry.ts';
 import { chooseTicks, lossAxisTitle, type AxisTick } from './axisTicks.ts';
+import { formatAxisValues } from './format.ts';
 
 /** Space between two neighbouring x labels, in CSS pixels. */
 const X_LABEL_GAP = 18;
@@ -109,12 +110,19 @@ function drawFrame(frame: AxisFrame): HTMLElement[] {
   }
 
   // The x title goes right of the axis, or above its end where the room ends there.
-  const xTitle = title('axis-title axis-title-x', 'x');
+  // An axis too short for a tick (a domain many times wider than tall) names its range in its title instead.
+  const xTitle = title('axis-title axis-title-x', xTicks.length > 0 ? 'x' : `x ${rangeText(x)}`);
   const titleFits = xEnd + 6 + 2 * CHARACTER_WIDTH <= room.right;
   xTitle.classList.toggle('inside', !titleFits);
   xTitle.style.left = `${titleFits ? xEnd + 6 : xEnd}px`;
   xTitle.style.top = `${titleFits ? row : row - 3}px`;
-  const yTitle = title('axis-title axis-title-y', vertical.kind === 'loss' ? lossAxisTitle(vertical) : 'y');
+  let yText = vertical.kind === 'loss' ? lossAxisTitle(vertical) : 'y';
+  if (yTicks.length === 0 && vertical.kind === 'linear') {
+    yText = `y ${rangeText(vertical)}`;
+  }
+  const yTitle = title('axis-title axis-title-y', yText);
+  // A range title starts at the axis, so that it runs over the map and not under the side column.
+  yTitle.classList.toggle('range', yText !== 'y' && vertical.kind === 'linear');
   yTitle.style.left = `${column}px`;
   yTitle.style.top = `${yEnd - 4}px`;
   parts.push(xTitle, yTitle);
@@ -147,6 +155,12 @@ function title(className: string, text: string): HTMLElement {
   element.className = className;
   element.textContent = text;
   return element;
+}
+
+/** Writes a linear axis's range as "from A to B". */
+function rangeText(scale: LinearScale): string {
+  const [from, to] = formatAxisValues([scale.min, scale.max]);
+  return `from ${from} to ${to}`;
 }
 
 function clamp(value: number, low: number, high: number): number {

@@ -4,7 +4,7 @@
  */
 import { lossAtHeight, NORMALIZED_MAX, NORMALIZED_MIN, unclippedHeight } from '../render/heightMap.ts';
 import type { LinearScale, LossScale } from '../render/viewGeometry.ts';
-import { formatValue } from './format.ts';
+import { formatAxisValues } from './format.ts';
 import { linearTicks } from './logTicks.ts';
 
 export type AxisScale = LinearScale | LossScale;
@@ -143,12 +143,12 @@ function logScaleTicks(scale: LossScale, min: number, max: number, gap: (a: stri
 }
 
 /**
- * Formats tick values as the app formats values (formatValue, 4 significant
- * digits). Where that writes two neighbouring ticks alike, as at 1.0001 and
- * 1.0002, every label gets up to 12 significant digits.
+ * Formats tick values as the app formats an axis's values (formatAxisValues,
+ * 4 significant digits). Where that writes two neighbouring ticks alike, as at
+ * 1.0001 and 1.0002, every label gets up to 12 significant digits.
  */
 export function formatTickLabels(values: readonly number[]): string[] {
-  const short = values.map((value) => formatValue(value).replace('e+', 'e'));
+  const short = formatAxisValues(values);
   if (short.every((label, k) => k === 0 || label !== short[k - 1])) {
     return short;
   }

@@ -70,8 +70,48 @@ export function formatPoint(point: { x: number; y: number }, dims: 1 | 2, domain
   return dims === 1 ? `(${x})` : `(${x}, ${coordinate(point.y, domain.yMin, domain.yMax)})`;
 }
 
-/** Formats the tick values of a plot axis with formatValue(); a tick uPlot skips (null) gets no label. */
+/** Formats the tick values of a plot axis with formatAxisValues(); a tick uPlot skips (null) gets no label. */
 export function formatTicks(_plot: unknown, values: (number | null)[]): string[] {
-  // Without the exponent's plus sign, "1e21" and "-5e5" fit the axes' width; "1e+21" was cut to "1e+2".
-  return values.map((value) => (value === null ? '' : formatValue(value).replace('e+', 'e')));
+  const shown = values.filter((value): value is number => value !== null);
+  const labels = formatAxisValues(shown);
+  let next = 0;
+  return values.map((value) => (value === null ? '' : labels[next++]));
+}
+
+/**
+ * Formats the ticks of one axis with formatValue(), without the exponent's
+ * plus sign, so that "1e21" and "-5e5" fit an axis's width. Evenly spaced
+ * ticks that formatValue() would write partly with an exponent and partly
+ * without ("99900", "1e5") are written alike: in decimals where every tick
+ * but 0 is from 1e-4 to below 1e6 in magnitude, else each with an exponent.
+ * A log axis's ticks keep formatValue()'s forms ("0.01", "100", "1e4").
+ */
+export function formatAxisValues(values: readonly number[]): string[] {
+  const short = values.map((value) => formatValue(value).replace('e+', 'e'));
+  const nonzero = values.filter((value) => value !== 0 && Number.isFinite(value));
+  const withExponent = short.filter((label, k) => values[k] !== 0 && /\de/.test(label)).length;
+  if (withExponent === 0 || withExponent === nonzero.length || !evenlySpaced(values)) {
+    return short;
+  }
+  const magnitudes = nonzero.map(Math.abs);
+  if (Math.max(...magnitudes) < 1e6 && Math.min(...magnitudes) >= 1e-4) {
+    return values.map((value) => String(Number(value.toPrecision(12))));
+  }
+  // The fewest digits that keep the labels apart and each within 4 significant digits of its tick, as formatValue() is.
+  for (let digits = 0; ; digits++) {
+    const labels = values.map((value) => (value === 0 ? '0' : value.toExponential(digits).replace('e+', 'e')));
+    const close = labels.every((label, k) => Math.abs(Number(label) - values[k]) <= 5e-4 * Math.abs(values[k]));
+    if (digits >= 12 || (close && new Set(labels).size === labels.length)) {
+      return labels;
+    }
+  }
+}
+
+/** True when consecutive values differ by the same step, within rounding. */
+function evenlySpaced(values: readonly number[]): boolean {
+  if (values.length < 3) {
+    return true;
+  }
+  const step = values[1] - values[0];
+  return values.every((value, k) => k === 0 || Math.abs(value - values[k - 1] - step) <= 1e-9 * Math.abs(step));
 }

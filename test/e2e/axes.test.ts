@@ -184,6 +184,25 @@ describe('axes', () => {
     }
   }, 180_000);
 
+  test('thin domain: y range in the title', async () => {
+    // x spans 200000 and y 0.001: at one scale on both axes the map is under a pixel tall, too short for a y tick.
+    const page = await openApp(1280, 800, '#v=1&formula=x%5E2%2By%5E2&domain=-100000,100000,0,0.001&view=2d&grid=16');
+    try {
+      const texts = await page.evaluate(() => ({
+        x: [...document.querySelectorAll('.axes .axis-label-x')].map((label) => label.textContent),
+        y: [...document.querySelectorAll('.axes .axis-label-y')].map((label) => label.textContent),
+        yTitle: document.querySelector('.axes .axis-title-y')?.textContent,
+      }));
+      expect(texts.y).toEqual([]);
+      expect(texts.yTitle).toBe('y from 0 to 0.001');
+      // The x ticks are written alike: "100000" beside "50000", not "1e5".
+      expect(texts.x).toContain('100000');
+      expect(texts.x).toContain('-50000');
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
   test('3D view hides the axes', async () => {
     const page = await openApp(1280, 800, '#v=1&surface=himmelblau&view=2d');
     try {

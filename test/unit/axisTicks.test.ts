@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { createHeightMap, NORMALIZED_MAX, NORMALIZED_MIN, unclippedHeight } from '../../src/render/heightMap.ts';
 import { AXIS_MARGIN, fitOrthographic, ndcToPixel, ORTHOGRAPHIC_HALF, type LinearScale, type LossScale } from '../../src/render/viewGeometry.ts';
 import { chooseTicks, formatTickLabels, lossAxisTitle, pixelOf, valueAt } from '../../src/ui/axisTicks.ts';
+import { formatAxisValues, formatTicks } from '../../src/ui/format.ts';
 
 const domain = { xMin: -5, xMax: 5, yMin: -5, yMax: 5 };
 /** x from -5 at pixel 100 to 5 at pixel 500: 40 pixels per unit. */
@@ -113,6 +114,21 @@ describe('tick labels', () => {
 
   test('more digits where 4 make neighbours alike', () => {
     expect(formatTickLabels([1.0001, 1.0002, 1.0003])).toEqual(['1.0001', '1.0002', '1.0003']);
+  });
+
+  test('one form along an axis', () => {
+    // formatValue writes 1e5 with an exponent and 99980 without.
+    expect(formatTickLabels([99900, 99920, 99940, 99960, 99980, 100000])).toEqual(['99900', '99920', '99940', '99960', '99980', '100000']);
+    expect(formatTicks(null, [0, 50000, 100000, null])).toEqual(['0', '50000', '100000', '']);
+    expect(formatTicks(null, [-1e6, -5e5, 0, 5e5, 1e6])).toEqual(['-1e6', '-5e5', '0', '5e5', '1e6']);
+    // Ticks that all have an exponent keep formatValue's forms; past 1e6 a mixed axis gets exponents throughout.
+    expect(formatAxisValues([5e5, 1e6, 1.5e6])).toEqual(['5e5', '1e6', '1.5e6']);
+    expect(formatAxisValues([80000, 1080000, 2080000])).toEqual(['8.00e4', '1.08e6', '2.08e6']);
+    expect(formatAxisValues([0.0002, 0.0004, 0.0006, 0.0008, 0.001])).toEqual(['0.0002', '0.0004', '0.0006', '0.0008', '0.001']);
+  });
+
+  test('log ticks keep their mixed forms', () => {
+    expect(formatTicks(null, [0.01, 1, 100, 10000, 1e6])).toEqual(['0.01', '1', '100', '10000', '1e6']);
   });
 });
 
