@@ -15,6 +15,9 @@ import { SurfacePanel } from './surfacePanel.ts';
 import { isNumberText, onTypedNumber } from './typedNumber.ts';
 import type { ExportKind } from './app.ts';
 
+/** Label of the preset menu's empty value, shown while the scene is no preset's. */
+export const NO_PRESET_LABEL = 'choose a preset…';
+
 export interface PanelActions {
   /** The settings changed; returns false when the app rejected them. */
   change(next: AppSettings): boolean;
@@ -80,7 +83,8 @@ export class Panel {
     const gui = this.gui;
 
     gui
-      .add(this.model, 'preset', ['', ...PRESETS.map((preset) => preset.name)])
+      // The empty value's label says what the menu is for.
+      .add(this.model, 'preset', Object.fromEntries([[NO_PRESET_LABEL, ''], ...PRESETS.map((preset) => [preset.name, preset.name])]))
       .name('preset')
       .onChange((name: string) => {
         if (name) {

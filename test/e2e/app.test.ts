@@ -248,7 +248,7 @@ describe('the app in headless Chromium', () => {
       const run = { ...downhill.settings.runs[0], optimizer: { ...downhill.settings.runs[0].optimizer, lr: 0.05 } };
       downhill.change({ ...downhill.settings, runs: [run], paused: false });
     });
-    await expect.poll(() => preset.locator('.lil-display').textContent()).toBe('');
+    await expect.poll(() => preset.locator('.lil-display').textContent()).toBe('choose a preset…');
     expect(await explanation.count()).toBe(0);
   });
 
