@@ -278,10 +278,10 @@ export class SceneView {
     const viewport = split ? this.splitViewports()[half] : { x: 0, y: 0, width, height };
     const verticalScale = this.dims === 2 && this.mode === '2d' ? FLAT : 1;
     const camera = this.activeCamera();
-    this.fitCameras(viewport.width / viewport.height);
+    this.fitCameras(viewport.width, viewport.height);
     camera.updateMatrixWorld();
     const point = new Vector3(worldX(map, x), worldY(map, y), normalizeLoss(map, loss) * map.height * verticalScale).project(camera);
-    this.fitCameras(width / height);
+    this.fitCameras(width, height);
     return ndcToPixel(point, viewport);
   }
 
@@ -304,7 +304,7 @@ export class SceneView {
     const camera = this.orthographic;
     camera.updateMatrixWorld();
     const frames = viewports.map((viewport) => {
-      this.fitCameras(viewport.width / viewport.height);
+      this.fitCameras(viewport.width, viewport.height);
       const pixel = (worldPoint: Vector3) => ndcToPixel(worldPoint.project(camera), viewport);
       // The 1D view looks along y at the plane x-z; the 2D view down z at the plane x-y.
       const low = this.dims === 1 ? new Vector3(worldX(map, domain.xMin), 0, 0) : new Vector3(worldX(map, domain.xMin), worldY(map, domain.yMin), 0);
@@ -319,7 +319,7 @@ export class SceneView {
         this.dims === 1 ? new Vector3(worldX(map, box.xMax), 0, NORMALIZED_MAX * map.height) : new Vector3(worldX(map, box.xMax), worldY(map, box.yMax), 0),
       );
       // The side-by-side view fills each viewport; the single one centres the domain in the room between the panels.
-      const fit = this.orthographicFit(width / Math.max(1, height));
+      const fit = this.orthographicFit(width, height);
       const room = split
         ? { left: viewport.x, top: viewport.y, right: viewport.x + viewport.width, bottom: viewport.y + viewport.height }
         : { left: fit.roomLeft, top: 0, right: fit.roomLeft + fit.roomWidth, bottom: height };
@@ -334,7 +334,7 @@ export class SceneView {
       };
       return frame;
     });
-    this.fitCameras(width / Math.max(1, height));
+    this.fitCameras(width, height);
     return frames;
   }
 
@@ -483,7 +483,7 @@ export class SceneView {
       return { left: first.x, width: right - first.x };
     }
     if (this.activeCamera() === this.orthographic) {
-      const fit = this.orthographicFit(width / Math.max(1, height));
+      const fit = this.orthographicFit(width, height);
       return { left: fit.roomLeft, width: fit.roomWidth };
     }
     return { left: 0, width };
@@ -509,7 +509,7 @@ export class SceneView {
     this.renderer.setSize(width, height, false);
     const ratio = this.renderer.getPixelRatio();
     this.pixelToClip.value.set(2 / (width * ratio), 2 / (height * ratio));
-    this.fitCameras(width / height);
+    this.fitCameras(width, height);
   }
 
   /** Draws a frame; `stepsDone[k]` places the newest point of run k's trail rings. */
@@ -555,7 +555,7 @@ export class SceneView {
     const viewport = viewports[half];
     const ndc = new Vector2(((px - viewport.x) / viewport.width) * 2 - 1, 1 - ((py - viewport.y) / viewport.height) * 2);
     const camera = this.activeCamera();
-    this.fitCameras(viewport.width / viewport.height);
+    this.fitCameras(viewport.width, viewport.height);
     const raycaster = new Raycaster();
     raycaster.setFromCamera(ndc, camera);
 
@@ -566,7 +566,7 @@ export class SceneView {
       const plane = this.dims === 1 ? new Plane(new Vector3(0, 1, 0), 0) : new Plane(new Vector3(0, 0, 1), 0);
       world = raycaster.ray.intersectPlane(plane, new Vector3());
     }
-    this.fitCameras(width / height);
+    this.fitCameras(width, height);
     if (!world) {
       return undefined;
     }
@@ -625,7 +625,7 @@ export class SceneView {
     renderer.setScissorTest(true);
     for (const half of [0, 1]) {
       const viewport = viewports[half];
-      this.fitCameras(viewport.width / viewport.height);
+      this.fitCameras(viewport.width, viewport.height);
       map.mode.value = half;
       this.showRun(first, firstVisible && half === 0);
       this.showRun(second, secondVisible && half === 1);
@@ -640,7 +640,7 @@ export class SceneView {
     this.showRun(first, firstVisible);
     this.showRun(second, secondVisible);
     map.mode.value = 0;
-    this.fitCameras(width / height);
+    this.fitCameras(width, height);
   }
 
   private showRun(run: RunLayers, visible: boolean): void {
@@ -649,10 +649,11 @@ export class SceneView {
     run.trails.lines.visible = visible && this.trailsVisible;
   }
 
-  private fitCameras(aspect: number): void {
-    this.perspective.aspect = aspect;
+  /** Fits both cameras to a viewport of `width` × `height` CSS pixels. */
+  private fitCameras(width: number, height: number): void {
+    this.perspective.aspect = Math.max(1, width) / Math.max(1, height);
     this.perspective.updateProjectionMatrix();
-    this.fitOrthographic(aspect);
+    this.fitOrthographic(width, height);
   }
 
   dispose(): void {
@@ -731,7 +732,7 @@ export class SceneView {
     }
     this.controls.target.set(0, 0, targetHeight);
     this.controls.update();
-    this.fitOrthographic(this.canvas.clientWidth / Math.max(1, this.canvas.clientHeight));
+    this.fitOrthographic(this.canvas.clientWidth, this.canvas.clientHeight);
   }
 
   /**
@@ -739,9 +740,9 @@ export class SceneView {
    * the 2D and 1D views fills the part of the viewport not covered by the
    * panels (see setInsets), centred in it.
    */
-  private fitOrthographic(aspect: number): void {
+  private fitOrthographic(width: number, height: number): void {
     const camera = this.orthographic;
-    const fit = this.orthographicFit(aspect);
+    const fit = this.orthographicFit(width, height);
     camera.left = fit.left;
     camera.right = fit.right;
     camera.top = fit.top;
@@ -749,11 +750,13 @@ export class SceneView {
     camera.updateProjectionMatrix();
   }
 
-  /** Returns the frustum of fitOrthographic for a viewport as high as the canvas and `aspect` times as wide. */
-  private orthographicFit(aspect: number): OrthographicFit {
-    const height = Math.max(1, this.canvas.clientHeight);
+  /**
+   * Returns the frustum of fitOrthographic for a viewport of `width` × `height` CSS pixels: the
+   * canvas, or one half of the side-by-side view, whose axes then need their margins inside it.
+   */
+  private orthographicFit(width: number, height: number): OrthographicFit {
     const split = this.basinMap !== undefined && this.splitRuns && this.runs.length >= 2;
-    return fitOrthographic(aspect * height, height, split ? 0 : this.insets.left, split ? 0 : this.insets.right);
+    return fitOrthographic(Math.max(1, width), Math.max(1, height), split ? 0 : this.insets.left, split ? 0 : this.insets.right);
   }
 
   /** Sets the widths, in CSS pixels, of the panels over the left and right edges of the canvas. */

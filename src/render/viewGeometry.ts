@@ -16,11 +16,11 @@ export const ORTHOGRAPHIC_HALF = 1.15;
 export const MIN_ROOM_SHARE_OF_HEIGHT = 0.4;
 
 /**
- * CSS pixels that the 2D and 1D views keep free left of and below the
- * square for the axes' ticks and labels (axisOverlay.ts): labels of up to
- * five characters on the left, one line below.
+ * CSS pixels that the 2D and 1D views keep free around the square for the
+ * axes' ticks and labels (axisOverlay.ts): labels of up to five characters
+ * on the left, one line below, and the vertical axis's title above.
  */
-export const AXIS_MARGIN = { left: 48, bottom: 26 };
+export const AXIS_MARGIN = { left: 48, bottom: 26, top: 20 };
 
 /** A rectangle of the canvas in CSS pixels, y from the top. */
 export interface Viewport {
@@ -58,11 +58,11 @@ export function fitOrthographic(width: number, height: number, insetLeft: number
   }
   const free = Math.max(1, width - left - right);
   const squareWidth = Math.max(1, free - AXIS_MARGIN.left);
-  const squareHeight = Math.max(1, height - AXIS_MARGIN.bottom);
+  const squareHeight = Math.max(1, height - AXIS_MARGIN.top - AXIS_MARGIN.bottom);
   // Pixels per world unit, so that the square fits both the free width and the height.
   const scale = Math.min(squareWidth, squareHeight) / (2 * ORTHOGRAPHIC_HALF);
   const centreX = left + AXIS_MARGIN.left + squareWidth / 2;
-  const centreY = squareHeight / 2;
+  const centreY = AXIS_MARGIN.top + squareHeight / 2;
   return {
     left: -centreX / scale,
     right: (width - centreX) / scale,

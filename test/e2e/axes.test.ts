@@ -203,6 +203,32 @@ describe('axes', () => {
     }
   }, 120_000);
 
+  test('side by side, stacked: labels apart and in view', async () => {
+    // At 1280 × 800 the room between the panels is taller than wide, so the two maps are stacked.
+    const page = await openApp(1280, 800, '#v=1&surface=himmelblau&view=2d&grid=16&basinView=side-by-side&run2.optimizer=adam&run2.lr=0.05');
+    try {
+      const boxes = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('.axes .axis-label, .axes .axis-title')].map((part) => {
+          const box = part.getBoundingClientRect();
+          return { text: part.textContent, left: box.left, top: box.top, right: box.right, bottom: box.bottom };
+        }),
+      );
+      expect(boxes.filter((box) => box.text === 'y'), 'a y title per map').toHaveLength(2);
+      for (const box of boxes) {
+        expect(box.top, `top of "${box.text}"`).toBeGreaterThanOrEqual(0);
+        expect(box.bottom, `bottom of "${box.text}"`).toBeLessThanOrEqual(800);
+      }
+      for (const [k, a] of boxes.entries()) {
+        for (const b of boxes.slice(k + 1)) {
+          const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+          expect(apart, `"${a.text}" at (${a.left}, ${a.top}) and "${b.text}" at (${b.left}, ${b.top})`).toBe(true);
+        }
+      }
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
   test('3D view hides the axes', async () => {
     const page = await openApp(1280, 800, '#v=1&surface=himmelblau&view=2d');
     try {

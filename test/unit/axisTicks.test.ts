@@ -151,16 +151,25 @@ describe('orthographic view to pixels', () => {
     const viewport = { x: 0, y: 0, width, height };
     const low = ndcToPixel(new Vector3(-1, -1, 0).project(camera), viewport);
     const high = ndcToPixel(new Vector3(1, 1, 0).project(camera), viewport);
-    // The room is 548 px wide; less the margins, 500 × 774, so 500 / 2.3 px per world unit.
+    // The room is 548 px wide; less the margins, 500 × 754, so 500 / 2.3 px per world unit.
     const scale = (548 - AXIS_MARGIN.left) / (2 * ORTHOGRAPHIC_HALF);
     const centreX = 400 + AXIS_MARGIN.left + (548 - AXIS_MARGIN.left) / 2;
-    const centreY = (height - AXIS_MARGIN.bottom) / 2;
+    const centreY = AXIS_MARGIN.top + (height - AXIS_MARGIN.top - AXIS_MARGIN.bottom) / 2;
     expect(low.px).toBeCloseTo(centreX - scale, 6);
     expect(high.px).toBeCloseTo(centreX + scale, 6);
     expect(low.py).toBeCloseTo(centreY + scale, 6);
     expect(high.py).toBeCloseTo(centreY - scale, 6);
     // The square's margin and AXIS_MARGIN stay clear of the panels.
     expect(centreX - ORTHOGRAPHIC_HALF * scale - AXIS_MARGIN.left).toBeCloseTo(400, 6);
+  });
+
+  test('half of the stacked side-by-side view keeps its margins', () => {
+    // 560 × 400, as each half of a side-by-side view stacked in an 800 px high window: the square fits
+    // 400 − 20 − 26 = 354 px, so its top edge (world 1.15) is AXIS_MARGIN.top below the viewport's top.
+    const fit = fitOrthographic(560, 400, 0, 0);
+    const scale = (400 - AXIS_MARGIN.top - AXIS_MARGIN.bottom) / (2 * ORTHOGRAPHIC_HALF);
+    expect(fit.top * scale).toBeCloseTo(ORTHOGRAPHIC_HALF * scale + AXIS_MARGIN.top, 6);
+    expect(-fit.bottom * scale).toBeCloseTo(ORTHOGRAPHIC_HALF * scale + AXIS_MARGIN.bottom, 6);
   });
 
   test('a narrow room draws under the panels', () => {
