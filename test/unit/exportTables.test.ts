@@ -1,8 +1,10 @@
-// The sweep table as CSV: rates as people write them, one field per column.
+// The sweep table as CSV: rates as people write them, one field per column; the phase map as pixels.
 
 import { describe, expect, test } from 'vitest';
 
-import { finalStatesCsv, sweepCsv, type SweepRow } from '../../src/core/exportTables.ts';
+import { finalStatesCsv, phaseImage, sweepCsv, type SweepRow } from '../../src/core/exportTables.ts';
+import { CONVERGED_COLOR, DIVERGED_COLOR, NEITHER_COLOR } from '../../src/core/palette.ts';
+import type { CellStatistics, Outcome } from '../../src/core/sweep.ts';
 
 describe('sweep CSV', () => {
   const row = (lr: number, y?: number): SweepRow => ({
@@ -58,5 +60,27 @@ describe('final states CSV', () => {
     expect(rows[1].slice(3, 5)).toEqual(['0.5', '']);
     expect(rows.map((row) => row[6]).slice(1)).toEqual(['-1', '1', '-1', '1']);
     expect(rows.map((row) => row[13]).slice(1)).toEqual(['50', '50', '40', '41']);
+  });
+});
+
+describe('phase-map image', () => {
+  const cell = (outcome: Outcome): CellStatistics => ({
+    converged: outcome === 'converged' ? 1 : 0,
+    diverged: outcome === 'diverged' ? 1 : 0,
+    medianLoss: null,
+    p10Loss: null,
+    p90Loss: null,
+    medianStepsToConverge: null,
+    outcome,
+  });
+
+  test('outcome colours from the palette, largest second value on top', () => {
+    // Two rates by two second values: row 0 of the statistics is the smallest second value.
+    const pixels = phaseImage([cell('converged'), cell('diverged'), cell('neither'), cell('diverged')], 2, 2);
+    const pixel = (row: number, column: number) => Array.from(pixels.subarray(4 * (row * 2 + column), 4 * (row * 2 + column) + 4));
+    expect(pixel(1, 0)).toEqual([...CONVERGED_COLOR, 255]);
+    expect(pixel(1, 1)).toEqual([...DIVERGED_COLOR, 255]);
+    expect(pixel(0, 0)).toEqual([...NEITHER_COLOR, 255]);
+    expect(pixel(0, 1)).toEqual([...DIVERGED_COLOR, 255]);
   });
 });
