@@ -427,15 +427,17 @@ export class SceneView {
    * and lines as thick, relative to the picture, as on screen. Where the view
    * is framed between the side column and the panel (see framedColumns), the
    * PNG has those columns only, without the empty bands under the panels.
-   * `decorate` paints what the page shows over the canvas (the axes) onto the
-   * picture, given the CSS pixel column where the picture begins and the
-   * picture's pixels per CSS pixel. Resolves with the image and its size; the
-   * canvas returns to its own resolution at once.
+   * `rows` keeps only the CSS pixel rows from its top to its bottom (the map
+   * and its axes). `decorate` paints what the page shows over the canvas (the
+   * axes) onto the picture, given the CSS pixel where the picture's top left
+   * corner lies and the picture's pixels per CSS pixel. Resolves with the
+   * image and its size; the canvas returns to its own resolution at once.
    */
   captureImage(
     scale: number,
     stepsDone: readonly number[],
-    decorate?: (context: CanvasRenderingContext2D, originX: number, pixelScale: number) => void,
+    decorate?: (context: CanvasRenderingContext2D, originX: number, originY: number, pixelScale: number) => void,
+    rows?: { top: number; bottom: number },
   ): Promise<{ blob: Blob; width: number; height: number }> {
     const renderer = this.renderer;
     const ratio = renderer.getPixelRatio();
@@ -443,22 +445,24 @@ export class SceneView {
     // one, so point and line sizes grow with the picture.
     renderer.setPixelRatio(ratio * scale);
     renderer.setSize(Math.max(1, this.canvas.clientWidth), Math.max(1, this.canvas.clientHeight), false);
-    const { height } = this.canvas;
     this.render(stepsDone);
 
-    // The columns in drawing-buffer pixels. drawImage and toBlob copy the canvas now, in this task,
+    // The columns and rows in drawing-buffer pixels. drawImage and toBlob copy the canvas now, in this task,
     // before the frame is presented and the size restored.
     const columns = this.framedColumns();
     const left = Math.round(columns.left * ratio * scale);
     const width = Math.max(1, Math.min(this.canvas.width - left, Math.round(columns.width * ratio * scale)));
+    const topRow = rows ? Math.max(0, rows.top) : 0;
+    const top = Math.round(topRow * ratio * scale);
+    const height = rows ? Math.max(1, Math.min(this.canvas.height - top, Math.round((rows.bottom - topRow) * ratio * scale))) : this.canvas.height;
     let source = this.canvas;
-    if (left > 0 || width < this.canvas.width || decorate) {
+    if (left > 0 || width < this.canvas.width || top > 0 || height < this.canvas.height || decorate) {
       source = document.createElement('canvas');
       source.width = width;
       source.height = height;
       const context = source.getContext('2d')!;
-      context.drawImage(this.canvas, left, 0, width, height, 0, 0, width, height);
-      decorate?.(context, columns.left, ratio * scale);
+      context.drawImage(this.canvas, left, top, width, height, 0, 0, width, height);
+      decorate?.(context, columns.left, topRow, ratio * scale);
     }
     const blob = new Promise<Blob>((resolve, reject) =>
       source.toBlob((result) => (result ? resolve(result) : reject(new Error('the browser could not encode the view as PNG'))), 'image/png'),

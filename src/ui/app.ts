@@ -1581,7 +1581,9 @@ export class App {
         const image = await this.view.captureImage(
           scale,
           this.runs.map((each) => each.descent.stepsDone),
-          (context, originX, pixelScale) => this.axes.paint(context, originX, pixelScale),
+          (context, originX, originY, pixelScale) => this.axes.paint(context, originX, originY, pixelScale),
+          // The 2D and 1D views keep only the rows of the map and its axes.
+          this.axes.extent(),
         );
         const file = name('png', 'view', `${image.width}x${image.height}`);
         saveFile(file, image.blob);

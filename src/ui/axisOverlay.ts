@@ -49,12 +49,32 @@ export class AxisOverlay {
   }
 
   /**
-   * Paints the axes as the page shows them onto `context`, a picture of the
-   * canvas from CSS pixel column `originX` on, at `pixelScale` picture pixels
-   * per CSS pixel: each line and label's box in its background colour, then
-   * the label's text in its colour and font.
+   * Returns the CSS pixel rows, from the canvas's top, that the drawn boxes of
+   * the frames last shown and every part of their axes span, 8 px more on
+   * each side; undefined without axes (the 3D view).
    */
-  paint(context: CanvasRenderingContext2D, originX: number, pixelScale: number): void {
+  extent(): { top: number; bottom: number } | undefined {
+    if (this.laidOut.length === 0) {
+      return undefined;
+    }
+    const origin = this.canvas.getBoundingClientRect();
+    let top = Math.min(...this.laidOut.map((frame) => frame.box.top));
+    let bottom = Math.max(...this.laidOut.map((frame) => frame.box.bottom));
+    for (const part of this.element.children) {
+      const box = part.getBoundingClientRect();
+      top = Math.min(top, box.top - origin.top);
+      bottom = Math.max(bottom, box.bottom - origin.top);
+    }
+    return { top: Math.max(0, top - 8), bottom: Math.min(this.canvas.clientHeight, bottom + 8) };
+  }
+
+  /**
+   * Paints the axes as the page shows them onto `context`, a picture of the
+   * canvas from CSS pixel (`originX`, `originY`) on, at `pixelScale` picture
+   * pixels per CSS pixel: each line and label's box in its background colour,
+   * then the label's text in its colour and font.
+   */
+  paint(context: CanvasRenderingContext2D, originX: number, originY: number, pixelScale: number): void {
     const origin = this.canvas.getBoundingClientRect();
     context.save();
     context.textAlign = 'center';
@@ -63,7 +83,7 @@ export class AxisOverlay {
       const box = part.getBoundingClientRect();
       const style = getComputedStyle(part);
       const x = (box.left - origin.left - originX) * pixelScale;
-      const y = (box.top - origin.top) * pixelScale;
+      const y = (box.top - origin.top - originY) * pixelScale;
       const width = box.width * pixelScale;
       const height = box.height * pixelScale;
       context.fillStyle = style.backgroundColor;

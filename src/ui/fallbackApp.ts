@@ -395,7 +395,7 @@ export class FallbackApp {
         picture.height = this.canvas.height;
         const context = picture.getContext('2d')!;
         context.drawImage(this.canvas, 0, 0);
-        this.axes.paint(context, 0, this.canvas.width / Math.max(1, this.canvas.clientWidth));
+        this.axes.paint(context, 0, 0, this.canvas.width / Math.max(1, this.canvas.clientWidth));
         const blob = await new Promise<Blob | null>((resolve) => picture.toBlob(resolve, 'image/png'));
         if (!blob) {
           this.notices.show('Could not export: the browser could not encode the PNG.', 'error');
