@@ -49,9 +49,9 @@ export class AxisOverlay {
   }
 
   /**
-   * Returns the CSS pixel rows, from the canvas's top, that the drawn boxes of
-   * the frames last shown and every part of their axes span, 8 px more on
-   * each side; undefined without axes (the 3D view).
+   * Returns the CSS pixel rows, from the canvas's top, that the frames' drawn
+   * boxes and every part of their axes span, with 8 px more on each side.
+   * Undefined without axes (the 3D view).
    */
   extent(): { top: number; bottom: number } | undefined {
     if (this.laidOut.length === 0) {

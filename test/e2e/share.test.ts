@@ -139,8 +139,8 @@ describe('share and export', () => {
       return { width: element.width, height: element.height };
     });
     const single = PNG.sync.read((await exportIn(page, 'view', 1)).data);
-    // The 2D view is framed between the side column (380 pixels wide) and the panel, and so is the PNG: only as
-    // wide as that room (at least 280 pixels, see layout.test.ts), and only as tall as the map and its axes.
+    // The 2D view is framed between the side column (380 pixels wide) and the panel, and so is the PNG. It is only
+    // as wide as that room (at least 280 pixels, see layout.test.ts), and only as tall as the map and its axes.
     expect(single.width).toBeGreaterThanOrEqual(280);
     expect(single.width).toBeLessThanOrEqual(canvas.width - 380);
     // The square fills the room's width less the y labels' margin, and the axes add under 80 pixels of height.
