@@ -31,7 +31,7 @@ import { drawnLoss } from '../render/heightMap.ts';
 import { chooseParticles, type VerifyReport } from '../core/verify.ts';
 import { VerifyView } from './verifyView.ts';
 import type { VerifyMessage, VerifyRequest } from './verifyWorker.ts';
-import { SceneView } from '../render/sceneView.ts';
+import { SceneView, type ViewMode } from '../render/sceneView.ts';
 import { BasinLegend, type BasinColumn } from './basinLegend.ts';
 import { ColorLegend } from './colorLegend.ts';
 import { AxisOverlay } from './axisOverlay.ts';
@@ -156,6 +156,8 @@ export class App {
   private namedMinima: NamedMinimum[] = [];
   private starts: Float32Array = new Float32Array(0);
   private pickedIndex = 0;
+  /** The camera each view had when the user last left it for the other, kept while the scene stays. */
+  private viewCameras = new Map<ViewMode, ReturnType<SceneView['cameraState']>>();
   /** The picked particle's positions and losses in the active run, by update count. */
   private pickedPath = new Map<number, [number, number, number]>();
   private pendingSteps = 0;
@@ -422,7 +424,13 @@ export class App {
       }
     }
     if (next.view !== previous.view) {
+      // Going back to a view finds its zoom and pan as the user left them.
+      this.viewCameras.set(previous.view, this.view.cameraState());
       this.view.setViewMode(next.view);
+      const camera = this.viewCameras.get(next.view);
+      if (camera) {
+        this.view.setCameraState(camera);
+      }
       this.drawPickedPath();
     }
     if (next.trails !== previous.trails) {
@@ -928,6 +936,8 @@ export class App {
     this.view.setPicked(this.pickedIndex);
     this.view.setTrailsVisible(settings.trails);
     this.view.setViewMode(settings.view);
+    // A new scene starts both views from their default cameras.
+    this.viewCameras.clear();
     this.legend.setRuns(settings.runs, settings.active, sweepAxes(settings));
     this.createPlot();
     this.elements.root.classList.toggle('sweep-mode', settings.sweep.enabled);

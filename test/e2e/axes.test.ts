@@ -179,6 +179,19 @@ describe('axes', () => {
       expect(Math.min(...xValues)).toBeGreaterThan(-5);
       expect(Math.max(...xValues)).toBeLessThan(5);
       expectNiceSteps(after.y.map((label) => label.value).sort((a, b) => a - b));
+
+      // The 3D view and back: the top-down view keeps its zoom and the point under the cursor.
+      for (const view of ['3d', '2d']) {
+        await page.evaluate((next) => {
+          const downhill = (window as unknown as { downhill: { change(settings: object): void; settings: object } }).downhill;
+          downhill.change({ ...downhill.settings, view: next });
+        }, view);
+        await waitForFrames(page, 2);
+      }
+      const zoomBack = await page.evaluate(() => (window as unknown as { downhill: { view: { cameraState(): { zoom: number } } } }).downhill.view.cameraState().zoom);
+      expect(zoomBack, 'zoom after the 3D view and back').toBeCloseTo(zoom, 6);
+      const centreBack = await pixelOf(page, 0, 0);
+      expect(Math.abs(centreBack.px - centre.px), 'x pixel of (0, 0) after the 3D view and back').toBeLessThanOrEqual(2);
     } finally {
       await page.close();
     }
