@@ -82,11 +82,21 @@ describe('basin legend', () => {
     // Only eight found minima get rows; the others are summed.
     expect(legend).toMatch(/\d+ more found minima/);
     // Its swatch shows stripes in the colours of four of the summed minima, none of them a listed row's colour.
-    const summed = page.locator('#basin-legend .basin-row', { hasText: 'more found minima' }).locator('.swatch');
-    const stripes = new Set((await summed.evaluate((element) => getComputedStyle(element).backgroundImage)).match(/rgb\([^)]*\)/g));
+    // The legend is drawn again as clustering finds minima, so the swatches are read in one pass of the page.
+    const readSwatches = () =>
+      page.evaluate(() => {
+        const rows = [...document.querySelectorAll<HTMLElement>('#basin-legend .basin-row')];
+        const summed = rows.find((row) => row.textContent?.includes('more found minima'))?.querySelector('.swatch');
+        return {
+          stripes: summed ? (getComputedStyle(summed).backgroundImage.match(/rgb\([^)]*\)/g) ?? []) : [],
+          listed: rows.map((row) => row.querySelector('.swatch')).filter((swatch) => swatch !== null).map((swatch) => getComputedStyle(swatch).backgroundColor),
+        };
+      });
+    await expect.poll(async () => new Set((await readSwatches()).stripes).size, { timeout: 30_000 }).toBe(4);
+    const swatches = await readSwatches();
+    const stripes = new Set(swatches.stripes);
     expect(stripes.size).toBe(4);
-    const listed = await page.locator('#basin-legend .basin-row').locator('.swatch').evaluateAll((elements) => elements.map((element) => getComputedStyle(element).backgroundColor));
-    expect(listed.filter((color) => stripes.has(color))).toEqual([]);
+    expect(swatches.listed.filter((color) => stripes.has(color))).toEqual([]);
     expect(legend).toContain('found: clustered from the end points of converged particles');
   }, 300_000);
 
