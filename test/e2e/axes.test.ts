@@ -2,11 +2,11 @@
 // the canvas pixels where the view draws those coordinates, before and after a
 // zoom, and the 3D view has none.
 
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 
 import { waitForFrames } from '../helpers/appPage.ts';
-import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
+import { useAppSession } from '../helpers/appSession.ts';
 
 /**
  * Largest distance, in CSS pixels, between a label's centre and the pixel of
@@ -66,22 +66,11 @@ function expectNiceSteps(values: number[]): number {
 }
 
 describe('axes', () => {
-  let server: RunningApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startApp();
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const session = useAppSession();
 
   async function openApp(width: number, height: number, hash: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
-    await page.goto(`${server.url}${hash}`);
+    const page = await session.browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
+    await page.goto(`${session.server.url}${hash}`);
     await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
       timeout: 60_000,
     });

@@ -4,10 +4,10 @@
 // not overlap them. A particle picked while paused gets its point at once.
 
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 
 import { openAppPage } from '../helpers/appPage.ts';
-import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
+import { useAppSession } from '../helpers/appSession.ts';
 
 /** What uPlot drew on one vertical axis of the history plot. */
 interface AxisReadout {
@@ -49,23 +49,12 @@ async function readAxes(browser: Browser, url: string, hash: string, axisIndex: 
 }
 
 describe('history plot', () => {
-  let server: RunningApp;
-  let browser: Browser;
+  const session = useAppSession();
   const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    server = await startApp();
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   test('loss axis labelled near 1e33', { timeout: 120_000 }, async () => {
     // Goldstein–Price at the default η diverges to losses of about 7e32, past uPlot's default tick increments.
-    const { loss, lossMax } = await readAxes(browser, server.url, '#v=1&surface=goldstein-price&grid=24', 2, /^1e32$/, pageErrors);
+    const { loss, lossMax } = await readAxes(session.browser, session.server.url, '#v=1&surface=goldstein-price&grid=24', 2, /^1e32$/, pageErrors);
 
     expect(lossMax).toBeGreaterThanOrEqual(1e32);
     expect(loss.labels.filter((label) => label !== '').length).toBeGreaterThanOrEqual(2);
@@ -75,7 +64,7 @@ describe('history plot', () => {
   test('axes fit 5-digit tick labels', { timeout: 120_000 }, async () => {
     // At κ = 10⁴ and η = 0.00025 the distance across the valley grows 1.5-fold per update: x and y pass 10000 after about 20 updates.
     const hash = '#v=1&surface=ill-conditioned&condition=10000&grid=24&run1.lr=0.00025';
-    const { position, loss } = await readAxes(browser, server.url, hash, 1, /^-?\d{5}$/, pageErrors);
+    const { position, loss } = await readAxes(session.browser, session.server.url, hash, 1, /^-?\d{5}$/, pageErrors);
 
     expect(position.size).toBeGreaterThanOrEqual(position.needed);
     expect(loss.size).toBeGreaterThanOrEqual(loss.needed);
@@ -83,7 +72,7 @@ describe('history plot', () => {
   });
 
   test('pick while paused plots the particle', { timeout: 120_000 }, async () => {
-    const page = await openAppPage(browser, server.url + '#v=1&surface=quadratic&grid=24', { width: 1280, height: 800 }, pageErrors);
+    const page = await openAppPage(session.browser, session.server.url + '#v=1&surface=quadratic&grid=24', { width: 1280, height: 800 }, pageErrors);
     type Downhill = { settings: object; stepsDone: number; change(next: object): boolean; pick(index: number): void };
     await page.waitForFunction(() => (window as unknown as { downhill: Downhill }).downhill.stepsDone >= 5, null, { timeout: 90_000 });
     await page.evaluate(() => {

@@ -2,11 +2,11 @@
 // the panel, the colour bar and the notices do not overlap, stay inside the
 // window, and leave the canvas a usable area between them.
 
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 
-import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
+import { useAppSession } from '../helpers/appSession.ts';
 
 interface Box {
   name: string;
@@ -39,23 +39,12 @@ function overlaps(a: Box, b: Box): boolean {
 }
 
 describe('layout', () => {
-  let server: RunningApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startApp();
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const session = useAppSession();
 
   /** Opens the app in a window of `width` × `height` at `hash`, once its particles exist. */
   async function openApp(width: number, height: number, hash = ''): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
-    await page.goto(`${server.url}${hash}`);
+    const page = await session.browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
+    await page.goto(`${session.server.url}${hash}`);
     await page.waitForFunction(() => ((window as unknown as { downhill?: { particleCount: number } }).downhill?.particleCount ?? 0) > 0, null, {
       timeout: 60_000,
     });
@@ -267,7 +256,7 @@ describe('layout', () => {
   ])('%i × %i: panel menus and title fit their text', async (width, height) => {
     const page = await openApp(width, height, '#v=1&grid=16&paused=1');
     try {
-      // The longest menu entries: a momentum sweep's second axis and two configurations side by side.
+      // The widest menu entries: a momentum sweep's second axis and two configurations side by side.
       await page.evaluate(async () => {
         const downhill = (window as unknown as { downhill: any }).downhill;
         const base = downhill.settings.runs[0];

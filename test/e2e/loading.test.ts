@@ -1,12 +1,12 @@
-// The page before the app runs: index.html's own "Starting WebGPU…" line in
-// the middle of the window while the script loads, gone once the first scene
-// is drawn, and a page that explains why when neither WebGPU nor the CPU fallback
-// starts.
+// The page before the app runs. index.html's own "Starting WebGPU…" line sits
+// in the middle of the window while the script loads and goes once the first
+// scene is drawn. When neither WebGPU nor the CPU fallback starts, a page
+// explains why.
 
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 
-import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
+import { useAppSession } from '../helpers/appSession.ts';
 
 const VIEWPORT = { width: 1000, height: 700 };
 
@@ -15,21 +15,10 @@ const WITHOUT_GPU_AND_WORKERS =
   "Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined }); window.Worker = function () { throw new Error('test: no Worker'); };";
 
 describe('loading', () => {
-  let server: RunningApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startApp();
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const session = useAppSession();
 
   async function newPage(): Promise<Page> {
-    return browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+    return session.browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: 1 });
   }
 
   test('line shows before the script runs', async () => {
@@ -45,7 +34,7 @@ describe('loading', () => {
         await route.continue();
       });
       // A module script delays DOMContentLoaded, so the test waits for the page's stylesheet instead.
-      await page.goto(server.url, { waitUntil: 'commit' });
+      await page.goto(session.server.url, { waitUntil: 'commit' });
       await page.waitForFunction(() => {
         const loading = document.getElementById('loading');
         return loading !== null && getComputedStyle(loading).position === 'absolute';
@@ -74,7 +63,7 @@ describe('loading', () => {
     const page = await newPage();
     try {
       await page.addInitScript(WITHOUT_GPU_AND_WORKERS);
-      await page.goto(server.url);
+      await page.goto(session.server.url);
       const blocker = page.locator('.blocker');
       await expect.poll(() => blocker.textContent(), { timeout: 60_000 }).toMatch(/downhill could not start/);
       expect(await blocker.textContent()).toMatch(/WebGPU did not start, and the CPU fallback failed: test: no Worker/);
