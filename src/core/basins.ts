@@ -116,7 +116,7 @@ export function outcomeName(basin: number): 'elsewhere' | 'diverged' | 'not conv
   }
 }
 
-/** The legend colour of a basin code (8-bit sRGB): one per minimum, distinct up to MAX_BASINS, and fixed ones for the other codes. */
+/** Returns the legend colour of a basin code (8-bit sRGB): one per minimum, distinct up to MAX_BASINS, and fixed ones for the other codes. */
 export function basinColor(basin: number): Rgb8 {
   if (basin === BASIN_OTHER) {
     return OTHER_COLOR;

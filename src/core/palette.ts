@@ -29,7 +29,7 @@ export const OUTCOME_CODE_COLORS: readonly Rgb8[] = [OTHER_COLOR, DIVERGED_COLOR
 /** Share of white mixed into a run's colour, in linear light, for its converged particles. */
 export const CONVERGED_LIGHTEN = 0.6;
 
-/** A run's colour as its converged particles show it. */
+/** Returns a run's colour as its converged particles show it. */
 export function convergedShade(color: Rgb8): Rgb8 {
   const [r, g, b] = linearRgb(color).map((channel) => linearToSrgb(channel + CONVERGED_LIGHTEN * (1 - channel)));
   return [r, g, b];
@@ -47,10 +47,10 @@ export const UNRESOLVED_COLOR: Rgb8 = [149, 149, 149];
 export const MARK_COLORS: readonly Rgb8[] = [DIFFERENCE_COLOR, UNRESOLVED_COLOR];
 
 /**
- * What the minimum colours keep to: generated colours lie in the lightness
- * range, stay `fromFixed` from the outcome and mark colours (and
- * `fromFixedDichromat` from the outcome colours under simulated protanopia
- * and deuteranopia), and each is `fromPrevious` from the one before it.
+ * Limits of the minimum colours. Generated colours lie in the lightness range
+ * and stay `fromFixed` from the outcome and mark colours. They stay
+ * `fromFixedDichromat` from the outcome colours under simulated protanopia and
+ * deuteranopia, and each is `fromPrevious` from the one before it.
  */
 export const PALETTE_LIMITS = {
   minLightness: 0.5,

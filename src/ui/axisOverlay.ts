@@ -71,8 +71,8 @@ export class AxisOverlay {
   /**
    * Paints the axes as the page shows them onto `context`, a picture of the
    * canvas from CSS pixel (`originX`, `originY`) on, at `pixelScale` picture
-   * pixels per CSS pixel: each line and label's box in its background colour,
-   * then the label's text in its colour and font.
+   * pixels per CSS pixel. Each line and label's box gets its background
+   * colour, then each label its text in its colour and font.
    */
   paint(context: CanvasRenderingContext2D, originX: number, originY: number, pixelScale: number): void {
     const origin = this.canvas.getBoundingClientRect();

@@ -22,8 +22,8 @@ const SUMMED_STRIPES = 4;
 
 /** CSS background of vertical stripes in the colours of the first SUMMED_STRIPES of `minima`. */
 export function stripedSwatch(minima: readonly number[]): string {
-  const shown = minima.slice(0, SUMMED_STRIPES);
-  const stops = shown.map((k, i) => `${cssHex(basinColor(k))} ${(100 * i) / shown.length}% ${(100 * (i + 1)) / shown.length}%`);
+  const striped = minima.slice(0, SUMMED_STRIPES);
+  const stops = striped.map((k, i) => `${cssHex(basinColor(k))} ${(100 * i) / striped.length}% ${(100 * (i + 1)) / striped.length}%`);
   return `linear-gradient(90deg, ${stops.join(', ')})`;
 }
 

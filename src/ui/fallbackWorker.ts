@@ -152,8 +152,8 @@ function frameOf(run: ReferenceRun, picked: number, history: HistoryEntry[]): Fa
 }
 
 /**
- * Runs up to `steps` updates of every configuration, one at a time so the picked path has every
- * update, within STEP_BUDGET_MS, and posts the frame; `isStepReply` is false for a pick's frame.
+ * Runs up to `steps` updates of every configuration within STEP_BUDGET_MS, one at a time so that
+ * the picked path has every update, and posts the frame. `isStepReply` is false for a pick's frame.
  */
 function step(steps: number, isStepReply = true): void {
   const current = scene;

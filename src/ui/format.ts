@@ -72,8 +72,8 @@ export function formatPoint(point: { x: number; y: number }, dims: 1 | 2, domain
 
 /** Formats the tick values of a plot axis with formatAxisValues(); a tick uPlot skips (null) gets no label. */
 export function formatTicks(_plot: unknown, values: (number | null)[]): string[] {
-  const shown = values.filter((value): value is number => value !== null);
-  const labels = formatAxisValues(shown);
+  const ticks = values.filter((value): value is number => value !== null);
+  const labels = formatAxisValues(ticks);
   let next = 0;
   return values.map((value) => (value === null ? '' : labels[next++]));
 }
@@ -97,7 +97,7 @@ export function formatAxisValues(values: readonly number[]): string[] {
   if (Math.max(...magnitudes) < 1e6 && Math.min(...magnitudes) >= 1e-4) {
     return values.map((value) => String(Number(value.toPrecision(12))));
   }
-  // The fewest digits that keep the labels apart and each within 4 significant digits of its tick, as formatValue() is.
+  // Use as few digits as keep the labels apart and each within 4 significant digits of its tick, as formatValue() is.
   for (let digits = 0; ; digits++) {
     const labels = values.map((value) => (value === 0 ? '0' : value.toExponential(digits).replace('e+', 'e')));
     const close = labels.every((label, k) => Math.abs(Number(label) - values[k]) <= 5e-4 * Math.abs(values[k]));

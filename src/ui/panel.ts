@@ -83,7 +83,7 @@ export class Panel {
     const gui = this.gui;
 
     gui
-      // The empty value's label says what the menu is for.
+      // The empty value's label tells what the menu is for.
       .add(this.model, 'preset', Object.fromEntries([[NO_PRESET_LABEL, ''], ...PRESETS.map((preset) => [preset.name, preset.name])]))
       .name('preset')
       .onChange((name: string) => {

@@ -1,6 +1,6 @@
-// The colours of outcomes and basins, checked by OKLab distance (black to
-// white is 1; about 0.02 is the smallest difference one sees side by side),
-// for normal vision and for simulated protanopia and deuteranopia.
+// The colours of outcomes and basins, checked by OKLab distance for normal
+// vision and for simulated protanopia and deuteranopia. Black to white is 1,
+// and by estimate about 0.02 is the smallest difference visible side by side.
 import { describe, expect, test } from 'vitest';
 import { MAX_BASINS, basinColor, BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER } from '../../src/core/basins.ts';
 import { DEUTERANOPIA, linearRgb, linearToSrgb, oklab, oklabDistance, parseHex, PROTANOPIA, type Matrix3, type Rgb8 } from '../../src/core/colorScience.ts';
@@ -26,7 +26,7 @@ const VISIONS: [string, Matrix3 | undefined][] = [
   ['deuteranopia', DEUTERANOPIA],
 ];
 
-/** The smallest distance between a colour of `first` and one of `second`, with the pair. */
+/** Finds the closest pair of a colour of `first` and one of `second`, and their distance. */
 function closest(first: readonly Rgb8[], second: readonly Rgb8[], vision?: Matrix3): { distance: number; pair: [Rgb8, Rgb8] } {
   let best = { distance: Infinity, pair: [first[0], second[0]] as [Rgb8, Rgb8] };
   for (const a of first) {
@@ -68,7 +68,7 @@ describe('basin colours', () => {
     expect([basinColor(BASIN_OTHER), basinColor(BASIN_DIVERGED), basinColor(BASIN_MOVING)]).toEqual([OTHER_COLOR, DIVERGED_COLOR, MOVING_COLOR]);
   });
 
-  test('all 128 minimum colours and the 3 outcome colours are at least 0.055 apart', () => {
+  test('all colours pairwise apart', () => {
     // The palette reaches 0.0598; greedy maximin over sRGB cannot do much better for 128 colours in this lightness range.
     const { distance, pair } = closest([...MINIMUM_COLORS, ...OUTCOME_CODE_COLORS], [...MINIMUM_COLORS, ...OUTCOME_CODE_COLORS]);
     expect(distance, `closest pair ${pair.join(' / ')}`).toBeGreaterThanOrEqual(0.055);
@@ -80,7 +80,7 @@ describe('basin colours', () => {
     }
   });
 
-  test('every minimum colour stays 0.12 from the outcome colours, 0.08 under protanopia and deuteranopia', () => {
+  test('minimum colours apart from outcomes', () => {
     expect(closest(MINIMUM_COLORS, OUTCOME_CODE_COLORS).distance).toBeGreaterThanOrEqual(0.12);
     expect(closest(MINIMUM_COLORS, OUTCOME_CODE_COLORS, PROTANOPIA).distance).toBeGreaterThanOrEqual(0.08);
     expect(closest(MINIMUM_COLORS, OUTCOME_CODE_COLORS, DEUTERANOPIA).distance).toBeGreaterThanOrEqual(0.08);
@@ -94,7 +94,7 @@ describe('basin colours', () => {
 });
 
 describe('the diverged colour', () => {
-  test('is the one colour of the basin map, the phase map and the sweep plots', () => {
+  test('one colour in every view', () => {
     expect(basinColor(BASIN_DIVERGED)).toBe(DIVERGED_COLOR);
     expect(OUTCOME_COLORS.diverged).toBe(DIVERGED_COLOR);
     expect(OUTCOME_COLORS.converged).toBe(CONVERGED_COLOR);
