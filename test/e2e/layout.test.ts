@@ -89,6 +89,16 @@ describe('layout', () => {
       expect(report.text.bottom, 'bottom of the report').toBeLessThanOrEqual(report.status.top + 0.5);
 
       const { boxes, status, side } = await overlayBoxes(page);
+      // The basin map hides the colour bar, so the panel may run to the window's foot instead of stopping above the bar.
+      // Its folders are longer than any of these windows, so it reaches the foot and scrolls.
+      const panelRoom = await page.evaluate(() => {
+        const panel = document.querySelector<HTMLElement>('.lil-gui.lil-root')!;
+        const scrolls = [panel, ...panel.querySelectorAll<HTMLElement>('.lil-children')].some((element) => element.scrollHeight > element.clientHeight + 1);
+        return { bar: document.querySelector<HTMLElement>('.color-legend')!.hidden, bottom: panel.getBoundingClientRect().bottom, scrolls };
+      });
+      expect(panelRoom.bar, 'colour bar hidden').toBe(true);
+      expect(panelRoom.scrolls, 'panel scrolls').toBe(true);
+      expect(panelRoom.bottom, 'bottom of the panel').toBeGreaterThanOrEqual(height - 12);
       for (const box of boxes) {
         expect(box.top, `top of the ${box.name}`).toBeGreaterThanOrEqual(0);
         expect(box.left, `left of the ${box.name}`).toBeGreaterThanOrEqual(0);
