@@ -3,7 +3,8 @@
  * history entry, so Back and Forward move between scenes. Changes within a
  * second of the last entry (a slider being dragged) replace that entry, as do
  * moves of the camera, single steps and picks. Back, Forward and a link typed
- * into the address bar apply the fragment they bring.
+ * into the address bar apply the fragment they bring; a value there that is
+ * not valid keeps the value it has in the running scene.
  */
 import { decodeLink, encodeLink, type DecodedLink, type LinkState } from './urlState.ts';
 
@@ -29,7 +30,8 @@ export class LinkSync {
       // What the browser navigated to is the current entry; writes that follow from applying it replace it.
       this.cancel();
       this.lastEntry = performance.now();
-      this.apply(decodeLink(location.hash));
+      // A value that the new fragment gets wrong keeps its value in the scene that runs now.
+      this.apply(decodeLink(location.hash, this.read()));
     });
   }
 

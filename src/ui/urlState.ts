@@ -220,10 +220,11 @@ type RunNames = Map<number, { optimizer?: string; schedule?: string }>;
 
 /**
  * Reads a fragment (with or without '#'). Values that cannot be read or fail
- * validation are left at their defaults and listed in `problems`; so is every
- * unknown key.
+ * validation are listed in `problems`, and so is every unknown key. Such a
+ * value is left at its default, or, given `current` (the scene that runs when
+ * a link is typed into its address bar), at the value it has there.
  */
-export function decodeLink(fragment: string): DecodedLink {
+export function decodeLink(fragment: string, current?: LinkState): DecodedLink {
   const text = fragment.startsWith('#') ? fragment.slice(1) : fragment;
   const problems: string[] = [];
   const state: LinkState = { settings: cloneSettings(DEFAULT_SETTINGS) };
@@ -259,6 +260,12 @@ export function decodeLink(fragment: string): DecodedLink {
     return plusAsSpace ? `${problem} In a link that begins with v=, + stands for a space: write %2B for a plus sign.` : problem;
   };
   const seen = new Set<string>();
+  // Keys whose value was not applied, with the index of the problem that names each.
+  const rejected = new Map<string, number>();
+  const reject = (key: string, problem: string): void => {
+    rejected.set(key, problems.length);
+    problems.push(problem);
+  };
   const assignments: Assignment[] = [];
   // Run k's optimizer and schedule names come first: they choose which fields that run has.
   const runNames: RunNames = new Map();
@@ -281,7 +288,7 @@ export function decodeLink(fragment: string): DecodedLink {
         assignments.push(assignment);
       }
     } catch (error) {
-      problems.push(describeProblem(key, value, error));
+      reject(key, describeProblem(key, value, error));
     }
   }
   for (const keys of extraRuns.values()) {
@@ -328,7 +335,7 @@ export function decodeLink(fragment: string): DecodedLink {
   // that validates. Two passes let in keys that are checked against each
   // other, such as the two ends of a range.
   const all = cloneSettings(state.settings);
-  const applied = assignments.filter((assignment) => tryApply(assignment, all, problems));
+  const applied = assignments.filter((assignment) => tryApply(assignment, all, reject));
   try {
     state.settings = validateSettings(applyAll(state.settings, applied));
   } catch {
@@ -357,12 +364,15 @@ export function decodeLink(fragment: string): DecodedLink {
               `The link's domain=${shorten(assignment.text)} was not applied: it gives x bounds only, and ${surfaceSubject(current)} is a function of x and y; write 4 numbers: x min, x max, y min, y max.`,
             );
           } else {
-            problems.push(describeProblem(assignment.key, assignment.text, error));
+            reject(assignment.key, describeProblem(assignment.key, assignment.text, error));
           }
         }
       }
     }
     state.settings = current;
+  }
+  if (current) {
+    state.settings = keepCurrentValues(state.settings, current, rejected, problems);
   }
   if (state.settings.active >= state.settings.runs.length) {
     state.settings.active = 0;
@@ -473,14 +483,43 @@ function applyAll(settings: AppSettings, assignments: Assignment[]): AppSettings
 }
 
 /** Applies one assignment to a scratch copy to catch type errors early; returns whether it applies. */
-function tryApply(assignment: Assignment, scratch: AppSettings, problems: string[]): boolean {
+function tryApply(assignment: Assignment, scratch: AppSettings, reject: (key: string, problem: string) => void): boolean {
   try {
     assignment.apply(scratch);
     return true;
   } catch (error) {
-    problems.push(describeProblem(assignment.key, assignment.text, error));
+    reject(assignment.key, describeProblem(assignment.key, assignment.text, error));
     return false;
   }
+}
+
+/**
+ * Puts back the value that each rejected key has in `current`, where
+ * `settings` still reads that key and takes the value, and adds that value
+ * to the key's problem. A key that `current` leaves at its default stays at it.
+ */
+function keepCurrentValues(settings: AppSettings, current: LinkState, rejected: Map<string, number>, problems: string[]): AppSettings {
+  const currentValues = new URLSearchParams(encodeLink(current));
+  let merged = settings;
+  for (const [key, problem] of rejected) {
+    const value = currentValues.get(key);
+    // A surface and its formula are one choice, which the formula field shows with its fault marked.
+    if (value === null || key === 'surface' || key === 'formula') {
+      continue;
+    }
+    try {
+      const assignment = readKey(key, value, { settings: cloneSettings(merged) }, new Map());
+      const run = assignment?.run;
+      if (!assignment || (run && (!merged.runs[run.index - 1] || run.unread(merged.runs[run.index - 1])))) {
+        continue;
+      }
+      merged = validateSettings(applyAll(merged, [assignment]));
+      problems[problem] += ` It keeps its current value, ${shorten(value)}.`;
+    } catch {
+      // The current value does not fit the rest of the link, which keeps the default.
+    }
+  }
+  return merged;
 }
 
 /** The settings with the link's runs, or the defaults if even those fail. */

@@ -402,6 +402,17 @@ describe('share and export', () => {
       expect(notices.join('\n')).not.toContain('grid=3000 ');
       expect(notices.join('\n')).not.toContain('grid=1000000000');
 
+      // A bad value typed into the running scene's address keeps that setting's value in the scene.
+      await bad.evaluate(() => {
+        location.hash = '#v=1&grid=16&view=2d&run1.lr=0.01';
+      });
+      await expect.poll(() => bad.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.runs[0].optimizer.lr)).toBe(0.01);
+      await bad.evaluate(() => {
+        location.hash = '#v=1&grid=16&view=2d&run1.lr=abc';
+      });
+      await expect.poll(() => bad.locator('#notices').textContent()).toContain("The link's run1.lr=abc was not applied: expected a decimal number. It keeps its current value, 0.01.");
+      expect(await bad.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.runs[0].optimizer.lr)).toBe(0.01);
+
       // Seven rejected changes, seven notices: at most the five newest stay, so they cannot cover the view.
       for (let k = 1; k <= 7; k++) {
         await bad.evaluate((grid) => {

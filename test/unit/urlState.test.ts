@@ -294,6 +294,53 @@ describe('a link with bad values', () => {
   });
 });
 
+describe('a bad value typed into the running scene\'s link', () => {
+  const running = (): LinkState => {
+    const settings = cloneSettings(DEFAULT_SETTINGS);
+    settings.surface = 'himmelblau';
+    settings.grid = 16;
+    settings.runs[0].optimizer.lr = 0.01;
+    settings.domain = { xMin: -4, xMax: 4, yMin: -3, yMax: 3 };
+    return { settings };
+  };
+
+  test('keeps the rate the scene runs with, and says so', () => {
+    const decoded = decodeLink('#v=1&surface=himmelblau&grid=16&run1.lr=abc', running());
+    expect(decoded.state.settings.runs[0].optimizer.lr).toBe(0.01);
+    expect(decoded.problems).toEqual(["The link's run1.lr=abc was not applied: expected a decimal number. It keeps its current value, 0.01."]);
+    // Opened afresh, the same link leaves the rate at its default.
+    expect(decodeLink('#v=1&surface=himmelblau&grid=16&run1.lr=abc').state.settings.runs[0].optimizer.lr).toBe(0.1);
+  });
+
+  test('keeps a grid and a domain that fail validation', () => {
+    const decoded = decodeLink('#v=1&surface=himmelblau&grid=0&domain=4,-4,-3,3&run1.lr=0.01', running());
+    expect(decoded.state.settings.grid).toBe(16);
+    expect(decoded.state.settings.domain).toEqual({ xMin: -4, xMax: 4, yMin: -3, yMax: 3 });
+    expect(decoded.problems).toHaveLength(2);
+    expect(decoded.problems[0]).toMatch(/^The link's grid=0 was not applied: .* It keeps its current value, 16\.$/);
+    expect(decoded.problems[1]).toMatch(/^The link's domain=4,-4,-3,3 was not applied: .* It keeps its current value, -4,4,-3,3\.$/);
+  });
+
+  test('a setting at its default in the scene keeps the default, and the notice names no value', () => {
+    const decoded = decodeLink('#v=1&surface=himmelblau&grid=16&run1.lr=0.01&stepsPerFrame=-3', running());
+    expect(decoded.state.settings.stepsPerFrame).toBe(DEFAULT_SETTINGS.stepsPerFrame);
+    expect(decoded.problems).toHaveLength(1);
+    expect(decoded.problems[0]).not.toMatch(/current value/);
+  });
+
+  test('a run value comes back only where the link\'s optimizer reads it', () => {
+    const scene = running();
+    scene.settings.runs[0].optimizer = { ...defaultOptimizer('adam', 0.01), beta1: 0.8 };
+    const adam = decodeLink('#v=1&surface=himmelblau&grid=16&run1.optimizer=adam&run1.lr=0.01&run1.beta1=abc', scene);
+    expect(adam.state.settings.runs[0].optimizer).toMatchObject({ name: 'adam', beta1: 0.8 });
+    expect(adam.problems).toEqual(["The link's run1.beta1=abc was not applied: expected a decimal number. It keeps its current value, 0.8."]);
+    // The link's run is gd, which has no beta1, so the scene's 0.8 is not put back.
+    const gd = decodeLink('#v=1&surface=himmelblau&grid=16&run1.lr=0.01&run1.beta1=abc', scene);
+    expect(gd.state.settings.runs[0].optimizer.name).toBe('gd');
+    expect(gd.problems).toEqual(["The link's run1.beta1=abc was not applied: expected a decimal number."]);
+  });
+});
+
 describe('a link with run values at fault', () => {
   test('dampening beside nesterov is named', () => {
     const decoded = decodeLink('#run1.optimizer=nesterov&run1.dampening=0.5&grid=32');
