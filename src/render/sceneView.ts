@@ -103,6 +103,8 @@ export class SceneView {
   /** Arrow helpers drawn by setArrows(), reused from frame to frame. */
   private readonly arrowPool: ArrowHelper[] = [];
   private readonly pickedPath: Line;
+  /** Index of the configuration whose particle the picked path follows. The side-by-side view draws the path in that configuration's half only. */
+  private pickedPathRun = 0;
   private heightMap: HeightMap | undefined;
   private basinMap: BasinMapNodes | undefined;
   private splitRuns = false;
@@ -339,10 +341,11 @@ export class SceneView {
   }
 
   /**
-   * Draws the picked particle's path through the given points (x, y, loss
-   * triples, oldest first); an empty list removes it.
+   * Draws the picked particle's path in configuration `run` through the given
+   * points (x, y, loss triples, oldest first); an empty list removes it.
    */
-  setPickedPath(points: readonly (readonly [number, number, number])[]): void {
+  setPickedPath(points: readonly (readonly [number, number, number])[], run: number): void {
+    this.pickedPathRun = run;
     const map = this.heightMap;
     const count = Math.min(points.length, PICKED_PATH_POINTS);
     if (!map || count < 2) {
@@ -622,6 +625,7 @@ export class SceneView {
     const secondVisible = second.source.visible;
 
     const viewports = this.splitViewports();
+    const pathShown = this.pickedPath.visible;
     renderer.autoClear = false;
     renderer.setScissorTest(false);
     renderer.setViewport(0, 0, width, height);
@@ -633,6 +637,7 @@ export class SceneView {
       map.mode.value = half;
       this.showRun(first, firstVisible && half === 0);
       this.showRun(second, secondVisible && half === 1);
+      this.pickedPath.visible = pathShown && half === this.pickedPathRun;
       // WebGPURenderer passes these to the render pass as they are, so y counts from the top, as in CSS.
       renderer.setViewport(viewport.x, viewport.y, viewport.width, viewport.height);
       renderer.setScissor(viewport.x, viewport.y, viewport.width, viewport.height);
@@ -641,6 +646,7 @@ export class SceneView {
     renderer.setScissorTest(false);
     renderer.setViewport(0, 0, width, height);
     renderer.autoClear = true;
+    this.pickedPath.visible = pathShown;
     this.showRun(first, firstVisible);
     this.showRun(second, secondVisible);
     map.mode.value = 0;

@@ -791,7 +791,7 @@ export class App {
       this.plot?.clear();
       this.sampleClock.reset();
     }
-    this.view.setPickedPath([]);
+    this.view.setPickedPath([], this.settings.active);
   }
 
   /**
@@ -1087,7 +1087,7 @@ export class App {
   private createPlot(): void {
     this.pickedPath.clear();
     this.sampleClock.reset();
-    this.view.setPickedPath([]);
+    this.view.setPickedPath([], this.settings.active);
     this.plot?.destroy();
     this.plot = new HistoryPlot(this.elements.plot, this.surfaceDefinition?.dims ?? 2, this.runs.length, this.settings.active);
   }
@@ -1241,7 +1241,7 @@ export class App {
 
   private drawPickedPath(): void {
     const steps = [...this.pickedPath.keys()].sort((a, b) => a - b);
-    this.view.setPickedPath(steps.map((step) => this.pickedPath.get(step)!));
+    this.view.setPickedPath(steps.map((step) => this.pickedPath.get(step)!), this.settings.active);
   }
 
   /** Returns the hyperparameters of the picked particle's cell: a sweep's cell, or the active configuration's own. */

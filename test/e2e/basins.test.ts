@@ -140,4 +140,47 @@ describe('basin map', () => {
     expect(tooltip).toMatch(/1: end \(.+\), loss .+1: (basin of|diverged|converged elsewhere|not converged)/s);
     expect(tooltip).toMatch(/2: end \(.+\), loss .+2: (basin of|diverged|converged elsewhere|not converged)/s);
   });
+
+  test('side by side: picked path in its own half', async () => {
+    await page.evaluate(() => {
+      const downhill = (window as unknown as { downhill: Handle & { pick(index: number): void } }).downhill;
+      // At the default 100 updates per frame, start 860 converges within a few frames: a slower scene, from its starts, records its path.
+      downhill.change({ ...downhill.settings, basinView: 'side-by-side', active: 1, stepsPerFrame: 5 });
+      (downhill as unknown as { reset(): void }).reset();
+      downhill.pick(860);
+    });
+    await page.waitForFunction(() => (window as unknown as { downhill: { view: { splitRuns: boolean; basinMap?: unknown } } }).downhill.view.splitRuns);
+    // The path is drawn once the pick has a few points; then the scene pauses so that the frames stay the same.
+    await page.waitForTimeout(3000);
+    await page.evaluate(() => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      downhill.change({ ...downhill.settings, paused: true });
+    });
+    await page.waitForTimeout(1500);
+    const halves = await page.evaluate(() => {
+      const downhill = (window as unknown as { downhill: { screenPositionOf(x: number, y: number, half: 0 | 1): { px: number; py: number } } }).downhill;
+      return ([0, 1] as const).map((half) => [downhill.screenPositionOf(-5, -5, half), downhill.screenPositionOf(5, 5, half)]);
+    });
+    /** Pixels that differ between two screenshots inside half `half`'s map. */
+    const changed = (a: PNG, b: PNG, half: 0 | 1): number => {
+      const [low, high] = halves[half];
+      let count = 0;
+      for (let y = Math.ceil(Math.min(low.py, high.py)); y < Math.floor(Math.max(low.py, high.py)); y++) {
+        for (let x = Math.ceil(low.px); x < Math.floor(high.px); x++) {
+          const k = 4 * (y * a.width + x);
+          count += Number(Math.abs(a.data[k] - b.data[k]) + Math.abs(a.data[k + 1] - b.data[k + 1]) + Math.abs(a.data[k + 2] - b.data[k + 2]) > 24);
+        }
+      }
+      return count;
+    };
+    const withPath = PNG.sync.read(await page.locator('#view').screenshot());
+    await page.evaluate(() => {
+      (window as unknown as { downhill: { view: { setPickedPath(points: unknown[], run: number): void } } }).downhill.view.setPickedPath([], 1);
+    });
+    await page.waitForTimeout(1000);
+    const withoutPath = PNG.sync.read(await page.locator('#view').screenshot());
+    // Momentum's path from (3.906, 3.281) runs for many updates: taking it away changes dozens of pixels in its half.
+    expect(changed(withPath, withoutPath, 1), 'pixels of the path in the half of 2').toBeGreaterThan(30);
+    expect(changed(withPath, withoutPath, 0), 'pixels of the path in the half of 1').toBe(0);
+  });
 });
