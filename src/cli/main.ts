@@ -40,6 +40,14 @@ function wrapList(items: readonly string[]): string {
   return lines.join(`\n${' '.repeat(HELP_COLUMN)}`);
 }
 
+/** The options that choose where a run computes; verify computes on both sides itself. */
+const BACKEND_OPTIONS = `  --backend cpu|webgpu    where to compute (default webgpu; verify takes webgpu only)
+  --precision f32|f64     arithmetic of --backend cpu (default f32, as the GPU); f64 starts from
+                          the starts rounded to float32, the values the GPU starts from`;
+
+const VERIFY_BACKEND = `  (verify runs on the GPU and reruns on the CPU in float32 and float64 itself,
+  so it takes no --backend cpu or --precision)`;
+
 const COMMON_OPTIONS = `
   --surface NAME          ${wrapList(SURFACE_NAMES.map((name) => (name === 'quadratic' ? 'quadratic (default)' : name)))}
   --formula EXPR          a typed surface instead of --surface: f(x) or f(x, y) written with
@@ -79,9 +87,7 @@ const COMMON_OPTIONS = `
                           0 stops where the square rounds to 0, which may differ between GPU and CPU
   --diverge-bound B       a particle diverges when |x| or |y| exceeds B or is not finite
                           (default ${formatLimit(DEFAULT_CRITERIA.divergeBound)}; ${formatLimit(DIVERGE_BOUND.min)} to ${formatLimit(DIVERGE_BOUND.max)})
-  --backend cpu|webgpu    where to compute (default webgpu)
-  --precision f32|f64     arithmetic of --backend cpu (default f32, as the GPU); f64 starts from
-                          the starts rounded to float32, the values the GPU starts from
+${BACKEND_OPTIONS}
   --json                  one JSON object on stdout instead of a summary`;
 
 
@@ -138,7 +144,7 @@ function commandUsage(command: Command): string {
   return [
     `usage: downhill ${command} [options]`,
     `${command}: ${COMMANDS[command].replace(/\n +/g, `\n${' '.repeat(command.length + 2)}`)}`,
-    `Options:\n${COMMON_OPTIONS}`,
+    `Options:\n${command === 'verify' ? COMMON_OPTIONS.replace(BACKEND_OPTIONS, VERIFY_BACKEND) : COMMON_OPTIONS}`,
     ...(own === undefined ? [] : [own]),
     EXIT_STATUS,
   ].join('\n\n');

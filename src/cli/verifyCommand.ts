@@ -4,7 +4,7 @@
  * far apart they are; --min-agreement turns it into a check for CI.
  */
 import { defaultAssignmentRadius } from '../core/basins.ts';
-import type { StopCriteria } from '../core/config.ts';
+import type { NoiseConfig, OptimizerConfig, ScheduleConfig, StopCriteria } from '../core/config.ts';
 import { compileFormula } from '../core/expr/index.ts';
 import { ASSIGNMENT_RADIUS } from '../core/limits.ts';
 import { clusterMinima } from '../core/minima.ts';
@@ -28,11 +28,19 @@ export interface VerifyOptions extends RunOptions {
   radius: number;
 }
 
+/** The configuration that was verified, with the fields and names of `downhill run --json`, so that a script can rerun it. */
 export interface VerifyCommandReport extends VerifyReport {
   surface: string;
   formula: string;
+  condition: number | null;
   optimizer: string;
   lr: number;
+  hyperparameters: OptimizerConfig;
+  schedule: ScheduleConfig;
+  noise: NoiseConfig;
+  grid: number | null;
+  /** x min, x max and, for a 2D surface, y min, y max. */
+  domain: number[];
   criteria: StopCriteria;
   /** The share asked for by --min-agreement, and whether it was met. */
   minAgreement: number | null;
@@ -68,11 +76,18 @@ export async function verifyCommand(options: VerifyOptions): Promise<VerifyComma
   const minima = options.surface.minima.length > 0 ? options.surface.minima : clusterMinima(result.positions, result.status, surface, { domain });
   const report = verifyRun({ ...setup, steps: options.steps, minima, radius: options.radius, flushSubnormals }, result, adapter);
   const passed = options.minAgreement === undefined ? null : meetsAgreement(report, options.minAgreement);
+  const region = options.domain;
   return {
     surface: options.surface.name,
     formula: options.surface.formula,
+    condition: options.condition ?? null,
     optimizer: optimizer.name,
     lr: optimizer.lr,
+    hyperparameters: optimizer,
+    schedule,
+    noise,
+    grid: options.grid ?? null,
+    domain: options.surface.dims === 1 ? [region.xMin, region.xMax] : [region.xMin, region.xMax, region.yMin, region.yMax],
     criteria: options.criteria,
     ...report,
     minAgreement: options.minAgreement ?? null,

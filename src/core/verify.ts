@@ -6,10 +6,11 @@
  * it, so they produce the same report for the same inputs.
  */
 import { classifyAll, type BasinMinimum } from './basins.ts';
-import { STATUS, type NoiseConfig, type OptimizerConfig, type ScheduleConfig, type StopCriteria } from './config.ts';
-import type { CompiledSurface } from './expr/index.ts';
+import { STATUS, STATUS_NAMES, type NoiseConfig, type OptimizerConfig, type ScheduleConfig, type StatusName, type StopCriteria } from './config.ts';
+import { looselyBoundedFunctions, type CompiledSurface } from './expr/index.ts';
 import type { Starts } from './grid.ts';
 import { lowbias32 } from './noise.ts';
+import { listNames } from './hyperparameters.ts';
 import { ReferenceRun } from './reference.ts';
 import type { CellHyperparameters } from './sweep.ts';
 
@@ -66,8 +67,28 @@ export interface Comparison {
   maxStopStepDifference: number;
 }
 
+/** End state of one particle in one run. */
+export interface ParticleEnd {
+  x: number;
+  y: number;
+  status: StatusName;
+  /** The update at which it stopped; 0 while it moves. */
+  stopStep: number;
+}
+
+/** The compared particle with the largest relative difference between the GPU and CPU float32, and where each run left it. */
+export interface LargestDifference {
+  index: number;
+  relativeError: number;
+  gpu: ParticleEnd;
+  f32: ParticleEnd;
+  f64: ParticleEnd;
+}
+
 export interface VerifyReport {
   adapter: string | null;
+  /** 1 for a surface of x alone, whose particles' y is 0. */
+  dims: 1 | 2;
   /** The float32 CPU run flushed results below 2⁻¹²⁶ to 0, as the GPU does. */
   flushSubnormals: boolean;
   /** Particles of the run, and how many were checked (all, or a uniform sample). */
@@ -92,12 +113,25 @@ export interface VerifyReport {
     ulpSameStopStep: UlpSummary | null;
     /** Indices of the checked particles whose status or basin differs. */
     disagreeing: number[];
+    /** The particle behind maxRelError; null when no particle was compared. */
+    largest: LargestDifference | null;
+    /**
+     * The compared particles that converged at the same update in both runs:
+     * the arithmetic alone, without particles that still move, whose end
+     * points carry every earlier difference forward.
+     */
+    convergedTogether: { compared: number; maxRelError: number | null; ulp: UlpSummary | null };
   };
   /** What single precision costs: the CPU in float32 against float64 from the same starts. */
   f32VsF64: Comparison & {
     /** Indices of the checked particles whose status or basin differs between float32 and float64: rounding decides them. */
     unresolved: number[];
   };
+  /**
+   * Operations of the surface's formula that WGSL computes with bounds
+   * looser than a few ulp, such as cos and exp (see looselyBoundedFunctions).
+   */
+  looselyBounded: string[];
   /** How to read the two comparisons. */
   explanation: string[];
 }
@@ -310,6 +344,9 @@ export function verifyRun(
 
   const ulps: number[] = [];
   const ulpsSameStop: number[] = [];
+  const ulpsConverged: number[] = [];
+  let convergedMaxRel = 0;
+  let largest: { k: number; relativeError: number } | undefined;
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k];
     if (gpu.status[i] === STATUS.diverged || f32.status[k] === STATUS.diverged) {
@@ -317,22 +354,45 @@ export function verifyRun(
     }
     const distance = Math.max(scaledUlpDistance(gpu.positions[2 * i], f32.positions[2 * k], floor), scaledUlpDistance(gpu.positions[2 * i + 1], f32.positions[2 * k + 1], floor));
     ulps.push(distance);
+    // The same relative error as compare() takes, so that `largest` names the particle behind maxRelError.
+    const relativeError = Math.max(
+      ...[0, 1].map((axis) => Math.abs(gpu.positions[2 * i + axis] - f32.positions[2 * k + axis]) / Math.max(Math.abs(f32.positions[2 * k + axis]), floor)),
+    );
+    if (!largest || relativeError > largest.relativeError) {
+      largest = { k, relativeError };
+    }
     if (gpu.stopSteps[i] === f32.stopSteps[k]) {
       ulpsSameStop.push(distance);
+      if (gpu.status[i] === STATUS.converged && f32.status[k] === STATUS.converged) {
+        ulpsConverged.push(distance);
+        convergedMaxRel = Math.max(convergedMaxRel, relativeError);
+      }
     }
   }
+  const end = (run: { positions: ArrayLike<number>; status: ArrayLike<number>; stopSteps: ArrayLike<number> }, i: number): ParticleEnd => ({
+    x: run.positions[2 * i],
+    y: run.positions[2 * i + 1],
+    status: STATUS_NAMES[run.status[i]],
+    stopStep: run.stopSteps[i],
+  });
+  const largestDifference: LargestDifference | null = largest
+    ? { index: indices[largest.k], relativeError: largest.relativeError, gpu: end(gpu, indices[largest.k]), f32: end(f32, largest.k), f64: end(f64, largest.k) }
+    : null;
+  const convergedTogether = { compared: ulpsConverged.length, maxRelError: ulpsConverged.length > 0 ? convergedMaxRel : null, ulp: summarizeUlp(ulpsConverged) };
 
   const { mismatched: disagreeing, ...gpuVsF32 } = gpuComparison;
   const { mismatched: unresolvedLocal, ...f32VsF64 } = precisionComparison;
   return {
     adapter,
+    dims: setup.surface.dims,
     flushSubnormals: setup.flushSubnormals === true,
     particles,
     checked: indices.length,
     sampled: indices.length < particles,
     steps: setup.steps,
-    gpuVsF32: { ...gpuVsF32, ulp: summarizeUlp(ulps), ulpSameStopStep: summarizeUlp(ulpsSameStop), disagreeing },
+    gpuVsF32: { ...gpuVsF32, ulp: summarizeUlp(ulps), ulpSameStopStep: summarizeUlp(ulpsSameStop), disagreeing, largest: largestDifference, convergedTogether },
     f32VsF64: { ...f32VsF64, unresolved: unresolvedLocal.map((k) => indices[k]) },
+    looselyBounded: looselyBoundedFunctions(setup.surface.expression),
     explanation: EXPLANATION,
   };
 }
@@ -384,16 +444,44 @@ export function formatVerifyReport(report: VerifyReport): string {
       (report.flushSubnormals ? ', which flushes float32 results below 1.18e-38 to 0; so does the CPU float32 run' : ''),
     `GPU vs CPU float32: ${errors(g, g.ulp, g.ulpSameStopStep)}; status ${share(g.statusAgreement)}, basin ${share(g.basinAgreement)} agree; ${stopSteps(g)}`,
     `CPU float32 vs float64: ${errors(p)}; status ${share(p.statusAgreement)}, basin ${share(p.basinAgreement)} agree; ${stopSteps(p)}; ${p.unresolved.length} unresolved`,
-    ...scaleLine(g, p, number),
+    ...verdictLines(report, number),
   ].join('\n');
 }
 
+/** WGSL's accuracy of the loosely bounded operations, as the report quotes it (WebGPU Shading Language, "Floating Point Accuracy"). */
+const WGSL_ACCURACY: Record<string, string> = {
+  sin: '2^-11 absolute on [-π, π]',
+  cos: '2^-11 absolute on [-π, π]',
+  tan: 'that of sin(x) / cos(x)',
+  exp: '3 + 2|x| ulp',
+  log: '2^-21 absolute on [0.5, 2], 3 ulp elsewhere',
+  log1p: 'that of log(1 + x)',
+  sinh: 'that of exp',
+  cosh: 'that of exp',
+  tanh: 'that of exp',
+  atan: '4096 ulp',
+  atan2: '4096 ulp',
+  asin: 'that of atan2',
+  acos: 'that of atan2',
+  pow: 'that of exp2(y log2(x))',
+};
+
+/** Writes where one run left a particle, as "(x, y)" with its status and stop step. */
+function describeEnd(end: ParticleEnd, dims: 1 | 2, number: (value: number) => string): string {
+  const at = end.status === 'moving' ? 'still moving' : `${end.status} at update ${end.stopStep}`;
+  return dims === 1 ? `x = ${number(end.x)}, ${at}` : `(${number(end.x)}, ${number(end.y)}), ${at}`;
+}
+
 /**
- * Returns the line that compares the GPU's difference from CPU float32 with
- * float32's own difference from float64, the scale at which a difference
- * matters, or no line when either compared no positions.
+ * Returns the conclusion: whether the GPU's difference from CPU float32 is
+ * within what float32 costs against float64. Where it is not, the lines
+ * also name the particle behind the largest difference and give the errors
+ * of the particles that converged at the same update in both runs. Returns
+ * no lines when either comparison compared no positions.
  */
-function scaleLine(gpu: Comparison, precision: Comparison, number: (value: number) => string): string[] {
+function verdictLines(report: VerifyReport, number: (value: number) => string): string[] {
+  const gpu = report.gpuVsF32;
+  const precision = report.f32VsF64;
   if (gpu.maxRelError === null || precision.maxRelError === null) {
     return [];
   }
@@ -401,5 +489,37 @@ function scaleLine(gpu: Comparison, precision: Comparison, number: (value: numbe
   if (gpu.maxRelError <= precision.maxRelError) {
     return [`The GPU differs from CPU float32 no more than float32 differs from float64 (${figures}): within what single precision costs anyway.`];
   }
-  return [`The GPU differs from CPU float32 more than float32 differs from float64 (${figures}).`];
+  const lines = [`The GPU differs from CPU float32 more than float32 differs from float64 (${figures}).`];
+  const largest = gpu.largest;
+  if (largest) {
+    const ends = [`GPU ${describeEnd(largest.gpu, report.dims, number)}`, `CPU float32 ${describeEnd(largest.f32, report.dims, number)}`, `float64 ${describeEnd(largest.f64, report.dims, number)}`].join('; ');
+    let cause = '';
+    if (largest.gpu.status === 'moving' || largest.f32.status === 'moving') {
+      cause = ' A particle that has not settled, such as one in an oscillation or a cycle, carries every earlier rounding difference forward, so its end point says little about the arithmetic.';
+    } else if (largest.gpu.stopStep !== largest.f32.stopStep) {
+      cause = ' The two runs stopped it at different updates, so its end points are that many updates apart.';
+    }
+    lines.push(`The largest difference is at particle ${largest.index}: ${ends}.${cause}`);
+  }
+  const together = gpu.convergedTogether;
+  if (together.maxRelError === null || together.ulp === null) {
+    lines.push('No compared particle converged at the same update in both runs, so the arithmetic cannot be told apart from differences in when particles stopped.');
+    return lines;
+  }
+  const over = `Over the ${together.compared.toLocaleString('en-US')} particles that converged at the same update in both runs: max relative ${number(together.maxRelError)}, ulp median ${together.ulp.median} / 99% ${together.ulp.p99} / max ${together.ulp.max}`;
+  if (together.maxRelError <= precision.maxRelError) {
+    lines.push(`${over}, within what single precision costs anyway.`);
+  } else if (report.looselyBounded.length > 0) {
+    const bounds = report.looselyBounded.map((name) => `${name}: ${WGSL_ACCURACY[name]}`).join('; ');
+    lines.push(
+      `${over}. The formula uses ${listNames(report.looselyBounded)}, which WGSL computes to looser bounds than the CPU (${bounds}), ` +
+        'so a faithful GPU can differ by this much; the status and basin agreement above is the check that matters here.',
+    );
+  } else {
+    lines.push(
+      `${over}. The formula uses only operations that WGSL bounds to a few ulp, so a difference this large where both runs stopped at the same update points to a fault: ` +
+        'rerun with fewer updates to find the first one where it appears.',
+    );
+  }
+  return lines;
 }

@@ -120,5 +120,15 @@ describe('downhill: bad input', () => {
     expect(help.stdout).toContain('  --surface NAME');
     expect(help.stdout).not.toContain('Options of verify');
     expect(help.stdout).not.toContain('Options of basins');
+    expect(help.stdout).toContain('  --backend cpu|webgpu');
+  });
+
+  test('verify\'s help leaves out the backend it does not take', async () => {
+    const help = await downhill(['verify', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).not.toContain('--backend cpu|webgpu');
+    expect(help.stdout).not.toContain('--precision f32|f64');
+    expect(help.stdout).toContain('so it takes no --backend cpu or --precision');
+    expect(help.stdout).toContain('  --min-agreement S');
   });
 });

@@ -128,6 +128,24 @@ describe('downhill run --json', () => {
     expect(verify.gpuVsF32.statusAgreement).toBe(1);
   });
 
+  test('verify --json carries the configuration that run --json carries', () => {
+    const args = ['--surface', 'himmelblau', '--optimizer', 'adam', '--amsgrad', '--lr', '0.05', '--steps', '20', '--grid', '4', '--noise', '0.3', '--seed', '9', '--schedule', 'cosine', '--json'];
+    const verify = JSON.parse(downhill(['verify', ...args]).stdout);
+    const run = JSON.parse(downhill(['run', ...args, '--backend', 'webgpu']).stdout);
+    for (const key of ['surface', 'formula', 'condition', 'optimizer', 'lr', 'hyperparameters', 'schedule', 'noise', 'grid', 'domain', 'criteria', 'dims']) {
+      expect(verify[key], key).toEqual(run[key]);
+    }
+    expect(verify.hyperparameters.amsgrad).toBe(true);
+    expect(verify.schedule.name).toBe('cosine');
+    expect(verify.noise).toEqual({ sigma: 0.3, seed: 9 });
+    expect(verify.domain).toEqual([-5, 5, -5, 5]);
+    // The particle behind the largest difference, where the GPU left it as run --json reports it.
+    const largest = verify.gpuVsF32.largest;
+    expect(largest.relativeError).toBe(verify.gpuVsF32.maxRelError);
+    expect([largest.gpu.x, largest.gpu.y]).toEqual(run.final[largest.index]);
+    expect(largest.gpu.status).toBe(run.status[largest.index]);
+  });
+
   test('report longer than a pipe buffer arrives whole', () => {
     // About 700 kB of JSON through a pipe, ten times the 64 KiB at which an early exit cut it.
     const outcome = downhill(['run', '--grid', '96', '--steps', '10', '--json', '--backend', 'cpu']);

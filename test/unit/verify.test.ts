@@ -3,7 +3,7 @@
 
 import { describe, expect, test } from 'vitest';
 
-import { compileFormula } from '../../src/core/expr/index.ts';
+import { compileFormula, looselyBoundedFunctions } from '../../src/core/expr/index.ts';
 import { DEFAULT_CRITERIA, STATUS, defaultOptimizer } from '../../src/core/config.ts';
 import { ReferenceRun } from '../../src/core/reference.ts';
 import { chooseParticles, formatVerifyReport, meetsAgreement, nearZeroFloor, scaledUlpDistance, ulpDistance, verifyRun } from '../../src/core/verify.ts';
@@ -72,6 +72,15 @@ describe('particles to check', () => {
   });
 });
 
+/** Runs plain descent at rate 0.1 on `formula` from 4 × 4 starts over [-extent, extent]² on the CPU in float32. */
+function bowlRun(formula: string, extent: number, steps: number) {
+  const starts = { kind: 'grid' as const, nx: 4, ny: 4, domain: { xMin: -extent, xMax: extent, yMin: -extent, yMax: extent } };
+  const setup = { surface: compileFormula(formula), optimizer: defaultOptimizer('gd', 0.1), criteria: DEFAULT_CRITERIA, starts };
+  const run = new ReferenceRun(setup, 'f32');
+  run.advance(steps);
+  return { setup, run };
+}
+
 describe('verify report', () => {
   test('the CPU float32 run against itself is faithful; float64 differs by rounding only', () => {
     const surface = compileFormula('(x^2 + y - 11)^2 + (x + y^2 - 7)^2');
@@ -106,15 +115,11 @@ describe('verify report', () => {
     expect(text).toMatch(/basin 100\.00% agree; stop step 100\.00% agree\n/);
     expect(text.split('\n').at(-1)).toMatch(/^The GPU differs from CPU float32 no more than float32 differs from float64 \(max relative 0 against [\d.e-]+\): within what single precision costs anyway\.$/);
     const worse = formatVerifyReport({ ...report, gpuVsF32: { ...report.gpuVsF32, maxRelError: 0.5 } });
-    expect(worse.split('\n').at(-1)).toMatch(/^The GPU differs from CPU float32 more than float32 differs from float64 \(max relative 0\.5 against [\d.e-]+\)\.$/);
+    expect(worse).toMatch(/\nThe GPU differs from CPU float32 more than float32 differs from float64 \(max relative 0\.5 against [\d.e-]+\)\.\n/);
   });
 
   test('a diverged particle counts in the status, not in the errors', () => {
-    const surface = compileFormula('x^2 + 2*y^2');
-    const starts = { kind: 'grid' as const, nx: 4, ny: 4, domain: { xMin: -2, xMax: 2, yMin: -2, yMax: 2 } };
-    const setup = { surface, optimizer: defaultOptimizer('gd', 0.1), criteria: DEFAULT_CRITERIA, starts };
-    const run = new ReferenceRun(setup, 'f32');
-    run.advance(100);
+    const { setup, run } = bowlRun('x^2 + 2*y^2', 2, 100);
     // A GPU that diverged particle 7 far away.
     const positions = Float64Array.from(run.positions);
     const status = Uint8Array.from(run.status);
@@ -152,11 +157,7 @@ describe('verify report', () => {
   });
 
   test('stop steps that differ are counted, and do not fail the agreement', () => {
-    const surface = compileFormula('x^2 + 2*y^2');
-    const starts = { kind: 'grid' as const, nx: 4, ny: 4, domain: { xMin: -2, xMax: 2, yMin: -2, yMax: 2 } };
-    const setup = { surface, optimizer: defaultOptimizer('gd', 0.1), criteria: DEFAULT_CRITERIA, starts };
-    const run = new ReferenceRun(setup, 'f32');
-    run.advance(100);
+    const { setup, run } = bowlRun('x^2 + 2*y^2', 2, 100);
     expect(Array.from(run.stopSteps).every((step) => step > 0)).toBe(true);
     // A GPU that stopped particle 5 two updates later and particle 9 one earlier, particle 5 a little further on.
     const stopSteps = Uint32Array.from(run.stopSteps);
@@ -178,6 +179,61 @@ describe('verify report', () => {
     // Particles that stopped in one run only: no difference of stop steps to give.
     const oneSided = { ...report, gpuVsF32: { ...report.gpuVsF32, maxStopStepDifference: 0 } };
     expect(formatVerifyReport(oneSided)).toContain('stop step 87.50% agree (the others stopped in one run only)');
+  });
+
+  test('the conclusion names the particle behind the largest difference', () => {
+    const { setup, run } = bowlRun('x^2 + 2*y^2', 2, 100);
+    // Particle 6 as a GPU that had not stopped it and left it 1e-3 from the CPU's end point; the others exactly as the CPU.
+    const positions = Float64Array.from(run.positions);
+    positions[12] = Math.fround(positions[12] + 1e-3);
+    const status = Uint32Array.from(run.status);
+    status[6] = STATUS.moving;
+    const stopSteps = Uint32Array.from(run.stopSteps);
+    stopSteps[6] = 0;
+    const report = verifyRun({ ...setup, steps: 100, minima: [{ x: 0, y: 0, value: 0 }], radius: 0.04 }, { positions, status, stopSteps }, null);
+    const largest = report.gpuVsF32.largest!;
+    expect(largest.index).toBe(6);
+    expect(largest.relativeError).toBe(report.gpuVsF32.maxRelError);
+    expect(largest.gpu).toMatchObject({ status: 'moving', stopStep: 0, x: positions[12] });
+    expect(largest.f32).toMatchObject({ status: 'converged', stopStep: run.stopSteps[6], x: run.positions[12] });
+    expect(largest.f64.status).toBe('converged');
+    expect(report.gpuVsF32.convergedTogether).toEqual({ compared: 15, maxRelError: 0, ulp: { median: 0, p99: 0, max: 0 } });
+    expect(report.looselyBounded).toEqual([]);
+    const lines = formatVerifyReport(report).split('\n');
+    expect(lines.at(-3)).toMatch(/^The GPU differs from CPU float32 more than float32 differs from float64 /);
+    expect(lines.at(-2)).toMatch(new RegExp(`^The largest difference is at particle 6: GPU \\([-\\d.e]+, [-\\d.e]+\\), still moving; CPU float32 \\([-\\d.e]+, [-\\d.e]+\\), converged at update ${run.stopSteps[6]}; float64 .*A particle that has not settled`));
+    expect(lines.at(-1)).toBe('Over the 15 particles that converged at the same update in both runs: max relative 0, ulp median 0 / 99% 0 / max 0, within what single precision costs anyway.');
+  });
+
+  test('a large difference where both runs converged: WGSL\'s bounds or a fault', () => {
+    const verdict = (formula: string): string => {
+      const { setup, run } = bowlRun(formula, 1, 200);
+      expect(Array.from(run.status).every((code) => code === STATUS.converged)).toBe(true);
+      // Particle 3's y, 1e-3 away on the GPU, at the same stop step: far more than float32 costs against float64.
+      const positions = Float64Array.from(run.positions);
+      positions[7] = Math.fround(positions[7] + 1e-3);
+      const report = verifyRun({ ...setup, steps: 200, minima: [], radius: 0.04 }, { ...run, positions }, null);
+      expect(report.gpuVsF32.largest?.index).toBe(3);
+      expect(report.gpuVsF32.convergedTogether.compared).toBe(16);
+      expect(report.gpuVsF32.convergedTogether.maxRelError).toBe(report.gpuVsF32.maxRelError);
+      return formatVerifyReport(report).split('\n').at(-1)!;
+    };
+    const bounded = verdict('x^2 + 2*y^2');
+    expect(bounded).toMatch(/^Over the 16 particles that converged at the same update in both runs: max relative [\d.e-]+, ulp median 0 \/ 99% \d+ \/ max \d+\. /);
+    expect(bounded).toContain('The formula uses only operations that WGSL bounds to a few ulp, so a difference this large where both runs stopped at the same update points to a fault');
+    const loose = verdict('x^2 + 2*y^2 + 0.1*cos(x) + 0.1*exp(y)');
+    expect(loose).toContain('The formula uses cos and exp, which WGSL computes to looser bounds than the CPU (cos: 2^-11 absolute on [-π, π]; exp: 3 + 2|x| ulp), so a faithful GPU can differ by this much');
+  });
+
+  test('loosely bounded operations of a formula', () => {
+    const of = (formula: string) => looselyBoundedFunctions(compileFormula(formula).expression);
+    expect(of('x^2 + y^3 - 4*x*y')).toEqual([]);
+    expect(of('x^0.5 + y^-2 + pow(x, 3) + sqrt(y) + hypot(x, y) + abs(x)')).toEqual([]);
+    expect(of('x^1.5')).toEqual(['pow']);
+    expect(of('x^y')).toEqual(['pow']);
+    expect(of('x^65')).toEqual(['pow']);
+    expect(of('exp(x) + cos(y)')).toEqual(['cos', 'exp']);
+    expect(of('tanh(x) + log1p(y^2) + atan2(y, x)')).toEqual(['atan2', 'log1p', 'tanh']);
   });
 
   test('a sample checks the same particles as the full run would', () => {

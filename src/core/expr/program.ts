@@ -1,4 +1,4 @@
-import type { Expr, FunctionName } from './ast.ts';
+import { forEachNode, type Expr, type FunctionName } from './ast.ts';
 import { numericValue } from './build.ts';
 
 /**
@@ -311,4 +311,35 @@ export class ProgramBuilder {
 export function operandCount(op: number): number {
   if (op === Op.select) return 3;
   return BINARY_OPS.has(op) ? 2 : 1;
+}
+
+/** Functions whose WGSL accuracy is looser than a few ulp (WebGPU Shading Language, "Floating Point Accuracy"). */
+const LOOSELY_BOUNDED = new Set<string>(['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'log1p']);
+
+/**
+ * Names the operations of `expr` whose WGSL accuracy is looser than a few
+ * ulp, sorted: the trigonometric, hyperbolic, exponential and logarithmic
+ * functions, and `pow` for a power that lowerPower does not turn into
+ * multiplications or a square root.
+ */
+export function looselyBoundedFunctions(expr: Expr): string[] {
+  const found = new Set<string>();
+  forEachNode(expr, (node) => {
+    if (node.kind === 'call' && LOOSELY_BOUNDED.has(node.name)) {
+      found.add(node.name);
+    }
+    let exponent: Expr | undefined;
+    if (node.kind === 'call' && node.name === 'pow') {
+      exponent = node.args[1];
+    } else if (node.kind === 'binary' && node.operator === '^') {
+      exponent = node.right;
+    }
+    if (exponent) {
+      const value = numericValue(exponent);
+      if (value === undefined || (value !== 0.5 && (!Number.isInteger(value) || Math.abs(value) > MAX_EXPANDED_EXPONENT))) {
+        found.add('pow');
+      }
+    }
+  });
+  return [...found].sort();
 }
