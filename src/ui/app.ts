@@ -213,6 +213,7 @@ export class App {
       elements.verify,
       () => this.cancelVerify(),
       () => this.closeVerifyReport(),
+      (index) => this.pick(index),
     );
   }
 

@@ -33,12 +33,16 @@ export class VerifyView {
   private readonly explanation: HTMLDetailsElement;
   private readonly explanationSummary: HTMLElement;
   private readonly download: HTMLAnchorElement;
+  /** Button that picks the particle behind the largest difference, where the report names one beyond float32's own cost. */
+  private readonly pickLargest: HTMLButtonElement;
+  private largestIndex = 0;
   private downloadUrl: string | undefined;
 
   constructor(
     private readonly element: HTMLElement,
     onCancel: () => void,
     onClose: () => void,
+    onPick: (index: number) => void,
   ) {
     const title = document.createElement('div');
     title.className = 'title';
@@ -57,6 +61,10 @@ export class VerifyView {
     this.explanationSummary = document.createElement('summary');
     this.explanationSummary.textContent = 'what the comparisons mean';
     this.explanation.append(this.explanationSummary);
+    this.pickLargest = document.createElement('button');
+    this.pickLargest.type = 'button';
+    this.pickLargest.className = 'verify-pick';
+    this.pickLargest.addEventListener('click', () => onPick(this.largestIndex));
     this.download = document.createElement('a');
     this.download.textContent = 'download the report (JSON)';
     this.download.download = 'downhill-verify.json';
@@ -69,7 +77,7 @@ export class VerifyView {
       this.hide();
       onClose();
     });
-    this.element.append(close, title, this.progress, this.cancelButton, this.text, this.explanation, this.download);
+    this.element.append(close, title, this.progress, this.cancelButton, this.text, this.pickLargest, this.explanation, this.download);
     this.hide();
   }
 
@@ -90,6 +98,7 @@ export class VerifyView {
     this.progress.hidden = false;
     this.cancelButton.hidden = false;
     this.explanation.hidden = true;
+    this.pickLargest.hidden = true;
     this.download.hidden = true;
     this.progress.value = share;
   }
@@ -119,6 +128,14 @@ export class VerifyView {
     });
     this.explanation.replaceChildren(this.explanationSummary, ...paragraphs);
     this.explanation.hidden = false;
+    // The conclusion names this particle where the GPU differs by more than float32 costs, and one click picks it.
+    const largest = report.gpuVsF32.largest;
+    const beyond = largest !== null && report.f32VsF64.maxRelError !== null && largest.relativeError > report.f32VsF64.maxRelError;
+    this.pickLargest.hidden = !beyond;
+    if (largest && beyond) {
+      this.largestIndex = largest.index;
+      this.pickLargest.textContent = `pick particle ${largest.index}, the largest difference`;
+    }
     if (this.downloadUrl) {
       URL.revokeObjectURL(this.downloadUrl);
     }
@@ -159,6 +176,8 @@ export class VerifyView {
       return;
     }
     this.text.textContent = `${EARLIER}\n\n${this.text.textContent ?? ''}`;
+    // The index belongs to the scene that was checked.
+    this.pickLargest.hidden = true;
   }
 
   failed(message: string): void {
@@ -166,6 +185,7 @@ export class VerifyView {
     this.progress.hidden = true;
     this.cancelButton.hidden = true;
     this.explanation.hidden = true;
+    this.pickLargest.hidden = true;
     this.download.hidden = true;
     this.text.textContent = `Verification failed: ${message}`;
   }

@@ -196,4 +196,34 @@ describe('Verify in the app', () => {
     expect(await basinView()).toBe('map');
     expect(errors).toEqual([]);
   });
+
+  test('largest difference: a button picks it', { timeout: 120_000 }, async () => {
+    // Adam on Ackley: a start in a 2-cycle around the cone's tip carries every difference of exp and cos forward.
+    await page.evaluate(async () => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      downhill.change({ ...downhill.settings, sweep: { ...downhill.settings.sweep, enabled: false } });
+      await downhill.whenBuilt();
+    });
+    await runAdamAndPause(page, { surface: 'ackley', grid: 16, view: '2d', stepsPerFrame: 50, trails: false, paused: false }, 0.05, 500);
+    await control(page, 'verify against the CPU').locator('button').click({ force: true });
+    await expect.poll(() => page.locator('#verify .verify-text').textContent(), { timeout: 60_000 }).toMatch(/Closing the report removes the marks\./);
+    const report = await page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.lastVerifyReport!);
+    const largest = report.gpuVsF32.largest!;
+    expect(largest.relativeError).toBeGreaterThan(report.f32VsF64.maxRelError!);
+    const text = (await page.locator('#verify .verify-text').textContent())!;
+    expect(text).toContain(`The largest difference is at particle ${largest.index}: GPU `);
+    expect(text).toMatch(/The formula uses cos and exp, which WGSL computes to looser bounds than the CPU/);
+    const button = page.locator('#verify .verify-pick');
+    expect(await button.textContent()).toBe(`pick particle ${largest.index}, the largest difference`);
+    await button.click();
+    await expect.poll(() => page.locator('#inspector').textContent()).toMatch(new RegExp(`^particle ${largest.index} · `));
+    // A new scene makes the index stale, so the button goes.
+    await page.evaluate(async () => {
+      const downhill = (window as unknown as { downhill: Handle }).downhill;
+      downhill.change({ ...downhill.settings, grid: 8 });
+      await downhill.whenBuilt();
+    });
+    await expect.poll(() => button.isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+  });
 });
