@@ -8,6 +8,32 @@ import { CONVERGED_COLOR, DIVERGED_COLOR } from '../../src/core/palette.ts';
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
 import { control, waitForState } from '../helpers/appPage.ts';
 
+/**
+ * Counts the light pixels (every channel above 100, against the panel's dark
+ * background) in the 8 leftmost columns and the 8 lowest rows of a plot's
+ * canvas: the strips where uPlot draws the y and x axis titles, outside the
+ * tick labels.
+ */
+function titleInk(image: { width: number; height: number; data: Uint8Array }): { leftTitle: number; bottomTitle: number } {
+  const light = (x: number, y: number): boolean => {
+    const k = 4 * (y * image.width + x);
+    return image.data[k] > 100 && image.data[k + 1] > 100 && image.data[k + 2] > 100;
+  };
+  let leftTitle = 0;
+  let bottomTitle = 0;
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < 8; x++) {
+      leftTitle += light(x, y) ? 1 : 0;
+    }
+  }
+  for (let y = image.height - 8; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      bottomTitle += light(x, y) ? 1 : 0;
+    }
+  }
+  return { leftTitle, bottomTitle };
+}
+
 describe('learning-rate sweeps', () => {
   let server: RunningApp;
   let browser: Browser;
@@ -72,6 +98,21 @@ describe('learning-rate sweeps', () => {
     await expect.poll(() => page.locator('.legend-name').first().textContent()).toBe('1: gd η 0.5 to 1.5, 64 rates');
     // The inspector and the single-particle plot give way to the sweep plots.
     expect(await page.locator('#plot').isVisible()).toBe(false);
+
+    // Each plot names its axes, for screen readers and on its canvas.
+    expect(await page.locator('#sweep .uplot').evaluateAll((roots) => roots.map((root) => root.getAttribute('aria-label')))).toEqual([
+      'final loss against learning rate η',
+      'share of starts converged and diverged against learning rate η',
+      'median updates to converge against learning rate η',
+    ]);
+    const { PNG } = await import('pngjs');
+    for (let k = 0; k < 3; k++) {
+      const image = PNG.sync.read(await page.locator('#sweep canvas').nth(k).screenshot());
+      const { leftTitle, bottomTitle } = titleInk(image);
+      // The 11 px titles cover a few dozen pixels each; without titles both strips are empty background.
+      expect(leftTitle, `y axis title of plot ${k + 1}`).toBeGreaterThan(15);
+      expect(bottomTitle, `x axis title of plot ${k + 1}`).toBeGreaterThan(15);
+    }
   });
 
   test('a phase map over learning rate × momentum', async () => {
