@@ -75,18 +75,31 @@ export class ParticleLayer {
     this.sizePixels.value = options.sizePixels;
 
     const material = new MeshBasicNodeMaterial({ transparent: false, depthWrite: true });
+    const status = point.w;
     // The depth of the particle's centre: every corner of its quad has the same clip z and w.
     const centreDepth = varyingProperty('float', 'vParticleDepth');
+    // 1 where the quad is an edge bar. In 1D the diverged particles past the box all sit on its two top
+    // corners, two dots in all. Each is drawn as a bar over the box's height at the edge it left by instead.
+    const edgeBar = varyingProperty('float', 'vEdgeBar');
     material.vertexNode = Fn(() => {
-      const world = mapping.world(point.xy, point.z, 0.004);
+      const left = point.x.lessThan(mapping.boxMin.x);
+      const outside = left.or(point.x.greaterThan(mapping.boxMax.x));
+      const isBar = options.highlight ? float(0) : select(outside.and(status.greaterThan(1.5)), mapping.edgeBars, float(0));
+      const dot = mapping.world(point.xy, point.z, 0.004);
+      const bar = mapping.boxPoint(point.xy, positionGeometry.y.add(0.5));
+      const world = select(isBar.greaterThan(0.5), bar, dot);
       const clip = cameraProjectionMatrix.mul(modelViewMatrix).mul(vec4(world, 1)).toVar();
-      const offset = positionGeometry.xy.mul(this.sizePixels).mul(pixelToClip).mul(clip.w);
+      // A bar is one particle wide and lies inside the box, so a panel over the box's edge does not hide it.
+      const inward = select(left, float(0.5), float(-0.5));
+      const barOffset = vec2(positionGeometry.x.add(inward), 0);
+      const quadOffset = select(isBar.greaterThan(0.5), barOffset, positionGeometry.xy);
+      const offset = quadOffset.mul(this.sizePixels).mul(pixelToClip).mul(clip.w);
       clip.assign(vec4(clip.xy.add(offset), clip.z, clip.w));
       centreDepth.assign(clip.z.div(clip.w));
+      edgeBar.assign(isBar);
       return clip;
     })();
 
-    const status = point.w;
     const moving = vec3(...options.color);
     const converged = mix(moving, vec3(1, 1, 1), CONVERGED_LIGHTEN);
     const diverged = vec3(...DIVERGED_LINEAR);
@@ -98,11 +111,11 @@ export class ParticleLayer {
     material.depthNode = options.highlight ? centreDepth.sub(2 * RIM_DEPTH) : centreDepth.add(length(uv().sub(vec2(0.5))).mul(2 * RIM_DEPTH));
     material.colorNode = Fn(() => {
       const radius = length(uv().sub(vec2(0.5))).mul(2);
-      If(radius.greaterThan(1), () => {
+      If(radius.greaterThan(1).and(edgeBar.lessThan(0.5)), () => {
         Discard();
       });
-      // A dark rim keeps light particles visible on light parts of the surface.
-      const rim = smoothstep(float(0.7), float(0.9), radius);
+      // A dark rim keeps light particles visible on light parts of the surface. Edge bars have none.
+      const rim = smoothstep(float(0.7), float(0.9), radius).mul(float(1).sub(edgeBar));
       return vec4(mix(fill, vec3(0.05, 0.05, 0.08), rim), 1);
     })();
 

@@ -715,7 +715,7 @@ export class SceneView {
         yMin: this.domain.yMin - yPad,
         yMax: this.domain.yMax + yPad,
       };
-      this.mapping.update(this.heightMap, verticalScale, this.drawBox);
+      this.mapping.update(this.heightMap, verticalScale, this.drawBox, this.dims);
     }
 
     const camera = this.orthographic;

@@ -11,6 +11,7 @@ import { OPTIMIZER_FLAGS, OPTIMIZER_SPECS, SCHEDULE_SPECS } from '../core/hyperp
 import { scheduleSpan, updateRateAt } from '../core/schedule.ts';
 import { MAX_RUNS, activeRun, cloneSettings, dropUnreadAxis, type AppSettings } from './settings.ts';
 import { runColor } from './runColors.ts';
+import { scheduleSweepCaption, sweepOverrideNote, sweepOverrides } from './sweepOverrides.ts';
 import { onTypedNumber } from './typedNumber.ts';
 
 /** Points of the schedule plot, spread over the updates that show the schedule's shape. */
@@ -56,6 +57,12 @@ export class OptimizerPanel {
   private readonly removeController: Controller;
   private readonly addController: Controller;
   private readonly schedulePlot: uPlot;
+  /** The log₁₀ η slider and the η field, which a running sweep overrides. */
+  private readonly lrControllers: Controller[];
+  /** Note beside η while a sweep sets it. */
+  private readonly lrNote: HTMLParagraphElement;
+  /** Caption of the schedule plot while a sweep sets η. */
+  private readonly scheduleCaption: HTMLParagraphElement;
   private settings: AppSettings;
 
   constructor(
@@ -85,13 +92,17 @@ export class OptimizerPanel {
         }),
       );
 
-    folder
+    const log10LrController = folder
       .add(this.model, 'log10Lr', -5, 1, 0.01)
       .decimals(2)
       .name('log₁₀ η')
       .onChange((value: number) => this.send((next) => (activeRun(next).optimizer.lr = Number((10 ** value).toPrecision(4)))));
     // A value that did not parse to a finite number goes on as the typed text, so the rejection quotes it.
-    onTypedNumber(folder.add(this.model, 'lr').name('η'), (value) => this.send((next) => (activeRun(next).optimizer.lr = value)));
+    const lrController = onTypedNumber(folder.add(this.model, 'lr').name('η'), (value) => this.send((next) => (activeRun(next).optimizer.lr = value)));
+    this.lrControllers = [log10LrController, lrController];
+    this.lrNote = document.createElement('p');
+    this.lrNote.className = 'panel-note sweep-override';
+    lrController.domElement.after(this.lrNote);
     folder
       .add(this.model, 'restartOnChange')
       .name('restart on every change')
@@ -132,16 +143,21 @@ export class OptimizerPanel {
         height: 110,
         legend: { show: false },
         cursor: { show: false },
-        series: [{}, { stroke: () => runColor(this.settings.active), width: 1.5 }],
+        // Series 1 is the run's rate, or a sweep's lowest rate. Series 2 is a sweep's highest rate, empty without a sweep.
+        series: [{}, { stroke: () => runColor(this.settings.active), width: 1.5 }, { stroke: () => runColor(this.settings.active), width: 1.5 }],
+        bands: [{ series: [2, 1], fill: () => `${runColor(this.settings.active)}40` }],
         scales: { x: { time: false } },
         axes: [
           { stroke: '#9aa3ad', grid: { stroke: '#2a3138' }, size: 24, font: '10px system-ui' },
           { stroke: '#9aa3ad', grid: { stroke: '#2a3138' }, size: 42, font: '10px system-ui' },
         ],
       },
-      [[], []],
+      [[], [], []],
       plotElement,
     );
+    this.scheduleCaption = document.createElement('p');
+    this.scheduleCaption.className = 'panel-note sweep-override';
+    plotElement.after(this.scheduleCaption);
 
     scheduleFolder.close();
     const noiseFolder = folder.addFolder('Gradient noise');
@@ -163,9 +179,16 @@ export class OptimizerPanel {
     this.addController.show(settings.runs.length < MAX_RUNS);
     this.removeController.show(settings.runs.length > 1);
 
+    // A running sweep sets η, and a phase map its second axis too: those fields are disabled, with a note.
+    const overrides = sweepOverrides(settings);
+    for (const controller of this.lrControllers) {
+      controller.enable(!overrides.lr);
+    }
+    showNote(this.lrNote, sweepOverrideNote(settings));
     for (const [field, controller] of this.hyperparameterControllers) {
       const optimizers = field === 'centered' || field === 'amsgrad' ? OPTIMIZER_FLAGS[field].optimizers : OPTIMIZER_SPECS[field].optimizers;
       controller.show(optimizers.includes(run.optimizer.name));
+      controller.enable(field !== overrides.second);
       controller.updateDisplay();
     }
     for (const [field, controller] of this.scheduleControllers) {
@@ -177,7 +200,13 @@ export class OptimizerPanel {
     const span = scheduleSpan(run.schedule);
     const count = Math.min(SCHEDULE_PLOT_POINTS, span + 1);
     const steps = Array.from({ length: count }, (_, k) => Math.round((k * span) / (count - 1)));
-    this.schedulePlot.setData([steps, steps.map((t) => updateRateAt(run.optimizer, run.schedule, t))]);
+    const ratesAt = (lr: number): number[] => steps.map((t) => updateRateAt({ ...run.optimizer, lr }, run.schedule, t));
+    if (overrides.lr) {
+      this.schedulePlot.setData([steps, ratesAt(settings.sweep.lrMin), ratesAt(settings.sweep.lrMax)]);
+    } else {
+      this.schedulePlot.setData([steps, ratesAt(run.optimizer.lr), steps.map(() => null)]);
+    }
+    showNote(this.scheduleCaption, scheduleSweepCaption(settings));
   }
 
   private configurationChoices(settings: AppSettings): Record<string, number> {
@@ -228,4 +257,10 @@ export class OptimizerPanel {
       next.active = Math.min(next.active, next.runs.length - 1);
     });
   }
+}
+
+/** Shows `element` with `text`, or hides it when there is none. */
+function showNote(element: HTMLElement, text: string | undefined): void {
+  element.textContent = text ?? '';
+  element.hidden = text === undefined;
 }

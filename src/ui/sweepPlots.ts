@@ -23,6 +23,22 @@ export const OUTCOME_CSS = {
 } as const;
 
 const axisStyle = { stroke: '#9aa3ad', grid: { stroke: '#2a3138' }, font: '10px system-ui' };
+/** Axis titles in the style of the picked particle's plot: 11 px text in a 14 px strip beside the tick labels. */
+const titleStyle = { labelSize: 14, labelFont: '11px system-ui' };
+/**
+ * Height of the rate axis's ticks, gap and tick labels, in CSS pixels, below
+ * which the title sits. uPlot's default of 50 leaves 25 px empty under the labels.
+ */
+const RATE_AXIS_SIZE = 26;
+/** Title of the learning-rate axis of every sweep plot. */
+const RATE_TITLE = 'learning rate η';
+
+/** Names the plot's axes for screen readers: uPlot draws the titles on its canvas only. */
+function describePlot(plot: uPlot, description: string): uPlot {
+  plot.root.setAttribute('role', 'img');
+  plot.root.setAttribute('aria-label', description);
+  return plot;
+}
 
 /** Draws a dashed vertical line at x = `value` across the plot area. */
 function markLimit(plot: uPlot, value: number | undefined): void {
@@ -145,26 +161,23 @@ export class SweepPlots {
     const x: uPlot.Scale = { time: false, distr: 3, auto: false, range: [axes.lrMin, axes.lrMax] };
     // Labels on the rate axis however narrow the range: uPlot labels log axes at powers of ten only.
     const rateTicks = (_plot: uPlot, _axis: number, min: number, max: number): number[] => logTicks(min, max, Math.floor(WIDTH / 56));
+    const rateAxis: uPlot.Axis = { ...axisStyle, ...titleStyle, label: RATE_TITLE, size: RATE_AXIS_SIZE, values: formatTicks, splits: rateTicks, filter: keepAllTicks };
     if (axes.second) {
       const parameter = axes.second.parameter === 'beta1' ? 'β₁' : 'momentum';
-      this.plots.push(
-        new uPlot(
-          {
-            width: WIDTH,
-            height: 220,
-            scales: { x, y: { auto: false, range: [axes.second.min, axes.second.max] } },
-            series: [{ label: 'η' }, { label: parameter, show: false }],
-            axes: [
-              { ...axisStyle, label: 'learning rate η', labelSize: 14, values: formatTicks, splits: rateTicks, filter: keepAllTicks },
-              { ...axisStyle, label: parameter, labelSize: 14, size: 40 },
-            ],
-            legend: { show: false },
-            hooks: { draw: [(plot: uPlot) => this.drawPhaseMap(plot)] },
-          },
-          [[axes.lrMin, axes.lrMax], [null, null]],
-          this.container,
-        ),
+      const map = new uPlot(
+        {
+          width: WIDTH,
+          height: 220,
+          scales: { x, y: { auto: false, range: [axes.second.min, axes.second.max] } },
+          series: [{ label: 'η' }, { label: parameter, show: false }],
+          axes: [{ ...rateAxis }, { ...axisStyle, ...titleStyle, label: parameter, size: 40 }],
+          legend: { show: false },
+          hooks: { draw: [(plot: uPlot) => this.drawPhaseMap(plot)] },
+        },
+        [[axes.lrMin, axes.lrMax], [null, null]],
+        this.container,
       );
+      this.plots.push(describePlot(map, `phase map: outcome by ${parameter} and ${RATE_TITLE}`));
       const legend = document.createElement('div');
       legend.className = 'phase-legend';
       for (const [outcome, color] of Object.entries(OUTCOME_CSS)) {
@@ -182,8 +195,10 @@ export class SweepPlots {
     // Hover values as the rest of the app writes numbers: a loss of 1e-10 reads 1e-10, not 0.
     const hoverValue = (_plot: uPlot, value: number | null): string => (value === null ? '–' : formatValue(value));
     const rate: uPlot.Series = { label: 'η', value: hoverValue };
+    const plot = (options: uPlot.Options, description: string): uPlot =>
+      describePlot(new uPlot(options, options.series.map((): number[] => []) as uPlot.AlignedData, this.container), `${description} against ${RATE_TITLE}`);
     this.plots.push(
-      new uPlot(
+      plot(
         {
           width: WIDTH,
           height: 130,
@@ -195,31 +210,23 @@ export class SweepPlots {
             { label: '90%', stroke: 'rgba(255, 140, 26, 0.4)', width: 1, value: hoverValue },
           ],
           bands: [{ series: [3, 1], fill: 'rgba(255, 140, 26, 0.18)' }],
-          axes: [
-            { ...axisStyle, values: formatTicks, splits: rateTicks, filter: keepAllTicks },
-            { ...axisStyle, size: 52, ...lossTicks(this.lossAxis, 4) },
-          ],
+          axes: [{ ...rateAxis }, { ...axisStyle, ...titleStyle, label: 'final loss', size: 52, ...lossTicks(this.lossAxis, 4) }],
           hooks: limitHook,
         },
-        [[], [], [], []],
-        this.container,
+        'final loss',
       ),
-      new uPlot(
+      plot(
         {
           width: WIDTH,
           height: 100,
           scales: { x, y: { auto: false, range: [0, 1] } },
           series: [{ ...rate }, { label: 'converged', stroke: OUTCOME_CSS.converged, width: 2, value: hoverValue }, { label: 'diverged', stroke: OUTCOME_CSS.diverged, width: 2, value: hoverValue }],
-          axes: [
-            { ...axisStyle, values: formatTicks, splits: rateTicks, filter: keepAllTicks },
-            { ...axisStyle, size: 52 },
-          ],
+          axes: [{ ...rateAxis }, { ...axisStyle, ...titleStyle, label: 'share', size: 52 }],
           hooks: limitHook,
         },
-        [[], [], []],
-        this.container,
+        'share of starts converged and diverged',
       ),
-      new uPlot(
+      plot(
         {
           width: WIDTH,
           height: 100,
@@ -227,13 +234,12 @@ export class SweepPlots {
           scales: { x, y: { range: (_plot, _min, max) => [0, roundUp(max)] } },
           series: [{ ...rate }, { label: 'median updates to converge', stroke: '#4cc9f0', width: 2, value: hoverValue }],
           axes: [
-            { ...axisStyle, values: formatTicks, splits: rateTicks, filter: keepAllTicks },
-            { ...axisStyle, size: 52, values: formatTicks, splits: (_plot, _axis, _min, max) => [0, max / 2, max], filter: keepAllTicks },
+            { ...rateAxis },
+            { ...axisStyle, ...titleStyle, label: 'updates', size: 52, values: formatTicks, splits: (_plot, _axis, _min, max) => [0, max / 2, max], filter: keepAllTicks },
           ],
           hooks: limitHook,
         },
-        [[], []],
-        this.container,
+        'median updates to converge',
       ),
     );
   }

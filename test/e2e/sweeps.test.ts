@@ -8,6 +8,58 @@ import { CONVERGED_COLOR, DIVERGED_COLOR } from '../../src/core/palette.ts';
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
 import { control, waitForState } from '../helpers/appPage.ts';
 
+/**
+ * Counts the light pixels (every channel above 100, against the panel's dark
+ * background) in the 8 leftmost columns and the 8 lowest rows of a plot's
+ * canvas: the strips where uPlot draws the y and x axis titles, outside the
+ * tick labels.
+ */
+function titleInk(image: { width: number; height: number; data: Uint8Array }): { leftTitle: number; bottomTitle: number } {
+  const light = (x: number, y: number): boolean => {
+    const k = 4 * (y * image.width + x);
+    return image.data[k] > 100 && image.data[k + 1] > 100 && image.data[k + 2] > 100;
+  };
+  let leftTitle = 0;
+  let bottomTitle = 0;
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < 8; x++) {
+      leftTitle += light(x, y) ? 1 : 0;
+    }
+  }
+  for (let y = image.height - 8; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      bottomTitle += light(x, y) ? 1 : 0;
+    }
+  }
+  return { leftTitle, bottomTitle };
+}
+
+/**
+ * Returns the groups of neighbouring canvas rows in which at least half the
+ * pixels are within 40 per channel of `color`: the horizontal lines of that
+ * colour, whatever their antialiased width.
+ */
+function scheduleLineRows(image: { width: number; height: number; data: Uint8Array }, color: readonly number[]): number[][] {
+  const groups: number[][] = [];
+  for (let y = 0; y < image.height; y++) {
+    let near = 0;
+    for (let x = 0; x < image.width; x++) {
+      const k = 4 * (y * image.width + x);
+      near += color.every((channel, c) => Math.abs(image.data[k + c] - channel) <= 40) ? 1 : 0;
+    }
+    if (near < image.width / 2) {
+      continue;
+    }
+    const last = groups.at(-1);
+    if (last && last.at(-1) === y - 1) {
+      last.push(y);
+    } else {
+      groups.push([y]);
+    }
+  }
+  return groups;
+}
+
 describe('learning-rate sweeps', () => {
   let server: RunningApp;
   let browser: Browser;
@@ -72,6 +124,32 @@ describe('learning-rate sweeps', () => {
     await expect.poll(() => page.locator('.legend-name').first().textContent()).toBe('1: gd η 0.5 to 1.5, 64 rates');
     // The inspector and the single-particle plot give way to the sweep plots.
     expect(await page.locator('#plot').isVisible()).toBe(false);
+
+    // Each plot names its axes, for screen readers and on its canvas.
+    expect(await page.locator('#sweep .uplot').evaluateAll((roots) => roots.map((root) => root.getAttribute('aria-label')))).toEqual([
+      'final loss against learning rate η',
+      'share of starts converged and diverged against learning rate η',
+      'median updates to converge against learning rate η',
+    ]);
+    const { PNG } = await import('pngjs');
+    for (let k = 0; k < 3; k++) {
+      const image = PNG.sync.read(await page.locator('#sweep canvas').nth(k).screenshot());
+      const { leftTitle, bottomTitle } = titleInk(image);
+      // The 11 px titles cover a few dozen pixels each; without titles both strips are empty background.
+      expect(leftTitle, `y axis title of plot ${k + 1}`).toBeGreaterThan(15);
+      expect(bottomTitle, `x axis title of plot ${k + 1}`).toBeGreaterThan(15);
+    }
+
+    // The sweep sets η: the field is disabled with a note, and the schedule plot draws the lowest and highest rate.
+    expect(await control(page, 'η').locator('input').isDisabled()).toBe(true);
+    expect(await control(page, 'log₁₀ η').locator('input').isDisabled()).toBe(true);
+    expect(await page.locator('.sweep-override').first().textContent()).toBe('The sweep sets η (0.5 to 1.5, 64 rates): the field applies when the sweep is off.');
+    await page.locator('.lil-title', { hasText: /^Schedule$/ }).click();
+    expect(await page.locator('.sweep-override').nth(1).textContent()).toMatch(/^The sweep sets η\. The curves show the schedule at its lowest rate, 0\.5, and at its highest, 1\.5/);
+    const schedule = PNG.sync.read(await page.locator('.schedule-plot canvas').screenshot());
+    // Constant schedule: one horizontal line per rate, at 0.5 and 1.5; the single run's 0.1 would be one line.
+    expect(scheduleLineRows(schedule, [0xff, 0x8c, 0x1a])).toHaveLength(2);
+    await page.locator('.lil-title', { hasText: /^Schedule$/ }).click();
   });
 
   test('a phase map over learning rate × momentum', async () => {
@@ -87,6 +165,11 @@ describe('learning-rate sweeps', () => {
     });
     await expect.poll(() => page.evaluate(() => (window as unknown as { downhill: Handle }).downhill.particleCount)).toBe(8 * 32 * 16);
     await expect.poll(() => page.locator('#sweep .phase-legend').textContent()).toMatch(/converged.*diverged.*neither/);
+    // The phase map sets momentum as well as η: both fields are disabled, and the note names both.
+    expect(await control(page, 'momentum').locator('input').isDisabled()).toBe(true);
+    expect(await page.locator('.sweep-override').first().textContent()).toBe(
+      'The phase map sets η (0.1 to 3, 32 rates) and momentum (0 to 0.9, 16 values): the fields apply when the sweep is off.',
+    );
     // The legend names both axes.
     expect(await page.locator('.legend-name').first().textContent()).toBe('1: momentum η 0.1 to 3, 32 rates × momentum 0 to 0.9, 16 values');
     // The map's cells are filled: the plot area holds the outcome colours.
