@@ -9,7 +9,6 @@ import {
   BASIN_MOVING,
   BASIN_OTHER,
   basinColor,
-  basinImage,
   classifyAll,
   countBasins,
   defaultAssignmentRadius,
@@ -17,6 +16,7 @@ import {
   outcomeName,
   type BasinShares,
 } from '../core/basins.ts';
+import { basinImage } from '../core/basinImage.ts';
 import { cssHex } from '../core/colorScience.ts';
 import { fillStarts, startCount, type Starts } from '../core/grid.ts';
 import { clusterMinima, combineMinima, type NamedMinimum } from '../core/minima.ts';

@@ -158,19 +158,3 @@ export function paletteSlot(basin: number): number {
   }
   return basin;
 }
-
-/**
- * RGBA pixels (row 0 at the top, so at the largest y) of a basin map of
- * nx × ny starts, in the flat legend colours.
- */
-export function basinImage(basins: ArrayLike<number>, nx: number, ny: number): Uint8Array {
-  const pixels = new Uint8Array(4 * nx * ny);
-  for (let row = 0; row < ny; row++) {
-    const sourceRow = ny - 1 - row;
-    for (let column = 0; column < nx; column++) {
-      const [r, g, b] = basinColor(basins[sourceRow * nx + column]);
-      pixels.set([r, g, b, 255], 4 * (row * nx + column));
-    }
-  }
-  return pixels;
-}

@@ -9,9 +9,10 @@
  * which is what a storage texture would give, without a second way into
  * three.js's texture internals (see externalBuffer.ts for the buffer one).
  */
-import { Fn, If, clamp, float, floor, log, max, select, storage, uniform, uniformArray, uint, vec2, vec3, vec4 } from 'three/tsl';
+import { Fn, If, clamp, float, floor, log, max, saturate, select, storage, uniform, uniformArray, uint, vec2, vec3, vec4 } from 'three/tsl';
 import { Vector4, type Node, type WebGPURenderer } from 'three/webgpu';
 import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER, MAX_BASINS, basinPalette } from '../core/basins.ts';
+import { AGREEING_DIM, convergenceBrightness, type ShadeMath } from '../core/basinShading.ts';
 import { linearRgb } from '../core/colorScience.ts';
 import { DIFFERENCE_COLOR, UNRESOLVED_COLOR } from '../core/palette.ts';
 
@@ -36,11 +37,21 @@ export interface BasinMapSource {
 export const MARK_DISAGREE = 1;
 export const MARK_UNRESOLVED = 2;
 
-/** Darkest a basin colour gets, for the slowest convergence. */
-const MIN_BRIGHTNESS = 0.35;
 /** The mark colours (palette.ts) in the linear light the shader works in. */
 const DIFFERENCE_LINEAR = linearRgb(DIFFERENCE_COLOR);
 const UNRESOLVED_LINEAR = linearRgb(UNRESOLVED_COLOR);
+
+/** The shading formulas of basinShading.ts on float nodes. */
+const NODE_MATH: ShadeMath<Node<'float'>> = {
+  constant: (value) => float(value),
+  add: (a, b) => a.add(b),
+  sub: (a, b) => a.sub(b),
+  mul: (a, b) => a.mul(b),
+  div: (a, b) => a.div(b),
+  max: (a, b) => max(a, b),
+  log: (a) => log(a),
+  saturate: (a) => saturate(a),
+};
 
 /** How far past the grid's edges, in cells, a surface point still takes the nearest cell's colour. */
 const EDGE_TOLERANCE = 1e-3;
@@ -105,7 +116,7 @@ export class BasinMapNodes {
             const a = this.first.basins.element(index);
             const b = this.second.basins.element(index);
             const same = a.equal(b).or(a.equal(uint(BASIN_MOVING))).or(b.equal(uint(BASIN_MOVING)));
-            result.assign(vec4(select(same, colorFirst.mul(0.3), vec3(...DIFFERENCE_LINEAR)), 1));
+            result.assign(vec4(select(same, colorFirst.mul(AGREEING_DIM), vec3(...DIFFERENCE_LINEAR)), 1));
           })
           .Else(() => {
             result.assign(vec4(colorFirst, 1));
@@ -138,8 +149,7 @@ export class BasinMapNodes {
     const slot = select(basin.lessThan(uint(MAX_BASINS)), basin, basin.add(uint(3)).add(uint(MAX_BASINS)));
     const base = vec3(this.palette.element(slot) as unknown as Node<'vec4'>);
     const steps = reader.stopSteps.element(index).toFloat();
-    const fraction = log(steps.add(1)).div(log(max(this.stepsDone, float(2)).add(1)));
-    const brightness = float(1).sub(fraction.clamp(0, 1).mul(1 - MIN_BRIGHTNESS));
+    const brightness = convergenceBrightness(NODE_MATH, steps, this.stepsDone);
     return select(slot.equal(uint(MAX_BASINS + 2)), base, base.mul(brightness)) as Node<'vec3'>;
   }
 }

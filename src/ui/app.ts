@@ -5,7 +5,8 @@
  * status) without reading particle state back.
  */
 import { FormulaError, type CompiledSurface } from '../core/expr/index.ts';
-import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER, basinImage, classifyAll, MAX_BASINS } from '../core/basins.ts';
+import { BASIN_DIVERGED, BASIN_MOVING, BASIN_OTHER, classifyAll, MAX_BASINS } from '../core/basins.ts';
+import { basinDifferenceImage, basinImage, sideBySideImage, type RgbaImage } from '../core/basinImage.ts';
 import { cssHex } from '../core/colorScience.ts';
 import { defaultOptimizer, STATUS } from '../core/config.ts';
 import { MAX_STEPS_PER_DISPATCH, stepsPerSubmit } from '../core/limits.ts';
@@ -1609,10 +1610,9 @@ export class App {
         if (minima.length === 0) {
           return refuse('No minimum is known yet, so there are no basins to draw: let the particles converge, then list the minima found.');
         }
-        const result = await readResult(this.gpu.device, run.descent);
-        const basins = classifyAll(result.status, result.positions, minima, effectiveRadius(settings), this.assignMoving);
-        const file = name('png', 'basins', optimizer, `${starts.nx}x${starts.ny}`);
-        saveFile(file, await encodePng(basinImage(basins, starts.nx, starts.ny), starts.nx, starts.ny));
+        const map = await this.basinMapImage(run, starts.nx, starts.ny);
+        const file = name('png', 'basins', ...map.nameParts, `${starts.nx}x${starts.ny}`);
+        saveFile(file, await encodePng(map.pixels, map.width, map.height));
         return file;
       }
       case 'phase-map': {
@@ -1658,6 +1658,40 @@ export class App {
         return file;
       }
     }
+  }
+
+  /**
+   * Draws the basin map as the basin view shows it, one pixel per start and
+   * shaded by updates to converge. That is the difference of configurations 1
+   * and 2, both of their maps arranged as on screen, or else `active`'s map.
+   * Returns the pixels and the words that name the view in the file name.
+   */
+  private async basinMapImage(active: Run, nx: number, ny: number): Promise<RgbaImage & { nameParts: string[] }> {
+    const minima = this.basinMinima();
+    const radius = effectiveRadius(this.settings);
+    // The map on screen scales brightness to the same update count (see frame).
+    const stepsDone = Math.max(1, this.stepsDone);
+    const read = async (run: Run) => {
+      const result = await readResult(this.gpu.device, run.descent);
+      const basins = classifyAll(result.status, result.positions, minima, radius, this.assignMoving);
+      return { basins, shading: { stopSteps: result.stopSteps, stepsDone } };
+    };
+    const optimizerOf = (run: Run): string => this.settings.runs[this.runs.indexOf(run)]?.optimizer.name ?? run.descent.optimizerName;
+
+    const view = this.settings.basinView;
+    const [first, second] = this.runs;
+    if (second && view === 'difference') {
+      const [a, b] = await Promise.all([read(first), read(second)]);
+      const pixels = basinDifferenceImage(a.basins, b.basins, nx, ny, a.shading);
+      return { pixels, width: nx, height: ny, nameParts: ['difference', `${optimizerOf(first)}-vs-${optimizerOf(second)}`] };
+    }
+    if (second && view === 'side-by-side') {
+      const [a, b] = await Promise.all([read(first), read(second)]);
+      const image = sideBySideImage(basinImage(a.basins, nx, ny, a.shading), basinImage(b.basins, nx, ny, b.shading), nx, ny, this.view.splitArrangement());
+      return { ...image, nameParts: ['side-by-side', `${optimizerOf(first)}-and-${optimizerOf(second)}`] };
+    }
+    const map = await read(active);
+    return { pixels: basinImage(map.basins, nx, ny, map.shading), width: nx, height: ny, nameParts: [optimizerOf(active)] };
   }
 
   /** Statistics of every cell of the active sweep, from all of its particles. */

@@ -8,8 +8,10 @@ import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { control, openAppPage, runAdamAndPause } from '../helpers/appPage.ts';
+import { control, openAppPage, pauseAtSteps, runAdamAndPause } from '../helpers/appPage.ts';
 import { launchBrowser, startApp, type RunningApp } from '../helpers/browser.ts';
+import { linearToSrgb, srgbToLinear } from '../../src/core/colorScience.ts';
+import { DIFFERENCE_COLOR } from '../../src/core/palette.ts';
 import { AXIS_MARGIN } from '../../src/render/viewGeometry.ts';
 
 type Handle = {
@@ -192,6 +194,152 @@ describe('share and export', () => {
       colours.add(map.data.readUInt32BE(i));
     }
     expect(colours.size).toBeGreaterThanOrEqual(4);
+  });
+
+  describe('basin map exports follow the basin view', () => {
+    /** Starts per side, few enough for SwiftShader. 1/32 of it rounds to a side-by-side gap of 1 pixel. */
+    const GRID = 24;
+    let basinPage: Page;
+    let stepsDone: number;
+    /** Final state of each start, by configuration (1 or 2) and particle index. */
+    let finals: Map<number, { basin: string; status: string; steps: number }[]>;
+
+    /** Shows the basin view `basinView` with `active` as the active configuration, and saves the basin map as PNG. */
+    async function exportBasins(basinView: string, active: number) {
+      await basinPage.evaluate(
+        ([view, index]) => {
+          const downhill = (window as unknown as { downhill: Handle }).downhill;
+          downhill.change({ ...downhill.settings, basinView: view, active: index });
+        },
+        [basinView, active] as const,
+      );
+      const file = await exportIn(basinPage, 'basin-map');
+      return { name: file.name, png: PNG.sync.read(file.data) };
+    }
+
+    /** Returns the RGBA of start `index` in an image of the grid (row 0 is the top, the largest y), offset by `left` columns and `top` rows. */
+    function pixelOf(png: PNG, index: number, left = 0, top = 0): number[] {
+      const column = index % GRID;
+      const row = GRID - 1 - Math.floor(index / GRID);
+      const k = 4 * ((top + row) * png.width + left + column);
+      return Array.from(png.data.subarray(k, k + 4));
+    }
+
+    beforeAll(async () => {
+      basinPage = await openAppPage(browser, server.url, VIEWPORT, errors);
+      // Gradient descent and momentum from the same starts on Himmelblau: momentum sends some starts to another minimum.
+      await basinPage.evaluate(async (grid) => {
+        const downhill = (window as unknown as { downhill: Handle }).downhill;
+        const gd = { ...downhill.settings.runs[0], optimizer: { ...downhill.settings.runs[0].optimizer, name: 'gd', lr: 0.01 } };
+        const momentum = { ...gd, optimizer: { ...gd.optimizer, name: 'momentum', momentum: 0.9 } };
+        downhill.change({ ...downhill.settings, surface: 'himmelblau', grid, view: '2d', stepsPerFrame: 50, trails: false, runs: [gd, momentum], active: 0, basinView: 'map' });
+        await downhill.whenBuilt();
+      }, GRID);
+      stepsDone = await pauseAtSteps(basinPage, 1000);
+      const final = JSON.parse((await exportIn(basinPage, 'final-json')).data.toString());
+      finals = new Map([1, 2].map((configuration) => [configuration, final.particles.filter((particle: { configuration: number }) => particle.configuration === configuration)]));
+    }, 120_000);
+
+    afterAll(async () => {
+      await basinPage?.close();
+    });
+
+    test('the map is shaded by updates to converge', async () => {
+      const { name, png } = await exportBasins('map', 0);
+      expect(name).toMatch(/-basins-gd-24x24-step\d+\.png$/);
+      expect([png.width, png.height]).toEqual([GRID, GRID]);
+      const colours = new Set<number>();
+      for (let i = 0; i < png.data.length; i += 4) {
+        colours.add(png.data.readUInt32BE(i));
+      }
+      // Four basins in flat colours would be four or five colours; shading gives each update count its own.
+      expect(colours.size, 'distinct colours').toBeGreaterThan(20);
+
+      // Brighter means fewer updates: linear light times 1 − 0.65 · log(steps + 1) / log(updates done + 1).
+      const brightness = (steps: number): number => 1 - 0.65 * Math.min(1, Math.log(steps + 1) / Math.log(Math.max(stepsDone, 2) + 1));
+      const linear = (pixel: number[]): number[] => pixel.slice(0, 3).map(srgbToLinear);
+      const luminance = (pixel: number[]): number => {
+        const [r, g, b] = linear(pixel);
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const states = finals.get(1)!;
+      const basins = new Set(states.filter((state) => state.status === 'converged' && state.basin.startsWith('(')).map((state) => state.basin));
+      expect(basins.size, 'basins of converged starts').toBe(4);
+      let compared = 0;
+      for (const basin of basins) {
+        const members = states
+          .map((state, index) => ({ ...state, index }))
+          .filter((state) => state.basin === basin && state.status === 'converged')
+          .sort((a, b) => a.steps - b.steps);
+        const fastest = members[0];
+        const slowest = members[members.length - 1];
+        expect(slowest.steps, `updates of the slowest start of ${basin}`).toBeGreaterThan(fastest.steps);
+        expect(luminance(pixelOf(png, fastest.index)), `start ${fastest.index} (${fastest.steps} updates) brighter than start ${slowest.index} (${slowest.steps})`).toBeGreaterThan(
+          luminance(pixelOf(png, slowest.index)),
+        );
+        // Against the fastest start of the basin, each start's largest channel scales by the ratio of the brightnesses.
+        // 8-bit sRGB rounding moves a channel of at least 90 by under 1.4% in linear light, so a ratio by under 3%.
+        const reference = linear(pixelOf(png, fastest.index));
+        const channel = reference.indexOf(Math.max(...reference));
+        for (const member of members) {
+          const ratio = linear(pixelOf(png, member.index))[channel] / reference[channel];
+          expect(Math.abs(ratio - brightness(member.steps) / brightness(fastest.steps)), `start ${member.index}: ${member.steps} updates`).toBeLessThan(0.03);
+          compared++;
+        }
+      }
+      expect(compared, 'converged starts compared').toBeGreaterThan(GRID * GRID * 0.9);
+    });
+
+    test('the difference view exports the difference map', async () => {
+      const first = (await exportBasins('map', 0)).png;
+      const { name, png } = await exportBasins('difference', 0);
+      expect(name).toMatch(/-basins-difference-gd-vs-momentum-24x24-step\d+\.png$/);
+      expect([png.width, png.height]).toEqual([GRID, GRID]);
+      const [one, two] = [finals.get(1)!, finals.get(2)!];
+      let differing = 0;
+      for (let index = 0; index < GRID * GRID; index++) {
+        const settled = one[index].basin !== 'not converged' && two[index].basin !== 'not converged';
+        const pixel = pixelOf(png, index);
+        if (settled && one[index].basin !== two[index].basin) {
+          differing++;
+          expect(pixel, `start ${index}: ${one[index].basin} and ${two[index].basin}`).toEqual([...DIFFERENCE_COLOR, 255]);
+          continue;
+        }
+        // Where the basins agree: configuration 1's shaded colour at 0.3 of its linear light, within one 8-bit level
+        // for rounding that colour twice.
+        const expected = pixelOf(first, index)
+          .slice(0, 3)
+          .map((channel) => linearToSrgb(0.3 * srgbToLinear(channel)));
+        pixel.slice(0, 3).forEach((channel, k) => {
+          expect(Math.abs(channel - expected[k]), `start ${index} channel ${k}: ${channel}, expected ${expected[k]}`).toBeLessThanOrEqual(1);
+        });
+      }
+      expect(differing, 'starts whose basin differs').toBeGreaterThan(5);
+      expect(differing, 'starts whose basin differs').toBeLessThan(GRID * GRID / 2);
+    });
+
+    test('the side-by-side view exports both maps with a gap', async () => {
+      const first = (await exportBasins('map', 0)).png;
+      const second = (await exportBasins('map', 1)).png;
+      const { name, png } = await exportBasins('side-by-side', 0);
+      expect(name).toMatch(/-basins-side-by-side-gd-and-momentum-24x24-step\d+\.png$/);
+      const arrangement = await basinPage.evaluate(() => (window as unknown as { downhill: { view: { splitArrangement(): string } } }).downhill.view.splitArrangement());
+      const gap = 1;
+      const [left, top] = arrangement === 'columns' ? [GRID + gap, 0] : [0, GRID + gap];
+      expect([png.width, png.height]).toEqual(arrangement === 'columns' ? [2 * GRID + gap, GRID] : [GRID, 2 * GRID + gap]);
+      let halvesDiffer = 0;
+      for (let index = 0; index < GRID * GRID; index++) {
+        expect(pixelOf(png, index), `start ${index} in the map of 1`).toEqual(pixelOf(first, index));
+        expect(pixelOf(png, index, left, top), `start ${index} in the map of 2`).toEqual(pixelOf(second, index));
+        halvesDiffer += Number(pixelOf(first, index).join() !== pixelOf(second, index).join());
+      }
+      expect(halvesDiffer, 'starts drawn differently in the two maps').toBeGreaterThan(GRID * GRID / 4);
+      // The gap is transparent.
+      for (let k = 0; k < GRID; k++) {
+        const [x, y] = arrangement === 'columns' ? [GRID, k] : [k, GRID];
+        expect(png.data[4 * (y * png.width + x) + 3], `alpha of the gap at ${x}, ${y}`).toBe(0);
+      }
+    });
   });
 
   test('loss curves as CSV', async () => {

@@ -8,11 +8,11 @@ import {
   BASIN_OTHER,
   basinColor,
   MAX_BASINS,
-  basinImage,
   classifyParticle,
   countBasins,
   defaultAssignmentRadius,
 } from '../../src/core/basins.ts';
+import { basinImage } from '../../src/core/basinImage.ts';
 import { STATUS } from '../../src/core/config.ts';
 
 const minima = [
