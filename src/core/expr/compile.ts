@@ -1,4 +1,5 @@
-import { childrenOf, usedVariables, type Expr, type Span } from './ast.ts';
+import { childrenOf, forEachNode, usedVariables, type Expr, type Span } from './ast.ts';
+import { numericValue } from './build.ts';
 import { differentiate } from './differentiate.ts';
 import { FormulaError } from './errors.ts';
 import { ProgramEvaluator, type Precision } from './evaluate.ts';
@@ -187,6 +188,47 @@ function gradientConstantError(expr: Expr, source: string | undefined): FormulaE
   return found;
 }
 
+/**
+ * Returns the error for a power with a constant base of 0 or less and an
+ * exponent that varies, such as 0^x or (-2)^y. Its derivative in the
+ * exponent takes the log of the base, which is -Infinity or undefined.
+ * Returns undefined where the formula has no such power.
+ */
+function powerBaseError(expr: Expr, source: string | undefined): FormulaError | undefined {
+  let found: FormulaError | undefined;
+  forEachNode(expr, (node) => {
+    let base: Expr | undefined;
+    let exponent: Expr | undefined;
+    if (node.kind === 'binary' && node.operator === '^') {
+      [base, exponent] = [node.left, node.right];
+    } else if (node.kind === 'call' && node.name === 'pow') {
+      [base, exponent] = node.args;
+    }
+    const value = base && constantValue(base);
+    if (found || !exponent || !node.span || value === undefined || value > 0 || constantValue(exponent) !== undefined) return;
+    found = new FormulaError(
+      `${quote(node, source)} has no gradient: a power whose base is ${formatConstant(value)} changes with its exponent through log(${formatConstant(value)}), ` +
+        'which is not a finite number; write the exponent as a constant, or use a positive base',
+      node.span.start,
+      node.span.end,
+    );
+  });
+  return found;
+}
+
+/** Returns the value of a number, or of a negated one, as the parser reads -2; undefined for anything else. */
+function constantValue(node: Expr): number | undefined {
+  if (node.kind === 'negate') {
+    const operand = numericValue(node.operand);
+    return operand === undefined ? undefined : -operand;
+  }
+  return numericValue(node);
+}
+
+function formatConstant(value: number): string {
+  return Object.is(value, -0) ? '0' : String(value);
+}
+
 /** Compiles a parsed formula; `source`, its text where known, lets messages quote the formula as written. */
 function compileTree(expr: Expr, whole: Span, source?: string): CompiledSurface {
   const variables = usedVariables(expr);
@@ -203,7 +245,7 @@ function compileTree(expr: Expr, whole: Span, source?: string): CompiledSurface 
     checkDerivedConstants(fy, 'gradient', whole);
   } catch (error) {
     if (!(error instanceof FormulaError)) throw error;
-    throw gradientConstantError(expr, source) ?? error;
+    throw powerBaseError(expr, source) ?? gradientConstantError(expr, source) ?? error;
   }
 
   const fxx = differentiate(fx, 'x');
