@@ -303,11 +303,11 @@ export function decodeLink(fragment: string, current?: LinkState): DecodedLink {
   if (named && !surface && formula) {
     // Otherwise the formula's choice of the custom surface would silently replace the invalid name.
     assignments.splice(assignments.indexOf(named), 1);
-    problems.push(describeProblem('surface', named.text, unknownSurfaceError(named.text)));
+    reject('surface', describeProblem('surface', named.text, unknownSurfaceError(named.text)));
   }
   if (named?.text === CUSTOM_SURFACE_NAME && !formula) {
     assignments.splice(assignments.indexOf(named), 1);
-    problems.push(describeProblem('surface', named.text, 'the custom surface needs formula= beside it, a formula in x, or in x and y'));
+    reject('surface', describeProblem('surface', named.text, 'the custom surface needs formula= beside it, a formula in x, or in x and y'));
   }
   if (formula && !surface && (typed || named)) {
     // A formula without a surface selects the custom surface, as --formula does on the command line.
@@ -328,7 +328,7 @@ export function decodeLink(fragment: string, current?: LinkState): DecodedLink {
     };
   }
 
-  state.settings.runs = readRuns(runNames, assignments, problems);
+  state.settings.runs = readRuns(runNames, assignments, problems, current?.settings);
   let rejectedFormula: DecodedLink['rejectedFormula'];
 
   // Everything at once first. When that fails, key by key, keeping each key
@@ -356,7 +356,7 @@ export function decodeLink(fragment: string, current?: LinkState): DecodedLink {
       if (pass === 1) {
         for (const { assignment, error } of failed) {
           if (assignment.key === 'formula' && error instanceof FormulaError) {
-            problems.push(formulaProblem(assignment.text, error));
+            reject('formula', formulaProblem(assignment.text, error));
             rejectedFormula = { text: assignment.text, error };
           } else if (assignment.key === 'domain' && assignment.text.split(',').length === 2 && resolveSurface(current).definition.dims === 2) {
             // Two numbers are x bounds alone, which a 2D surface cannot take: this message replaces the general range.
@@ -413,21 +413,28 @@ export function decodeLink(fragment: string, current?: LinkState): DecodedLink {
  * one problem that also names the keys left out because the default does not
  * read them. The other runs keep their numbers, as the panel shows them.
  */
-function readRuns(runNames: RunNames, assignments: Assignment[], problems: string[]): RunSettings[] {
+function readRuns(runNames: RunNames, assignments: Assignment[], problems: string[], current?: AppSettings): RunSettings[] {
   const runCount = Math.max(1, ...runNames.keys());
   const runs: RunSettings[] = [];
   // Problems with a run's optimizer or schedule name, keyed `run${k}.optimizer` or `run${k}.schedule`. Each
-  // message starts with `lead` and ends with the run's default and the keys that the default leaves unread.
-  const nameProblems = new Map<string, { lead: string; run: string; fallback: string; leftOut: string[] }>();
+  // message starts with `lead` and ends with the name the run takes instead (`fromRunningScene` where it is the
+  // running scene's, else the default) and the keys that this name leaves unread.
+  const nameProblems = new Map<string, { lead: string; run: string; fallback: string; fromRunningScene: boolean; leftOut: string[] }>();
   for (let k = 1; k <= runCount; k++) {
     const names = runNames.get(k);
     const run = defaultRun();
+    // A name typed wrong into the running scene's address keeps the name that run k has there.
+    const running = current?.runs[k - 1];
     const optimizer = names?.optimizer;
-    const optimizerProblem = (lead: string) => nameProblems.set(`run${k}.optimizer`, { lead, run: `run${k}`, fallback: run.optimizer.name, leftOut: [] });
+    const optimizerProblem = (lead: string, fromRunningScene = false) =>
+      nameProblems.set(`run${k}.optimizer`, { lead, run: `run${k}`, fallback: run.optimizer.name, fromRunningScene, leftOut: [] });
     if (optimizer !== undefined && (OPTIMIZER_NAMES as readonly string[]).includes(optimizer)) {
       run.optimizer = defaultOptimizer(optimizer as OptimizerName, run.optimizer.lr);
     } else if (optimizer !== undefined) {
-      optimizerProblem(`The link's run${k}.optimizer=${shorten(optimizer)} was not applied: ${unknownName('optimizer', optimizer, OPTIMIZER_NAMES)} `);
+      if (running) {
+        run.optimizer = defaultOptimizer(running.optimizer.name, run.optimizer.lr);
+      }
+      optimizerProblem(`The link's run${k}.optimizer=${shorten(optimizer)} was not applied: ${unknownName('optimizer', optimizer, OPTIMIZER_NAMES)} `, running !== undefined);
     } else if (k > 1) {
       // The app writes the optimizer of every run after the first, so a link without one was edited. Such a run
       // takes the default optimizer, as the first run does.
@@ -437,8 +444,11 @@ function readRuns(runNames: RunNames, assignments: Assignment[], problems: strin
     if (schedule !== undefined && (SCHEDULE_NAMES as readonly string[]).includes(schedule)) {
       run.schedule = { ...DEFAULT_SCHEDULE, name: schedule as ScheduleName };
     } else if (schedule !== undefined) {
+      if (running) {
+        run.schedule = { ...DEFAULT_SCHEDULE, name: running.schedule.name };
+      }
       const lead = `The link's run${k}.schedule=${shorten(schedule)} was not applied: ${unknownName('schedule', schedule, SCHEDULE_NAMES)} `;
-      nameProblems.set(`run${k}.schedule`, { lead, run: `run${k}`, fallback: run.schedule.name, leftOut: [] });
+      nameProblems.set(`run${k}.schedule`, { lead, run: `run${k}`, fallback: run.schedule.name, fromRunningScene: running !== undefined, leftOut: [] });
     }
     runs.push(run);
   }
@@ -458,10 +468,11 @@ function readRuns(runNames: RunNames, assignments: Assignment[], problems: strin
     }
   }
 
-  for (const [key, { lead, run, fallback, leftOut }] of nameProblems) {
+  for (const [key, { lead, run, fallback, fromRunningScene, leftOut }] of nameProblems) {
     const kind = key.endsWith('.optimizer') ? 'optimizer' : 'schedule';
     const without = leftOut.length === 0 ? '' : `, without ${listNames(leftOut)}, which ${fallback} does not read`;
-    problems.push(`${lead}${run} runs ${fallback}, the default ${kind}${without}.`);
+    const instead = fromRunningScene ? `keeps ${fallback}, its current ${kind}` : `runs ${fallback}, the default ${kind}`;
+    problems.push(`${lead}${run} ${instead}${without}.`);
   }
   problems.push(...unreadProblems);
   return runs;
@@ -501,10 +512,26 @@ function tryApply(assignment: Assignment, scratch: AppSettings, reject: (key: st
 function keepCurrentValues(settings: AppSettings, current: LinkState, rejected: Map<string, number>, problems: string[]): AppSettings {
   const currentValues = new URLSearchParams(encodeLink(current));
   let merged = settings;
+  // A surface and its formula are one choice: a fault in either keeps the running surface. The formula
+  // field still shows a rejected formula with its fault marked.
+  const surfaceProblems = ['surface', 'formula'].flatMap((key) => (rejected.has(key) ? [rejected.get(key)!] : []));
+  if (surfaceProblems.length > 0) {
+    const running = current.settings;
+    try {
+      merged = validateSettings({ ...cloneSettings(merged), surface: running.surface, formula: running.formula, condition: running.condition });
+      const subject = running.surface === CUSTOM_SURFACE_NAME ? `the formula ${shorten(running.formula ?? '')}` : running.surface;
+      for (const problem of surfaceProblems) {
+        problems[problem] += ` The running surface, ${subject}, stays.`;
+      }
+    } catch {
+      // The link's domain does not fit the running surface, so the link's fallback stays.
+    }
+  }
+  const sameSurface = merged.surface === current.settings.surface && merged.formula === current.settings.formula;
   for (const [key, problem] of rejected) {
     const value = currentValues.get(key);
-    // A surface and its formula are one choice, which the formula field shows with its fault marked.
-    if (value === null || key === 'surface' || key === 'formula') {
+    // A domain belongs to its surface: it is kept only where the link keeps the surface too.
+    if (value === null || key === 'surface' || key === 'formula' || (key === 'domain' && !sameSurface)) {
       continue;
     }
     try {

@@ -591,12 +591,13 @@ describe('share and export', () => {
       await expect.poll(() => field.inputValue()).toBe('x^2+*y');
       expect(await field.getAttribute('aria-invalid')).toBe('true');
       expect(await bad.locator('.formula-excerpt').textContent()).toContain('^');
-      // The rest of the link applies, with the default surface in place of the formula.
+      // The rest of the link applies, and the running formula stays, as it does for a fault typed into the field.
+      expect(await bad.locator('#notices').textContent()).toContain('The running surface, the formula x^2+y^2/4, stays.');
       const rest = await bad.evaluate(() => {
         const downhill = (window as unknown as { downhill: Handle }).downhill;
-        return { surface: downhill.settings.surface, grid: downhill.settings.grid };
+        return { surface: downhill.settings.surface, formula: downhill.settings.formula, grid: downhill.settings.grid };
       });
-      expect(rest).toEqual({ surface: 'quadratic', grid: 16 });
+      expect(rest).toEqual({ surface: 'custom', formula: 'x^2+y^2/4', grid: 16 });
       // Another setting changes: the rejected text stays, marked, to be corrected.
       await bad.evaluate(() => {
         const downhill = (window as unknown as { downhill: Handle }).downhill;

@@ -328,6 +328,46 @@ describe('a bad value typed into the running scene\'s link', () => {
     expect(decoded.problems[0]).not.toMatch(/current value/);
   });
 
+  test('a formula with a fault keeps the running formula', () => {
+    const scene = running();
+    scene.settings.surface = 'custom';
+    scene.settings.formula = 'sin(x)*cos(y)';
+    scene.settings.domain = { xMin: -3, xMax: 3, yMin: -2, yMax: 2 };
+    const decoded = decodeLink('#v=1&grid=16&surface=custom&formula=sin(x)*cos(&domain=-3,3,-2,2&run1.lr=0.01', scene);
+    expect(decoded.state.settings).toMatchObject({ surface: 'custom', formula: 'sin(x)*cos(y)', domain: { xMin: -3, xMax: 3, yMin: -2, yMax: 2 } });
+    expect(decoded.rejectedFormula?.text).toBe('sin(x)*cos(');
+    expect(decoded.problems).toHaveLength(1);
+    expect(decoded.problems[0]).toMatch(/^The link's formula=sin\(x\)\*cos\( was not applied: .* The running surface, the formula sin\(x\)\*cos\(y\), stays\.$/);
+  });
+
+  test('an unknown surface keeps the running one, and a kept domain goes with it', () => {
+    const decoded = decodeLink('#v=1&surface=himmelblaw&grid=16&run1.lr=0.01&domain=-4,4,-3,x', running());
+    expect(decoded.state.settings.surface).toBe('himmelblau');
+    expect(decoded.state.settings.domain).toEqual({ xMin: -4, xMax: 4, yMin: -3, yMax: 3 });
+    expect(decoded.problems.find((problem) => problem.startsWith("The link's surface=himmelblaw"))).toMatch(/The running surface, himmelblau, stays\.$/);
+    // Another surface takes its own default domain, not the running surface's.
+    const other = decodeLink('#v=1&surface=rastrigin&grid=16&run1.lr=0.01&domain=-4,4,-3,x', running());
+    expect(other.state.settings.surface).toBe('rastrigin');
+    expect(other.state.settings.domain).toBeUndefined();
+    expect(other.problems.join(' ')).not.toMatch(/current value/);
+  });
+
+  test('an optimizer or schedule name typed wrong keeps the running one', () => {
+    const scene = running();
+    scene.settings.runs[0].optimizer = { ...defaultOptimizer('momentum', 0.05), momentum: 0.8 };
+    scene.settings.runs[0].schedule = { ...scene.settings.runs[0].schedule, name: 'step', gamma: 0.3 };
+    const decoded = decodeLink('#v=1&surface=himmelblau&grid=16&run1.optimizer=momentumx&run1.lr=0.05&run1.momentum=0.8&run1.schedule=stepx&run1.schedule.gamma=0.3', scene);
+    const run = decoded.state.settings.runs[0];
+    expect(run.optimizer).toMatchObject({ name: 'momentum', lr: 0.05, momentum: 0.8 });
+    expect(run.schedule).toMatchObject({ name: 'step', gamma: 0.3 });
+    expect(decoded.problems).toEqual([
+      "The link's run1.optimizer=momentumx was not applied: unknown optimizer \"momentumx\": expected one of gd, momentum, nesterov, adagrad, rmsprop, adam, adamw. run1 keeps momentum, its current optimizer.",
+      "The link's run1.schedule=stepx was not applied: unknown schedule \"stepx\": expected one of constant, step, exponential, cosine, cyclic. run1 keeps step, its current schedule.",
+    ]);
+    // Opened afresh, the run takes the defaults.
+    expect(decodeLink('#v=1&run1.optimizer=momentumx').problems[0]).toMatch(/run1 runs gd, the default optimizer\.$/);
+  });
+
   test('a run value comes back only where the link\'s optimizer reads it', () => {
     const scene = running();
     scene.settings.runs[0].optimizer = { ...defaultOptimizer('adam', 0.01), beta1: 0.8 };
