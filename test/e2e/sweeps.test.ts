@@ -146,9 +146,10 @@ describe('learning-rate sweeps', () => {
     expect(await page.locator('.sweep-override').first().textContent()).toBe('The sweep sets η (0.5 to 1.5, 64 rates): the field applies when the sweep is off.');
     await page.locator('.lil-title', { hasText: /^Schedule$/ }).click();
     expect(await page.locator('.sweep-override').nth(1).textContent()).toMatch(/^The sweep sets η\. The curves show the schedule at its lowest rate, 0\.5, and at its highest, 1\.5/);
-    const schedule = PNG.sync.read(await page.locator('.schedule-plot canvas').screenshot());
     // Constant schedule: one horizontal line per rate, at 0.5 and 1.5; the single run's 0.1 would be one line.
-    expect(scheduleLineRows(schedule, [0xff, 0x8c, 0x1a])).toHaveLength(2);
+    // Polled, since the folder opens with a transition and uPlot draws once the plot has its size.
+    const scheduleLines = async () => scheduleLineRows(PNG.sync.read(await page.locator('.schedule-plot canvas').screenshot()), [0xff, 0x8c, 0x1a]).length;
+    await expect.poll(scheduleLines, { timeout: 10_000 }).toBe(2);
     await page.locator('.lil-title', { hasText: /^Schedule$/ }).click();
   });
 
