@@ -485,6 +485,9 @@ export class App {
     // A formula that did not compile stays in its field, marked, to be corrected there.
     if (decoded.rejectedFormula) {
       this.panel.surface.showFormulaError(decoded.rejectedFormula.text, decoded.rejectedFormula.error);
+    } else {
+      // Back, Forward or a new link replace a rejected formula that an earlier link left in the field.
+      this.panel.surface.showRunningFormula();
     }
     if (state.camera) {
       this.view.setCameraState(state.camera);

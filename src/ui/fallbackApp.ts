@@ -767,6 +767,9 @@ export class FallbackApp {
     // A formula that did not compile stays in its field, marked, to be corrected there.
     if (decoded.rejectedFormula) {
       this.panel.surface.showFormulaError(decoded.rejectedFormula.text, decoded.rejectedFormula.error);
+    } else {
+      // Back, Forward or a new link replace a rejected formula that an earlier link left in the field.
+      this.panel.surface.showRunningFormula();
     }
     // A pick beyond this scene's particles joins the link's other problems, in one notice.
     const runTo = applyLinkPickAndStep(state, this, (problem) => this.showLinkProblems([...decoded.problems, problem]));

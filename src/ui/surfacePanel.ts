@@ -169,6 +169,16 @@ export class SurfacePanel {
     }
   }
 
+  /** Puts the running formula back in the field in place of a rejected one, as a link without a fault in its formula does. */
+  showRunningFormula(): void {
+    if (this.formulaError.hidden) {
+      return;
+    }
+    this.formulaInput.value = this.runningFormula;
+    this.lastSubmitted = undefined;
+    this.clearFormulaError();
+  }
+
   private clearFormulaError(): void {
     this.formulaInput.removeAttribute('aria-invalid');
     this.formulaError.hidden = true;

@@ -360,7 +360,8 @@ export function decodeLink(fragment: string, current?: LinkState): DecodedLink {
             rejectedFormula = { text: assignment.text, error };
           } else if (assignment.key === 'domain' && assignment.text.split(',').length === 2 && resolveSurface(current).definition.dims === 2) {
             // Two numbers are x bounds alone, which a 2D surface cannot take: this message replaces the general range.
-            problems.push(
+            reject(
+              'domain',
               `The link's domain=${shorten(assignment.text)} was not applied: it gives x bounds only, and ${surfaceSubject(current)} is a function of x and y; write 4 numbers: x min, x max, y min, y max.`,
             );
           } else {
@@ -372,7 +373,7 @@ export function decodeLink(fragment: string, current?: LinkState): DecodedLink {
     state.settings = current;
   }
   if (current) {
-    state.settings = keepCurrentValues(state.settings, current, rejected, problems);
+    state.settings = keepCurrentValues(state.settings, current, rejected, problems, assignments);
   }
   if (state.settings.active >= state.settings.runs.length) {
     state.settings.active = 0;
@@ -402,7 +403,9 @@ export function decodeLink(fragment: string, current?: LinkState): DecodedLink {
       problems.push(`The link's domain=${shorten(domain.text)} gives y bounds, which were not applied: ${surfaceSubject(state.settings)} is a function of x alone.`);
     }
   }
-  return rejectedFormula ? { state, problems, rejectedFormula } : { state, problems };
+  // keepCurrentValues empties the problems of values that applied after all.
+  const remaining = problems.filter((problem) => problem !== '');
+  return rejectedFormula ? { state, problems: remaining, rejectedFormula } : { state, problems: remaining };
 }
 
 /**
@@ -508,17 +511,25 @@ function tryApply(assignment: Assignment, scratch: AppSettings, reject: (key: st
  * Puts back the value that each rejected key has in `current`, where
  * `settings` still reads that key and takes the value, and adds that value
  * to the key's problem. A key that `current` leaves at its default stays at it.
+ * A rejected surface or formula puts back the running surface first. Keys
+ * that failed only against the link's fallback surface, such as a 1D domain,
+ * then get their own value from `assignments` where it fits the running
+ * surface, and their problems are emptied.
  */
-function keepCurrentValues(settings: AppSettings, current: LinkState, rejected: Map<string, number>, problems: string[]): AppSettings {
+function keepCurrentValues(settings: AppSettings, current: LinkState, rejected: Map<string, number>, problems: string[], assignments: readonly Assignment[]): AppSettings {
   const currentValues = new URLSearchParams(encodeLink(current));
   let merged = settings;
   // A surface and its formula are one choice: a fault in either keeps the running surface. The formula
   // field still shows a rejected formula with its fault marked.
   const surfaceProblems = ['surface', 'formula'].flatMap((key) => (rejected.has(key) ? [rejected.get(key)!] : []));
+  let surfaceKept = false;
   if (surfaceProblems.length > 0) {
     const running = current.settings;
+    // A valid condition number in the link applies to the running surface, as it would to the link's own.
+    const linkCondition = assignments.some((assignment) => assignment.key === 'condition') && !rejected.has('condition');
     try {
-      merged = validateSettings({ ...cloneSettings(merged), surface: running.surface, formula: running.formula, condition: running.condition });
+      merged = validateSettings({ ...cloneSettings(merged), surface: running.surface, formula: running.formula, condition: linkCondition ? merged.condition : running.condition });
+      surfaceKept = true;
       const subject = running.surface === CUSTOM_SURFACE_NAME ? `the formula ${shorten(running.formula ?? '')}` : running.surface;
       for (const problem of surfaceProblems) {
         problems[problem] += ` The running surface, ${subject}, stays.`;
@@ -529,9 +540,23 @@ function keepCurrentValues(settings: AppSettings, current: LinkState, rejected: 
   }
   const sameSurface = merged.surface === current.settings.surface && merged.formula === current.settings.formula;
   for (const [key, problem] of rejected) {
+    if (key === 'surface' || key === 'formula') {
+      continue;
+    }
+    // Checked against the link's fallback surface, the link's own value may fit the running one.
+    const own = surfaceKept ? assignments.find((assignment) => assignment.key === key) : undefined;
+    if (own) {
+      try {
+        merged = validateSettings(applyAll(merged, [own]));
+        problems[problem] = '';
+        continue;
+      } catch {
+        // The link's value does not fit the running surface either: the running value is tried below.
+      }
+    }
     const value = currentValues.get(key);
     // A domain belongs to its surface: it is kept only where the link keeps the surface too.
-    if (value === null || key === 'surface' || key === 'formula' || (key === 'domain' && !sameSurface)) {
+    if (value === null || (key === 'domain' && !sameSurface)) {
       continue;
     }
     try {

@@ -606,6 +606,12 @@ describe('share and export', () => {
       await expect.poll(() => bad.evaluate(() => (window as unknown as { downhill: Handle }).downhill.settings.trails)).toBe(true);
       expect(await field.inputValue()).toBe('x^2+*y');
       expect(await field.getAttribute('aria-invalid')).toBe('true');
+      // A link without a fault, as Back brings, puts the running formula back in the field.
+      await bad.evaluate(() => {
+        location.hash = '#formula=x^2+y^2/4&grid=16';
+      });
+      await expect.poll(() => field.inputValue()).toBe('x^2+y^2/4');
+      expect(await field.getAttribute('aria-invalid')).toBeNull();
 
       // A pick past the last particle joins the link's notice, and the next link takes it off.
       await bad.evaluate(() => {

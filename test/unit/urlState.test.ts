@@ -352,6 +352,28 @@ describe('a bad value typed into the running scene\'s link', () => {
     expect(other.problems.join(' ')).not.toMatch(/current value/);
   });
 
+  test('values checked against the running surface once it stays', () => {
+    const scene: LinkState = { settings: { ...cloneSettings(DEFAULT_SETTINGS), surface: 'custom', formula: 'x^2-x', grid: 8, domain: { xMin: -2, xMax: 2, yMin: 0, yMax: 0 } } };
+    // Two numbers fit the 1D formula that stays, though not the quadratic the link would fall back to.
+    const fits = decodeLink('#formula=x^2+*&domain=-3,3&grid=8', scene);
+    expect(fits.state.settings).toMatchObject({ surface: 'custom', formula: 'x^2-x', domain: { xMin: -3, xMax: 3, yMin: 0, yMax: 0 } });
+    expect(fits.problems).toHaveLength(1);
+    expect(fits.problems[0]).toMatch(/^The link's formula=x\^2\+\* was not applied: .* The running surface, the formula x\^2-x, stays\.$/);
+    // A domain that fits no surface keeps the running one, and says so.
+    const reversed = decodeLink('#v=1&surface=himmelblauu&domain=9,1&grid=8', scene);
+    expect(reversed.state.settings.domain).toEqual({ xMin: -2, xMax: 2, yMin: 0, yMax: 0 });
+    expect(reversed.problems.find((problem) => problem.startsWith("The link's domain=9,1"))).toMatch(/It keeps its current value, -2,2,0,0\.$/);
+  });
+
+  test('a condition number beside a misspelt surface applies to the surface that stays', () => {
+    const scene: LinkState = { settings: { ...cloneSettings(DEFAULT_SETTINGS), surface: 'ill-conditioned', condition: 50 } };
+    const decoded = decodeLink('#v=1&surface=ill-conditionedd&condition=100', scene);
+    expect(decoded.state.settings).toMatchObject({ surface: 'ill-conditioned', condition: 100 });
+    expect(decoded.problems).toHaveLength(1);
+    // Without condition= in the link, the running one stays.
+    expect(decodeLink('#v=1&surface=ill-conditionedd', scene).state.settings.condition).toBe(50);
+  });
+
   test('an optimizer or schedule name typed wrong keeps the running one', () => {
     const scene = running();
     scene.settings.runs[0].optimizer = { ...defaultOptimizer('momentum', 0.05), momentum: 0.8 };
