@@ -486,6 +486,38 @@ const WGSL_ACCURACY: Record<string, string> = {
   pow: 'that of exp2(y log2(x))',
 };
 
+/** Returns the checked starts whose status or basin differs between the GPU and CPU float32 but not between float32 and float64. */
+function unexplainedOutcomes(report: VerifyReport): number[] {
+  const unresolved = new Set(report.f32VsF64.unresolved);
+  return report.gpuVsF32.disagreeing.filter((index) => !unresolved.has(index));
+}
+
+/** Particle indices a report line lists before "and N more". */
+const LISTED_PARTICLES = 8;
+
+/**
+ * Returns the line about starts whose status or basin differs between the GPU
+ * and CPU float32 while float32 and float64 agree on them. Rounding alone does
+ * not decide these starts. Returns no line when there are none.
+ */
+function outcomeLines(report: VerifyReport): string[] {
+  const unexplained = unexplainedOutcomes(report);
+  if (unexplained.length === 0) {
+    return [];
+  }
+  const listed = unexplained.slice(0, LISTED_PARTICLES).join(', ');
+  const more = unexplained.length > LISTED_PARTICLES ? ` and ${unexplained.length - LISTED_PARTICLES} more` : '';
+  const starts = unexplained.length === 1 ? '1 start ends' : `${unexplained.length.toLocaleString('en-US')} starts end`;
+  const lead = `${starts} with another status or basin on the GPU than on the CPU in float32, where float32 and float64 agree (particle${unexplained.length === 1 ? '' : 's'} ${listed}${more}).`;
+  if (report.looselyBounded.length > 0) {
+    return [
+      `${lead} The formula uses ${listNames(report.looselyBounded)}, whose looser WGSL bounds let a faithful GPU take other steps; where starts cycle, ` +
+        'stall on a plateau or lie near a boundary between basins, that can change where they end.',
+    ];
+  }
+  return [`${lead} The formula uses only operations that WGSL bounds to a few ulp, so unless these starts lie on a boundary between basins, this points to a fault.`];
+}
+
 /**
  * Ulp within which a difference of converged end points is read as the few
  * that fused multiply-adds and division within 2.5 ulp leave. An estimate,
@@ -503,7 +535,7 @@ function describeEnd(end: ParticleEnd, dims: 1 | 2, number: (value: number) => s
  * Returns the conclusion: whether the GPU's difference from CPU float32 is
  * within what float32 costs against float64. Where it is not, the lines
  * also name the particle behind the largest difference. The particles that
- * converged at the same update in both runs are judged on their own, and get
+ * converged at the same update in both runs are judged on their own. They get
  * a line where they differ by more than float32 costs at such end points and
  * by more than a few ulp, even where the first comparison is within.
  */
@@ -518,6 +550,7 @@ function verdictLines(report: VerifyReport, number: (value: number) => string): 
   const lines = within
     ? [`The GPU differs from CPU float32 no more than float32 differs from float64 (${figures}): within what single precision costs anyway.`]
     : [`The GPU differs from CPU float32 more than float32 differs from float64 (${figures}).`];
+  lines.push(...outcomeLines(report));
   const largest = gpu.largest;
   if (!within && largest) {
     const ends = [`GPU ${describeEnd(largest.gpu, report.dims, number)}`, `CPU float32 ${describeEnd(largest.f32, report.dims, number)}`, `float64 ${describeEnd(largest.f64, report.dims, number)}`].join('; ');
@@ -551,10 +584,9 @@ function verdictLines(report: VerifyReport, number: (value: number) => string): 
   } else if (report.looselyBounded.length > 0) {
     // Where the overall figures were within float32's cost, this line reports that the converged end points alone are not.
     const bounds = report.looselyBounded.map((name) => `${name}: ${WGSL_ACCURACY[name]}`).join('; ');
-    lines.push(
-      `${over}. The formula uses ${listNames(report.looselyBounded)}, which WGSL computes to looser bounds than the CPU (${bounds}), ` +
-        'so a faithful GPU can differ by this much; the status and basin agreement above is the check that matters here.',
-    );
+    // Where the outcomes agree beyond rounding too, they are the check that matters; otherwise the outcome line above lists where not.
+    const outcomes = unexplainedOutcomes(report).length === 0 ? '; the outcomes, which agree, are the check that matters here' : '';
+    lines.push(`${over}. The formula uses ${listNames(report.looselyBounded)}, which WGSL computes to looser bounds than the CPU (${bounds}), so a faithful GPU can differ by this much${outcomes}.`);
   } else {
     lines.push(
       `${over}. The formula uses only operations that WGSL bounds to a few ulp, so a difference this large where both runs stopped at the same update points to a fault: ` +

@@ -81,6 +81,17 @@ function bowlRun(formula: string, extent: number, steps: number) {
   return { setup, run };
 }
 
+/** Returns the outcome of `run` as a GPU that had not stopped particle `index` and left its x 1e-3 further on. */
+function unstopped(run: ReferenceRun, index: number) {
+  const positions = Float64Array.from(run.positions);
+  positions[2 * index] = Math.fround(positions[2 * index] + 1e-3);
+  const status = Uint8Array.from(run.status);
+  status[index] = STATUS.moving;
+  const stopSteps = Uint32Array.from(run.stopSteps);
+  stopSteps[index] = 0;
+  return { positions, status, stopSteps };
+}
+
 describe('verify report', () => {
   test('the CPU float32 run against itself is faithful; float64 differs by rounding only', () => {
     const surface = compileFormula('(x^2 + y - 11)^2 + (x + y^2 - 7)^2');
@@ -187,13 +198,8 @@ describe('verify report', () => {
   test('the conclusion names the particle behind the largest difference', () => {
     const { setup, run } = bowlRun('x^2 + 2*y^2', 2, 100);
     // Particle 6 as a GPU that had not stopped it and left it 1e-3 from the CPU's end point; the others exactly as the CPU.
-    const positions = Float64Array.from(run.positions);
-    positions[12] = Math.fround(positions[12] + 1e-3);
-    const status = Uint32Array.from(run.status);
-    status[6] = STATUS.moving;
-    const stopSteps = Uint32Array.from(run.stopSteps);
-    stopSteps[6] = 0;
-    const report = verifyRun({ ...setup, steps: 100, minima: [{ x: 0, y: 0, value: 0 }], radius: 0.04 }, { positions, status, stopSteps }, null);
+    const { positions } = unstopped(run, 6);
+    const report = verifyRun({ ...setup, steps: 100, minima: [{ x: 0, y: 0, value: 0 }], radius: 0.04 }, unstopped(run, 6), null);
     const largest = report.gpuVsF32.largest!;
     expect(largest.index).toBe(6);
     expect(largest.relativeError).toBe(report.gpuVsF32.maxRelError);
@@ -203,7 +209,13 @@ describe('verify report', () => {
     expect(report.gpuVsF32.convergedTogether).toEqual({ compared: 15, maxRelError: 0, ulp: { median: 0, p99: 0, max: 0 } });
     expect(report.looselyBounded).toEqual([]);
     const lines = formatVerifyReport(report).split('\n');
-    expect(lines.at(-3)).toMatch(/^The GPU differs from CPU float32 more than float32 differs from float64 /);
+    expect(lines.at(-4)).toMatch(/^The GPU differs from CPU float32 more than float32 differs from float64 /);
+    // Moving on the GPU and converged on the CPU, where float32 and float64 agree: an outcome that rounding does not explain.
+    expect(report.gpuVsF32.disagreeing).toEqual([6]);
+    expect(lines.at(-3)).toBe(
+      '1 start ends with another status or basin on the GPU than on the CPU in float32, where float32 and float64 agree (particle 6). ' +
+        'The formula uses only operations that WGSL bounds to a few ulp, so unless these starts lie on a boundary between basins, this points to a fault.',
+    );
     expect(lines.at(-2)).toMatch(new RegExp(`^The largest difference is at particle 6: GPU \\([-\\d.e]+, [-\\d.e]+\\), still moving; CPU float32 \\([-\\d.e]+, [-\\d.e]+\\), converged at update ${run.stopSteps[6]}; float64 .*A particle that has not settled`));
     const baseline = report.f32VsF64.convergedTogether;
     expect(baseline.compared).toBe(16);
@@ -261,7 +273,21 @@ describe('verify report', () => {
     expect(bounded).toMatch(/^Over the 16 particles that converged at the same update in both runs: max relative [\d.e-]+, ulp median 0 \/ 99% \d+ \/ max \d+\. /);
     expect(bounded).toContain('The formula uses only operations that WGSL bounds to a few ulp, so a difference this large where both runs stopped at the same update points to a fault');
     const loose = verdict('x^2 + 2*y^2 + 0.1*cos(x) + 0.1*exp(y)');
-    expect(loose).toContain('The formula uses cos and exp, which WGSL computes to looser bounds than the CPU (cos: 2^-11 absolute on [-π, π]; exp: 3 + 2|x| ulp), so a faithful GPU can differ by this much');
+    expect(loose).toContain(
+      'The formula uses cos and exp, which WGSL computes to looser bounds than the CPU (cos: 2^-11 absolute on [-π, π]; exp: 3 + 2|x| ulp), so a faithful GPU can differ by this much; the outcomes, which agree, are the check that matters here.',
+    );
+  });
+
+  test('outcomes that rounding does not explain, with loosely bounded operations', () => {
+    const { setup, run } = bowlRun('x^2 + 2*y^2 + 0.1*cos(x)', 1, 200);
+    // Particle 2 still moving on the GPU, 1e-3 from where the CPU stopped it.
+    const report = verifyRun({ ...setup, steps: 200, minima: [], radius: 0.04 }, unstopped(run, 2), null);
+    const text = formatVerifyReport(report);
+    expect(text).toContain(
+      '1 start ends with another status or basin on the GPU than on the CPU in float32, where float32 and float64 agree (particle 2). ' +
+        'The formula uses cos, whose looser WGSL bounds let a faithful GPU take other steps;',
+    );
+    expect(text).not.toContain('the outcomes, which agree');
   });
 
   test('loosely bounded operations of a formula', () => {
