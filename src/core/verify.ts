@@ -452,7 +452,7 @@ export function formatVerifyReport(report: VerifyReport): string {
     let ulpText = ulp ? `, ulp median ${ulp.median} / 99% ${ulp.p99} / max ${ulp.max}` : '';
     // Where some stop steps differ, the ulp of the others show the arithmetic alone.
     if (ulp && comparison.stopStepAgreement < 1) {
-      ulpText += ulpSameStop ? ` (same stop step: 99% ${ulpSameStop.p99} / max ${ulpSameStop.max})` : ' (no compared particle has the same stop step)';
+      ulpText += ulpSameStop ? ` (same stop step, moving in both included: 99% ${ulpSameStop.p99} / max ${ulpSameStop.max})` : ' (no compared particle has the same stop step)';
     }
     const notDiverged = comparison.compared < report.checked ? ` (${comparison.compared.toLocaleString('en-US')} not diverged)` : '';
     return `max |Δ| ${number(comparison.maxAbsError)}, max relative ${number(comparison.maxRelError)}${ulpText}${notDiverged}`;

@@ -135,6 +135,7 @@ export class VerifyView {
     if (largest && beyond) {
       this.largestIndex = largest.index;
       this.pickLargest.textContent = `pick particle ${largest.index}, the largest difference`;
+      this.pickLargest.title = `The report gives its end point after ${report.steps.toLocaleString('en-US')} updates; in a scene left running it has moved on since.`;
     }
     if (this.downloadUrl) {
       URL.revokeObjectURL(this.downloadUrl);

@@ -215,6 +215,7 @@ describe('Verify in the app', () => {
     expect(text).toMatch(/The formula uses cos and exp, which WGSL computes to looser bounds than the CPU/);
     const button = page.locator('#verify .verify-pick');
     expect(await button.textContent()).toBe(`pick particle ${largest.index}, the largest difference`);
+    expect(await button.getAttribute('title')).toBe(`The report gives its end point after ${report.steps} updates; in a scene left running it has moved on since.`);
     await button.click();
     await expect.poll(() => page.locator('#inspector').textContent()).toMatch(new RegExp(`^particle ${largest.index} · `));
     // A new scene makes the index stale, so the button goes.

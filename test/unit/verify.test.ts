@@ -179,7 +179,7 @@ describe('verify report', () => {
     const report = verifyRun({ ...setup, steps: 100, minima: [{ x: 0, y: 0, value: 0 }], radius: 0.04 }, { ...run, positions, stopSteps }, null);
     expect(report.gpuVsF32.ulp?.max).toBeGreaterThan(100);
     expect(report.gpuVsF32.ulpSameStopStep).toEqual({ median: 0, p99: 0, max: 0 });
-    expect(formatVerifyReport(report)).toMatch(/ \/ max \d+ \(same stop step: 99% 0 \/ max 0\); /);
+    expect(formatVerifyReport(report)).toMatch(/ \/ max \d+ \(same stop step, moving in both included: 99% 0 \/ max 0\); /);
     expect(report.gpuVsF32.stopStepAgreement).toBe(14 / 16);
     expect(report.gpuVsF32.maxStopStepDifference).toBe(2);
     expect(report.gpuVsF32.statusAgreement).toBe(1);
