@@ -159,7 +159,8 @@ export class Inspector {
     if (next) {
       const decayed = next.decayedLr === undefined ? '' : `, ${formatValue(next.decayedLr)} after AdaGrad's decay`;
       // Counted from 1 as the status line counts updates, with the t of the update rules (t = 0 first) beside it.
-      lines.push(`update ${particle.stepsDone + 1} (t = ${particle.stepsDone}): rate ηₜ ${formatValue(next.lr)}${decayed}, step ${coordinate(next.step[0], next.step[1])}`);
+      // The step has a line of its own, so that neither wraps in the side column.
+      lines.push(`update ${particle.stepsDone + 1} (t = ${particle.stepsDone}): rate ηₜ ${formatValue(next.lr)}${decayed}`, `step ${coordinate(next.step[0], next.step[1])}`);
       arrows.push({ dx: -next.lr * gradient[0], dy: -next.lr * gradient[1], color: GRADIENT_ARROW_COLOR });
       arrows.push({ dx: next.step[0], dy: next.step[1], color: STEP_ARROW_COLOR });
     }

@@ -245,7 +245,7 @@ describe('optimizers in the panel', () => {
     expect(text).toMatch(/first moment m/);
     expect(text).toMatch(/∇f/);
     // The next update, counted from 1, with the update rules' t (0 for the first) beside it.
-    expect(text).toMatch(/update 2 \(t = 1\): rate ηₜ /);
+    expect(text).toMatch(/update 2 \(t = 1\): rate ηₜ [^\n]+\nstep \(/);
   });
 });
 
