@@ -321,11 +321,46 @@ export class CanvasView {
           if (particles.status[k] !== status) {
             continue;
           }
-          const [px, py] = this.toScreen(particles.points[3 * k], particles.points[3 * k + 1], particles.points[3 * k + 2]);
+          const [x, y, loss] = [particles.points[3 * k], particles.points[3 * k + 1], particles.points[3 * k + 2]];
+          if (status === STATUS.diverged && this.drawDivergedOutside(x, y, loss)) {
+            continue;
+          }
+          const [px, py] = this.toScreen(x, y, loss);
           context.fillRect(px - DOT_RADIUS, py - DOT_RADIUS, 2 * DOT_RADIUS, 2 * DOT_RADIUS);
         }
       }
     }
+  }
+
+  /**
+   * Draws a diverged particle that lies past the domain as the WebGPU view
+   * does. In 2D it goes to the nearest point of the domain's edge. In 1D it
+   * is a bar over the map's height, just inside the edge it left by. Returns
+   * false for a particle inside the domain, which the caller draws as a dot.
+   */
+  private drawDivergedOutside(x: number, y: number, loss: number): boolean {
+    const surface = this.surface;
+    if (!surface) {
+      return false;
+    }
+    const { xMin, xMax, yMin, yMax } = surface.domain;
+    const outsideX = !(x >= xMin && x <= xMax);
+    const outsideY = surface.dims === 2 && !(y >= yMin && y <= yMax);
+    if (!outsideX && !outsideY) {
+      return false;
+    }
+    const context = this.context;
+    const rect = this.mapRect();
+    if (surface.dims === 1) {
+      // Past the left edge, or past the right one (a NaN counts as the right).
+      const left = x < xMin;
+      context.fillRect(left ? rect.left : rect.left + rect.width - 2 * DOT_RADIUS, rect.top, 2 * DOT_RADIUS, rect.height);
+      return true;
+    }
+    const clamp = (value: number, low: number, high: number): number => (Number.isNaN(value) ? high : Math.min(Math.max(value, low), high));
+    const [px, py] = this.toScreen(clamp(x, xMin, xMax), clamp(y, yMin, yMax), loss);
+    context.fillRect(px - DOT_RADIUS, py - DOT_RADIUS, 2 * DOT_RADIUS, 2 * DOT_RADIUS);
+    return true;
   }
 
   private drawPicked(): void {
