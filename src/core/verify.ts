@@ -241,6 +241,20 @@ interface Outcome {
   basins: Uint32Array;
 }
 
+/**
+ * Returns the larger of the x and y differences of particle `i` of `first`
+ * and particle `k` of `second`, each relative to the second's coordinate, or
+ * to `floor` where that coordinate is smaller (see nearZeroFloor).
+ */
+function relativeError(first: ArrayLike<number>, i: number, second: ArrayLike<number>, k: number, floor: number): number {
+  let largest = 0;
+  for (const axis of [0, 1]) {
+    const b = second[2 * k + axis];
+    largest = Math.max(largest, Math.abs(first[2 * i + axis] - b) / Math.max(Math.abs(b), floor));
+  }
+  return largest;
+}
+
 function compare(first: Outcome, second: Outcome, pick: (k: number) => number, count: number, floor: number): Comparison & { mismatched: number[] } {
   let compared = 0;
   let maxAbsError = 0;
@@ -255,12 +269,11 @@ function compare(first: Outcome, second: Outcome, pick: (k: number) => number, c
     // A diverged particle keeps its last finite position, which shows nothing about the arithmetic.
     const anyDiverged = first.status[i] === STATUS.diverged || second.status[k] === STATUS.diverged;
     compared += anyDiverged ? 0 : 1;
-    for (const axis of anyDiverged ? [] : [0, 1]) {
-      const a = first.positions[2 * i + axis];
-      const b = second.positions[2 * k + axis];
-      const difference = Math.abs(a - b);
-      maxAbsError = Math.max(maxAbsError, difference);
-      maxRelError = Math.max(maxRelError, difference / Math.max(Math.abs(b), floor));
+    if (!anyDiverged) {
+      for (const axis of [0, 1]) {
+        maxAbsError = Math.max(maxAbsError, Math.abs(first.positions[2 * i + axis] - second.positions[2 * k + axis]));
+      }
+      maxRelError = Math.max(maxRelError, relativeError(first.positions, i, second.positions, k, floor));
     }
     const statusEqual = first.status[i] === second.status[k];
     const basinEqual = first.basins[i] === second.basins[k];
@@ -357,17 +370,15 @@ export function verifyRun(
     const distance = Math.max(scaledUlpDistance(gpu.positions[2 * i], f32.positions[2 * k], floor), scaledUlpDistance(gpu.positions[2 * i + 1], f32.positions[2 * k + 1], floor));
     ulps.push(distance);
     // The same relative error as compare() takes, so that `largest` names the particle behind maxRelError.
-    const relativeError = Math.max(
-      ...[0, 1].map((axis) => Math.abs(gpu.positions[2 * i + axis] - f32.positions[2 * k + axis]) / Math.max(Math.abs(f32.positions[2 * k + axis]), floor)),
-    );
-    if (!largest || relativeError > largest.relativeError) {
-      largest = { k, relativeError };
+    const relative = relativeError(gpu.positions, i, f32.positions, k, floor);
+    if (!largest || relative > largest.relativeError) {
+      largest = { k, relativeError: relative };
     }
     if (gpu.stopSteps[i] === f32.stopSteps[k]) {
       ulpsSameStop.push(distance);
       if (gpu.status[i] === STATUS.converged && f32.status[k] === STATUS.converged) {
         ulpsConverged.push(distance);
-        convergedMaxRel = Math.max(convergedMaxRel, relativeError);
+        convergedMaxRel = Math.max(convergedMaxRel, relative);
       }
     }
   }
@@ -390,10 +401,7 @@ export function verifyRun(
       continue;
     }
     precisionTogether++;
-    for (const axis of [0, 1]) {
-      const b = f64.positions[2 * k + axis];
-      precisionMaxRel = Math.max(precisionMaxRel, Math.abs(f32.positions[2 * k + axis] - b) / Math.max(Math.abs(b), floor));
-    }
+    precisionMaxRel = Math.max(precisionMaxRel, relativeError(f32.positions, k, f64.positions, k, floor));
   }
 
   const { mismatched: disagreeing, ...gpuVsF32 } = gpuComparison;

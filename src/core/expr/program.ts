@@ -161,7 +161,7 @@ export class ProgramBuilder {
     const exponent = numericValue(exponentTree);
     if (exponent === undefined) return this.instruction(Op.pow, base, this.lower(exponentTree));
     if (exponent === 0.5) return this.instruction(Op.sqrt, base);
-    if (!Number.isInteger(exponent) || Math.abs(exponent) > MAX_EXPANDED_EXPONENT) {
+    if (!lowersWithoutPow(exponent)) {
       // WGSL defines pow through exp2(b * log2(a)), so a negative base has no result on the GPU even
       // for integer b; domainCheck marks it undefined on both sides.
       return this.instruction(Op.pow, base, this.constant(exponent));
@@ -313,6 +313,15 @@ export function operandCount(op: number): number {
   return BINARY_OPS.has(op) ? 2 : 1;
 }
 
+/**
+ * Returns whether lowerPower turns a power with this constant exponent into
+ * multiplications or a square root rather than WGSL's pow; undefined stands
+ * for an exponent that is not constant.
+ */
+function lowersWithoutPow(exponent: number | undefined): boolean {
+  return exponent !== undefined && (exponent === 0.5 || (Number.isInteger(exponent) && Math.abs(exponent) <= MAX_EXPANDED_EXPONENT));
+}
+
 /** Functions whose WGSL accuracy is looser than a few ulp (WebGPU Shading Language, "Floating Point Accuracy"). */
 const LOOSELY_BOUNDED = new Set<string>(['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'log1p']);
 
@@ -334,11 +343,8 @@ export function looselyBoundedFunctions(expr: Expr): string[] {
     } else if (node.kind === 'binary' && node.operator === '^') {
       exponent = node.right;
     }
-    if (exponent) {
-      const value = numericValue(exponent);
-      if (value === undefined || (value !== 0.5 && (!Number.isInteger(value) || Math.abs(value) > MAX_EXPANDED_EXPONENT))) {
-        found.add('pow');
-      }
+    if (exponent && !lowersWithoutPow(numericValue(exponent))) {
+      found.add('pow');
     }
   });
   return [...found].sort();
