@@ -304,7 +304,7 @@ describe('a bad value typed into the running scene\'s link', () => {
     return { settings };
   };
 
-  test('keeps the rate the scene runs with, and says so', () => {
+  test('running rate kept and named', () => {
     const decoded = decodeLink('#v=1&surface=himmelblau&grid=16&run1.lr=abc', running());
     expect(decoded.state.settings.runs[0].optimizer.lr).toBe(0.01);
     expect(decoded.problems).toEqual(["The link's run1.lr=abc was not applied: expected a decimal number. It keeps its current value, 0.01."]);
@@ -321,7 +321,7 @@ describe('a bad value typed into the running scene\'s link', () => {
     expect(decoded.problems[1]).toMatch(/^The link's domain=4,-4,-3,3 was not applied: .* It keeps its current value, -4,4,-3,3\.$/);
   });
 
-  test('a setting at its default in the scene keeps the default, and the notice names no value', () => {
+  test('default setting: default kept, no value named', () => {
     const decoded = decodeLink('#v=1&surface=himmelblau&grid=16&run1.lr=0.01&stepsPerFrame=-3', running());
     expect(decoded.state.settings.stepsPerFrame).toBe(DEFAULT_SETTINGS.stepsPerFrame);
     expect(decoded.problems).toHaveLength(1);
@@ -340,7 +340,7 @@ describe('a bad value typed into the running scene\'s link', () => {
     expect(decoded.problems[0]).toMatch(/^The link's formula=sin\(x\)\*cos\( was not applied: .* The running surface, the formula sin\(x\)\*cos\(y\), stays\.$/);
   });
 
-  test('an unknown surface keeps the running one, and a kept domain goes with it', () => {
+  test('unknown surface: running surface and domain kept', () => {
     const decoded = decodeLink('#v=1&surface=himmelblaw&grid=16&run1.lr=0.01&domain=-4,4,-3,x', running());
     expect(decoded.state.settings.surface).toBe('himmelblau');
     expect(decoded.state.settings.domain).toEqual({ xMin: -4, xMax: 4, yMin: -3, yMax: 3 });
@@ -352,20 +352,20 @@ describe('a bad value typed into the running scene\'s link', () => {
     expect(other.problems.join(' ')).not.toMatch(/current value/);
   });
 
-  test('values checked against the running surface once it stays', () => {
+  test('values checked against the surface that stays', () => {
     const scene: LinkState = { settings: { ...cloneSettings(DEFAULT_SETTINGS), surface: 'custom', formula: 'x^2-x', grid: 8, domain: { xMin: -2, xMax: 2, yMin: 0, yMax: 0 } } };
     // Two numbers fit the 1D formula that stays, though not the quadratic the link would fall back to.
     const fits = decodeLink('#formula=x^2+*&domain=-3,3&grid=8', scene);
     expect(fits.state.settings).toMatchObject({ surface: 'custom', formula: 'x^2-x', domain: { xMin: -3, xMax: 3, yMin: 0, yMax: 0 } });
     expect(fits.problems).toHaveLength(1);
     expect(fits.problems[0]).toMatch(/^The link's formula=x\^2\+\* was not applied: .* The running surface, the formula x\^2-x, stays\.$/);
-    // A domain that fits no surface keeps the running one, and says so.
+    // A domain that fits no surface keeps the running one, and the notice names it.
     const reversed = decodeLink('#v=1&surface=himmelblauu&domain=9,1&grid=8', scene);
     expect(reversed.state.settings.domain).toEqual({ xMin: -2, xMax: 2, yMin: 0, yMax: 0 });
     expect(reversed.problems.find((problem) => problem.startsWith("The link's domain=9,1"))).toMatch(/It keeps its current value, -2,2,0,0\.$/);
   });
 
-  test('a condition number beside a misspelt surface applies to the surface that stays', () => {
+  test('condition beside a misspelt surface applies', () => {
     const scene: LinkState = { settings: { ...cloneSettings(DEFAULT_SETTINGS), surface: 'ill-conditioned', condition: 50 } };
     const decoded = decodeLink('#v=1&surface=ill-conditionedd&condition=100', scene);
     expect(decoded.state.settings).toMatchObject({ surface: 'ill-conditioned', condition: 100 });
@@ -374,7 +374,7 @@ describe('a bad value typed into the running scene\'s link', () => {
     expect(decodeLink('#v=1&surface=ill-conditionedd', scene).state.settings.condition).toBe(50);
   });
 
-  test('an optimizer or schedule name typed wrong keeps the running one', () => {
+  test('misspelt optimizer or schedule: running one kept', () => {
     const scene = running();
     scene.settings.runs[0].optimizer = { ...defaultOptimizer('momentum', 0.05), momentum: 0.8 };
     scene.settings.runs[0].schedule = { ...scene.settings.runs[0].schedule, name: 'step', gamma: 0.3 };
@@ -390,7 +390,7 @@ describe('a bad value typed into the running scene\'s link', () => {
     expect(decodeLink('#v=1&run1.optimizer=momentumx').problems[0]).toMatch(/run1 runs gd, the default optimizer\.$/);
   });
 
-  test('a run value comes back only where the link\'s optimizer reads it', () => {
+  test('run value kept only where its optimizer reads it', () => {
     const scene = running();
     scene.settings.runs[0].optimizer = { ...defaultOptimizer('adam', 0.01), beta1: 0.8 };
     const adam = decodeLink('#v=1&surface=himmelblau&grid=16&run1.optimizer=adam&run1.lr=0.01&run1.beta1=abc', scene);

@@ -186,7 +186,7 @@ describe('verify report', () => {
     expect(report.gpuVsF32.disagreeing).toEqual([]);
     expect(meetsAgreement(report, 1)).toBe(true);
     expect(formatVerifyReport(report)).toContain('basin 100.00% agree; stop step 87.50% agree (at most 2 apart where both stopped)');
-    // Particle 5 is behind the largest difference, and the conclusion says how far apart its stops are.
+    // Particle 5 is behind the largest difference, and the conclusion gives how far apart its stops are.
     expect(report.gpuVsF32.largest?.index).toBe(5);
     expect(formatVerifyReport(report)).toMatch(/The largest difference is at particle 5: .* The two runs stopped it 2 updates apart, so one end point is that far further along its path\./);
     expect(formatVerifyReport({ ...report, steps: 1 })).toMatch(/^checked 16 of 16 particles after 1 update on no GPU\n/);

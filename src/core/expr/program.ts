@@ -315,8 +315,8 @@ export function operandCount(op: number): number {
 
 /**
  * Returns whether lowerPower turns a power with this constant exponent into
- * multiplications or a square root rather than WGSL's pow; undefined stands
- * for an exponent that is not constant.
+ * multiplications or a square root rather than WGSL's pow. An exponent that
+ * is not constant comes as undefined, and always takes pow.
  */
 function lowersWithoutPow(exponent: number | undefined): boolean {
   return exponent !== undefined && (exponent === 0.5 || (Number.isInteger(exponent) && Math.abs(exponent) <= MAX_EXPANDED_EXPONENT));
